@@ -1,0 +1,125 @@
+//! `haven-cli bench`: timings of Haven's work on generated data, in a fresh temporary database.
+//!
+//! Each row runs its work a number of times and reports the median and 95th percentile. Row
+//! names are a contract with scripts and outside checks: add rows, never rename them.
+//! Benchmarks, not tests, check speed targets: this machine is shared and timings are noisy.
+
+use std::time::Instant;
+
+use chrono::Local;
+use haven_core::{api, dashboard, db_path, seed, Db};
+use serde::Serialize;
+
+const BENCH_PASSPHRASE: &str = "bench passphrase";
+
+/// One row of the bench table; serialised as one JSON line.
+#[derive(Debug, Serialize)]
+struct Row {
+    name: &'static str,
+    n: u64,
+    p50_ms: f64,
+    p95_ms: f64,
+    #[serde(skip)]
+    note: String,
+}
+
+/// Times `samples` runs of `f` and returns (p50, p95) in milliseconds.
+fn measure(samples: usize, mut f: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<(f64, f64)> {
+    let mut times = Vec::with_capacity(samples);
+    for _ in 0..samples.max(1) {
+        let start = Instant::now();
+        f()?;
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    Ok((round(at(0.5)), round(at(0.95))))
+}
+
+fn round(ms: f64) -> f64 {
+    (ms * 1000.0).round() / 1000.0
+}
+
+struct Bench {
+    json: bool,
+    only: Option<String>,
+    rows: Vec<Row>,
+}
+
+impl Bench {
+    fn wants(&self, name: &str) -> bool {
+        self.only.as_deref().is_none_or(|o| name.contains(o))
+    }
+
+    fn push(&mut self, row: Row) -> anyhow::Result<()> {
+        if self.json {
+            println!("{}", serde_json::to_string(&row)?);
+        } else {
+            println!("{:<28} {:>9} {:>10.3} {:>10.3}  {}", row.name, row.n, row.p50_ms, row.p95_ms, row.note);
+        }
+        self.rows.push(row);
+        Ok(())
+    }
+}
+
+pub fn run(json: bool, people: usize, only: Option<&str>) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let path = db_path(dir.path());
+    let mut bench = Bench { json, only: only.map(str::to_string), rows: Vec::new() };
+    if !json {
+        println!("{:<28} {:>9} {:>10} {:>10}  note", "name", "n", "p50 ms", "p95 ms");
+    }
+
+    let db = Db::create(&path, BENCH_PASSPHRASE)?;
+    // Seeding is the set-up of every other row, so it always runs; it is reported when asked.
+    let start = Instant::now();
+    let summary = seed::seed_demo(&db, people, 42)?;
+    let seed_ms = round(start.elapsed().as_secs_f64() * 1000.0);
+    if bench.wants("seed_people_100k") {
+        let note = format!("{} households, one transaction", summary.households);
+        bench.push(Row {
+            name: "seed_people_100k",
+            n: people as u64,
+            p50_ms: seed_ms,
+            p95_ms: seed_ms,
+            note,
+        })?;
+    }
+    drop(db);
+
+    if bench.wants("open_unlock") {
+        let (p50, p95) = measure(10, || {
+            let db = Db::open(&path, BENCH_PASSPHRASE)?;
+            drop(db);
+            Ok(())
+        })?;
+        let note = "SQLCipher key derivation + pragmas + migration check".to_string();
+        bench.push(Row { name: "open_unlock", n: 1, p50_ms: p50, p95_ms: p95, note })?;
+    }
+
+    let db = Db::open(&path, BENCH_PASSPHRASE)?;
+    if bench.wants("dashboard_counts") {
+        let today = Local::now().date_naive();
+        let (p50, p95) = measure(20, || {
+            db.read(|c| dashboard::counts(c, today))?;
+            Ok(())
+        })?;
+        let note = "all Dashboard counts".to_string();
+        bench.push(Row { name: "dashboard_counts", n: people as u64, p50_ms: p50, p95_ms: p95, note })?;
+    }
+    if bench.wants("api_call_overhead") {
+        let session = db.read(|c| {
+            haven_core::access::users::first_lead(c).map(|u| haven_core::access::users::session_for(&u))
+        })?;
+        let (p50, p95) = measure(200, || {
+            api::call(&db, &session, "list_sites", serde_json::Value::Null)?;
+            Ok(())
+        })?;
+        let note = "list_sites through the API dispatcher (role check, JSON in and out)".to_string();
+        bench.push(Row { name: "api_call_overhead", n: 1, p50_ms: p50, p95_ms: p95, note })?;
+    }
+    if bench.rows.is_empty() {
+        anyhow::bail!("no bench row matches {:?}", bench.only.unwrap_or_default());
+    }
+    Ok(())
+}

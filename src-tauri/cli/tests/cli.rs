@@ -1,0 +1,117 @@
+//! haven-cli as scripts use it: the real binary on a real encrypted file.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn cli(dir: &Path, passphrase: Option<&str>, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_haven-cli"));
+    cmd.arg("--data-dir").arg(dir).args(args).env_remove("HAVEN_DATA_DIR");
+    match passphrase {
+        Some(p) => cmd.env("HAVEN_PASSPHRASE", p),
+        None => cmd.env_remove("HAVEN_PASSPHRASE"),
+    };
+    cmd.output().expect("run haven-cli")
+}
+
+fn json_out(out: &Output) -> Value {
+    assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+}
+
+fn json_err(out: &Output) -> Value {
+    assert_eq!(out.status.code(), Some(1), "stdout: {}", String::from_utf8_lossy(&out.stdout));
+    serde_json::from_slice(&out.stderr).expect("JSON error on stderr")
+}
+
+#[test]
+fn seed_then_info_reports_the_people_and_the_file_is_encrypted() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli(dir.path(), Some("demo"), &["seed-demo", "--people", "120"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let info = json_out(&cli(dir.path(), Some("demo"), &["info", "--json"]));
+    assert_eq!(info["people"], 120);
+    assert_eq!(info["tables"]["people"], 120);
+    assert_eq!(info["encrypted"], true);
+    assert_eq!(info["schema_version"], info["latest_schema_version"]);
+    let bytes = std::fs::read(dir.path().join("haven.db")).unwrap();
+    assert!(!bytes.starts_with(b"SQLite format 3"));
+}
+
+#[test]
+fn a_wrong_or_missing_passphrase_is_a_locked_error() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cli(dir.path(), Some("demo"), &["seed-demo", "--people", "3"]).status.success());
+    let err = json_err(&cli(dir.path(), Some("wrong"), &["info"]));
+    assert_eq!(err["kind"], "locked");
+    let err = json_err(&cli(dir.path(), None, &["info"]));
+    assert_eq!(err["kind"], "locked", "no passphrase and no terminal");
+}
+
+#[test]
+fn the_passphrase_can_come_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cli(dir.path(), Some("file pass"), &["seed-demo", "--people", "2"]).status.success());
+    let file = dir.path().join("pass.txt");
+    std::fs::write(&file, "file pass\r\n").unwrap();
+    let out = cli(dir.path(), None, &["--passphrase-file", file.to_str().unwrap(), "info", "--json"]);
+    assert_eq!(json_out(&out)["people"], 2);
+}
+
+#[test]
+fn commands_lists_every_function_and_call_reaches_them() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cli(dir.path(), Some("demo"), &["seed-demo", "--people", "10"]).status.success());
+    let list = json_out(&cli(dir.path(), None, &["commands", "--json"]));
+    let names: Vec<&str> = list.as_array().unwrap().iter().filter_map(|f| f["name"].as_str()).collect();
+    assert_eq!(names.len(), haven_core::api::FUNCTIONS.len());
+    for f in haven_core::api::FUNCTIONS {
+        assert!(names.contains(&f.name), "{} missing from commands", f.name);
+    }
+    let counts = json_out(&cli(dir.path(), Some("demo"), &["call", "dashboard_counts"]));
+    assert_eq!(counts["people_total"], 10);
+    let site = json_out(&cli(
+        dir.path(),
+        Some("demo"),
+        &["call", "create_site", r#"{"code":"LIL","name":"Lille"}"#],
+    ));
+    assert_eq!(site["code"], "LIL");
+}
+
+#[test]
+fn call_runs_as_the_given_user_and_reports_errors_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cli(dir.path(), Some("demo"), &["seed-demo", "--people", "5"]).status.success());
+    let err = json_err(&cli(dir.path(), Some("demo"), &["--user", "tom", "call", "list_users"]));
+    assert_eq!(err["kind"], "forbidden");
+    assert!(err["message"].as_str().unwrap().contains("Volunteer (front desk)"));
+    let err = json_err(&cli(dir.path(), Some("demo"), &["call", "create_site", "{not json"]));
+    assert_eq!(err["kind"], "validation");
+    let err = json_err(&cli(dir.path(), Some("demo"), &["--user", "nobody", "call", "list_sites"]));
+    assert_eq!(err["kind"], "validation");
+}
+
+#[test]
+fn bench_json_prints_one_object_a_line_with_the_fixed_names() {
+    let out = Command::new(env!("CARGO_BIN_EXE_haven-cli"))
+        .args(["bench", "--json", "--people", "300"])
+        .output()
+        .expect("bench");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let names: Vec<&str> = rows.iter().filter_map(|r| r["name"].as_str()).collect();
+    for name in ["seed_people_100k", "open_unlock", "dashboard_counts"] {
+        assert!(names.contains(&name), "{name} missing: {names:?}");
+    }
+    for r in &rows {
+        assert!(r["n"].is_u64() && r["p50_ms"].is_number() && r["p95_ms"].is_number(), "{r}");
+        assert!(r["p95_ms"].as_f64() >= r["p50_ms"].as_f64(), "{r}");
+    }
+    assert_eq!(rows.iter().find(|r| r["name"] == "seed_people_100k").unwrap()["n"], 300);
+}

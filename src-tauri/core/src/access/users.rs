@@ -1,0 +1,146 @@
+//! The people who use Haven. In this version the database has one passphrase; each user signs in
+//! by name and the role decides what they may do.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+use crate::access::{Role, Session};
+use crate::{new_id, Error, Result};
+
+/// A user as listed in Settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct User {
+    /// User id.
+    pub id: String,
+    /// Sign-in name (unique, case-insensitive).
+    pub username: String,
+    /// Name shown in the app.
+    pub display_name: String,
+    /// What the user may do.
+    pub role: Role,
+    /// Home site id.
+    pub site_id: String,
+    /// Whether the user may sign in.
+    pub active: bool,
+}
+
+/// Input to create a user.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    /// Sign-in name: 2-32 letters, digits, dots, dashes or underscores.
+    pub username: String,
+    /// Name shown in the app.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Home site code (`CAL`) or id.
+    pub site: String,
+}
+
+const COLUMNS: &str = "id, username, display_name, role, site_id, active";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<User> {
+    let role: String = r.get(3)?;
+    Ok(User {
+        id: r.get(0)?,
+        username: r.get(1)?,
+        display_name: r.get(2)?,
+        role: Role::parse(&role).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e))
+        })?,
+        site_id: r.get(4)?,
+        active: r.get(5)?,
+    })
+}
+
+/// Checks a sign-in name.
+pub fn validate_username(username: &str) -> Result<()> {
+    let ok_len = (2..=32).contains(&username.chars().count());
+    let ok_chars = username.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if ok_len && ok_chars {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "username",
+            "Use 2 to 32 letters, digits, dots, dashes or underscores for the sign-in name.",
+        ))
+    }
+}
+
+/// Creates a user.
+pub fn create(conn: &Connection, input: &NewUser) -> Result<User> {
+    let username = input.username.trim();
+    validate_username(username)?;
+    let display_name = input.display_name.trim();
+    if display_name.is_empty() {
+        return Err(Error::invalid("display_name", "Enter the person's name."));
+    }
+    let site = crate::sites::resolve(conn, &input.site)?;
+    if find_by_username(conn, username)?.is_some() {
+        return Err(Error::Conflict(format!("There is already a user called \"{username}\".")));
+    }
+    let id = new_id();
+    conn.execute(
+        "INSERT INTO users (id, site_id, username, display_name, role) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, site.id, username, display_name, input.role.as_str()],
+    )?;
+    get(conn, &id)
+}
+
+/// One user by id.
+pub fn get(conn: &Connection, id: &str) -> Result<User> {
+    conn.query_row(&format!("SELECT {COLUMNS} FROM users WHERE id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound("That user does not exist.".into()))
+}
+
+/// One user by sign-in name (case-insensitive), if there is one.
+pub fn find_by_username(conn: &Connection, username: &str) -> Result<Option<User>> {
+    Ok(conn
+        .query_row(&format!("SELECT {COLUMNS} FROM users WHERE username = ?1"), [username], from_row)
+        .optional()?)
+}
+
+/// Every user, leads first, then by name.
+pub fn list(conn: &Connection) -> Result<Vec<User>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM users
+         ORDER BY CASE role WHEN 'lead' THEN 0 WHEN 'coordinator' THEN 1 ELSE 2 END, display_name"
+    ))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The first lead (the person who set the centre up): the CLI acts as them when no `--user`
+/// is given.
+pub fn first_lead(conn: &Connection) -> Result<User> {
+    conn.query_row(
+        &format!(
+            "SELECT {COLUMNS} FROM users WHERE role = 'lead' AND active = 1 ORDER BY created_at, id LIMIT 1"
+        ),
+        [],
+        from_row,
+    )
+    .optional()?
+    .ok_or_else(|| Error::NotFound("This database has no lead user yet: run setup first.".into()))
+}
+
+/// Starts a session for an active user, found by sign-in name.
+pub fn sign_in(conn: &Connection, username: &str) -> Result<Session> {
+    let user = find_by_username(conn, username.trim())?.filter(|u| u.active).ok_or_else(|| {
+        Error::invalid("username", format!("There is no active user called \"{}\".", username.trim()))
+    })?;
+    Ok(session_for(&user))
+}
+
+/// The session of a user.
+pub fn session_for(user: &User) -> Session {
+    Session {
+        user_id: user.id.clone(),
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role,
+        site_id: user.site_id.clone(),
+    }
+}

@@ -1,0 +1,97 @@
+//! The Dashboard's numbers, computed from the database on every view.
+
+use chrono::{Months, NaiveDate};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+use crate::Result;
+
+/// Counts for one site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SiteCounts {
+    /// Site code.
+    pub code: String,
+    /// Site name.
+    pub name: String,
+    /// Active people.
+    pub people: u64,
+    /// Households with at least one active person.
+    pub households: u64,
+}
+
+/// What the Dashboard shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DashboardCounts {
+    /// The day the ages were computed for.
+    pub today: NaiveDate,
+    /// Active people (status `active`).
+    pub people_active: u64,
+    /// Everyone in the case book, whatever their status.
+    pub people_total: u64,
+    /// Households with at least one active person.
+    pub households: u64,
+    /// Active children under 18.
+    pub children: u64,
+    /// Active babies under 12 months.
+    pub babies: u64,
+    /// Active women 18 and over.
+    pub women: u64,
+    /// Active under-18s with no adult in their household.
+    pub unaccompanied_minors: u64,
+    /// Per site.
+    pub sites: Vec<SiteCounts>,
+}
+
+/// Counts for `today`.
+pub fn counts(conn: &Connection, today: NaiveDate) -> Result<DashboardCounts> {
+    let adult_born_by = today.checked_sub_months(Months::new(18 * 12)).unwrap_or(NaiveDate::MIN);
+    let baby_born_after = today.checked_sub_months(Months::new(12)).unwrap_or(NaiveDate::MIN);
+    let (people_active, people_total, children, babies, women): (u64, u64, u64, u64, u64) = conn.query_row(
+        "SELECT count(*) FILTER (WHERE status = 'active'),
+                count(*),
+                count(*) FILTER (WHERE status = 'active' AND date_of_birth > ?1),
+                count(*) FILTER (WHERE status = 'active' AND date_of_birth > ?2),
+                count(*) FILTER (WHERE status = 'active' AND sex = 'female' AND date_of_birth <= ?1)
+         FROM people",
+        (adult_born_by, baby_born_after),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+    )?;
+    let households: u64 = conn.query_row(
+        "SELECT count(DISTINCT household_id) FROM people WHERE status = 'active' AND household_id IS NOT NULL",
+        [],
+        |r| r.get(0),
+    )?;
+    let unaccompanied_minors: u64 = conn.query_row(
+        "SELECT count(*) FROM people p
+         WHERE p.status = 'active' AND p.date_of_birth > ?1
+           AND NOT EXISTS (SELECT 1 FROM people a
+                           WHERE a.household_id = p.household_id AND a.status = 'active'
+                             AND a.date_of_birth <= ?1)",
+        [adult_born_by],
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare(
+        "SELECT s.code, s.name,
+                count(p.id),
+                count(DISTINCT p.household_id)
+         FROM sites s LEFT JOIN people p ON p.site_id = s.id AND p.status = 'active'
+         WHERE s.active = 1
+         GROUP BY s.id ORDER BY s.name",
+    )?;
+    let sites = stmt
+        .query_map([], |r| {
+            Ok(SiteCounts { code: r.get(0)?, name: r.get(1)?, people: r.get(2)?, households: r.get(3)? })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(DashboardCounts {
+        today,
+        people_active,
+        people_total,
+        households,
+        children,
+        babies,
+        women,
+        unaccompanied_minors,
+        sites,
+    })
+}

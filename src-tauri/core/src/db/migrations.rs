@@ -1,0 +1,47 @@
+//! Schema migrations: numbered SQL files embedded in the binary, applied in order by
+//! rusqlite_migration (which records the version in `PRAGMA user_version`).
+//!
+//! A migration that has landed is never edited; a change to the schema is a new file.
+
+use std::sync::LazyLock;
+
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, SchemaVersion, M};
+
+use crate::Result;
+
+/// The SQL of every migration, oldest first. Append; never edit or reorder.
+const FILES: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+
+/// Every migration, oldest first.
+pub static MIGRATIONS: LazyLock<Migrations<'static>> =
+    LazyLock::new(|| Migrations::new(FILES.iter().map(|sql| M::up(sql).foreign_key_check()).collect()));
+
+/// Brings the schema of `conn` up to the latest version.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    MIGRATIONS.to_latest(conn)?;
+    Ok(())
+}
+
+/// The schema version of an open database (0 for an empty file).
+pub fn schema_version(conn: &Connection) -> Result<usize> {
+    Ok(match MIGRATIONS.current_version(conn)? {
+        SchemaVersion::NoneSet => 0,
+        SchemaVersion::Inside(n) | SchemaVersion::Outside(n) => n.get(),
+    })
+}
+
+/// The schema version this build migrates to.
+pub fn latest_version() -> usize {
+    FILES.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(MIGRATIONS.validate().is_ok(), "{:?}", MIGRATIONS.validate());
+    }
+}

@@ -1,0 +1,235 @@
+//! The encrypted store: opening a SQLCipher file, the pragmas every connection gets, schema
+//! migrations, and the transaction helper every multi-statement write goes through.
+
+mod migrations;
+
+pub use migrations::{latest_version, schema_version, MIGRATIONS};
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::{Error, Result};
+
+/// File name of the database inside a data directory.
+pub const DB_FILE_NAME: &str = "haven.db";
+
+/// How long a writer waits for another writer (another window, the CLI) before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// An open, unlocked, migrated Haven database.
+///
+/// One connection behind a mutex: the app and the CLI are single-user programs, and SQLite
+/// serialises writers anyway. Readers of the same file in other processes use WAL.
+#[derive(Debug)]
+pub struct Db {
+    conn: Mutex<Connection>,
+    path: PathBuf,
+}
+
+/// The path of the database file in a data directory.
+pub fn db_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(DB_FILE_NAME)
+}
+
+impl Db {
+    /// Opens an existing database with its passphrase and brings its schema up to date.
+    ///
+    /// A wrong passphrase is [`Error::WrongPassphrase`]; a missing file is `NotFound` (the app
+    /// never creates a database by accident, e.g. after a typo in `--data-dir`).
+    pub fn open(path: &Path, passphrase: &str) -> Result<Db> {
+        if !path.is_file() {
+            return Err(Error::NotFound(format!("There is no Haven database at {}.", path.display())));
+        }
+        Self::open_with_flags(path, passphrase, OpenFlags::SQLITE_OPEN_READ_WRITE)
+    }
+
+    /// Creates a new encrypted database, refusing to touch an existing file.
+    pub fn create(path: &Path, passphrase: &str) -> Result<Db> {
+        if path.exists() {
+            return Err(Error::Conflict(format!("A database already exists at {}.", path.display())));
+        }
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        Self::open_with_flags(
+            path,
+            passphrase,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )
+    }
+
+    /// Opens the database at `path`, creating it first when it does not exist.
+    pub fn open_or_create(path: &Path, passphrase: &str) -> Result<Db> {
+        if path.exists() {
+            Self::open(path, passphrase)
+        } else {
+            Self::create(path, passphrase)
+        }
+    }
+
+    fn open_with_flags(path: &Path, passphrase: &str, flags: OpenFlags) -> Result<Db> {
+        if passphrase.is_empty() {
+            return Err(Error::invalid("passphrase", "Enter the passphrase."));
+        }
+        let flags = flags | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let mut conn = Connection::open_with_flags(path, flags)?;
+        // SQLCipher logs a failed key check to stderr; the caller gets a typed error instead,
+        // and the CLI's stderr stays one JSON line.
+        conn.pragma_update(None, "cipher_log_level", "NONE")?;
+        // The key comes before any statement that reads the file; pragma_update quotes it.
+        conn.pragma_update(None, "key", passphrase)?;
+        check_key(&conn)?;
+        apply_pragmas(&conn)?;
+        migrations::migrate(&mut conn)?;
+        Ok(Db { conn: Mutex::new(conn), path: path.to_path_buf() })
+    }
+
+    /// The file this database lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Exclusive use of the connection, for reads.
+    pub fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
+        self.conn
+            .lock()
+            .map_err(|_| Error::Internal("The database handle was poisoned by an earlier crash.".into()))
+    }
+
+    /// Runs `f` inside one immediate transaction: everything it writes lands, or nothing does.
+    pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.conn()?;
+        with_tx(&mut conn, f)
+    }
+
+    /// Runs `f` with a read-only view of the connection.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = self.conn()?;
+        f(&conn)
+    }
+}
+
+/// Runs `f` in an immediate transaction on `conn`, committing on `Ok` and rolling back on `Err`.
+///
+/// Immediate: the write lock is taken at the start, so two writers never both read a balance
+/// and then both write on top of it.
+pub fn with_tx<T>(conn: &mut Connection, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let out = f(&tx)?;
+    tx.commit()?;
+    Ok(out)
+}
+
+/// Reading the schema is the first thing that fails when the key is wrong ("file is not a
+/// database"); turn that into the typed error.
+fn check_key(conn: &Connection) -> Result<()> {
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+        Ok(_) => Ok(()),
+        Err(e) if e.sqlite_error_code() == Some(ErrorCode::NotADatabase) => Err(Error::WrongPassphrase),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Pragmas set on every open (they are per connection, so they are not in migrations).
+fn apply_pragmas(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // WAL: readers never block the writer, and a crash mid-write leaves the last commit intact.
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Internal(format!("The database could not switch to WAL mode ({mode}).")));
+    }
+    // FULL: a committed transaction survives a power cut too (a camp laptop runs on batteries),
+    // at the cost of one WAL fsync per commit.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pragmas_are_set_on_open() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = db_path(dir.path());
+        drop(Db::create(&path, "correct horse")?);
+        let db = Db::open(&path, "correct horse")?;
+        db.read(|c| {
+            let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+            let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+            let sync: i64 = c.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+            let busy: i64 = c.query_row("PRAGMA busy_timeout", [], |r| r.get(0))?;
+            assert_eq!(fk, 1, "foreign keys must be on");
+            assert_eq!(mode, "wal");
+            assert_eq!(sync, 2, "synchronous must be FULL");
+            assert_eq!(busy, 5000);
+            Ok(())
+        })
+    }
+
+    #[test]
+    fn wrong_passphrase_is_a_typed_error() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = db_path(dir.path());
+        drop(Db::create(&path, "correct horse")?);
+        let err = Db::open(&path, "wrong horse").err();
+        assert!(matches!(err, Some(Error::WrongPassphrase)), "got {err:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn missing_file_is_not_found_and_not_created() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = db_path(dir.path());
+        let err = Db::open(&path, "x").err();
+        assert!(matches!(err, Some(Error::NotFound(_))), "got {err:?}");
+        assert!(!path.exists(), "open must not create a database");
+        Ok(())
+    }
+
+    #[test]
+    fn create_refuses_an_existing_file() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = db_path(dir.path());
+        drop(Db::create(&path, "one passphrase")?);
+        assert!(matches!(Db::create(&path, "other"), Err(Error::Conflict(_))));
+        Ok(())
+    }
+
+    #[test]
+    fn file_is_encrypted_on_disk() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = db_path(dir.path());
+        let db = Db::create(&path, "correct horse")?;
+        db.write(|tx| {
+            crate::settings::set(tx, "marker", "ZEBRA-MARKER-1234")?;
+            Ok(())
+        })?;
+        drop(db);
+        let bytes = std::fs::read(&path)?;
+        assert!(!bytes.starts_with(b"SQLite format 3"), "plain SQLite header found");
+        let needle = b"ZEBRA-MARKER-1234";
+        assert!(!bytes.windows(needle.len()).any(|w| w == needle), "plaintext found in file");
+        Ok(())
+    }
+
+    #[test]
+    fn failed_write_changes_nothing() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let db = Db::create(&db_path(dir.path()), "correct horse")?;
+        let res: Result<()> = db.write(|tx| {
+            crate::settings::set(tx, "a", "1")?;
+            Err(Error::validation("stop half-way"))
+        });
+        assert!(res.is_err());
+        let n: i64 =
+            db.read(|c| Ok(c.query_row("SELECT count(*) FROM settings WHERE key='a'", [], |r| r.get(0))?))?;
+        assert_eq!(n, 0, "the first insert must have been rolled back");
+        Ok(())
+    }
+}

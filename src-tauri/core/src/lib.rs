@@ -1,0 +1,55 @@
+//! # haven-core
+//!
+//! Everything Haven knows and does, without a window: the encrypted store, the domain (sites,
+//! users, people and households, and later stock, distribution, activities and the rota), the
+//! one API surface that the app and the CLI call, demo data, and printing.
+//!
+//! This crate never depends on Tauri: it is tested headless and reused by `haven-cli`.
+
+pub mod access;
+pub mod api;
+pub mod dashboard;
+pub mod db;
+mod error;
+pub mod seed;
+pub mod settings;
+pub mod setup;
+pub mod sites;
+
+use std::path::PathBuf;
+
+pub use access::{Role, Session};
+pub use db::{db_path, with_tx, Db, DB_FILE_NAME};
+pub use error::{Error, ErrorKind, ErrorPayload, Result};
+
+/// The app's identifier: the name of its folder in the OS app-data directory. Must match
+/// `identifier` in `tauri.conf.json`.
+pub const APP_IDENTIFIER: &str = "org.haven-centre.haven";
+
+/// Name of the demo database's folder inside the data directory.
+pub const DEMO_DIR_NAME: &str = "demo";
+
+/// A new record id: UUIDv7, time-ordered and unique across sites.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// The OS app-data folder for Haven (`%APPDATA%\org.haven-centre.haven` on Windows,
+/// `~/.local/share/org.haven-centre.haven` on Linux): the same folder the app uses, so the CLI
+/// and the app open the same `haven.db` by default.
+pub fn default_data_dir() -> Result<PathBuf> {
+    dirs::data_dir()
+        .map(|d| d.join(APP_IDENTIFIER))
+        .ok_or_else(|| Error::Internal("The system has no application data folder: use --data-dir.".into()))
+}
+
+/// The data directory in use: `--data-dir` if given, else `HAVEN_DATA_DIR`, else the OS default.
+pub fn resolve_data_dir(flag: Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(dir) = flag {
+        return Ok(dir);
+    }
+    match std::env::var_os("HAVEN_DATA_DIR") {
+        Some(dir) if !dir.is_empty() => Ok(PathBuf::from(dir)),
+        _ => default_data_dir(),
+    }
+}

@@ -1,0 +1,56 @@
+//! Centre-wide settings as key/value pairs (centre name, and later policies such as DBS recheck
+//! periods). Known keys are typed in [`CentreSettings`]; the table can hold more.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::{new_id, Error, Result};
+
+/// Key of the centre's name.
+pub const CENTRE_NAME: &str = "centre_name";
+
+/// The settings the app shows and edits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CentreSettings {
+    /// The centre's name, printed on every sheet.
+    pub centre_name: String,
+}
+
+/// Reads one centre-wide setting.
+pub fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1 AND site_id IS NULL", [key], |r| r.get(0))
+        .optional()?)
+}
+
+/// Writes one centre-wide setting.
+pub fn set(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    let changed = conn.execute(
+        "UPDATE settings SET value = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE key = ?1 AND site_id IS NULL",
+        params![key, value],
+    )?;
+    if changed == 0 {
+        conn.execute(
+            "INSERT INTO settings (id, site_id, key, value) VALUES (?1, NULL, ?2, ?3)",
+            params![new_id(), key, value],
+        )?;
+    }
+    Ok(())
+}
+
+/// The centre's settings.
+pub fn centre(conn: &Connection) -> Result<CentreSettings> {
+    Ok(CentreSettings { centre_name: get(conn, CENTRE_NAME)?.unwrap_or_default() })
+}
+
+/// Checks and stores the centre's settings.
+pub fn update_centre(conn: &Connection, input: &CentreSettings) -> Result<CentreSettings> {
+    let name = input.centre_name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(Error::invalid("centre_name", "Enter the centre's name (at most 120 characters)."));
+    }
+    set(conn, CENTRE_NAME, name)?;
+    centre(conn)
+}

@@ -1,0 +1,214 @@
+//! First run: create the encrypted database for a new centre with its sites and first lead.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::access::{audit, users, Role, Session};
+use crate::sites::{self, SiteInput};
+use crate::{settings, Db, Error, Result};
+
+/// Shortest passphrase accepted for a real centre's database.
+pub const MIN_PASSPHRASE_CHARS: usize = 10;
+
+/// Passphrases people pick most often; refused whatever their length.
+const COMMON_PASSPHRASES: &[&str] = &[
+    "password",
+    "password1",
+    "password123",
+    "passw0rd",
+    "123456789",
+    "1234567890",
+    "12345678910",
+    "qwertyuiop",
+    "qwerty123",
+    "iloveyou",
+    "letmein123",
+    "welcome123",
+    "football",
+    "abc123456",
+    "changeme",
+    "administrator",
+    "haven12345",
+    "havencentre",
+    "calais2024",
+    "calais2025",
+    "calais2026",
+    "birmingham",
+    "0123456789",
+    "1q2w3e4r5t",
+    "aaaaaaaaaa",
+    "azertyuiop",
+    "motdepasse",
+];
+
+/// The rules a new passphrase must meet, as shown on the setup screen.
+pub fn passphrase_rules() -> Vec<String> {
+    vec![
+        format!("At least {MIN_PASSPHRASE_CHARS} characters. A few unrelated words is easy to remember."),
+        "Not a common password such as \"password123\" or \"qwertyuiop\".".into(),
+        "Write it down and keep it in the centre's safe: it cannot be recovered.".into(),
+    ]
+}
+
+/// Checks a new passphrase against the rules.
+pub fn check_new_passphrase(passphrase: &str) -> Result<()> {
+    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(Error::invalid(
+            "passphrase",
+            format!("The passphrase must be at least {MIN_PASSPHRASE_CHARS} characters long."),
+        ));
+    }
+    let folded = passphrase.to_lowercase();
+    let one_char = folded.chars().all(|c| folded.starts_with(c));
+    if one_char || COMMON_PASSPHRASES.contains(&folded.as_str()) {
+        return Err(Error::invalid("passphrase", "That passphrase is too easy to guess: choose another."));
+    }
+    Ok(())
+}
+
+/// Everything the setup screen asks for.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetupInput {
+    /// The centre's name, printed on every sheet.
+    pub centre_name: String,
+    /// The sites (at least one). The lead's home site is the first.
+    pub sites: Vec<SiteInput>,
+    /// The first lead's sign-in name.
+    pub lead_username: String,
+    /// The first lead's name as shown.
+    pub lead_display_name: String,
+    /// The database passphrase.
+    pub passphrase: String,
+}
+
+/// Creates the database at `path` for a new centre and returns the lead's session.
+///
+/// Either everything is written or no file is left behind.
+pub fn initialise(path: &Path, input: &SetupInput) -> Result<(Db, Session)> {
+    check_new_passphrase(&input.passphrase)?;
+    validate(input)?;
+    let db = Db::create(path, &input.passphrase)?;
+    match fill(&db, input) {
+        Ok(session) => Ok((db, session)),
+        Err(e) => {
+            drop(db);
+            remove_database_files(path);
+            Err(e)
+        }
+    }
+}
+
+fn validate(input: &SetupInput) -> Result<()> {
+    if input.centre_name.trim().is_empty() {
+        return Err(Error::invalid("centre_name", "Enter the centre's name."));
+    }
+    if input.sites.is_empty() {
+        return Err(Error::invalid("sites", "Add at least one site."));
+    }
+    let mut codes = Vec::new();
+    for (i, site) in input.sites.iter().enumerate() {
+        let site = sites::validate(site, &format!("sites[{i}]."))?;
+        if codes.contains(&site.code) {
+            return Err(Error::invalid(
+                format!("sites[{i}].code"),
+                format!("Site code {} is used twice.", site.code),
+            ));
+        }
+        codes.push(site.code);
+    }
+    users::validate_username(input.lead_username.trim())?;
+    if input.lead_display_name.trim().is_empty() {
+        return Err(Error::invalid("lead_display_name", "Enter your name."));
+    }
+    Ok(())
+}
+
+fn fill(db: &Db, input: &SetupInput) -> Result<Session> {
+    db.write(|tx| {
+        settings::update_centre(tx, &settings::CentreSettings { centre_name: input.centre_name.clone() })?;
+        let mut home = None;
+        for site in &input.sites {
+            let site = sites::create(tx, site)?;
+            home.get_or_insert(site.code);
+        }
+        let site = home.ok_or_else(|| Error::invalid("sites", "Add at least one site."))?;
+        let lead = users::create(
+            tx,
+            &users::NewUser {
+                username: input.lead_username.clone(),
+                display_name: input.lead_display_name.clone(),
+                role: Role::Lead,
+                site,
+            },
+        )?;
+        let session = users::session_for(&lead);
+        audit::record(tx, &session, "setup", "centre", None, None)?;
+        Ok(session)
+    })
+}
+
+/// Removes a database file and its WAL companions (after a failed setup).
+fn remove_database_files(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        // Best effort: a file that is not there is what we want anyway.
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> SetupInput {
+        SetupInput {
+            centre_name: "Haven Centre".into(),
+            sites: sites::default_sites(),
+            lead_username: "sarah".into(),
+            lead_display_name: "Sarah Okafor".into(),
+            passphrase: "blue kettle morning".into(),
+        }
+    }
+
+    #[test]
+    fn passphrase_rules_hold_at_their_boundaries() {
+        assert!(check_new_passphrase("123456789").is_err(), "9 characters is too short");
+        assert!(check_new_passphrase("kettle1234").is_ok(), "10 characters is enough");
+        assert!(check_new_passphrase("Password123").is_err(), "common, whatever the case");
+        assert!(check_new_passphrase("zzzzzzzzzzzz").is_err(), "one repeated character");
+    }
+
+    #[test]
+    fn setup_creates_centre_sites_and_lead() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = crate::db_path(dir.path());
+        let (db, session) = initialise(&path, &input())?;
+        assert_eq!(session.role, Role::Lead);
+        db.read(|c| {
+            assert_eq!(settings::centre(c)?.centre_name, "Haven Centre");
+            let codes: Vec<String> = sites::list(c)?.into_iter().map(|s| s.code).collect();
+            assert_eq!(codes.len(), 3);
+            assert!(codes.contains(&"BHM".to_string()));
+            assert_eq!(users::first_lead(c)?.username, "sarah");
+            Ok(())
+        })
+    }
+
+    #[test]
+    fn failed_setup_leaves_no_file() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = crate::db_path(dir.path());
+        let mut bad = input();
+        bad.sites[1].code = "CAL".into();
+        let err = initialise(&path, &bad).err();
+        assert!(
+            matches!(err, Some(Error::Validation { ref field, .. }) if field.as_deref() == Some("sites[1].code")),
+            "{err:?}"
+        );
+        assert!(!path.exists());
+        Ok(())
+    }
+}

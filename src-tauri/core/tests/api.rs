@@ -1,0 +1,131 @@
+//! The API surface: role checks, audit, input validation, and that failures change nothing.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod util;
+
+use haven_core::api::{self, FUNCTIONS};
+use haven_core::{ErrorKind, Role};
+use serde_json::json;
+use util::{seeded, session};
+
+fn audit_count(db: &haven_core::Db) -> i64 {
+    db.read(|c| Ok(c.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?)).expect("count")
+}
+
+#[test]
+fn every_function_refuses_roles_below_its_minimum_and_admits_the_rest() {
+    let t = seeded(20);
+    for f in FUNCTIONS {
+        for role in Role::ALL {
+            let s = session(&t.db, role);
+            // An empty input: functions either run, or refuse the input as invalid; a role
+            // below the minimum must be refused before the input is even looked at.
+            let res = api::call(&t.db, &s, f.name, json!({}));
+            if role < f.min_role {
+                let kind = res.as_ref().err().map(|e| e.kind());
+                assert_eq!(kind, Some(ErrorKind::Forbidden), "{} as {:?} must be forbidden", f.name, role);
+            } else if let Err(e) = res {
+                assert_ne!(e.kind(), ErrorKind::Forbidden, "{} as {:?} must be allowed: {e}", f.name, role);
+            }
+        }
+    }
+}
+
+#[test]
+fn front_desk_cannot_create_users_and_nothing_is_written() {
+    let t = seeded(5);
+    let tom = session(&t.db, Role::FrontDesk);
+    let before = audit_count(&t.db);
+    let err = api::call(
+        &t.db,
+        &tom,
+        "create_user",
+        json!({"username": "eve", "display_name": "Eve", "role": "lead", "site": "CAL"}),
+    )
+    .err()
+    .map(|e| e.to_payload());
+    assert_eq!(err.map(|p| p.kind), Some(ErrorKind::Forbidden));
+    let users = api::call(&t.db, &session(&t.db, Role::Lead), "list_users", json!({})).expect("list");
+    assert!(!users.to_string().contains("\"eve\""), "the user must not exist");
+    assert_eq!(audit_count(&t.db), before);
+}
+
+#[test]
+fn changes_are_audited_with_who_and_what() {
+    let t = seeded(5);
+    let lead = session(&t.db, Role::Lead);
+    let site =
+        api::call(&t.db, &lead, "create_site", json!({"code": "lil", "name": "Lille"})).expect("create site");
+    assert_eq!(site["code"], "LIL", "codes are upper-cased");
+    let log =
+        api::call(&t.db, &lead, "list_audit_log", json!({"entity": "site", "limit": 5})).expect("audit");
+    let first = &log[0];
+    assert_eq!(first["action"], "create");
+    assert_eq!(first["username"], "sarah");
+    assert_eq!(first["entity_id"], site["id"]);
+}
+
+#[test]
+fn the_audit_log_refuses_edits_and_deletes() {
+    let t = seeded(5);
+    let lead = session(&t.db, Role::Lead);
+    api::call(&t.db, &lead, "update_settings", json!({"centre_name": "Haven Calais"})).expect("update");
+    let edit = t.db.read(|c| Ok(c.execute("UPDATE audit_log SET username = 'someone else'", [])?));
+    assert!(edit.is_err(), "an audit entry was edited");
+    let delete = t.db.read(|c| Ok(c.execute("DELETE FROM audit_log", [])?));
+    assert!(delete.is_err(), "audit entries were deleted");
+    assert!(audit_count(&t.db) > 0);
+}
+
+#[test]
+fn bad_input_is_a_validation_error_naming_the_field() {
+    let t = seeded(5);
+    let lead = session(&t.db, Role::Lead);
+    let e = api::call(&t.db, &lead, "create_site", json!({"code": "C4L", "name": "Calais bis"}))
+        .err()
+        .map(|e| e.to_payload());
+    let e = e.expect("refused");
+    assert_eq!(e.kind, ErrorKind::Validation);
+    assert_eq!(e.field.as_deref(), Some("code"));
+
+    let unknown =
+        api::call(&t.db, &lead, "create_site", json!({"code": "LIL", "name": "Lille", "colour": "red"}))
+            .err();
+    assert_eq!(unknown.map(|e| e.kind()), Some(ErrorKind::Validation), "unknown fields are refused");
+
+    let dup = api::call(&t.db, &lead, "create_site", json!({"code": "CAL", "name": "Calais again"})).err();
+    assert_eq!(dup.map(|e| e.kind()), Some(ErrorKind::Conflict));
+
+    let missing = api::call(&t.db, &lead, "no_such_function", json!({})).err();
+    assert_eq!(missing.map(|e| e.kind()), Some(ErrorKind::NotFound));
+}
+
+#[test]
+fn renaming_a_site_code_to_another_sites_code_is_a_conflict() {
+    let t = seeded(5);
+    let lead = session(&t.db, Role::Lead);
+    let e = api::call(&t.db, &lead, "update_site", json!({"site": "DUN", "code": "CAL", "name": "Dunkirk"}))
+        .err();
+    assert_eq!(e.map(|e| e.kind()), Some(ErrorKind::Conflict));
+    let ok =
+        api::call(&t.db, &lead, "update_site", json!({"site": "DUN", "code": "DK", "name": "Grande-Synthe"}))
+            .expect("rename");
+    assert_eq!(ok["code"], "DK");
+}
+
+#[test]
+fn dashboard_counts_add_up() {
+    let t = seeded(300);
+    let s = session(&t.db, Role::FrontDesk);
+    let c = api::call(&t.db, &s, "dashboard_counts", json!({})).expect("counts");
+    assert_eq!(c["people_total"], 300);
+    let active = c["people_active"].as_u64().unwrap_or(0);
+    assert!(active > 150 && active < 300, "most seeded people are active: {active}");
+    let per_site: u64 =
+        c["sites"].as_array().map(|a| a.iter().filter_map(|s| s["people"].as_u64()).sum()).unwrap_or(0);
+    assert_eq!(per_site, active, "sites add up to the active total");
+    assert!(c["children"].as_u64() > Some(0) && c["babies"].as_u64() > Some(0));
+    assert!(c["unaccompanied_minors"].as_u64() > Some(0));
+    assert!(c["children"].as_u64() >= c["unaccompanied_minors"].as_u64());
+}

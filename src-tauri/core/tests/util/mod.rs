@@ -1,0 +1,27 @@
+//! Helpers for integration tests: a real SQLCipher file in a temporary folder.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+#![allow(dead_code)]
+
+use haven_core::access::users;
+use haven_core::{db_path, seed, Db, Role, Session};
+use tempfile::TempDir;
+
+/// A seeded demo database in its own temporary folder (deleted on drop).
+pub struct TestDb {
+    pub db: Db,
+    pub dir: TempDir,
+}
+
+pub fn seeded(people: usize) -> TestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = Db::create(&db_path(dir.path()), seed::DEMO_PASSPHRASE).expect("create db");
+    seed::seed_demo(&db, people, 7).expect("seed");
+    TestDb { db, dir }
+}
+
+/// The session of the demo user with `role`.
+pub fn session(db: &Db, role: Role) -> Session {
+    let name = seed::DEMO_USERS.iter().find(|u| u.2 == role).expect("a demo user with that role").0;
+    db.read(|c| users::sign_in(c, name)).expect("sign in")
+}

@@ -1,0 +1,44 @@
+//! Tauri commands: thin wrappers that take the state, call one core function and map the
+//! error. The domain's functions are all reached through [`call`], which runs the core's API
+//! (the same one `haven-cli call` uses), so the UI can do nothing a script cannot.
+
+use haven_core::setup::SetupInput;
+use haven_core::Session;
+use tauri::State;
+
+use crate::error::IpcError;
+use crate::state::{AppState, AppStatus};
+
+/// Which screen to show first, and the demo hint.
+#[tauri::command]
+pub fn app_status(state: State<'_, AppState>) -> Result<AppStatus, IpcError> {
+    Ok(state.status()?)
+}
+
+/// First run: creates the centre and signs the lead in.
+#[tauri::command(async)]
+pub fn setup_centre(state: State<'_, AppState>, input: SetupInput) -> Result<Session, IpcError> {
+    Ok(state.setup(&input)?)
+}
+
+/// Opens the database and signs a user in.
+#[tauri::command(async)]
+pub fn unlock(state: State<'_, AppState>, username: String, passphrase: String) -> Result<Session, IpcError> {
+    Ok(state.unlock(&username, &passphrase)?)
+}
+
+/// Closes the database.
+#[tauri::command]
+pub fn lock(state: State<'_, AppState>) -> Result<(), IpcError> {
+    Ok(state.lock()?)
+}
+
+/// Runs one function of the core API as the signed-in user.
+#[tauri::command(async)]
+pub fn call(
+    state: State<'_, AppState>,
+    name: String,
+    input: Option<serde_json::Value>,
+) -> Result<serde_json::Value, IpcError> {
+    Ok(state.call(&name, input.unwrap_or_default())?)
+}

@@ -1,0 +1,85 @@
+//! The Haven app: a Tauri window over the core. This file only builds the app; commands live in
+//! [`commands`], the state in [`state`].
+
+pub mod commands;
+pub mod error;
+pub mod state;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use tauri::{Manager, Runtime};
+
+pub use state::{AppState, Launch};
+
+/// Command-line options of the app.
+#[derive(Debug, Parser)]
+#[command(name = "haven", version, about = "Haven: the centre's case book, stock and rota")]
+pub struct Args {
+    /// Folder holding haven.db (default: $HAVEN_DATA_DIR, else the OS app-data folder).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Open the demo database (passphrase "demo"), creating and seeding it if absent.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+impl Args {
+    /// Where the database lives for these options: the demo has its own folder.
+    pub fn launch(&self) -> haven_core::Result<Launch> {
+        let base = haven_core::resolve_data_dir(self.data_dir.clone())?;
+        // An explicit --data-dir for the demo is used as it is; the default demo lives beside
+        // the real database, never in it.
+        let data_dir =
+            if self.demo && self.data_dir.is_none() { base.join(haven_core::DEMO_DIR_NAME) } else { base };
+        Ok(Launch { data_dir, demo: self.demo })
+    }
+}
+
+/// Adds Haven's commands to a builder (the real one, or the mock runtime's in tests).
+pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::app_status,
+        commands::setup_centre,
+        commands::unlock,
+        commands::lock,
+        commands::call,
+    ])
+}
+
+/// Runs the app until its window closes.
+pub fn run() -> ExitCode {
+    let args = Args::parse();
+    let launch = match args.launch() {
+        Ok(launch) => launch,
+        Err(e) => {
+            eprintln!("Haven could not start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let builder = tauri::Builder::default()
+        // First: a second launch hands over to the running window instead of opening the
+        // database a second time.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        // The state is made here, after the single-instance check, so a second launch never
+        // touches the database.
+        .setup(move |app| {
+            app.manage(AppState::new(launch)?);
+            Ok(())
+        });
+    match with_commands(builder).run(tauri::generate_context!()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Haven stopped with an error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! The app's commands through Tauri's mock runtime: no display, the real command handlers, the
+//! real capability file (generate_context!), and the real core on a temporary database.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use haven_app::{with_commands, AppState, Launch};
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{mock_builder, MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow};
+
+fn app(data_dir: &std::path::Path, demo: bool) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let app = with_commands(mock_builder())
+        .build(tauri::generate_context!())
+        .expect("build the app on the mock runtime");
+    // `setup` does not run on the mock runtime: register the state as `run` would.
+    app.manage(AppState::new(Launch { data_dir: data_dir.to_path_buf(), demo }).expect("state"));
+    let window = match app.get_webview_window("main") {
+        Some(w) => w,
+        None => tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window"),
+    };
+    (app, window)
+}
+
+/// The origin the app's own pages have on this platform.
+fn origin() -> &'static str {
+    if cfg!(windows) {
+        "http://tauri.localhost"
+    } else {
+        "tauri://localhost"
+    }
+}
+
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result<Value, Value> {
+    invoke_from(window, origin(), cmd, args)
+}
+
+fn invoke_from(
+    window: &WebviewWindow<MockRuntime>,
+    url: &str,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
+    tauri::test::get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: url.parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|body| body.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn errors_cross_ipc_as_kind_and_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path(), true);
+    let err = invoke(&w, "unlock", json!({"username": "sarah", "passphrase": "not it"})).unwrap_err();
+    assert_eq!(err, json!({"kind": "locked", "message": "The passphrase is not right for this database."}));
+}
+
+#[test]
+fn demo_unlocks_and_calls_reach_the_core_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path(), true);
+    let status = invoke(&w, "app_status", json!({})).unwrap();
+    assert_eq!(status["phase"], "locked");
+    assert_eq!(status["demo_hint"]["passphrase"], "demo");
+
+    let locked = invoke(&w, "call", json!({"name": "dashboard_counts"})).unwrap_err();
+    assert_eq!(locked["kind"], "locked", "nothing is reachable before unlock");
+
+    let session = invoke(&w, "unlock", json!({"username": "sarah", "passphrase": "demo"})).unwrap();
+    assert_eq!(session["role"], "lead");
+    let counts = invoke(&w, "call", json!({"name": "dashboard_counts", "input": {}})).unwrap();
+    assert!(counts["people_active"].as_u64().unwrap() > 0);
+
+    invoke(&w, "lock", json!({})).unwrap();
+    assert_eq!(invoke(&w, "call", json!({"name": "list_sites"})).unwrap_err()["kind"], "locked");
+}
+
+#[test]
+fn roles_are_enforced_behind_the_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path(), true);
+    invoke(&w, "unlock", json!({"username": "tom", "passphrase": "demo"})).unwrap();
+    let err = invoke(&w, "call", json!({"name": "list_audit_log", "input": {}})).unwrap_err();
+    assert_eq!(err["kind"], "forbidden");
+    let err = invoke(&w, "call", json!({"name": "create_user", "input": {"username": "x1", "display_name": "X", "role": "lead", "site": "CAL"}})).unwrap_err();
+    assert_eq!(err["kind"], "forbidden");
+}
+
+#[test]
+fn first_run_setup_validates_then_creates_the_centre() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path(), false);
+    assert_eq!(invoke(&w, "app_status", json!({})).unwrap()["phase"], "setup");
+    let mut input = json!({
+        "centre_name": "Haven Centre",
+        "sites": [{"code": "CAL", "name": "Calais"}, {"code": "BHM", "name": "Birmingham"}],
+        "lead_username": "amina",
+        "lead_display_name": "Amina Yusuf",
+        "passphrase": "short"
+    });
+    let err = invoke(&w, "setup_centre", json!({"input": input})).unwrap_err();
+    assert_eq!(err["kind"], "validation");
+    assert_eq!(err["field"], "passphrase");
+    assert!(!dir.path().join("haven.db").exists(), "a refused setup leaves no database");
+
+    input["passphrase"] = json!("river lantern seven");
+    let session = invoke(&w, "setup_centre", json!({"input": input})).unwrap();
+    assert_eq!(session["username"], "amina");
+    let info = invoke(&w, "call", json!({"name": "session_info"})).unwrap();
+    assert_eq!(info["centre_name"], "Haven Centre");
+    assert_eq!(info["sites"].as_array().unwrap().len(), 2);
+    let again = invoke(&w, "setup_centre", json!({"input": input})).unwrap_err();
+    assert_eq!(again["kind"], "conflict");
+}
+
+#[test]
+fn only_granted_commands_from_the_apps_own_pages_are_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path(), true);
+    assert!(invoke(&w, "app_status", json!({})).is_ok());
+    let remote = invoke_from(&w, "https://example.com", "app_status", json!({})).unwrap_err();
+    assert!(remote.to_string().contains("not allowed"), "remote content must not reach commands: {remote}");
+    let shell = invoke(&w, "plugin:shell|execute", json!({})).unwrap_err();
+    assert!(shell.to_string().contains("not found") || shell.to_string().contains("not allowed"), "{shell}");
+}

@@ -1,0 +1,47 @@
+// UI text from i18n/<lang>.json. The chosen language is remembered on this computer.
+
+const LANGS = ['en', 'fr'];
+const STORE_KEY = 'haven.lang';
+let strings = {};
+let fallback = {};
+let current = 'en';
+
+async function fetchStrings(lang) {
+  const res = await fetch(`i18n/${lang}.json`);
+  if (!res.ok) throw new Error(`missing i18n/${lang}.json`);
+  return res.json();
+}
+
+/** Loads the remembered language (or English). */
+export async function init() {
+  fallback = await fetchStrings('en');
+  const saved = localStorage.getItem(STORE_KEY);
+  await setLanguage(LANGS.includes(saved) ? saved : 'en');
+}
+
+/** Switches language, remembers it, and re-labels static text. */
+export async function setLanguage(lang) {
+  if (!LANGS.includes(lang)) return;
+  strings = lang === 'en' ? fallback : await fetchStrings(lang);
+  current = lang;
+  localStorage.setItem(STORE_KEY, lang);
+  document.documentElement.lang = lang;
+  translateStatic(document);
+}
+
+export const language = () => current;
+export const languages = () => LANGS;
+
+/** The text for `key`, with {name} placeholders filled from `vars`. */
+export function t(key, vars = {}) {
+  const text = strings[key] ?? fallback[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+}
+
+/** Fills every [data-i18n] element under `root` with its text. */
+export function translateStatic(root) {
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+}
+
+/** A number formatted for the current language. */
+export const num = (n) => new Intl.NumberFormat(current === 'fr' ? 'fr-FR' : 'en-GB').format(n);

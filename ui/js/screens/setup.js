@@ -1,0 +1,64 @@
+// First run: the centre's name, its sites, the first lead and the database passphrase.
+
+import * as api from '../api.js';
+import { h, replace } from '../dom.js';
+import { errorSummary, field, showApiError } from '../form.js';
+import { t } from '../i18n.js';
+import { languageSwitch } from './lang.js';
+
+const DEFAULT_SITES = [['CAL', 'Calais'], ['DUN', 'Dunkirk'], ['BHM', 'Birmingham']];
+
+export function showSetup(root, status, done) {
+  const summary = errorSummary();
+  const centre = field({ name: 'centre_name', label: t('setup.centre_name'), hint: t('setup.centre_name_hint') });
+  const siteRows = DEFAULT_SITES.map(([code, name], i) => ({
+    code: field({ name: `sites[${i}].code`, label: t('setup.site_code'), value: code }),
+    name: field({ name: `sites[${i}].name`, label: t('setup.site_name'), value: name, required: false }),
+  }));
+  const leadName = field({ name: 'lead_display_name', label: t('setup.lead_name'), autocomplete: 'name' });
+  const leadUser = field({ name: 'lead_username', label: t('setup.lead_username'), hint: t('setup.lead_username_hint'), autocomplete: 'username' });
+  const pass = field({ name: 'passphrase', label: t('setup.passphrase'), type: 'password', autocomplete: 'new-password' });
+  const pass2 = field({ name: 'passphrase2', label: t('setup.passphrase_again'), type: 'password', autocomplete: 'new-password' });
+  const rules = h('ul', { class: 'hint-list' }, status.passphrase_rules.map((r) => h('li', {}, r)));
+  const button = h('button', { type: 'submit', class: 'button' }, t('setup.submit'));
+
+  const form = h('form', { class: 'panel form', novalidate: true },
+    h('h1', {}, t('setup.title')),
+    h('p', { class: 'lead' }, t('setup.intro')),
+    summary,
+    centre,
+    h('fieldset', { class: 'fieldset' }, h('legend', {}, t('setup.sites')), h('p', { class: 'hint' }, t('setup.sites_hint')),
+      siteRows.map((r) => h('div', { class: 'row' }, r.code, r.name))),
+    h('fieldset', { class: 'fieldset' }, h('legend', {}, t('setup.lead')), leadName, leadUser),
+    h('fieldset', { class: 'fieldset' }, h('legend', {}, t('setup.passphrase_title')), rules, pass, pass2),
+    button,
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (pass.input.value !== pass2.input.value) {
+      summary.show([{ field: 'passphrase2', message: t('setup.passphrase_mismatch') }], form);
+      return;
+    }
+    const sites = siteRows
+      .map((r) => ({ code: r.code.input.value, name: r.name.input.value, active: true }))
+      .filter((s) => s.code.trim() || s.name.trim());
+    button.disabled = true;
+    try {
+      await api.setupCentre({
+        centre_name: centre.input.value,
+        sites,
+        lead_username: leadUser.input.value,
+        lead_display_name: leadName.input.value,
+        passphrase: pass.input.value,
+      });
+      done();
+    } catch (err) {
+      showApiError(summary, form, err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  replace(root, h('header', { class: 'topbar' }, h('span', { class: 'brand' }, 'Haven'), languageSwitch(() => showSetup(root, status, done))),
+    h('main', { id: 'main', class: 'main-narrow' }, form));
+  centre.input.focus();
+}

@@ -1,0 +1,64 @@
+// The signed-in app: header, navigation and the current screen (chosen by the URL hash).
+
+import * as api from '../api.js';
+import { h, replace } from '../dom.js';
+import { t } from '../i18n.js';
+import { languageSwitch } from './lang.js';
+import { showDashboard } from './dashboard.js';
+import { showSettings } from './settings.js';
+import { showComing } from './coming.js';
+
+const SCREENS = [
+  ['dashboard', showDashboard],
+  ['people', showComing],
+  ['stock', showComing],
+  ['distribution', showComing],
+  ['activities', showComing],
+  ['volunteers', showComing],
+  ['rota', showComing],
+  ['reports', showComing],
+  ['settings', showSettings],
+];
+
+function currentScreen() {
+  const name = location.hash.replace(/^#\/?/, '');
+  return SCREENS.find(([n]) => n === name) ? name : 'dashboard';
+}
+
+export async function showShell(root, status, done) {
+  const session = status.session;
+  const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
+  const nav = h('nav', { class: 'nav', 'aria-label': t('nav.label') },
+    h('ul', {}, SCREENS.map(([name]) => h('li', {},
+      h('a', { href: `#/${name}`, 'data-screen': name, 'data-testid': `nav-${name}` }, t(`nav.${name}`))))));
+  const lockButton = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'lock' }, t('shell.lock'));
+  lockButton.addEventListener('click', async () => { await api.lock(); done(); });
+  const rerender = () => showShell(root, status, done);
+
+  replace(root,
+    h('header', { class: 'topbar' },
+      h('span', { class: 'brand' }, 'Haven'),
+      h('span', { class: 'who', 'data-testid': 'who' }, t('shell.signed_in', { name: session.display_name, role: t(`role.${session.role}`) })),
+      status.demo ? h('span', { class: 'tag' }, t('shell.demo')) : null,
+      languageSwitch(rerender),
+      lockButton),
+    h('div', { class: 'layout' }, nav, main));
+
+  const render = async () => {
+    const name = currentScreen();
+    for (const a of nav.querySelectorAll('a')) {
+      if (a.dataset.screen === name) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
+    const show = SCREENS.find(([n]) => n === name)[1];
+    replace(main, h('p', { class: 'loading' }, t('app.loading')));
+    try {
+      await show(main, { name, session, status });
+    } catch (err) {
+      if (err.kind === 'locked') { done(); return; }
+      replace(main, h('h1', {}, t(`nav.${name}`)), h('p', { class: 'field-error' }, err.message));
+    }
+  };
+  window.onhashchange = () => { render().then(() => main.focus()); };
+  await render();
+}

@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod api;
+pub mod cases;
 pub mod dashboard;
 pub mod db;
 mod error;

@@ -9,18 +9,21 @@
 //! fields refused), writes the audit log in the same transaction as its changes, and returns a
 //! typed output (serialised to JSON). Later areas add rows to [`FUNCTIONS`].
 
+mod cases;
+mod centre;
+
 use chrono::{Local, NaiveDate};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::access::audit::{self, AuditEntry, AuditQuery};
-use crate::access::users::{self, NewUser, User};
 use crate::access::{Role, Session};
-use crate::dashboard::{self, DashboardCounts};
-use crate::settings::{self, CentreSettings};
-use crate::sites::{self, Site, SiteInput, SiteUpdate};
 use crate::{Db, Error, Result};
+
+pub use cases::PersonRecord;
+use cases::*;
+pub use centre::SessionInfo;
+use centre::*;
 
 /// Input of functions that take none: `{}` (or nothing at all from the CLI).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
@@ -127,7 +130,50 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     function!(list_users, Lead, READ, "Every user with their role."),
     function!(create_user, Lead, WRITE, "Add a user with a role."),
     function!(list_audit_log, Lead, READ, "The audit log, newest first."),
+    // The case book.
+    function!(search_people, FrontDesk, READ, "Find people by any name or code, with filters."),
+    function!(find_duplicates, FrontDesk, READ, "People already registered who may be the person described."),
+    function!(create_person, FrontDesk, WRITE, "Register a person."),
+    function!(get_person, FrontDesk, READ, "A person's record (what the role may see); the view is audited."),
+    function!(update_person, Coordinator, WRITE, "Change a person's details."),
+    function!(set_person_status, Coordinator, WRITE, "Set a person's case status."),
+    function!(
+        record_consent,
+        FrontDesk,
+        WRITE,
+        "Record today that a person agreed to the centre keeping their data."
+    ),
+    function!(transfer_person, Coordinator, WRITE, "Move a person to another site (their code stays)."),
+    function!(join_household, FrontDesk, WRITE, "Put a person in another person's household."),
+    function!(leave_household, Coordinator, WRITE, "Take a person out of their household."),
+    function!(set_flag, FrontDesk, WRITE, "Set a flag on a person (safeguarding and medical: coordinators)."),
+    function!(
+        clear_flag,
+        FrontDesk,
+        WRITE,
+        "Clear a flag set by hand (safeguarding and medical: coordinators)."
+    ),
+    function!(add_note, Coordinator, WRITE, "Add a note to a person's case."),
+    function!(list_partners, Coordinator, READ, "Partner organisations for referrals."),
+    function!(save_partner, Lead, WRITE, "Add or change a partner organisation."),
+    function!(create_referral, Coordinator, WRITE, "Refer a person to a partner organisation."),
+    function!(update_referral, Coordinator, WRITE, "Change a referral's status, follow-up date or outcome."),
+    function!(overdue_follow_ups, Coordinator, READ, "Open referrals whose follow-up date has passed."),
+    function!(issue_phone, Coordinator, WRITE, "Record a phone issued to a person."),
+    function!(return_phone, Coordinator, WRITE, "Record a phone as given back or lost."),
+    function!(
+        phone_contact_list,
+        Coordinator,
+        READ,
+        "Everyone holding a centre phone now, with the numbers."
+    ),
+    function!(save_uk_arrival, Coordinator, WRITE, "Save a person's UK arrivals checklist."),
 ];
+
+/// Today's date where the centre is (the computer's local date).
+fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
 
 /// Looks a function up by name.
 pub fn function(name: &str) -> Option<&'static ApiFunction> {
@@ -142,107 +188,6 @@ pub fn call(db: &Db, session: &Session, name: &str, input: Value) -> Result<Valu
     let f = function(name).ok_or_else(|| Error::NotFound(format!("There is no API function \"{name}\".")))?;
     session.require(f.min_role, &f.summary.trim_end_matches('.').to_lowercase())?;
     (f.run)(db, session, input)
-}
-
-fn today() -> NaiveDate {
-    Local::now().date_naive()
-}
-
-/// What the app shows about the signed-in user and the centre.
-#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct SessionInfo {
-    /// The signed-in user.
-    pub user: Session,
-    /// How the role is shown.
-    pub role_label: String,
-    /// The centre's name.
-    pub centre_name: String,
-    /// The centre's sites.
-    pub sites: Vec<Site>,
-}
-
-fn session_info(db: &Db, s: &Session, _: NoInput) -> Result<SessionInfo> {
-    db.read(|c| {
-        Ok(SessionInfo {
-            user: s.clone(),
-            role_label: s.role.label().to_string(),
-            centre_name: settings::centre(c)?.centre_name,
-            sites: sites::list(c)?,
-        })
-    })
-}
-
-fn dashboard_counts(db: &Db, _: &Session, _: NoInput) -> Result<DashboardCounts> {
-    db.read(|c| dashboard::counts(c, today()))
-}
-
-fn list_sites(db: &Db, _: &Session, _: NoInput) -> Result<Vec<Site>> {
-    db.read(sites::list)
-}
-
-fn create_site(db: &Db, s: &Session, input: SiteInput) -> Result<Site> {
-    db.write(|tx| {
-        let site = sites::create(tx, &input)?;
-        audit::record(
-            tx,
-            s,
-            "create",
-            "site",
-            Some(&site.id),
-            Some(&serde_json::json!({"code": site.code})),
-        )?;
-        Ok(site)
-    })
-}
-
-fn update_site(db: &Db, s: &Session, input: SiteUpdate) -> Result<Site> {
-    db.write(|tx| {
-        let site = sites::update(tx, &input)?;
-        audit::record(
-            tx,
-            s,
-            "update",
-            "site",
-            Some(&site.id),
-            Some(&serde_json::json!({"code": site.code})),
-        )?;
-        Ok(site)
-    })
-}
-
-fn get_settings(db: &Db, _: &Session, _: NoInput) -> Result<CentreSettings> {
-    db.read(settings::centre)
-}
-
-fn update_settings(db: &Db, s: &Session, input: CentreSettings) -> Result<CentreSettings> {
-    db.write(|tx| {
-        let out = settings::update_centre(tx, &input)?;
-        audit::record(tx, s, "update", "settings", None, None)?;
-        Ok(out)
-    })
-}
-
-fn list_users(db: &Db, _: &Session, _: NoInput) -> Result<Vec<User>> {
-    db.read(users::list)
-}
-
-fn create_user(db: &Db, s: &Session, input: NewUser) -> Result<User> {
-    db.write(|tx| {
-        let user = users::create(tx, &input)?;
-        audit::record(
-            tx,
-            s,
-            "create",
-            "user",
-            Some(&user.id),
-            Some(&serde_json::json!({"role": user.role})),
-        )?;
-        Ok(user)
-    })
-}
-
-fn list_audit_log(db: &Db, _: &Session, input: AuditQuery) -> Result<Vec<AuditEntry>> {
-    db.read(|c| audit::list(c, &input))
 }
 
 #[cfg(test)]

@@ -1,0 +1,294 @@
+//! API functions of the case book. Reads of a person's record are audited; what each role sees
+//! is decided in [`PersonRecord`].
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::today;
+use crate::access::{audit, Role, Session};
+use crate::cases::flags::{self, ClearFlag, SetFlag};
+use crate::cases::households::{self, Household, JoinHousehold, PersonRef};
+use crate::cases::notes::{self, NewNote, Note};
+use crate::cases::partners::{self, Partner, PartnerInput};
+use crate::cases::people::{self, NewPerson, Person, PersonDetails};
+use crate::cases::phones::{self, ContactLine, IssuePhone, Phone, PhoneReturn};
+use crate::cases::referrals::{self, NewReferral, Referral, UpdateReferral};
+use crate::cases::search::{self, Duplicate, PeoplePage, PeopleQuery};
+use crate::cases::uk::{self, UkArrival};
+use crate::cases::Status;
+use crate::{Db, Error, Result};
+
+/// A person's page: everything on their tabs that the caller's role may see. Parts a role may
+/// not see are absent (`null`), not empty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PersonRecord {
+    /// Details and the visible flags.
+    pub person: Person,
+    /// Their household, if any.
+    pub household: Option<Household>,
+    /// Case notes (coordinators and leads).
+    pub notes: Option<Vec<Note>>,
+    /// Referrals (coordinators and leads).
+    pub referrals: Option<Vec<Referral>>,
+    /// Phones issued (coordinators and leads).
+    pub phones: Option<Vec<Phone>>,
+    /// UK arrivals checklist (coordinators and leads).
+    pub uk_arrival: Option<UkArrival>,
+}
+
+/// Input naming a record by id.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdInput {
+    /// The record's id.
+    pub id: String,
+}
+
+/// Input to change a person's details.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonUpdate {
+    /// The person's id.
+    pub id: String,
+    /// The new details (all of them).
+    #[serde(flatten)]
+    pub details: PersonDetails,
+}
+
+/// Input to set a person's status.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusInput {
+    /// The person's id.
+    pub id: String,
+    /// The new status.
+    pub status: Status,
+}
+
+/// Input to move a person to another site.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferInput {
+    /// The person's id.
+    pub id: String,
+    /// The new site's code or id.
+    pub site: String,
+}
+
+/// Input of lists with an optional size.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListInput {
+    /// At most this many (default 100).
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// Input naming an optional site.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SiteFilter {
+    /// Only this site (code or id).
+    #[serde(default)]
+    pub site: Option<String>,
+}
+
+fn record(conn: &rusqlite::Connection, s: &Session, id: &str) -> Result<PersonRecord> {
+    let today = today();
+    let person = people::get(conn, s, id, today)?;
+    let household = person.household_id.as_deref().map(|h| households::get(conn, h, today)).transpose()?;
+    let caseworker = s.role >= Role::Coordinator;
+    Ok(PersonRecord {
+        household,
+        notes: if caseworker { Some(notes::for_person(conn, s, id)?) } else { None },
+        referrals: if caseworker { Some(referrals::for_person(conn, id)?) } else { None },
+        phones: if caseworker { Some(phones::for_person(conn, id)?) } else { None },
+        uk_arrival: if caseworker { Some(uk::get(conn, id)?) } else { None },
+        person,
+    })
+}
+
+pub(super) fn search_people(db: &Db, s: &Session, q: PeopleQuery) -> Result<PeoplePage> {
+    db.read(|c| search::search(c, s, &q, today()))
+}
+
+pub(super) fn find_duplicates(db: &Db, _: &Session, d: PersonDetails) -> Result<Vec<Duplicate>> {
+    db.read(|c| search::duplicates(c, &d, today()))
+}
+
+pub(super) fn create_person(db: &Db, s: &Session, input: NewPerson) -> Result<PersonRecord> {
+    db.write(|tx| {
+        if !input.confirm_not_duplicate {
+            let dups = search::duplicates(tx, &input.details, today())?;
+            if !dups.is_empty() {
+                let list: Vec<String> = dups
+                    .iter()
+                    .map(|d| format!("{} {} {}", d.person.code, d.person.given_name, d.person.family_name))
+                    .collect();
+                return Err(Error::Conflict(format!(
+                    "This may be someone already registered: {}. Check, then confirm to register anyway.",
+                    list.join("; ")
+                )));
+            }
+        }
+        let id = people::create(tx, s, &input, today())?;
+        audit::record(tx, s, "create", "person", Some(&id), None)?;
+        record(tx, s, &id)
+    })
+}
+
+pub(super) fn get_person(db: &Db, s: &Session, input: IdInput) -> Result<PersonRecord> {
+    // A read, but an audited one: the view is written in the same transaction.
+    db.write(|tx| {
+        let rec = record(tx, s, &input.id)?;
+        audit::record(tx, s, "view", "person", Some(&input.id), None)?;
+        Ok(rec)
+    })
+}
+
+pub(super) fn update_person(db: &Db, s: &Session, input: PersonUpdate) -> Result<PersonRecord> {
+    db.write(|tx| {
+        people::update(tx, &input.id, &input.details, today())?;
+        audit::record(tx, s, "update", "person", Some(&input.id), None)?;
+        record(tx, s, &input.id)
+    })
+}
+
+pub(super) fn set_person_status(db: &Db, s: &Session, input: StatusInput) -> Result<PersonRecord> {
+    db.write(|tx| {
+        people::set_status(tx, &input.id, input.status)?;
+        audit::record(tx, s, "status", "person", Some(&input.id), Some(&json!({"status": input.status})))?;
+        record(tx, s, &input.id)
+    })
+}
+
+pub(super) fn record_consent(db: &Db, s: &Session, input: IdInput) -> Result<PersonRecord> {
+    db.write(|tx| {
+        people::record_consent(tx, s, &input.id, today())?;
+        audit::record(tx, s, "consent", "person", Some(&input.id), None)?;
+        record(tx, s, &input.id)
+    })
+}
+
+pub(super) fn transfer_person(db: &Db, s: &Session, input: TransferInput) -> Result<PersonRecord> {
+    db.write(|tx| {
+        let from = people::transfer(tx, &input.id, &input.site)?;
+        let rec = record(tx, s, &input.id)?;
+        let detail = json!({"from": from, "to": rec.person.site_code});
+        audit::record(tx, s, "transfer", "person", Some(&input.id), Some(&detail))?;
+        Ok(rec)
+    })
+}
+
+pub(super) fn join_household(db: &Db, s: &Session, input: JoinHousehold) -> Result<PersonRecord> {
+    db.write(|tx| {
+        let household = households::join(tx, &input.person, &input.with_person, input.relationship)?;
+        audit::record(tx, s, "join", "household", Some(&household), Some(&json!({"person": input.person})))?;
+        record(tx, s, &input.person)
+    })
+}
+
+pub(super) fn leave_household(db: &Db, s: &Session, input: PersonRef) -> Result<PersonRecord> {
+    db.write(|tx| {
+        households::leave(tx, &input.person)?;
+        audit::record(tx, s, "leave", "household", None, Some(&json!({"person": input.person})))?;
+        record(tx, s, &input.person)
+    })
+}
+
+pub(super) fn set_flag(db: &Db, s: &Session, input: SetFlag) -> Result<PersonRecord> {
+    db.write(|tx| {
+        flags::set(tx, s, &input, today())?;
+        audit::record(tx, s, "set_flag", "person", Some(&input.person), Some(&json!({"kind": input.kind})))?;
+        record(tx, s, &input.person)
+    })
+}
+
+pub(super) fn clear_flag(db: &Db, s: &Session, input: ClearFlag) -> Result<PersonRecord> {
+    db.write(|tx| {
+        flags::clear(tx, s, &input)?;
+        audit::record(
+            tx,
+            s,
+            "clear_flag",
+            "person",
+            Some(&input.person),
+            Some(&json!({"kind": input.kind})),
+        )?;
+        record(tx, s, &input.person)
+    })
+}
+
+pub(super) fn add_note(db: &Db, s: &Session, input: NewNote) -> Result<Vec<Note>> {
+    db.write(|tx| {
+        let id = notes::add(tx, s, &input, today())?;
+        audit::record(tx, s, "create", "note", Some(&id), Some(&json!({"person": input.person})))?;
+        notes::for_person(tx, s, &input.person)
+    })
+}
+
+pub(super) fn list_partners(db: &Db, _: &Session, _: super::NoInput) -> Result<Vec<Partner>> {
+    db.read(partners::list)
+}
+
+pub(super) fn save_partner(db: &Db, s: &Session, input: PartnerInput) -> Result<Partner> {
+    db.write(|tx| {
+        let p = partners::save(tx, &input)?;
+        let action = if input.id.is_some() { "update" } else { "create" };
+        audit::record(tx, s, action, "partner", Some(&p.id), None)?;
+        Ok(p)
+    })
+}
+
+pub(super) fn create_referral(db: &Db, s: &Session, input: NewReferral) -> Result<Referral> {
+    db.write(|tx| {
+        let r = referrals::create(tx, s, &input, today())?;
+        audit::record(tx, s, "create", "referral", Some(&r.id), Some(&json!({"person": r.person_id})))?;
+        Ok(r)
+    })
+}
+
+pub(super) fn update_referral(db: &Db, s: &Session, input: UpdateReferral) -> Result<Referral> {
+    db.write(|tx| {
+        let r = referrals::update(tx, &input)?;
+        audit::record(tx, s, "update", "referral", Some(&r.id), Some(&json!({"status": r.status})))?;
+        Ok(r)
+    })
+}
+
+pub(super) fn overdue_follow_ups(db: &Db, _: &Session, input: ListInput) -> Result<Vec<Referral>> {
+    db.read(|c| referrals::overdue(c, today(), input.limit.unwrap_or(100).clamp(1, 1000)))
+}
+
+pub(super) fn issue_phone(db: &Db, s: &Session, input: IssuePhone) -> Result<Phone> {
+    db.write(|tx| {
+        let p = phones::issue(tx, &input, today())?;
+        audit::record(tx, s, "issue", "phone", Some(&p.id), Some(&json!({"person": p.person_id})))?;
+        Ok(p)
+    })
+}
+
+pub(super) fn return_phone(db: &Db, s: &Session, input: PhoneReturn) -> Result<Phone> {
+    db.write(|tx| {
+        let p = phones::give_back(tx, &input, today())?;
+        let action = if input.lost { "lost" } else { "returned" };
+        audit::record(tx, s, action, "phone", Some(&p.id), Some(&json!({"person": p.person_id})))?;
+        Ok(p)
+    })
+}
+
+pub(super) fn phone_contact_list(db: &Db, s: &Session, input: SiteFilter) -> Result<Vec<ContactLine>> {
+    db.write(|tx| {
+        let list = phones::contact_list(tx, input.site.as_deref())?;
+        audit::record(tx, s, "view", "phone_contacts", None, Some(&json!({"rows": list.len()})))?;
+        Ok(list)
+    })
+}
+
+pub(super) fn save_uk_arrival(db: &Db, s: &Session, input: UkArrival) -> Result<UkArrival> {
+    db.write(|tx| {
+        let saved = uk::save(tx, &input, today())?;
+        audit::record(tx, s, "update", "uk_arrival", Some(&input.person), None)?;
+        Ok(saved)
+    })
+}

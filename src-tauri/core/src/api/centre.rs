@@ -1,0 +1,110 @@
+//! API functions about the centre itself: who is signed in, the Dashboard, sites, settings,
+//! users and the audit log.
+
+use serde::{Deserialize, Serialize};
+
+use super::{today, NoInput};
+use crate::access::audit::{self, AuditEntry, AuditQuery};
+use crate::access::users::{self, NewUser, User};
+use crate::access::Session;
+use crate::dashboard::{self, DashboardCounts};
+use crate::settings::{self, CentreSettings};
+use crate::sites::{self, Site, SiteInput, SiteUpdate};
+use crate::{Db, Result};
+
+/// What the app shows about the signed-in user and the centre.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SessionInfo {
+    /// The signed-in user.
+    pub user: Session,
+    /// How the role is shown.
+    pub role_label: String,
+    /// The centre's name.
+    pub centre_name: String,
+    /// The centre's sites.
+    pub sites: Vec<Site>,
+}
+
+pub(super) fn session_info(db: &Db, s: &Session, _: NoInput) -> Result<SessionInfo> {
+    db.read(|c| {
+        Ok(SessionInfo {
+            user: s.clone(),
+            role_label: s.role.label().to_string(),
+            centre_name: settings::centre(c)?.centre_name,
+            sites: sites::list(c)?,
+        })
+    })
+}
+
+pub(super) fn dashboard_counts(db: &Db, _: &Session, _: NoInput) -> Result<DashboardCounts> {
+    db.read(|c| dashboard::counts(c, today()))
+}
+
+pub(super) fn list_sites(db: &Db, _: &Session, _: NoInput) -> Result<Vec<Site>> {
+    db.read(sites::list)
+}
+
+pub(super) fn create_site(db: &Db, s: &Session, input: SiteInput) -> Result<Site> {
+    db.write(|tx| {
+        let site = sites::create(tx, &input)?;
+        audit::record(
+            tx,
+            s,
+            "create",
+            "site",
+            Some(&site.id),
+            Some(&serde_json::json!({"code": site.code})),
+        )?;
+        Ok(site)
+    })
+}
+
+pub(super) fn update_site(db: &Db, s: &Session, input: SiteUpdate) -> Result<Site> {
+    db.write(|tx| {
+        let site = sites::update(tx, &input)?;
+        audit::record(
+            tx,
+            s,
+            "update",
+            "site",
+            Some(&site.id),
+            Some(&serde_json::json!({"code": site.code})),
+        )?;
+        Ok(site)
+    })
+}
+
+pub(super) fn get_settings(db: &Db, _: &Session, _: NoInput) -> Result<CentreSettings> {
+    db.read(settings::centre)
+}
+
+pub(super) fn update_settings(db: &Db, s: &Session, input: CentreSettings) -> Result<CentreSettings> {
+    db.write(|tx| {
+        let out = settings::update_centre(tx, &input)?;
+        audit::record(tx, s, "update", "settings", None, None)?;
+        Ok(out)
+    })
+}
+
+pub(super) fn list_users(db: &Db, _: &Session, _: NoInput) -> Result<Vec<User>> {
+    db.read(users::list)
+}
+
+pub(super) fn create_user(db: &Db, s: &Session, input: NewUser) -> Result<User> {
+    db.write(|tx| {
+        let user = users::create(tx, &input)?;
+        audit::record(
+            tx,
+            s,
+            "create",
+            "user",
+            Some(&user.id),
+            Some(&serde_json::json!({"role": user.role})),
+        )?;
+        Ok(user)
+    })
+}
+
+pub(super) fn list_audit_log(db: &Db, _: &Session, input: AuditQuery) -> Result<Vec<AuditEntry>> {
+    db.read(|c| audit::list(c, &input))
+}

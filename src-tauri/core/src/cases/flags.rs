@@ -1,0 +1,224 @@
+//! Flags on a person. Some are set by hand (pregnant, unaccompanied minor with separation
+//! details, safeguarding concern, medical need); two are derived from the case book every time
+//! (baby under 12 months, from the date of birth; unaccompanied minor, for an under-18 with no
+//! adult in their household). Flags drive distribution allowances later.
+//!
+//! Safeguarding and medical flags are restricted: only coordinators and leads see or set them.
+
+use chrono::{Months, NaiveDate};
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+
+use super::age::born_on_or_before;
+use super::people::{self, Person};
+use super::{check_len, Sex, Status};
+use crate::access::{Role, Session};
+use crate::{new_id, Error, Result};
+
+/// What a flag says about a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagKind {
+    /// Pregnant, with an expected due date.
+    Pregnant,
+    /// Under 12 months old (derived from the date of birth).
+    Baby,
+    /// Under 18 with no adult in the household, or set by hand with separation details.
+    UnaccompaniedMinor,
+    /// A safeguarding concern (restricted).
+    Safeguarding,
+    /// A medical need (restricted).
+    MedicalNeed,
+}
+
+impl FlagKind {
+    /// The stored name (`medical` for a medical need).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlagKind::Pregnant => "pregnant",
+            FlagKind::Baby => "baby",
+            FlagKind::UnaccompaniedMinor => "unaccompanied_minor",
+            FlagKind::Safeguarding => "safeguarding",
+            FlagKind::MedicalNeed => "medical",
+        }
+    }
+
+    fn parse(s: &str) -> Option<FlagKind> {
+        [Self::Pregnant, Self::Baby, Self::UnaccompaniedMinor, Self::Safeguarding, Self::MedicalNeed]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+
+    /// Only coordinators and leads may see or set it.
+    pub fn restricted(self) -> bool {
+        matches!(self, FlagKind::Safeguarding | FlagKind::MedicalNeed)
+    }
+}
+
+/// A flag on a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Flag {
+    /// What it says.
+    pub kind: FlagKind,
+    /// Worked out from the case book rather than set by hand.
+    pub derived: bool,
+    /// Pregnant: the expected due date.
+    pub due_date: Option<NaiveDate>,
+    /// Separation details, or what staff need to know.
+    pub details: String,
+}
+
+/// Input to set a flag by hand.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetFlag {
+    /// The person's id.
+    pub person: String,
+    /// Which flag (`pregnant`, `unaccompanied_minor`, `safeguarding`, `medical`).
+    pub kind: FlagKind,
+    /// Pregnant: the expected due date (required).
+    #[serde(default)]
+    pub due_date: Option<NaiveDate>,
+    /// Details.
+    #[serde(default)]
+    pub details: String,
+}
+
+/// Input to clear a flag set by hand.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClearFlag {
+    /// The person's id.
+    pub person: String,
+    /// Which flag.
+    pub kind: FlagKind,
+}
+
+fn may_use(session: &Session, kind: FlagKind) -> Result<()> {
+    if kind.restricted() {
+        session.require(Role::Coordinator, "see or change safeguarding and medical flags")?;
+    }
+    Ok(())
+}
+
+/// Sets (or replaces) a flag by hand.
+pub fn set(conn: &Connection, session: &Session, input: &SetFlag, today: NaiveDate) -> Result<()> {
+    may_use(session, input.kind)?;
+    let person = people::get_basic_on(conn, &input.person, today)?;
+    let details = input.details.trim();
+    check_len("details", "The details", details, 2000)?;
+    let due_date = match input.kind {
+        FlagKind::Baby => {
+            return Err(Error::invalid(
+                "kind",
+                "\"Baby under 12 months\" comes from the date of birth: set that instead.",
+            ))
+        }
+        FlagKind::Pregnant => {
+            if person.sex == Sex::Male {
+                return Err(Error::invalid("kind", "This person is recorded as male."));
+            }
+            let due =
+                input.due_date.ok_or_else(|| Error::invalid("due_date", "Enter the expected due date."))?;
+            let earliest = today.checked_sub_months(Months::new(1)).unwrap_or(today);
+            let latest = today.checked_add_months(Months::new(10)).unwrap_or(today);
+            if due < earliest || due > latest {
+                return Err(Error::invalid("due_date", "The due date must be within the next 10 months."));
+            }
+            Some(due)
+        }
+        FlagKind::UnaccompaniedMinor => {
+            if person.age.is_some_and(|a| a.years >= 18) {
+                return Err(Error::invalid("kind", "This person is 18 or over by their date of birth."));
+            }
+            None
+        }
+        FlagKind::Safeguarding | FlagKind::MedicalNeed => {
+            if details.is_empty() {
+                return Err(Error::invalid("details", "Say what staff need to know."));
+            }
+            None
+        }
+    };
+    conn.execute(
+        "UPDATE person_flags SET active = 0, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE person_id = ?1 AND kind = ?2 AND active = 1",
+        params![person.id, input.kind.as_str()],
+    )?;
+    conn.execute(
+        "INSERT INTO person_flags (id, site_id, person_id, kind, due_date, details, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![new_id(), person.site_id, person.id, input.kind.as_str(), due_date, details, session.user_id],
+    )?;
+    Ok(())
+}
+
+/// Clears a flag set by hand (kept, inactive, for the record).
+pub fn clear(conn: &Connection, session: &Session, input: &ClearFlag) -> Result<()> {
+    may_use(session, input.kind)?;
+    let n = conn.execute(
+        "UPDATE person_flags SET active = 0, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE person_id = ?1 AND kind = ?2 AND active = 1",
+        params![input.person, input.kind.as_str()],
+    )?;
+    if n == 0 {
+        return Err(Error::NotFound("That flag is not set on this person.".into()));
+    }
+    Ok(())
+}
+
+/// Whether an under-18 has no active adult in their household on `today`.
+pub(crate) fn has_no_adult(conn: &Connection, person: &Person, today: NaiveDate) -> Result<bool> {
+    let Some(household) = &person.household_id else { return Ok(true) };
+    let adults: i64 = conn.query_row(
+        "SELECT count(*) FROM people WHERE household_id = ?1 AND status = 'active' AND date_of_birth <= ?2",
+        params![household, born_on_or_before(today, 18)],
+        |r| r.get(0),
+    )?;
+    Ok(adults == 0)
+}
+
+/// The active flags of `person` that `session` may see, derived ones included.
+pub fn for_person(
+    conn: &Connection,
+    session: &Session,
+    person: &Person,
+    today: NaiveDate,
+) -> Result<Vec<Flag>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, due_date, details FROM person_flags WHERE person_id = ?1 AND active = 1 ORDER BY kind",
+    )?;
+    let mut flags: Vec<Flag> = stmt
+        .query_map([&person.id], |r| {
+            let kind: String = r.get(0)?;
+            Ok((kind, r.get::<_, Option<NaiveDate>>(1)?, r.get::<_, String>(2)?))
+        })?
+        .filter_map(|row| match row {
+            Ok((kind, due_date, details)) => {
+                FlagKind::parse(&kind).map(|kind| Ok(Flag { kind, derived: false, due_date, details }))
+            }
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<Result<_, _>>()?;
+    if let Some(age) = person.age {
+        if age.years < 1 {
+            flags.push(Flag { kind: FlagKind::Baby, derived: true, due_date: None, details: String::new() });
+        }
+        let minor = age.years < 18 && person.status == Status::Active;
+        if minor
+            && !flags.iter().any(|f| f.kind == FlagKind::UnaccompaniedMinor)
+            && has_no_adult(conn, person, today)?
+        {
+            flags.push(Flag {
+                kind: FlagKind::UnaccompaniedMinor,
+                derived: true,
+                due_date: None,
+                details: String::new(),
+            });
+        }
+    }
+    if session.role < Role::Coordinator {
+        flags.retain(|f| !f.kind.restricted());
+    }
+    Ok(flags)
+}

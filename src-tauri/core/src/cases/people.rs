@@ -1,0 +1,382 @@
+//! People: registration, details, status, consent, transfer between sites.
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+use super::age::{age_on, Age};
+use super::flags::{self, Flag};
+use super::{check_len, clean, households, Relationship, Sex, Status};
+use crate::access::Session;
+use crate::{new_id, sites, Error, Result};
+
+/// The details a person is registered with (and later edited).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonDetails {
+    /// Given name in Latin script (required).
+    pub given_name: String,
+    /// Family name in Latin script (may be empty when the person has one name).
+    #[serde(default)]
+    pub family_name: String,
+    /// Full name in the person's own script (Arabic, Ge'ez, ...).
+    #[serde(default)]
+    pub original_name: Option<String>,
+    /// Other names the person is known by.
+    #[serde(default)]
+    pub other_names: Vec<String>,
+    /// Sex.
+    #[serde(default)]
+    pub sex: Sex,
+    /// Date of birth, when known (or estimated, see `dob_estimated`).
+    #[serde(default)]
+    pub date_of_birth: Option<NaiveDate>,
+    /// Age in years when the date of birth is not known: the date of birth is then estimated as
+    /// 1 January of the year they were born.
+    #[serde(default)]
+    pub estimated_age: Option<u32>,
+    /// The date of birth is an estimate.
+    #[serde(default)]
+    pub dob_estimated: bool,
+    /// Nationality.
+    #[serde(default)]
+    pub nationality: Option<String>,
+    /// Languages spoken.
+    #[serde(default)]
+    pub languages: Option<String>,
+    /// Phone number.
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// Input to register a person.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPerson {
+    /// The person's details.
+    #[serde(flatten)]
+    pub details: PersonDetails,
+    /// Site code or id (default: the registering user's site).
+    #[serde(default)]
+    pub site: Option<String>,
+    /// The person agreed to the centre keeping their data (recorded today, by the user).
+    #[serde(default)]
+    pub consent: bool,
+    /// Join this person's household (an existing person's id).
+    #[serde(default)]
+    pub household_with: Option<String>,
+    /// Relationship within the household.
+    #[serde(default)]
+    pub relationship: Option<Relationship>,
+    /// Register even though likely duplicates were found (after the user checked them).
+    #[serde(default)]
+    pub confirm_not_duplicate: bool,
+}
+
+/// A person as shown on their page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Person {
+    /// Id.
+    pub id: String,
+    /// Human code (`CAL-0042`).
+    pub code: String,
+    /// Site id.
+    pub site_id: String,
+    /// Site code.
+    pub site_code: String,
+    /// Given name (Latin script).
+    pub given_name: String,
+    /// Family name (Latin script).
+    pub family_name: String,
+    /// Name in original script.
+    pub original_name: Option<String>,
+    /// Other names.
+    pub other_names: Vec<String>,
+    /// Sex.
+    pub sex: Sex,
+    /// Date of birth.
+    pub date_of_birth: Option<NaiveDate>,
+    /// Whether the date of birth is estimated.
+    pub dob_estimated: bool,
+    /// Age today.
+    pub age: Option<Age>,
+    /// Nationality.
+    pub nationality: Option<String>,
+    /// Languages spoken.
+    pub languages: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Case status.
+    pub status: Status,
+    /// Household id.
+    pub household_id: Option<String>,
+    /// Relationship in the household.
+    pub relationship: Option<Relationship>,
+    /// When consent to keep data was recorded.
+    pub consent_at: Option<String>,
+    /// Who recorded it.
+    pub consent_by: Option<String>,
+    /// Active flags, derived ones included (filtered by role).
+    pub flags: Vec<Flag>,
+    /// Registered at (UTC).
+    pub created_at: String,
+    /// Last changed at (UTC).
+    pub updated_at: String,
+}
+
+pub(crate) const COLUMNS: &str =
+    "p.id, p.code, p.site_id, s.code, p.given_name, p.family_name, p.original_name,
+    p.other_names, p.sex, p.date_of_birth, p.dob_estimated, p.nationality, p.languages, p.phone, p.status,
+    p.household_id, p.relationship, p.consent_at, u.display_name, p.created_at, p.updated_at";
+
+pub(crate) const FROM: &str =
+    "people p JOIN sites s ON s.id = p.site_id LEFT JOIN users u ON u.id = p.consent_by";
+
+/// Separator of other names in the `other_names` column.
+const NAMES_SEP: char = '\n';
+
+fn from_row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<Person> {
+    let other: String = r.get(7)?;
+    let dob: Option<NaiveDate> = r.get(9)?;
+    Ok(Person {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        site_id: r.get(2)?,
+        site_code: r.get(3)?,
+        given_name: r.get(4)?,
+        family_name: r.get(5)?,
+        original_name: r.get(6)?,
+        other_names: other.split(NAMES_SEP).filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        sex: r.get(8)?,
+        date_of_birth: dob,
+        dob_estimated: r.get(10)?,
+        age: dob.and_then(|d| age_on(d, today)),
+        nationality: r.get(11)?,
+        languages: r.get(12)?,
+        phone: r.get(13)?,
+        status: r.get(14)?,
+        household_id: r.get(15)?,
+        relationship: r.get(16)?,
+        consent_at: r.get(17)?,
+        consent_by: r.get(18)?,
+        flags: Vec::new(),
+        created_at: r.get(19)?,
+        updated_at: r.get(20)?,
+    })
+}
+
+/// Details after checking: trimmed, with the date of birth worked out.
+#[derive(Debug, Clone)]
+pub(crate) struct Checked {
+    pub given_name: String,
+    pub family_name: String,
+    pub original_name: Option<String>,
+    pub other_names: String,
+    pub sex: Sex,
+    pub date_of_birth: Option<NaiveDate>,
+    pub dob_estimated: bool,
+    pub nationality: Option<String>,
+    pub languages: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Checks a person's details. Messages name the field, in plain words.
+pub(crate) fn check(d: &PersonDetails, today: NaiveDate) -> Result<Checked> {
+    let given_name = d.given_name.trim().to_string();
+    if given_name.is_empty() {
+        return Err(Error::invalid("given_name", "Enter the person's given name in Latin letters."));
+    }
+    let family_name = d.family_name.trim().to_string();
+    for (field, label, value) in
+        [("given_name", "The given name", &given_name), ("family_name", "The family name", &family_name)]
+    {
+        check_len(field, label, value, 100)?;
+        if value.chars().any(|c| c.is_control()) {
+            return Err(Error::invalid(field, format!("{label} has characters that cannot be printed.")));
+        }
+    }
+    let original_name = clean(&d.original_name);
+    if let Some(n) = &original_name {
+        check_len("original_name", "The name in original script", n, 200)?;
+    }
+    let others: Vec<&str> = d.other_names.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+    for n in &others {
+        check_len("other_names", "Another name", n, 100)?;
+    }
+    let (date_of_birth, dob_estimated) = match (d.date_of_birth, d.estimated_age) {
+        (Some(dob), _) => {
+            if dob > today {
+                return Err(Error::invalid("date_of_birth", "The date of birth is in the future."));
+            }
+            if today.year() - dob.year() > 120 {
+                return Err(Error::invalid("date_of_birth", "The date of birth is more than 120 years ago."));
+            }
+            (Some(dob), d.dob_estimated)
+        }
+        (None, Some(age)) => {
+            if age > 120 {
+                return Err(Error::invalid("estimated_age", "Enter an age between 0 and 120."));
+            }
+            let year = today.year() - age as i32;
+            (NaiveDate::from_ymd_opt(year, 1, 1), true)
+        }
+        (None, None) => (None, false),
+    };
+    let phone = clean(&d.phone);
+    if let Some(p) = &phone {
+        let digits = p.chars().filter(char::is_ascii_digit).count();
+        let allowed = p.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+        if !allowed || !(6..=15).contains(&digits) {
+            return Err(Error::invalid(
+                "phone",
+                "Enter the phone number with 6 to 15 digits, like +33 6 12 34 56 78.",
+            ));
+        }
+    }
+    let nationality = clean(&d.nationality);
+    let languages = clean(&d.languages);
+    check_len("nationality", "Nationality", nationality.as_deref().unwrap_or(""), 60)?;
+    check_len("languages", "Languages", languages.as_deref().unwrap_or(""), 200)?;
+    Ok(Checked {
+        given_name,
+        family_name,
+        original_name,
+        other_names: others.join(&NAMES_SEP.to_string()),
+        sex: d.sex,
+        date_of_birth,
+        dob_estimated,
+        nationality,
+        languages,
+        phone,
+    })
+}
+
+/// Registers a person. Duplicate checks are the caller's (see [`super::search::duplicates`]).
+pub fn create(conn: &Connection, session: &Session, input: &NewPerson, today: NaiveDate) -> Result<String> {
+    let c = check(&input.details, today)?;
+    let site = sites::resolve(conn, input.site.as_deref().unwrap_or(&session.site_id))?;
+    if !site.active {
+        return Err(Error::invalid("site", format!("The site {} is not in use.", site.code)));
+    }
+    let id = new_id();
+    let code = sites::next_person_code(conn, &site.id)?;
+    conn.execute(
+        "INSERT INTO people (id, site_id, code, given_name, family_name, original_name, other_names, sex,
+                             date_of_birth, dob_estimated, nationality, languages, phone, consent_at,
+                             consent_by, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        params![
+            id,
+            site.id,
+            code,
+            c.given_name,
+            c.family_name,
+            c.original_name,
+            c.other_names,
+            c.sex,
+            c.date_of_birth,
+            c.dob_estimated,
+            c.nationality,
+            c.languages,
+            c.phone,
+            input.consent.then(|| today.to_string()),
+            input.consent.then_some(&session.user_id),
+            session.user_id,
+        ],
+    )?;
+    if let Some(other) = &input.household_with {
+        households::join(conn, &id, other, input.relationship)?;
+    }
+    Ok(id)
+}
+
+/// Changes a person's details.
+pub fn update(conn: &Connection, id: &str, d: &PersonDetails, today: NaiveDate) -> Result<()> {
+    let c = check(d, today)?;
+    let n = conn.execute(
+        "UPDATE people SET given_name = ?2, family_name = ?3, original_name = ?4, other_names = ?5, sex = ?6,
+                date_of_birth = ?7, dob_estimated = ?8, nationality = ?9, languages = ?10, phone = ?11,
+                updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?1",
+        params![
+            id,
+            c.given_name,
+            c.family_name,
+            c.original_name,
+            c.other_names,
+            c.sex,
+            c.date_of_birth,
+            c.dob_estimated,
+            c.nationality,
+            c.languages,
+            c.phone
+        ],
+    )?;
+    if n == 0 {
+        return Err(not_found());
+    }
+    Ok(())
+}
+
+/// Sets a person's case status.
+pub fn set_status(conn: &Connection, id: &str, status: Status) -> Result<()> {
+    let n = conn.execute(
+        "UPDATE people SET status = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
+        params![id, status],
+    )?;
+    if n == 0 {
+        return Err(not_found());
+    }
+    Ok(())
+}
+
+/// Records today that the person agreed to the centre keeping their data.
+pub fn record_consent(conn: &Connection, session: &Session, id: &str, today: NaiveDate) -> Result<()> {
+    let n = conn.execute(
+        "UPDATE people SET consent_at = ?2, consent_by = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?1",
+        params![id, today.to_string(), session.user_id],
+    )?;
+    if n == 0 {
+        return Err(not_found());
+    }
+    Ok(())
+}
+
+/// Moves a person to another site. Their code stays the same (codes are unique across sites), so
+/// sheets and cards already printed still find them. Returns the old site's code.
+pub fn transfer(conn: &Connection, id: &str, site: &str) -> Result<String> {
+    let site = sites::resolve(conn, site)?;
+    let person = get_basic(conn, id)?;
+    if person.site_id == site.id {
+        return Err(Error::invalid("site", format!("This person is already at {}.", site.name)));
+    }
+    conn.execute(
+        "UPDATE people SET site_id = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
+        params![id, site.id],
+    )?;
+    Ok(person.site_code)
+}
+
+/// The person with `id` (flags not filled in).
+pub(crate) fn get_basic_on(conn: &Connection, id: &str, today: NaiveDate) -> Result<Person> {
+    conn.query_row(&format!("SELECT {COLUMNS} FROM {FROM} WHERE p.id = ?1"), [id], |r| from_row(r, today))
+        .optional()?
+        .ok_or_else(not_found)
+}
+
+fn get_basic(conn: &Connection, id: &str) -> Result<Person> {
+    get_basic_on(conn, id, chrono::Local::now().date_naive())
+}
+
+/// The person with `id`, with the flags `session` may see.
+pub fn get(conn: &Connection, session: &Session, id: &str, today: NaiveDate) -> Result<Person> {
+    let mut person = get_basic_on(conn, id, today)?;
+    person.flags = flags::for_person(conn, session, &person, today)?;
+    Ok(person)
+}
+
+/// The error for a person that does not exist.
+pub(crate) fn not_found() -> Error {
+    Error::NotFound("That person is not in the case book.".into())
+}

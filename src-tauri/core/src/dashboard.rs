@@ -36,8 +36,12 @@ pub struct DashboardCounts {
     pub babies: u64,
     /// Active women 18 and over.
     pub women: u64,
-    /// Active under-18s with no adult in their household.
+    /// Active under-18s with no adult in their household, or flagged by hand.
     pub unaccompanied_minors: u64,
+    /// Active people flagged pregnant.
+    pub pregnant: u64,
+    /// Open referrals past their follow-up date (coordinators and leads only).
+    pub overdue_follow_ups: Option<u64>,
     /// Per site.
     pub sites: Vec<SiteCounts>,
 }
@@ -63,11 +67,20 @@ pub fn counts(conn: &Connection, today: NaiveDate) -> Result<DashboardCounts> {
     )?;
     let unaccompanied_minors: u64 = conn.query_row(
         "SELECT count(*) FROM people p
-         WHERE p.status = 'active' AND p.date_of_birth > ?1
-           AND NOT EXISTS (SELECT 1 FROM people a
-                           WHERE a.household_id = p.household_id AND a.status = 'active'
-                             AND a.date_of_birth <= ?1)",
+         WHERE p.status = 'active'
+           AND (EXISTS (SELECT 1 FROM person_flags f
+                        WHERE f.person_id = p.id AND f.active = 1 AND f.kind = 'unaccompanied_minor')
+                OR (p.date_of_birth > ?1
+                    AND NOT EXISTS (SELECT 1 FROM people a
+                                    WHERE a.household_id = p.household_id AND a.status = 'active'
+                                      AND a.date_of_birth <= ?1)))",
         [adult_born_by],
+        |r| r.get(0),
+    )?;
+    let pregnant: u64 = conn.query_row(
+        "SELECT count(*) FROM person_flags f JOIN people p ON p.id = f.person_id
+         WHERE f.kind = 'pregnant' AND f.active = 1 AND p.status = 'active'",
+        [],
         |r| r.get(0),
     )?;
     let mut stmt = conn.prepare(
@@ -92,6 +105,8 @@ pub fn counts(conn: &Connection, today: NaiveDate) -> Result<DashboardCounts> {
         babies,
         women,
         unaccompanied_minors,
+        pregnant,
+        overdue_follow_ups: None,
         sites,
     })
 }

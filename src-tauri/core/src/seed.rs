@@ -330,6 +330,7 @@ fn ensure_centre(tx: &Transaction<'_>) -> Result<()> {
             sites::create(tx, &site)?;
         }
     }
+    crate::cases::partners::ensure_defaults(tx)?;
     for &(username, display_name, role, site) in DEMO_USERS {
         if users::find_by_username(tx, username)?.is_none() {
             users::create(

@@ -133,6 +133,7 @@ fn fill(db: &Db, input: &SetupInput) -> Result<Session> {
             let site = sites::create(tx, site)?;
             home.get_or_insert(site.code);
         }
+        crate::cases::partners::ensure_defaults(tx)?;
         let site = home.ok_or_else(|| Error::invalid("sites", "Add at least one site."))?;
         let lead = users::create(
             tx,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{today, NoInput};
 use crate::access::audit::{self, AuditEntry, AuditQuery};
 use crate::access::users::{self, NewUser, User};
-use crate::access::Session;
+use crate::access::{Role, Session};
 use crate::dashboard::{self, DashboardCounts};
 use crate::settings::{self, CentreSettings};
 use crate::sites::{self, Site, SiteInput, SiteUpdate};
@@ -36,8 +36,14 @@ pub(super) fn session_info(db: &Db, s: &Session, _: NoInput) -> Result<SessionIn
     })
 }
 
-pub(super) fn dashboard_counts(db: &Db, _: &Session, _: NoInput) -> Result<DashboardCounts> {
-    db.read(|c| dashboard::counts(c, today()))
+pub(super) fn dashboard_counts(db: &Db, s: &Session, _: NoInput) -> Result<DashboardCounts> {
+    db.read(|c| {
+        let mut counts = dashboard::counts(c, today())?;
+        if s.role >= Role::Coordinator {
+            counts.overdue_follow_ups = Some(crate::cases::referrals::overdue_count(c, today())?);
+        }
+        Ok(counts)
+    })
 }
 
 pub(super) fn list_sites(db: &Db, _: &Session, _: NoInput) -> Result<Vec<Site>> {

@@ -462,6 +462,7 @@ fn insert_people(tx: &Transaction<'_>, people: usize, seed: u64, today: NaiveDat
 
     let mut added = 0usize;
     let mut households = 0usize;
+    let mut seeded: Vec<Seeded> = Vec::with_capacity(people);
     let mut serial = 0u64;
     while added < people {
         let site = *pick_weighted(&mut rng, &site_weights);
@@ -469,6 +470,7 @@ fn insert_people(tx: &Transaction<'_>, people: usize, seed: u64, today: NaiveDat
         let shape = *pick_weighted(&mut rng, SHAPES);
         let mut members = household(&mut rng, shape);
         members.truncate(people - added);
+        let minors_only = matches!(shape, Shape::UnaccompaniedMinor | Shape::MinorSiblings);
         let family = pick(&mut rng, origin.family);
         let nationality = origin.nationality.choose(&mut rng).copied().unwrap_or("Unknown");
         // Birmingham mostly sees people who reached the UK; the camps see people moving on.
@@ -525,6 +527,15 @@ fn insert_people(tx: &Transaction<'_>, people: usize, seed: u64, today: NaiveDat
                 registered.to_string(),
                 consent_by,
             ])?;
+            seeded.push(Seeded {
+                id,
+                site_id: site.id.clone(),
+                site_code: site.code.clone(),
+                female: m.female,
+                age_days: m.age_days,
+                active: status == "active" || status == "reached_uk",
+                minor_alone: minors_only,
+            });
             added += 1;
         }
     }
@@ -532,7 +543,204 @@ fn insert_people(tx: &Transaction<'_>, people: usize, seed: u64, today: NaiveDat
     for (site_id, n) in &next_number {
         update.execute(params![site_id, n])?;
     }
+    insert_case_details(tx, &mut rng, &seeded, today)?;
     Ok(SeedSummary { people: added, households })
+}
+
+/// A person added by this seed run, for the case details that follow.
+struct Seeded {
+    id: String,
+    site_id: String,
+    site_code: String,
+    female: bool,
+    age_days: u64,
+    active: bool,
+    minor_alone: bool,
+}
+
+const SEPARATIONS: &[&str] = &[
+    "Separated from family in Libya; mother believed to be in Khartoum.",
+    "Travelled alone from Kabul; uncle in Leeds (not confirmed).",
+    "Separated at the border crossing; siblings' whereabouts unknown.",
+    "Came with a cousin who has moved on to Germany.",
+];
+const MEDICAL: &[&str] = &[
+    "Asthma: needs an inhaler.",
+    "Insulin-dependent diabetes.",
+    "Recovering from a leg injury; walks with difficulty.",
+    "Epilepsy: medication from MSF clinic.",
+];
+const NOTES: &[&str] = &[
+    "Came to the women's session; asked about English lessons.",
+    "Needs baby clothes 6-12 months at the next distribution.",
+    "Prefers an interpreter who speaks the same dialect.",
+    "Asked for help with the asylum appointment letter.",
+    "Tent damaged in the storm; referred to the shelter team.",
+];
+const RESTRICTED_NOTES: &[&str] = &[
+    "Disclosed a safeguarding concern to the lead; see the lead before any contact.",
+    "Possible trafficking indicators discussed with the lead.",
+];
+const COUNCILS: &[&str] = &["Birmingham City Council", "Sandwell Council", "Solihull Council"];
+const SOCIAL_WORKERS: &[&str] = &["Grace Mensah", "Tom Hughes", "Aisha Patel", "Owen Davies"];
+
+/// Flags, notes, referrals, phones and UK checklists for the people just added.
+fn insert_case_details(
+    tx: &Transaction<'_>,
+    rng: &mut ChaCha8Rng,
+    seeded: &[Seeded],
+    today: NaiveDate,
+) -> Result<()> {
+    let author = tx
+        .query_row("SELECT id FROM users WHERE role = 'coordinator' ORDER BY username LIMIT 1", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .or_else(|_| users::first_lead(tx).map(|u| u.id))?;
+    let partners: Vec<String> = tx
+        .prepare("SELECT id FROM partners WHERE active = 1")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut flag = tx.prepare(
+        "INSERT INTO person_flags (id, site_id, person_id, kind, due_date, details, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut note = tx.prepare(
+        "INSERT INTO notes (id, site_id, person_id, author_id, noted_on, body, restricted)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut referral = tx.prepare(
+        "INSERT INTO referrals (id, site_id, person_id, partner_id, reason, referred_on, consent_given, status,
+                                follow_up_on, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?8, ?9)",
+    )?;
+    let mut phone = tx.prepare(
+        "INSERT INTO phones (id, site_id, person_id, number, imei, issued_on, returned_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut uk = tx.prepare(
+        "INSERT INTO uk_arrivals (id, site_id, person_id, local_authority, social_worker, social_worker_contact,
+                                  gp_registered_on, gp_practice, school_enrolled_on, school, next_appointment_on,
+                                  next_appointment)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    let days_ago = |rng: &mut ChaCha8Rng, max: u64| today - Days::new(rng.random_range(0..max));
+    let mut serial = 1u64 << 40;
+    let mut id = |rng: &mut ChaCha8Rng| {
+        serial += 1;
+        seeded_id(rng, serial)
+    };
+    for p in seeded.iter().filter(|p| p.active) {
+        let adult = p.age_days >= 18 * YEAR;
+        if p.female && adult && p.age_days < 44 * YEAR && rng.random_bool(0.08) {
+            let due = today + Days::new(rng.random_range(14..260));
+            flag.execute(params![id(rng), p.site_id, p.id, "pregnant", due, "", author])?;
+        }
+        if p.minor_alone && rng.random_bool(0.4) {
+            let details = SEPARATIONS.choose(rng).copied().unwrap_or_default();
+            flag.execute(params![
+                id(rng),
+                p.site_id,
+                p.id,
+                "unaccompanied_minor",
+                None::<NaiveDate>,
+                details,
+                author
+            ])?;
+        }
+        if !adult && rng.random_bool(0.02) {
+            let details = "Concern raised by a volunteer; the lead is following up.";
+            flag.execute(params![
+                id(rng),
+                p.site_id,
+                p.id,
+                "safeguarding",
+                None::<NaiveDate>,
+                details,
+                author
+            ])?;
+        }
+        if rng.random_bool(0.04) {
+            let details = MEDICAL.choose(rng).copied().unwrap_or_default();
+            flag.execute(params![id(rng), p.site_id, p.id, "medical", None::<NaiveDate>, details, author])?;
+        }
+        if rng.random_bool(0.15) {
+            for _ in 0..rng.random_range(1..=3) {
+                let restricted = rng.random_bool(0.1);
+                let body = if restricted { RESTRICTED_NOTES.choose(rng) } else { NOTES.choose(rng) };
+                note.execute(params![
+                    id(rng),
+                    p.site_id,
+                    p.id,
+                    author,
+                    days_ago(rng, 200),
+                    body.copied().unwrap_or_default(),
+                    restricted
+                ])?;
+            }
+        }
+        if rng.random_bool(0.08) {
+            if let Some(partner) = partners.choose(rng) {
+                let on = days_ago(rng, 120);
+                let status = ["made", "made", "accepted", "completed", "declined"]
+                    .choose(rng)
+                    .copied()
+                    .unwrap_or("made");
+                let follow_up = on + Days::new(rng.random_range(14..100));
+                let reason = if adult {
+                    "Health check and follow-up care."
+                } else {
+                    "Child protection assessment and support."
+                };
+                referral.execute(params![
+                    id(rng),
+                    p.site_id,
+                    p.id,
+                    partner,
+                    reason,
+                    on,
+                    status,
+                    follow_up,
+                    author
+                ])?;
+            }
+        }
+        if p.minor_alone && p.age_days >= 12 * YEAR && rng.random_bool(0.5) {
+            let number = format!(
+                "+33 7 {:02} {:02} {:02} {:02}",
+                rng.random_range(0..100),
+                rng.random_range(0..100),
+                rng.random_range(0..100),
+                rng.random_range(0..100)
+            );
+            let imei: String = (0..15).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect();
+            let issued = days_ago(rng, 150);
+            let returned = rng.random_bool(0.15).then(|| issued + Days::new(rng.random_range(1..30)));
+            phone.execute(params![id(rng), p.site_id, p.id, number, imei, issued, returned])?;
+        }
+        if p.site_code == "BHM" && rng.random_bool(0.6) {
+            let council = COUNCILS.choose(rng).copied().unwrap_or_default();
+            let worker = SOCIAL_WORKERS.choose(rng).copied().unwrap_or_default();
+            let gp = rng.random_bool(0.7).then(|| days_ago(rng, 90));
+            let school =
+                (!adult && p.age_days >= 4 * YEAR && rng.random_bool(0.6)).then(|| days_ago(rng, 60));
+            let next = today + Days::new(rng.random_range(1..30));
+            uk.execute(params![
+                id(rng),
+                p.site_id,
+                p.id,
+                council,
+                worker,
+                "0121 303 1888",
+                gp,
+                if gp.is_some() { "Summerfield Health Centre" } else { "" },
+                school,
+                if school.is_some() { "Park Hill Primary School" } else { "" },
+                next,
+                "Review with the social worker",
+            ])?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ pub enum FlagKind {
     /// A safeguarding concern (restricted).
     Safeguarding,
     /// A medical need (restricted).
-    MedicalNeed,
+    Medical,
 }
 
 impl FlagKind {
@@ -39,19 +39,19 @@ impl FlagKind {
             FlagKind::Baby => "baby",
             FlagKind::UnaccompaniedMinor => "unaccompanied_minor",
             FlagKind::Safeguarding => "safeguarding",
-            FlagKind::MedicalNeed => "medical",
+            FlagKind::Medical => "medical",
         }
     }
 
     fn parse(s: &str) -> Option<FlagKind> {
-        [Self::Pregnant, Self::Baby, Self::UnaccompaniedMinor, Self::Safeguarding, Self::MedicalNeed]
+        [Self::Pregnant, Self::Baby, Self::UnaccompaniedMinor, Self::Safeguarding, Self::Medical]
             .into_iter()
             .find(|k| k.as_str() == s)
     }
 
     /// Only coordinators and leads may see or set it.
     pub fn restricted(self) -> bool {
-        matches!(self, FlagKind::Safeguarding | FlagKind::MedicalNeed)
+        matches!(self, FlagKind::Safeguarding | FlagKind::Medical)
     }
 }
 
@@ -133,7 +133,7 @@ pub fn set(conn: &Connection, session: &Session, input: &SetFlag, today: NaiveDa
             }
             None
         }
-        FlagKind::Safeguarding | FlagKind::MedicalNeed => {
+        FlagKind::Safeguarding | FlagKind::Medical => {
             if details.is_empty() {
                 return Err(Error::invalid("details", "Say what staff need to know."));
             }

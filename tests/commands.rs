@@ -1,7 +1,7 @@
 //! The app's commands through Tauri's mock runtime: no display, the real command handlers, the
 //! real capability file (generate_context!), and the real core on a temporary database.
 
-#![allow(clippy::expect_used, clippy::unwrap_used)]
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use haven_app::{with_commands, AppState, Launch};
 use serde_json::{json, Value};

@@ -1,6 +1,6 @@
 //! The case book through the API, rule by rule, on a real encrypted database.
 
-#![allow(clippy::expect_used, clippy::unwrap_used)]
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 mod util;
 

@@ -1,6 +1,6 @@
 //! Demo data: deterministic, realistic, in every script the centre meets, and large.
 
-#![allow(clippy::expect_used, clippy::unwrap_used)]
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 mod util;
 

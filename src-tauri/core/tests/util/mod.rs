@@ -1,6 +1,6 @@
 //! Helpers for integration tests: a real SQLCipher file in a temporary folder.
 
-#![allow(clippy::expect_used, clippy::unwrap_used)]
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 #![allow(dead_code)]
 
 use haven_core::access::users;

@@ -3,6 +3,7 @@
 
 mod bench;
 mod info;
+mod people;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -60,6 +61,16 @@ enum Command {
         /// Input as JSON (default `{}`); `-` reads it from standard input.
         input: Option<String>,
     },
+    /// Import from a spreadsheet: all rows or none.
+    Import {
+        #[command(subcommand)]
+        what: people::ImportWhat,
+    },
+    /// Export to a spreadsheet.
+    Export {
+        #[command(subcommand)]
+        what: people::ExportWhat,
+    },
     /// Time Haven's work on generated data (a fresh temporary database).
     Bench {
         /// One JSON object a line: {"name", "n", "p50_ms", "p95_ms"}.
@@ -115,6 +126,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Info { json } => {
             let db = open(&cli)?;
             info::print(&db, *json)
+        }
+        Command::Import { what } => {
+            let db = open(&cli)?;
+            let session = session(&db, cli.user.as_deref())?;
+            if people::import(&db, &session, what)? {
+                Ok(())
+            } else {
+                Err(Error::validation("The file has problems (listed above); nothing was imported.").into())
+            }
+        }
+        Command::Export { what } => {
+            let db = open(&cli)?;
+            let session = session(&db, cli.user.as_deref())?;
+            people::export(&db, &session, what)
         }
         Command::Call { name, input } => {
             let db = open(&cli)?;

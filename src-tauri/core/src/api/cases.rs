@@ -6,8 +6,10 @@ use serde_json::json;
 
 use super::today;
 use crate::access::{audit, Role, Session};
+use crate::cases::export::{self, ExportReport, ExportRequest};
 use crate::cases::flags::{self, ClearFlag, SetFlag};
 use crate::cases::households::{self, Household, JoinHousehold, PersonRef};
+use crate::cases::import::{self, ImportPreview, ImportReport, ImportRequest};
 use crate::cases::notes::{self, NewNote, Note};
 use crate::cases::partners::{self, Partner, PartnerInput};
 use crate::cases::people::{self, NewPerson, Person, PersonDetails};
@@ -290,5 +292,36 @@ pub(super) fn save_uk_arrival(db: &Db, s: &Session, input: UkArrival) -> Result<
         let saved = uk::save(tx, &input, today())?;
         audit::record(tx, s, "update", "uk_arrival", Some(&input.person), None)?;
         Ok(saved)
+    })
+}
+
+/// Input naming a file.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PathInput {
+    /// The file's path.
+    pub path: String,
+}
+
+pub(super) fn preview_import(_: &Db, _: &Session, input: PathInput) -> Result<ImportPreview> {
+    import::preview(std::path::Path::new(&input.path))
+}
+
+pub(super) fn import_people(db: &Db, s: &Session, input: ImportRequest) -> Result<ImportReport> {
+    db.write(|tx| {
+        let report = import::import(tx, s, &input, today())?;
+        if report.imported > 0 {
+            let detail = json!({"rows": report.rows, "imported": report.imported, "skipped": report.skipped});
+            audit::record(tx, s, "import", "person", None, Some(&detail))?;
+        }
+        Ok(report)
+    })
+}
+
+pub(super) fn export_people(db: &Db, s: &Session, input: ExportRequest) -> Result<ExportReport> {
+    db.write(|tx| {
+        let report = export::export(tx, s, &input, today())?;
+        audit::record(tx, s, "export", "person", None, Some(&json!({"rows": report.rows})))?;
+        Ok(report)
     })
 }

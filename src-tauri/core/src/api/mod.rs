@@ -168,6 +168,19 @@ pub static FUNCTIONS: &[ApiFunction] = &[
         "Everyone holding a centre phone now, with the numbers."
     ),
     function!(save_uk_arrival, Coordinator, WRITE, "Save a person's UK arrivals checklist."),
+    function!(
+        preview_import,
+        Coordinator,
+        READ,
+        "The columns and first rows of a file to import, with the suggested mapping."
+    ),
+    function!(
+        import_people,
+        Coordinator,
+        WRITE,
+        "Import people from a CSV or workbook: all rows or none; dry run to check."
+    ),
+    function!(export_people, Coordinator, READ, "Write the people a search finds to a CSV or Excel file."),
 ];
 
 /// Today's date where the centre is (the computer's local date).

@@ -7,8 +7,10 @@
 //! for coordinators and leads.
 
 pub mod age;
+pub mod export;
 pub mod flags;
 pub mod households;
+pub mod import;
 pub mod notes;
 pub mod partners;
 pub mod people;

@@ -73,6 +73,8 @@ pub struct PersonRow {
     pub original_name: Option<String>,
     /// Sex.
     pub sex: Sex,
+    /// Date of birth.
+    pub date_of_birth: Option<NaiveDate>,
     /// Age today.
     pub age: Option<Age>,
     /// Site code.
@@ -118,6 +120,7 @@ fn row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<PersonRow> {
         family_name: r.get(3)?,
         original_name: r.get(4)?,
         sex: r.get(5)?,
+        date_of_birth: dob,
         age: dob.and_then(|d| age_on(d, today)),
         site: r.get(7)?,
         status: r.get(8)?,
@@ -125,9 +128,32 @@ fn row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<PersonRow> {
     })
 }
 
-/// Searches the case book.
+/// Searches the case book: one page of results.
 pub fn search(conn: &Connection, session: &Session, q: &PeopleQuery, today: NaiveDate) -> Result<PeoplePage> {
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    let mut rows = query(conn, session, q, today, Some((limit + 1, q.offset.unwrap_or(0))))?;
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    Ok(PeoplePage { rows, more })
+}
+
+/// Every person the query matches (for exports), ignoring its limit and offset.
+pub fn all(
+    conn: &Connection,
+    session: &Session,
+    q: &PeopleQuery,
+    today: NaiveDate,
+) -> Result<Vec<PersonRow>> {
+    query(conn, session, q, today, None)
+}
+
+fn query(
+    conn: &Connection,
+    session: &Session,
+    q: &PeopleQuery,
+    today: NaiveDate,
+    page: Option<(u32, u32)>,
+) -> Result<Vec<PersonRow>> {
     let mut sql = format!("SELECT {ROW_COLUMNS} FROM ");
     let mut args: Vec<Value> = Vec::new();
     let mut conditions: Vec<String> = Vec::new();
@@ -173,16 +199,14 @@ pub fn search(conn: &Connection, session: &Session, q: &PeopleQuery, today: Naiv
         Sort::Name => " ORDER BY p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.code",
         Sort::Code => " ORDER BY p.code",
     });
-    args.push(Value::Integer(i64::from(limit) + 1));
-    args.push(Value::Integer(i64::from(q.offset.unwrap_or(0))));
-    sql.push_str(&format!(" LIMIT ?{} OFFSET ?{}", args.len() - 1, args.len()));
-
+    if let Some((limit, offset)) = page {
+        args.push(Value::Integer(i64::from(limit)));
+        args.push(Value::Integer(i64::from(offset)));
+        sql.push_str(&format!(" LIMIT ?{} OFFSET ?{}", args.len() - 1, args.len()));
+    }
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows: Vec<PersonRow> =
-        stmt.query_map(rusqlite::params_from_iter(args), |r| row(r, today))?.collect::<Result<_, _>>()?;
-    let more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
-    Ok(PeoplePage { rows, more })
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| row(r, today))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 fn flag_condition(flag: FlagKind, today: NaiveDate, args: &mut Vec<Value>) -> String {

@@ -1,0 +1,137 @@
+//! `haven-cli import people` and `haven-cli export people`: the case book to and from the
+//! spreadsheets the centre keeps. Both run through the core API as `--user`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use clap::{Subcommand, ValueEnum};
+use haven_core::cases::import::{ImportField, ImportReport};
+use haven_core::{api, Db, Error, Session};
+use serde_json::json;
+
+/// What to import.
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// People from a .csv (UTF-8), .xlsx, .xls or .ods file (first sheet, header row first).
+    People {
+        /// The file.
+        file: PathBuf,
+        /// Check every row and report; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Site for rows without a site column (default: the user's site).
+        #[arg(long)]
+        site: Option<String>,
+        /// Map a column to a field: --map "Prénom de l'enfant=given_name" (repeatable).
+        #[arg(long = "map", value_name = "HEADER=FIELD")]
+        mapping: Vec<String>,
+        /// Import rows that look like someone already registered (default: skip them).
+        #[arg(long)]
+        import_duplicates: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// File formats for exports.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// UTF-8 CSV.
+    Csv,
+    /// Excel workbook.
+    Xlsx,
+}
+
+/// What to export.
+#[derive(Debug, Subcommand)]
+pub enum ExportWhat {
+    /// People, filtered as in the People list.
+    People {
+        /// Where to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// File format (default: from the file's extension).
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Search words.
+        #[arg(long, default_value = "")]
+        text: String,
+        /// Only this site.
+        #[arg(long)]
+        site: Option<String>,
+        /// Only this status (active, moved_on, reached_uk, closed).
+        #[arg(long)]
+        status: Option<String>,
+    },
+}
+
+fn parse_mapping(pairs: &[String]) -> anyhow::Result<BTreeMap<String, ImportField>> {
+    let mut out = BTreeMap::new();
+    for pair in pairs {
+        let (header, field) = pair
+            .rsplit_once('=')
+            .ok_or_else(|| Error::validation(format!("--map \"{pair}\" must look like HEADER=field.")))?;
+        let field: ImportField = serde_json::from_value(json!(field.trim())).map_err(|_| {
+            Error::validation(format!("\"{}\" is not a field (see `commands --json`).", field.trim()))
+        })?;
+        out.insert(header.trim().to_string(), field);
+    }
+    Ok(out)
+}
+
+pub fn import(db: &Db, session: &Session, what: &ImportWhat) -> anyhow::Result<bool> {
+    let ImportWhat::People { file, dry_run, site, mapping, import_duplicates, json } = what;
+    let input = json!({
+        "path": file.display().to_string(),
+        "dry_run": dry_run,
+        "site": site,
+        "mapping": parse_mapping(mapping)?,
+        "on_duplicate": if *import_duplicates { "import" } else { "skip" },
+    });
+    let out = api::call(db, session, "import_people", input)?;
+    let report: ImportReport = serde_json::from_value(out.clone())?;
+    if *json {
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        print_report(&report);
+    }
+    Ok(report.errors.is_empty())
+}
+
+fn print_report(r: &ImportReport) {
+    println!("{} rows read{}", r.rows, if r.dry_run { " (dry run: nothing written)" } else { "" });
+    for c in &r.columns {
+        println!("  column {:<28} -> {:?}", format!("\"{}\"", c.header), c.field);
+    }
+    if !r.errors.is_empty() {
+        println!("{} problem(s); nothing was imported:", r.errors.len());
+        for e in &r.errors {
+            let column =
+                if e.column.is_empty() { String::new() } else { format!(", column \"{}\"", e.column) };
+            println!("  row {}{column}: {}", e.row, e.reason);
+        }
+    }
+    for d in &r.duplicates {
+        println!("  row {} ({}) looks like {}", d.row, d.name, d.matches.join("; "));
+    }
+    println!("{} imported, {} skipped as likely duplicates", r.imported, r.skipped);
+}
+
+pub fn export(db: &Db, session: &Session, what: &ExportWhat) -> anyhow::Result<()> {
+    let ExportWhat::People { out, format, text, site, status } = what;
+    let format = match format {
+        Some(Format::Xlsx) => "xlsx",
+        Some(Format::Csv) => "csv",
+        None if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) => "xlsx",
+        None => "csv",
+    };
+    let input = json!({
+        "path": out.display().to_string(),
+        "format": format,
+        "query": {"text": text, "site": site, "status": status},
+    });
+    let report = api::call(db, session, "export_people", input)?;
+    println!("Wrote {} people to {}", report["rows"], out.display());
+    Ok(())
+}

@@ -1,0 +1,125 @@
+//! Exporting a filtered list of people as CSV or an Excel workbook.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use rust_xlsxwriter::{Format, Workbook};
+use serde::{Deserialize, Serialize};
+
+use super::search::{self, PeopleQuery};
+use crate::access::Session;
+use crate::{Error, Result};
+
+/// File formats for exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    /// UTF-8 CSV with a byte-order mark (so Excel shows Arabic and Ge'ez names right).
+    #[default]
+    Csv,
+    /// Excel workbook.
+    Xlsx,
+}
+
+/// Input of an export.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExportRequest {
+    /// Which people (the list's search and filters; limit and offset are ignored).
+    #[serde(default)]
+    pub query: PeopleQuery,
+    /// File format.
+    #[serde(default)]
+    pub format: ExportFormat,
+    /// Where to write the file.
+    pub path: String,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ExportReport {
+    /// People written.
+    pub rows: usize,
+    /// The file.
+    pub path: String,
+}
+
+const HEADERS: [&str; 10] = [
+    "Code",
+    "Given name",
+    "Family name",
+    "Name in original script",
+    "Sex",
+    "Age",
+    "Site",
+    "Status",
+    "Household size",
+    "Date of birth",
+];
+
+/// Writes the people matching the request's query to its file.
+pub fn export(
+    conn: &Connection,
+    session: &Session,
+    req: &ExportRequest,
+    today: NaiveDate,
+) -> Result<ExportReport> {
+    let rows = search::all(conn, session, &req.query, today)?;
+    let table: Vec<[String; 10]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r.code.clone(),
+                r.given_name.clone(),
+                r.family_name.clone(),
+                r.original_name.clone().unwrap_or_default(),
+                r.sex.as_str().to_string(),
+                r.age.map(|a| a.years.to_string()).unwrap_or_default(),
+                r.site.clone(),
+                r.status.as_str().to_string(),
+                r.household_size.to_string(),
+                r.date_of_birth.map(|d| d.to_string()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let path = Path::new(&req.path);
+    let bytes = match req.format {
+        ExportFormat::Csv => {
+            let mut out = b"\xEF\xBB\xBF".to_vec();
+            {
+                let mut w = csv::Writer::from_writer(&mut out);
+                w.write_record(HEADERS).map_err(csv_error)?;
+                for r in &table {
+                    w.write_record(r).map_err(csv_error)?;
+                }
+                w.flush()?;
+            }
+            out
+        }
+        ExportFormat::Xlsx => {
+            let mut book = Workbook::new();
+            let sheet = book.add_worksheet();
+            let bold = Format::new().set_bold();
+            let xl =
+                |e: rust_xlsxwriter::XlsxError| Error::Internal(format!("Could not write the workbook: {e}"));
+            for (c, h) in HEADERS.iter().enumerate() {
+                sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(xl)?;
+            }
+            for (i, r) in table.iter().enumerate() {
+                for (c, v) in r.iter().enumerate() {
+                    sheet.write_string(i as u32 + 1, c as u16, v).map_err(xl)?;
+                }
+            }
+            sheet.set_freeze_panes(1, 0).map_err(xl)?;
+            book.save_to_buffer().map_err(xl)?
+        }
+    };
+    std::fs::write(path, bytes)
+        .map_err(|e| Error::invalid("path", format!("Could not write {}: {e}.", path.display())))?;
+    Ok(ExportReport { rows: table.len(), path: req.path.clone() })
+}
+
+fn csv_error(e: csv::Error) -> Error {
+    Error::Internal(format!("Could not write the CSV: {e}"))
+}

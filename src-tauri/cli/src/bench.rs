@@ -7,8 +7,10 @@
 use std::time::Instant;
 
 use chrono::Local;
+use haven_core::access::users;
 use haven_core::{api, dashboard, db_path, seed, Db};
 use serde::Serialize;
+use serde_json::json;
 
 const BENCH_PASSPHRASE: &str = "bench passphrase";
 
@@ -118,8 +120,95 @@ pub fn run(json: bool, people: usize, only: Option<&str>) -> anyhow::Result<()> 
         let note = "list_sites through the API dispatcher (role check, JSON in and out)".to_string();
         bench.push(Row { name: "api_call_overhead", n: 1, p50_ms: p50, p95_ms: p95, note })?;
     }
+    cases(&mut bench, &db, people)?;
     if bench.rows.is_empty() {
         anyhow::bail!("no bench row matches {:?}", bench.only.unwrap_or_default());
+    }
+    Ok(())
+}
+
+/// As-you-type searches: each word typed one letter at a time, in Latin and original scripts,
+/// and codes; with and without a site filter.
+const TYPED: &[&str] = &[
+    "fatima",
+    "tesfay",
+    "ahmed osm",
+    "zahra",
+    "nguyen",
+    "ሰናይት",
+    "فاطمة",
+    "کریمی",
+    "CAL-0042",
+    "DUN-01",
+    "shilan r",
+];
+
+fn cases(bench: &mut Bench, db: &Db, people: usize) -> anyhow::Result<()> {
+    let lead = db.read(|c| users::first_lead(c).map(|u| users::session_for(&u)))?;
+    if bench.wants("search_people_100k") {
+        let mut queries = Vec::new();
+        for word in TYPED {
+            let chars: Vec<char> = word.chars().collect();
+            for n in 1..=chars.len() {
+                let text: String = chars[..n].iter().collect();
+                if text.ends_with(' ') {
+                    continue;
+                }
+                queries.push(json!({"text": text, "limit": 50}));
+                queries.push(json!({"text": text, "limit": 50, "site": "CAL", "status": "active"}));
+            }
+        }
+        let mut i = 0;
+        let (p50, p95) = measure(queries.len() * 3, || {
+            let q = queries[i % queries.len()].clone();
+            i += 1;
+            api::call(db, &lead, "search_people", q)?;
+            Ok(())
+        })?;
+        let note = format!(
+            "{} as-you-type prefix queries x3, first 50 rows, with and without filters",
+            queries.len()
+        );
+        bench.push(Row { name: "search_people_100k", n: people as u64, p50_ms: p50, p95_ms: p95, note })?;
+    }
+    let ids: Vec<String> = db.read(|c| {
+        let mut stmt = c.prepare("SELECT id FROM people ORDER BY rowid LIMIT 200")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    })?;
+    if bench.wants("open_person") && !ids.is_empty() {
+        let mut i = 0;
+        let (p50, p95) = measure(200, || {
+            api::call(db, &lead, "get_person", json!({"id": ids[i % ids.len()]}))?;
+            i += 1;
+            Ok(())
+        })?;
+        let note =
+            "a person page: details, flags, household, notes, referrals, phones, UK; audited".to_string();
+        bench.push(Row { name: "open_person", n: people as u64, p50_ms: p50, p95_ms: p95, note })?;
+    }
+    if bench.wants("create_person") {
+        // Names nobody else has, so the duplicate check runs but finds nothing.
+        let mut i: u64 = 0;
+        let mut name = move || {
+            i += 1;
+            let mut n = i.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            (0..8)
+                .map(|_| {
+                    let c = char::from(b'a' + (n % 26) as u8);
+                    n /= 26;
+                    c
+                })
+                .collect::<String>()
+        };
+        let (p50, p95) = measure(100, || {
+            let input =
+                json!({"given_name": name(), "family_name": name(), "estimated_age": 30, "consent": true});
+            api::call(db, &lead, "create_person", input)?;
+            Ok(())
+        })?;
+        let note = "duplicate check, code, insert, search index, audit: one transaction".to_string();
+        bench.push(Row { name: "create_person", n: people as u64, p50_ms: p50, p95_ms: p95, note })?;
     }
     Ok(())
 }

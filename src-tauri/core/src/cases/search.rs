@@ -157,10 +157,15 @@ fn query(
     let mut sql = format!("SELECT {ROW_COLUMNS} FROM ");
     let mut args: Vec<Value> = Vec::new();
     let mut conditions: Vec<String> = Vec::new();
-    match match_expression(&q.text) {
+    let text = match_expression(&q.text);
+    match &text {
         Some(expr) => {
-            sql.push_str("people_fts f JOIN people p ON p.rowid = f.rowid JOIN sites s ON s.id = p.site_id");
-            args.push(Value::Text(expr));
+            // CROSS JOIN keeps the full-text index as the outer loop, read in rowid order, so a
+            // page stops after its rows instead of filtering the whole table first.
+            sql.push_str(
+                "people_fts f CROSS JOIN people p ON p.rowid = f.rowid JOIN sites s ON s.id = p.site_id",
+            );
+            args.push(Value::Text(expr.clone()));
             conditions.push(format!("people_fts MATCH ?{}", args.len()));
         }
         None => sql.push_str("people p JOIN sites s ON s.id = p.site_id"),
@@ -195,6 +200,7 @@ fn query(
         sql.push_str(&conditions.join(" AND "));
     }
     sql.push_str(match q.sort {
+        Sort::Recent if text.is_some() => " ORDER BY f.rowid DESC",
         Sort::Recent => " ORDER BY p.rowid DESC",
         Sort::Name => " ORDER BY p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.code",
         Sort::Code => " ORDER BY p.code",
@@ -292,7 +298,7 @@ pub fn duplicates(conn: &Connection, d: &PersonDetails, today: NaiveDate) -> Res
     if let Some(expr) = match_expression(&names) {
         add(
             conn,
-            &format!("{with_phone} people_fts f JOIN people p ON p.rowid = f.rowid JOIN sites s ON s.id = p.site_id
+            &format!("{with_phone} people_fts f CROSS JOIN people p ON p.rowid = f.rowid JOIN sites s ON s.id = p.site_id
                       WHERE people_fts MATCH ?1 LIMIT 200"),
             &expr,
         )?;

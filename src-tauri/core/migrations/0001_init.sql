@@ -101,6 +101,8 @@ CREATE TABLE people (
     created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     updated_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
-CREATE INDEX people_site_status ON people (site_id, status);
-CREATE INDEX people_household ON people (household_id);
+-- Covering indexes for the Dashboard's counts and the household checks (no table lookups).
+CREATE INDEX people_site_status ON people (site_id, status, household_id);
+CREATE INDEX people_status_dob ON people (status, date_of_birth, sex, household_id);
+CREATE INDEX people_household ON people (household_id, status, date_of_birth);
 CREATE INDEX people_family_name ON people (family_name COLLATE NOCASE, given_name COLLATE NOCASE);

@@ -61,35 +61,41 @@ pub fn counts(conn: &Connection, today: NaiveDate) -> Result<DashboardCounts> {
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
     )?;
     let households: u64 = conn.query_row(
-        "SELECT count(DISTINCT household_id) FROM people WHERE status = 'active' AND household_id IS NOT NULL",
+        "SELECT count(*) FROM households h
+         WHERE EXISTS (SELECT 1 FROM people p WHERE p.household_id = h.id AND p.status = 'active')",
         [],
         |r| r.get(0),
     )?;
-    let unaccompanied_minors: u64 = conn.query_row(
-        "SELECT count(*) FROM people p
-         WHERE p.status = 'active'
-           AND (EXISTS (SELECT 1 FROM person_flags f
-                        WHERE f.person_id = p.id AND f.active = 1 AND f.kind = 'unaccompanied_minor')
-                OR (p.date_of_birth > ?1
-                    AND NOT EXISTS (SELECT 1 FROM people a
-                                    WHERE a.household_id = p.household_id AND a.status = 'active'
-                                      AND a.date_of_birth <= ?1)))",
+    // Unaccompanied: minors with no active adult in their household, plus anyone flagged by hand
+    // who is not already counted. Two index-only passes instead of one OR that scans the table.
+    let no_adult = "NOT EXISTS (SELECT 1 FROM people a WHERE a.household_id = p.household_id
+                                AND a.status = 'active' AND a.date_of_birth <= ?1)";
+    let derived: u64 = conn.query_row(
+        &format!("SELECT count(*) FROM people p WHERE p.status = 'active' AND p.date_of_birth > ?1 AND {no_adult}"),
         [adult_born_by],
         |r| r.get(0),
     )?;
+    let flagged_only: u64 = conn.query_row(
+        &format!(
+            "SELECT count(*) FROM person_flags f CROSS JOIN people p ON p.id = f.person_id
+             WHERE f.kind = 'unaccompanied_minor' AND f.active = 1 AND p.status = 'active'
+               AND NOT (p.date_of_birth > ?1 AND {no_adult})"
+        ),
+        [adult_born_by],
+        |r| r.get(0),
+    )?;
+    let unaccompanied_minors = derived + flagged_only;
     let pregnant: u64 = conn.query_row(
-        "SELECT count(*) FROM person_flags f JOIN people p ON p.id = f.person_id
+        "SELECT count(*) FROM person_flags f CROSS JOIN people p ON p.id = f.person_id
          WHERE f.kind = 'pregnant' AND f.active = 1 AND p.status = 'active'",
         [],
         |r| r.get(0),
     )?;
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT s.code, s.name,
-                count(p.id),
-                count(DISTINCT p.household_id)
-         FROM sites s LEFT JOIN people p ON p.site_id = s.id AND p.status = 'active'
-         WHERE s.active = 1
-         GROUP BY s.id ORDER BY s.name",
+                (SELECT count(*) FROM people p WHERE p.site_id = s.id AND p.status = 'active'),
+                (SELECT count(DISTINCT p.household_id) FROM people p WHERE p.site_id = s.id AND p.status = 'active')
+         FROM sites s WHERE s.active = 1 ORDER BY s.name",
     )?;
     let sites = stmt
         .query_map([], |r| {

@@ -78,6 +78,9 @@ async function searchFor(driver, text, name) {
   const box = await find(driver, 'people-search');
   await box.clear();
   await box.sendKeys(text);
+  // Wait for the list drawn for this text, not one still showing an earlier search.
+  await driver.wait(until.elementLocated(By.css(`[data-testid="people-results"][data-query="${text}"]`)), WAIT,
+    `no results drawn for "${text}"`);
   const row = await driver.wait(async () => {
     for (const r of await driver.findElements(byTestId('person-row'))) {
       try {

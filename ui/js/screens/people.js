@@ -79,6 +79,8 @@ async function showList(main, { session }) {
     if (mine !== seq) return; // a later search already answered
     rows = page.rows;
     render(page);
+    // Says which text the list shows results for (tests wait on it; it is harmless otherwise).
+    results.dataset.query = query.text;
   }
 
   function render(page) {

@@ -122,7 +122,7 @@ function partnersSection(partners, isLead, rerender) {
   }
   const table = h('table', { class: 'table', 'data-testid': 'partners' },
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('settings.partner_name')), h('th', { scope: 'col' }, t('settings.partner_contact')),
-      h('th', { scope: 'col' }, t('settings.in_use')), isLead ? h('td', {}) : null)),
+      h('th', { scope: 'col' }, t('settings.in_use')), isLead ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('settings.partner_change'))) : null)),
     h('tbody', {}, rows));
   const intro = h('p', { class: 'hint' }, t(isLead ? 'settings.partners_hint' : 'settings.partners_lead_only'));
   if (!isLead) return h('section', { class: 'section' }, h('h2', {}, t('settings.partners')), intro, partners.length ? table : h('p', { class: 'empty' }, t('settings.partners_none')));

@@ -28,6 +28,15 @@ async function field(driver, name) {
   return driver.wait(until.elementLocated(By.css(`[data-field="${name}"] input`)), WAIT);
 }
 
+/** The text of the element found by `locator`, or null if the screen was redrawn under us. */
+async function textOf(driver, locator) {
+  try {
+    return await driver.findElement(locator).getText();
+  } catch {
+    return null;
+  }
+}
+
 async function signIn(driver, username, passphrase) {
   const user = await field(driver, 'username');
   await user.clear();
@@ -64,11 +73,11 @@ test('switching language changes the text and is remembered after locking', asyn
   const nav = await driver.findElement(byTestId('nav-dashboard'));
   assert.equal(await nav.getText(), 'Dashboard');
   await driver.findElement(By.css('[data-testid="language"] option[value="fr"]')).click();
-  await driver.wait(async () => (await driver.findElement(byTestId('nav-dashboard')).getText()) === 'Tableau de bord', WAIT);
+  await driver.wait(async () => (await textOf(driver, byTestId('nav-dashboard'))) === 'Tableau de bord', WAIT);
   await driver.findElement(byTestId('lock')).click();
-  const title = await driver.wait(until.elementLocated(By.css('form h1')), WAIT);
-  await driver.wait(async () => (await title.getText()) === 'Connexion', WAIT, 'the unlock screen is in French');
+  await driver.wait(until.elementLocated(By.css('form h1')), WAIT);
+  await driver.wait(async () => (await textOf(driver, By.css('form h1'))) === 'Connexion', WAIT, 'the unlock screen is in French');
   // Back to English for whoever runs next on this profile.
   await driver.findElement(By.css('[data-testid="language"] option[value="en"]')).click();
-  await driver.wait(async () => (await driver.findElement(By.css('form h1')).getText()) === 'Sign in', WAIT);
+  await driver.wait(async () => (await textOf(driver, By.css('form h1'))) === 'Sign in', WAIT);
 });

@@ -47,3 +47,28 @@ export const updateSettings = (settings) => call('update_settings', settings);
 export const listUsers = () => call('list_users');
 export const createUser = (user) => call('create_user', user);
 export const listAuditLog = (query = {}) => call('list_audit_log', query);
+
+// The case book.
+export const searchPeople = (query) => call('search_people', query);
+export const findDuplicates = (details) => call('find_duplicates', details);
+export const createPerson = (person) => call('create_person', person);
+export const getPerson = (id) => call('get_person', { id });
+export const updatePerson = (id, details) => call('update_person', { id, ...details });
+export const setPersonStatus = (id, status) => call('set_person_status', { id, status });
+export const recordConsent = (id) => call('record_consent', { id });
+export const transferPerson = (id, site) => call('transfer_person', { id, site });
+export const joinHousehold = (person, withPerson, relationship = null) =>
+  call('join_household', { person, with_person: withPerson, relationship });
+export const leaveHousehold = (person) => call('leave_household', { person });
+export const setFlag = (flag) => call('set_flag', flag);
+export const clearFlag = (person, kind) => call('clear_flag', { person, kind });
+export const addNote = (note) => call('add_note', note);
+export const listPartners = () => call('list_partners');
+export const savePartner = (partner) => call('save_partner', partner);
+export const createReferral = (referral) => call('create_referral', referral);
+export const updateReferral = (referral) => call('update_referral', referral);
+export const overdueFollowUps = (limit = null) => call('overdue_follow_ups', { limit });
+export const issuePhone = (phone) => call('issue_phone', phone);
+export const returnPhone = (id, lost = false, on = null) => call('return_phone', { id, lost, on });
+export const phoneContactList = (site = null) => call('phone_contact_list', { site });
+export const saveUkArrival = (checklist) => call('save_uk_arrival', checklist);

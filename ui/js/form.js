@@ -8,16 +8,18 @@ import { t } from './i18n.js';
 let counter = 0;
 
 /** A labelled text field. Returns the wrapper; the input is `wrapper.input`. */
-export function field({ name, label, hint, type = 'text', value = '', autocomplete, required = true, dir }) {
+export function field({ name, label, hint, type = 'text', value = '', autocomplete, required = true, dir, testid, inputmode, width }) {
   const id = `f-${name.replace(/[^\w-]/g, '-')}-${++counter}`;
   const hintId = hint ? `${id}-hint` : null;
   const errorId = `${id}-error`;
   const input = h('input', {
     id, name, type, value,
-    class: 'input',
+    class: width ? `input input-${width}` : 'input',
     autocomplete: autocomplete || 'off',
     required,
     dir,
+    inputmode,
+    'data-testid': testid,
     'aria-describedby': [hintId, errorId].filter(Boolean).join(' '),
     spellcheck: 'false',
   });
@@ -34,13 +36,15 @@ export function field({ name, label, hint, type = 'text', value = '', autocomple
 }
 
 /** A labelled select. `options` are [value, text] pairs. */
-export function select({ name, label, options, value }) {
-  const id = `f-${name}-${++counter}`;
-  const el = h('select', { id, name, class: 'input' },
+export function select({ name, label, hint, options, value, testid }) {
+  const id = `f-${name.replace(/[^\w-]/g, '-')}-${++counter}`;
+  const hintId = hint ? `${id}-hint` : null;
+  const el = h('select', { id, name, class: 'input', 'data-testid': testid, 'aria-describedby': [hintId, `${id}-error`].filter(Boolean).join(' ') },
     options.map(([v, text]) => h('option', { value: v, selected: v === value }, text)));
   const error = h('p', { id: `${id}-error`, class: 'field-error', hidden: true });
   const wrapper = h('div', { class: 'form-group', dataset: { field: name } },
-    h('label', { for: id, class: 'label' }, label), error, el);
+    h('label', { for: id, class: 'label' }, label),
+    hint ? h('p', { id: hintId, class: 'hint' }, hint) : null, error, el);
   wrapper.input = el;
   wrapper.error = error;
   return wrapper;
@@ -59,7 +63,7 @@ export function errorSummary() {
         group.classList.add('has-error');
         group.error.hidden = false;
         group.error.textContent = message;
-        const target = group.querySelector('input, select');
+        const target = group.querySelector('input, select, textarea');
         return h('li', {}, h('a', { href: `#${target.id}`, onclick: (e) => { e.preventDefault(); target.focus(); } }, message));
       }
       return h('li', {}, message);
@@ -87,3 +91,93 @@ export function showApiError(summary, form, err) {
 export function notice(text, kind = 'success') {
   return h('div', { class: `notice notice-${kind}`, role: 'status' }, text);
 }
+
+/** A labelled multi-line text field. The textarea is `wrapper.input`. */
+export function textarea({ name, label, hint, value = '', rows = 4, testid, dir = 'auto' }) {
+  const id = `f-${name.replace(/[^\w-]/g, '-')}-${++counter}`;
+  const hintId = hint ? `${id}-hint` : null;
+  const errorId = `${id}-error`;
+  const input = h('textarea', {
+    id, name, rows, dir, class: 'input textarea', 'data-testid': testid,
+    'aria-describedby': [hintId, errorId].filter(Boolean).join(' '),
+  });
+  input.value = value;
+  const error = h('p', { id: errorId, class: 'field-error', hidden: true });
+  const wrapper = h('div', { class: 'form-group', dataset: { field: name } },
+    h('label', { for: id, class: 'label' }, label),
+    hint ? h('p', { id: hintId, class: 'hint' }, hint) : null,
+    error, input);
+  wrapper.input = input;
+  wrapper.error = error;
+  return wrapper;
+}
+
+/** A single checkbox with its label beside it (GOV.UK style). The box is `wrapper.input`. */
+export function checkbox({ name, label, hint, checked = false, testid }) {
+  const id = `f-${name.replace(/[^\w-]/g, '-')}-${++counter}`;
+  const hintId = hint ? `${id}-hint` : null;
+  const errorId = `${id}-error`;
+  const input = h('input', {
+    id, name, type: 'checkbox', class: 'checkbox-input', checked, 'data-testid': testid,
+    'aria-describedby': [hintId, errorId].filter(Boolean).join(' '),
+  });
+  const error = h('p', { id: errorId, class: 'field-error', hidden: true });
+  const wrapper = h('div', { class: 'form-group', dataset: { field: name } },
+    error,
+    h('div', { class: 'checkbox' }, input,
+      h('label', { for: id, class: 'checkbox-label' }, label),
+      hint ? h('p', { id: hintId, class: 'hint checkbox-hint' }, hint) : null));
+  wrapper.input = input;
+  wrapper.error = error;
+  return wrapper;
+}
+
+/** Radios in a fieldset with a legend. `options` are [value, text] pairs; the chosen value is
+ * `wrapper.value()`. */
+export function radios({ name, legend, hint, options, value, inline = true }) {
+  const base = `f-${name.replace(/[^\w-]/g, '-')}-${++counter}`;
+  const error = h('p', { id: `${base}-error`, class: 'field-error', hidden: true });
+  const inputs = options.map(([v], i) => h('input', {
+    id: `${base}-${i}`, name: base, type: 'radio', value: v, class: 'radio-input', checked: v === value,
+  }));
+  const wrapper = h('div', { class: 'form-group', dataset: { field: name } },
+    h('fieldset', { class: 'fieldset', 'aria-describedby': `${base}-error` },
+      h('legend', { class: 'label' }, legend),
+      hint ? h('p', { class: 'hint' }, hint) : null,
+      error,
+      h('div', { class: inline ? 'radios radios-inline' : 'radios' },
+        options.map(([, text], i) => h('div', { class: 'radio' }, inputs[i],
+          h('label', { for: inputs[i].id, class: 'radio-label' }, text))))));
+  wrapper.inputs = inputs;
+  wrapper.error = error;
+  wrapper.value = () => (inputs.find((r) => r.checked) || {}).value ?? null;
+  return wrapper;
+}
+
+/** A secondary "are you sure?" box: says what will happen, then Yes / Cancel. */
+export function confirmBox({ title, body, yes, no, onYes, onNo, testid }) {
+  const yesButton = h('button', { type: 'button', class: 'button button-warning', 'data-testid': testid ? `${testid}-yes` : null }, yes);
+  const noButton = h('button', { type: 'button', class: 'button button-secondary' }, no);
+  const box = h('div', { class: 'confirm', role: 'alertdialog', 'aria-labelledby': `confirm-${++counter}`, tabindex: '-1', 'data-testid': testid },
+    h('h3', { id: `confirm-${counter}` }, title), h('p', {}, body),
+    h('div', { class: 'button-group' }, yesButton, noButton));
+  yesButton.addEventListener('click', () => onYes());
+  noButton.addEventListener('click', () => onNo());
+  return box;
+}
+
+// A message carried from one screen to the next (for "Saved" after a form moves on).
+let flashed = null;
+
+/** Remembers a notice for the next screen that calls `takeFlash()`. */
+export function flash(text) { flashed = text; }
+
+/** The remembered notice (once), as an element, or null. */
+export function takeFlash() {
+  const text = flashed;
+  flashed = null;
+  return text ? notice(text) : null;
+}
+
+/** Value of a text input: trimmed, empty becomes null. */
+export const valueOrNull = (input) => (input.value.trim() === '' ? null : input.value.trim());

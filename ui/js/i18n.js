@@ -45,3 +45,12 @@ export function translateStatic(root) {
 
 /** A number formatted for the current language. */
 export const num = (n) => new Intl.NumberFormat(current === 'fr' ? 'fr-FR' : 'en-GB').format(n);
+
+/** A calendar date (`2026-03-08`) written out for the current language: 8 Mar 2026. */
+export function date(iso) {
+  if (!iso) return '';
+  const [y, m, d] = String(iso).slice(0, 10).split('-').map(Number);
+  if (!y || !m || !d) return String(iso);
+  return new Intl.DateTimeFormat(current === 'fr' ? 'fr-FR' : 'en-GB',
+    { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+}

@@ -1,11 +1,12 @@
-// The Dashboard: real counts from the database.
+// The Dashboard: real counts from the database, and (for coordinators and leads) the referrals
+// whose follow-up date has passed.
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { num, t } from '../i18n.js';
+import { date, num, t } from '../i18n.js';
 
-function card(key, value, testid) {
-  return h('div', { class: 'card', 'data-testid': testid },
+function card(key, value, testid, warn = false) {
+  return h('div', { class: warn ? 'card card-warn' : 'card', 'data-testid': testid },
     h('p', { class: 'card-value' }, num(value)),
     h('p', { class: 'card-label' }, t(key)));
 }
@@ -14,9 +15,13 @@ export async function showDashboard(main) {
   const c = await api.dashboardCounts();
   if (c.people_total === 0) {
     replace(main, h('h1', {}, t('nav.dashboard')),
-      h('div', { class: 'empty' }, h('p', {}, t('dashboard.empty'))));
+      h('div', { class: 'empty' }, h('p', {}, t('dashboard.empty')),
+        h('a', { href: '#/people/new', class: 'button' }, t('people.register'))));
     return;
   }
+  // overdue_follow_ups is null for the front desk: they see no referrals.
+  const caseworker = c.overdue_follow_ups !== null && c.overdue_follow_ups !== undefined;
+  const overdue = caseworker ? await api.overdueFollowUps(100) : [];
   replace(main,
     h('h1', {}, t('nav.dashboard')),
     h('div', { class: 'cards' },
@@ -25,7 +30,10 @@ export async function showDashboard(main) {
       card('dashboard.children', c.children, 'count-children'),
       card('dashboard.babies', c.babies, 'count-babies'),
       card('dashboard.women', c.women, 'count-women'),
-      card('dashboard.unaccompanied', c.unaccompanied_minors, 'count-unaccompanied')),
+      card('dashboard.pregnant', c.pregnant, 'count-pregnant'),
+      card('dashboard.unaccompanied', c.unaccompanied_minors, 'count-unaccompanied'),
+      caseworker ? card('dashboard.overdue', c.overdue_follow_ups, 'count-overdue', c.overdue_follow_ups > 0) : null),
+    caseworker ? overdueSection(overdue, c.overdue_follow_ups, c.today) : null,
     h('h2', {}, t('dashboard.by_site')),
     h('table', { class: 'table' },
       h('caption', { class: 'visually-hidden' }, t('dashboard.by_site')),
@@ -36,5 +44,33 @@ export async function showDashboard(main) {
         h('th', { scope: 'row' }, `${s.name} (${s.code})`),
         h('td', { class: 'num' }, num(s.people)),
         h('td', { class: 'num' }, num(s.households)))))),
-    h('p', { class: 'hint' }, t('dashboard.total', { total: num(c.people_total), date: c.today })));
+    h('p', { class: 'hint' }, t('dashboard.total', { total: num(c.people_total), date: date(c.today) })));
+}
+
+function daysBetween(from, to) {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86400000);
+}
+
+function overdueSection(rows, total, today) {
+  const title = h('h2', { id: 'overdue-title' }, t('dashboard.overdue_title'));
+  if (!rows.length) {
+    return h('section', { 'aria-labelledby': 'overdue-title', 'data-testid': 'overdue' }, title,
+      h('p', { class: 'empty' }, t('dashboard.overdue_none')));
+  }
+  return h('section', { 'aria-labelledby': 'overdue-title', 'data-testid': 'overdue' }, title,
+    h('p', { class: 'hint' }, t('dashboard.overdue_hint')),
+    h('table', { class: 'table', 'data-testid': 'overdue-list' },
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col' }, t('people.code')),
+        h('th', { scope: 'col' }, t('people.name')),
+        h('th', { scope: 'col' }, t('referrals.partner')),
+        h('th', { scope: 'col' }, t('referrals.follow_up_on')),
+        h('th', { scope: 'col', class: 'num' }, t('dashboard.days_late')))),
+      h('tbody', {}, rows.map((r) => h('tr', { 'data-testid': 'overdue-row', 'data-person': r.person_id },
+        h('td', { class: 'code' }, h('a', { href: `#/people/${r.person_id}` }, r.person_code)),
+        h('td', {}, h('a', { href: `#/people/${r.person_id}`, dir: 'auto', 'data-testid': 'overdue-person' }, r.person_name)),
+        h('td', {}, r.partner),
+        h('td', {}, date(r.follow_up_on)),
+        h('td', { class: 'num' }, num(daysBetween(r.follow_up_on, today))))))),
+    total > rows.length ? h('p', { class: 'hint' }, t('dashboard.overdue_more', { n: num(total - rows.length) })) : null);
 }

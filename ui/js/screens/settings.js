@@ -3,19 +3,24 @@
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { errorSummary, field, notice, select, showApiError } from '../form.js';
+import { checkbox, errorSummary, field, notice, select, showApiError } from '../form.js';
 import { t } from '../i18n.js';
 
 export async function showSettings(main, { session }) {
   const isLead = session.role === 'lead';
   const [settings, sites] = await Promise.all([api.getSettings(), api.listSites()]);
-  const users = isLead ? await api.listUsers() : [];
+  const caseworker = session.role === 'lead' || session.role === 'coordinator';
+  const [users, partners] = await Promise.all([
+    isLead ? api.listUsers() : Promise.resolve([]),
+    caseworker ? api.listPartners() : Promise.resolve(null),
+  ]);
   const rerender = () => showSettings(main, { session });
 
   replace(main,
     h('h1', {}, t('nav.settings')),
     centreForm(settings, isLead),
     sitesSection(sites, isLead, rerender),
+    partners ? partnersSection(partners, isLead, rerender) : null,
     isLead ? usersSection(users, sites, rerender) : h('p', { class: 'hint' }, t('settings.lead_only')));
 }
 
@@ -83,4 +88,57 @@ function usersSection(users, sites, rerender) {
     }
   });
   return h('section', { class: 'section' }, h('h2', {}, t('settings.users')), table, form);
+}
+
+// Partner organisations that people are referred to. Coordinators see the list; the lead adds,
+// renames and stops using them (a partner is never deleted: old referrals still name it).
+function partnersSection(partners, isLead, rerender) {
+  const rows = partners.map((p) => {
+    const row = h('tr', { 'data-testid': 'partner-row' },
+      h('td', { dir: 'auto' }, p.name), h('td', { dir: 'auto', class: 'prewrap' }, p.contact),
+      h('td', {}, p.active ? t('form.yes') : t('form.no')),
+      isLead ? h('td', {}, h('button', { type: 'button', class: 'button button-secondary button-small', 'data-testid': 'partner-change', onclick: () => edit(row, p) }, t('settings.partner_change'))) : null);
+    return row;
+  });
+  function edit(row, p) {
+    const summary = errorSummary();
+    const name = field({ name: 'name', label: t('settings.partner_name'), value: p.name, dir: 'auto' });
+    const contact = field({ name: 'contact', label: t('settings.partner_contact'), value: p.contact, required: false, dir: 'auto' });
+    const active = checkbox({ name: 'active', label: t('settings.partner_active'), hint: t('settings.partner_active_hint'), checked: p.active });
+    const cancel = h('button', { type: 'button', class: 'button button-secondary', onclick: rerender }, t('form.cancel'));
+    const form = h('form', { class: 'form', novalidate: true }, summary, name, contact, active,
+      h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button' }, t('form.save')), cancel));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try {
+        await api.savePartner({ id: p.id, name: name.input.value, contact: contact.input.value, active: active.input.checked });
+        rerender();
+      } catch (err) {
+        showApiError(summary, form, err);
+      }
+    });
+    row.replaceWith(h('tr', {}, h('td', { colspan: '4' }, form)));
+    name.input.focus();
+  }
+  const table = h('table', { class: 'table', 'data-testid': 'partners' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('settings.partner_name')), h('th', { scope: 'col' }, t('settings.partner_contact')),
+      h('th', { scope: 'col' }, t('settings.in_use')), isLead ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('settings.partner_change'))) : null)),
+    h('tbody', {}, rows));
+  const intro = h('p', { class: 'hint' }, t(isLead ? 'settings.partners_hint' : 'settings.partners_lead_only'));
+  if (!isLead) return h('section', { class: 'section' }, h('h2', {}, t('settings.partners')), intro, partners.length ? table : h('p', { class: 'empty' }, t('settings.partners_none')));
+  const summary = errorSummary();
+  const name = field({ name: 'name', label: t('settings.partner_name'), dir: 'auto', testid: 'partner-name' });
+  const contact = field({ name: 'contact', label: t('settings.partner_contact'), hint: t('settings.partner_contact_hint'), required: false, dir: 'auto', testid: 'partner-contact' });
+  const form = h('form', { class: 'form', novalidate: true }, h('h3', {}, t('settings.add_partner')), summary, name, contact,
+    h('button', { type: 'submit', class: 'button button-secondary', 'data-testid': 'partner-add' }, t('settings.add_partner')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      await api.savePartner({ name: name.input.value, contact: contact.input.value });
+      rerender();
+    } catch (err) {
+      showApiError(summary, form, err);
+    }
+  });
+  return h('section', { class: 'section' }, h('h2', {}, t('settings.partners')), intro, partners.length ? table : h('p', { class: 'empty' }, t('settings.partners_none')), form);
 }

@@ -7,10 +7,11 @@ import { languageSwitch } from './lang.js';
 import { showDashboard } from './dashboard.js';
 import { showSettings } from './settings.js';
 import { showComing } from './coming.js';
+import { showPeople } from './people.js';
 
 const SCREENS = [
   ['dashboard', showDashboard],
-  ['people', showComing],
+  ['people', showPeople],
   ['stock', showComing],
   ['distribution', showComing],
   ['activities', showComing],
@@ -20,9 +21,10 @@ const SCREENS = [
   ['settings', showSettings],
 ];
 
+/** The screen named by the URL hash (`#/people/<id>` is the people screen with path [id]). */
 function currentScreen() {
-  const name = location.hash.replace(/^#\/?/, '');
-  return SCREENS.find(([n]) => n === name) ? name : 'dashboard';
+  const [name, ...path] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  return SCREENS.find(([n]) => n === name) ? { name, path } : { name: 'dashboard', path: [] };
 }
 
 export async function showShell(root, status, done) {
@@ -45,7 +47,7 @@ export async function showShell(root, status, done) {
     h('div', { class: 'layout' }, nav, main));
 
   const render = async () => {
-    const name = currentScreen();
+    const { name, path } = currentScreen();
     for (const a of nav.querySelectorAll('a')) {
       if (a.dataset.screen === name) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');
@@ -53,12 +55,16 @@ export async function showShell(root, status, done) {
     const show = SCREENS.find(([n]) => n === name)[1];
     replace(main, h('p', { class: 'loading' }, t('app.loading')));
     try {
-      await show(main, { name, session, status });
+      await show(main, { name, path, session, status });
     } catch (err) {
       if (err.kind === 'locked') { done(); return; }
       replace(main, h('h1', {}, t(`nav.${name}`)), h('p', { class: 'field-error' }, err.message));
     }
   };
-  window.onhashchange = () => { render().then(() => main.focus()); };
+  // After a move, focus goes to the new screen, unless the screen already put it somewhere
+  // useful (the search box on People, the first field of a form).
+  window.onhashchange = () => {
+    render().then(() => { if (!main.contains(document.activeElement)) main.focus(); });
+  };
   await render();
 }

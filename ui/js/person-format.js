@@ -1,0 +1,59 @@
+// How people are written on every screen: names in Latin and original script (right-to-left
+// scripts shown the right way round with dir="auto"), ages, statuses, flags.
+
+import { h } from './dom.js';
+import { date, t } from './i18n.js';
+
+/** Given + family name in Latin script. */
+export const latinName = (p) => [p.given_name, p.family_name].filter(Boolean).join(' ');
+
+/** The name block: Latin name, then the original-script name on its own line (dir="auto"). */
+export function nameBlock(latin, original, { link, testid } = {}) {
+  const main = link
+    ? h('a', { href: link, class: 'name-latin', dir: 'auto', 'data-testid': testid }, latin)
+    : h('span', { class: 'name-latin', dir: 'auto', 'data-testid': testid }, latin);
+  return h('span', { class: 'name' }, main,
+    original ? h('span', { class: 'name-original', dir: 'auto', lang: '' }, original) : null);
+}
+
+/** An age: months for the under-twos, years after that. */
+export function ageText(age) {
+  if (!age) return t('age.unknown');
+  if (age.years < 2) return age.months === 1 ? t('age.month_one') : t('age.months', { n: age.months });
+  return age.years === 1 ? t('age.year_one') : t('age.years', { n: age.years });
+}
+
+/** Age with "(estimated)" when the date of birth is a guess. */
+export const ageWithEstimate = (age, estimated) => (estimated && age ? `${ageText(age)} ${t('age.estimated')}` : ageText(age));
+
+export const statusText = (s) => t(`status.${s}`);
+export const sexText = (s) => t(`sex.${s}`);
+export const flagText = (k) => t(`flag.${k}`);
+export const relationshipText = (r) => (r ? t(`relationship.${r}`) : '');
+
+/** A small coloured label for a status. */
+export const statusTag = (s) => h('span', { class: `tag-status tag-status-${s}` }, statusText(s));
+
+/** A calendar date for the current language. */
+export const dateText = date;
+
+export const SEXES = ['female', 'male', 'other', 'unknown'];
+export const STATUSES = ['active', 'moved_on', 'reached_uk', 'closed'];
+export const RELATIONSHIPS = ['head', 'mother', 'father', 'child', 'sibling', 'guardian', 'grandparent', 'other'];
+export const AGE_BANDS = ['baby', 'toddler', 'child', 'teenager', 'minor', 'adult'];
+export const RESTRICTED_FLAGS = ['safeguarding', 'medical_need'];
+
+/** The flags a role may filter by or set (restricted ones for coordinators and leads). */
+export function flagKinds(session, { settable = false } = {}) {
+  const open = settable ? ['pregnant', 'unaccompanied_minor'] : ['pregnant', 'baby', 'unaccompanied_minor'];
+  return isCaseworker(session) ? [...open, ...RESTRICTED_FLAGS] : open;
+}
+
+/** Coordinators and leads: notes, referrals, phones, the UK checklist, editing details. */
+export const isCaseworker = (session) => session.role === 'coordinator' || session.role === 'lead';
+
+/** Today on this computer as YYYY-MM-DD (the site's calendar date). */
+export function todayIso() {
+  const d = new Date();
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+}

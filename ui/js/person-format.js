@@ -41,7 +41,7 @@ export const SEXES = ['female', 'male', 'other', 'unknown'];
 export const STATUSES = ['active', 'moved_on', 'reached_uk', 'closed'];
 export const RELATIONSHIPS = ['head', 'mother', 'father', 'child', 'sibling', 'guardian', 'grandparent', 'other'];
 export const AGE_BANDS = ['baby', 'toddler', 'child', 'teenager', 'minor', 'adult'];
-export const RESTRICTED_FLAGS = ['safeguarding', 'medical_need'];
+export const RESTRICTED_FLAGS = ['safeguarding', 'medical'];
 
 /** The flags a role may filter by or set (restricted ones for coordinators and leads). */
 export function flagKinds(session, { settable = false } = {}) {

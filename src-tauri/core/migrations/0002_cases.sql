@@ -22,7 +22,7 @@ CREATE TABLE person_flags (
     updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 CREATE UNIQUE INDEX person_flags_active ON person_flags (person_id, kind) WHERE active = 1;
-CREATE INDEX person_flags_kind ON person_flags (kind, active);
+CREATE INDEX person_flags_kind ON person_flags (kind, active, person_id);
 
 CREATE TABLE notes (
     id          TEXT PRIMARY KEY NOT NULL,

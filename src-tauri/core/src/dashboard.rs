@@ -71,7 +71,9 @@ pub fn counts(conn: &Connection, today: NaiveDate) -> Result<DashboardCounts> {
     let no_adult = "NOT EXISTS (SELECT 1 FROM people a WHERE a.household_id = p.household_id
                                 AND a.status = 'active' AND a.date_of_birth <= ?1)";
     let derived: u64 = conn.query_row(
-        &format!("SELECT count(*) FROM people p WHERE p.status = 'active' AND p.date_of_birth > ?1 AND {no_adult}"),
+        &format!(
+            "SELECT count(*) FROM people p WHERE p.status = 'active' AND p.date_of_birth > ?1 AND {no_adult}"
+        ),
         [adult_born_by],
         |r| r.get(0),
     )?;

@@ -366,15 +366,22 @@ fn pick<'a>(rng: &mut ChaCha8Rng, names: &'a [Name]) -> &'a Name {
 const YEAR: u64 = 365;
 
 fn household(rng: &mut ChaCha8Rng, shape: Shape) -> Vec<Member> {
-    let child = |rng: &mut ChaCha8Rng| Member {
-        female: rng.random_bool(0.5),
-        // A fifth of children are babies under one.
-        age_days: if rng.random_bool(0.2) {
-            rng.random_range(10..YEAR)
-        } else {
-            rng.random_range(YEAR..17 * YEAR)
-        },
-        relationship: "child",
+    // Children are at least 16 years younger than the youngest parent.
+    let children = |rng: &mut ChaCha8Rng, parent_age_days: u64| -> Vec<Member> {
+        let oldest = (parent_age_days.saturating_sub(16 * YEAR)).clamp(YEAR, 17 * YEAR);
+        let n = rng.random_range(1..=4);
+        (0..n)
+            .map(|_| Member {
+                female: rng.random_bool(0.5),
+                // A fifth of children are babies under one.
+                age_days: if rng.random_bool(0.2) {
+                    rng.random_range(10..YEAR)
+                } else {
+                    rng.random_range(YEAR..=oldest)
+                },
+                relationship: "child",
+            })
+            .collect()
     };
     let adult = |rng: &mut ChaCha8Rng, female: bool, relationship| Member {
         female,
@@ -383,16 +390,15 @@ fn household(rng: &mut ChaCha8Rng, shape: Shape) -> Vec<Member> {
     };
     match shape {
         Shape::MotherAndChildren => {
-            let mut m = vec![adult(rng, true, "mother")];
-            let n = rng.random_range(1..=4);
-            m.extend((0..n).map(|_| child(rng)));
-            m
+            let mother = adult(rng, true, "mother");
+            let kids = children(rng, mother.age_days);
+            std::iter::once(mother).chain(kids).collect()
         }
         Shape::Family => {
-            let mut m = vec![adult(rng, true, "mother"), adult(rng, false, "father")];
-            let n = rng.random_range(1..=4);
-            m.extend((0..n).map(|_| child(rng)));
-            m
+            let mother = adult(rng, true, "mother");
+            let father = adult(rng, false, "father");
+            let kids = children(rng, mother.age_days.min(father.age_days));
+            [mother, father].into_iter().chain(kids).collect()
         }
         Shape::SingleWoman => vec![adult(rng, true, "head")],
         Shape::SingleMan => vec![adult(rng, false, "head")],

@@ -34,8 +34,10 @@ pub struct Referral {
     pub person_id: String,
     /// Their code.
     pub person_code: String,
-    /// Their name.
+    /// Their name (Latin script).
     pub person_name: String,
+    /// Their name in original script.
+    pub person_original_name: Option<String>,
     /// Partner id.
     pub partner_id: String,
     /// Partner name.
@@ -91,7 +93,7 @@ pub struct UpdateReferral {
 }
 
 const SELECT: &str = "SELECT r.id, r.person_id, p.code,
-        p.given_name || CASE WHEN p.family_name = '' THEN '' ELSE ' ' || p.family_name END,
+        p.given_name || CASE WHEN p.family_name = '' THEN '' ELSE ' ' || p.family_name END, p.original_name,
         r.partner_id, o.name, r.reason, r.referred_on, r.consent_given, r.status, r.follow_up_on, r.outcome
     FROM referrals r JOIN people p ON p.id = r.person_id JOIN partners o ON o.id = r.partner_id";
 
@@ -101,14 +103,15 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Referral> {
         person_id: r.get(1)?,
         person_code: r.get(2)?,
         person_name: r.get(3)?,
-        partner_id: r.get(4)?,
-        partner: r.get(5)?,
-        reason: r.get(6)?,
-        referred_on: r.get(7)?,
-        consent_given: r.get(8)?,
-        status: r.get(9)?,
-        follow_up_on: r.get(10)?,
-        outcome: r.get(11)?,
+        person_original_name: r.get(4)?,
+        partner_id: r.get(5)?,
+        partner: r.get(6)?,
+        reason: r.get(7)?,
+        referred_on: r.get(8)?,
+        consent_given: r.get(9)?,
+        status: r.get(10)?,
+        follow_up_on: r.get(11)?,
+        outcome: r.get(12)?,
     })
 }
 

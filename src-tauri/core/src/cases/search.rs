@@ -109,7 +109,7 @@ const ROW_COLUMNS: &str =
     "p.id, p.code, p.given_name, p.family_name, p.original_name, p.sex, p.date_of_birth,
     s.code, p.status,
     CASE WHEN p.household_id IS NULL THEN 1 ELSE
-        (SELECT count(*) FROM people m WHERE m.household_id = p.household_id AND m.status = 'active') END";
+        max(1, (SELECT count(*) FROM people m WHERE m.household_id = p.household_id AND m.status = 'active')) END";
 
 fn row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<PersonRow> {
     let dob: Option<NaiveDate> = r.get(6)?;

@@ -146,6 +146,9 @@ fn apply_pragmas(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // SQLCipher decrypts every page it reads from disk; a 32 MiB page cache keeps the indexes
+    // of a 100,000-person case book decrypted in memory (the default is 2 MiB).
+    conn.pragma_update(None, "cache_size", -32_768)?;
     Ok(())
 }
 

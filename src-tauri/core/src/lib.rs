@@ -11,6 +11,7 @@ pub mod api;
 pub mod dashboard;
 pub mod db;
 mod error;
+pub mod print;
 pub mod seed;
 pub mod settings;
 pub mod setup;

@@ -607,6 +607,28 @@ mod tests {
     }
 
     #[test]
+    fn random_mixed_text_never_panics_and_never_overflows() {
+        use rand::{Rng, SeedableRng};
+        // Letters of every script we print, plus the awkward ones: combining marks, joiners,
+        // bidi controls, separators, emoji, CJK, control characters.
+        let pool: Vec<char> = "aéZ ف ل ا ۍ ڕ ە ሰ ም ( ) [ 0 4 ٤ … - \u{301}\u{64B}\u{200C}\u{200D}\u{202B}\u{202E}\u{2066}\u{2069}\u{2029}\u{85}\t\n\r😀王\u{FEFF}"
+            .chars()
+            .collect();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut s = Shaper::new().unwrap();
+        for _ in 0..300 {
+            let len = rng.random_range(0..40);
+            let text: String = (0..len).map(|_| pool[rng.random_range(0..pool.len())]).collect();
+            let max = rng.random_range(1.0..120.0);
+            let line = s.fit(&text, BODY, max, None);
+            assert!(line.width <= max + 1e-3, "{text:?} overflows {max}: {}", line.width);
+            for l in s.wrap(&text, BODY, max, 3) {
+                assert!(l.width <= max + 1e-3, "{text:?} wraps over {max}: {}", l.width);
+            }
+        }
+    }
+
+    #[test]
     fn fit_with_no_room_gives_an_empty_line() {
         let mut s = Shaper::new().unwrap();
         let line = s.fit("Amina", BODY, 1.0, None);

@@ -19,7 +19,8 @@ pub enum PrintCommand {
 /// Options of `print table`.
 #[derive(Debug, Args)]
 pub struct TableArgs {
-    /// The CSV file: UTF-8, comma-separated, the first row holds the column headings.
+    /// The CSV file: UTF-8, comma- (or semicolon-) separated, the first row holds the column
+    /// headings.
     #[arg(long = "in", value_name = "FILE.csv")]
     input: PathBuf,
     /// The sheet's title (page header and PDF title).
@@ -106,7 +107,11 @@ fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), Error> {
             format!("{name} is empty: the first row must hold the column headings."),
         ));
     }
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
+    // French spreadsheets save "CSV" with semicolons: take the separator the heading row uses.
+    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let delimiter = if !first_line.contains(&b',') && first_line.contains(&b';') { b';' } else { b',' };
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(true).flexible(false).delimiter(delimiter).from_reader(bytes);
     let headings: Vec<String> = reader
         .headers()
         .map_err(|e| csv_error(&name.to_string(), &e))?

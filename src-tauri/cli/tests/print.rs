@@ -170,3 +170,15 @@ fn a_header_only_csv_prints_a_blank_sheet_and_a_missing_file_is_not_found() {
     let err: Value = serde_json::from_slice(&out.stderr).unwrap();
     assert_eq!(err["kind"], "not_found");
 }
+
+#[test]
+fn a_semicolon_separated_csv_from_a_french_spreadsheet_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("fr.csv");
+    std::fs::write(&csv, "Nom;Code;Remarque\nAdèle Kaboré;BHM-0140;lait bébé, taille 4\n").unwrap();
+    let pdf = dir.path().join("fr.pdf");
+    let out = print_table(&csv, &pdf, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = text_of(&pdf);
+    assert!(text.contains("Remarque") && text.contains("lait bébé, taille 4"), "{text}");
+}

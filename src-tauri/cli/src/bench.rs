@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use chrono::Local;
 use haven_core::access::users;
+use haven_core::print::{self, Align, Cell, Column, Sheet};
 use haven_core::{api, dashboard, db_path, seed, Db};
 use serde::Serialize;
 use serde_json::json;
@@ -121,6 +122,23 @@ pub fn run(json: bool, people: usize, only: Option<&str>) -> anyhow::Result<()> 
         bench.push(Row { name: "api_call_overhead", n: 1, p50_ms: p50, p95_ms: p95, note })?;
     }
     cases(&mut bench, &db, people)?;
+    if bench.wants("sheet_2000_rows") {
+        let sheet = bench_sheet(&db, 2000)?;
+        let mut last = None;
+        let (p50, p95) = measure(5, || {
+            last = Some(print::render_report(&sheet)?);
+            Ok(())
+        })?;
+        let (pages, bytes) = last.map_or((0, 0), |r| (r.pages, r.pdf.len()));
+        let note = format!("{pages} pages, {bytes} bytes; mixed-script names, tick + signature columns");
+        bench.push(Row {
+            name: "sheet_2000_rows",
+            n: sheet.rows.len() as u64,
+            p50_ms: p50,
+            p95_ms: p95,
+            note,
+        })?;
+    }
     if bench.rows.is_empty() {
         anyhow::bail!("no bench row matches {:?}", bench.only.unwrap_or_default());
     }
@@ -211,4 +229,51 @@ fn cases(bench: &mut Bench, db: &Db, people: usize) -> anyhow::Result<()> {
         bench.push(Row { name: "create_person", n: people as u64, p50_ms: p50, p95_ms: p95, note })?;
     }
     Ok(())
+}
+
+/// A distribution-style sheet of `rows` rows from the seeded people (every script the seed
+/// has, names in their own script beside a code), repeated if there are fewer people.
+fn bench_sheet(db: &Db, rows: usize) -> anyhow::Result<Sheet> {
+    let people: Vec<(String, Option<String>, String)> = db.read(|c| {
+        let mut stmt = c.prepare(
+            "SELECT given_name || ' ' || family_name, original_name, code FROM people ORDER BY code LIMIT ?1",
+        )?;
+        let found = stmt
+            .query_map([rows as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(found)
+    })?;
+    if people.is_empty() {
+        anyhow::bail!("the bench database has no people to print");
+    }
+    let mut sheet = Sheet::new(
+        "Distribution sign-up",
+        vec![
+            Column::text("No.").mm(11.0).align(Align::End),
+            Column::text("Name").weight(2.0),
+            Column::text("Name in own script").weight(2.0),
+            Column::text("Code").mm(22.0),
+            Column::tick_box("Collected"),
+            Column::signature("Signature").mm(36.0),
+        ],
+    );
+    sheet.header.centre = "Haven bench centre".into();
+    sheet.header.site = "Calais".into();
+    sheet.header.date = "Week 48".into();
+    for i in 0..rows {
+        let (name, original, code) = &people[i % people.len()];
+        let own = match original {
+            Some(o) => format!("{o} ({code})"),
+            None => name.clone(),
+        };
+        sheet.rows.push(vec![
+            (i + 1).to_string().into(),
+            name.as_str().into(),
+            own.into(),
+            code.as_str().into(),
+            Cell::default(),
+            Cell::default(),
+        ]);
+    }
+    Ok(sheet)
 }

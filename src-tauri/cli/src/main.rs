@@ -4,6 +4,7 @@
 mod bench;
 mod info;
 mod people;
+mod print;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -83,6 +84,11 @@ enum Command {
         #[arg(long)]
         only: Option<String>,
     },
+    /// Make a PDF sheet (no database needed for `print table`).
+    Print {
+        #[command(subcommand)]
+        command: print::PrintCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -111,6 +117,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Commands { json } => print_commands(*json),
         Command::Bench { json, people, only } => bench::run(*json, *people, only.as_deref()),
+        Command::Print { command } => print::run(command),
         Command::SeedDemo { people, seed } => {
             let path = db_path(&haven_core::resolve_data_dir(cli.data_dir.clone())?);
             let db = Db::open_or_create(&path, &passphrase(&cli)?)?;

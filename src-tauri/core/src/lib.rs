@@ -12,6 +12,7 @@ pub mod cases;
 pub mod dashboard;
 pub mod db;
 mod error;
+pub mod print;
 pub mod seed;
 pub mod settings;
 pub mod setup;

@@ -1,0 +1,172 @@
+//! `haven-cli print ...`: sheets as PDF files. `print table` prints any CSV file; later sheets
+//! (distribution, attendance, roster) join it as further subcommands.
+//!
+//! Printing a CSV needs no database: the file is the data.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use haven_core::print::{render_report, Align, Cell, Column, PageSetup, PaperSize, Sheet, SheetHeader};
+use haven_core::Error;
+
+/// The sheets `print` can make.
+#[derive(Debug, Subcommand)]
+pub enum PrintCommand {
+    /// Print a CSV file (UTF-8, first row = headings) as a table sheet.
+    Table(TableArgs),
+}
+
+/// Options of `print table`.
+#[derive(Debug, Args)]
+pub struct TableArgs {
+    /// The CSV file: UTF-8, comma- (or semicolon-) separated, the first row holds the column
+    /// headings.
+    #[arg(long = "in", value_name = "FILE.csv")]
+    input: PathBuf,
+    /// The sheet's title (page header and PDF title).
+    #[arg(long)]
+    title: String,
+    /// Where to write the PDF.
+    #[arg(long, value_name = "FILE.pdf")]
+    out: PathBuf,
+    /// Long edge horizontal.
+    #[arg(long)]
+    landscape: bool,
+    /// US Letter paper instead of A4.
+    #[arg(long)]
+    letter: bool,
+    /// Add a signature column with this heading at the right.
+    #[arg(long, value_name = "HEADING")]
+    sign_column: Option<String>,
+    /// The centre's name, for the page header.
+    #[arg(long, default_value = "")]
+    centre: String,
+    /// The site, for the page header.
+    #[arg(long, default_value = "")]
+    site: String,
+    /// The date or week the sheet is for, for the page header.
+    #[arg(long, default_value = "")]
+    date: String,
+}
+
+/// Runs a `print` subcommand.
+pub fn run(command: &PrintCommand) -> anyhow::Result<()> {
+    match command {
+        PrintCommand::Table(args) => table(args),
+    }
+}
+
+fn table(args: &TableArgs) -> anyhow::Result<()> {
+    let (headings, rows) = read_csv(&args.input)?;
+    let mut columns: Vec<Column> =
+        headings.iter().enumerate().map(|(i, h)| text_column(h, i, &rows)).collect();
+    let mut rows: Vec<Vec<Cell>> =
+        rows.into_iter().map(|r| r.into_iter().map(Cell::from).collect()).collect();
+    if let Some(heading) = &args.sign_column {
+        columns.push(Column::signature(heading.as_str()));
+        rows.iter_mut().for_each(|r| r.push(Cell::default()));
+    }
+    let mut sheet = Sheet::new(args.title.as_str(), columns);
+    sheet.page = PageSetup {
+        size: if args.letter { PaperSize::Letter } else { PaperSize::A4 },
+        landscape: args.landscape,
+    };
+    sheet.header = SheetHeader {
+        centre: args.centre.clone(),
+        site: args.site.clone(),
+        title: args.title.clone(),
+        date: args.date.clone(),
+    };
+    sheet.author = if args.centre.is_empty() { "Haven".into() } else { args.centre.clone() };
+    let row_count = rows.len();
+    sheet.rows = rows;
+
+    let rendered = render_report(&sheet)?;
+    std::fs::write(&args.out, &rendered.pdf)
+        .map_err(|e| Error::invalid("out", format!("Cannot write {}: {e}.", args.out.display())))?;
+    for warning in &rendered.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let pages = if rendered.pages == 1 { "1 page".to_string() } else { format!("{} pages", rendered.pages) };
+    println!("Wrote {}: {row_count} rows on {pages}, {} bytes", args.out.display(), rendered.pdf.len());
+    Ok(())
+}
+
+/// Headings and rows of a CSV file, every row as long as the headings.
+fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), Error> {
+    let name = path.display();
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::NotFound(format!("There is no file {name}.")),
+        _ => Error::invalid("in", format!("Cannot read {name}: {e}.")),
+    })?;
+    // Spreadsheet programs often start UTF-8 files with a byte-order mark.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::invalid(
+            "in",
+            format!("{name} is empty: the first row must hold the column headings."),
+        ));
+    }
+    // French spreadsheets save "CSV" with semicolons: take the separator the heading row uses.
+    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    let delimiter = if !first_line.contains(&b',') && first_line.contains(&b';') { b';' } else { b',' };
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(true).flexible(false).delimiter(delimiter).from_reader(bytes);
+    let headings: Vec<String> = reader
+        .headers()
+        .map_err(|e| csv_error(&name.to_string(), &e))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(&name.to_string(), &e))?;
+        rows.push(record.iter().map(str::to_string).collect());
+    }
+    Ok((headings, rows))
+}
+
+/// A CSV error in plain words, naming the line and row.
+fn csv_error(name: &str, e: &csv::Error) -> Error {
+    let at = |pos: Option<&csv::Position>| match pos {
+        // Line numbers count from 1 and include the heading row; data rows count from 1 after it.
+        Some(p) if p.line() > 1 => format!("line {} (row {})", p.line(), p.line() - 1),
+        Some(p) => format!("line {}", p.line()),
+        None => "an unknown line".to_string(),
+    };
+    let message = match e.kind() {
+        csv::ErrorKind::Utf8 { pos, .. } => {
+            format!(
+                "{name} is not UTF-8 text at {}. Save it as \"CSV UTF-8\" and try again.",
+                at(pos.as_ref())
+            )
+        }
+        csv::ErrorKind::UnequalLengths { pos, expected_len, len } => {
+            format!("{name}: {} has {len} fields but the heading row has {expected_len}.", at(pos.as_ref()))
+        }
+        csv::ErrorKind::Io(io) => format!("Cannot read {name}: {io}."),
+        _ => format!("{name} is not a valid CSV file: {e}."),
+    };
+    Error::invalid("in", message)
+}
+
+/// A text column sized by its content: wider for longer text, numbers to the right.
+fn text_column(heading: &str, index: usize, rows: &[Vec<String>]) -> Column {
+    let cells = rows.iter().filter_map(|r| r.get(index)).map(|c| c.trim());
+    let (mut count, mut total, mut numeric) = (0usize, 0usize, true);
+    for cell in cells.clone().take(500) {
+        count += 1;
+        total += cell.chars().count().min(60);
+        numeric &= !cell.is_empty() && cell.parse::<f64>().is_ok();
+    }
+    let mean = if count == 0 { 0.0 } else { total as f32 / count as f32 };
+    let weight = mean.max(heading.chars().count() as f32 * 0.8).clamp(3.0, 40.0);
+    let mut column = Column::text(heading).weight(weight);
+    if numeric && count > 0 {
+        column = column.align(Align::End);
+    }
+    if mean > 30.0 {
+        column = column.lines(2);
+    }
+    column
+}

@@ -1,0 +1,184 @@
+//! `haven-cli print table`: the real binary on real CSV files, good and bad. Produced PDFs are
+//! checked with qpdf and read back with poppler (installed by the project's test command).
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn names_csv() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/names.csv")
+}
+
+fn print_table(input: &Path, out: &Path, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_haven-cli"))
+        .args(["print", "table", "--in"])
+        .arg(input)
+        .args(["--title", "Test sheet", "--out"])
+        .arg(out)
+        .args(extra)
+        .env_remove("HAVEN_PASSPHRASE")
+        .output()
+        .expect("run haven-cli")
+}
+
+fn tool(name: &str, args: &[&str]) -> Output {
+    Command::new(name)
+        .args(args)
+        .output()
+        .map_err(|e| {
+            format!(
+                "`{name}` could not be run ({e}); install poppler-utils and qpdf (cargo xtask test does)."
+            )
+        })
+        .unwrap()
+}
+
+/// The PDF passes `qpdf --check` and `pdfinfo`; returns pdfinfo's output.
+fn assert_valid_pdf(path: &Path) -> String {
+    let p = path.to_str().unwrap();
+    let check = tool("qpdf", &["--check", p]);
+    assert!(check.status.success(), "qpdf --check failed: {}", String::from_utf8_lossy(&check.stdout));
+    let info = tool("pdfinfo", &[p]);
+    assert!(info.status.success(), "pdfinfo failed: {}", String::from_utf8_lossy(&info.stderr));
+    String::from_utf8(info.stdout).unwrap()
+}
+
+fn text_of(path: &Path) -> String {
+    let out = tool("pdftotext", &[path.to_str().unwrap(), "-"]);
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The command failed with a validation error; returns its message. No PDF was written.
+fn validation_error(out: &Output, pdf: &Path) -> String {
+    assert_eq!(out.status.code(), Some(1), "stdout: {}", String::from_utf8_lossy(&out.stdout));
+    let err: Value = serde_json::from_slice(&out.stderr).expect("JSON error on stderr");
+    assert_eq!(err["kind"], "validation", "{err}");
+    assert!(!pdf.exists(), "a PDF was written despite the error");
+    err["message"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn prints_the_names_csv_with_a_signature_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("names.pdf");
+    let out = print_table(&names_csv(), &pdf, &["--sign-column", "Signature", "--site", "Calais"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("18 rows on 1 page"));
+    let info = assert_valid_pdf(&pdf);
+    assert!(info.contains("Test sheet"), "{info}");
+    let text = text_of(&pdf);
+    for needle in [
+        "Signature",
+        "Name in own script",
+        "Calais",
+        "page 1 of 1",
+        "محمد عبد الله",
+        "ሰላም ተስፋዬ",
+        "Ayşe Yılmaz",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing:\n{text}");
+    }
+}
+
+#[test]
+fn letter_and_landscape_flags_set_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("names.pdf");
+    let out = print_table(&names_csv(), &pdf, &["--letter", "--landscape"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let info = assert_valid_pdf(&pdf);
+    assert!(info.contains("792 x 612"), "{info}");
+}
+
+#[test]
+fn an_empty_csv_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("empty.csv");
+    std::fs::write(&csv, "").unwrap();
+    let pdf = dir.path().join("out.pdf");
+    let message = validation_error(&print_table(&csv, &pdf, &[]), &pdf);
+    assert!(message.contains("is empty"), "{message}");
+}
+
+#[test]
+fn a_ragged_row_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("ragged.csv");
+    std::fs::write(&csv, "Name,Code\nAmina,CAL-1\nFatima\nZoé,CAL-3\n").unwrap();
+    let pdf = dir.path().join("out.pdf");
+    let message = validation_error(&print_table(&csv, &pdf, &[]), &pdf);
+    assert!(message.contains("line 3 (row 2) has 1 fields but the heading row has 2"), "{message}");
+}
+
+#[test]
+fn invalid_utf8_is_named_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("latin1.csv");
+    // "Zoé" in Latin-1, as an old spreadsheet would save it.
+    std::fs::write(&csv, b"Name,Code\nAmina,CAL-1\nZo\xe9,CAL-2\n").unwrap();
+    let pdf = dir.path().join("out.pdf");
+    let message = validation_error(&print_table(&csv, &pdf, &[]), &pdf);
+    assert!(message.contains("not UTF-8") && message.contains("row 2"), "{message}");
+}
+
+#[test]
+fn a_ten_thousand_character_cell_prints_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("long.csv");
+    let long = "فاطمة Amina ሰላም ".repeat(700);
+    assert!(long.chars().count() >= 10_000);
+    std::fs::write(&csv, format!("Name,Code\n{long},CAL-0001\n")).unwrap();
+    let pdf = dir.path().join("out.pdf");
+    let out = print_table(&csv, &pdf, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_valid_pdf(&pdf);
+    let text = text_of(&pdf);
+    assert!(text.contains('…') && text.contains("CAL-0001"), "{text}");
+}
+
+#[test]
+fn a_script_no_font_covers_prints_marked_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("cjk.csv");
+    std::fs::write(&csv, "Name,Code\n王芳,BHM-0200\n").unwrap();
+    let pdf = dir.path().join("out.pdf");
+    let out = print_table(&csv, &pdf, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("warning: Row 1") && stderr.contains("U+738B"), "{stderr}");
+    assert_valid_pdf(&pdf);
+    assert!(text_of(&pdf).contains('\u{FFFD}'));
+}
+
+#[test]
+fn a_header_only_csv_prints_a_blank_sheet_and_a_missing_file_is_not_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("blank.csv");
+    std::fs::write(&csv, "\u{FEFF}Name,Code,Collected\n").unwrap();
+    let pdf = dir.path().join("blank.pdf");
+    let out = print_table(&csv, &pdf, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_valid_pdf(&pdf);
+    // The byte-order mark is not part of the first heading.
+    assert!(text_of(&pdf).contains("Name"));
+
+    let out = print_table(&dir.path().join("nope.csv"), &pdf, &[]);
+    let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["kind"], "not_found");
+}
+
+#[test]
+fn a_semicolon_separated_csv_from_a_french_spreadsheet_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("fr.csv");
+    std::fs::write(&csv, "Nom;Code;Remarque\nAdèle Kaboré;BHM-0140;lait bébé, taille 4\n").unwrap();
+    let pdf = dir.path().join("fr.pdf");
+    let out = print_table(&csv, &pdf, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = text_of(&pdf);
+    assert!(text.contains("Remarque") && text.contains("lait bébé, taille 4"), "{text}");
+}

@@ -1,0 +1,212 @@
+//! Writes a [`Layout`] as PDF with printpdf.
+//!
+//! Text goes in as glyph ids (`TextItem::GlyphIds`), one positioned glyph at a time;
+//! printpdf merges glyphs on one baseline into a single `TJ` and subsets the fonts, keeping
+//! only the glyphs used. Each glyph carries the text it stands for, from which printpdf
+//! writes the ToUnicode map that text extraction and copy-paste read. A glyph id can map to
+//! one text only, so the first text seen for a glyph is kept for all its uses.
+//!
+//! Marks (tick, cross, warning) are stroked paths.
+
+use std::collections::HashMap;
+
+use printpdf::{
+    Codepoint, Color, DateTime, FontId, Greyscale, Line as PdfLine, LinePoint, Op, PaintMode, ParsedFont,
+    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+};
+
+use super::fonts::Face;
+use super::table::{Draw, Layout};
+use super::{Mark, Sheet};
+use crate::{Error, Result};
+
+/// Builds the PDF bytes.
+pub(crate) fn emit(sheet: &Sheet, layout: &Layout) -> Result<Vec<u8>> {
+    let mut doc = PdfDocument::new(&sheet.header.title);
+    let info = &mut doc.metadata.info;
+    info.author = sheet.author.clone();
+    info.creator = "Haven".into();
+    info.producer = "Haven printing engine (printpdf)".into();
+    info.subject = [sheet.header.centre.as_str(), sheet.header.site.as_str(), sheet.header.date.as_str()]
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let stamp = DateTime::from_unix_timestamp(sheet.printed_at.and_utc().timestamp())
+        .map_err(|e| Error::Internal(format!("The print date cannot be written in the PDF: {e}.")))?;
+    info.creation_date = stamp;
+    info.modification_date = stamp;
+    info.metadata_date = stamp;
+
+    let mut fonts = Fonts { ids: HashMap::new(), unicode: HashMap::new() };
+    let mut pages = Vec::with_capacity(layout.pages.len());
+    for page in &layout.pages {
+        let ops = page_ops(&mut doc, &mut fonts, &page.draws)?;
+        pages.push(PdfPage::new(
+            printpdf::Mm(layout.width / super::table::MM),
+            printpdf::Mm(layout.height / super::table::MM),
+            ops,
+        ));
+    }
+    doc.with_pages(pages);
+    let options =
+        PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None };
+    let mut warnings = Vec::new();
+    let bytes = doc.save(&options, &mut warnings);
+    if bytes.is_empty() {
+        return Err(Error::Internal("The PDF could not be written.".into()));
+    }
+    Ok(bytes)
+}
+
+/// The document's fonts, added on first use, and the text each glyph stands for.
+struct Fonts {
+    ids: HashMap<Face, FontId>,
+    unicode: HashMap<(Face, u16), Box<str>>,
+}
+
+impl Fonts {
+    fn id(&mut self, doc: &mut PdfDocument, face: Face) -> Result<FontId> {
+        if let Some(id) = self.ids.get(&face) {
+            return Ok(id.clone());
+        }
+        let parsed = ParsedFont::from_bytes(face.bytes(), 0, &mut Vec::new())
+            .ok_or_else(|| Error::Internal(format!("The embedded font {face:?} could not be read.")))?;
+        let id = doc.add_font(&parsed);
+        self.ids.insert(face, id.clone());
+        Ok(id)
+    }
+
+    /// The text a glyph maps to in the ToUnicode map: the first text seen for it.
+    fn text(&mut self, face: Face, gid: u16, text: &str) -> String {
+        self.unicode.entry((face, gid)).or_insert_with(|| text.into()).to_string()
+    }
+}
+
+fn grey(level: f32) -> Color {
+    Color::Greyscale(Greyscale::new(level, None))
+}
+
+fn pt(p: f32) -> Pt {
+    // Two decimals are far finer than print resolution and keep content streams short.
+    Pt((p * 100.0).round() / 100.0)
+}
+
+fn point(x: f32, y: f32) -> LinePoint {
+    LinePoint { p: Point { x: pt(x), y: pt(y) }, bezier: false }
+}
+
+fn rect(x: f32, y: f32, w: f32, h: f32, mode: PaintMode) -> Op {
+    Op::DrawRectangle {
+        rectangle: Rect {
+            x: pt(x),
+            y: pt(y),
+            width: pt(w),
+            height: pt(h),
+            mode: Some(mode),
+            winding_order: None,
+        },
+    }
+}
+
+fn polyline(points: &[(f32, f32)], closed: bool) -> Op {
+    Op::DrawLine {
+        line: PdfLine { points: points.iter().map(|(x, y)| point(*x, *y)).collect(), is_closed: closed },
+    }
+}
+
+fn page_ops(doc: &mut PdfDocument, fonts: &mut Fonts, draws: &[Draw]) -> Result<Vec<Op>> {
+    let mut ops = Vec::new();
+    // Graphics first (fills under lines), then all text in one text object.
+    let mut fill: Option<f32> = None;
+    let mut stroke: Option<(f32, f32)> = None;
+    let mut set_fill = |ops: &mut Vec<Op>, g: f32| {
+        if fill != Some(g) {
+            ops.push(Op::SetFillColor { col: grey(g) });
+            fill = Some(g);
+        }
+    };
+    let mut set_stroke = |ops: &mut Vec<Op>, g: f32, w: f32| {
+        if stroke != Some((g, w)) {
+            ops.push(Op::SetOutlineColor { col: grey(g) });
+            ops.push(Op::SetOutlineThickness { pt: Pt(w) });
+            stroke = Some((g, w));
+        }
+    };
+    for d in draws {
+        match d {
+            Draw::Fill { x, y, w, h, grey } => {
+                set_fill(&mut ops, *grey);
+                ops.push(rect(*x, *y, *w, *h, PaintMode::Fill));
+            }
+            Draw::Box { x, y, w, h, width } => {
+                set_stroke(&mut ops, 0.0, *width);
+                ops.push(rect(*x, *y, *w, *h, PaintMode::Stroke));
+            }
+            Draw::Rule { x1, y1, x2, y2, width, grey } => {
+                set_stroke(&mut ops, *grey, *width);
+                ops.push(polyline(&[(*x1, *y1), (*x2, *y2)], false));
+            }
+            Draw::Mark { mark, x, y, size } => {
+                let (x, y, s) = (*x, *y, *size);
+                match mark {
+                    Mark::Tick => {
+                        set_stroke(&mut ops, 0.0, (s * 0.12).max(1.0));
+                        ops.push(polyline(
+                            &[
+                                (x + 0.1 * s, y + 0.5 * s),
+                                (x + 0.4 * s, y + 0.15 * s),
+                                (x + 0.92 * s, y + 0.9 * s),
+                            ],
+                            false,
+                        ));
+                    }
+                    Mark::Cross => {
+                        set_stroke(&mut ops, 0.0, (s * 0.12).max(1.0));
+                        ops.push(polyline(
+                            &[(x + 0.15 * s, y + 0.15 * s), (x + 0.85 * s, y + 0.85 * s)],
+                            false,
+                        ));
+                        ops.push(polyline(
+                            &[(x + 0.15 * s, y + 0.85 * s), (x + 0.85 * s, y + 0.15 * s)],
+                            false,
+                        ));
+                    }
+                    Mark::Warning => {
+                        set_stroke(&mut ops, 0.0, (s * 0.08).max(0.8));
+                        ops.push(polyline(
+                            &[(x, y + 0.05 * s), (x + s, y + 0.05 * s), (x + 0.5 * s, y + 0.95 * s)],
+                            true,
+                        ));
+                        ops.push(polyline(&[(x + 0.5 * s, y + 0.38 * s), (x + 0.5 * s, y + 0.7 * s)], false));
+                        set_fill(&mut ops, 0.0);
+                        ops.push(rect(x + 0.45 * s, y + 0.2 * s, 0.1 * s, 0.1 * s, PaintMode::Fill));
+                    }
+                }
+            }
+            Draw::Text { .. } => {}
+        }
+    }
+
+    ops.push(Op::SetFillColor { col: grey(0.0) });
+    ops.push(Op::StartTextSection);
+    let mut current: Option<(Face, f32)> = None;
+    for d in draws {
+        let Draw::Text { x, y, size, line } = d else { continue };
+        for g in &line.glyphs {
+            if current != Some((g.face, *size)) {
+                let id = fonts.id(doc, g.face)?;
+                ops.push(Op::SetFont { font: PdfFontHandle::External(id), size: Pt(*size) });
+                current = Some((g.face, *size));
+            }
+            ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(pt(x + g.x), pt(y + g.y)) });
+            let text = fonts.text(g.face, g.gid, &g.text);
+            ops.push(Op::ShowText {
+                items: vec![TextItem::GlyphIds(vec![Codepoint { gid: g.gid, offset: 0.0, cid: Some(text) }])],
+            });
+        }
+    }
+    ops.push(Op::EndTextSection);
+    Ok(ops)
+}

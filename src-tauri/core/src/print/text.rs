@@ -1,0 +1,637 @@
+//! Text: bidi, font fallback, shaping, measuring, truncation and wrapping.
+//!
+//! A cell's text is laid out one line at a time:
+//!
+//! 1. **Bidi** (`unicode-bidi`): the paragraph direction comes from the first strong
+//!    character of the whole cell (so "فاطمة أحمد (CAL-0042)" is a right-to-left line with
+//!    the code on its left), and the line is cut into level runs in visual order.
+//! 2. **Fallback**: inside a run, each character is given a face by its script (neutral
+//!    characters such as spaces, digits and brackets take the script of the letters before
+//!    them; combining marks stay with their base). A character no embedded face covers is
+//!    drawn as U+FFFD "�" and reported, so the sheet is clearly marked rather than silently
+//!    wrong.
+//! 3. **Shaping** (`rustybuzz`) of each same-face piece gives glyph ids and positions: Arabic
+//!    letters joined, marks placed, Ge'ez syllables, kerning.
+//!
+//! Every glyph keeps the text of its cluster in logical order; the PDF's ToUnicode map is
+//! built from it, so copying a name out of the PDF gives the name as typed.
+//!
+//! Widths are measured from the shaped advances, so fitting is exact: a line is either
+//! shorter than its box, or truncated at a character boundary with an ellipsis; wrapping
+//! breaks at spaces (or inside a word too long for a line) and stops at a set number of
+//! lines, the last one truncated.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use unicode_bidi::{Level, ParagraphBidiInfo};
+use unicode_script::{Script, UnicodeScript};
+
+use super::fonts::{clings, is_neutral, Face, Faces, Weight};
+use crate::Result;
+
+/// The ellipsis that marks truncated text.
+pub(crate) const ELLIPSIS: &str = "…";
+
+/// Drawn in place of a character that no embedded font covers.
+pub(crate) const REPLACEMENT: char = '\u{FFFD}';
+
+/// Size and weight of a piece of text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct TextStyle {
+    /// Font size in points.
+    pub size: f32,
+    /// Regular or bold.
+    pub weight: Weight,
+}
+
+/// One glyph, positioned relative to the start (left end) of its line's baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PlacedGlyph {
+    /// The face the glyph id belongs to.
+    pub face: Face,
+    /// Glyph id in `face`.
+    pub gid: u16,
+    /// Horizontal position in points from the line's left end.
+    pub x: f32,
+    /// Vertical offset in points from the baseline (mark positioning).
+    pub y: f32,
+    /// The source text this glyph stands for (empty for the second and later glyphs of one
+    /// cluster). In right-to-left runs it is in visual order, see [`visual_text`].
+    pub text: Box<str>,
+}
+
+/// A shaped line, in visual order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Line {
+    /// Glyphs from left to right.
+    pub glyphs: Vec<PlacedGlyph>,
+    /// Advance width in points.
+    pub width: f32,
+    /// Whether the paragraph runs right to left (such lines align right).
+    pub rtl: bool,
+    /// Characters no embedded font covers (drawn as U+FFFD).
+    pub missing: Vec<char>,
+    /// Whether text was cut off (an ellipsis ends the line).
+    pub truncated: bool,
+    /// The text shown, in logical order (with the ellipsis when truncated).
+    pub text: String,
+}
+
+/// Lays out text with the embedded fonts. Keeps a cache of single-line layouts for the
+/// life of one document: names and codes repeat across a sheet.
+pub(crate) struct Shaper {
+    faces: &'static Faces,
+    cache: HashMap<(Box<str>, u32, bool, Option<bool>), Line>,
+}
+
+impl Shaper {
+    /// A shaper over the embedded fonts.
+    pub(crate) fn new() -> Result<Shaper> {
+        Ok(Shaper { faces: Faces::get()?, cache: HashMap::new() })
+    }
+
+    /// The direction of `text` as a paragraph: right to left when its first strong character
+    /// is (Arabic, Hebrew ...).
+    pub(crate) fn is_rtl(text: &str) -> bool {
+        // P2/P3 of the bidi algorithm look only at the first strong character; bounding the
+        // text keeps this cheap for a pathological 10,000-character cell.
+        let end = text.char_indices().nth(256).map_or(text.len(), |(i, _)| i);
+        ParagraphBidiInfo::new(&text[..end], None).paragraph_level.is_rtl()
+    }
+
+    /// Shapes one line without fitting it. `rtl` forces the paragraph direction (`None`: from
+    /// the text). Control characters (tabs, line breaks) are shown as spaces.
+    pub(crate) fn shape(&mut self, text: &str, style: TextStyle, rtl: Option<bool>) -> Line {
+        let key = (Box::<str>::from(text), style.size.to_bits(), style.weight == Weight::Bold, rtl);
+        if let Some(line) = self.cache.get(&key) {
+            return line.clone();
+        }
+        let line = self.shape_uncached(text, style, rtl);
+        self.cache.insert(key, line.clone());
+        line
+    }
+
+    fn shape_uncached(&self, text: &str, style: TextStyle, rtl: Option<bool>) -> Line {
+        let cleaned;
+        let text = if text.chars().any(char::is_control) {
+            cleaned = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>();
+            cleaned.as_str()
+        } else {
+            text
+        };
+        let level = rtl.map(|r| if r { Level::rtl() } else { Level::ltr() });
+        let bidi = ParagraphBidiInfo::new(text, level);
+        let mut line = Line { rtl: bidi.paragraph_level.is_rtl(), text: text.to_string(), ..Line::default() };
+        if text.is_empty() {
+            return line;
+        }
+        let (levels, runs) = bidi.visual_runs(0..text.len());
+        let mut x = 0.0;
+        for run in runs {
+            let run_rtl = levels[run.start].is_rtl();
+            let pieces = self.itemize(&text[run.clone()], style.weight);
+            let mut place = |piece: &(Range<usize>, Option<Face>)| {
+                let sub = &text[run.start + piece.0.start..run.start + piece.0.end];
+                x = self.shape_piece(sub, piece.1, run_rtl, style.size, x, &mut line);
+            };
+            // In a right-to-left run the first piece in logical order is the rightmost.
+            if run_rtl {
+                pieces.iter().rev().for_each(&mut place);
+            } else {
+                pieces.iter().for_each(&mut place);
+            }
+        }
+        line.width = x;
+        line
+    }
+
+    /// Cuts a same-direction run into pieces set in one face each (logical order).
+    fn itemize(&self, run: &str, weight: Weight) -> Vec<(Range<usize>, Option<Face>)> {
+        let mut pieces: Vec<(Range<usize>, Option<Face>)> = Vec::new();
+        // Leading neutral characters take the script of the first letter after them.
+        let mut script = run.chars().map(|c| c.script()).find(|s| !is_neutral(*s)).unwrap_or(Script::Latin);
+        for (i, c) in run.char_indices() {
+            let sc = c.script();
+            if !is_neutral(sc) {
+                script = sc;
+            }
+            let end = i + c.len_utf8();
+            let face = match pieces.last() {
+                Some((_, Some(prev))) if clings(c) && self.faces.covers(*prev, c) => Some(*prev),
+                Some((_, None)) if clings(c) => None,
+                _ => self.faces.pick(c, script, weight),
+            };
+            match pieces.last_mut() {
+                Some((range, f)) if *f == face => range.end = end,
+                _ => pieces.push((i..end, face)),
+            }
+        }
+        pieces
+    }
+
+    /// Shapes `sub` in `face` (or draws replacement marks when `face` is `None`) starting at
+    /// `x`; returns the pen position after it.
+    fn shape_piece(
+        &self,
+        sub: &str,
+        face: Option<Face>,
+        rtl: bool,
+        size: f32,
+        mut x: f32,
+        line: &mut Line,
+    ) -> f32 {
+        let Some(face) = face else {
+            let latin = self.faces.face(Face::Latin);
+            let gid = latin.glyph_index(REPLACEMENT).map_or(0, |g| g.0);
+            let advance = latin.glyph_hor_advance(ttf_glyph(gid)).unwrap_or(0) as f32;
+            let scale = size / self.faces.units_per_em(Face::Latin);
+            for c in sub.chars().filter(|c| !clings(*c)) {
+                line.missing.push(c);
+                let text = REPLACEMENT.to_string().into_boxed_str();
+                line.glyphs.push(PlacedGlyph { face: Face::Latin, gid, x, y: 0.0, text });
+                x += advance * scale;
+            }
+            return x;
+        };
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(sub);
+        buffer.set_direction(if rtl {
+            rustybuzz::Direction::RightToLeft
+        } else {
+            rustybuzz::Direction::LeftToRight
+        });
+        buffer.guess_segment_properties();
+        buffer.set_cluster_level(rustybuzz::BufferClusterLevel::MonotoneCharacters);
+        let shaped = rustybuzz::shape(self.faces.face(face), &[], buffer);
+        let scale = size / self.faces.units_per_em(face);
+
+        // Cluster starts in logical order: a cluster's text runs to the next start.
+        let mut starts: Vec<usize> = shaped.glyph_infos().iter().map(|g| g.cluster as usize).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        let mut previous: Option<u32> = None;
+        for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
+            let text = if previous == Some(info.cluster) {
+                Box::<str>::default()
+            } else {
+                let start = info.cluster as usize;
+                let end = match starts.binary_search(&start) {
+                    Ok(i) => starts.get(i + 1).copied().unwrap_or(sub.len()),
+                    Err(_) => sub.len(),
+                };
+                let text = sub.get(start..end).unwrap_or_default();
+                if rtl {
+                    visual_text(text)
+                } else {
+                    text.into()
+                }
+            };
+            previous = Some(info.cluster);
+            line.glyphs.push(PlacedGlyph {
+                face,
+                gid: u16::try_from(info.glyph_id).unwrap_or(0),
+                x: x + pos.x_offset as f32 * scale,
+                y: pos.y_offset as f32 * scale,
+                text,
+            });
+            x += pos.x_advance as f32 * scale;
+        }
+        x
+    }
+
+    /// One line no wider than `max_width`: the whole text if it fits, else the longest
+    /// prefix that fits followed by an ellipsis (an empty line if not even "…" fits).
+    pub(crate) fn fit(&mut self, text: &str, style: TextStyle, max_width: f32, rtl: Option<bool>) -> Line {
+        let (text, cut) = cap(text, style, max_width, 1);
+        let line = self.shape(text, style, rtl);
+        if line.width <= max_width && !cut {
+            return line;
+        }
+        let rtl = Some(rtl.unwrap_or(line.rtl));
+        self.truncate(text, style, max_width, rtl)
+    }
+
+    /// The longest prefix of `text` (cut at a character boundary) that fits with "…".
+    fn truncate(&mut self, text: &str, style: TextStyle, max_width: f32, rtl: Option<bool>) -> Line {
+        let bounds = boundaries(text);
+        let with_ellipsis = |s: &mut Shaper, end: usize| {
+            let candidate = format!("{}{ELLIPSIS}", text[..end].trim_end());
+            s.shape_uncached(&candidate, style, rtl)
+        };
+        // Binary search over the boundaries for the last prefix that fits.
+        let (mut lo, mut hi) = (0usize, bounds.len());
+        let mut best: Option<Line> = None;
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let line = with_ellipsis(self, bounds[mid]);
+            if line.width <= max_width {
+                best = Some(line);
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let mut line = best.unwrap_or_else(|| Line { rtl: rtl.unwrap_or(false), ..Line::default() });
+        line.truncated = true;
+        line
+    }
+
+    /// Wraps `text` into at most `max_lines` lines no wider than `max_width`. Breaks at
+    /// spaces and explicit line breaks; a word longer than a line is broken inside; text left
+    /// over after the last line is cut with an ellipsis. All lines share the direction of the
+    /// whole text.
+    pub(crate) fn wrap(
+        &mut self,
+        text: &str,
+        style: TextStyle,
+        max_width: f32,
+        max_lines: usize,
+    ) -> Vec<Line> {
+        let max_lines = max_lines.max(1);
+        let (text, cut) = cap(text, style, max_width, max_lines);
+        let rtl = Some(Shaper::is_rtl(text));
+        let paragraphs: Vec<&str> = text.lines().map(str::trim).filter(|p| !p.is_empty()).collect();
+        let mut lines = Vec::new();
+        for (p, paragraph) in paragraphs.iter().enumerate() {
+            let mut rest: &str = paragraph;
+            while !rest.is_empty() {
+                if lines.len() + 1 == max_lines {
+                    // The last line takes all that is left, truncated if need be.
+                    let mut left = rest.to_string();
+                    for later in &paragraphs[p + 1..] {
+                        left.push(' ');
+                        left.push_str(later);
+                    }
+                    let mut line = self.fit(&left, style, max_width, rtl);
+                    if cut && !line.truncated {
+                        line = self.truncate(&left, style, max_width, rtl);
+                    }
+                    lines.push(line);
+                    return lines;
+                }
+                let (line, next) = self.break_line(rest, style, max_width, rtl);
+                lines.push(line);
+                rest = rest[next..].trim_start();
+            }
+        }
+        lines
+    }
+
+    /// The first line of `text` and the byte index where the rest starts.
+    fn break_line(
+        &mut self,
+        text: &str,
+        style: TextStyle,
+        max_width: f32,
+        rtl: Option<bool>,
+    ) -> (Line, usize) {
+        let whole = self.shape_uncached(text, style, rtl);
+        if whole.width <= max_width {
+            return (whole, text.len());
+        }
+        // Prefer the last space that leaves a fitting line.
+        let spaces: Vec<usize> =
+            text.char_indices().filter(|(_, c)| c.is_whitespace()).map(|(i, _)| i).collect();
+        if let Some((line, end)) = self.longest_fitting(text, &spaces, style, max_width, rtl) {
+            return (line, end);
+        }
+        // A single word wider than the line: break inside it (at least one character).
+        let bounds: Vec<usize> = boundaries(text).into_iter().filter(|b| *b > 0).collect();
+        if let Some((line, end)) = self.longest_fitting(text, &bounds, style, max_width, rtl) {
+            return (line, end);
+        }
+        let first = bounds.first().copied().unwrap_or(text.len());
+        let mut line = self.fit(&text[..first], style, max_width, rtl);
+        line.truncated = true;
+        (line, first)
+    }
+
+    /// The longest `text[..end]` over the sorted candidate `ends` that fits, by binary search.
+    fn longest_fitting(
+        &mut self,
+        text: &str,
+        ends: &[usize],
+        style: TextStyle,
+        max_width: f32,
+        rtl: Option<bool>,
+    ) -> Option<(Line, usize)> {
+        let (mut lo, mut hi) = (0usize, ends.len());
+        let mut best = None;
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let end = ends[mid];
+            let line = self.shape_uncached(text[..end].trim_end(), style, rtl);
+            if line.width <= max_width && !text[..end].trim().is_empty() {
+                best = Some((line, end));
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        best
+    }
+}
+
+/// The text of a glyph in a right-to-left run as text extraction expects it: PDF readers
+/// (poppler, pdf.js) collect right-to-left glyphs in visual order and reverse them, so a
+/// ligature's characters (لا) are stored reversed and a mirrored bracket as the bracket it
+/// looks like. Reversed once more by the reader, the name comes out in logical order.
+fn visual_text(text: &str) -> Box<str> {
+    text.chars()
+        .rev()
+        .map(|c| unicode_bidi_mirroring::get_mirrored(c).unwrap_or(c))
+        .collect::<String>()
+        .into()
+}
+
+fn ttf_glyph(gid: u16) -> rustybuzz::ttf_parser::GlyphId {
+    rustybuzz::ttf_parser::GlyphId(gid)
+}
+
+/// Byte indices where text may be cut: before every character that does not cling to the
+/// one before it (so an accent or a joiner is never separated from its letter).
+fn boundaries(text: &str) -> Vec<usize> {
+    text.char_indices().filter(|(_, c)| !clings(*c)).map(|(i, _)| i).collect()
+}
+
+/// Bounds the work on absurdly long text: no font here sets a character narrower than a
+/// fifth of an em, so text beyond what `lines` lines could hold at that width can never be
+/// shown. Returns the text to lay out and whether it was cut.
+fn cap(text: &str, style: TextStyle, max_width: f32, lines: usize) -> (&str, bool) {
+    let per_line = (max_width / (0.2 * style.size.max(1.0))).max(0.0) as usize + 1;
+    let limit = per_line.saturating_mul(lines).saturating_add(8);
+    match text.char_indices().nth(limit) {
+        Some((i, _)) => (&text[..i], true),
+        None => (text, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: TextStyle = TextStyle { size: 9.0, weight: Weight::Regular };
+
+    fn text_of(line: &Line) -> String {
+        line.glyphs.iter().map(|g| &*g.text).collect()
+    }
+
+    /// The line's logical text, checked against its glyphs: every character is carried by
+    /// exactly one glyph.
+    fn logical(line: &Line) -> String {
+        // Brackets in right-to-left runs carry their mirror image; compare them as one.
+        let fold = |c: char| c.min(unicode_bidi_mirroring::get_mirrored(c).unwrap_or(c));
+        let mut from_glyphs: Vec<char> = text_of(line).chars().map(fold).collect();
+        let mut from_text: Vec<char> = line.text.chars().filter(|c| !c.is_control()).map(fold).collect();
+        from_glyphs.sort_unstable();
+        from_text.sort_unstable();
+        assert_eq!(from_glyphs, from_text, "glyphs do not carry the text {:?}", line.text);
+        line.text.clone()
+    }
+
+    #[test]
+    fn latin_line_measures_and_keeps_its_text() {
+        let mut s = Shaper::new().unwrap();
+        let line = s.shape("Zoé Ngoné", BODY, None);
+        assert!(!line.rtl);
+        assert!(line.width > 20.0 && line.width < 60.0, "width {}", line.width);
+        assert_eq!(text_of(&line), "Zoé Ngoné");
+        assert!(line.missing.is_empty());
+        // Glyphs advance left to right.
+        assert!(line.glyphs.windows(2).all(|w| w[0].x <= w[1].x));
+    }
+
+    #[test]
+    fn width_scales_with_size() {
+        let mut s = Shaper::new().unwrap();
+        let small = s.shape("Amina", BODY, None).width;
+        let big = s.shape("Amina", TextStyle { size: 18.0, ..BODY }, None).width;
+        assert!((big - 2.0 * small).abs() < 0.01, "{small} vs {big}");
+    }
+
+    #[test]
+    fn arabic_is_shaped_right_to_left_with_joined_forms() {
+        let mut s = Shaper::new().unwrap();
+        let line = s.shape("فاطمة", BODY, None);
+        assert!(line.rtl);
+        assert_eq!(line.glyphs.iter().filter(|g| g.face == Face::Arabic).count(), line.glyphs.len());
+        // Visual order: the first letter (ف) is the rightmost glyph.
+        assert_eq!(&*line.glyphs.last().unwrap().text, "ف");
+        assert_eq!(logical(&line), "فاطمة");
+        // Joining: the initial form of ف differs from its isolated form.
+        let isolated = s.shape("ف", BODY, None).glyphs[0].gid;
+        assert_ne!(line.glyphs.last().unwrap().gid, isolated, "ف was not joined");
+    }
+
+    #[test]
+    fn mixed_cell_is_rtl_with_the_code_on_the_left() {
+        let mut s = Shaper::new().unwrap();
+        let line = s.shape("فاطمة أحمد (CAL-0042)", BODY, None);
+        assert!(line.rtl);
+        let visual = text_of(&line);
+        // The leftmost glyph is the closing bracket, mirrored: its text is the bracket it shows.
+        assert!(visual.starts_with("(CAL-0042)"), "visual {visual:?}");
+        assert_eq!(logical(&line), "فاطمة أحمد (CAL-0042)");
+        let latin: Vec<_> = line.glyphs.iter().filter(|g| g.face == Face::Latin).collect();
+        let arabic: Vec<_> = line.glyphs.iter().filter(|g| g.face == Face::Arabic).collect();
+        assert!(!latin.is_empty() && !arabic.is_empty());
+        let c = line.glyphs.iter().find(|g| &*g.text == "C").unwrap();
+        assert!(arabic
+            .iter()
+            .filter(|g| g.text.chars().any(|c| c.script() == Script::Arabic))
+            .all(|g| g.x > c.x));
+    }
+
+    #[test]
+    fn ligatures_in_rtl_text_carry_their_letters_in_visual_order() {
+        let mut s = Shaper::new().unwrap();
+        let line = s.shape("شیلان", BODY, None);
+        // Noto Sans Arabic sets lam-alef as one glyph.
+        let ligature =
+            line.glyphs.iter().find(|g| g.text.chars().count() == 2).expect("no lam-alef ligature");
+        assert_eq!(&*ligature.text, "ال");
+        assert_eq!(logical(&line), "شیلان");
+    }
+
+    #[test]
+    fn geez_and_combining_accents_are_covered() {
+        let mut s = Shaper::new().unwrap();
+        let line = s.shape("ሰላም ተስፋዬ", BODY, None);
+        assert!(line.missing.is_empty());
+        assert!(line.glyphs.iter().all(|g| g.face == Face::Ethiopic && g.gid != 0));
+        assert_eq!(text_of(&line), "ሰላም ተስፋዬ");
+        // e + combining acute: one cluster, no notdef, mark not cut from its letter.
+        let line = s.shape("Rene\u{301}e", BODY, None);
+        assert!(line.glyphs.iter().all(|g| g.gid != 0));
+        assert_eq!(text_of(&line), "Rene\u{301}e");
+    }
+
+    #[test]
+    fn uncovered_script_is_marked_and_reported() {
+        let mut s = Shaper::new().unwrap();
+        let line = s.shape("王芳 (BHM-0001)", BODY, None);
+        assert_eq!(line.missing, vec!['王', '芳']);
+        assert_eq!(line.glyphs.iter().filter(|g| &*g.text == "\u{FFFD}").count(), 2);
+        assert!(text_of(&line).contains("BHM-0001"));
+    }
+
+    #[test]
+    fn fit_returns_the_whole_text_when_it_fits() {
+        let mut s = Shaper::new().unwrap();
+        let line = s.fit("Amina Yusuf", BODY, 200.0, None);
+        assert!(!line.truncated);
+        assert_eq!(text_of(&line), "Amina Yusuf");
+    }
+
+    #[test]
+    fn fit_truncates_with_an_ellipsis_and_never_overflows() {
+        let mut s = Shaper::new().unwrap();
+        for text in [
+            "Marie-Hélène Nguyễn Thị Phương Anh de la Fontaine",
+            "فاطمة أحمد محمد عبد الرحمن الحسيني (CAL-0042)",
+            "ተስፋዬ ገብረመድህን ወልደሚካኤል ኃይለሥላሴ",
+            "گلالۍ ځدراڼ (DUN-0007) ژوندۍ",
+        ] {
+            for max in [10.0, 25.0, 40.0, 60.0, 90.0] {
+                let line = s.fit(text, BODY, max, None);
+                assert!(line.width <= max + 1e-3, "{text:?} at {max}: width {}", line.width);
+                assert!(line.truncated, "{text:?} at {max} should be truncated");
+                let logical = logical(&line);
+                if !logical.is_empty() {
+                    assert!(logical.ends_with(ELLIPSIS), "{text:?} at {max}: {logical:?}");
+                    let kept = logical.trim_end_matches(ELLIPSIS);
+                    assert!(text.starts_with(kept.trim_end()), "{kept:?} is not a prefix of {text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn truncation_keeps_accents_with_their_letters() {
+        let mut s = Shaper::new().unwrap();
+        let text = "e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}";
+        for max in [8.0, 12.0, 16.0, 20.0] {
+            let line = s.fit(text, BODY, max, None);
+            let kept = text_of(&line);
+            let kept = kept.trim_end_matches(ELLIPSIS);
+            assert!(!kept.ends_with('e'), "accent cut from its letter: {kept:?}");
+        }
+    }
+
+    #[test]
+    fn a_ten_thousand_character_cell_is_cut_quickly() {
+        let mut s = Shaper::new().unwrap();
+        let text = "فاطمة Amina ሰላም ".repeat(700);
+        let start = std::time::Instant::now();
+        let line = s.fit(&text, BODY, 100.0, None);
+        let lines = s.wrap(&text, BODY, 100.0, 3);
+        assert!(start.elapsed().as_secs_f64() < 5.0);
+        assert!(line.truncated && line.width <= 100.0);
+        assert_eq!(lines.len(), 3);
+        assert!(lines.iter().all(|l| l.width <= 100.0));
+        assert!(lines[2].truncated);
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_within_the_width_and_line_limit() {
+        let mut s = Shaper::new().unwrap();
+        let text = "Amina Yusuf Abdi Mohamed Hassan Farah Warsame Jama";
+        let lines = s.wrap(text, BODY, 60.0, 10);
+        assert!(lines.len() > 1);
+        assert!(lines.iter().all(|l| l.width <= 60.0 && !l.truncated));
+        let joined: Vec<String> = lines.iter().map(text_of).collect();
+        assert_eq!(joined.join(" "), text);
+        let two = s.wrap(text, BODY, 60.0, 2);
+        assert_eq!(two.len(), 2);
+        assert!(two[1].truncated && text_of(&two[1]).ends_with(ELLIPSIS));
+    }
+
+    #[test]
+    fn wrap_breaks_a_long_word_and_keeps_rtl_direction() {
+        let mut s = Shaper::new().unwrap();
+        let lines = s.wrap("Abcdefghijklmnopqrstuvwxyzabcdefghijklmnop", BODY, 30.0, 4);
+        assert!(lines.len() >= 2 && lines.iter().all(|l| l.width <= 30.0));
+        let lines = s.wrap("فاطمة أحمد محمد عبد الرحمن (CAL-0042)", BODY, 50.0, 4);
+        assert!(lines.len() >= 2);
+        assert!(lines.iter().all(|l| l.rtl && l.width <= 50.0));
+        let logical: Vec<String> = lines.iter().map(logical).collect();
+        assert!(logical[0].starts_with("فاطمة"), "{logical:?}");
+    }
+
+    #[test]
+    fn wrap_follows_explicit_line_breaks() {
+        let mut s = Shaper::new().unwrap();
+        let lines = s.wrap("Amina\nYusuf", BODY, 200.0, 3);
+        assert_eq!(lines.iter().map(text_of).collect::<Vec<_>>(), vec!["Amina", "Yusuf"]);
+    }
+
+    #[test]
+    fn random_mixed_text_never_panics_and_never_overflows() {
+        use rand::{Rng, SeedableRng};
+        // Letters of every script we print, plus the awkward ones: combining marks, joiners,
+        // bidi controls, separators, emoji, CJK, control characters.
+        let pool: Vec<char> = "aéZ ف ل ا ۍ ڕ ە ሰ ም ( ) [ 0 4 ٤ … - \u{301}\u{64B}\u{200C}\u{200D}\u{202B}\u{202E}\u{2066}\u{2069}\u{2029}\u{85}\t\n\r😀王\u{FEFF}"
+            .chars()
+            .collect();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut s = Shaper::new().unwrap();
+        for _ in 0..300 {
+            let len = rng.random_range(0..40);
+            let text: String = (0..len).map(|_| pool[rng.random_range(0..pool.len())]).collect();
+            let max = rng.random_range(1.0..120.0);
+            let line = s.fit(&text, BODY, max, None);
+            assert!(line.width <= max + 1e-3, "{text:?} overflows {max}: {}", line.width);
+            for l in s.wrap(&text, BODY, max, 3) {
+                assert!(l.width <= max + 1e-3, "{text:?} wraps over {max}: {}", l.width);
+            }
+        }
+    }
+
+    #[test]
+    fn fit_with_no_room_gives_an_empty_line() {
+        let mut s = Shaper::new().unwrap();
+        let line = s.fit("Amina", BODY, 1.0, None);
+        assert!(line.glyphs.is_empty() && line.width == 0.0 && line.truncated);
+    }
+}

@@ -1,0 +1,283 @@
+//! The printing engine end to end: real PDFs, read back with poppler (pdftotext, pdfinfo,
+//! pdffonts, pdftoppm) and checked with qpdf. These tools are installed by the project's test
+//! command; a missing tool fails the test with a message saying which.
+//!
+//! `HAVEN_WRITE_EXPECTED=1 cargo test -p haven-core --test print` rewrites the sample sheet's
+//! PDF and page-1 PNG under `tests/data/expected/` for a person to look at.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use chrono::NaiveDate;
+use haven_core::print::{
+    render, render_report, Align, Cell, Column, Mark, PageSetup, PaperSize, Sheet, SheetHeader,
+};
+
+const NAMES_CSV: &str = include_str!("../../../tests/data/names.csv");
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Rows of `tests/data/names.csv` (a simple file: no quoted fields).
+fn names() -> Vec<Vec<String>> {
+    NAMES_CSV.lines().skip(1).map(|l| l.split(',').map(str::to_string).collect()).collect()
+}
+
+/// The distribution-style sample sheet: every script, tick and signature boxes.
+fn sample_sheet(repeat: usize) -> Sheet {
+    let mut sheet = Sheet::new(
+        "Distribution sign-up",
+        vec![
+            Column::text("No.").mm(9.0).align(Align::End),
+            Column::text("Name").weight(2.0),
+            Column::text("Name in own script").weight(2.0),
+            Column::text("Code").mm(24.0),
+            Column::text("People").mm(13.0).align(Align::Center),
+            Column::tick_box("Collected"),
+            Column::signature("Signature").mm(36.0),
+        ],
+    );
+    sheet.header = SheetHeader {
+        centre: "Haven Women's Centre".into(),
+        site: "Calais".into(),
+        title: "Distribution sign-up".into(),
+        date: "Week 48 · 27 Nov 2026".into(),
+    };
+    sheet.author = "Haven test".into();
+    sheet.printed_at = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap().and_hms_opt(14, 5, 0).unwrap();
+    let names = names();
+    for i in 0..repeat * names.len() {
+        let n = &names[i % names.len()];
+        let mark = match i % 7 {
+            3 => Cell::mark(Mark::Tick),
+            5 => Cell::mark(Mark::Cross),
+            _ => Cell::default(),
+        };
+        let code = if i % 9 == 4 {
+            Cell { text: n[3].clone(), mark: Some(Mark::Warning) }
+        } else {
+            n[3].as_str().into()
+        };
+        sheet.rows.push(vec![
+            (i + 1).to_string().into(),
+            n[1].as_str().into(),
+            n[2].as_str().into(),
+            code,
+            n[5].as_str().into(),
+            mark,
+            Cell::default(),
+        ]);
+    }
+    sheet
+}
+
+/// Runs a command-line tool; fails the test clearly when it is not installed.
+fn tool(name: &str, args: &[&str]) -> std::process::Output {
+    Command::new(name)
+        .args(args)
+        .output()
+        .map_err(|e| {
+            format!(
+                "`{name}` could not be run ({e}). Install poppler-utils and qpdf (the project's test command \
+                 does this on Debian: cargo xtask test)."
+            )
+        })
+        .unwrap()
+}
+
+fn write_pdf(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// `qpdf --check` and `pdfinfo` accept the file; returns pdfinfo's output.
+fn assert_valid_pdf(path: &Path) -> String {
+    let p = path.to_str().unwrap();
+    let check = tool("qpdf", &["--check", p]);
+    assert!(
+        check.status.success(),
+        "qpdf --check failed on {p}:\n{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let info = tool("pdfinfo", &[p]);
+    assert!(info.status.success(), "pdfinfo failed on {p}: {}", String::from_utf8_lossy(&info.stderr));
+    String::from_utf8(info.stdout).unwrap()
+}
+
+fn pdftotext(path: &Path, pages: Option<(usize, usize)>) -> String {
+    let mut args: Vec<String> = Vec::new();
+    if let Some((f, l)) = pages {
+        args.extend(["-f".into(), f.to_string(), "-l".into(), l.to_string()]);
+    }
+    args.extend([path.to_str().unwrap().to_string(), "-".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = tool("pdftotext", &args);
+    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn info_field<'a>(info: &'a str, key: &str) -> &'a str {
+    info.lines().find_map(|l| l.strip_prefix(key).map(|v| v.trim_start_matches(':').trim())).unwrap_or("")
+}
+
+#[test]
+fn every_name_in_every_script_comes_back_out_in_logical_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = sample_sheet(1);
+    let rendered = render_report(&sheet).unwrap();
+    assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
+    let path = write_pdf(dir.path(), "sample.pdf", &rendered.pdf);
+    let info = assert_valid_pdf(&path);
+    assert_eq!(info_field(&info, "Title"), "Distribution sign-up");
+    assert_eq!(info_field(&info, "Author"), "Haven test");
+    assert_eq!(info_field(&info, "Pages"), "1");
+    assert!(info_field(&info, "Page size").starts_with("595.2"), "A4: {info}");
+
+    let text = pdftotext(&path, None);
+    for row in names() {
+        for name in [&row[1], &row[2]] {
+            // Mixed cells ("فاطمة أحمد (CAL-0042)") come back as their parts.
+            for part in name.split(['(', ')']).map(str::trim).filter(|p| !p.is_empty()) {
+                assert!(text.contains(part), "{part:?} (from {name:?}) not found in the PDF text:\n{text}");
+            }
+        }
+    }
+    for needle in
+        ["Haven Women's Centre · Calais", "Week 48 · 27 Nov 2026", "Printed 2026-11-27 14:05 · page 1 of 1"]
+    {
+        assert!(text.contains(needle), "{needle:?} not in:\n{text}");
+    }
+}
+
+#[test]
+fn long_sheets_repeat_the_headings_and_number_the_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = sample_sheet(12); // 216 rows
+    let rendered = render_report(&sheet).unwrap();
+    let path = write_pdf(dir.path(), "long.pdf", &rendered.pdf);
+    let info = assert_valid_pdf(&path);
+    let pages: usize = info_field(&info, "Pages").parse().unwrap();
+    assert_eq!(pages, rendered.pages);
+    assert!(pages >= 3, "{pages} pages");
+    for p in 1..=pages {
+        let text = pdftotext(&path, Some((p, p)));
+        assert!(text.contains(&format!("page {p} of {pages}")), "page {p} footer missing:\n{text}");
+        for heading in ["Name in own script", "Collected", "Signature"] {
+            assert!(text.contains(heading), "page {p} has no heading {heading:?}");
+        }
+        assert!(text.contains("Distribution sign-up"), "page {p} has no title");
+    }
+    // The last row is on the last page.
+    let last = pdftotext(&path, Some((pages, pages)));
+    assert!(last.contains(&sheet.rows.len().to_string()));
+}
+
+#[test]
+fn fonts_are_embedded_and_subset() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_pdf(dir.path(), "fonts.pdf", &render(&sample_sheet(1)).unwrap());
+    let out = tool("pdffonts", &[path.to_str().unwrap()]);
+    let listing = String::from_utf8(out.stdout).unwrap();
+    let fonts: Vec<&str> = listing.lines().skip(2).collect();
+    assert!(fonts.len() >= 4, "expected Latin, Latin bold, Arabic, Ethiopic fonts:\n{listing}");
+    for line in &fonts {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        // name type encoding emb sub uni object ID
+        let n = cols.len();
+        assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "not embedded+subset+unicode: {line}");
+    }
+    for family in ["NotoSans-Regular", "NotoSansArabic", "NotoSansEthiopic"] {
+        assert!(listing.contains(family), "{family} missing:\n{listing}");
+    }
+    // Subsetting keeps a one-page sheet small (the fonts alone are 1.9 MB).
+    let size = std::fs::metadata(&path).unwrap().len();
+    assert!(size < 150_000, "{size} bytes");
+}
+
+#[test]
+fn letter_and_landscape_pages_have_their_sizes() {
+    let dir = tempfile::tempdir().unwrap();
+    for (size, landscape, expected) in [
+        (PaperSize::A4, true, "841.89 x 595.2"),
+        (PaperSize::Letter, false, "612 x 792"),
+        (PaperSize::Letter, true, "792 x 612"),
+    ] {
+        let mut sheet = sample_sheet(1);
+        sheet.page = PageSetup { size, landscape };
+        let path = write_pdf(dir.path(), "page.pdf", &render(&sheet).unwrap());
+        let info = assert_valid_pdf(&path);
+        assert!(info_field(&info, "Page size").starts_with(expected), "{size:?} {landscape}: {info}");
+        let text = pdftotext(&path, None);
+        assert!(text.contains("ሰላም ተስፋዬ"));
+    }
+}
+
+#[test]
+fn a_script_no_font_covers_is_marked_and_the_pdf_stays_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheet = Sheet::new("Fallback", vec![Column::text("Name"), Column::text("Code").mm(30.0)]);
+    sheet.rows.push(vec!["王芳".into(), "BHM-0200".into()]);
+    sheet.rows.push(vec!["ဒေါ်အောင်".into(), "BHM-0201".into()]);
+    let rendered = render_report(&sheet).unwrap();
+    assert_eq!(rendered.warnings.len(), 2, "{:?}", rendered.warnings);
+    assert!(rendered.warnings[0].contains("Row 1") && rendered.warnings[0].contains("王"));
+    let path = write_pdf(dir.path(), "fallback.pdf", &rendered.pdf);
+    assert_valid_pdf(&path);
+    let text = pdftotext(&path, None);
+    assert!(text.contains('\u{FFFD}'), "the fallback mark is not in the text");
+    assert!(text.contains("BHM-0201"));
+}
+
+#[test]
+fn a_ten_thousand_character_cell_is_cut_not_spilled() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheet =
+        Sheet::new("Long", vec![Column::text("Name"), Column::text("Notes").lines(3), Column::text("Code")]);
+    let long = "Amina فاطمة ሰላም Zoé ".repeat(500);
+    sheet.rows.push(vec![long.clone().into(), long.into(), "CAL-0001".into()]);
+    let path = write_pdf(dir.path(), "long-cell.pdf", &render(&sheet).unwrap());
+    assert_valid_pdf(&path);
+    let text = pdftotext(&path, None);
+    assert!(text.contains('…'), "no ellipsis");
+    assert!(text.contains("CAL-0001"), "the next cell was lost");
+}
+
+#[test]
+fn sample_sheet_page_one_renders_to_png() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheet = sample_sheet(3);
+    sheet.page.landscape = false;
+    let pdf = render(&sheet).unwrap();
+    let path = write_pdf(dir.path(), "sample.pdf", &pdf);
+    assert_valid_pdf(&path);
+    let prefix = dir.path().join("page");
+    let out = tool(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "110",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            path.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "pdftoppm failed: {}", String::from_utf8_lossy(&out.stderr));
+    let png = std::fs::read(dir.path().join("page.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 20_000, "page 1 rendered to {} bytes", png.len());
+    if std::env::var_os("HAVEN_WRITE_EXPECTED").is_some() {
+        let expected = repo_root().join("tests/data/expected");
+        std::fs::create_dir_all(&expected).unwrap();
+        std::fs::write(expected.join("sample-sheet.pdf"), &pdf).unwrap();
+        std::fs::write(expected.join("sample-sheet-page1.png"), &png).unwrap();
+    }
+}

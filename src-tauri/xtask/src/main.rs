@@ -33,6 +33,8 @@ const APT_PACKAGES: &[&str] = &[
     "qpdf",
     // The Windows cross-check.
     "gcc-mingw-w64-x86-64",
+    // The SQLCipher interoperability check's virtualenv.
+    "python3-venv",
 ];
 
 const WINDOWS_TARGET: &str = "x86_64-pc-windows-gnu";
@@ -78,6 +80,10 @@ fn run(cmd: &mut Command) -> Result {
 fn cargo() -> Command {
     let mut c = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     c.current_dir(root());
+    // A CI run builds once from clean: incremental caches only cost time and disk there.
+    if env::var_os("CI").is_some() {
+        c.env("CARGO_INCREMENTAL", "0");
+    }
     c
 }
 
@@ -189,27 +195,77 @@ fn demo(args: &[String]) -> Result {
 
 fn test(args: &[String]) -> Result {
     let started = Instant::now();
+    let mut times: Vec<(&str, f64)> = Vec::new();
     let e2e = !args.iter().any(|a| a == "--no-e2e");
     let windows = !args.iter().any(|a| a == "--no-windows") && cfg!(target_os = "linux");
     setup(true)?;
 
     step("cargo fmt --check");
-    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
-    step("cargo clippy (warnings are errors)");
-    run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    timed(&mut times, "fmt", cargo().args(["fmt", "--all", "--", "--check"]))?;
     step("cargo test: core, CLI and command tests (mock runtime)");
-    run(cargo().args(["test", "--workspace"]))?;
+    timed(&mut times, "build + test", cargo().args(["test", "--workspace"]))?;
     if e2e {
         step("end-to-end tests: the real app in a real window");
-        run(cargo().args(["build", "--package", "haven", "--package", "haven-cli"]))?;
+        timed(
+            &mut times,
+            "build app",
+            cargo().args(["build", "--package", "haven", "--package", "haven-cli"]),
+        )?;
+        let t = Instant::now();
         end_to_end()?;
+        times.push(("end-to-end", t.elapsed().as_secs_f64()));
     }
+    if cfg!(target_os = "linux") {
+        step("an independent SQLCipher 4 client (PyPI sqlcipher3-binary) reads haven-cli's database");
+        let t = Instant::now();
+        sqlcipher_interop()?;
+        times.push(("interop", t.elapsed().as_secs_f64()));
+    }
+    step("cargo clippy (warnings are errors)");
+    timed(
+        &mut times,
+        "clippy",
+        cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+    )?;
     if windows {
         step("cargo check --target x86_64-pc-windows-gnu (Windows portability)");
-        run(cargo().args(["check", "--workspace", "--all-targets", "--target", WINDOWS_TARGET]))?;
+        timed(
+            &mut times,
+            "windows check",
+            cargo().args(["check", "--workspace", "--all-targets", "--target", WINDOWS_TARGET]),
+        )?;
     }
-    println!("\nAll checks passed in {:.0} s.", started.elapsed().as_secs_f64());
+    println!();
+    for (name, secs) in &times {
+        println!("{name:<16} {secs:>7.0} s");
+    }
+    println!("All checks passed in {:.0} s.", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// Opens a database made by haven-cli with another SQLCipher 4 build, from a virtualenv under
+/// target/ (Debian's own sqlcipher is 3.x and cannot read version 4 files).
+fn sqlcipher_interop() -> Result {
+    let venv = root().join("target/interop-venv");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+    }
+    let has = Command::new(&python).args(["-c", "import sqlcipher3"]).stderr(Stdio::null()).status();
+    if !has.map(|s| s.success()).unwrap_or(false) {
+        run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "sqlcipher3-binary"]))?;
+    }
+    run(Command::new(&python)
+        .arg(root().join("tests/interop/sqlcipher_check.py"))
+        .arg(root().join("target/debug/haven-cli")))
+}
+
+/// Runs a step and records how long it took.
+fn timed(times: &mut Vec<(&'static str, f64)>, name: &'static str, cmd: &mut Command) -> Result {
+    let t = Instant::now();
+    let r = run(cmd);
+    times.push((name, t.elapsed().as_secs_f64()));
+    r
 }
 
 /// Starts Xvfb when there is no display (CI), then runs the WebDriver tests with node.

@@ -392,6 +392,15 @@ pub fn preview(path: &Path) -> Result<ImportPreview> {
     })
 }
 
+/// What a row says of when someone was born, for spotting the same person twice in one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Born {
+    On(NaiveDate),
+    Aged(u32),
+    /// Nothing: the row only matches itself.
+    Unknown(usize),
+}
+
 /// One row, checked and ready to write.
 struct Ready {
     row: usize,
@@ -441,7 +450,7 @@ pub fn import(
     }
     let default_site = crate::sites::resolve(conn, req.site.as_deref().unwrap_or(&session.site_id))?;
     let mut ready = Vec::with_capacity(table.rows.len());
-    let mut in_file: HashMap<(String, Option<NaiveDate>), usize> = HashMap::new();
+    let mut in_file: HashMap<(String, Born), usize> = HashMap::new();
     for (i, cells) in table.rows.iter().enumerate() {
         let row = i + 2;
         if cells.iter().all(|c| c.trim().is_empty()) {
@@ -452,7 +461,15 @@ pub fn import(
                 let name = format!("{} {}", r.person.details.given_name, r.person.details.family_name)
                     .trim()
                     .to_string();
-                let key = (fold(&name), r.person.details.date_of_birth);
+                // Same name and the same date of birth (or the same estimated age): two rows
+                // with a name and nothing else to tell them apart are not taken as one person.
+                let d = &r.person.details;
+                let when = match (d.date_of_birth, d.estimated_age) {
+                    (Some(dob), _) => Born::On(dob),
+                    (None, Some(age)) => Born::Aged(age),
+                    (None, None) => Born::Unknown(row),
+                };
+                let key = (fold(&name), when);
                 match in_file.get(&key) {
                     Some(first) => {
                         report.duplicates.push(RowDuplicate {

@@ -20,7 +20,7 @@ use serde_json::Value;
 use crate::access::{Role, Session};
 use crate::{Db, Error, Result};
 
-pub use cases::PersonRecord;
+pub use cases::{PersonRecord, PrintPhoneContacts, PrintedSheet};
 use cases::*;
 pub use centre::SessionInfo;
 use centre::*;
@@ -166,6 +166,12 @@ pub static FUNCTIONS: &[ApiFunction] = &[
         Coordinator,
         READ,
         "Everyone holding a centre phone now, with the numbers."
+    ),
+    function!(
+        print_phone_contacts,
+        Coordinator,
+        READ,
+        "Print the emergency contact list of phones held now to a PDF file."
     ),
     function!(save_uk_arrival, Coordinator, WRITE, "Save a person's UK arrivals checklist."),
     function!(

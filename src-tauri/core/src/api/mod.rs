@@ -171,7 +171,7 @@ pub static FUNCTIONS: &[ApiFunction] = &[
         print_phone_contacts,
         Coordinator,
         READ,
-        "Print the emergency contact list (phones held now) as a PDF file."
+        "Print the emergency contact list of the phones held now."
     ),
     function!(save_uk_arrival, Coordinator, WRITE, "Save a person's UK arrivals checklist."),
     function!(

@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use haven_core::print::{render_report, Align, Cell, Column, PageSetup, PaperSize, Sheet, SheetHeader};
 use haven_core::api::{self, PrintPhoneContacts, PrintedSheet};
+use haven_core::print::{render_report, Align, Cell, Column, PageSetup, PaperSize, Sheet, SheetHeader};
 use haven_core::{Db, Error, Session};
 
 /// The sheets `print` can make.
@@ -67,7 +67,10 @@ pub struct TableArgs {
 
 /// Runs a `print` subcommand. `open` opens the database and signs in as `--user`; only sheets
 /// made from the database call it.
-pub fn run(command: &PrintCommand, open: impl FnOnce() -> anyhow::Result<(Db, Session)>) -> anyhow::Result<()> {
+pub fn run(
+    command: &PrintCommand,
+    open: impl FnOnce() -> anyhow::Result<(Db, Session)>,
+) -> anyhow::Result<()> {
     match command {
         PrintCommand::Table(args) => table(args),
         PrintCommand::PhoneContacts(args) => {
@@ -80,8 +83,12 @@ pub fn run(command: &PrintCommand, open: impl FnOnce() -> anyhow::Result<(Db, Se
 fn phone_contacts(db: &Db, session: &Session, args: &PhoneContactsArgs) -> anyhow::Result<()> {
     let out = args.out.to_str().ok_or_else(|| Error::invalid("out", "The file name must be valid text."))?;
     let input = PrintPhoneContacts { site: args.site.clone(), path: out.to_string() };
-    let printed: PrintedSheet =
-        serde_json::from_value(api::call(db, session, "print_phone_contacts", serde_json::to_value(input)?)?)?;
+    let printed: PrintedSheet = serde_json::from_value(api::call(
+        db,
+        session,
+        "print_phone_contacts",
+        serde_json::to_value(input)?,
+    )?)?;
     let pages = if printed.pages == 1 { "1 page".to_string() } else { format!("{} pages", printed.pages) };
     let phones = if printed.rows == 1 { "1 phone".to_string() } else { format!("{} phones", printed.rows) };
     println!("Wrote {}: {phones} on {pages}", printed.path);

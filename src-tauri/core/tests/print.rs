@@ -301,13 +301,9 @@ fn the_emergency_contact_list_prints_each_minors_phone_and_name_from_the_demo() 
     let lines = lines.as_array().unwrap();
     assert!(!lines.is_empty(), "the demo issues phones to some unaccompanied minors");
     let path = t.dir.path().join("contacts.pdf");
-    let printed = api::call(
-        &t.db,
-        &coordinator,
-        "print_phone_contacts",
-        json!({"path": path.to_str().unwrap()}),
-    )
-    .unwrap();
+    let printed =
+        api::call(&t.db, &coordinator, "print_phone_contacts", json!({"path": path.to_str().unwrap()}))
+            .unwrap();
     assert_eq!(printed["rows"].as_u64(), Some(lines.len() as u64), "{printed}");
     assert!(printed["pages"].as_u64().unwrap() >= 1, "{printed}");
     let info = assert_valid_pdf(&path);
@@ -315,8 +311,11 @@ fn the_emergency_contact_list_prints_each_minors_phone_and_name_from_the_demo() 
     let text = squeezed(&pdftotext(&path, None));
     assert!(text.contains("Emergency contact list: phones issued to minors"), "the title is printed");
     for line in lines {
-        let (name, number, code) =
-            (line["name"].as_str().unwrap(), line["number"].as_str().unwrap(), line["code"].as_str().unwrap());
+        let (name, number, code) = (
+            line["name"].as_str().unwrap(),
+            line["number"].as_str().unwrap(),
+            line["code"].as_str().unwrap(),
+        );
         assert!(text.contains(code), "{code} is on the list:\n{text}");
         assert!(text.contains(name), "{name} ({code}) is on the list:\n{text}");
         assert!(text.contains(&squeezed(number)), "{code}'s number {number} is on the list:\n{text}");
@@ -324,9 +323,8 @@ fn the_emergency_contact_list_prints_each_minors_phone_and_name_from_the_demo() 
             assert!(text.contains(&squeezed(original)), "{code}'s name {original} is on the list:\n{text}");
         }
     }
-    let audit: i64 = t
-        .db
-        .read(|c| {
+    let audit: i64 =
+        t.db.read(|c| {
             Ok(c.query_row(
                 "SELECT count(*) FROM audit_log WHERE action = 'view' AND entity = 'phone_contacts'",
                 [],

@@ -20,8 +20,8 @@ use serde_json::Value;
 use crate::access::{Role, Session};
 use crate::{Db, Error, Result};
 
-pub use cases::{PersonRecord, PrintPhoneContacts, PrintedSheet};
 use cases::*;
+pub use cases::{PersonRecord, PrintPhoneContacts, PrintedSheet};
 pub use centre::SessionInfo;
 use centre::*;
 

@@ -75,14 +75,23 @@ mod tests {
             imei: "490154203237518".into(),
             issued_on: day,
         };
-        let sheet = phone_contacts(&[line], "Haven", "Calais", day, day.and_hms_opt(9, 0, 0).unwrap_or_default());
+        let sheet =
+            phone_contacts(&[line], "Haven", "Calais", day, day.and_hms_opt(9, 0, 0).unwrap_or_default());
         assert!(sheet.page.landscape);
         assert_eq!(sheet.header.title, PHONE_CONTACTS_TITLE);
         assert_eq!(sheet.header.date, "27 Nov 2026");
         let texts: Vec<&str> = sheet.rows[0].iter().map(|c| c.text.as_str()).collect();
         assert_eq!(
             texts,
-            ["CAL-0042", "Yonas Tesfay", "ዮናስ ተስፋይ", "CAL", "+33 6 12 34 56 78", "490154203237518", "27 Nov 2026"]
+            [
+                "CAL-0042",
+                "Yonas Tesfay",
+                "ዮናስ ተስፋይ",
+                "CAL",
+                "+33 6 12 34 56 78",
+                "490154203237518",
+                "27 Nov 2026"
+            ]
         );
         assert!(sheet.rows.iter().all(|r| r.len() == sheet.columns.len()));
     }

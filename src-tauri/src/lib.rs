@@ -69,6 +69,11 @@ pub fn run() -> ExitCode {
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        // Native open/save dialogs (import, export, print) and the system PDF viewer. The
+        // capability grants only the open and save dialogs and opening PDF files; links in the
+        // page are never handed to the system (Haven shows no remote content).
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::Builder::new().open_js_links_on_click(false).build())
         // The state is made here, after the single-instance check, so a second launch never
         // touches the database.
         .setup(move |app| {

@@ -1,5 +1,6 @@
 // The only module that talks to the Rust side. One function per command and per core API
-// function; every failure becomes an ApiError with {kind, message, field}.
+// function; every failure becomes an ApiError with {kind, message, field}. The native file
+// dialogs and the system viewer (Tauri's dialog and opener plugins) are reached from here too.
 
 const tauri = window.__TAURI__;
 
@@ -72,3 +73,35 @@ export const issuePhone = (phone) => call('issue_phone', phone);
 export const returnPhone = (id, lost = false, on = null) => call('return_phone', { id, lost, on });
 export const phoneContactList = (site = null) => call('phone_contact_list', { site });
 export const saveUkArrival = (checklist) => call('save_uk_arrival', checklist);
+export const printPhoneContacts = (path, site = null) => call('print_phone_contacts', { path, site });
+
+// Spreadsheets in and out.
+export const previewImport = (path) => call('preview_import', { path });
+/** `request`: {path, mapping, dry_run, site, on_duplicate}. */
+export const importPeople = (request) => call('import_people', request);
+/** `query`: the People list's search and filters; `format`: 'csv' or 'xlsx'. */
+export const exportPeople = (query, format, path) => call('export_people', { query, format, path });
+
+// Native dialogs and the system viewer.
+
+async function plugin(run) {
+  if (!tauri) throw new ApiError({ kind: 'internal', message: 'Haven must be opened as the desktop app.' });
+  try {
+    return await run();
+  } catch (e) {
+    throw new ApiError({ kind: 'internal', message: String(e && e.message ? e.message : e) });
+  }
+}
+
+/** The system's "open file" dialog. `filters`: [{name, extensions: ['csv', ...]}]. Returns the
+ * chosen path, or null if the person cancelled. */
+export const chooseFile = (title, filters) =>
+  plugin(() => tauri.dialog.open({ title, filters, multiple: false, directory: false }));
+
+/** The system's "save as" dialog, starting at `defaultPath` (a file name). Returns the chosen
+ * path, or null if the person cancelled. */
+export const chooseSavePath = (title, defaultPath, filters) =>
+  plugin(() => tauri.dialog.save({ title, defaultPath, filters }));
+
+/** Opens a PDF file Haven wrote in the system viewer. */
+export const openPath = (path) => plugin(() => tauri.opener.openPath(path));

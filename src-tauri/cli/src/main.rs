@@ -84,7 +84,7 @@ enum Command {
         #[arg(long)]
         only: Option<String>,
     },
-    /// Make a PDF sheet (no database needed for `print table`).
+    /// Make a PDF sheet (`print table` needs no database).
     Print {
         #[command(subcommand)]
         command: print::PrintCommand,
@@ -117,7 +117,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Commands { json } => print_commands(*json),
         Command::Bench { json, people, only } => bench::run(*json, *people, only.as_deref()),
-        Command::Print { command } => print::run(command),
+        Command::Print { command } => print::run(command, || {
+            let db = open(&cli)?;
+            let session = session(&db, cli.user.as_deref())?;
+            Ok((db, session))
+        }),
         Command::SeedDemo { people, seed } => {
             let path = db_path(&haven_core::resolve_data_dir(cli.data_dir.clone())?);
             let db = Db::open_or_create(&path, &passphrase(&cli)?)?;

@@ -1,19 +1,35 @@
-//! `haven-cli print ...`: sheets as PDF files. `print table` prints any CSV file; later sheets
-//! (distribution, attendance, roster) join it as further subcommands.
+//! `haven-cli print ...`: sheets as PDF files. `print table` prints any CSV file;
+//! `print phone-contacts` prints the emergency contact list from the database; later sheets
+//! (distribution, attendance, roster) join them as further subcommands.
 //!
-//! Printing a CSV needs no database: the file is the data.
+//! Printing a CSV needs no database: the file is the data. Sheets from the database go through
+//! the core API as `--user`, so the role check and the audit log are the app's.
 
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
+use haven_core::api::{self, PrintPhoneContacts, PrintedSheet};
 use haven_core::print::{render_report, Align, Cell, Column, PageSetup, PaperSize, Sheet, SheetHeader};
-use haven_core::Error;
+use haven_core::{Db, Error, Session};
 
 /// The sheets `print` can make.
 #[derive(Debug, Subcommand)]
 pub enum PrintCommand {
     /// Print a CSV file (UTF-8, first row = headings) as a table sheet.
     Table(TableArgs),
+    /// Print the emergency contact list: everyone holding a centre phone now (coordinators).
+    PhoneContacts(PhoneContactsArgs),
+}
+
+/// Options of `print phone-contacts`.
+#[derive(Debug, Args)]
+pub struct PhoneContactsArgs {
+    /// Only this site (code, e.g. CAL); default every site.
+    #[arg(long)]
+    site: Option<String>,
+    /// Where to write the PDF.
+    #[arg(long, value_name = "FILE.pdf")]
+    out: PathBuf,
 }
 
 /// Options of `print table`.
@@ -49,11 +65,34 @@ pub struct TableArgs {
     date: String,
 }
 
-/// Runs a `print` subcommand.
-pub fn run(command: &PrintCommand) -> anyhow::Result<()> {
+/// Runs a `print` subcommand. `open` opens the database and signs in as `--user`; only sheets
+/// made from the database call it.
+pub fn run(
+    command: &PrintCommand,
+    open: impl FnOnce() -> anyhow::Result<(Db, Session)>,
+) -> anyhow::Result<()> {
     match command {
         PrintCommand::Table(args) => table(args),
+        PrintCommand::PhoneContacts(args) => {
+            let (db, session) = open()?;
+            phone_contacts(&db, &session, args)
+        }
     }
+}
+
+fn phone_contacts(db: &Db, session: &Session, args: &PhoneContactsArgs) -> anyhow::Result<()> {
+    let out = args.out.to_str().ok_or_else(|| Error::invalid("out", "The file name must be valid text."))?;
+    let input = PrintPhoneContacts { site: args.site.clone(), path: out.to_string() };
+    let printed: PrintedSheet = serde_json::from_value(api::call(
+        db,
+        session,
+        "print_phone_contacts",
+        serde_json::to_value(input)?,
+    )?)?;
+    let pages = if printed.pages == 1 { "1 page".to_string() } else { format!("{} pages", printed.pages) };
+    let phones = if printed.rows == 1 { "1 phone".to_string() } else { format!("{} phones", printed.rows) };
+    println!("Wrote {}: {phones} on {pages}", printed.path);
+    Ok(())
 }
 
 fn table(args: &TableArgs) -> anyhow::Result<()> {

@@ -1,5 +1,6 @@
-//! `haven-cli print table`: the real binary on real CSV files, good and bad. Produced PDFs are
-//! checked with qpdf and read back with poppler (installed by the project's test command).
+//! `haven-cli print table`: the real binary on real CSV files, good and bad; and
+//! `print phone-contacts` from a demo database. Produced PDFs are checked with qpdf and read
+//! back with poppler (installed by the project's test command).
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
@@ -181,4 +182,37 @@ fn a_semicolon_separated_csv_from_a_french_spreadsheet_prints() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = text_of(&pdf);
     assert!(text.contains("Remarque") && text.contains("lait bébé, taille 4"), "{text}");
+}
+
+fn cli_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_haven-cli"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("HAVEN_DATA_DIR")
+        .env("HAVEN_PASSPHRASE", "demo")
+        .output()
+        .expect("run haven-cli")
+}
+
+#[test]
+fn print_phone_contacts_writes_the_list_for_a_coordinator_and_refuses_the_front_desk() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cli_in(dir.path(), &["seed-demo", "--people", "200"]).status.success());
+    let pdf = dir.path().join("contacts.pdf");
+    let out =
+        cli_in(dir.path(), &["--user", "sarah", "print", "phone-contacts", "--out", pdf.to_str().unwrap()]);
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.starts_with("Wrote ") && said.contains("phone"), "{said}");
+    assert_valid_pdf(&pdf);
+    assert!(text_of(&pdf).contains("Emergency contact list"), "the sheet has its title");
+
+    let refused = dir.path().join("refused.pdf");
+    let out =
+        cli_in(dir.path(), &["--user", "tom", "print", "phone-contacts", "--out", refused.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err: Value = serde_json::from_slice(&out.stderr).expect("JSON error on stderr");
+    assert_eq!(err["kind"], "forbidden", "{err}");
+    assert!(!refused.exists(), "no PDF for the front desk");
 }

@@ -81,6 +81,7 @@ fn a_dry_run_checks_everything_and_writes_nothing() {
     let s = session(&db, Role::Coordinator);
     let report = import(&db, &s, json!({"path": fixture("people_import.csv"), "dry_run": true}));
     assert_eq!((report["rows"].clone(), report["imported"].clone()), (json!(5), json!(0)));
+    assert_eq!(report["ready"], 5, "a dry run says how many people the real run would write");
     assert_eq!(report["errors"], json!([]));
     assert!(people(&db, &s).is_empty());
 }
@@ -92,6 +93,7 @@ fn importing_the_same_file_twice_skips_the_likely_duplicates() {
     import(&db, &s, json!({"path": fixture("people_import.csv")}));
     let again = import(&db, &s, json!({"path": fixture("people_import.csv")}));
     assert_eq!(again["imported"], 0);
+    assert_eq!(again["ready"], 0, "every row is left out as a likely duplicate");
     assert_eq!(again["skipped"], 5);
     assert_eq!(again["duplicates"].as_array().unwrap().len(), 5);
     assert_eq!(people(&db, &s).len(), 5);

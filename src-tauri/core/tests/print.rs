@@ -7,13 +7,18 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod util;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::NaiveDate;
+use haven_core::api;
 use haven_core::print::{
     render, render_report, Align, Cell, Column, Mark, PageSetup, PaperSize, Sheet, SheetHeader,
 };
+use haven_core::{ErrorKind, Role};
+use serde_json::json;
 
 const NAMES_CSV: &str = include_str!("../../../tests/data/names.csv");
 
@@ -280,4 +285,94 @@ fn sample_sheet_page_one_renders_to_png() {
         std::fs::write(expected.join("sample-sheet.pdf"), &pdf).unwrap();
         std::fs::write(expected.join("sample-sheet-page1.png"), &png).unwrap();
     }
+}
+
+/// Text from the PDF with runs of whitespace made single spaces (a phone number's spaces or
+/// a cell's wrapped name must not hide it).
+fn squeezed(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn the_emergency_contact_list_prints_each_minors_phone_and_name_from_the_demo() {
+    let t = util::seeded(200);
+    let coordinator = util::session(&t.db, Role::Coordinator);
+    let lines = api::call(&t.db, &coordinator, "phone_contact_list", json!({})).unwrap();
+    let lines = lines.as_array().unwrap();
+    assert!(!lines.is_empty(), "the demo issues phones to some unaccompanied minors");
+    let path = t.dir.path().join("contacts.pdf");
+    let printed =
+        api::call(&t.db, &coordinator, "print_phone_contacts", json!({"path": path.to_str().unwrap()}))
+            .unwrap();
+    assert_eq!(printed["rows"].as_u64(), Some(lines.len() as u64), "{printed}");
+    assert!(printed["pages"].as_u64().unwrap() >= 1, "{printed}");
+    let info = assert_valid_pdf(&path);
+    assert_eq!(info_field(&info, "Title"), "Emergency contact list: phones issued to minors");
+    let text = squeezed(&pdftotext(&path, None));
+    assert!(text.contains("Emergency contact list: phones issued to minors"), "the title is printed");
+    for line in lines {
+        let (name, number, code) = (
+            line["name"].as_str().unwrap(),
+            line["number"].as_str().unwrap(),
+            line["code"].as_str().unwrap(),
+        );
+        assert!(text.contains(code), "{code} is on the list:\n{text}");
+        assert!(text.contains(name), "{name} ({code}) is on the list:\n{text}");
+        assert!(text.contains(&squeezed(number)), "{code}'s number {number} is on the list:\n{text}");
+        if let Some(original) = line["original_name"].as_str().filter(|n| !n.is_empty()) {
+            assert!(text.contains(&squeezed(original)), "{code}'s name {original} is on the list:\n{text}");
+        }
+    }
+    let audit: i64 =
+        t.db.read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM audit_log WHERE action = 'view' AND entity = 'phone_contacts'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(audit, 2, "the list on screen and the print are both audited as views");
+}
+
+#[test]
+fn the_emergency_contact_list_for_one_site_has_only_that_sites_phones() {
+    let t = util::seeded(200);
+    let coordinator = util::session(&t.db, Role::Coordinator);
+    let all = api::call(&t.db, &coordinator, "phone_contact_list", json!({})).unwrap();
+    let site = all[0]["site"].as_str().unwrap().to_string();
+    let path = t.dir.path().join("site.pdf");
+    let printed = api::call(
+        &t.db,
+        &coordinator,
+        "print_phone_contacts",
+        json!({"site": site, "path": path.to_str().unwrap()}),
+    )
+    .unwrap();
+    let here = all.as_array().unwrap().iter().filter(|l| l["site"] == site.as_str()).count();
+    assert_eq!(printed["rows"].as_u64(), Some(here as u64));
+}
+
+#[test]
+fn the_front_desk_cannot_print_the_emergency_contact_list() {
+    let t = util::seeded(50);
+    let front_desk = util::session(&t.db, Role::FrontDesk);
+    let path = t.dir.path().join("contacts.pdf");
+    let err = api::call(&t.db, &front_desk, "print_phone_contacts", json!({"path": path.to_str().unwrap()}))
+        .err()
+        .map(|e| e.kind());
+    assert_eq!(err, Some(ErrorKind::Forbidden));
+    assert!(!path.exists(), "no file is written for a refused print");
+}
+
+#[test]
+fn printing_the_contact_list_to_a_folder_that_does_not_exist_is_a_validation_error_on_path() {
+    let t = util::seeded(20);
+    let coordinator = util::session(&t.db, Role::Coordinator);
+    let path = t.dir.path().join("no such folder").join("contacts.pdf");
+    let err = api::call(&t.db, &coordinator, "print_phone_contacts", json!({"path": path.to_str().unwrap()}))
+        .err()
+        .map(|e| e.to_payload());
+    let err = err.expect("refused");
+    assert_eq!((err.kind, err.field.as_deref()), (ErrorKind::Validation, Some("path")));
 }

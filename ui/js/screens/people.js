@@ -1,11 +1,16 @@
 // People: the case book's list. Search as you type (any script, codes), filters, pages of 50.
-// `#/people/new` is the register form and `#/people/<id>` a person's page.
+// `#/people/new` is the register form, `#/people/import` the spreadsheet import and
+// `#/people/<id>` a person's page. Coordinators and leads also get the list's tools: import,
+// export of what the list shows (CSV or Excel), and the printed emergency contact list.
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { select, takeFlash } from '../form.js';
+import { notice, select, takeFlash } from '../form.js';
 import { num, t } from '../i18n.js';
-import { AGE_BANDS, STATUSES, ageText, flagKinds, latinName, nameBlock, sexText, statusTag } from '../person-format.js';
+import {
+  AGE_BANDS, STATUSES, ageText, flagKinds, isCaseworker, latinName, nameBlock, sexText, statusTag, todayIso,
+} from '../person-format.js';
+import { showImport } from './people-import.js';
 import { showRegister } from './person-new.js';
 import { showPerson } from './person.js';
 
@@ -18,6 +23,10 @@ const state = { text: '', site: '', status: '', flag: '', age_band: '', offset: 
 export async function showPeople(main, ctx) {
   const [first] = ctx.path;
   if (first === 'new') return showRegister(main, ctx);
+  if (first === 'import') {
+    if (isCaseworker(ctx.session)) return showImport(main, ctx);
+    return replace(main, h('h1', {}, t('import.title')), h('p', {}, t('import.coordinators_only')));
+  }
   if (first) return showPerson(main, { ...ctx, id: first });
   return showList(main, ctx);
 }
@@ -132,10 +141,15 @@ async function showList(main, { session }) {
   prev.addEventListener('click', () => { state.offset = Math.max(0, state.offset - PAGE); run(); });
   next.addEventListener('click', () => { state.offset += PAGE; run(); });
 
+  const toolsMessage = h('div', { 'data-testid': 'people-tools-message', tabindex: '-1' });
+  const tools = isCaseworker(session) ? listTools(toolsMessage, sites) : null;
+
   replace(main,
     h('div', { class: 'page-head' },
       h('h1', {}, t('nav.people')),
       h('a', { href: '#/people/new', class: 'button', 'data-testid': 'register-person' }, t('people.register'))),
+    tools,
+    toolsMessage,
     flash,
     h('div', { class: 'search-box' },
       h('label', { for: 'people-search', class: 'label' }, t('people.search')),
@@ -144,6 +158,66 @@ async function showList(main, { session }) {
     filters, count, results, pager);
   await run();
   search.focus();
+}
+
+/** The list's search and filters as the core's PeopleQuery (no paging: exports take all). */
+function currentQuery() {
+  return {
+    text: state.text,
+    site: state.site || null,
+    status: state.status || null,
+    flag: state.flag || null,
+    age_band: state.age_band || null,
+  };
+}
+
+/** Import, export and print buttons (coordinators and leads). Results and errors are shown in
+ * `message`, which takes the focus so a screen reader says them. */
+function listTools(message, sites) {
+  const say = (el) => { replace(message, el); message.focus(); };
+  const failed = (err) => say(h('p', { class: 'field-error', role: 'alert' }, err.message));
+  const busy = async (button, work) => {
+    button.disabled = true;
+    try { await work(); } catch (err) { failed(err); } finally { button.disabled = false; }
+  };
+
+  const exportButton = (format, label, testid) => {
+    const button = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': testid }, label);
+    button.addEventListener('click', () => busy(button, async () => {
+      const ext = format === 'xlsx' ? 'xlsx' : 'csv';
+      const path = await api.chooseSavePath(t('people.export_dialog'), `people-${todayIso()}.${ext}`,
+        [{ name: format === 'xlsx' ? t('people.excel_files') : t('people.csv_files'), extensions: [ext] }]);
+      if (!path) return;
+      const report = await api.exportPeople(currentQuery(), format, path);
+      say(notice(report.rows === 1 ? t('people.exported_one', { path: report.path })
+        : t('people.exported', { n: num(report.rows), path: report.path })));
+    }));
+    return button;
+  };
+
+  const printButton = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'print-phone-contacts' },
+    t('people.print_contacts'));
+  printButton.addEventListener('click', () => busy(printButton, async () => {
+    const site = sites.find((s) => s.code === state.site);
+    const path = await api.chooseSavePath(t('people.print_dialog'),
+      `emergency-contacts-${site ? `${site.code}-` : ''}${todayIso()}.pdf`, [{ name: 'PDF', extensions: ['pdf'] }]);
+    if (!path) return;
+    const printed = await api.printPhoneContacts(path, site ? site.code : null);
+    const text = t('people.printed', { n: num(printed.rows), path: printed.path });
+    try {
+      await api.openPath(printed.path);
+      say(notice(text));
+    } catch {
+      // Saved, but no viewer would open it: say where the file is.
+      say(h('div', {}, notice(text), h('p', { class: 'hint' }, t('people.printed_not_opened'))));
+    }
+  }));
+
+  return h('div', { class: 'button-group list-tools', role: 'group', 'aria-label': t('people.tools') },
+    h('a', { href: '#/people/import', class: 'button button-secondary', 'data-testid': 'import-people' }, t('people.import')),
+    exportButton('csv', t('people.export_csv'), 'export-csv'),
+    exportButton('xlsx', t('people.export_excel'), 'export-excel'),
+    printButton);
 }
 
 function table(rows) {

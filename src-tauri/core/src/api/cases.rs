@@ -1,6 +1,7 @@
 //! API functions of the case book. Reads of a person's record are audited; what each role sees
 //! is decided in [`PersonRecord`].
 
+use chrono::Local;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -18,6 +19,7 @@ use crate::cases::referrals::{self, NewReferral, Referral, UpdateReferral};
 use crate::cases::search::{self, Duplicate, PeoplePage, PeopleQuery};
 use crate::cases::uk::{self, UkArrival};
 use crate::cases::Status;
+use crate::print::{render_report, sheets};
 use crate::{Db, Error, Result};
 
 /// A person's page: everything on their tabs that the caller's role may see. Parts a role may
@@ -284,6 +286,54 @@ pub(super) fn phone_contact_list(db: &Db, s: &Session, input: SiteFilter) -> Res
         let list = phones::contact_list(tx, input.site.as_deref())?;
         audit::record(tx, s, "view", "phone_contacts", None, Some(&json!({"rows": list.len()})))?;
         Ok(list)
+    })
+}
+
+/// Input to print the emergency contact list.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrintPhoneContacts {
+    /// Only this site (code or id); every site if absent.
+    #[serde(default)]
+    pub site: Option<String>,
+    /// Where to write the PDF.
+    pub path: String,
+}
+
+/// A sheet written to a PDF file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PrintedSheet {
+    /// The file written.
+    pub path: String,
+    /// Rows on the sheet.
+    pub rows: usize,
+    /// Pages in the PDF.
+    pub pages: usize,
+}
+
+/// Renders the emergency contact list and writes it to the input's path. The list is read, the
+/// view audited and the file written in one transaction, so a print that fails leaves no audit
+/// entry for a list nobody got.
+pub(super) fn print_phone_contacts(db: &Db, s: &Session, input: PrintPhoneContacts) -> Result<PrintedSheet> {
+    let path = input.path.trim();
+    if path.is_empty() {
+        return Err(Error::invalid("path", "Choose where to save the PDF."));
+    }
+    db.write(|tx| {
+        let site = input.site.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let site_name = match site {
+            Some(site) => crate::sites::resolve(tx, site)?.name,
+            None => "All sites".to_string(),
+        };
+        let list = phones::contact_list(tx, site)?;
+        let centre = crate::settings::centre(tx)?.centre_name;
+        let sheet = sheets::phone_contacts(&list, &centre, &site_name, today(), Local::now().naive_local());
+        let rendered = render_report(&sheet)?;
+        std::fs::write(path, &rendered.pdf)
+            .map_err(|e| Error::invalid("path", format!("Could not write {path}: {e}.")))?;
+        let detail = json!({"rows": list.len(), "printed": true, "site": site});
+        audit::record(tx, s, "view", "phone_contacts", None, Some(&detail))?;
+        Ok(PrintedSheet { path: path.to_string(), rows: list.len(), pages: rendered.pages })
     })
 }
 

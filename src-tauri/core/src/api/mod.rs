@@ -20,8 +20,8 @@ use serde_json::Value;
 use crate::access::{Role, Session};
 use crate::{Db, Error, Result};
 
-pub use cases::PersonRecord;
 use cases::*;
+pub use cases::{PersonRecord, PrintPhoneContacts, PrintedSheet};
 pub use centre::SessionInfo;
 use centre::*;
 
@@ -166,6 +166,12 @@ pub static FUNCTIONS: &[ApiFunction] = &[
         Coordinator,
         READ,
         "Everyone holding a centre phone now, with the numbers."
+    ),
+    function!(
+        print_phone_contacts,
+        Coordinator,
+        READ,
+        "Print the emergency contact list of the phones held now."
     ),
     function!(save_uk_arrival, Coordinator, WRITE, "Save a person's UK arrivals checklist."),
     function!(

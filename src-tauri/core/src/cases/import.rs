@@ -192,6 +192,10 @@ pub struct RowDuplicate {
 pub struct ImportReport {
     /// Data rows in the file.
     pub rows: usize,
+    /// People who would be written: those on rows without problems that are not left out as
+    /// duplicates, blank rows not counted (0 when any row has a problem). What the UI's
+    /// "Import N people" button says after a dry run.
+    pub ready: usize,
     /// People written (0 for a dry run or when any row has a problem).
     pub imported: usize,
     /// Rows left out as likely duplicates.
@@ -421,6 +425,7 @@ pub fn import(
     let columns = columns(&table, &req.mapping);
     let mut report = ImportReport {
         rows: table.rows.len(),
+        ready: 0,
         imported: 0,
         skipped: 0,
         dry_run: req.dry_run,
@@ -520,6 +525,7 @@ pub fn import(
             OnDuplicate::Import => to_write.push(r),
         }
     }
+    report.ready = to_write.len();
     if req.dry_run {
         return Ok(report);
     }

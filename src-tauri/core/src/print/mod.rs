@@ -38,6 +38,7 @@
 
 mod fonts;
 mod pdf;
+pub mod sheets;
 mod table;
 mod text;
 

@@ -2,31 +2,13 @@
 // tauri-driver. Unlock the demo database, check the Dashboard's counts against the database
 // itself (through haven-cli), switch language, and see a wrong passphrase refused.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { By, until } from 'selenium-webdriver';
-import { launch, tempDataDir, cli } from './driver.js';
+import { cli } from './driver.js';
+import { WAIT, byTestId, enterCredentials, useDemoApp } from './helpers.js';
 
-const WAIT = 15000;
-let app;
-let dataDir;
-
-before(async () => {
-  dataDir = tempDataDir();
-  app = await launch(['--demo', '--data-dir', dataDir]);
-});
-
-after(async () => {
-  if (app) await app.stop();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-const byTestId = (id) => By.css(`[data-testid="${id}"]`);
-
-async function field(driver, name) {
-  return driver.wait(until.elementLocated(By.css(`[data-field="${name}"] input`)), WAIT);
-}
+const demo = useDemoApp();
 
 /** The text of the element found by `locator`, or null if the screen was redrawn under us. */
 async function textOf(driver, locator) {
@@ -37,30 +19,20 @@ async function textOf(driver, locator) {
   }
 }
 
-async function signIn(driver, username, passphrase) {
-  const user = await field(driver, 'username');
-  await user.clear();
-  await user.sendKeys(username);
-  const pass = await field(driver, 'passphrase');
-  await pass.clear();
-  await pass.sendKeys(passphrase);
-  await driver.findElement(byTestId('unlock')).click();
-}
-
 test('a wrong passphrase is refused with a clear message', async () => {
-  const { driver } = app;
+  const { driver } = demo.app;
   await driver.wait(until.elementLocated(byTestId('demo-hint')), WAIT);
-  await signIn(driver, 'sarah', 'not the passphrase');
+  await enterCredentials(driver, 'sarah', 'not the passphrase');
   const summary = await driver.wait(until.elementLocated(By.css('.error-summary:not([hidden])')), WAIT);
   assert.match(await summary.getText(), /passphrase is not right/i);
 });
 
 test('the demo unlocks and the Dashboard shows the database counts', async () => {
-  const { driver } = app;
-  await signIn(driver, 'sarah', 'demo');
+  const { driver } = demo.app;
+  await enterCredentials(driver, 'sarah', 'demo');
   const people = await driver.wait(until.elementLocated(byTestId('count-people')), WAIT);
   const shown = Number((await people.getText()).split('\n')[0].replace(/[^\d]/g, ''));
-  const counts = cli(dataDir, 'call', 'dashboard_counts');
+  const counts = cli(demo.dataDir, 'call', 'dashboard_counts');
   assert.ok(counts.people_active > 0, 'the demo has active people');
   assert.equal(shown, counts.people_active, 'Dashboard people count matches the database');
   const households = await driver.findElement(byTestId('count-households')).getText();
@@ -69,7 +41,7 @@ test('the demo unlocks and the Dashboard shows the database counts', async () =>
 });
 
 test('switching language changes the text and is remembered after locking', async () => {
-  const { driver } = app;
+  const { driver } = demo.app;
   const nav = await driver.findElement(byTestId('nav-dashboard'));
   assert.equal(await nav.getText(), 'Dashboard');
   await driver.findElement(By.css('[data-testid="language"] option[value="fr"]')).click();

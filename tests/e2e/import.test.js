@@ -5,54 +5,15 @@
 // Native file dialogs cannot be driven through WebDriver, so the test types each file's path
 // into the labelled path field, which is the screen's keyboard path too.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { By, until } from 'selenium-webdriver';
-import { launch, tempDataDir } from './driver.js';
+import { WAIT, byTestId, find, shot, signIn, useDemoApp } from './helpers.js';
 
-const WAIT = 15000;
-const SHOTS = process.env.HAVEN_SHOTS; // a folder: screenshots of each screen are written there
+const demo = useDemoApp();
+
 const DATA = path.resolve('tests/data');
-let app;
-let dataDir;
-
-before(async () => {
-  dataDir = tempDataDir();
-  app = await launch(['--demo', '--data-dir', dataDir]);
-});
-
-after(async () => {
-  if (app) await app.stop();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-const byTestId = (id) => By.css(`[data-testid="${id}"]`);
-const find = (driver, id) => driver.wait(until.elementLocated(byTestId(id)), WAIT, `no [data-testid="${id}"] on the screen`);
-
-async function shot(driver, name) {
-  if (!SHOTS) return;
-  fs.mkdirSync(SHOTS, { recursive: true });
-  fs.writeFileSync(`${SHOTS}/${name}.png`, await driver.takeScreenshot(), 'base64');
-}
-
-async function signIn(driver, username) {
-  await driver.wait(until.elementLocated(By.css('[data-field="username"] input')), WAIT);
-  const en = await driver.findElement(By.css('[data-testid="language"] option[value="en"]'));
-  if (!(await en.isSelected())) {
-    await en.click();
-    await driver.wait(async () => (await driver.findElement(By.css('form h1')).getText()) === 'Sign in', WAIT);
-  }
-  const userBox = await driver.findElement(By.css('[data-field="username"] input'));
-  await userBox.clear();
-  await userBox.sendKeys(username);
-  const pass = await driver.findElement(By.css('[data-field="passphrase"] input'));
-  await pass.clear();
-  await pass.sendKeys('demo');
-  await driver.findElement(byTestId('unlock')).click();
-  await find(driver, 'who');
-}
 
 /** Searches the People list for `text` and returns the text of each row drawn for it. */
 async function peopleFound(driver, text) {
@@ -85,7 +46,7 @@ async function fieldOf(driver, header) {
 }
 
 test('a file with a bad date is refused row by row, then the good file is imported and found', async () => {
-  const { driver } = app;
+  const { driver } = demo.app;
   await signIn(driver, 'sarah');
   await find(driver, 'count-people');
   const huongBefore = (await peopleFound(driver, 'Hương')).length;
@@ -139,7 +100,7 @@ test('a file with a bad date is refused row by row, then the good file is import
 });
 
 test('the front desk gets no import, export or print buttons', async () => {
-  const { driver } = app;
+  const { driver } = demo.app;
   await signIn(driver, 'tom');
   await (await find(driver, 'nav-people')).click();
   await find(driver, 'people-search');

@@ -3,35 +3,12 @@
 // follow-up date in the past and see the referral on the Dashboard as overdue; then check that
 // the front desk sees no notes or referrals on a person's page.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { By, until, Key } from 'selenium-webdriver';
-import { launch, tempDataDir } from './driver.js';
+import { WAIT, byTestId, find, shot, signIn, useDemoApp } from './helpers.js';
 
-const WAIT = 15000;
-const SHOTS = process.env.HAVEN_SHOTS; // a folder: screenshots of each screen are written there
-let app;
-let dataDir;
-
-before(async () => {
-  dataDir = tempDataDir();
-  app = await launch(['--demo', '--data-dir', dataDir]);
-});
-
-after(async () => {
-  if (app) await app.stop();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-const byTestId = (id) => By.css(`[data-testid="${id}"]`);
-const find = (driver, id) => driver.wait(until.elementLocated(byTestId(id)), WAIT, `no [data-testid="${id}"] on the screen`);
-
-async function shot(driver, name) {
-  if (!SHOTS) return;
-  fs.mkdirSync(SHOTS, { recursive: true });
-  fs.writeFileSync(`${SHOTS}/${name}.png`, await driver.takeScreenshot(), 'base64');
-}
+const demo = useDemoApp();
 
 /** The local calendar date `days` from today, as YYYY-MM-DD. */
 function isoDay(days) {
@@ -55,24 +32,6 @@ async function typeDate(driver, el, iso) {
   assert.equal(value, iso, `the date input took ${iso}`);
 }
 
-async function signIn(driver, username) {
-  await driver.wait(until.elementLocated(By.css('[data-field="username"] input')), WAIT);
-  // English whatever an earlier run left on this profile.
-  const en = await driver.findElement(By.css('[data-testid="language"] option[value="en"]'));
-  if (!(await en.isSelected())) {
-    await en.click();
-    await driver.wait(async () => (await driver.findElement(By.css('form h1')).getText()) === 'Sign in', WAIT);
-  }
-  const userBox = await driver.findElement(By.css('[data-field="username"] input'));
-  await userBox.clear();
-  await userBox.sendKeys(username);
-  const pass = await driver.findElement(By.css('[data-field="passphrase"] input'));
-  await pass.clear();
-  await pass.sendKeys('demo');
-  await driver.findElement(byTestId('unlock')).click();
-  await find(driver, 'who');
-}
-
 /** Types into the People search box and waits for a row with `name` in it. */
 async function searchFor(driver, text, name) {
   const box = await find(driver, 'people-search');
@@ -94,7 +53,7 @@ async function searchFor(driver, text, name) {
 }
 
 test('register a person with an Arabic name, find them in both scripts, and see an overdue follow-up', async () => {
-  const { driver } = app;
+  const { driver } = demo.app;
   await signIn(driver, 'sarah');
   await find(driver, 'count-people');
 
@@ -178,7 +137,7 @@ test('register a person with an Arabic name, find them in both scripts, and see 
 });
 
 test('the front desk sees no Notes or Referrals tabs on a person page', async () => {
-  const { driver } = app;
+  const { driver } = demo.app;
   await signIn(driver, 'tom');
   await (await find(driver, 'nav-people')).click();
   await (await searchFor(driver, 'Rahm', 'Rahma Idriss')).findElement(byTestId('person-link')).click();

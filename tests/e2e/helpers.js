@@ -1,0 +1,70 @@
+// What every end-to-end test file needs: the demo app for the file's tests, finding elements
+// by their data-testid, screenshots on request, and signing in.
+
+import { before, after } from 'node:test';
+import fs from 'node:fs';
+import { By, until } from 'selenium-webdriver';
+import { launch, tempDataDir } from './driver.js';
+
+/** How long a step may take before the test fails. */
+export const WAIT = 15000;
+
+/** A folder: when set, `shot` writes screenshots of each screen there. */
+const SHOTS = process.env.HAVEN_SHOTS;
+
+/**
+ * Starts the app on a fresh demo database before the file's tests and stops it after. The
+ * returned object's `app` ({driver, stop}) and `dataDir` are set once `before` has run.
+ */
+export function useDemoApp() {
+  const session = { app: null, dataDir: null };
+  before(async () => {
+    session.dataDir = tempDataDir();
+    session.app = await launch(['--demo', '--data-dir', session.dataDir]);
+  });
+  after(async () => {
+    if (session.app) await session.app.stop();
+    if (session.dataDir) fs.rmSync(session.dataDir, { recursive: true, force: true });
+  });
+  return session;
+}
+
+export const byTestId = (id) => By.css(`[data-testid="${id}"]`);
+
+/** Waits for the element with data-testid `id`. */
+export const find = (driver, id) =>
+  driver.wait(until.elementLocated(byTestId(id)), WAIT, `no [data-testid="${id}"] on the screen`);
+
+/** The input of the form field named `name`. */
+export const field = (driver, name) =>
+  driver.wait(until.elementLocated(By.css(`[data-field="${name}"] input`)), WAIT, `no field ${name}`);
+
+/** Writes a screenshot called `name` when HAVEN_SHOTS names a folder. */
+export async function shot(driver, name) {
+  if (!SHOTS) return;
+  fs.mkdirSync(SHOTS, { recursive: true });
+  fs.writeFileSync(`${SHOTS}/${name}.png`, await driver.takeScreenshot(), 'base64');
+}
+
+/** Types a sign-in name and passphrase on the unlock screen and presses Unlock. */
+export async function enterCredentials(driver, username, passphrase) {
+  const user = await field(driver, 'username');
+  await user.clear();
+  await user.sendKeys(username);
+  const pass = await field(driver, 'passphrase');
+  await pass.clear();
+  await pass.sendKeys(passphrase);
+  await driver.findElement(byTestId('unlock')).click();
+}
+
+/** Signs in to the demo in English (whatever an earlier run left) and waits for the app. */
+export async function signIn(driver, username, passphrase = 'demo') {
+  await field(driver, 'username');
+  const en = await driver.findElement(By.css('[data-testid="language"] option[value="en"]'));
+  if (!(await en.isSelected())) {
+    await en.click();
+    await driver.wait(async () => (await driver.findElement(By.css('form h1')).getText()) === 'Sign in', WAIT);
+  }
+  await enterCredentials(driver, username, passphrase);
+  await find(driver, 'who');
+}

@@ -166,3 +166,19 @@ fn an_export_imports_back_into_another_centre() {
     let e = api::call(&t.db, &tom, "export_people", json!({"path": "/tmp/x.csv"})).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Forbidden);
 }
+
+#[test]
+fn two_columns_for_one_field_are_named_and_nothing_is_imported() {
+    let (db, _dir) = empty_centre();
+    let s = session(&db, Role::Coordinator);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("twice.csv");
+    std::fs::write(&file, "First name,Prénom,Surname\nAmina,Amina,Warsame\n").unwrap();
+    let report = import(&db, &s, json!({"path": file.display().to_string()}));
+    assert_eq!(report["imported"], 0);
+    let reason = report["errors"][0]["reason"].as_str().unwrap();
+    assert!(reason.contains("\"First name\"") && reason.contains("\"Prénom\""), "{reason}");
+    let mapped =
+        import(&db, &s, json!({"path": file.display().to_string(), "mapping": {"Prénom": "ignore"}}));
+    assert_eq!(mapped["imported"], 1);
+}

@@ -433,13 +433,17 @@ pub fn import(
         errors: Vec::new(),
         duplicates: Vec::new(),
     };
-    let mut seen = HashMap::new();
-    for field in columns.iter().map(|c| c.field).filter(|f| *f != ImportField::Ignore) {
-        if seen.insert(field, ()).is_some() {
+    let mut seen: HashMap<ImportField, &str> = HashMap::new();
+    for c in columns.iter().filter(|c| c.field != ImportField::Ignore) {
+        if let Some(first) = seen.insert(c.field, &c.header) {
             report.errors.push(RowError {
                 row: 1,
-                column: String::new(),
-                reason: format!("Two columns fill the same field ({field:?}): choose one."),
+                column: c.header.clone(),
+                reason: format!(
+                    "The columns \"{first}\" and \"{}\" both fill the field {}: map one of them to \"ignore\".",
+                    c.header,
+                    field_name(c.field)
+                ),
             });
         }
     }

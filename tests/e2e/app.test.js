@@ -22,6 +22,9 @@ async function textOf(driver, locator) {
 test('a wrong passphrase is refused with a clear message', async () => {
   const { driver } = demo.app;
   await driver.wait(until.elementLocated(byTestId('demo-hint')), WAIT);
+  // English, whatever an earlier run left in this computer's app profile.
+  await driver.findElement(By.css('[data-testid="language"] option[value="en"]')).click();
+  await driver.wait(async () => (await textOf(driver, By.css('form h1'))) === 'Sign in', WAIT);
   await enterCredentials(driver, 'sarah', 'not the passphrase');
   const summary = await driver.wait(until.elementLocated(By.css('.error-summary:not([hidden])')), WAIT);
   assert.match(await summary.getText(), /passphrase is not right/i);

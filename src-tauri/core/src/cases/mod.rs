@@ -116,6 +116,18 @@ pub(crate) fn clean(s: &Option<String>) -> Option<String> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
 }
 
+/// Checks a phone number as people write it: digits with spaces, `+`, `-`, `.` or brackets,
+/// 6 to 15 digits in all.
+pub(crate) fn check_phone(field: &str, phone: &str) -> Result<()> {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let allowed = phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    if allowed && (6..=15).contains(&digits) {
+        Ok(())
+    } else {
+        Err(Error::invalid(field, "Enter the phone number with 6 to 15 digits, like +33 6 12 34 56 78."))
+    }
+}
+
 /// Checks a free-text field's length.
 pub(crate) fn check_len(field: &str, label: &str, value: &str, max: usize) -> Result<()> {
     if value.chars().count() > max {

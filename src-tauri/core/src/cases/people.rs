@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::age::{age_on, Age};
 use super::flags::{self, Flag};
-use super::{check_len, clean, households, Relationship, Sex, Status};
+use super::{check_len, check_phone, clean, households, Relationship, Sex, Status};
 use crate::access::Session;
 use crate::{new_id, sites, Error, Result};
 
@@ -224,14 +224,7 @@ pub(crate) fn check(d: &PersonDetails, today: NaiveDate) -> Result<Checked> {
     };
     let phone = clean(&d.phone);
     if let Some(p) = &phone {
-        let digits = p.chars().filter(char::is_ascii_digit).count();
-        let allowed = p.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
-        if !allowed || !(6..=15).contains(&digits) {
-            return Err(Error::invalid(
-                "phone",
-                "Enter the phone number with 6 to 15 digits, like +33 6 12 34 56 78.",
-            ));
-        }
+        check_phone("phone", p)?;
     }
     let nationality = clean(&d.nationality);
     let languages = clean(&d.languages);

@@ -100,11 +100,7 @@ pub fn issue(conn: &Connection, input: &IssuePhone, today: NaiveDate) -> Result<
         return Err(Error::invalid("number", "Enter the phone number, the IMEI, or both."));
     }
     if !number.is_empty() {
-        let digits = number.chars().filter(char::is_ascii_digit).count();
-        if !number.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) || !(6..=15).contains(&digits)
-        {
-            return Err(Error::invalid("number", "Enter the phone number with 6 to 15 digits."));
-        }
+        super::check_phone("number", number)?;
     }
     if !imei.is_empty() && (imei.len() != 15 || !imei.chars().all(|c| c.is_ascii_digit())) {
         return Err(Error::invalid("imei", "An IMEI has 15 digits (dial *#06# on the phone to see it)."));

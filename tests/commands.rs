@@ -62,7 +62,10 @@ fn errors_cross_ipc_as_kind_and_message() {
     let dir = tempfile::tempdir().unwrap();
     let (_app, w) = app(dir.path(), true);
     let err = invoke(&w, "unlock", json!({"username": "sarah", "passphrase": "not it"})).unwrap_err();
-    assert_eq!(err, json!({"kind": "locked", "message": "The passphrase is not right for this database."}));
+    assert_eq!(err, json!({"kind": "locked", "message": "The user name or passphrase is not right."}));
+    // Another user's passphrase does not open this user's key either.
+    let err = invoke(&w, "unlock", json!({"username": "nobody", "passphrase": "demo"})).unwrap_err();
+    assert_eq!(err["kind"], "locked");
 }
 
 #[test]
@@ -114,13 +117,31 @@ fn first_run_setup_validates_then_creates_the_centre() {
     assert!(!dir.path().join("haven.db").exists(), "a refused setup leaves no database");
 
     input["passphrase"] = json!("river lantern seven");
-    let session = invoke(&w, "setup_centre", json!({"input": input})).unwrap();
-    assert_eq!(session["username"], "amina");
+    let done = invoke(&w, "setup_centre", json!({"input": input})).unwrap();
+    assert_eq!(done["session"]["username"], "amina");
+    let key = done["recovery_key"]["key"].as_str().unwrap();
+    assert_eq!(key.len(), 64, "the recovery key is shown once, at setup");
+    assert!(key.chars().all(|c| c.is_ascii_hexdigit()));
+    assert!(dir.path().join("haven.keys").exists(), "the lead's wrapped key is beside the database");
     let info = invoke(&w, "call", json!({"name": "session_info"})).unwrap();
     assert_eq!(info["centre_name"], "Haven Centre");
     assert_eq!(info["sites"].as_array().unwrap().len(), 2);
     let again = invoke(&w, "setup_centre", json!({"input": input})).unwrap_err();
     assert_eq!(again["kind"], "conflict");
+
+    // A user the lead adds must choose their own passphrase before anything else shows.
+    let user = json!({"username": "tom", "display_name": "Tom", "role": "front_desk", "site": "CAL", "passphrase": "given by amina"});
+    invoke(&w, "call", json!({"name": "create_user", "input": user})).unwrap();
+    invoke(&w, "lock", json!({})).unwrap();
+    invoke(&w, "unlock", json!({"username": "tom", "passphrase": "given by amina"})).unwrap();
+    assert_eq!(invoke(&w, "app_status", json!({})).unwrap()["must_change_passphrase"], true);
+    let change = json!({"current": "given by amina", "new": "tom's own words"});
+    invoke(&w, "call", json!({"name": "change_passphrase", "input": change})).unwrap();
+    assert_eq!(invoke(&w, "app_status", json!({})).unwrap()["must_change_passphrase"], false);
+    invoke(&w, "lock", json!({})).unwrap();
+    let old = invoke(&w, "unlock", json!({"username": "tom", "passphrase": "given by amina"})).unwrap_err();
+    assert_eq!(old["kind"], "locked", "the old passphrase no longer opens");
+    invoke(&w, "unlock", json!({"username": "tom", "passphrase": "tom's own words"})).unwrap();
 }
 
 #[test]

@@ -3,8 +3,10 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
-use haven_core::access::users;
+use haven_core::access::{keyring, policy};
+use haven_core::api::RecoveryKey;
 use haven_core::setup::{self, SetupInput};
 use haven_core::{api, db_path, seed, Db, Error, Result, Session};
 use serde::Serialize;
@@ -25,7 +27,24 @@ enum Phase {
     /// A database exists but is not open: the unlock screen.
     Locked,
     /// Open, and a user is signed in.
-    Unlocked { db: Arc<Db>, session: Session },
+    Unlocked {
+        db: Arc<Db>,
+        session: Session,
+        /// The user's passphrase was chosen by someone else.
+        must_change: bool,
+        /// When the user last did anything: after `auto_lock` without use, Haven locks.
+        last_used: Instant,
+        auto_lock: Duration,
+    },
+}
+
+/// What the setup screen shows once the centre exists: the recovery key, once.
+#[derive(Debug, Clone, Serialize)]
+pub struct SetupDone {
+    /// The lead, signed in.
+    pub session: Session,
+    /// The database's recovery key.
+    pub recovery_key: RecoveryKey,
 }
 
 /// The state Tauri manages for the app.
@@ -47,6 +66,10 @@ pub struct AppStatus {
     pub data_dir: String,
     /// The signed-in user, when unlocked.
     pub session: Option<Session>,
+    /// The signed-in user must choose their own passphrase before going on.
+    pub must_change_passphrase: bool,
+    /// Minutes without use before Haven locks itself (when unlocked).
+    pub auto_lock_minutes: u64,
     /// Rules for a new passphrase (setup screen).
     pub passphrase_rules: Vec<String>,
 }
@@ -68,8 +91,9 @@ impl AppState {
     pub fn new(launch: Launch) -> Result<AppState> {
         let path = db_path(&launch.data_dir);
         if launch.demo && !path.exists() {
-            let db = Db::create(&path, seed::DEMO_PASSPHRASE)?;
+            let db = keyring::create(&path, &seed::demo_key())?;
             seed::seed_demo(&db, DEMO_PEOPLE, 1)?;
+            keyring::add_missing(&db, seed::DEMO_PASSPHRASE)?;
         }
         let phase = if path.exists() { Phase::Locked } else { Phase::NeedsSetup };
         Ok(AppState { launch, phase: Mutex::new(phase) })
@@ -93,10 +117,12 @@ impl AppState {
     /// The current status.
     pub fn status(&self) -> Result<AppStatus> {
         let phase = self.phase()?;
-        let (name, session) = match &*phase {
-            Phase::NeedsSetup => ("setup", None),
-            Phase::Locked => ("locked", None),
-            Phase::Unlocked { session, .. } => ("unlocked", Some(session.clone())),
+        let (name, session, must_change, auto_lock) = match &*phase {
+            Phase::NeedsSetup => ("setup", None, false, 0),
+            Phase::Locked => ("locked", None, false, 0),
+            Phase::Unlocked { session, must_change, auto_lock, .. } => {
+                ("unlocked", Some(session.clone()), *must_change, auto_lock.as_secs() / 60)
+            }
         };
         let demo_hint = self.launch.demo.then(|| DemoHint {
             passphrase: seed::DEMO_PASSPHRASE,
@@ -111,22 +137,26 @@ impl AppState {
             demo_hint,
             data_dir: self.launch.data_dir.display().to_string(),
             session,
+            must_change_passphrase: must_change,
+            auto_lock_minutes: auto_lock,
             passphrase_rules: setup::passphrase_rules(),
         })
     }
 
     /// First run: creates the centre's database and signs the lead in.
-    pub fn setup(&self, input: &SetupInput) -> Result<Session> {
+    pub fn setup(&self, input: &SetupInput) -> Result<SetupDone> {
         let mut phase = self.phase()?;
         if !matches!(*phase, Phase::NeedsSetup) {
             return Err(Error::Conflict("This centre is already set up.".into()));
         }
-        let (db, session) = setup::initialise(&self.db_path(), input)?;
-        *phase = Phase::Unlocked { db: Arc::new(db), session: session.clone() };
-        Ok(session)
+        let centre = setup::initialise(&self.db_path(), input)?;
+        let recovery_key = RecoveryKey::of(&centre.recovery_key);
+        let session = centre.session.clone();
+        *phase = unlocked(centre.db, centre.session, false)?;
+        Ok(SetupDone { session, recovery_key })
     }
 
-    /// Opens the database with `passphrase` and signs `username` in.
+    /// Opens the database with `username`'s own passphrase and signs them in.
     pub fn unlock(&self, username: &str, passphrase: &str) -> Result<Session> {
         let mut phase = self.phase()?;
         match &*phase {
@@ -136,13 +166,12 @@ impl AppState {
             }
             _ => {}
         }
-        let db = Db::open(&self.db_path(), passphrase)?;
-        let session = db.write(|tx| {
-            let session = users::sign_in(tx, username)?;
-            haven_core::access::audit::record(tx, &session, "sign_in", "user", Some(&session.user_id), None)?;
-            Ok(session)
-        })?;
-        *phase = Phase::Unlocked { db: Arc::new(db), session: session.clone() };
+        if username.trim().is_empty() {
+            return Err(Error::invalid("username", "Enter your user name."));
+        }
+        let u = keyring::unlock(&self.db_path(), Some(username), passphrase)?;
+        let session = u.session.clone();
+        *phase = unlocked(u.db, u.session, u.must_change_passphrase)?;
         Ok(session)
     }
 
@@ -156,12 +185,47 @@ impl AppState {
     }
 
     /// Runs one API function for the signed-in user.
+    ///
+    /// After the auto-lock time without use, the database is closed first and the call is
+    /// refused, whatever the screen still shows.
     pub fn call(&self, name: &str, input: serde_json::Value) -> Result<serde_json::Value> {
         // The database handle is cloned out so a long call does not hold the phase lock.
-        let (db, session) = match &*self.phase()? {
-            Phase::Unlocked { db, session } => (Arc::clone(db), session.clone()),
-            _ => return Err(Error::Locked("Haven is locked: sign in first.".into())),
+        let (db, session) = {
+            let mut phase = self.phase()?;
+            match &mut *phase {
+                Phase::Unlocked { last_used, auto_lock, .. } if last_used.elapsed() > *auto_lock => {
+                    let minutes = auto_lock.as_secs() / 60;
+                    *phase = Phase::Locked;
+                    return Err(Error::Locked(format!(
+                        "Haven locked itself after {minutes} minutes without use. Sign in again."
+                    )));
+                }
+                Phase::Unlocked { db, session, last_used, .. } => {
+                    *last_used = Instant::now();
+                    (Arc::clone(db), session.clone())
+                }
+                _ => return Err(Error::Locked("Haven is locked: sign in first.".into())),
+            }
         };
-        api::call(&db, &session, name, input)
+        let out = api::call(&db, &session, name, input)?;
+        let mut phase = self.phase()?;
+        if let Phase::Unlocked { must_change, auto_lock, .. } = &mut *phase {
+            match name {
+                "change_passphrase" => *must_change = false,
+                "update_security_settings" => *auto_lock = auto_lock_of(&db)?,
+                _ => {}
+            }
+        }
+        Ok(out)
     }
+}
+
+fn auto_lock_of(db: &Db) -> Result<Duration> {
+    let minutes = db.read(policy::get)?.auto_lock_minutes;
+    Ok(Duration::from_secs(u64::from(minutes) * 60))
+}
+
+fn unlocked(db: Db, session: Session, must_change: bool) -> Result<Phase> {
+    let auto_lock = auto_lock_of(&db)?;
+    Ok(Phase::Unlocked { db: Arc::new(db), session, must_change, last_used: Instant::now(), auto_lock })
 }

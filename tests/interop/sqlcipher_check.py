@@ -1,8 +1,10 @@
 """An independent SQLCipher 4 client (PyPI sqlcipher3-binary) opens a database haven-cli made.
 
 Usage: python sqlcipher_check.py HAVEN_CLI
-Seeds a fresh database with haven-cli, then opens the file with PRAGMA key and checks that the
-row counts match what `haven-cli info --json` reports, and that the wrong key cannot read it.
+Seeds a fresh database with haven-cli, asks it for the recovery key (the raw database key that
+per-user passphrases wrap), then opens the file with PRAGMA key = "x'<hex>'" and checks that the
+row counts match what `haven-cli info --json` reports, and that a passphrase alone or a wrong key
+cannot read it.
 """
 
 import json
@@ -19,6 +21,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as data:
         env = dict(os.environ, HAVEN_PASSPHRASE="demo")
         subprocess.run([cli, "--data-dir", data, "seed-demo", "--people", "500"], check=True, env=env)
+        key = subprocess.run([cli, "--data-dir", data, "recovery-key"], check=True, env=env,
+                             capture_output=True, text=True).stdout.strip()
+        assert len(key) == 64, f"recovery key {key!r}"
         info = json.loads(subprocess.run([cli, "--data-dir", data, "info", "--json"], check=True, env=env,
                                          capture_output=True, text=True).stdout)
         path = os.path.join(data, "haven.db")
@@ -26,7 +31,7 @@ def main() -> int:
             assert not f.read(16).startswith(b"SQLite format 3"), "the file is not encrypted"
 
         db = sqlcipher.connect(path)
-        db.execute("PRAGMA key = 'demo'")
+        db.execute(f"PRAGMA key = \"x'{key}'\"")
         version = db.execute("PRAGMA cipher_version").fetchone()[0]
         for table, count in info["tables"].items():
             got = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -35,15 +40,19 @@ def main() -> int:
         assert names > 0, "no original-script names read back"
         db.close()
 
-        wrong = sqlcipher.connect(path)
-        wrong.execute("PRAGMA key = 'not the passphrase'")
-        try:
-            wrong.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            print("the wrong key read the database", file=sys.stderr)
-            return 1
-        except sqlcipher.DatabaseError:
-            pass
-        print(f"interop ok: SQLCipher {version} read {info['people']} people with the key; the wrong key was refused")
+        wrong_keys = ["PRAGMA key = 'demo'", "PRAGMA key = \"x'" + ("00" * 32) + "'\""]
+        for pragma in wrong_keys:
+            wrong = sqlcipher.connect(path)
+            wrong.execute(pragma)
+            try:
+                wrong.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                print(f"{pragma} read the database", file=sys.stderr)
+                return 1
+            except sqlcipher.DatabaseError:
+                pass
+            wrong.close()
+        print(f"interop ok: SQLCipher {version} read {info['people']} people with the recovery key; "
+              "the passphrase alone and a wrong key were refused")
     return 0
 
 

@@ -48,6 +48,12 @@ export const updateSettings = (settings) => call('update_settings', settings);
 export const listUsers = () => call('list_users');
 export const createUser = (user) => call('create_user', user);
 export const listAuditLog = (query = {}) => call('list_audit_log', query);
+export const setUserActive = (username, active) => call('set_user_active', { username, active });
+export const resetPassphrase = (username, passphrase) => call('reset_passphrase', { username, passphrase });
+export const changePassphrase = (current, next) => call('change_passphrase', { current, new: next });
+export const printRecoverySheet = (path) => call('print_recovery_sheet', { path });
+export const getSecuritySettings = () => call('get_security_settings');
+export const updateSecuritySettings = (settings) => call('update_security_settings', settings);
 
 // The case book.
 export const searchPeople = (query) => call('search_people', query);

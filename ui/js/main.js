@@ -7,6 +7,7 @@ import { h, replace } from './dom.js';
 import { showSetup } from './screens/setup.js';
 import { showUnlock } from './screens/unlock.js';
 import { showShell } from './screens/shell.js';
+import { showMustChange } from './screens/passphrase.js';
 
 const root = document.getElementById('app');
 
@@ -21,6 +22,7 @@ export async function route() {
   }
   if (status.phase === 'setup') showSetup(root, status, route);
   else if (status.phase === 'locked') showUnlock(root, status, route);
+  else if (status.must_change_passphrase) showMustChange(root, status, route);
   else showShell(root, status, route);
 }
 

@@ -12,8 +12,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use haven_core::access::users;
-use haven_core::{api, db_path, seed, Db, Error, Session};
+use haven_core::access::{audit, keyring, users};
+use haven_core::{api, db_path, seed, Db, DbKey, Error, Session};
 
 /// Haven from a terminal: seed demo data, inspect the database, call any API function, benchmark.
 #[derive(Debug, Parser)]
@@ -89,6 +89,38 @@ enum Command {
         #[command(subcommand)]
         command: print::PrintCommand,
     },
+    /// The audit log: `audit verify` checks its hash chain (exit code 1 if broken).
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Back the database up to a new file, encrypted with the same key (key file beside it).
+    Backup {
+        /// The backup file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Replace the database with a backup, after checking it (the current file is kept aside).
+    /// Signs in to the current database for its key, or takes $HAVEN_RECOVERY_KEY.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
+    /// Print the database's recovery key (a lead's passphrase is needed; the view is audited).
+    RecoveryKey,
+    /// Regain access with the recovery key: give --user a new passphrase ($HAVEN_PASSPHRASE,
+    /// --passphrase-file or a prompt). The key comes from $HAVEN_RECOVERY_KEY or a prompt.
+    Recover,
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check that no entry was edited, deleted or slipped in (a lead's passphrase is needed).
+    Verify {
+        /// One JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -117,15 +149,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
         Command::Commands { json } => print_commands(*json),
         Command::Bench { json, people, only } => bench::run(*json, *people, only.as_deref()),
-        Command::Print { command } => print::run(command, || {
-            let db = open(&cli)?;
-            let session = session(&db, cli.user.as_deref())?;
-            Ok((db, session))
-        }),
+        Command::Print { command } => print::run(command, || signed_in(&cli)),
         Command::SeedDemo { people, seed } => {
             let path = db_path(&haven_core::resolve_data_dir(cli.data_dir.clone())?);
-            let db = Db::open_or_create(&path, &passphrase(&cli)?)?;
+            let passphrase = passphrase(&cli)?;
+            let db = if path.exists() {
+                keyring::unlock(&path, cli.user.as_deref(), &passphrase)?.db
+            } else {
+                keyring::create(&path, &seed::demo_key())?
+            };
             let summary = seed::seed_demo(&db, *people, *seed)?;
+            keyring::add_missing(&db, &passphrase)?;
             println!(
                 "Added {} people in {} households to {}",
                 summary.people,
@@ -135,12 +169,48 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Info { json } => {
-            let db = open(&cli)?;
+            let (db, _) = signed_in(&cli)?;
             info::print(&db, *json)
         }
+        Command::RecoveryKey => {
+            let (db, session) = signed_in(&cli)?;
+            let out = api::call(&db, &session, "recovery_key", serde_json::Value::Null)?;
+            println!("{}", out["key"].as_str().unwrap_or_default());
+            Ok(())
+        }
+        Command::Recover => recover(&cli),
+        Command::Audit { command: AuditCommand::Verify { json } } => {
+            let (db, session) = signed_in(&cli)?;
+            let out = api::call(&db, &session, "verify_audit_log", serde_json::Value::Null)?;
+            if *json {
+                println!("{out}");
+            } else if out["ok"] == true {
+                println!(
+                    "The audit log is intact: {} entries, newest hash {}.",
+                    out["entries"], out["head_hash"]
+                );
+            } else {
+                println!("The audit log is NOT intact: {}", out["problem"].as_str().unwrap_or_default());
+            }
+            if out["ok"] == true {
+                Ok(())
+            } else {
+                Err(Error::Conflict(
+                    out["problem"].as_str().unwrap_or("The audit log is not intact.").to_string(),
+                )
+                .into())
+            }
+        }
+        Command::Backup { out } => {
+            let (db, session) = signed_in(&cli)?;
+            let input = serde_json::json!({"path": out.display().to_string()});
+            let done = api::call(&db, &session, "backup_now", input)?;
+            println!("{}", serde_json::to_string_pretty(&done)?);
+            Ok(())
+        }
+        Command::Restore { file } => restore(&cli, file),
         Command::Import { what } => {
-            let db = open(&cli)?;
-            let session = session(&db, cli.user.as_deref())?;
+            let (db, session) = signed_in(&cli)?;
             if people::import(&db, &session, what)? {
                 Ok(())
             } else {
@@ -148,13 +218,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Export { what } => {
-            let db = open(&cli)?;
-            let session = session(&db, cli.user.as_deref())?;
+            let (db, session) = signed_in(&cli)?;
             people::export(&db, &session, what)
         }
         Command::Call { name, input } => {
-            let db = open(&cli)?;
-            let session = session(&db, cli.user.as_deref())?;
+            let (db, session) = signed_in(&cli)?;
             let input = parse_input(input.as_deref())?;
             let out = api::call(&db, &session, name, input)?;
             println!("{}", serde_json::to_string_pretty(&out)?);
@@ -163,9 +231,78 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn open(cli: &Cli) -> anyhow::Result<Db> {
+/// Opens the database as `--user` (default: the lead who set the centre up) with their own
+/// passphrase.
+fn signed_in(cli: &Cli) -> anyhow::Result<(Db, Session)> {
     let path = db_path(&haven_core::resolve_data_dir(cli.data_dir.clone())?);
-    Ok(Db::open(&path, &passphrase(cli)?)?)
+    let unlocked = keyring::unlock(&path, cli.user.as_deref(), &passphrase(cli)?)?;
+    Ok((unlocked.db, unlocked.session))
+}
+
+/// Restores a backup over the database, with the key from signing in (or the recovery key).
+fn restore(cli: &Cli, file: &Path) -> anyhow::Result<()> {
+    let path = db_path(&haven_core::resolve_data_dir(cli.data_dir.clone())?);
+    let (key, session) = if path.exists() {
+        let (db, session) = signed_in(cli)?;
+        if session.role != haven_core::Role::Lead {
+            return Err(Error::Forbidden("Only a lead can restore a backup.".into()).into());
+        }
+        let key = db
+            .key()
+            .cloned()
+            .ok_or_else(|| Error::Conflict("Sign in with your own passphrase first.".into()))?;
+        (key, Some(session))
+    } else {
+        (DbKey::from_hex(&recovery_key_input()?)?, None)
+    };
+    let done = haven_core::backup::restore(&path, file, &key)?;
+    let db = Db::open_with_key(&path, &key)?;
+    let session = match session {
+        Some(s) => s,
+        None => db.read(|c| users::first_lead(c).map(|u| users::session_for(&u)))?,
+    };
+    db.write(|tx| {
+        let detail = serde_json::json!({"from": file.display().to_string(), "replaced": done.replaced});
+        audit::record(tx, &session, "restore", "database", None, Some(&detail))
+    })?;
+    println!("{}", serde_json::to_string_pretty(&done)?);
+    Ok(())
+}
+
+fn recovery_key_input() -> anyhow::Result<String> {
+    match std::env::var("HAVEN_RECOVERY_KEY") {
+        Ok(k) => Ok(k),
+        Err(_) if std::io::stdin().is_terminal() => Ok(rpassword::prompt_password("Recovery key: ")?),
+        Err(_) => {
+            Err(Error::Locked("No recovery key: set HAVEN_RECOVERY_KEY or run in a terminal.".into()).into())
+        }
+    }
+}
+
+/// Opens the database with the recovery key and gives `--user` a new passphrase.
+fn recover(cli: &Cli) -> anyhow::Result<()> {
+    let path = db_path(&haven_core::resolve_data_dir(cli.data_dir.clone())?);
+    let Some(username) = cli.user.as_deref() else {
+        return Err(Error::invalid("user", "Say whose passphrase to set with --user NAME.").into());
+    };
+    let key = DbKey::from_hex(&recovery_key_input()?)?;
+    let db = Db::open_with_key(&path, &key).map_err(|e| match e {
+        Error::WrongPassphrase => Error::Locked("That recovery key does not open this database.".into()),
+        other => other,
+    })?;
+    let new_passphrase = passphrase(cli)?;
+    let user = db.read(|c| {
+        users::find_by_username(c, username)?
+            .ok_or_else(|| Error::NotFound(format!("There is no user called \"{username}\".")))
+    })?;
+    db.write(|tx| {
+        let user = if user.active { user.clone() } else { users::set_active(tx, &user.id, true)? };
+        keyring::set_passphrase(&db, &user, &new_passphrase, false)?;
+        let session = users::session_for(&user);
+        audit::record(tx, &session, "recover", "user", Some(&user.id), None)
+    })?;
+    println!("{username} can sign in with the new passphrase.");
+    Ok(())
 }
 
 /// The passphrase from --passphrase-file, $HAVEN_PASSPHRASE, or a prompt on a terminal.
@@ -189,14 +326,6 @@ fn read_passphrase_file(file: &Path) -> anyhow::Result<String> {
     let text = std::fs::read_to_string(file)
         .with_context(|| format!("could not read the passphrase file {}", file.display()))?;
     Ok(text.lines().next().unwrap_or_default().to_string())
-}
-
-/// The session to act as: `--user`, or the first lead.
-fn session(db: &Db, user: Option<&str>) -> anyhow::Result<Session> {
-    Ok(db.read(|c| match user {
-        Some(name) => users::sign_in(c, name),
-        None => users::first_lead(c).map(|u| users::session_for(&u)),
-    })?)
 }
 
 fn parse_input(input: Option<&str>) -> anyhow::Result<serde_json::Value> {

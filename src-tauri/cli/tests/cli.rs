@@ -90,8 +90,41 @@ fn call_runs_as_the_given_user_and_reports_errors_as_json() {
     assert!(err["message"].as_str().unwrap().contains("Volunteer (front desk)"));
     let err = json_err(&cli(dir.path(), Some("demo"), &["call", "create_site", "{not json"]));
     assert_eq!(err["kind"], "validation");
+    // An unknown name is refused like a wrong passphrase: sign-in does not tell which names exist.
     let err = json_err(&cli(dir.path(), Some("demo"), &["--user", "nobody", "call", "list_sites"]));
-    assert_eq!(err["kind"], "validation");
+    assert_eq!(err["kind"], "locked");
+}
+
+#[test]
+fn recovery_key_is_for_leads_and_recover_sets_a_new_passphrase_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cli(dir.path(), Some("demo"), &["seed-demo", "--people", "5"]).status.success());
+    let out = cli(dir.path(), Some("demo"), &["recovery-key"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let key = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert_eq!(key, haven_core::seed::demo_key().to_hex(), "the demo database prints the demo key");
+    let err = json_err(&cli(dir.path(), Some("demo"), &["--user", "tom", "recovery-key"]));
+    assert_eq!(err["kind"], "forbidden");
+
+    // Sarah forgot her passphrase: the recovery key gives her a new one.
+    let recover = |key: &str| {
+        Command::new(env!("CARGO_BIN_EXE_haven-cli"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["--user", "sarah", "recover"])
+            .env("HAVEN_PASSPHRASE", "sarah remembers now")
+            .env("HAVEN_RECOVERY_KEY", key)
+            .output()
+            .unwrap()
+    };
+    let err = json_err(&recover(&"AB".repeat(32)));
+    assert_eq!(err["kind"], "locked", "a wrong key opens nothing");
+    assert!(recover(&key).status.success());
+    let who =
+        json_out(&cli(dir.path(), Some("sarah remembers now"), &["--user", "sarah", "call", "session_info"]));
+    assert_eq!(who["user"]["username"], "sarah");
+    let err = json_err(&cli(dir.path(), Some("demo"), &["--user", "sarah", "call", "session_info"]));
+    assert_eq!(err["kind"], "locked", "the old passphrase is replaced");
 }
 
 #[test]

@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod api;
+pub mod backup;
 pub mod cases;
 pub mod dashboard;
 pub mod db;
@@ -21,7 +22,7 @@ pub mod sites;
 use std::path::PathBuf;
 
 pub use access::{Role, Session};
-pub use db::{db_path, with_tx, Db, DB_FILE_NAME};
+pub use db::{db_path, with_tx, Db, DbKey, DB_FILE_NAME};
 pub use error::{Error, ErrorKind, ErrorPayload, Result};
 
 /// The app's identifier: the name of its folder in the OS app-data directory. Must match

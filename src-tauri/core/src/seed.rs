@@ -18,6 +18,13 @@ use crate::{settings, Db, Error, Result};
 /// The demo database's passphrase (shown on its unlock screen).
 pub const DEMO_PASSPHRASE: &str = "demo";
 
+/// The demo database's key: fixed, so `haven-cli recovery-key` and stock SQLCipher tools can
+/// open any demo database (it holds made-up people only). Real centres get a random key.
+pub fn demo_key() -> crate::DbKey {
+    use sha2::{Digest, Sha256};
+    crate::DbKey::from_bytes(Sha256::digest(b"Haven demo database: made-up people only").into())
+}
+
 /// The demo users: sign-in name, display name, role, home site.
 pub const DEMO_USERS: &[(&str, &str, Role, &str)] = &[
     ("sarah", "Sarah Okafor", Role::Lead, "CAL"),

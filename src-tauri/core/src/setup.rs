@@ -4,7 +4,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::access::{audit, users, Role, Session};
+use crate::access::{audit, keyring, users, Role, Session};
+use crate::db::DbKey;
 use crate::sites::{self, SiteInput};
 use crate::{settings, Db, Error, Result};
 
@@ -47,7 +48,8 @@ pub fn passphrase_rules() -> Vec<String> {
     vec![
         format!("At least {MIN_PASSPHRASE_CHARS} characters. A few unrelated words is easy to remember."),
         "Not a common password such as \"password123\" or \"qwertyuiop\".".into(),
-        "Write it down and keep it in the centre's safe: it cannot be recovered.".into(),
+        "Only you know it. If it is forgotten, a lead can set a new one, or the recovery key opens the data."
+            .into(),
     ]
 }
 
@@ -79,19 +81,37 @@ pub struct SetupInput {
     pub lead_username: String,
     /// The first lead's name as shown.
     pub lead_display_name: String,
-    /// The database passphrase.
+    /// The lead's own passphrase.
     pub passphrase: String,
 }
 
-/// Creates the database at `path` for a new centre and returns the lead's session.
+/// A new centre's open database, its lead's session and the recovery key (shown once).
+#[derive(Debug)]
+pub struct NewCentre {
+    /// The open database.
+    pub db: Db,
+    /// The lead, signed in.
+    pub session: Session,
+    /// The raw database key: the centre keeps it in its safe.
+    pub recovery_key: DbKey,
+}
+
+/// Creates the database at `path` for a new centre, encrypted with a new random key that the
+/// lead's passphrase unlocks, and returns it with the lead's session and the recovery key.
 ///
 /// Either everything is written or no file is left behind.
-pub fn initialise(path: &Path, input: &SetupInput) -> Result<(Db, Session)> {
+pub fn initialise(path: &Path, input: &SetupInput) -> Result<NewCentre> {
     check_new_passphrase(&input.passphrase)?;
     validate(input)?;
-    let db = Db::create(path, &input.passphrase)?;
-    match fill(&db, input) {
-        Ok(session) => Ok((db, session)),
+    let key = DbKey::generate();
+    let db = keyring::create(path, &key)?;
+    let filled = fill(&db, input).and_then(|session| {
+        let lead = db.read(|c| users::get(c, &session.user_id))?;
+        keyring::set_passphrase(&db, &lead, &input.passphrase, false)?;
+        Ok(session)
+    });
+    match filled {
+        Ok(session) => Ok(NewCentre { db, session, recovery_key: key }),
         Err(e) => {
             drop(db);
             remove_database_files(path);
@@ -158,6 +178,7 @@ fn remove_database_files(path: &Path) {
         // Best effort: a file that is not there is what we want anyway.
         let _ = std::fs::remove_file(p);
     }
+    let _ = std::fs::remove_file(keyring::keyring_path(path));
 }
 
 #[cfg(test)]
@@ -186,8 +207,14 @@ mod tests {
     fn setup_creates_centre_sites_and_lead() -> Result<()> {
         let dir = tempfile::tempdir()?;
         let path = crate::db_path(dir.path());
-        let (db, session) = initialise(&path, &input())?;
+        let NewCentre { db, session, recovery_key } = initialise(&path, &input())?;
         assert_eq!(session.role, Role::Lead);
+        drop(db);
+        // The lead's passphrase opens it through the keyring; the recovery key opens it alone.
+        let unlocked = keyring::unlock(&path, Some("SARAH"), "blue kettle morning")?;
+        assert_eq!(unlocked.session.username, "sarah");
+        drop(unlocked);
+        let db = Db::open_with_key(&path, &recovery_key)?;
         db.read(|c| {
             assert_eq!(settings::centre(c)?.centre_name, "Haven Centre");
             let codes: Vec<String> = sites::list(c)?.into_iter().map(|s| s.code).collect();
@@ -210,6 +237,7 @@ mod tests {
             "{err:?}"
         );
         assert!(!path.exists());
+        assert!(!keyring::keyring_path(&path).exists());
         Ok(())
     }
 }

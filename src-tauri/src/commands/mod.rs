@@ -7,7 +7,7 @@ use haven_core::Session;
 use tauri::State;
 
 use crate::error::IpcError;
-use crate::state::{AppState, AppStatus};
+use crate::state::{AppState, AppStatus, SetupDone};
 
 /// Which screen to show first, and the demo hint.
 #[tauri::command]
@@ -15,9 +15,9 @@ pub fn app_status(state: State<'_, AppState>) -> Result<AppStatus, IpcError> {
     Ok(state.status()?)
 }
 
-/// First run: creates the centre and signs the lead in.
+/// First run: creates the centre, signs the lead in and shows the recovery key once.
 #[tauri::command(async)]
-pub fn setup_centre(state: State<'_, AppState>, input: SetupInput) -> Result<Session, IpcError> {
+pub fn setup_centre(state: State<'_, AppState>, input: SetupInput) -> Result<SetupDone, IpcError> {
     Ok(state.setup(&input)?)
 }
 

@@ -3,25 +3,54 @@
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { checkbox, errorSummary, field, notice, select, showApiError } from '../form.js';
+import { checkbox, confirmBox, errorSummary, field, notice, select, showApiError } from '../form.js';
+import { passphraseForm } from './passphrase.js';
 import { t } from '../i18n.js';
 
-export async function showSettings(main, { session }) {
+export async function showSettings(main, { session, status }) {
   const isLead = session.role === 'lead';
-  const [settings, sites] = await Promise.all([api.getSettings(), api.listSites()]);
+  const [settings, sites, security] = await Promise.all([api.getSettings(), api.listSites(), api.getSecuritySettings()]);
   const caseworker = session.role === 'lead' || session.role === 'coordinator';
   const [users, partners] = await Promise.all([
     isLead ? api.listUsers() : Promise.resolve([]),
     caseworker ? api.listPartners() : Promise.resolve(null),
   ]);
-  const rerender = () => showSettings(main, { session });
+  const rerender = () => showSettings(main, { session, status });
+  const own = passphraseForm(status && status.passphrase_rules, () => {});
 
   replace(main,
     h('h1', {}, t('nav.settings')),
+    h('section', { class: 'section' }, h('h2', {}, t('passphrase.title')), own.form),
     centreForm(settings, isLead),
     sitesSection(sites, isLead, rerender),
     partners ? partnersSection(partners, isLead, rerender) : null,
-    isLead ? usersSection(users, sites, rerender) : h('p', { class: 'hint' }, t('settings.lead_only')));
+    isLead ? usersSection(users, sites, session, rerender) : h('p', { class: 'hint' }, t('settings.lead_only')),
+    securityForm(security, isLead));
+}
+
+// Auto-lock, backups and retention: everyone sees them, a lead changes them.
+function securityForm(security, isLead) {
+  const summary = errorSummary();
+  const lock = field({ name: 'auto_lock_minutes', label: t('security.auto_lock'), hint: t('security.auto_lock_hint'), value: String(security.auto_lock_minutes), inputmode: 'numeric', width: 4, testid: 'auto-lock' });
+  const kept = field({ name: 'backups_kept', label: t('security.backups_kept'), value: String(security.backups_kept), inputmode: 'numeric', width: 4 });
+  const dir = field({ name: 'backup_dir', label: t('security.backup_dir'), hint: t('security.backup_dir_hint'), value: security.backup_dir, required: false });
+  const months = field({ name: 'retention_months', label: t('security.retention'), hint: t('security.retention_hint'), value: String(security.retention_months), inputmode: 'numeric', width: 4 });
+  for (const f of [lock, kept, dir, months]) f.input.disabled = !isLead;
+  const status = h('div', { 'aria-live': 'polite' });
+  const form = h('form', { class: 'form section', novalidate: true }, h('h2', {}, t('security.title')), summary, lock, kept, dir, months, status,
+    isLead ? h('button', { type: 'submit', class: 'button', 'data-testid': 'security-save' }, t('form.save')) : null);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    summary.clear(form);
+    const num = (f) => (/^\d+$/.test(f.input.value.trim()) ? Number(f.input.value.trim()) : -1);
+    try {
+      await api.updateSecuritySettings({ auto_lock_minutes: num(lock), backups_kept: num(kept), backup_dir: dir.input.value, retention_months: num(months) });
+      replace(status, notice(t('form.saved')));
+    } catch (err) {
+      showApiError(summary, form, err);
+    }
+  });
+  return form;
 }
 
 function centreForm(settings, isLead) {
@@ -67,27 +96,72 @@ function sitesSection(sites, isLead, rerender) {
   return h('section', { class: 'section' }, h('h2', {}, t('settings.sites')), table, form);
 }
 
-function usersSection(users, sites, rerender) {
-  const table = h('table', { class: 'table' },
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('settings.user_name')), h('th', { scope: 'col' }, t('unlock.username')), h('th', { scope: 'col' }, t('settings.role')))),
-    h('tbody', {}, users.map((u) => h('tr', {}, h('td', {}, u.display_name), h('td', {}, u.username), h('td', {}, t(`role.${u.role}`))))));
+function usersSection(users, sites, session, rerender) {
+  const actions = (u, row) => {
+    const reset = h('button', { type: 'button', class: 'button button-secondary button-small', 'data-testid': `reset-${u.username}` }, t('users.reset'));
+    reset.addEventListener('click', () => resetForm(u, row, rerender));
+    if (u.id === session.user_id) return h('td', {}, reset);
+    const toggle = h('button', { type: 'button', class: 'button button-secondary button-small', 'data-testid': `toggle-${u.username}` }, u.active ? t('users.stop') : t('users.allow'));
+    toggle.addEventListener('click', () => {
+      if (!u.active) { resetForm(u, row, rerender); return; }
+      row.replaceWith(h('tr', {}, h('td', { colspan: '5' }, confirmBox({
+        title: t('users.stop_title', { name: u.display_name }),
+        body: t('users.stop_body'),
+        yes: t('users.stop'),
+        no: t('form.cancel'),
+        testid: 'confirm-stop',
+        onYes: async () => { await api.setUserActive(u.username, false); rerender(); },
+        onNo: rerender,
+      }))));
+    });
+    return h('td', { class: 'button-group' }, reset, toggle);
+  };
+  const table = h('table', { class: 'table', 'data-testid': 'users' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('settings.user_name')), h('th', { scope: 'col' }, t('unlock.username')), h('th', { scope: 'col' }, t('settings.role')),
+      h('th', { scope: 'col' }, t('users.can_sign_in')), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('users.actions'))))),
+    h('tbody', {}, users.map((u) => {
+      const row = h('tr', {}, h('td', {}, u.display_name), h('td', {}, u.username), h('td', {}, t(`role.${u.role}`)), h('td', {}, u.active ? t('form.yes') : t('form.no')));
+      row.append(actions(u, row));
+      return row;
+    })));
   const summary = errorSummary();
   const display = field({ name: 'display_name', label: t('settings.user_name') });
   const username = field({ name: 'username', label: t('unlock.username'), hint: t('setup.lead_username_hint') });
   const role = select({ name: 'role', label: t('settings.role'), value: 'front_desk', options: ['front_desk', 'coordinator', 'lead'].map((r) => [r, t(`role.${r}`)]) });
   const site = select({ name: 'site', label: t('settings.home_site'), options: sites.map((s) => [s.code, `${s.name} (${s.code})`]) });
-  const form = h('form', { class: 'form', novalidate: true }, h('h3', {}, t('settings.add_user')), summary, display, username, role, site,
+  const pass = field({ name: 'passphrase', label: t('users.first_passphrase'), hint: t('users.first_passphrase_hint'), type: 'password', autocomplete: 'new-password' });
+  const form = h('form', { class: 'form', novalidate: true }, h('h3', {}, t('settings.add_user')), summary, display, username, role, site, pass,
     h('button', { type: 'submit', class: 'button button-secondary' }, t('settings.add_user')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     try {
-      await api.createUser({ display_name: display.input.value, username: username.input.value, role: role.input.value, site: site.input.value });
+      await api.createUser({ display_name: display.input.value, username: username.input.value, role: role.input.value, site: site.input.value, passphrase: pass.input.value });
       rerender();
     } catch (err) {
       showApiError(summary, form, err);
     }
   });
   return h('section', { class: 'section' }, h('h2', {}, t('settings.users')), table, form);
+}
+
+// A lead gives a user a new passphrase (forgotten, or to let them sign in again).
+function resetForm(u, row, rerender) {
+  const summary = errorSummary();
+  const pass = field({ name: 'passphrase', label: t('users.new_passphrase', { name: u.display_name }), hint: t('users.first_passphrase_hint'), type: 'password', autocomplete: 'new-password', testid: 'reset-passphrase' });
+  const form = h('form', { class: 'form', novalidate: true }, summary, pass,
+    h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button', 'data-testid': 'reset-save' }, t('users.reset')),
+      h('button', { type: 'button', class: 'button button-secondary', onclick: rerender }, t('form.cancel'))));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      await api.resetPassphrase(u.username, pass.input.value);
+      rerender();
+    } catch (err) {
+      showApiError(summary, form, err);
+    }
+  });
+  row.replaceWith(h('tr', {}, h('td', { colspan: '5' }, form)));
+  pass.input.focus();
 }
 
 // Partner organisations that people are referred to. Coordinators see the list; the lead adds,

@@ -2,7 +2,7 @@
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { errorSummary, field, showApiError } from '../form.js';
+import { errorSummary, field, notice, showApiError } from '../form.js';
 import { t } from '../i18n.js';
 import { languageSwitch } from './lang.js';
 
@@ -44,14 +44,14 @@ export function showSetup(root, status, done) {
       .filter((s) => s.code.trim() || s.name.trim());
     button.disabled = true;
     try {
-      await api.setupCentre({
+      const created = await api.setupCentre({
         centre_name: centre.input.value,
         sites,
         lead_username: leadUser.input.value,
         lead_display_name: leadName.input.value,
         passphrase: pass.input.value,
       });
-      done();
+      showRecoveryKey(root, created.recovery_key, done);
     } catch (err) {
       showApiError(summary, form, err);
     } finally {
@@ -61,4 +61,38 @@ export function showSetup(root, status, done) {
   replace(root, h('header', { class: 'topbar' }, h('span', { class: 'brand' }, 'Haven'), languageSwitch(() => showSetup(root, status, done))),
     h('main', { id: 'main', class: 'main-narrow' }, form));
   centre.input.focus();
+}
+
+// Shown once, straight after setup: the recovery key opens the data if every passphrase is
+// forgotten. The lead saves the sheet (or copies the key by hand) before going on.
+function showRecoveryKey(root, key, done) {
+  const summary = errorSummary();
+  const status = h('div', { 'aria-live': 'polite' });
+  const kept = h('input', { type: 'checkbox', id: 'recovery-kept', 'data-testid': 'recovery-kept' });
+  const go = h('button', { type: 'submit', class: 'button', disabled: true, 'data-testid': 'recovery-continue' }, t('recovery.continue'));
+  kept.addEventListener('change', () => { go.disabled = !kept.checked; });
+  const save = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'recovery-save' }, t('recovery.save'));
+  save.addEventListener('click', async () => {
+    try {
+      const path = await api.chooseSavePath(t('recovery.save'), 'haven-recovery-key.pdf', [{ name: 'PDF', extensions: ['pdf'] }]);
+      if (!path) return;
+      const printed = await api.printRecoverySheet(path);
+      replace(status, notice(t('recovery.saved', { path: printed.path })));
+      await api.openPath(printed.path).catch(() => {});
+    } catch (err) {
+      showApiError(summary, form, err);
+    }
+  });
+  const form = h('form', { class: 'panel form', novalidate: true },
+    h('h1', {}, t('recovery.title')),
+    summary,
+    h('p', { class: 'lead' }, t('recovery.intro')),
+    h('p', { class: 'recovery-key', 'data-testid': 'recovery-key' }, h('code', {}, key.grouped)),
+    h('p', { class: 'hint' }, t('recovery.hint')),
+    h('div', { class: 'button-group' }, save), status,
+    h('div', { class: 'checkbox' }, kept, h('label', { for: 'recovery-kept' }, t('recovery.kept'))),
+    go);
+  form.addEventListener('submit', (e) => { e.preventDefault(); if (kept.checked) done(); });
+  replace(root, h('header', { class: 'topbar' }, h('span', { class: 'brand' }, 'Haven')), h('main', { id: 'main', class: 'main-narrow' }, form));
+  save.focus();
 }

@@ -34,7 +34,7 @@ export async function showShell(root, status, done) {
     h('ul', {}, SCREENS.map(([name]) => h('li', {},
       h('a', { href: `#/${name}`, 'data-screen': name, 'data-testid': `nav-${name}` }, t(`nav.${name}`))))));
   const lockButton = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'lock' }, t('shell.lock'));
-  lockButton.addEventListener('click', async () => { await api.lock(); done(); });
+  lockButton.addEventListener('click', async () => { clearTimeout(idleTimer); await api.lock(); done(); });
   const rerender = () => showShell(root, status, done);
 
   replace(root,
@@ -66,5 +66,26 @@ export async function showShell(root, status, done) {
   window.onhashchange = () => {
     render().then(() => { if (!main.contains(document.activeElement)) main.focus(); });
   };
+  watchIdle(status.auto_lock_minutes, done);
   await render();
+}
+
+// Locks the app after the centre's auto-lock time without a key press, click or scroll (the
+// core locks too, on the next call after that time, whatever this page does).
+let idleTimer = null;
+function watchIdle(minutes, done) {
+  if (!minutes) return;
+  const reset = () => {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(async () => {
+      await api.lock().catch(() => {});
+      done();
+    }, minutes * 60 * 1000);
+  };
+  for (const ev of ['keydown', 'mousedown', 'wheel', 'touchstart']) {
+    document.removeEventListener(ev, watchIdle.reset);
+    document.addEventListener(ev, reset, { passive: true });
+  }
+  watchIdle.reset = reset;
+  reset();
 }

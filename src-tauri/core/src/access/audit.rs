@@ -1,17 +1,96 @@
 //! The append-only audit log: every change, and every read of sensitive records, is written
 //! here in the same transaction as the work itself. The schema refuses updates and deletes.
+//!
+//! The log is a hash chain: each entry has a sequence number, the hash of the entry before it,
+//! and its own SHA-256 over its fields and that previous hash; `audit_head` holds the newest.
+//! [`verify`] walks the chain and names the first entry that was edited, removed or inserted
+//! out of turn. (Someone holding the database key could rewrite the whole chain; a backup or a
+//! printed head hash from before shows that too.)
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::access::Session;
 use crate::{new_id, Result};
+
+/// The hash before the first entry.
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The fields an entry's hash covers, in order.
+struct Fields<'a> {
+    seq: i64,
+    id: &'a str,
+    created_at: &'a str,
+    site_id: Option<&'a str>,
+    user_id: Option<&'a str>,
+    username: &'a str,
+    action: &'a str,
+    entity: &'a str,
+    entity_id: Option<&'a str>,
+    detail: Option<&'a str>,
+    prev_hash: &'a str,
+}
+
+impl Fields<'_> {
+    /// SHA-256 over every field, each length-prefixed (so no two entries hash alike by moving
+    /// text from one field to the next); absent fields are marked apart from empty ones.
+    fn hash(&self) -> String {
+        let mut h = Sha256::new();
+        h.update(b"haven-audit-1");
+        h.update(self.seq.to_be_bytes());
+        for field in [
+            Some(self.id),
+            Some(self.created_at),
+            self.site_id,
+            self.user_id,
+            Some(self.username),
+            Some(self.action),
+            Some(self.entity),
+            self.entity_id,
+            self.detail,
+            Some(self.prev_hash),
+        ] {
+            match field {
+                Some(text) => {
+                    h.update([1u8]);
+                    h.update((text.len() as u64).to_be_bytes());
+                    h.update(text.as_bytes());
+                }
+                None => h.update([0u8]),
+            }
+        }
+        hex::encode(h.finalize())
+    }
+}
+
+/// The newest entry's number and hash (0 and the genesis hash for an empty log).
+fn head(conn: &Connection) -> Result<(i64, String)> {
+    Ok(conn
+        .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((0, GENESIS.to_string())))
+}
+
+fn set_head(conn: &Connection, seq: i64, hash: &str) -> rusqlite::Result<usize> {
+    conn.execute(
+        "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+        params![seq, hash],
+    )
+}
+
+fn now_utc() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
 
 /// One audit entry as shown to a lead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuditEntry {
     /// Entry id (UUIDv7: sorts by time).
     pub id: String,
+    /// Place in the chain (1 = the first entry).
+    pub seq: Option<i64>,
     /// When, UTC.
     pub at: String,
     /// Who (user name at the time).
@@ -35,21 +114,196 @@ pub fn record(
     entity_id: Option<&str>,
     detail: Option<&serde_json::Value>,
 ) -> Result<()> {
-    conn.execute(
-        "INSERT INTO audit_log (id, site_id, user_id, username, action, entity, entity_id, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            new_id(),
-            session.site_id,
-            session.user_id,
-            session.username,
-            action,
-            entity,
-            entity_id,
-            detail.map(|d| d.to_string()),
-        ],
+    let (last, prev_hash) = head(conn)?;
+    let id = new_id();
+    let created_at = now_utc();
+    let detail = detail.map(|d| d.to_string());
+    let fields = Fields {
+        seq: last + 1,
+        id: &id,
+        created_at: &created_at,
+        site_id: Some(&session.site_id),
+        user_id: Some(&session.user_id),
+        username: &session.username,
+        action,
+        entity,
+        entity_id,
+        detail: detail.as_deref(),
+        prev_hash: &prev_hash,
+    };
+    let hash = fields.hash();
+    conn.prepare_cached(
+        "INSERT INTO audit_log (id, site_id, user_id, username, action, entity, entity_id, detail,
+                                created_at, updated_at, seq, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        id,
+        session.site_id,
+        session.user_id,
+        session.username,
+        action,
+        entity,
+        entity_id,
+        detail,
+        created_at,
+        last + 1,
+        prev_hash,
+        hash,
+    ])?;
+    set_head(conn, last + 1, &hash)?;
+    Ok(())
+}
+
+/// Migration hook: numbers and hashes the entries written before the chain existed, oldest
+/// first, then makes the log append-only again.
+pub(crate) fn chain_existing_entries(tx: &Transaction<'_>) -> rusqlite_migration::HookResult {
+    let rows: Vec<Row> = {
+        let mut stmt = tx.prepare(&format!("SELECT {ROW_COLUMNS} FROM audit_log ORDER BY created_at, id"))?;
+        let rows = stmt.query_map([], Row::read)?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut prev = GENESIS.to_string();
+    for (i, row) in rows.iter().enumerate() {
+        let seq = i as i64 + 1;
+        let hash = row.fields(seq, &prev).hash();
+        tx.execute(
+            "UPDATE audit_log SET seq = ?2, prev_hash = ?3, hash = ?4 WHERE id = ?1",
+            params![row.id, seq, prev, hash],
+        )?;
+        prev = hash;
+    }
+    if !rows.is_empty() {
+        set_head(tx, rows.len() as i64, &prev)?;
+    }
+    tx.execute_batch(
+        "CREATE UNIQUE INDEX audit_log_seq ON audit_log (seq);
+         CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+         BEGIN
+             SELECT RAISE(ABORT, 'the audit log is append-only');
+         END;",
     )?;
     Ok(())
+}
+
+const ROW_COLUMNS: &str =
+    "id, created_at, site_id, user_id, username, action, entity, entity_id, detail, seq, prev_hash, hash";
+
+/// An entry as stored, for hashing.
+struct Row {
+    id: String,
+    created_at: String,
+    site_id: Option<String>,
+    user_id: Option<String>,
+    username: String,
+    action: String,
+    entity: String,
+    entity_id: Option<String>,
+    detail: Option<String>,
+    seq: Option<i64>,
+    prev_hash: Option<String>,
+    hash: Option<String>,
+}
+
+impl Row {
+    fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+        Ok(Row {
+            id: r.get(0)?,
+            created_at: r.get(1)?,
+            site_id: r.get(2)?,
+            user_id: r.get(3)?,
+            username: r.get(4)?,
+            action: r.get(5)?,
+            entity: r.get(6)?,
+            entity_id: r.get(7)?,
+            detail: r.get(8)?,
+            seq: r.get(9)?,
+            prev_hash: r.get(10)?,
+            hash: r.get(11)?,
+        })
+    }
+
+    fn fields<'a>(&'a self, seq: i64, prev_hash: &'a str) -> Fields<'a> {
+        Fields {
+            seq,
+            id: &self.id,
+            created_at: &self.created_at,
+            site_id: self.site_id.as_deref(),
+            user_id: self.user_id.as_deref(),
+            username: &self.username,
+            action: &self.action,
+            entity: &self.entity,
+            entity_id: self.entity_id.as_deref(),
+            detail: self.detail.as_deref(),
+            prev_hash,
+        }
+    }
+}
+
+/// What [`verify`] found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ChainReport {
+    /// Whether every entry is as written.
+    pub ok: bool,
+    /// Entries checked.
+    pub entries: i64,
+    /// The newest entry's hash (worth writing down: a later check can start from it).
+    pub head_hash: String,
+    /// The first problem, in plain words, with the entry's number.
+    pub problem: Option<String>,
+    /// The number of the first entry that is not as written.
+    pub first_bad_seq: Option<i64>,
+}
+
+/// Walks the whole chain, oldest first, and reports the first entry that does not match.
+pub fn verify(conn: &Connection) -> Result<ChainReport> {
+    let (head_seq, head_hash) = head(conn)?;
+    let mut stmt =
+        conn.prepare(&format!("SELECT {ROW_COLUMNS} FROM audit_log ORDER BY seq, created_at, id"))?;
+    let mut rows = stmt.query([])?;
+    let mut prev = GENESIS.to_string();
+    let mut expected = 1i64;
+    let bad = |seq: i64, problem: String, entries: i64| ChainReport {
+        ok: false,
+        entries,
+        head_hash: head_hash.clone(),
+        problem: Some(problem),
+        first_bad_seq: Some(seq),
+    };
+    while let Some(r) = rows.next()? {
+        let row = Row::read(r)?;
+        let Some(seq) = row.seq else {
+            return Ok(bad(
+                expected,
+                format!("Entry {} has no place in the chain: it was added outside Haven.", row.id),
+                expected - 1,
+            ));
+        };
+        if seq != expected {
+            return Ok(bad(expected, format!("Entry {expected} is missing: it was deleted."), expected - 1));
+        }
+        if row.prev_hash.as_deref() != Some(prev.as_str()) {
+            return Ok(bad(
+                seq,
+                format!("Entry {seq} does not follow entry {}: the chain was cut here.", seq - 1),
+                seq - 1,
+            ));
+        }
+        if row.hash.as_deref() != Some(row.fields(seq, &prev).hash().as_str()) {
+            return Ok(bad(seq, format!("Entry {seq} was changed after it was written."), seq - 1));
+        }
+        prev = row.hash.unwrap_or_default();
+        expected += 1;
+    }
+    let entries = expected - 1;
+    if head_seq != entries || head_hash != prev {
+        return Ok(bad(
+            entries + 1,
+            format!("The log ends at entry {entries}, but entry {head_seq} was written: newer entries were deleted."),
+            entries,
+        ));
+    }
+    Ok(ChainReport { ok: true, entries, head_hash, problem: None, first_bad_seq: None })
 }
 
 /// Which entries to list, newest first.
@@ -59,6 +313,21 @@ pub struct AuditQuery {
     /// Only entries about this kind of record.
     #[serde(default)]
     pub entity: Option<String>,
+    /// Only entries about this record.
+    #[serde(default)]
+    pub entity_id: Option<String>,
+    /// Only this user's entries (sign-in name).
+    #[serde(default)]
+    pub username: Option<String>,
+    /// Only this action (`view`, `update`, `sign_in_failed`, ...).
+    #[serde(default)]
+    pub action: Option<String>,
+    /// Only entries on or after this day (UTC, `YYYY-MM-DD`).
+    #[serde(default)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Only entries on or before this day (UTC, `YYYY-MM-DD`).
+    #[serde(default)]
+    pub to: Option<chrono::NaiveDate>,
     /// At most this many (default 100, at most 1000).
     #[serde(default)]
     pub limit: Option<u32>,
@@ -70,12 +339,28 @@ pub struct AuditQuery {
 /// Lists audit entries, newest first.
 pub fn list(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    let blank =
+        |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
     let mut stmt = conn.prepare(
-        "SELECT id, created_at, username, action, entity, entity_id, detail FROM audit_log
-         WHERE (?1 IS NULL OR entity = ?1)
-         ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3",
+        "SELECT id, created_at, username, action, entity, entity_id, detail, seq FROM audit_log
+         WHERE (?1 IS NULL OR entity = ?1) AND (?4 IS NULL OR entity_id = ?4)
+           AND (?5 IS NULL OR username = ?5 COLLATE NOCASE) AND (?6 IS NULL OR action = ?6)
+           AND (?7 IS NULL OR created_at >= ?7) AND (?8 IS NULL OR created_at < ?8)
+         ORDER BY seq DESC, created_at DESC, id DESC LIMIT ?2 OFFSET ?3",
     )?;
-    let rows = stmt.query_map(params![q.entity, limit, q.offset.unwrap_or(0)], |r| {
+    let from = q.from.map(|d| d.format("%Y-%m-%d").to_string());
+    let to = q.to.and_then(|d| d.succ_opt()).map(|d| d.format("%Y-%m-%d").to_string());
+    let args = params![
+        blank(&q.entity),
+        limit,
+        q.offset.unwrap_or(0),
+        blank(&q.entity_id),
+        blank(&q.username),
+        blank(&q.action),
+        from,
+        to
+    ];
+    let rows = stmt.query_map(args, |r| {
         Ok(AuditEntry {
             id: r.get(0)?,
             at: r.get(1)?,
@@ -84,6 +369,7 @@ pub fn list(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
             entity: r.get(4)?,
             entity_id: r.get(5)?,
             detail: r.get(6)?,
+            seq: r.get(7)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -2,6 +2,8 @@
 //! append-only audit log.
 
 pub mod audit;
+pub mod keyring;
+pub mod policy;
 pub mod users;
 
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,5 @@
-//! The people who use Haven. In this version the database has one passphrase; each user signs in
-//! by name and the role decides what they may do.
+//! The people who use Haven. Each signs in with their own passphrase (see [`super::keyring`]);
+//! the role decides what they may do.
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -86,6 +86,26 @@ pub fn create(conn: &Connection, input: &NewUser) -> Result<User> {
         params![id, site.id, username, display_name, input.role.as_str()],
     )?;
     get(conn, &id)
+}
+
+/// Lets a user sign in, or stops them.
+pub fn set_active(conn: &Connection, id: &str, active: bool) -> Result<User> {
+    let user = get(conn, id)?;
+    if user.role == Role::Lead && user.active && !active {
+        let other_leads: i64 = conn.query_row(
+            "SELECT count(*) FROM users WHERE role = 'lead' AND active = 1 AND id <> ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        if other_leads == 0 {
+            return Err(Error::invalid("username", "The centre needs at least one lead who can sign in."));
+        }
+    }
+    conn.execute(
+        "UPDATE users SET active = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
+        params![id, active],
+    )?;
+    get(conn, id)
 }
 
 /// One user by id.

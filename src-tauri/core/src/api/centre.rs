@@ -96,9 +96,33 @@ pub(super) fn list_users(db: &Db, _: &Session, _: NoInput) -> Result<Vec<User>> 
     db.read(users::list)
 }
 
-pub(super) fn create_user(db: &Db, s: &Session, input: NewUser) -> Result<User> {
+/// A new user and the first passphrase the lead gives them (they are asked to change it).
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    /// Sign-in name: 2-32 letters, digits, dots, dashes or underscores.
+    pub username: String,
+    /// Name shown in the app.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Home site code (`CAL`) or id.
+    pub site: String,
+    /// A first passphrase, told to the user in person; they choose their own at first sign-in.
+    pub passphrase: String,
+}
+
+pub(super) fn create_user(db: &Db, s: &Session, input: CreateUser) -> Result<User> {
+    crate::setup::check_new_passphrase(&input.passphrase)?;
+    let new = NewUser {
+        username: input.username,
+        display_name: input.display_name,
+        role: input.role,
+        site: input.site,
+    };
     db.write(|tx| {
-        let user = users::create(tx, &input)?;
+        let user = users::create(tx, &new)?;
+        crate::access::keyring::set_passphrase(db, &user, &input.passphrase, true)?;
         audit::record(
             tx,
             s,

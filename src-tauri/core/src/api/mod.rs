@@ -11,6 +11,7 @@
 
 mod cases;
 mod centre;
+mod security;
 
 use chrono::{Local, NaiveDate};
 use serde::de::DeserializeOwned;
@@ -24,6 +25,8 @@ use cases::*;
 pub use cases::{PersonRecord, PrintPhoneContacts, PrintedSheet};
 pub use centre::SessionInfo;
 use centre::*;
+use security::*;
+pub use security::{RecoveryKey, RECOVERY_SHEET_TITLE};
 
 /// Input of functions that take none: `{}` (or nothing at all from the CLI).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
@@ -128,8 +131,32 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     function!(get_settings, FrontDesk, READ, "The centre's settings."),
     function!(update_settings, Lead, WRITE, "Change the centre's settings."),
     function!(list_users, Lead, READ, "Every user with their role."),
-    function!(create_user, Lead, WRITE, "Add a user with a role."),
-    function!(list_audit_log, Lead, READ, "The audit log, newest first."),
+    function!(create_user, Lead, WRITE, "Add a user with a role and a first passphrase."),
+    function!(
+        set_user_active,
+        Lead,
+        WRITE,
+        "Let a user sign in or stop them (their passphrase stops opening the database)."
+    ),
+    function!(
+        reset_passphrase,
+        Lead,
+        WRITE,
+        "Give a user a new passphrase (they change it at next sign-in)."
+    ),
+    function!(change_passphrase, FrontDesk, WRITE, "Change your own passphrase."),
+    function!(recovery_key, Lead, READ, "The database's recovery key (the view is audited)."),
+    function!(print_recovery_sheet, Lead, WRITE, "Save the recovery key sheet as a PDF for the safe."),
+    function!(backup_now, Coordinator, WRITE, "Back the database up now (encrypted, with the key file)."),
+    function!(get_security_settings, FrontDesk, READ, "Auto-lock, backup and retention settings."),
+    function!(update_security_settings, Lead, WRITE, "Change the auto-lock, backup and retention settings."),
+    function!(list_audit_log, Lead, READ, "The audit log, newest first, with filters."),
+    function!(
+        verify_audit_log,
+        Lead,
+        WRITE,
+        "Check the audit log's hash chain for edited or deleted entries."
+    ),
     // The case book.
     function!(search_people, FrontDesk, READ, "Find people by any name or code, with filters."),
     function!(find_duplicates, FrontDesk, READ, "People already registered who may be the person described."),

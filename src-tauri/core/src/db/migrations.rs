@@ -11,12 +11,30 @@ use rusqlite_migration::{Migrations, SchemaVersion, M};
 use crate::Result;
 
 /// The SQL of every migration, oldest first. Append; never edit or reorder.
-const FILES: &[&str] =
-    &[include_str!("../../migrations/0001_init.sql"), include_str!("../../migrations/0002_cases.sql")];
+const FILES: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_cases.sql"),
+    include_str!("../../migrations/0005_security.sql"),
+];
+
+/// Migrations that also run Rust code after their SQL, in the same transaction.
+fn hook_for(sql: &str) -> Option<fn(&rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult> {
+    sql.starts_with("-- Haven schema, version 5: the audit log becomes a hash chain.")
+        .then_some(crate::access::audit::chain_existing_entries)
+}
 
 /// Every migration, oldest first.
-pub static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| Migrations::new(FILES.iter().map(|sql| M::up(sql).foreign_key_check()).collect()));
+pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(
+        FILES
+            .iter()
+            .map(|sql| match hook_for(sql) {
+                Some(hook) => M::up_with_hook(sql, hook).foreign_key_check(),
+                None => M::up(sql).foreign_key_check(),
+            })
+            .collect(),
+    )
+});
 
 /// Brings the schema of `conn` up to the latest version.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

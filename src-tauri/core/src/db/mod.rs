@@ -27,6 +27,67 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Db {
     conn: Mutex<Connection>,
     path: PathBuf,
+    /// The raw database key, when the file is opened with one (per-user passphrases wrap it).
+    /// `None` for a database keyed by one passphrase through SQLCipher's own derivation.
+    key: Option<DbKey>,
+}
+
+/// How a database file is keyed.
+enum Keying<'a> {
+    /// A passphrase, stretched by SQLCipher's PBKDF2 (databases made before per-user
+    /// passphrases, and throwaway databases in tests and benchmarks).
+    Passphrase(&'a str),
+    /// A random 256-bit key, used as is (`PRAGMA key = "x'...'"`).
+    Raw(&'a DbKey),
+}
+
+/// A random 256-bit database key. Wiped from memory when dropped; never printed by `Debug`.
+#[derive(Clone, PartialEq, Eq, zeroize::ZeroizeOnDrop)]
+pub struct DbKey([u8; 32]);
+
+impl std::fmt::Debug for DbKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DbKey(..)")
+    }
+}
+
+impl DbKey {
+    /// A new key from the operating system's random source.
+    pub fn generate() -> DbKey {
+        use aes_gcm::aead::rand_core::RngCore;
+        let mut bytes = [0u8; 32];
+        aes_gcm::aead::OsRng.fill_bytes(&mut bytes);
+        DbKey(bytes)
+    }
+
+    /// A key from its 32 bytes.
+    pub fn from_bytes(bytes: [u8; 32]) -> DbKey {
+        DbKey(bytes)
+    }
+
+    /// A key from 64 hexadecimal digits (the recovery key; spaces and dashes are ignored).
+    pub fn from_hex(text: &str) -> Result<DbKey> {
+        let digits: String = text.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+        let digits = digits.trim_start_matches("x'").trim_end_matches('\'');
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(digits, &mut bytes)
+            .map_err(|_| Error::invalid("key", "A recovery key is 64 hexadecimal digits (0-9, A-F)."))?;
+        Ok(DbKey(bytes))
+    }
+
+    /// The key's bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// The key as 64 upper-case hexadecimal digits: what `PRAGMA key = "x'...'"` takes.
+    pub fn to_hex(&self) -> String {
+        hex::encode_upper(self.0)
+    }
+
+    fn pragma_value(&self) -> String {
+        format!("\"x'{}'\"", self.to_hex())
+    }
 }
 
 /// The path of the database file in a data directory.
@@ -43,22 +104,35 @@ impl Db {
         if !path.is_file() {
             return Err(Error::NotFound(format!("There is no Haven database at {}.", path.display())));
         }
-        Self::open_with_flags(path, passphrase, OpenFlags::SQLITE_OPEN_READ_WRITE)
+        Self::open_with_flags(path, Keying::Passphrase(passphrase), OpenFlags::SQLITE_OPEN_READ_WRITE)
+    }
+
+    /// Opens an existing database with its raw key and brings its schema up to date.
+    pub fn open_with_key(path: &Path, key: &DbKey) -> Result<Db> {
+        if !path.is_file() {
+            return Err(Error::NotFound(format!("There is no Haven database at {}.", path.display())));
+        }
+        Self::open_with_flags(path, Keying::Raw(key), OpenFlags::SQLITE_OPEN_READ_WRITE)
+    }
+
+    /// Creates a new database encrypted with a raw key, refusing to touch an existing file.
+    pub fn create_with_key(path: &Path, key: &DbKey) -> Result<Db> {
+        Self::create_keyed(path, Keying::Raw(key))
     }
 
     /// Creates a new encrypted database, refusing to touch an existing file.
     pub fn create(path: &Path, passphrase: &str) -> Result<Db> {
+        Self::create_keyed(path, Keying::Passphrase(passphrase))
+    }
+
+    fn create_keyed(path: &Path, keying: Keying<'_>) -> Result<Db> {
         if path.exists() {
             return Err(Error::Conflict(format!("A database already exists at {}.", path.display())));
         }
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        Self::open_with_flags(
-            path,
-            passphrase,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
-        )
+        Self::open_with_flags(path, keying, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
     }
 
     /// Opens the database at `path`, creating it first when it does not exist.
@@ -70,8 +144,8 @@ impl Db {
         }
     }
 
-    fn open_with_flags(path: &Path, passphrase: &str, flags: OpenFlags) -> Result<Db> {
-        if passphrase.is_empty() {
+    fn open_with_flags(path: &Path, keying: Keying<'_>, flags: OpenFlags) -> Result<Db> {
+        if matches!(keying, Keying::Passphrase("")) {
             return Err(Error::invalid("passphrase", "Enter the passphrase."));
         }
         let flags = flags | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
@@ -79,12 +153,43 @@ impl Db {
         // SQLCipher logs a failed key check to stderr; the caller gets a typed error instead,
         // and the CLI's stderr stays one JSON line.
         conn.pragma_update(None, "cipher_log_level", "NONE")?;
-        // The key comes before any statement that reads the file; pragma_update quotes it.
-        conn.pragma_update(None, "key", passphrase)?;
+        // The key comes before any statement that reads the file.
+        let key = match keying {
+            // pragma_update quotes the passphrase as an SQL string.
+            Keying::Passphrase(passphrase) => {
+                conn.pragma_update(None, "key", passphrase)?;
+                None
+            }
+            // A raw key is hexadecimal digits this code made, in SQLCipher's blob-literal form.
+            Keying::Raw(key) => {
+                conn.execute_batch(&format!("PRAGMA key = {};", key.pragma_value()))?;
+                Some(key.clone())
+            }
+        };
         check_key(&conn)?;
         apply_pragmas(&conn)?;
         migrations::migrate(&mut conn)?;
-        Ok(Db { conn: Mutex::new(conn), path: path.to_path_buf() })
+        Ok(Db { conn: Mutex::new(conn), path: path.to_path_buf(), key })
+    }
+
+    /// The raw database key, when the database is keyed by one (see [`DbKey`]).
+    pub fn key(&self) -> Option<&DbKey> {
+        self.key.as_ref()
+    }
+
+    /// Re-encrypts a passphrase-keyed database with a raw key (moving it to per-user
+    /// passphrases). Every page is rewritten; the file stays in place.
+    pub fn rekey(&mut self, key: &DbKey) -> Result<()> {
+        {
+            let conn = self.conn()?;
+            // SQLCipher rewrites pages through the rollback journal, not the WAL.
+            conn.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
+            conn.execute_batch(&format!("PRAGMA rekey = {};", key.pragma_value()))?;
+            conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+            check_key(&conn)?;
+        }
+        self.key = Some(key.clone());
+        Ok(())
     }
 
     /// The file this database lives in.
@@ -125,7 +230,7 @@ pub fn with_tx<T>(conn: &mut Connection, f: impl FnOnce(&Transaction<'_>) -> Res
 
 /// Reading the schema is the first thing that fails when the key is wrong ("file is not a
 /// database"); turn that into the typed error.
-fn check_key(conn: &Connection) -> Result<()> {
+pub(crate) fn check_key(conn: &Connection) -> Result<()> {
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
         Ok(_) => Ok(()),
         Err(e) if e.sqlite_error_code() == Some(ErrorCode::NotADatabase) => Err(Error::WrongPassphrase),

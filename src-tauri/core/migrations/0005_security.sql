@@ -1,0 +1,21 @@
+-- Haven schema, version 5: the audit log becomes a hash chain.
+--
+-- Each entry gets a sequence number and carries the SHA-256 of the entry before it, and its own
+-- hash over its fields and that previous hash. Editing or deleting any entry breaks the chain
+-- from there on, which `haven-cli audit verify` reports. The migration's hook (in Rust, since
+-- SQLite has no SHA-256) numbers and hashes the entries already there, then restores the
+-- append-only triggers. `audit_head` remembers the last entry, so deleting the newest entries
+-- is caught too.
+-- Never edit this file once it has landed.
+
+ALTER TABLE audit_log ADD COLUMN seq INTEGER;
+ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
+ALTER TABLE audit_log ADD COLUMN hash TEXT;
+
+DROP TRIGGER audit_log_no_update;
+
+CREATE TABLE audit_head (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    seq         INTEGER NOT NULL,
+    hash        TEXT NOT NULL
+);

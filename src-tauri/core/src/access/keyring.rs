@@ -1,0 +1,449 @@
+//! Per-user passphrases over one encrypted database.
+//!
+//! The database is encrypted with one random 256-bit key ([`DbKey`]). Each user's passphrase is
+//! stretched with Argon2id into a key-encryption key, which seals the database key with
+//! AES-256-GCM. The sealed copies live in `haven.keys` beside `haven.db`, one entry per user.
+//! Adding, removing or resetting a user rewrites that small file; the data is never re-encrypted.
+//!
+//! The raw database key is the centre's **recovery key**: shown once at setup (with a printable
+//! sheet for the safe), it opens the file in stock SQLCipher tools with
+//! `PRAGMA key = "x'<hex>'"`, so a forgotten passphrase never loses the data.
+//!
+//! Failed sign-ins are counted per name in the same file: from the third failure on, the next
+//! attempt must wait 1, 2, 4, ... seconds (at most five minutes). Failures are copied into the
+//! audit log at the next successful sign-in, since the log cannot be written while locked.
+//!
+//! Databases made before per-user passphrases (no `haven.keys`) are keyed by one shared
+//! passphrase. The first sign-in moves them over: a new random key, every page re-encrypted,
+//! and an entry for every active user with the old shared passphrase, marked to be changed.
+
+use std::path::{Path, PathBuf};
+
+use aes_gcm::aead::rand_core::RngCore;
+use aes_gcm::aead::{Aead, KeyInit, OsRng, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use argon2::{Algorithm, Argon2, Params, Version};
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::access::{audit, users, Session};
+use crate::db::DbKey;
+use crate::{Db, Error, Result};
+
+/// File name of the keyring beside the database.
+pub const KEYRING_FILE_NAME: &str = "haven.keys";
+
+const FORMAT: &str = "haven-keyring-1";
+
+/// Argon2id cost for new entries: 46 MiB, one pass, one lane (OWASP's first recommended
+/// setting). Stored per entry, so it can be raised later without breaking old entries.
+const M_COST_KIB: u32 = 47_104;
+const T_COST: u32 = 1;
+const P_COST: u32 = 1;
+
+/// Failures allowed before sign-in starts to slow down.
+const FREE_FAILURES: u32 = 3;
+/// The longest wait between attempts.
+const MAX_DELAY_SECS: i64 = 300;
+
+/// The key file for a database file: `haven.keys` in the same folder.
+pub fn keyring_path(db_path: &Path) -> PathBuf {
+    db_path.with_file_name(KEYRING_FILE_NAME)
+}
+
+/// One user's sealed copy of the database key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    user_id: String,
+    username: String,
+    kdf: String,
+    m_cost_kib: u32,
+    t_cost: u32,
+    p_cost: u32,
+    salt: String,
+    nonce: String,
+    sealed_key: String,
+    /// Set for passphrases someone else chose (a lead's reset, the move from one shared
+    /// passphrase): the user is asked to choose their own.
+    #[serde(default)]
+    must_change: bool,
+    created_at: String,
+}
+
+/// Failed attempts for one sign-in name.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Failures {
+    count: u32,
+    last_at: Option<DateTime<Utc>>,
+}
+
+/// A failed sign-in waiting to be copied into the audit log.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct FailedSignIn {
+    username: String,
+    at: DateTime<Utc>,
+}
+
+/// The contents of `haven.keys`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Keyring {
+    format: String,
+    entries: Vec<Entry>,
+    #[serde(default)]
+    failures: std::collections::BTreeMap<String, Failures>,
+    #[serde(default)]
+    failed_sign_ins: Vec<FailedSignIn>,
+}
+
+impl Keyring {
+    fn empty() -> Keyring {
+        Keyring {
+            format: FORMAT.into(),
+            entries: Vec::new(),
+            failures: Default::default(),
+            failed_sign_ins: Vec::new(),
+        }
+    }
+
+    fn load(path: &Path) -> Result<Keyring> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Internal(format!("Could not read the key file {}: {e}.", path.display())))?;
+        let ring: Keyring = serde_json::from_str(&text).map_err(|e| {
+            Error::Internal(format!(
+                "The key file {} is damaged ({e}). Open with the recovery key.",
+                path.display()
+            ))
+        })?;
+        if ring.format != FORMAT {
+            return Err(Error::Internal(format!("The key file {} is of an unknown kind.", path.display())));
+        }
+        Ok(ring)
+    }
+
+    /// Writes the file whole, through a temporary file and a rename, so a crash leaves either
+    /// the old or the new keyring, never half of one.
+    fn save(&self, path: &Path) -> Result<()> {
+        let text = serde_json::to_string_pretty(self)
+            .map_err(|e| Error::Internal(format!("Could not encode the key file: {e}")))?;
+        let tmp = path.with_extension("keys.tmp");
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(&tmp, path)?;
+        Ok(())
+    }
+
+    fn entry(&self, username: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.username.eq_ignore_ascii_case(username))
+    }
+
+    fn remove(&mut self, user_id: &str) -> bool {
+        let before = self.entries.len();
+        self.entries.retain(|e| e.user_id != user_id);
+        self.entries.len() != before
+    }
+
+    fn put(&mut self, entry: Entry) {
+        self.remove(&entry.user_id.clone());
+        self.entries.push(entry);
+    }
+}
+
+fn cipher_for(passphrase: &str, salt: &[u8], m: u32, t: u32, p: u32) -> Result<Aes256Gcm> {
+    let params = Params::new(m, t, p, Some(32))
+        .map_err(|e| Error::Internal(format!("Key derivation settings: {e}")))?;
+    let mut kek = Zeroizing::new([0u8; 32]);
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+        .hash_password_into(passphrase.as_bytes(), salt, kek.as_mut())
+        .map_err(|e| Error::Internal(format!("Key derivation failed: {e}")))?;
+    Aes256Gcm::new_from_slice(kek.as_ref()).map_err(|e| Error::Internal(format!("Key setup failed: {e}")))
+}
+
+/// Ties a sealed key to its user: an entry copied onto another user's name does not open.
+fn aad(user_id: &str, username: &str) -> Vec<u8> {
+    format!("{FORMAT}\n{user_id}\n{}", username.to_lowercase()).into_bytes()
+}
+
+fn seal(key: &DbKey, user_id: &str, username: &str, passphrase: &str, must_change: bool) -> Result<Entry> {
+    let mut salt = [0u8; 16];
+    let mut nonce = [0u8; 12];
+    OsRng.fill_bytes(&mut salt);
+    OsRng.fill_bytes(&mut nonce);
+    let cipher = cipher_for(passphrase, &salt, M_COST_KIB, T_COST, P_COST)?;
+    let sealed = cipher
+        .encrypt(Nonce::from_slice(&nonce), Payload { msg: key.as_bytes(), aad: &aad(user_id, username) })
+        .map_err(|_| Error::Internal("Could not seal the database key.".into()))?;
+    Ok(Entry {
+        user_id: user_id.into(),
+        username: username.into(),
+        kdf: "argon2id".into(),
+        m_cost_kib: M_COST_KIB,
+        t_cost: T_COST,
+        p_cost: P_COST,
+        salt: hex::encode(salt),
+        nonce: hex::encode(nonce),
+        sealed_key: hex::encode(sealed),
+        must_change,
+        created_at: Utc::now().to_rfc3339(),
+    })
+}
+
+/// Opens an entry with a passphrase; `None` when the passphrase is wrong.
+fn open_entry(entry: &Entry, passphrase: &str) -> Result<Option<DbKey>> {
+    let bad = || Error::Internal(format!("The key file entry for {} is damaged.", entry.username));
+    if entry.kdf != "argon2id" {
+        return Err(bad());
+    }
+    let salt = hex::decode(&entry.salt).map_err(|_| bad())?;
+    let nonce = hex::decode(&entry.nonce).map_err(|_| bad())?;
+    let sealed = hex::decode(&entry.sealed_key).map_err(|_| bad())?;
+    if nonce.len() != 12 {
+        return Err(bad());
+    }
+    let cipher = cipher_for(passphrase, &salt, entry.m_cost_kib, entry.t_cost, entry.p_cost)?;
+    let plain = cipher.decrypt(
+        Nonce::from_slice(&nonce),
+        Payload { msg: &sealed, aad: &aad(&entry.user_id, &entry.username) },
+    );
+    match plain {
+        Ok(bytes) => {
+            let bytes = Zeroizing::new(bytes);
+            let array: [u8; 32] = bytes.as_slice().try_into().map_err(|_| bad())?;
+            Ok(Some(DbKey::from_bytes(array)))
+        }
+        Err(_) => Ok(None),
+    }
+}
+
+/// How long a name must wait before its next attempt, if at all.
+fn wait_for(f: &Failures, now: DateTime<Utc>) -> Option<i64> {
+    if f.count < FREE_FAILURES {
+        return None;
+    }
+    let exp = (f.count - FREE_FAILURES).min(16);
+    let delay = (1i64 << exp).min(MAX_DELAY_SECS);
+    let last = f.last_at?;
+    let left = (last + Duration::seconds(delay) - now).num_milliseconds();
+    (left > 0).then(|| (left + 999) / 1000)
+}
+
+fn wrong() -> Error {
+    Error::Locked("The user name or passphrase is not right.".into())
+}
+
+/// What a successful sign-in gives: the open database and the user's session.
+#[derive(Debug)]
+pub struct Unlocked {
+    /// The open database.
+    pub db: Db,
+    /// The signed-in user.
+    pub session: Session,
+    /// The user's passphrase was chosen by someone else: ask them to choose their own.
+    pub must_change_passphrase: bool,
+}
+
+/// Signs `username` in with their passphrase (no name: the first entry, the lead who set the
+/// centre up), opening the database at `db_path`.
+pub fn unlock(db_path: &Path, username: Option<&str>, passphrase: &str) -> Result<Unlocked> {
+    unlock_at(db_path, username, passphrase, Utc::now())
+}
+
+/// [`unlock`] at a given time (for tests of the growing delay).
+pub fn unlock_at(
+    db_path: &Path,
+    username: Option<&str>,
+    passphrase: &str,
+    now: DateTime<Utc>,
+) -> Result<Unlocked> {
+    if passphrase.is_empty() {
+        return Err(Error::invalid("passphrase", "Enter the passphrase."));
+    }
+    if !db_path.is_file() {
+        return Err(Error::NotFound(format!("There is no Haven database at {}.", db_path.display())));
+    }
+    let ring_path = keyring_path(db_path);
+    if !ring_path.exists() {
+        return move_to_keyring(db_path, username, passphrase);
+    }
+    let mut ring = Keyring::load(&ring_path)?;
+    let name = match username.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => u.to_string(),
+        None => ring.entries.first().map(|e| e.username.clone()).ok_or_else(wrong)?,
+    };
+    let fail_key = name.to_lowercase();
+    if let Some(secs) = ring.failures.get(&fail_key).and_then(|f| wait_for(f, now)) {
+        return Err(Error::Locked(format!(
+            "Too many wrong passphrases for \"{name}\". Wait {secs} second{}, then try again.",
+            if secs == 1 { "" } else { "s" }
+        )));
+    }
+    let opened = match ring.entry(&name) {
+        Some(entry) => open_entry(entry, passphrase)?.map(|k| (k, entry.must_change)),
+        None => {
+            // Same work as a real attempt, so the time taken does not tell which names exist.
+            let _ = cipher_for(passphrase, &[0u8; 16], M_COST_KIB, T_COST, P_COST)?;
+            None
+        }
+    };
+    let Some((key, must_change)) = opened else {
+        let f = ring.failures.entry(fail_key).or_default();
+        f.count = f.count.saturating_add(1);
+        f.last_at = Some(now);
+        ring.failed_sign_ins.push(FailedSignIn { username: name.clone(), at: now });
+        ring.save(&ring_path)?;
+        return Err(wrong());
+    };
+    let db = Db::open_with_key(db_path, &key)?;
+    let pending = std::mem::take(&mut ring.failed_sign_ins);
+    let session = db.write(|tx| {
+        let session = users::sign_in(tx, &name).map_err(|_| wrong())?;
+        for f in &pending {
+            let detail = serde_json::json!({"username": f.username, "at": f.at.to_rfc3339()});
+            audit::record(tx, &session, "sign_in_failed", "user", None, Some(&detail))?;
+        }
+        audit::record(tx, &session, "sign_in", "user", Some(&session.user_id), None)?;
+        Ok(session)
+    })?;
+    ring.failures.remove(&fail_key);
+    ring.save(&ring_path)?;
+    Ok(Unlocked { db, session, must_change_passphrase: must_change })
+}
+
+/// Moves a database keyed by one shared passphrase to a random key with per-user entries.
+fn move_to_keyring(db_path: &Path, username: Option<&str>, passphrase: &str) -> Result<Unlocked> {
+    let mut db = Db::open(db_path, passphrase).map_err(|e| match e {
+        Error::WrongPassphrase => wrong(),
+        other => other,
+    })?;
+    let session = db.read(|c| sign_in_or_first_lead(c, username))?;
+    let key = DbKey::generate();
+    let active: Vec<users::User> =
+        db.read(|c| Ok(users::list(c)?.into_iter().filter(|u| u.active).collect()))?;
+    let mut ring = Keyring::empty();
+    for user in &active {
+        ring.put(seal(&key, &user.id, &user.username, passphrase, true)?);
+    }
+    // The keyring is written before the file is re-encrypted: if the rekey fails, the old
+    // passphrase still opens the file through the keyring-less path once the keyring is gone.
+    let ring_path = keyring_path(db_path);
+    ring.save(&ring_path)?;
+    if let Err(e) = db.rekey(&key) {
+        let _ = std::fs::remove_file(&ring_path);
+        return Err(e);
+    }
+    db.write(|tx| {
+        let detail = serde_json::json!({"users": active.len()});
+        audit::record(tx, &session, "key_wrapping_enabled", "centre", None, Some(&detail))?;
+        audit::record(tx, &session, "sign_in", "user", Some(&session.user_id), None)
+    })?;
+    Ok(Unlocked { db, session, must_change_passphrase: true })
+}
+
+fn sign_in_or_first_lead(c: &Connection, username: Option<&str>) -> Result<Session> {
+    match username.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(name) => users::sign_in(c, name).map_err(|_| wrong()),
+        None => users::first_lead(c).map(|u| users::session_for(&u)),
+    }
+}
+
+/// Creates a new database with a random key and a keyring holding `user`'s entry.
+pub fn create(db_path: &Path, key: &DbKey) -> Result<Db> {
+    let ring_path = keyring_path(db_path);
+    if ring_path.exists() && !db_path.exists() {
+        // A keyring without its database (a failed setup, or a moved file): start afresh.
+        std::fs::remove_file(&ring_path)?;
+    }
+    let db = Db::create_with_key(db_path, key)?;
+    Keyring::empty().save(&ring_path)?;
+    Ok(db)
+}
+
+fn ring_of(db: &Db) -> Result<Option<(PathBuf, Keyring, &DbKey)>> {
+    let Some(key) = db.key() else { return Ok(None) };
+    let path = keyring_path(db.path());
+    let ring = if path.exists() { Keyring::load(&path)? } else { Keyring::empty() };
+    Ok(Some((path, ring, key)))
+}
+
+/// Gives a user a passphrase: a new entry, or a replacement for their old one. `must_change`
+/// when someone else chose it. A database without a raw key (one shared passphrase, as in
+/// tests) has no keyring and nothing is written.
+pub fn set_passphrase(db: &Db, user: &users::User, passphrase: &str, must_change: bool) -> Result<()> {
+    crate::setup::check_new_passphrase(passphrase)?;
+    let Some((path, mut ring, key)) = ring_of(db)? else { return Ok(()) };
+    ring.put(seal(key, &user.id, &user.username, passphrase, must_change)?);
+    ring.failures.remove(&user.username.to_lowercase());
+    ring.save(&path)
+}
+
+/// Gives every active user who has no entry one for `passphrase`, without the passphrase rules
+/// (the demo database, whose users all share the passphrase `demo`). Returns how many were added.
+pub fn add_missing(db: &Db, passphrase: &str) -> Result<usize> {
+    let Some((path, mut ring, key)) = ring_of(db)? else { return Ok(0) };
+    let active: Vec<users::User> =
+        db.read(|c| Ok(users::list(c)?.into_iter().filter(|u| u.active).collect()))?;
+    let mut added = 0;
+    for user in active {
+        if ring.entries.iter().all(|e| e.user_id != user.id) {
+            ring.put(seal(key, &user.id, &user.username, passphrase, false)?);
+            added += 1;
+        }
+    }
+    ring.save(&path)?;
+    Ok(added)
+}
+
+/// Removes a user's entry: their passphrase no longer opens the database.
+pub fn remove(db: &Db, user_id: &str) -> Result<bool> {
+    let Some((path, mut ring, _)) = ring_of(db)? else { return Ok(false) };
+    let removed = ring.remove(user_id);
+    ring.save(&path)?;
+    Ok(removed)
+}
+
+/// Checks a user's current passphrase against their entry.
+pub fn check_passphrase(db: &Db, username: &str, passphrase: &str) -> Result<()> {
+    let Some((_, ring, key)) = ring_of(db)? else { return Ok(()) };
+    let entry = ring.entry(username).ok_or_else(wrong)?;
+    match open_entry(entry, passphrase)? {
+        Some(k) if &k == key => Ok(()),
+        _ => Err(Error::invalid("current", "That is not your current passphrase.")),
+    }
+}
+
+/// The sign-in names that have an entry, in order.
+pub fn usernames(db_path: &Path) -> Result<Vec<String>> {
+    let path = keyring_path(db_path);
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    Ok(Keyring::load(&path)?.entries.into_iter().map(|e| e.username).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delay_grows_from_the_third_failure_and_is_capped() {
+        let now = Utc::now();
+        let f = |count| Failures { count, last_at: Some(now) };
+        assert_eq!(wait_for(&f(2), now), None);
+        assert_eq!(wait_for(&f(3), now), Some(1));
+        assert_eq!(wait_for(&f(4), now), Some(2));
+        assert_eq!(wait_for(&f(6), now), Some(8));
+        assert_eq!(wait_for(&f(40), now), Some(MAX_DELAY_SECS));
+        assert_eq!(wait_for(&f(4), now + Duration::seconds(2)), None, "the wait is over");
+    }
+
+    #[test]
+    fn an_entry_opens_only_with_its_passphrase_and_its_user() -> Result<()> {
+        let key = DbKey::generate();
+        let entry = seal(&key, "u1", "tom", "blue kettle morning", false)?;
+        assert_eq!(open_entry(&entry, "blue kettle morning")?, Some(key.clone()));
+        assert_eq!(open_entry(&entry, "blue kettle evening")?, None);
+        let moved = Entry { username: "sarah".into(), ..entry };
+        assert_eq!(open_entry(&moved, "blue kettle morning")?, None, "entry moved to another name");
+        Ok(())
+    }
+}

@@ -1,0 +1,109 @@
+//! Backups are encrypted copies made while Haven runs; a restore checks the copy before it
+//! replaces anything, and keeps the replaced file.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use haven_core::access::keyring;
+use haven_core::{api, backup, db_path, seed, Db, DbKey, ErrorKind};
+use serde_json::json;
+
+fn people(db: &Db) -> i64 {
+    db.read(|c| Ok(c.query_row("SELECT count(*) FROM people", [], |r| r.get(0))?)).unwrap()
+}
+
+/// A demo centre keyed by a random key, as the app makes it.
+fn centre(dir: &std::path::Path, n: usize) -> (Db, DbKey) {
+    let key = DbKey::generate();
+    let db = keyring::create(&db_path(dir), &key).unwrap();
+    seed::seed_demo(&db, n, 5).unwrap();
+    keyring::add_missing(&db, "demo").unwrap();
+    (db, key)
+}
+
+#[test]
+fn backup_then_restore_round_trip_keeps_the_replaced_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(dir.path());
+    let (db, key) = centre(dir.path(), 40);
+    let file = dir.path().join("usb").join("monday.db");
+    let done = backup::backup_to(&db, &file).unwrap();
+    assert!(done.bytes > 0);
+    assert!(dir.path().join("usb").join("monday.db.keys").exists(), "the key file travels with it");
+    let head = std::fs::read(&file).unwrap();
+    assert!(!head.starts_with(b"SQLite format 3"), "the backup is encrypted");
+    assert!(Db::open(&file, "demo").is_err(), "a passphrase alone does not open it");
+
+    seed::seed_demo(&db, 25, 6).unwrap();
+    assert_eq!(people(&db), 65);
+    drop(db);
+
+    let restored = backup::restore(&path, &file, &key).unwrap();
+    assert_eq!(restored.people, 40);
+    let aside = restored.replaced.expect("the live file was set aside");
+    assert_eq!(people(&Db::open_with_key(std::path::Path::new(&aside), &key).unwrap()), 65);
+    // The users' own passphrases open the restored database.
+    let u = keyring::unlock(&path, Some("tom"), "demo").unwrap();
+    assert_eq!(people(&u.db), 40);
+}
+
+#[test]
+fn a_damaged_or_foreign_backup_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(dir.path());
+    let (db, key) = centre(dir.path(), 30);
+    let file = dir.path().join("b.db");
+    backup::backup_to(&db, &file).unwrap();
+    drop(db);
+    let before = std::fs::read(&path).unwrap();
+
+    // Flip bytes in the middle of the file: SQLCipher's page checks refuse it.
+    let mut bytes = std::fs::read(&file).unwrap();
+    let mid = bytes.len() / 2;
+    for b in &mut bytes[mid..mid + 64] {
+        *b ^= 0x5a;
+    }
+    let damaged = dir.path().join("damaged.db");
+    std::fs::write(&damaged, &bytes).unwrap();
+    let err = backup::restore(&path, &damaged, &key).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation, "{err}");
+
+    let other = DbKey::generate();
+    let err = backup::restore(&path, &file, &other).unwrap_err();
+    assert!(err.to_string().contains("another key"), "{err}");
+
+    let err = backup::restore(&path, &dir.path().join("nothing.db"), &key).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation);
+
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the live database is untouched");
+    assert!(!dir.path().join("haven.db.restoring").exists());
+}
+
+#[test]
+fn automatic_backups_keep_the_newest_n_and_the_api_audits_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = centre(dir.path(), 10);
+    let lead = db.read(|c| haven_core::access::users::sign_in(c, "sarah")).unwrap();
+    let settings =
+        json!({"auto_lock_minutes": 15, "backups_kept": 2, "backup_dir": "", "retention_months": 24});
+    api::call(&db, &lead, "update_security_settings", settings).unwrap();
+    for _ in 0..3 {
+        api::call(&db, &lead, "backup_now", json!({})).unwrap();
+    }
+    let folder = dir.path().join("backups");
+    let kept: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".db"))
+        .collect();
+    assert_eq!(kept.len(), 2, "the oldest beyond 2 were removed");
+    assert!(backup::automatic_if_due(&db).unwrap().is_none(), "one was made today");
+    let n: i64 = db
+        .read(
+            |c| Ok(c.query_row("SELECT count(*) FROM audit_log WHERE action = 'backup'", [], |r| r.get(0))?),
+        )
+        .unwrap();
+    assert_eq!(n, 3);
+    let desk = db.read(|c| haven_core::access::users::sign_in(c, "tom")).unwrap();
+    let err = api::call(&db, &desk, "backup_now", json!({})).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Forbidden);
+}

@@ -80,11 +80,20 @@ pub fn run() -> ExitCode {
             app.manage(AppState::new(launch)?);
             Ok(())
         });
-    match with_commands(builder).run(tauri::generate_context!()) {
-        Ok(()) => ExitCode::SUCCESS,
+    let app = match with_commands(builder).build(tauri::generate_context!()) {
+        Ok(app) => app,
         Err(e) => {
-            eprintln!("Haven stopped with an error: {e}");
-            ExitCode::FAILURE
+            eprintln!("Haven could not start: {e}");
+            return ExitCode::FAILURE;
         }
-    }
+    };
+    app.run(|handle, event| {
+        // On the way out: an automatic backup of an open database, then close it.
+        if let tauri::RunEvent::Exit = event {
+            if let Some(state) = handle.try_state::<AppState>() {
+                state.close_for_exit();
+            }
+        }
+    });
+    ExitCode::SUCCESS
 }

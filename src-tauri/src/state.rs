@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use haven_core::access::{keyring, policy};
 use haven_core::api::RecoveryKey;
 use haven_core::setup::{self, SetupInput};
-use haven_core::{api, db_path, seed, Db, Error, Result, Session};
+use haven_core::{api, backup, db_path, seed, Db, Error, Result, Session};
 use serde::Serialize;
 
 /// How the app was started.
@@ -171,8 +171,29 @@ impl AppState {
         }
         let u = keyring::unlock(&self.db_path(), Some(username), passphrase)?;
         let session = u.session.clone();
-        *phase = unlocked(u.db, u.session, u.must_change_passphrase)?;
+        let next = unlocked(u.db, u.session, u.must_change_passphrase)?;
+        if let Phase::Unlocked { db, .. } = &next {
+            // The daily backup, if one is due, without holding up the sign-in.
+            let db = Arc::clone(db);
+            std::thread::spawn(move || {
+                if let Err(e) = backup::automatic_if_due(&db) {
+                    eprintln!("Haven could not make its daily backup: {e}");
+                }
+            });
+        }
+        *phase = next;
         Ok(session)
+    }
+
+    /// The app is closing: an automatic backup of an open database, then it is closed.
+    pub fn close_for_exit(&self) {
+        let Ok(mut phase) = self.phase() else { return };
+        if let Phase::Unlocked { db, .. } = &*phase {
+            if let Err(e) = backup::automatic(db) {
+                eprintln!("Haven could not make its backup on exit: {e}");
+            }
+        }
+        *phase = Phase::Locked;
     }
 
     /// Closes the database; the next step is the unlock screen.

@@ -106,6 +106,14 @@ enum Command {
         /// The backup file.
         file: PathBuf,
     },
+    /// Test aid: register people one transaction at a time, printing each committed id (the
+    /// crash test kills this at random moments and checks every printed id survived).
+    #[command(hide = true)]
+    StressWrite {
+        /// How many people to register.
+        #[arg(long, default_value_t = 1000)]
+        count: usize,
+    },
     /// Print the database's recovery key (a lead's passphrase is needed; the view is audited).
     RecoveryKey,
     /// Regain access with the recovery key: give --user a new passphrase ($HAVEN_PASSPHRASE,
@@ -179,6 +187,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Recover => recover(&cli),
+        Command::StressWrite { count } => {
+            let (db, session) = signed_in(&cli)?;
+            let mut out = std::io::stdout().lock();
+            for i in 0..*count {
+                let input = serde_json::json!({
+                    "given_name": format!("Crash{i}"),
+                    "family_name": format!("Test{}", std::process::id()),
+                    "confirm_not_duplicate": true,
+                });
+                let person = api::call(&db, &session, "create_person", input)?;
+                // Printed only after the commit returned: each line is a promise the test checks.
+                writeln!(out, "{}", person["person"]["id"].as_str().unwrap_or_default())?;
+                out.flush()?;
+            }
+            Ok(())
+        }
         Command::Audit { command: AuditCommand::Verify { json } } => {
             let (db, session) = signed_in(&cli)?;
             let out = api::call(&db, &session, "verify_audit_log", serde_json::Value::Null)?;

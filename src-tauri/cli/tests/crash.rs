@@ -47,7 +47,8 @@ fn killed_writers_never_lose_a_committed_transaction_or_damage_the_file() {
         assert!(!exited_early, "round {round}: the writer stopped by itself");
         let mut out = String::new();
         child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
-        let ids: Vec<String> = out.lines().map(str::trim).filter(|l| l.len() == 36).map(String::from).collect();
+        let ids: Vec<String> =
+            out.lines().map(str::trim).filter(|l| l.len() == 36).map(String::from).collect();
         if !ids.is_empty() {
             killed_mid_run += 1;
         }

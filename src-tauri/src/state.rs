@@ -35,6 +35,8 @@ enum Phase {
         /// When the user last did anything: after `auto_lock` without use, Haven locks.
         last_used: Instant,
         auto_lock: Duration,
+        /// Things done on the user's behalf at sign-in (retention), shown once on the Dashboard.
+        notices: Vec<String>,
     },
 }
 
@@ -70,6 +72,8 @@ pub struct AppStatus {
     pub must_change_passphrase: bool,
     /// Minutes without use before Haven locks itself (when unlocked).
     pub auto_lock_minutes: u64,
+    /// What Haven did at sign-in (closed cases anonymised under the retention rule).
+    pub notices: Vec<String>,
     /// Rules for a new passphrase (setup screen).
     pub passphrase_rules: Vec<String>,
 }
@@ -117,11 +121,11 @@ impl AppState {
     /// The current status.
     pub fn status(&self) -> Result<AppStatus> {
         let phase = self.phase()?;
-        let (name, session, must_change, auto_lock) = match &*phase {
-            Phase::NeedsSetup => ("setup", None, false, 0),
-            Phase::Locked => ("locked", None, false, 0),
-            Phase::Unlocked { session, must_change, auto_lock, .. } => {
-                ("unlocked", Some(session.clone()), *must_change, auto_lock.as_secs() / 60)
+        let (name, session, must_change, auto_lock, notices) = match &*phase {
+            Phase::NeedsSetup => ("setup", None, false, 0, Vec::new()),
+            Phase::Locked => ("locked", None, false, 0, Vec::new()),
+            Phase::Unlocked { session, must_change, auto_lock, notices, .. } => {
+                ("unlocked", Some(session.clone()), *must_change, auto_lock.as_secs() / 60, notices.clone())
             }
         };
         let demo_hint = self.launch.demo.then(|| DemoHint {
@@ -139,6 +143,7 @@ impl AppState {
             session,
             must_change_passphrase: must_change,
             auto_lock_minutes: auto_lock,
+            notices,
             passphrase_rules: setup::passphrase_rules(),
         })
     }
@@ -171,7 +176,22 @@ impl AppState {
         }
         let u = keyring::unlock(&self.db_path(), Some(username), passphrase)?;
         let session = u.session.clone();
-        let next = unlocked(u.db, u.session, u.must_change_passphrase)?;
+        // The retention rule runs at every sign-in: closed cases past the period are anonymised.
+        let notices = match api::apply_retention(&u.db, &u.session) {
+            Ok(done) if done.anonymised > 0 => vec![format!(
+                "{} closed case{} older than the retention period {} anonymised today: {}.",
+                done.anonymised,
+                if done.anonymised == 1 { "" } else { "s" },
+                if done.anonymised == 1 { "was" } else { "were" },
+                done.codes.join(", ")
+            )],
+            Ok(_) => Vec::new(),
+            Err(e) => vec![format!("The retention rule could not run: {e}")],
+        };
+        let mut next = unlocked(u.db, u.session, u.must_change_passphrase)?;
+        if let Phase::Unlocked { notices: n, .. } = &mut next {
+            *n = notices;
+        }
         if let Phase::Unlocked { db, .. } = &next {
             // The daily backup, if one is due, without holding up the sign-in.
             let db = Arc::clone(db);
@@ -248,5 +268,12 @@ fn auto_lock_of(db: &Db) -> Result<Duration> {
 
 fn unlocked(db: Db, session: Session, must_change: bool) -> Result<Phase> {
     let auto_lock = auto_lock_of(&db)?;
-    Ok(Phase::Unlocked { db: Arc::new(db), session, must_change, last_used: Instant::now(), auto_lock })
+    Ok(Phase::Unlocked {
+        db: Arc::new(db),
+        session,
+        must_change,
+        last_used: Instant::now(),
+        auto_lock,
+        notices: Vec::new(),
+    })
 }

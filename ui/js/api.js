@@ -79,6 +79,8 @@ export const issuePhone = (phone) => call('issue_phone', phone);
 export const returnPhone = (id, lost = false, on = null) => call('return_phone', { id, lost, on });
 export const phoneContactList = (site = null) => call('phone_contact_list', { site });
 export const saveUkArrival = (checklist) => call('save_uk_arrival', checklist);
+export const exportPersonData = (id, jsonPath, pdfPath) => call('export_person_data', { id, json_path: jsonPath, pdf_path: pdfPath });
+export const erasePerson = (id) => call('erase_person', { id, confirm: true });
 export const printPhoneContacts = (path, site = null) => call('print_phone_contacts', { path, site });
 
 // Spreadsheets in and out.

@@ -1,4 +1,4 @@
--- Haven schema, version 5: the audit log becomes a hash chain.
+-- Haven schema, version 5: the audit log becomes a hash chain; data-protection dates on people.
 --
 -- Each entry gets a sequence number and carries the SHA-256 of the entry before it, and its own
 -- hash over its fields and that previous hash. Editing or deleting any entry breaks the chain
@@ -19,3 +19,8 @@ CREATE TABLE audit_head (
     seq         INTEGER NOT NULL,
     hash        TEXT NOT NULL
 );
+
+-- The day a case was closed (retention counts from it) and when the record was anonymised.
+ALTER TABLE people ADD COLUMN closed_on TEXT;
+ALTER TABLE people ADD COLUMN anonymised_at TEXT;
+UPDATE people SET closed_on = substr(updated_at, 1, 10) WHERE status = 'closed';

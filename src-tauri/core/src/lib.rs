@@ -14,6 +14,7 @@ pub mod dashboard;
 pub mod db;
 mod error;
 pub mod print;
+pub mod privacy;
 pub mod seed;
 pub mod settings;
 pub mod setup;

@@ -193,7 +193,60 @@ function detailsPanel(page) {
       run: async () => { page.record = await api.transferPerson(p.id, to.input.value); saved(page); },
     }));
   }
+  parts.push(dataProtection(page));
   return h('div', {}, parts);
+}
+
+// Subject access (coordinators and leads) and erasure (leads, after a confirmation that says
+// exactly what goes and what stays).
+function dataProtection(page) {
+  const { record, session } = page;
+  const p = record.person;
+  const summary = errorSummary();
+  const status = h('div', { 'aria-live': 'polite' });
+  const exportButton = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'export-person-data' }, t('privacy.export'));
+  const section = h('section', { class: 'section', 'data-testid': 'data-protection' },
+    h('h2', {}, t('privacy.title')), h('p', { class: 'hint' }, t('privacy.export_hint')), summary,
+    h('div', { class: 'button-group' }, exportButton), status);
+  exportButton.addEventListener('click', async () => {
+    try {
+      const pdf = await api.chooseSavePath(t('privacy.export'), `${p.code}-data.pdf`, [{ name: 'PDF', extensions: ['pdf'] }]);
+      if (!pdf) return;
+      const json = pdf.replace(/\.pdf$/i, '') + '.json';
+      const out = await api.exportPersonData(p.id, json, pdf);
+      replace(status, notice(t('privacy.exported', { pdf: out.pdf_path, json: out.json_path })));
+      await api.openPath(out.pdf_path).catch(() => {});
+    } catch (err) {
+      showApiError(summary, section, err);
+    }
+  });
+  if (session.role === 'lead' && !p.anonymised_at) {
+    const erase = h('button', { type: 'button', class: 'button button-warning', 'data-testid': 'erase-person' }, t('privacy.erase'));
+    const holder = h('div');
+    erase.addEventListener('click', () => {
+      erase.hidden = true;
+      replace(holder, confirmBox({
+        title: t('privacy.erase_title', { code: p.code }),
+        body: t('privacy.erase_body'),
+        yes: t('privacy.erase_yes'),
+        no: t('form.cancel'),
+        testid: 'confirm-erase',
+        onYes: async () => {
+          try {
+            const done = await api.erasePerson(p.id);
+            replace(section, h('h2', {}, t('privacy.title')), notice(t('privacy.erased', { code: done.code })));
+            page.record = await api.getPerson(p.id);
+          } catch (err) {
+            showApiError(summary, section, err);
+          }
+        },
+        onNo: () => { replace(holder); erase.hidden = false; erase.focus(); },
+      }));
+      holder.firstChild.focus();
+    });
+    section.append(h('p', { class: 'hint' }, t('privacy.erase_hint')), erase, holder);
+  }
+  return section;
 }
 
 // ---- Household ----------------------------------------------------------------------------

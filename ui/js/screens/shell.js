@@ -44,6 +44,9 @@ export async function showShell(root, status, done) {
       status.demo ? h('span', { class: 'tag' }, t('shell.demo')) : null,
       languageSwitch(rerender),
       lockButton),
+    (status.notices || []).length
+      ? h('div', { class: 'notices', role: 'status', 'data-testid': 'notices' }, status.notices.map((n) => h('p', {}, n)))
+      : null,
     h('div', { class: 'layout' }, nav, main));
 
   const render = async () => {

@@ -11,6 +11,7 @@
 
 mod cases;
 mod centre;
+mod privacy;
 mod security;
 
 use chrono::{Local, NaiveDate};
@@ -25,6 +26,8 @@ use cases::*;
 pub use cases::{PersonRecord, PrintPhoneContacts, PrintedSheet};
 pub use centre::SessionInfo;
 use centre::*;
+use privacy::*;
+pub use privacy::{apply_retention, RetentionDone, SUBJECT_ACCESS_TITLE};
 use security::*;
 pub use security::{RecoveryKey, RECOVERY_SHEET_TITLE};
 
@@ -147,6 +150,14 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     function!(change_passphrase, FrontDesk, WRITE, "Change your own passphrase."),
     function!(recovery_key, Lead, READ, "The database's recovery key (the view is audited)."),
     function!(print_recovery_sheet, Lead, WRITE, "Save the recovery key sheet as a PDF for the safe."),
+    function!(
+        export_person_data,
+        Coordinator,
+        WRITE,
+        "Subject access: everything held about a person, as JSON and a printable PDF."
+    ),
+    function!(erase_person, Lead, WRITE, "Erase a person's identity (the numbers stay); needs confirm."),
+    function!(run_retention, Lead, WRITE, "Anonymise closed cases older than the retention period."),
     function!(backup_now, Coordinator, WRITE, "Back the database up now (encrypted, with the key file)."),
     function!(get_security_settings, FrontDesk, READ, "Auto-lock, backup and retention settings."),
     function!(update_security_settings, Lead, WRITE, "Change the auto-lock, backup and retention settings."),

@@ -122,12 +122,15 @@ pub struct Person {
     pub created_at: String,
     /// Last changed at (UTC).
     pub updated_at: String,
+    /// When the record was anonymised (erasure or retention); its identity is gone.
+    pub anonymised_at: Option<String>,
 }
 
 pub(crate) const COLUMNS: &str =
     "p.id, p.code, p.site_id, s.code, p.given_name, p.family_name, p.original_name,
     p.other_names, p.sex, p.date_of_birth, p.dob_estimated, p.nationality, p.languages, p.phone, p.status,
-    p.household_id, p.relationship, p.consent_at, u.display_name, p.created_at, p.updated_at";
+    p.household_id, p.relationship, p.consent_at, u.display_name, p.created_at, p.updated_at,
+    p.anonymised_at";
 
 pub(crate) const FROM: &str =
     "people p JOIN sites s ON s.id = p.site_id LEFT JOIN users u ON u.id = p.consent_by";
@@ -162,6 +165,7 @@ fn from_row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<Person> {
         flags: Vec::new(),
         created_at: r.get(19)?,
         updated_at: r.get(20)?,
+        anonymised_at: r.get(21)?,
     })
 }
 
@@ -314,7 +318,10 @@ pub fn update(conn: &Connection, id: &str, d: &PersonDetails, today: NaiveDate) 
 /// Sets a person's case status.
 pub fn set_status(conn: &Connection, id: &str, status: Status) -> Result<()> {
     let n = conn.execute(
-        "UPDATE people SET status = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
+        "UPDATE people SET status = ?2,
+             closed_on = CASE WHEN ?2 = 'closed' THEN coalesce(closed_on, date('now', 'localtime')) END,
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?1",
         params![id, status],
     )?;
     if n == 0 {

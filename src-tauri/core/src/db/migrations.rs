@@ -19,7 +19,7 @@ const FILES: &[&str] = &[
 
 /// Migrations that also run Rust code after their SQL, in the same transaction.
 fn hook_for(sql: &str) -> Option<fn(&rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult> {
-    sql.starts_with("-- Haven schema, version 5: the audit log becomes a hash chain.")
+    sql.starts_with("-- Haven schema, version 5: the audit log becomes a hash chain;")
         .then_some(crate::access::audit::chain_existing_entries)
 }
 

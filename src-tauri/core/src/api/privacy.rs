@@ -1,0 +1,185 @@
+//! API functions for people's data-protection rights: subject access, erasure, retention.
+
+use chrono::Local;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::today;
+use crate::access::{audit, policy, Session};
+use crate::print::{render_report, Column, PageSetup, Sheet, SheetHeader};
+use crate::{privacy, settings, Db, Error, Result};
+
+/// Where to write a person's data.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExportPersonData {
+    /// The person's id.
+    pub id: String,
+    /// Write everything as JSON here (machine-readable copy).
+    #[serde(default)]
+    pub json_path: Option<String>,
+    /// Write a printable PDF here (for the person to read).
+    #[serde(default)]
+    pub pdf_path: Option<String>,
+}
+
+/// What was written.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PersonDataWritten {
+    /// The JSON file, if asked for.
+    pub json_path: Option<String>,
+    /// The PDF file, if asked for.
+    pub pdf_path: Option<String>,
+    /// Records found about the person (rows in all tables, audit entries included).
+    pub records: usize,
+}
+
+/// Title of the subject access sheet.
+pub const SUBJECT_ACCESS_TITLE: &str = "Your information held by the centre";
+
+fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(map) => {
+            for (k, v) in map {
+                flatten(&if prefix.is_empty() { k.clone() } else { format!("{prefix} › {k}") }, v, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                flatten(&format!("{prefix} {}", i + 1), v, out);
+            }
+        }
+        Value::Null => {}
+        Value::String(s) if s.is_empty() => {}
+        Value::String(s) => out.push((prefix.to_string(), s.clone())),
+        other => out.push((prefix.to_string(), other.to_string())),
+    }
+}
+
+fn write_file(path: &str, bytes: &[u8], field: &str) -> Result<()> {
+    std::fs::write(path, bytes).map_err(|e| Error::invalid(field, format!("Could not write {path}: {e}.")))
+}
+
+pub(super) fn export_person_data(db: &Db, s: &Session, input: ExportPersonData) -> Result<PersonDataWritten> {
+    let clean = |p: &Option<String>| p.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(String::from);
+    let (json_path, pdf_path) = (clean(&input.json_path), clean(&input.pdf_path));
+    if json_path.is_none() && pdf_path.is_none() {
+        return Err(Error::invalid("json_path", "Choose where to save the person's data."));
+    }
+    db.write(|tx| {
+        let data = privacy::subject_access(tx, &input.id)?;
+        let mut lines = Vec::new();
+        flatten("", &data, &mut lines);
+        if let Some(path) = &json_path {
+            let text = serde_json::to_string_pretty(&data)
+                .map_err(|e| Error::Internal(format!("Could not encode the data: {e}")))?;
+            write_file(path, text.as_bytes(), "json_path")?;
+        }
+        if let Some(path) = &pdf_path {
+            let centre = settings::centre(tx)?.centre_name;
+            let now = Local::now().naive_local();
+            let mut sheet = Sheet::new(
+                SUBJECT_ACCESS_TITLE,
+                vec![
+                    Column::text("What").weight(1.0).lines(2),
+                    Column::text("Recorded").weight(2.0).lines(6),
+                ],
+            );
+            sheet.page = PageSetup::default();
+            sheet.header = SheetHeader {
+                centre: centre.clone(),
+                site: data["person"]["code"].as_str().unwrap_or_default().to_string(),
+                title: SUBJECT_ACCESS_TITLE.into(),
+                date: today().format("%-d %b %Y").to_string(),
+            };
+            sheet.author = centre;
+            sheet.printed_at = now;
+            sheet.rows = lines.iter().map(|(k, v)| vec![k.as_str().into(), v.as_str().into()]).collect();
+            let rendered = render_report(&sheet)?;
+            write_file(path, &rendered.pdf, "pdf_path")?;
+        }
+        let records = data["records"]
+            .as_object()
+            .map(|m| m.values().filter_map(Value::as_array).map(Vec::len).sum())
+            .unwrap_or(0)
+            + data["audit"].as_array().map(Vec::len).unwrap_or(0)
+            + 1;
+        let detail = json!({"json": json_path.is_some(), "pdf": pdf_path.is_some(), "records": records});
+        audit::record(tx, s, "subject_access", "person", Some(&input.id), Some(&detail))?;
+        Ok(PersonDataWritten { json_path: json_path.clone(), pdf_path: pdf_path.clone(), records })
+    })
+}
+
+/// Erase a person: their identity is removed, the numbers stay.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErasePerson {
+    /// The person's id.
+    pub id: String,
+    /// Must be true: the lead has read what will happen.
+    #[serde(default)]
+    pub confirm: bool,
+}
+
+/// The anonymised record's code.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Erased {
+    /// The person's code, which stays on the anonymised record.
+    pub code: String,
+}
+
+pub(super) fn erase_person(db: &Db, s: &Session, input: ErasePerson) -> Result<Erased> {
+    if !input.confirm {
+        return Err(Error::invalid(
+            "confirm",
+            "Confirm the erasure: the name, contact details, notes and checklist are removed for good.",
+        ));
+    }
+    db.write(|tx| {
+        let code: String = tx
+            .query_row("SELECT code FROM people WHERE id = ?1", [&input.id], |r| r.get(0))
+            .map_err(|_| Error::NotFound("That person is not in the case book.".into()))?;
+        privacy::anonymise(tx, &input.id)?;
+        audit::record(tx, s, "erase", "person", Some(&input.id), Some(&json!({"reason": "request"})))?;
+        Ok(Erased { code })
+    })
+}
+
+/// What the retention rule did.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct RetentionDone {
+    /// Cases closed before this day were due.
+    pub cutoff: chrono::NaiveDate,
+    /// How many were anonymised now.
+    pub anonymised: usize,
+    /// Their codes.
+    pub codes: Vec<String>,
+}
+
+/// Anonymises every closed case past the retention period, in one transaction.
+pub fn apply_retention(db: &Db, s: &Session) -> Result<RetentionDone> {
+    db.write(|tx| {
+        let months = policy::get(tx)?.retention_months;
+        let (cutoff, ids) = privacy::retention_due(tx, months, today())?;
+        let mut codes = Vec::new();
+        for id in &ids {
+            codes.push(
+                tx.query_row("SELECT code FROM people WHERE id = ?1", [id], |r| r.get::<_, String>(0))?,
+            );
+            privacy::anonymise(tx, id)?;
+            audit::record(
+                tx,
+                s,
+                "erase",
+                "person",
+                Some(id),
+                Some(&json!({"reason": "retention", "months": months})),
+            )?;
+        }
+        Ok(RetentionDone { cutoff, anonymised: ids.len(), codes })
+    })
+}
+
+pub(super) fn run_retention(db: &Db, s: &Session, _: super::NoInput) -> Result<RetentionDone> {
+    apply_retention(db, s)
+}

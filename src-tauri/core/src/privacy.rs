@@ -1,0 +1,168 @@
+//! Data protection: a person's right to see what the centre holds about them (subject access),
+//! erasure by anonymisation, and the retention rule that anonymises closed cases after a set
+//! number of months.
+//!
+//! Anonymising keeps what the centre's statistics and stock ledger need (the record, its code,
+//! site, sex, year of birth, status, household links, flags' kinds, collections, sign-ups) and
+//! removes what identifies the person: names, exact date of birth, nationality, languages,
+//! phone, case notes, free text in flags and referrals, phone numbers issued, and the UK
+//! checklist. The record is marked, so it is never listed as a living case again.
+
+use chrono::{Datelike, Months, NaiveDate};
+use rusqlite::types::ValueRef;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::{json, Map, Value};
+
+use crate::{Error, Result};
+
+/// Name given to an anonymised person.
+pub const ANONYMISED_NAME: &str = "Anonymised";
+
+/// Tables with a `person_id` column: everything recorded about a person, in whichever area.
+/// Found from the schema, so tables added later are included without a change here.
+pub fn person_tables(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT m.name FROM sqlite_master m
+         WHERE m.type = 'table' AND m.sql NOT LIKE 'CREATE VIRTUAL%'
+           AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) c WHERE c.name = 'person_id')
+         ORDER BY m.name",
+    )?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn json_of(v: ValueRef<'_>) -> Value {
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => json!(i),
+        ValueRef::Real(f) => json!(f),
+        ValueRef::Text(t) => Value::String(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => json!(format!("<{} bytes>", b.len())),
+    }
+}
+
+/// Every row of `sql` (with one `?1` parameter) as JSON objects.
+fn rows_as_json(conn: &Connection, sql: &str, arg: &str) -> Result<Vec<Value>> {
+    let mut stmt = conn.prepare(sql)?;
+    let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+    let mut rows = stmt.query([arg])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let mut obj = Map::new();
+        for (i, name) in names.iter().enumerate() {
+            obj.insert(name.clone(), json_of(r.get_ref(i)?));
+        }
+        out.push(Value::Object(obj));
+    }
+    Ok(out)
+}
+
+/// Everything the database holds about one person: their record, every row in every table
+/// that refers to them, their household, and the audit entries about them.
+pub fn subject_access(conn: &Connection, person_id: &str) -> Result<Value> {
+    let person = rows_as_json(conn, "SELECT * FROM people WHERE id = ?1", person_id)?
+        .pop()
+        .ok_or_else(|| Error::NotFound("That person is not in the case book.".into()))?;
+    let mut tables = Map::new();
+    for table in person_tables(conn)? {
+        let rows = rows_as_json(conn, &format!("SELECT * FROM \"{table}\" WHERE person_id = ?1"), person_id)?;
+        if !rows.is_empty() {
+            tables.insert(table, Value::Array(rows));
+        }
+    }
+    let household = match person.get("household_id").and_then(Value::as_str) {
+        Some(h) => rows_as_json(
+            conn,
+            "SELECT h.name AS household, p.code, p.given_name, p.family_name, p.relationship
+             FROM households h JOIN people p ON p.household_id = h.id WHERE h.id = ?1 ORDER BY p.code",
+            h,
+        )?,
+        None => Vec::new(),
+    };
+    let audit = rows_as_json(
+        conn,
+        "SELECT seq, created_at, username, action, entity, detail FROM audit_log
+         WHERE entity_id = ?1 ORDER BY seq",
+        person_id,
+    )?;
+    Ok(json!({
+        "person": person,
+        "household": household,
+        "records": tables,
+        "audit": audit,
+    }))
+}
+
+/// Removes what identifies a person, in the caller's transaction. Refuses a person already
+/// anonymised.
+pub fn anonymise(conn: &Connection, person_id: &str) -> Result<()> {
+    let row: Option<(Option<String>, Option<String>, Option<String>)> = conn
+        .query_row(
+            "SELECT date_of_birth, household_id, anonymised_at FROM people WHERE id = ?1",
+            [person_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    let Some((dob, household, done)) = row else {
+        return Err(Error::NotFound("That person is not in the case book.".into()));
+    };
+    if done.is_some() {
+        return Err(Error::Conflict("This person's record is already anonymised.".into()));
+    }
+    // The year of birth stays (for age statistics), set to mid-year and marked estimated.
+    let year_only = dob
+        .as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .and_then(|d| NaiveDate::from_ymd_opt(d.year(), 7, 1))
+        .map(|d| d.format("%Y-%m-%d").to_string());
+    conn.execute(
+        "UPDATE people SET given_name = ?2, family_name = '', original_name = NULL, other_names = '',
+             date_of_birth = ?3, dob_estimated = CASE WHEN ?3 IS NULL THEN dob_estimated ELSE 1 END,
+             nationality = NULL, languages = NULL, phone = NULL,
+             anonymised_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?1",
+        params![person_id, ANONYMISED_NAME, year_only],
+    )?;
+    conn.execute("DELETE FROM notes WHERE person_id = ?1", [person_id])?;
+    conn.execute("DELETE FROM uk_arrivals WHERE person_id = ?1", [person_id])?;
+    conn.execute("UPDATE person_flags SET details = '' WHERE person_id = ?1", [person_id])?;
+    conn.execute(
+        "UPDATE referrals SET reason = 'Removed (anonymised)', outcome = '' WHERE person_id = ?1",
+        [person_id],
+    )?;
+    conn.execute("UPDATE phones SET number = '', imei = '' WHERE person_id = ?1", [person_id])?;
+    if let Some(h) = household {
+        // A household's name is usually a family name: once nobody named is left in it, it goes.
+        let named: i64 = conn.query_row(
+            "SELECT count(*) FROM people WHERE household_id = ?1 AND anonymised_at IS NULL",
+            [&h],
+            |r| r.get(0),
+        )?;
+        if named == 0 {
+            conn.execute(
+                "UPDATE households SET name = 'Anonymised household',
+                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
+                [&h],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Closed cases due for anonymisation on `today` under a retention of `months`: closed before
+/// the cut-off day (more than `months` ago) and not anonymised yet. A case closed before Haven
+/// recorded closing days counts from its last change.
+pub fn retention_due(conn: &Connection, months: u32, today: NaiveDate) -> Result<(NaiveDate, Vec<String>)> {
+    let cutoff = today
+        .checked_sub_months(Months::new(months))
+        .ok_or_else(|| Error::invalid("retention_months", "That retention period is too long."))?;
+    let mut stmt = conn.prepare(
+        "SELECT id FROM people
+         WHERE status = 'closed' AND anonymised_at IS NULL
+           AND coalesce(closed_on, substr(updated_at, 1, 10)) < ?1
+         ORDER BY code",
+    )?;
+    let ids = stmt.query_map([cutoff.format("%Y-%m-%d").to_string()], |r| r.get::<_, String>(0))?;
+    Ok((cutoff, ids.collect::<rusqlite::Result<_>>()?))
+}

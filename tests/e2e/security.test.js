@@ -1,0 +1,100 @@
+// Security in the real window: a new centre's setup shows the recovery key once; a user the
+// lead adds must choose their own passphrase; the front desk is offered no case notes, and the
+// core refuses them even when the page asks directly.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { By, until } from 'selenium-webdriver';
+import { launch, tempDataDir } from './driver.js';
+import { WAIT, byTestId, enterCredentials, field, find, shot, signIn, useDemoApp } from './helpers.js';
+
+const demo = useDemoApp();
+
+/** Calls the core API from the page, as any script in the window could. */
+async function callFromPage(driver, name, input) {
+  return driver.executeAsyncScript(
+    `const done = arguments[arguments.length - 1];
+     window.__TAURI__.core.invoke('call', { name: arguments[0], input: arguments[1] })
+       .then((v) => done({ ok: v }), (e) => done({ err: e }));`,
+    name,
+    input,
+  );
+}
+
+test('the front desk is offered no notes, and the core refuses them and the audit log', async () => {
+  const { driver } = demo.app;
+  await signIn(driver, 'tom');
+  const found = await callFromPage(driver, 'search_people', { text: 'Rahma' });
+  const id = found.ok.rows[0].id;
+  await driver.executeScript(`location.hash = '#/people/${id}'`);
+  await find(driver, 'tab-details');
+  assert.equal((await driver.findElements(byTestId('tab-notes'))).length, 0, 'no Notes tab');
+  assert.equal((await driver.findElements(byTestId('erase-person'))).length, 0, 'no erase button');
+  const record = await callFromPage(driver, 'get_person', { id });
+  assert.equal(record.ok.notes, null, 'the record comes without notes');
+  const note = await callFromPage(driver, 'add_note', { person: id, body: 'x' });
+  assert.equal(note.err.kind, 'forbidden');
+  const log = await callFromPage(driver, 'list_audit_log', {});
+  assert.equal(log.err.kind, 'forbidden');
+  const key = await callFromPage(driver, 'recovery_key', {});
+  assert.equal(key.err.kind, 'forbidden');
+  await shot(driver, 'front-desk-person');
+  await (await find(driver, 'lock')).click();
+});
+
+const fresh = { app: null, dir: null };
+after(async () => {
+  if (fresh.app) await fresh.app.stop();
+  if (fresh.dir) fs.rmSync(fresh.dir, { recursive: true, force: true });
+});
+
+test('setup shows the recovery key once; a new user chooses their own passphrase', async () => {
+  fresh.dir = tempDataDir();
+  fresh.app = await launch(['--data-dir', fresh.dir]);
+  const { driver } = fresh.app;
+  await (await field(driver, 'centre_name')).sendKeys('Test Centre');
+  await (await field(driver, 'lead_display_name')).sendKeys('Amina Yusuf');
+  await (await field(driver, 'lead_username')).sendKeys('amina');
+  await (await field(driver, 'passphrase')).sendKeys('river lantern seven');
+  await (await field(driver, 'passphrase2')).sendKeys('river lantern seven');
+  await driver.findElement(By.css('form button[type="submit"]')).click();
+
+  const key = await (await find(driver, 'recovery-key')).getText();
+  assert.match(key.replace(/\s/g, ''), /^[0-9A-F]{64}$/, `the recovery key is shown: ${key}`);
+  assert.ok(fs.existsSync(`${fresh.dir}/haven.keys`), 'the wrapped keys are beside the database');
+  await shot(driver, 'setup-recovery-key');
+  const go = await find(driver, 'recovery-continue');
+  assert.equal(await go.isEnabled(), false, 'Continue waits until the key is kept');
+  await (await find(driver, 'recovery-kept')).click();
+  await go.click();
+  await find(driver, 'who');
+
+  // The lead adds a front-desk user with a first passphrase.
+  await (await find(driver, 'nav-settings')).click();
+  await (await field(driver, 'display_name')).sendKeys('Tom Reed');
+  await (await field(driver, 'username')).sendKeys('tom');
+  await (await field(driver, 'passphrase')).sendKeys('first words for tom');
+  const addUser = await driver.findElement(By.xpath("//form[.//input[@name='passphrase']]//button[@type='submit']"));
+  await addUser.click();
+  await driver.wait(until.elementLocated(By.xpath("//table[@data-testid='users']//td[text()='tom']")), WAIT);
+  await (await find(driver, 'lock')).click();
+
+  // Tom signs in with it and is asked for his own before anything else.
+  await enterCredentials(driver, 'tom', 'first words for tom');
+  await find(driver, 'passphrase-form');
+  await (await find(driver, 'pass-current')).sendKeys('first words for tom');
+  await (await find(driver, 'pass-new')).sendKeys('tom chooses his own');
+  await (await find(driver, 'pass-again')).sendKeys('tom chooses his own');
+  await (await find(driver, 'pass-save')).click();
+  await find(driver, 'who');
+  await (await find(driver, 'lock')).click();
+  await enterCredentials(driver, 'tom', 'first words for tom');
+  await driver.wait(async () => {
+    for (const box of await driver.findElements(By.css('.error-summary'))) if (await box.isDisplayed()) return true;
+    return false;
+  }, WAIT, 'the wrong passphrase is refused');
+  assert.equal((await driver.findElements(byTestId('who'))).length, 0, 'the old passphrase no longer opens');
+  await enterCredentials(driver, 'tom', 'tom chooses his own');
+  await find(driver, 'who');
+});

@@ -154,3 +154,26 @@ fn only_granted_commands_from_the_apps_own_pages_are_allowed() {
     let shell = invoke(&w, "plugin:shell|execute", json!({})).unwrap_err();
     assert!(shell.to_string().contains("not found") || shell.to_string().contains("not allowed"), "{shell}");
 }
+
+#[test]
+fn the_window_is_locked_down_no_remote_content_no_shell_no_devtools_in_release() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let conf: Value = serde_json::from_str(&std::fs::read_to_string(format!("{root}/tauri.conf.json")).unwrap()).unwrap();
+    let csp = &conf["app"]["security"]["csp"];
+    assert_eq!(csp["default-src"], "'self'");
+    assert_eq!(csp["script-src"], "'self'");
+    for (directive, value) in csp.as_object().unwrap() {
+        let value = value.as_str().unwrap();
+        assert!(!value.contains("unsafe-inline") && !value.contains("unsafe-eval"), "{directive}: {value}");
+        assert!(!value.contains("https:") && !value.contains('*'), "{directive} allows remote content: {value}");
+    }
+    assert_eq!(conf["app"]["security"]["freezePrototype"], true);
+    let caps = std::fs::read_to_string(format!("{root}/src-tauri/capabilities/default.json")).unwrap();
+    for forbidden in ["shell:", "fs:", "http:", "process:", "core:webview:allow-internal-toggle-devtools"] {
+        assert!(!caps.contains(forbidden), "the capability grants {forbidden}");
+    }
+    // Devtools exist only in debug builds: the tauri crate's `devtools` feature stays off.
+    let manifest = std::fs::read_to_string(format!("{root}/Cargo.toml")).unwrap();
+    let tauri_line = manifest.lines().find(|l| l.starts_with("tauri = ")).unwrap();
+    assert!(!tauri_line.contains("devtools"), "{tauri_line}");
+}

@@ -78,6 +78,18 @@ test('setup shows the recovery key once; a new user chooses their own passphrase
   const addUser = await driver.findElement(By.xpath("//form[.//input[@name='passphrase']]//button[@type='submit']"));
   await addUser.click();
   await driver.wait(until.elementLocated(By.xpath("//table[@data-testid='users']//td[text()='tom']")), WAIT);
+
+  // The lead's audit log lists the new user and its chain checks out.
+  await (await find(driver, 'audit-action')).sendKeys('create');
+  await (await find(driver, 'audit-filter')).click();
+  await driver.wait(async () => {
+    const rows = await driver.findElements(byTestId('audit-row'));
+    return rows.length > 0 && (await rows[0].getText()).includes('user');
+  }, WAIT, 'the audit log shows the new user');
+  await (await find(driver, 'audit-verify')).click();
+  await driver.wait(async () => (await (await find(driver, 'audit-check')).getText()).includes('intact'), WAIT);
+  assert.doesNotMatch(await (await find(driver, 'audit-check')).getText(), /NOT/);
+  await shot(driver, 'settings-audit');
   await (await find(driver, 'lock')).click();
 
   // Tom signs in with it and is asked for his own before anything else.

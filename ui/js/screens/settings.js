@@ -5,6 +5,7 @@ import * as api from '../api.js';
 import { h, replace } from '../dom.js';
 import { checkbox, confirmBox, errorSummary, field, notice, select, showApiError } from '../form.js';
 import { passphraseForm } from './passphrase.js';
+import { auditSection } from './audit.js';
 import { t } from '../i18n.js';
 
 export async function showSettings(main, { session, status }) {
@@ -25,7 +26,8 @@ export async function showSettings(main, { session, status }) {
     sitesSection(sites, isLead, rerender),
     partners ? partnersSection(partners, isLead, rerender) : null,
     isLead ? usersSection(users, sites, session, rerender) : h('p', { class: 'hint' }, t('settings.lead_only')),
-    securityForm(security, isLead));
+    securityForm(security, isLead),
+    isLead ? auditSection() : null);
 }
 
 // Auto-lock, backups and retention: everyone sees them, a lead changes them.

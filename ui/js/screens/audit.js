@@ -1,0 +1,59 @@
+// The audit log for leads: who did what to which record and when, with filters, and a check
+// of the hash chain that shows whether any entry was edited or deleted.
+
+import * as api from '../api.js';
+import { h, replace } from '../dom.js';
+import { errorSummary, field, notice, showApiError } from '../form.js';
+import { t } from '../i18n.js';
+
+const PAGE = 100;
+
+export function auditSection() {
+  const summary = errorSummary();
+  const user = field({ name: 'username', label: t('audit.user'), required: false, width: 10, testid: 'audit-user' });
+  const action = field({ name: 'action', label: t('audit.action'), hint: t('audit.action_hint'), required: false, width: 12, testid: 'audit-action' });
+  const entity = field({ name: 'entity', label: t('audit.entity'), required: false, width: 12 });
+  const from = field({ name: 'from', label: t('audit.from'), type: 'date', required: false });
+  const to = field({ name: 'to', label: t('audit.to'), type: 'date', required: false });
+  const results = h('div', { 'data-testid': 'audit-results' });
+  const check = h('div', { 'aria-live': 'polite', 'data-testid': 'audit-check' });
+  const verify = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'audit-verify' }, t('audit.verify'));
+  const form = h('form', { class: 'form', novalidate: true }, summary,
+    h('div', { class: 'row' }, user, action, entity), h('div', { class: 'row' }, from, to),
+    h('div', { class: 'button-group' }, h('button', { type: 'submit', class: 'button button-secondary', 'data-testid': 'audit-filter' }, t('audit.show')), verify));
+  let offset = 0;
+
+  async function load() {
+    const blank = (f) => (f.input.value.trim() === '' ? null : f.input.value.trim());
+    try {
+      const rows = await api.listAuditLog({
+        username: blank(user), action: blank(action), entity: blank(entity), from: blank(from), to: blank(to), limit: PAGE, offset,
+      });
+      const more = h('button', { type: 'button', class: 'button button-secondary button-small' }, t('audit.older'));
+      more.addEventListener('click', () => { offset += PAGE; load(); });
+      replace(results, rows.length === 0 ? h('p', { class: 'empty' }, t('audit.none')) : h('table', { class: 'table' },
+        h('caption', { class: 'visually-hidden' }, t('audit.title')),
+        h('thead', {}, h('tr', {}, ['seq', 'when', 'user', 'action', 'entity', 'detail'].map((c) => h('th', { scope: 'col' }, t(`audit.col_${c}`))))),
+        h('tbody', {}, rows.map((e) => h('tr', { 'data-testid': 'audit-row' },
+          h('td', {}, e.seq ?? ''), h('td', {}, e.at.replace('T', ' ').slice(0, 19)), h('td', {}, e.username),
+          h('td', {}, e.action), h('td', {}, e.entity_id ? `${e.entity} ${e.entity_id.slice(-8)}` : e.entity),
+          h('td', { class: 'prewrap' }, e.detail || ''))))),
+      rows.length === PAGE ? more : null);
+    } catch (err) {
+      showApiError(summary, form, err);
+    }
+  }
+  form.addEventListener('submit', (e) => { e.preventDefault(); offset = 0; summary.clear(form); load(); });
+  verify.addEventListener('click', async () => {
+    try {
+      const r = await api.verifyAuditLog();
+      replace(check, r.ok
+        ? notice(t('audit.intact', { n: r.entries, hash: r.head_hash.slice(0, 16) }))
+        : notice(t('audit.broken', { problem: r.problem }), 'error'));
+    } catch (err) {
+      showApiError(summary, form, err);
+    }
+  });
+  load();
+  return h('section', { class: 'section', 'data-testid': 'audit' }, h('h2', {}, t('audit.title')), h('p', { class: 'hint' }, t('audit.hint')), form, check, results);
+}

@@ -24,7 +24,7 @@ fn centre(dir: &std::path::Path) -> setup::NewCentre {
 }
 
 fn kind(r: Result<keyring::Unlocked, Error>) -> ErrorKind {
-    r.err().expect("refused").kind()
+    r.expect_err("refused").kind()
 }
 
 #[test]

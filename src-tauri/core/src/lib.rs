@@ -11,12 +11,14 @@ pub mod api;
 pub mod cases;
 pub mod dashboard;
 pub mod db;
+pub mod distribution;
 mod error;
 pub mod print;
 pub mod seed;
 pub mod settings;
 pub mod setup;
 pub mod sites;
+pub mod stock;
 
 use std::path::PathBuf;
 

@@ -373,8 +373,10 @@ pub(super) fn household_allowance(
 pub struct Collected {
     /// The collection id.
     pub id: String,
-    /// The desk after it.
-    pub desk: Desk,
+    /// The collection as listed at the desk.
+    pub collection: Option<Collection>,
+    /// Households served, items out, stock left.
+    pub counters: Counters,
 }
 
 pub(super) fn record_collection(db: &Db, s: &Session, input: CollectInput) -> Result<Collected> {
@@ -389,7 +391,11 @@ pub(super) fn record_collection(db: &Db, s: &Session, input: CollectInput) -> Re
             Some(&id),
             Some(&json!({"distribution": ctx.dist.id})),
         )?;
-        Ok(Collected { desk: desk_of(tx, &ctx.dist.id)?, id })
+        Ok(Collected {
+            collection: distribution::collections(tx, &ctx.dist.id, 1)?.into_iter().next(),
+            counters: distribution::counters(tx, &ctx.dist.id)?,
+            id,
+        })
     })
 }
 

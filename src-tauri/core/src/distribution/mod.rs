@@ -258,14 +258,20 @@ pub fn unit_of(conn: &Connection, person_id: &str, on: NaiveDate) -> Result<Unit
 }
 
 /// Every active household (and person on their own) of a site.
-pub fn units_of_site(conn: &Connection, site_id: &str, on: NaiveDate) -> Result<Vec<Unit>> {
+pub fn units_of_site(
+    conn: &Connection,
+    site_id: &str,
+    on: NaiveDate,
+    limit: Option<usize>,
+) -> Result<Vec<Unit>> {
     // The unit keys, then each unit through the cached statements of `unit_of`.
     let mut keys = conn.prepare(
         "SELECT coalesce(household_id, id), min(id) FROM people WHERE site_id = ?1 AND status = 'active'
-         GROUP BY coalesce(household_id, id)",
+         GROUP BY coalesce(household_id, id) LIMIT ?2",
     )?;
+    let limit = limit.map_or(-1, |n| n as i64);
     let pairs: Vec<(String, String)> =
-        keys.query_map([site_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        keys.query_map(params![site_id, limit], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     let mut units = Vec::with_capacity(pairs.len());
     for (_, person) in pairs {
         let u = unit_of(conn, &person, on)?;
@@ -531,6 +537,16 @@ pub struct Plan {
 
 /// Computes who is eligible and what they get, and the shortfalls against stock.
 pub fn plan(conn: &Connection, distribution: &str, sort: SheetSort) -> Result<Plan> {
+    plan_some(conn, distribution, sort, None)
+}
+
+/// [`plan`] for the first `limit` households of the site only (benchmarks, previews).
+pub fn plan_some(
+    conn: &Connection,
+    distribution: &str,
+    sort: SheetSort,
+    limit: Option<usize>,
+) -> Result<Plan> {
     let ctx = Context::load(conn, distribution)?;
     let on = ctx.dist.held_on;
     let collected: std::collections::HashSet<String> = {
@@ -541,7 +557,7 @@ pub fn plan(conn: &Connection, distribution: &str, sort: SheetSort) -> Result<Pl
         rows.collect::<Result<_, _>>()?
     };
     let mut rows = Vec::new();
-    for unit in units_of_site(conn, &ctx.dist.site_id, on)? {
+    for unit in units_of_site(conn, &ctx.dist.site_id, on, limit)? {
         let done = collected.contains(&unit.unit_id);
         let allowance = allowance(conn, &ctx.rules, &ctx.items, &unit, on)?;
         if allowance.is_empty() && !done {

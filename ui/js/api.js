@@ -91,6 +91,32 @@ export const importPeople = (request) => call('import_people', request);
 /** `query`: the People list's search and filters; `format`: 'csv' or 'xlsx'. */
 export const exportPeople = (query, format, path) => call('export_people', { query, format, path });
 
+// Stock and the weekly distribution.
+export const stockOverview = (site = null) => call('stock_overview', { site });
+export const stockBalances = (site = null) => call('stock_balances', { site });
+export const receiveStock = (receipt) => call('receive_stock', receipt);
+export const transferStock = (transfer) => call('transfer_stock', transfer);
+export const adjustStock = (adjustment) => call('adjust_stock', adjustment);
+export const startStockTake = (location) => call('start_stock_take', { location });
+export const getStockTake = (id) => call('get_stock_take', { id });
+export const enterCounts = (id, counts) => call('enter_counts', { id, counts });
+export const finaliseStockTake = (id) => call('finalise_stock_take', { id });
+export const cancelStockTake = (id) => call('cancel_stock_take', { id });
+export const listRules = () => call('list_rules');
+export const saveRule = (rule) => call('save_rule', rule);
+export const listDistributions = (site = null) => call('list_distributions', { site });
+export const createDistribution = (d) => call('create_distribution', d);
+export const setDistributionStatus = (id, open) => call('set_distribution_status', { id, open });
+export const distributionPlan = (id, sort = 'family_name') => call('distribution_plan', { id, sort });
+export const distributionDesk = (id) => call('distribution_desk', { id });
+export const recordCollection = (distribution, person, takeAvailable = false) =>
+  call('record_collection', { distribution, person, take_available: takeAvailable });
+export const reverseCollection = (id, reason) => call('reverse_collection', { id, reason });
+export const printDistributionSheet = (distribution, sort, path) => call('print_distribution_sheet', { distribution, sort, path });
+export const stockReports = (query) => call('stock_reports', query);
+export const exportReport = (request) => call('export_report', request);
+export const stockChart = (query = {}) => call('stock_chart', query);
+
 // Native dialogs and the system viewer.
 
 async function plugin(run) {

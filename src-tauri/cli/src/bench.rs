@@ -142,6 +142,7 @@ pub fn run(json: bool, people: usize, only: Option<&str>) -> anyhow::Result<()> 
             note,
         })?;
     }
+    stock(&mut bench, &db)?;
     if bench.rows.is_empty() {
         anyhow::bail!("no bench row matches {:?}", bench.only.unwrap_or_default());
     }
@@ -279,4 +280,163 @@ fn bench_sheet(db: &Db, rows: usize) -> anyhow::Result<Sheet> {
         ]);
     }
     Ok(sheet)
+}
+
+/// A location at Calais with plenty of every item and size, for the stock rows.
+fn bench_location(db: &Db, lead: &haven_core::Session) -> anyhow::Result<String> {
+    let loc = api::call(db, lead, "save_location", json!({"site": "CAL", "name": "Bench desk"}))?;
+    let loc = loc["id"].as_str().unwrap_or_default().to_string();
+    let items = db.read(haven_core::stock::list_items)?;
+    let far = Local::now().date_naive() + chrono::Days::new(365);
+    for item in items {
+        let sizes = if item.variants.is_empty() { vec![String::new()] } else { item.variants.clone() };
+        for v in sizes {
+            let mut r =
+                json!({"location": loc, "item": item.id, "quantity": 1_000_000, "source": "donation"});
+            if !v.is_empty() {
+                r["variant"] = json!(v);
+            }
+            if item.tracks_expiry {
+                r["expires_on"] = json!(far);
+            }
+            api::call(db, lead, "receive_stock", r)?;
+        }
+    }
+    Ok(loc)
+}
+
+/// Stock and distribution rows: collections at the desk, balances over a big ledger, the
+/// sign-up sheet.
+fn stock(bench: &mut Bench, db: &Db) -> anyhow::Result<()> {
+    let wanted = ["record_500_collections", "stock_balance_1m_movements", "distribution_sheet_2000"];
+    if !wanted.iter().any(|w| bench.wants(w)) {
+        return Ok(());
+    }
+    let lead = db.read(|c| users::first_lead(c).map(|u| users::session_for(&u)))?;
+    let desk = db.read(|c| users::sign_in(c, "tom"))?;
+    let loc = bench_location(db, &lead)?;
+    let today = Local::now().date_naive();
+    let codes: Vec<String> = db.read(|c| {
+        let mut stmt = c.prepare(
+            "SELECT min(p.code) FROM people p JOIN sites s ON s.id = p.site_id
+             WHERE s.code = 'CAL' AND p.status = 'active' GROUP BY coalesce(p.household_id, p.id) ORDER BY 1 LIMIT 1500",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    })?;
+    if bench.wants("record_500_collections") && codes.len() >= 500 {
+        // Three distributions; each sample records 500 households one after another, as the
+        // front desk does (one transaction, FEFO draws and audit entry per collection).
+        let mut samples = Vec::new();
+        for (k, chunk) in codes.chunks(500).take(3).enumerate() {
+            if chunk.len() < 500 {
+                break;
+            }
+            let held_on = today + chrono::Days::new(k as u64 + 1);
+            let d = api::call(
+                db,
+                &lead,
+                "create_distribution",
+                json!({"location": loc, "held_on": held_on, "dist_type": "weekly"}),
+            )?;
+            let id = d["id"].as_str().unwrap_or_default().to_string();
+            let (ms, _) = measure(1, || {
+                for code in chunk {
+                    api::call(db, &desk, "record_collection", json!({"distribution": id, "person": code}))?;
+                }
+                Ok(())
+            })?;
+            samples.push(ms);
+        }
+        samples.sort_by(f64::total_cmp);
+        let p50 = samples.get(samples.len() / 2).copied().unwrap_or_default();
+        let p95 = samples.last().copied().unwrap_or_default();
+        let note =
+            format!("total for 500 households one after another (x{}), API as the front desk", samples.len());
+        bench.push(Row { name: "record_500_collections", n: 500, p50_ms: p50, p95_ms: p95, note })?;
+    }
+    if bench.wants("stock_balance_1m_movements") {
+        let existing: i64 =
+            db.read(|c| Ok(c.query_row("SELECT count(*) FROM stock_movements", [], |r| r.get(0))?))?;
+        let to_add = (1_000_000 - existing).max(0);
+        // Fill the ledger to 1,000,000 movements at Calais: receipts and draws on every item,
+        // size and a few batches (the balance table is kept by the trigger, as in real use).
+        db.write(|tx| {
+            let keys: Vec<(String, String, String, String)> = {
+                let mut stmt = tx.prepare(
+                    "SELECT b.location_id, b.item_id, b.variant, b.site_id FROM stock_balances b
+                     JOIN sites s ON s.id = b.site_id WHERE s.code = 'CAL' GROUP BY 1, 2, 3",
+                )?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            let mut ins = tx.prepare(
+                "INSERT INTO stock_movements (id, site_id, location_id, item_id, variant, batch, quantity, kind, moved_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            for i in 0..to_add {
+                let (loc, item, variant, site) = &keys[(i as usize / 2) % keys.len().max(1)];
+                let (q, kind) = if i % 2 == 0 { (2, "receipt") } else { (-1, "distribution") };
+                let batch = format!("B{}", (i / 2) % 4);
+                let day = today - chrono::Days::new((i % 700) as u64);
+                ins.execute((haven_core::new_id(), site, loc, item, variant, batch, q, kind, day))?;
+            }
+            Ok(())
+        })?;
+        let movements: i64 =
+            db.read(|c| Ok(c.query_row("SELECT count(*) FROM stock_movements", [], |r| r.get(0))?))?;
+        let mut lines = 0;
+        let (p50, p95) = measure(50, || {
+            lines = api::call(db, &desk, "stock_balances", json!({"site": "CAL"}))?
+                .as_array()
+                .map_or(0, Vec::len);
+            Ok(())
+        })?;
+        let note = format!("{lines} balance lines for Calais, through the API; ledger {movements} movements");
+        bench.push(Row {
+            name: "stock_balance_1m_movements",
+            n: movements as u64,
+            p50_ms: p50,
+            p95_ms: p95,
+            note,
+        })?;
+    }
+    if bench.wants("distribution_sheet_2000") {
+        let held_on = today + chrono::Days::new(30);
+        let d = api::call(
+            db,
+            &lead,
+            "create_distribution",
+            json!({"location": loc, "held_on": held_on, "dist_type": "weekly"}),
+        )?;
+        let id = d["id"].as_str().unwrap_or_default().to_string();
+        let centre = db.read(haven_core::settings::centre)?.centre_name;
+        let mut last = (0, 0);
+        let (p50, p95) = measure(3, || {
+            let plan = db.read(|c| {
+                haven_core::distribution::plan_some(
+                    c,
+                    &id,
+                    haven_core::distribution::SheetSort::FamilyName,
+                    Some(2000),
+                )
+            })?;
+            let sheet = haven_core::distribution::sheet::sign_up(&plan, &centre, Local::now().naive_local());
+            let r = print::render_report(&sheet)?;
+            last = (plan.rows.len(), r.pages);
+            Ok(())
+        })?;
+        let note = format!(
+            "{} households: allowances from rules and history, then the PDF ({} pages)",
+            last.0, last.1
+        );
+        bench.push(Row {
+            name: "distribution_sheet_2000",
+            n: last.0 as u64,
+            p50_ms: p50,
+            p95_ms: p95,
+            note,
+        })?;
+    }
+    Ok(())
 }

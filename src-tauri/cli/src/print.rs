@@ -19,6 +19,31 @@ pub enum PrintCommand {
     Table(TableArgs),
     /// Print the emergency contact list: everyone holding a centre phone now (coordinators).
     PhoneContacts(PhoneContactsArgs),
+    /// Print a distribution's sign-up sheet: one row per eligible household (coordinators).
+    DistributionSheet(DistributionSheetArgs),
+}
+
+/// Options of `print distribution-sheet`.
+#[derive(Debug, Args)]
+pub struct DistributionSheetArgs {
+    /// The distribution's id (`call list_distributions`).
+    #[arg(long)]
+    distribution: String,
+    /// Order of the rows: family-name or code.
+    #[arg(long, value_enum, default_value = "family-name")]
+    sort: SheetSortArg,
+    /// Where to write the PDF.
+    #[arg(long, value_name = "FILE.pdf")]
+    out: PathBuf,
+}
+
+/// Orders of the sign-up sheet.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SheetSortArg {
+    /// By family name.
+    FamilyName,
+    /// By code.
+    Code,
 }
 
 /// Options of `print phone-contacts`.
@@ -77,7 +102,25 @@ pub fn run(
             let (db, session) = open()?;
             phone_contacts(&db, &session, args)
         }
+        PrintCommand::DistributionSheet(args) => {
+            let (db, session) = open()?;
+            distribution_sheet(&db, &session, args)
+        }
     }
+}
+
+fn distribution_sheet(db: &Db, session: &Session, args: &DistributionSheetArgs) -> anyhow::Result<()> {
+    let out = args.out.to_str().ok_or_else(|| Error::invalid("out", "The file name must be valid text."))?;
+    let sort = match args.sort {
+        SheetSortArg::FamilyName => "family_name",
+        SheetSortArg::Code => "code",
+    };
+    let input = serde_json::json!({"distribution": args.distribution, "sort": sort, "path": out});
+    let printed: PrintedSheet =
+        serde_json::from_value(api::call(db, session, "print_distribution_sheet", input)?)?;
+    let pages = if printed.pages == 1 { "1 page".to_string() } else { format!("{} pages", printed.pages) };
+    println!("Wrote {}: {} households on {pages}", printed.path, printed.rows);
+    Ok(())
 }
 
 fn phone_contacts(db: &Db, session: &Session, args: &PhoneContactsArgs) -> anyhow::Result<()> {

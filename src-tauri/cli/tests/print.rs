@@ -216,3 +216,41 @@ fn print_phone_contacts_writes_the_list_for_a_coordinator_and_refuses_the_front_
     assert_eq!(err["kind"], "forbidden", "{err}");
     assert!(!refused.exists(), "no PDF for the front desk");
 }
+
+#[test]
+fn print_distribution_sheet_and_export_a_stock_report() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cli_in(dir.path(), &["seed-demo", "--people", "300"]).status.success());
+    let list = cli_in(dir.path(), &["--user", "sarah", "call", "list_distributions", r#"{"site":"CAL"}"#]);
+    assert!(list.status.success(), "stderr: {}", String::from_utf8_lossy(&list.stderr));
+    let list: Value = serde_json::from_slice(&list.stdout).unwrap();
+    let open = list.as_array().unwrap().iter().find(|d| d["status"] == "open").expect("an open distribution");
+    let pdf = dir.path().join("sheet.pdf");
+    let id = open["id"].as_str().unwrap();
+    let out = cli_in(
+        dir.path(),
+        &[
+            "--user",
+            "sarah",
+            "print",
+            "distribution-sheet",
+            "--distribution",
+            id,
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("households"));
+    assert_valid_pdf(&pdf);
+    assert!(text_of(&pdf).contains("Distribution sign-up sheet"), "the sheet has its title");
+
+    let csv = dir.path().join("on-hand.csv");
+    let out = cli_in(
+        dir.path(),
+        &["--user", "sarah", "export", "report", "on-hand", "--out", csv.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.contains("Baby milk") && text.contains("The bus"), "{text}");
+}

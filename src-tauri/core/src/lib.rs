@@ -12,6 +12,7 @@ pub mod backup;
 pub mod cases;
 pub mod dashboard;
 pub mod db;
+pub mod distribution;
 mod error;
 pub mod print;
 pub mod privacy;
@@ -19,6 +20,7 @@ pub mod seed;
 pub mod settings;
 pub mod setup;
 pub mod sites;
+pub mod stock;
 
 use std::path::PathBuf;
 

@@ -4,6 +4,7 @@
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
 import { date, num, t } from '../i18n.js';
+import { stockChart } from '../stock-chart.js';
 
 function card(key, value, testid, warn = false) {
   return h('div', { class: warn ? 'card card-warn' : 'card', 'data-testid': testid },
@@ -44,7 +45,8 @@ export async function showDashboard(main) {
         h('th', { scope: 'row' }, `${s.name} (${s.code})`),
         h('td', { class: 'num' }, num(s.people)),
         h('td', { class: 'num' }, num(s.households)))))),
-    h('p', { class: 'hint' }, t('dashboard.total', { total: num(c.people_total), date: date(c.today) })));
+    h('p', { class: 'hint' }, t('dashboard.total', { total: num(c.people_total), date: date(c.today) })),
+    await stockChart());
 }
 
 function daysBetween(from, to) {

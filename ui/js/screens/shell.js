@@ -8,16 +8,19 @@ import { showDashboard } from './dashboard.js';
 import { showSettings } from './settings.js';
 import { showComing } from './coming.js';
 import { showPeople } from './people.js';
+import { showStock } from './stock.js';
+import { showDistribution } from './distribution.js';
+import { showReports } from './reports.js';
 
 const SCREENS = [
   ['dashboard', showDashboard],
   ['people', showPeople],
-  ['stock', showComing],
-  ['distribution', showComing],
+  ['stock', showStock],
+  ['distribution', showDistribution],
   ['activities', showComing],
   ['volunteers', showComing],
   ['rota', showComing],
-  ['reports', showComing],
+  ['reports', showReports],
   ['settings', showSettings],
 ];
 

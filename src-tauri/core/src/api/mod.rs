@@ -13,6 +13,7 @@ mod cases;
 mod centre;
 mod privacy;
 mod security;
+mod stock;
 
 use chrono::{Local, NaiveDate};
 use serde::de::DeserializeOwned;
@@ -30,6 +31,8 @@ use privacy::*;
 pub use privacy::{apply_retention, RetentionDone, SUBJECT_ACCESS_TITLE};
 use security::*;
 pub use security::{RecoveryKey, RECOVERY_SHEET_TITLE};
+pub use stock::PrintDistributionSheet;
+use stock::*;
 
 /// Input of functions that take none: `{}` (or nothing at all from the CLI).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
@@ -225,6 +228,35 @@ pub static FUNCTIONS: &[ApiFunction] = &[
         "Import people from a CSV or workbook: all rows or none; dry run to check."
     ),
     function!(export_people, Coordinator, READ, "Write the people a search finds to a CSV or Excel file."),
+    // Stock and the weekly distribution.
+    function!(stock_overview, FrontDesk, READ, "Catalogue, locations, balances, expiring and low stock."),
+    function!(stock_balances, FrontDesk, READ, "Stock balances per location, item and size."),
+    function!(save_item, Coordinator, WRITE, "Add or change a catalogue item."),
+    function!(save_location, Coordinator, WRITE, "Add or change a stock location."),
+    function!(set_threshold, Coordinator, WRITE, "Set an item's low-stock threshold at a site."),
+    function!(receive_stock, Coordinator, WRITE, "Record stock received: a donation or a purchase."),
+    function!(transfer_stock, Coordinator, WRITE, "Move stock between locations."),
+    function!(adjust_stock, Coordinator, WRITE, "Record damaged, expired, lost or found stock."),
+    function!(start_stock_take, Coordinator, WRITE, "Start a stock-take of a location."),
+    function!(get_stock_take, Coordinator, READ, "A stock-take with its lines."),
+    function!(enter_counts, Coordinator, WRITE, "Enter counted quantities on a stock-take."),
+    function!(finalise_stock_take, Coordinator, WRITE, "Finalise a stock-take into corrections."),
+    function!(cancel_stock_take, Coordinator, WRITE, "Cancel an open stock-take."),
+    function!(list_rules, FrontDesk, READ, "The allowance rules."),
+    function!(save_rule, Coordinator, WRITE, "Add or change an allowance rule."),
+    function!(list_distributions, FrontDesk, READ, "Distributions, newest first."),
+    function!(create_distribution, Coordinator, WRITE, "Create a distribution (location, day, type)."),
+    function!(set_distribution_status, Coordinator, WRITE, "Open or close a distribution."),
+    function!(distribution_plan, FrontDesk, READ, "Eligible households, allowances and shortfalls."),
+    function!(distribution_desk, FrontDesk, READ, "A distribution's counters and collections."),
+    function!(household_allowance, FrontDesk, READ, "A household's allowance at a distribution."),
+    function!(record_collection, FrontDesk, WRITE, "Record a household's collection."),
+    function!(reverse_collection, Coordinator, WRITE, "Reverse a mistaken collection."),
+    function!(set_nappy_size, FrontDesk, WRITE, "Record a baby's nappy size."),
+    function!(print_distribution_sheet, Coordinator, READ, "Print a distribution's sign-up sheet."),
+    function!(stock_reports, Coordinator, READ, "Stock and distribution reports."),
+    function!(export_report, Coordinator, READ, "Write a stock or distribution report to CSV or Excel."),
+    function!(stock_chart, FrontDesk, READ, "Stock and distributions per week, for the Dashboard."),
 ];
 
 /// Today's date where the centre is (the computer's local date).

@@ -83,15 +83,26 @@ pub fn export(
             ]
         })
         .collect();
-    let path = Path::new(&req.path);
-    let bytes = match req.format {
+    write_table(Path::new(&req.path), req.format, &HEADERS, &table)?;
+    Ok(ExportReport { rows: table.len(), path: req.path.clone() })
+}
+
+/// Writes a table (headings, then rows of text) to `path` as CSV (with a byte-order mark) or
+/// an Excel workbook with the headings in bold and frozen. Used by every export.
+pub fn write_table<R: AsRef<[String]>>(
+    path: &Path,
+    format: ExportFormat,
+    headers: &[&str],
+    rows: &[R],
+) -> Result<()> {
+    let bytes = match format {
         ExportFormat::Csv => {
             let mut out = b"\xEF\xBB\xBF".to_vec();
             {
                 let mut w = csv::Writer::from_writer(&mut out);
-                w.write_record(HEADERS).map_err(csv_error)?;
-                for r in &table {
-                    w.write_record(r).map_err(csv_error)?;
+                w.write_record(headers).map_err(csv_error)?;
+                for r in rows {
+                    w.write_record(r.as_ref()).map_err(csv_error)?;
                 }
                 w.flush()?;
             }
@@ -103,11 +114,11 @@ pub fn export(
             let bold = Format::new().set_bold();
             let xl =
                 |e: rust_xlsxwriter::XlsxError| Error::Internal(format!("Could not write the workbook: {e}"));
-            for (c, h) in HEADERS.iter().enumerate() {
+            for (c, h) in headers.iter().enumerate() {
                 sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(xl)?;
             }
-            for (i, r) in table.iter().enumerate() {
-                for (c, v) in r.iter().enumerate() {
+            for (i, r) in rows.iter().enumerate() {
+                for (c, v) in r.as_ref().iter().enumerate() {
                     sheet.write_string(i as u32 + 1, c as u16, v).map_err(xl)?;
                 }
             }
@@ -116,8 +127,7 @@ pub fn export(
         }
     };
     std::fs::write(path, bytes)
-        .map_err(|e| Error::invalid("path", format!("Could not write {}: {e}.", path.display())))?;
-    Ok(ExportReport { rows: table.len(), path: req.path.clone() })
+        .map_err(|e| Error::invalid("path", format!("Could not write {}: {e}.", path.display())))
 }
 
 fn csv_error(e: csv::Error) -> Error {

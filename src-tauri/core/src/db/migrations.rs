@@ -14,6 +14,7 @@ use crate::Result;
 const FILES: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_cases.sql"),
+    include_str!("../../migrations/0003_stock.sql"),
     include_str!("../../migrations/0005_security.sql"),
 ];
 

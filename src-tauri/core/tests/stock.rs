@@ -1,0 +1,596 @@
+//! Stock and the weekly distribution through the API, on a real encrypted database: the ledger
+//! never goes negative (every movement kind, and concurrent collections through two
+//! connections), FEFO, expired stock, one collection per household, reversal, atomic
+//! stock-takes, allowances per rule type, and a property test over random movement sequences.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+mod util;
+
+use std::process::Command;
+
+use chrono::{Days, Local, Months, NaiveDate};
+use haven_core::{api, db_path, seed, stock, Db, ErrorKind, Role, Session};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use util::{seeded, session, TestDb};
+
+fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+fn call(db: &Db, s: &Session, name: &str, input: Value) -> Value {
+    api::call(db, s, name, input).unwrap_or_else(|e| panic!("{name} failed: {e}"))
+}
+
+fn err(db: &Db, s: &Session, name: &str, input: Value) -> haven_core::ErrorPayload {
+    match api::call(db, s, name, input) {
+        Ok(v) => panic!("{name} should have failed, got {v}"),
+        Err(e) => e.to_payload(),
+    }
+}
+
+fn months_ago(m: u32) -> NaiveDate {
+    today().checked_sub_months(Months::new(m)).unwrap()
+}
+
+fn person(db: &Db, s: &Session, given: &str, family: &str, dob: NaiveDate, with: Option<&Value>) -> Value {
+    let mut body = json!({"given_name": given, "family_name": family, "date_of_birth": dob, "site": "CAL",
+                          "consent": true, "confirm_not_duplicate": true});
+    if let Some(w) = with {
+        body["household_with"] = w["id"].clone();
+        body["relationship"] = json!("child");
+    }
+    call(db, s, "create_person", body)["person"].clone()
+}
+
+/// A fresh location at Calais (no stock), and the location's id.
+fn shelf(db: &Db, s: &Session, name: &str) -> String {
+    call(db, s, "save_location", json!({"site": "CAL", "name": name}))["id"].as_str().unwrap().to_string()
+}
+
+fn receive(
+    db: &Db,
+    s: &Session,
+    loc: &str,
+    item: &str,
+    variant: Option<&str>,
+    q: i64,
+    exp: Option<NaiveDate>,
+) {
+    let mut body =
+        json!({"location": loc, "item": item, "quantity": q, "source": "donation", "party": "Test donor"});
+    if let Some(v) = variant {
+        body["variant"] = json!(v);
+    }
+    if let Some(e) = exp {
+        body["expires_on"] = json!(e);
+    }
+    call(db, s, "receive_stock", body);
+}
+
+/// Units of `item` (size `variant`) at `loc`, from the balances API.
+fn balance(db: &Db, s: &Session, loc: &str, item: &str, variant: &str) -> i64 {
+    let all = call(db, s, "stock_balances", json!({}));
+    all.as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["location_id"] == loc && b["item"] == item && b["variant"] == variant)
+        .map(|b| b["quantity"].as_i64().unwrap())
+        .sum()
+}
+
+fn assert_ledger_matches(db: &Db) {
+    db.read(|c| {
+        let sums = stock::ledger_sums(c)?;
+        let rows = stock::balance_rows(c)?;
+        assert_eq!(sums, rows, "the balance table must equal the sum of the ledger");
+        assert!(rows.iter().all(|r| r.4 >= 0), "no balance may be negative");
+        Ok(())
+    })
+    .unwrap();
+}
+
+fn distribution(db: &Db, s: &Session, loc: &str, on: NaiveDate) -> String {
+    let d =
+        call(db, s, "create_distribution", json!({"location": loc, "held_on": on, "dist_type": "weekly"}));
+    d["id"].as_str().unwrap().to_string()
+}
+
+struct Family {
+    mother: Value,
+    baby: Value,
+    child: Value,
+}
+
+fn family(t: &TestDb, s: &Session, name: &str) -> Family {
+    let mother = person(&t.db, s, "Amina", name, months_ago(12 * 30), None);
+    let baby = person(&t.db, s, "Sara", name, months_ago(5), Some(&mother));
+    let child = person(&t.db, s, "Yusuf", name, months_ago(12 * 6), Some(&mother));
+    Family { mother, baby, child }
+}
+
+#[test]
+fn receipts_and_refusals_name_item_location_and_quantity() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let loc = shelf(&t.db, &s, "Test shelf");
+    receive(&t.db, &s, &loc, "Hygiene kit", None, 5, None);
+    assert_eq!(balance(&t.db, &s, &loc, "Hygiene kit", ""), 5);
+
+    // Adjustment out beyond the balance.
+    let e = err(
+        &t.db,
+        &s,
+        "adjust_stock",
+        json!({"location": loc, "item": "Hygiene kit", "quantity": 6, "reason": "damaged"}),
+    );
+    assert_eq!(e.kind, ErrorKind::Conflict);
+    assert!(
+        e.message.contains("Hygiene kit")
+            && e.message.contains("Test shelf")
+            && e.message.contains("5 available"),
+        "{}",
+        e.message
+    );
+    // Transfer beyond the balance.
+    let other = shelf(&t.db, &s, "Other shelf");
+    let e = err(
+        &t.db,
+        &s,
+        "transfer_stock",
+        json!({"from": loc, "to": other, "item": "Hygiene kit", "quantity": 9}),
+    );
+    assert!(e.message.contains("5 available"), "{}", e.message);
+    // Within the balance: both legs of a transfer, then an adjustment and a find.
+    call(
+        &t.db,
+        &s,
+        "transfer_stock",
+        json!({"from": loc, "to": other, "item": "Hygiene kit", "quantity": 2}),
+    );
+    call(
+        &t.db,
+        &s,
+        "adjust_stock",
+        json!({"location": loc, "item": "Hygiene kit", "quantity": 3, "reason": "lost"}),
+    );
+    call(
+        &t.db,
+        &s,
+        "adjust_stock",
+        json!({"location": other, "item": "Hygiene kit", "quantity": 1, "reason": "found"}),
+    );
+    assert_eq!(balance(&t.db, &s, &loc, "Hygiene kit", ""), 0);
+    assert_eq!(balance(&t.db, &s, &other, "Hygiene kit", ""), 3);
+    // An adjustment needs a reason of its kind; a receipt of an expiry-tracked item needs a date.
+    let e = err(
+        &t.db,
+        &s,
+        "adjust_stock",
+        json!({"location": loc, "item": "Hygiene kit", "quantity": 1, "reason": "donation"}),
+    );
+    assert_eq!(e.field.as_deref(), Some("reason"));
+    let e = err(
+        &t.db,
+        &s,
+        "receive_stock",
+        json!({"location": loc, "item": "Baby milk", "quantity": 1, "source": "donation"}),
+    );
+    assert_eq!(e.field.as_deref(), Some("expires_on"));
+    // The ledger is append-only.
+    let e = t.db.read(|c| Ok(c.execute("UPDATE stock_movements SET quantity = 99", [])?)).unwrap_err();
+    assert!(e.to_string().contains("never changed"), "{e}");
+    let e = t.db.read(|c| Ok(c.execute("DELETE FROM stock_movements", [])?)).unwrap_err();
+    assert!(e.to_string().contains("never deleted"), "{e}");
+    assert_ledger_matches(&t.db);
+}
+
+#[test]
+fn allowance_for_each_rule_type() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let loc = shelf(&t.db, &s, "Allowance shelf");
+    let f = family(&t, &s, "Haddad");
+    call(
+        &t.db,
+        &s,
+        "set_flag",
+        json!({"person": f.mother["id"], "kind": "pregnant", "due_date": today() + Days::new(90)}),
+    );
+    call(&t.db, &s, "set_nappy_size", json!({"person": f.baby["id"], "size": "2"}));
+    let d = distribution(&t.db, &s, &loc, today());
+    let a = call(&t.db, &s, "household_allowance", json!({"distribution": d, "person": f.mother["code"]}));
+    let lines = a["allowance"].as_array().unwrap();
+    let find = |item: &str| lines.iter().filter(|l| l["item"] == item).cloned().collect::<Vec<_>>();
+    // Baby under 12 months (flag, per person): 2 tins.
+    assert_eq!(find("Baby milk").len(), 1);
+    assert_eq!(find("Baby milk")[0]["quantity"], 2);
+    assert_eq!(find("Baby milk")[0]["person_id"], f.baby["id"]);
+    // Age band under 3, per person, size from the recorded nappy size.
+    assert_eq!(find("Nappies")[0]["variant"], "2");
+    // Pregnant (flag): protein pack.
+    assert_eq!(find("Protein food pack")[0]["person_id"], f.mother["id"]);
+    // Child 2-12 (age band): clothing voucher in the child's band; the baby and mother get none.
+    let clothes = find("Clothing voucher");
+    assert_eq!(clothes.len(), 1);
+    assert_eq!(clothes[0]["person_id"], f.child["id"]);
+    assert_eq!(clothes[0]["variant"], "5-8");
+    // Per household: one food parcel for the three of them.
+    assert_eq!(find("Food parcel").len(), 1);
+    assert!(find("Food parcel")[0]["person_id"].is_null());
+    // No unaccompanied minor here: no phone.
+    assert!(find("Phone").is_empty());
+
+    // Unaccompanied minor without a phone: a phone, once.
+    let minor = person(&t.db, &s, "Dawit", "Tesfay", months_ago(12 * 16), None);
+    let a = call(&t.db, &s, "household_allowance", json!({"distribution": d, "person": minor["code"]}));
+    assert!(a["allowance"].as_array().unwrap().iter().any(|l| l["item"] == "Phone"), "{a}");
+    // Holding a centre phone: none.
+    call(&t.db, &s, "issue_phone", json!({"person": minor["id"], "number": "+33 7 11 22 33 44"}));
+    let a = call(&t.db, &s, "household_allowance", json!({"distribution": d, "person": minor["code"]}));
+    assert!(!a["allowance"].as_array().unwrap().iter().any(|l| l["item"] == "Phone"), "{a}");
+}
+
+#[test]
+fn intervals_and_once_items_use_past_collections() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let loc = shelf(&t.db, &s, "Interval shelf");
+    receive(&t.db, &s, &loc, "Phone", None, 5, None);
+    receive(&t.db, &s, &loc, "Hygiene kit", None, 5, None);
+    receive(&t.db, &s, &loc, "Food parcel", None, 5, Some(today() + Days::new(60)));
+    let minor = person(&t.db, &s, "Dawit", "Tesfay", months_ago(12 * 16), None);
+    let first = distribution(&t.db, &s, &loc, today() - Days::new(14));
+    call(&t.db, &s, "record_collection", json!({"distribution": first, "person": minor["code"]}));
+    let second = distribution(&t.db, &s, &loc, today());
+    let a = call(&t.db, &s, "household_allowance", json!({"distribution": second, "person": minor["code"]}));
+    let items: Vec<&str> =
+        a["allowance"].as_array().unwrap().iter().map(|l| l["item"].as_str().unwrap()).collect();
+    assert!(!items.contains(&"Phone"), "a phone is given once: {items:?}");
+    assert!(!items.contains(&"Hygiene kit"), "hygiene kit every 28 days, last 14 days ago: {items:?}");
+    assert!(items.contains(&"Food parcel"), "food every week: {items:?}");
+    let later = distribution(&t.db, &s, &loc, today() + Days::new(14));
+    let a = call(&t.db, &s, "household_allowance", json!({"distribution": later, "person": minor["code"]}));
+    assert!(a["allowance"].as_array().unwrap().iter().any(|l| l["item"] == "Hygiene kit"), "28 days on: {a}");
+}
+
+#[test]
+fn collections_draw_first_expiry_first_and_refuse_expired_stock() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let loc = shelf(&t.db, &s, "FEFO shelf");
+    let late = today() + Days::new(200);
+    let soon = today() + Days::new(10);
+    receive(&t.db, &s, &loc, "Baby milk", None, 10, Some(late));
+    receive(&t.db, &s, &loc, "Baby milk", None, 3, Some(soon));
+    for size in ["1", "2", "3"] {
+        receive(&t.db, &s, &loc, "Nappies", Some(size), 5, None);
+    }
+    receive(&t.db, &s, &loc, "Baby wipes", None, 5, None);
+    receive(&t.db, &s, &loc, "Hygiene kit", None, 5, None);
+    receive(&t.db, &s, &loc, "Food parcel", None, 5, Some(late));
+    receive(&t.db, &s, &loc, "Clothing voucher", Some("5-8"), 5, None);
+    let f = family(&t, &s, "Karimi");
+    let d = distribution(&t.db, &s, &loc, today());
+    call(&t.db, &s, "record_collection", json!({"distribution": d, "person": f.baby["code"]}));
+    let lots = t.db.read(|c| stock::lots(c, &loc, &milk_id(c), "")).unwrap();
+    let by_date: Vec<(Option<NaiveDate>, i64)> = lots.iter().map(|l| (l.expires_on, l.quantity)).collect();
+    assert_eq!(by_date, vec![(Some(soon), 1), (Some(late), 10)], "the batch expiring first goes first");
+
+    // Only expired milk left: refused, saying so.
+    let loc2 = shelf(&t.db, &s, "Expired shelf");
+    receive(&t.db, &s, &loc2, "Baby milk", None, 8, Some(today() - Days::new(1)));
+    let d2 = distribution(&t.db, &s, &loc2, today());
+    let g = family(&t, &s, "Rahimi");
+    let e = err(&t.db, &s, "record_collection", json!({"distribution": d2, "person": g.mother["code"]}));
+    assert_eq!(e.kind, ErrorKind::Conflict);
+    assert!(
+        e.message.contains("Baby milk")
+            && e.message.contains("Expired shelf")
+            && e.message.contains("0 available"),
+        "{}",
+        e.message
+    );
+    assert!(e.message.contains("expiry"), "{}", e.message);
+    assert_eq!(balance(&t.db, &s, &loc2, "Baby milk", ""), 8, "nothing was taken");
+    // Giving what there is instead: the expired milk stays on the shelf.
+    call(
+        &t.db,
+        &s,
+        "record_collection",
+        json!({"distribution": d2, "person": g.mother["code"], "take_available": true}),
+    );
+    assert_eq!(balance(&t.db, &s, &loc2, "Baby milk", ""), 8);
+    assert_ledger_matches(&t.db);
+}
+
+fn milk_id(c: &rusqlite::Connection) -> String {
+    stock::get_item(c, "Baby milk").unwrap().id
+}
+
+#[test]
+fn one_collection_per_household_and_reversal_restores_balances() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let desk = session(&t.db, Role::FrontDesk);
+    let loc = shelf(&t.db, &s, "Desk shelf");
+    receive(&t.db, &s, &loc, "Food parcel", None, 10, Some(today() + Days::new(30)));
+    receive(&t.db, &s, &loc, "Hygiene kit", None, 10, None);
+    let a = person(&t.db, &s, "Leila", "Ahmadi", months_ago(12 * 40), None);
+    let b = person(&t.db, &s, "Omar", "Ahmadi", months_ago(12 * 42), Some(&a));
+    let d = distribution(&t.db, &s, &loc, today());
+    // The front desk records by code.
+    let out = call(&t.db, &desk, "record_collection", json!({"distribution": d, "person": a["code"]}));
+    assert_eq!(out["counters"]["households"], 1);
+    assert_eq!(out["counters"]["items_out"], 2);
+    assert_eq!(balance(&t.db, &s, &loc, "Food parcel", ""), 9);
+    // The other member of the household: already collected.
+    let e = err(&t.db, &desk, "record_collection", json!({"distribution": d, "person": b["code"]}));
+    assert_eq!(e.kind, ErrorKind::Conflict);
+    assert!(e.message.contains("already collected"), "{}", e.message);
+    // The desk cannot reverse; a coordinator can, with a reason, and the stock comes back.
+    let id = out["id"].as_str().unwrap();
+    let e = err(&t.db, &desk, "reverse_collection", json!({"id": id, "reason": "wrong household"}));
+    assert_eq!(e.kind, ErrorKind::Forbidden);
+    let before: i64 =
+        t.db.read(|c| Ok(c.query_row("SELECT count(*) FROM stock_movements", [], |r| r.get(0))?)).unwrap();
+    let desk_after = call(&t.db, &s, "reverse_collection", json!({"id": id, "reason": "wrong household"}));
+    assert_eq!(desk_after["counters"]["households"], 0);
+    assert_eq!(balance(&t.db, &s, &loc, "Food parcel", ""), 10);
+    assert_eq!(balance(&t.db, &s, &loc, "Hygiene kit", ""), 10);
+    let after: i64 =
+        t.db.read(|c| Ok(c.query_row("SELECT count(*) FROM stock_movements", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(after, before + 2, "reversal writes reversing movements, it deletes nothing");
+    let audited: i64 =
+        t.db.read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM audit_log WHERE action = 'reverse' AND entity_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(audited, 1);
+    let e = err(&t.db, &s, "reverse_collection", json!({"id": id, "reason": "again"}));
+    assert_eq!(e.kind, ErrorKind::Conflict);
+    // After the reversal the household may collect again.
+    call(&t.db, &desk, "record_collection", json!({"distribution": d, "person": b["code"]}));
+    assert_eq!(balance(&t.db, &s, &loc, "Food parcel", ""), 9);
+    // The front desk may not receive stock or edit rules.
+    let e = err(
+        &t.db,
+        &desk,
+        "receive_stock",
+        json!({"location": loc, "item": "Hygiene kit", "quantity": 1, "source": "donation"}),
+    );
+    assert_eq!(e.kind, ErrorKind::Forbidden);
+    assert_ledger_matches(&t.db);
+}
+
+#[test]
+fn stock_take_finalises_all_corrections_or_none() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let loc = shelf(&t.db, &s, "Count shelf");
+    receive(&t.db, &s, &loc, "Hygiene kit", None, 10, None);
+    receive(&t.db, &s, &loc, "Baby wipes", None, 4, None);
+    let take = call(&t.db, &s, "start_stock_take", json!({"location": loc}));
+    let id = take["id"].as_str().unwrap().to_string();
+    let lines = take["lines"].as_array().unwrap();
+    let line =
+        |item: &str| lines.iter().find(|l| l["item"] == item && l["variant"] == "").unwrap()["id"].clone();
+    assert_eq!(lines.iter().find(|l| l["item"] == "Hygiene kit").unwrap()["expected"], 10);
+    // Items at zero are on the sheet too: 2 phones found.
+    let counts = json!([{"line": line("Hygiene kit"), "counted": 7}, {"line": line("Baby wipes"), "counted": 4},
+                        {"line": line("Phone"), "counted": 2}]);
+    let t2 = call(&t.db, &s, "enter_counts", json!({"id": id, "counts": counts}));
+    let diff = t2["lines"].as_array().unwrap().iter().find(|l| l["item"] == "Hygiene kit").unwrap()
+        ["difference"]
+        .clone();
+    assert_eq!(diff, -3);
+    // Make the second correction fail: nothing at all may be written.
+    let phone = t.db.read(|c| Ok(stock::get_item(c, "Phone")?.id)).unwrap();
+    t.db.read(|c| {
+        c.execute_batch(&format!(
+            "CREATE TEMP TRIGGER fail_phone BEFORE INSERT ON stock_movements WHEN new.item_id = '{phone}'
+             BEGIN SELECT RAISE(ABORT, 'disk unplugged'); END;"
+        ))?;
+        Ok(())
+    })
+    .unwrap();
+    let e = err(&t.db, &s, "finalise_stock_take", json!({"id": id}));
+    assert_eq!(e.kind, ErrorKind::Internal, "{}", e.message);
+    assert_eq!(balance(&t.db, &s, &loc, "Hygiene kit", ""), 10, "the first correction was rolled back");
+    let status = call(&t.db, &s, "get_stock_take", json!({"id": id}))["status"].clone();
+    assert_eq!(status, "open");
+    t.db.read(|c| Ok(c.execute_batch("DROP TRIGGER temp.fail_phone")?)).unwrap();
+    let done = call(&t.db, &s, "finalise_stock_take", json!({"id": id}));
+    assert_eq!(done["status"], "finalised");
+    assert_eq!(balance(&t.db, &s, &loc, "Hygiene kit", ""), 7);
+    assert_eq!(balance(&t.db, &s, &loc, "Phone", ""), 2);
+    assert_eq!(balance(&t.db, &s, &loc, "Baby wipes", ""), 4);
+    let e = err(&t.db, &s, "finalise_stock_take", json!({"id": id}));
+    assert_eq!(e.kind, ErrorKind::Conflict);
+    assert_ledger_matches(&t.db);
+}
+
+#[test]
+fn concurrent_collections_through_two_connections_never_go_negative() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let loc = shelf(&t.db, &s, "Race shelf");
+    // One food parcel per household, and stock for 5 of the 12 households.
+    receive(&t.db, &s, &loc, "Food parcel", None, 5, Some(today() + Days::new(30)));
+    receive(&t.db, &s, &loc, "Hygiene kit", None, 50, None);
+    let codes: Vec<String> = (0..12)
+        .map(|i| {
+            person(&t.db, &s, &format!("Adult{i}"), &format!("Race{i}"), months_ago(12 * 30), None)["code"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let d = distribution(&t.db, &s, &loc, today());
+    let path = db_path(t.dir.path());
+    let handles: Vec<_> = [0usize, 1]
+        .into_iter()
+        .map(|side| {
+            let path = path.clone();
+            let d = d.clone();
+            let codes = codes.clone();
+            let s = s.clone();
+            std::thread::spawn(move || {
+                let db = Db::open(&path, seed::DEMO_PASSPHRASE).unwrap();
+                let mut ok = 0;
+                for code in codes.iter().skip(side).step_by(2) {
+                    match api::call(&db, &s, "record_collection", json!({"distribution": d, "person": code}))
+                    {
+                        Ok(_) => ok += 1,
+                        Err(e) => assert!(e.to_string().contains("Food parcel"), "{e}"),
+                    }
+                }
+                ok
+            })
+        })
+        .collect();
+    let served: i32 = handles.into_iter().map(|h| h.join().unwrap()).sum();
+    assert_eq!(served, 5, "exactly the stock's worth of households were served");
+    assert_eq!(balance(&t.db, &s, &loc, "Food parcel", ""), 0);
+    assert_ledger_matches(&t.db);
+}
+
+#[test]
+fn sign_up_sheet_has_every_household_in_both_scripts() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let loc = shelf(&t.db, &s, "Sheet shelf");
+    let mut body = json!({"given_name": "Fatima", "family_name": "Ahmadi", "original_name": "فاطمة احمدی",
+                          "date_of_birth": months_ago(12 * 30), "site": "CAL", "consent": true, "confirm_not_duplicate": true});
+    call(&t.db, &s, "create_person", body.clone());
+    body["given_name"] = json!("Senait");
+    body["family_name"] = json!("Tesfay");
+    body["original_name"] = json!("ሰናይት ተስፋይ");
+    call(&t.db, &s, "create_person", body);
+    let d = distribution(&t.db, &s, &loc, today());
+    let plan = call(&t.db, &s, "distribution_plan", json!({"id": d}));
+    assert_eq!(plan["rows"].as_array().unwrap().len(), 2);
+    assert!(
+        plan["needs"].as_array().unwrap().iter().any(|n| n["item"] == "Food parcel" && n["shortfall"] == 2),
+        "{}",
+        plan["needs"]
+    );
+    let out = t.dir.path().join("sheet.pdf");
+    let printed =
+        call(&t.db, &s, "print_distribution_sheet", json!({"distribution": d, "path": out, "sort": "code"}));
+    assert_eq!(printed["rows"], 2);
+    let text = Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&out)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Fatima Ahmadi") && text.contains("Senait Tesfay"), "{text}");
+    assert!(text.contains("ሰናይት"), "Ge'ez name missing: {text}");
+    assert!(text.contains("Food parcel 1"), "{text}");
+    let desk = session(&t.db, Role::FrontDesk);
+    let e = err(&t.db, &desk, "print_distribution_sheet", json!({"distribution": d, "path": out}));
+    assert_eq!(e.kind, ErrorKind::Forbidden);
+}
+
+#[test]
+fn reports_and_exports() {
+    let t = seeded(30);
+    let s = session(&t.db, Role::Coordinator);
+    let r = call(&t.db, &s, "stock_reports", json!({}));
+    assert!(!r["on_hand"].as_array().unwrap().is_empty());
+    assert!(
+        r["on_hand"].as_array().unwrap().iter().any(|x| x["value"].as_i64().unwrap() > 0),
+        "purchases have a value"
+    );
+    assert!(r["expiring"].as_array().unwrap().iter().any(|x| x["expired"] == true));
+    assert!(!r["weekly"].as_array().unwrap().is_empty(), "the seed has past distributions");
+    for (report, format) in [("on_hand", "csv"), ("movements", "xlsx"), ("weekly", "csv")] {
+        let path = t.dir.path().join(format!("{report}.{format}"));
+        let out = call(&t.db, &s, "export_report", json!({"report": report, "format": format, "path": path}));
+        assert!(out["rows"].as_u64().unwrap() > 0, "{report}");
+        assert!(std::fs::metadata(&path).unwrap().len() > 100);
+    }
+    let chart = call(&t.db, &s, "stock_chart", json!({"weeks": 8}));
+    assert_eq!(chart.as_array().unwrap().len(), 8);
+    assert!(chart.as_array().unwrap().iter().any(|w| w["given_out"].as_i64().unwrap() > 0));
+    assert_ledger_matches(&t.db);
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Receive { loc: usize, item: usize, q: i64, batch: usize },
+    Adjust { loc: usize, item: usize, q: i64 },
+    Transfer { from: usize, item: usize, q: i64 },
+    Found { loc: usize, item: usize, q: i64 },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (0..2usize, 0..2usize, 1..20i64, 0..3usize).prop_map(|(loc, item, q, batch)| Op::Receive {
+            loc,
+            item,
+            q,
+            batch
+        }),
+        (0..2usize, 0..2usize, 1..25i64).prop_map(|(loc, item, q)| Op::Adjust { loc, item, q }),
+        (0..2usize, 0..2usize, 1..25i64).prop_map(|(from, item, q)| Op::Transfer { from, item, q }),
+        (0..2usize, 0..2usize, 1..5i64).prop_map(|(loc, item, q)| Op::Found { loc, item, q }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Any sequence of movements: the balance table equals the sum of the ledger, no balance is
+    /// ever negative, and a refused movement is exactly one that asked for more than there was.
+    #[test]
+    fn balances_equal_the_ledger_and_never_go_negative(ops in proptest::collection::vec(op(), 1..40)) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::create(&db_path(dir.path()), seed::DEMO_PASSPHRASE).unwrap();
+        seed::seed_demo(&db, 0, 1).unwrap();
+        let s = session(&db, Role::Lead);
+        let locs = [shelf(&db, &s, "P one"), shelf(&db, &s, "P two")];
+        let items = [("Baby milk", true), ("Hygiene kit", false)];
+        let mut model = [[0i64; 2]; 2];
+        for op in ops {
+            match op {
+                Op::Receive { loc, item, q, batch } => {
+                    let exp = items[item].1.then(|| today() + Days::new(30 * (batch as u64 + 1)));
+                    receive(&db, &s, &locs[loc], items[item].0, None, q, exp);
+                    model[loc][item] += q;
+                }
+                Op::Adjust { loc, item, q } => {
+                    let r = api::call(&db, &s, "adjust_stock", json!({"location": locs[loc], "item": items[item].0, "quantity": q, "reason": "damaged"}));
+                    prop_assert_eq!(r.is_ok(), model[loc][item] >= q);
+                    if r.is_ok() { model[loc][item] -= q; }
+                }
+                Op::Transfer { from, item, q } => {
+                    let to = 1 - from;
+                    let r = api::call(&db, &s, "transfer_stock", json!({"from": locs[from], "to": locs[to], "item": items[item].0, "quantity": q}));
+                    prop_assert_eq!(r.is_ok(), model[from][item] >= q);
+                    if r.is_ok() { model[from][item] -= q; model[to][item] += q; }
+                }
+                Op::Found { loc, item, q } => {
+                    // Found stock of an expiry-tracked item goes to the no-batch line.
+                    api::call(&db, &s, "adjust_stock", json!({"location": locs[loc], "item": items[item].0, "quantity": q, "reason": "found"})).unwrap();
+                    model[loc][item] += q;
+                }
+            }
+            let (sums, rows) = db.read(|c| Ok((stock::ledger_sums(c)?, stock::balance_rows(c)?))).unwrap();
+            prop_assert_eq!(&sums, &rows);
+            prop_assert!(rows.iter().all(|r| r.4 >= 0));
+        }
+        for (l, loc) in locs.iter().enumerate() {
+            for (i, item) in items.iter().enumerate() {
+                prop_assert_eq!(balance(&db, &s, loc, item.0, ""), model[l][i]);
+            }
+        }
+    }
+}

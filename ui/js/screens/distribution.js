@@ -1,0 +1,279 @@
+// Distribution: the list of distribution days (coordinators create them), a day's desk
+// (`#/distribution/<id>`: type a code and press Enter to record a collection; live counters;
+// the eligible households with their allowances and the shortfalls; the printed sign-up
+// sheet; reversing a mistaken collection), and the allowance rules (`#/distribution/rules`).
+
+import * as api from '../api.js';
+import { h, replace } from '../dom.js';
+import { checkbox, confirmBox, errorSummary, field, flash, notice, select, showApiError, takeFlash, valueOrNull } from '../form.js';
+import { date, num, t } from '../i18n.js';
+import { isCaseworker, todayIso } from '../person-format.js';
+
+export async function showDistribution(main, ctx) {
+  const [first] = ctx.path;
+  if (first === 'rules') return showRules(main, ctx);
+  if (first) return showDesk(main, { ...ctx, id: first });
+  return showList(main, ctx);
+}
+
+async function showList(main, { session }) {
+  const caseworker = isCaseworker(session);
+  const [list, overview, rules] = await Promise.all([api.listDistributions(), api.stockOverview(), api.listRules()]);
+  const flashed = takeFlash();
+  let form = null;
+  if (caseworker && overview.locations.length) {
+    const summary = errorSummary();
+    const loc = select({ name: 'location', label: t('dist.location'), testid: 'dist-location',
+      options: overview.locations.filter((l) => l.active).map((l) => [l.id, `${l.name} (${l.site_code})`]) });
+    const held = field({ name: 'held_on', label: t('dist.held_on'), type: 'date', value: todayIso(), testid: 'dist-date' });
+    const types = rules.types.length ? rules.types : ['weekly'];
+    const type = select({ name: 'dist_type', label: t('dist.type'), testid: 'dist-type', options: types.map((x) => [x, x]) });
+    form = h('form', { novalidate: true, 'data-testid': 'dist-form' }, summary, loc, held, type,
+      h('button', { type: 'submit', class: 'button', 'data-testid': 'dist-create' }, t('dist.create')));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try {
+        const d = await api.createDistribution({ location: loc.input.value, held_on: held.input.value, dist_type: type.input.value });
+        location.hash = `#/distribution/${d.id}`;
+      } catch (err) { showApiError(summary, form, err); }
+    });
+  }
+  replace(main,
+    h('h1', {}, t('nav.distribution')), flashed,
+    h('p', {}, h('a', { href: '#/distribution/rules', 'data-testid': 'rules-link' }, t('dist.rules'))),
+    list.length === 0 ? h('div', { class: 'empty' }, h('p', {}, t('dist.none'))) : h('table', { class: 'table', 'data-testid': 'dist-list' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('dist.held_on')), h('th', { scope: 'col' }, t('dist.location')),
+        h('th', { scope: 'col' }, t('dist.type')), h('th', { scope: 'col' }, t('dist.status')),
+        h('th', { scope: 'col', class: 'num' }, t('dist.households')))),
+      h('tbody', {}, list.map((d) => h('tr', { 'data-testid': 'dist-row' },
+        h('td', {}, h('a', { href: `#/distribution/${d.id}` }, date(d.held_on))),
+        h('td', {}, `${d.location} (${d.site})`), h('td', {}, d.dist_type), h('td', {}, t(`dist.status.${d.status}`)),
+        h('td', { class: 'num' }, num(d.collected)))))),
+    form ? h('section', { 'aria-labelledby': 'dist-new' }, h('h2', { id: 'dist-new' }, t('dist.new')), form) : null);
+}
+
+function countersBlock(c) {
+  return h('div', { class: 'cards', 'data-testid': 'counters' },
+    h('div', { class: 'card' }, h('p', { class: 'card-value', 'data-testid': 'counter-households' }, num(c.households)),
+      h('p', { class: 'card-label' }, t('dist.served'))),
+    h('div', { class: 'card' }, h('p', { class: 'card-value', 'data-testid': 'counter-people' }, num(c.people)),
+      h('p', { class: 'card-label' }, t('dist.people'))),
+    h('div', { class: 'card' }, h('p', { class: 'card-value', 'data-testid': 'counter-items' }, num(c.items_out)),
+      h('p', { class: 'card-label' }, t('dist.items_out'))));
+}
+
+function remainingTable(c) {
+  return h('table', { class: 'table', 'data-testid': 'remaining' },
+    h('caption', {}, t('dist.remaining')),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('stock.item')), h('th', { scope: 'col', class: 'num' }, t('stock.quantity')))),
+    h('tbody', {}, c.remaining.map((r) => h('tr', { 'data-testid': 'remaining-row', 'data-item': r.item, 'data-variant': r.variant },
+      h('td', {}, r.variant ? `${r.item} (${r.variant})` : r.item),
+      h('td', { class: 'num', 'data-testid': 'remaining-qty' }, num(r.quantity))))));
+}
+
+async function showDesk(main, { id, session }) {
+  const caseworker = isCaseworker(session);
+  const desk = await api.distributionDesk(id);
+  const d = desk.distribution;
+  const counters = h('div', {}, countersBlock(desk.counters));
+  const remaining = h('div', {}, remainingTable(desk.counters));
+  const message = h('div', { 'data-testid': 'desk-message', tabindex: '-1', 'aria-live': 'polite' });
+  const list = h('tbody', {});
+  const say = (el) => replace(message, el);
+
+  const collectionRow = (c) => {
+    const reverse = caseworker && !c.reversed_at
+      ? h('button', { type: 'button', class: 'button button-secondary button-small', 'data-testid': 'reverse' }, t('dist.reverse')) : null;
+    const row = h('tr', { 'data-testid': 'collection-row', 'data-code': c.code },
+      h('td', { class: 'code' }, c.code),
+      h('td', {}, h('span', { dir: 'auto' }, c.name), c.original_name ? h('span', { class: 'original-name', dir: 'auto' }, ` · ${c.original_name}`) : null),
+      h('td', {}, c.summary),
+      h('td', {}, c.reversed_at ? t('dist.reversed') : reverse));
+    if (reverse) {
+      reverse.addEventListener('click', () => {
+        const box = confirmBox({
+          title: t('dist.reverse_title', { code: c.code }), body: t('dist.reverse_body'),
+          yes: t('dist.reverse_yes'), no: t('form.cancel'), testid: 'reverse-confirm',
+          onNo: () => box.remove(),
+          onYes: async () => {
+            try {
+              const after = await api.reverseCollection(c.id, t('dist.reverse_reason'));
+              replace(counters, countersBlock(after.counters));
+              replace(remaining, remainingTable(after.counters));
+              replace(list, ...after.collections.map(collectionRow));
+              say(notice(t('dist.reversed_done', { code: c.code })));
+            } catch (err) { say(h('p', { class: 'field-error', role: 'alert' }, err.message)); box.remove(); }
+          },
+        });
+        row.after(h('tr', {}, h('td', { colspan: 4 }, box)));
+        box.focus();
+      });
+    }
+    return row;
+  };
+  replace(list, ...desk.collections.map(collectionRow));
+
+  // The desk: a code, Enter; the focus stays in the box.
+  const code = h('input', { id: 'desk-code', class: 'input input-code', autocomplete: 'off', spellcheck: 'false',
+    'data-testid': 'desk-code', 'aria-describedby': 'desk-code-hint', disabled: d.status !== 'open' });
+  const partial = checkbox({ name: 'take_available', label: t('dist.take_available'), testid: 'take-available' });
+  code.addEventListener('keydown', async (e) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    const who = code.value.trim();
+    if (!who) return;
+    code.disabled = true;
+    try {
+      const done = await api.recordCollection(id, who, partial.input.checked);
+      replace(counters, countersBlock(done.counters));
+      replace(remaining, remainingTable(done.counters));
+      if (done.collection) list.prepend(collectionRow(done.collection));
+      say(notice(t('dist.collected', { code: who.toUpperCase(), what: done.collection ? done.collection.summary : '' })));
+      code.value = '';
+    } catch (err) {
+      say(h('p', { class: 'field-error', role: 'alert', 'data-testid': 'desk-error' }, err.message));
+      code.select();
+    } finally {
+      code.disabled = false;
+      code.focus();
+    }
+  });
+
+  const desk_section = h('section', { 'aria-labelledby': 'desk-title' },
+    h('h2', { id: 'desk-title' }, t('dist.desk')),
+    d.status === 'open' ? null : h('p', { class: 'hint' }, t('dist.closed_hint')),
+    h('div', { class: 'form-group' }, h('label', { for: 'desk-code', class: 'label' }, t('dist.code')),
+      h('p', { id: 'desk-code-hint', class: 'hint' }, t('dist.code_hint')), code),
+    partial, message, counters);
+
+  const planBox = h('div', { 'data-testid': 'plan' }, h('p', { class: 'loading' }, t('app.loading')));
+  replace(main,
+    h('h1', {}, t('dist.heading', { date: date(d.held_on), location: d.location, type: d.dist_type })),
+    h('p', {}, h('a', { href: '#/distribution' }, t('dist.back'))),
+    desk_section,
+    remaining,
+    caseworker ? toolsBlock(d) : null,
+    h('h2', {}, t('dist.collections')),
+    h('table', { class: 'table', 'data-testid': 'collections' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('people.code')), h('th', { scope: 'col' }, t('people.name')),
+        h('th', { scope: 'col' }, t('dist.given')), h('th', { scope: 'col' }, ''))), list),
+    h('h2', {}, t('dist.eligible')),
+    planBox);
+  code.focus();
+  const plan = await api.distributionPlan(id);
+  replace(planBox, planTables(plan));
+}
+
+function planTables(plan) {
+  const short = plan.needs.filter((n) => n.shortfall > 0);
+  return h('div', {},
+    h('p', { class: 'count', 'data-testid': 'plan-count' }, t('dist.eligible_count', { n: num(plan.rows.length) })),
+    short.length ? h('div', { class: 'notice notice-warning', 'data-testid': 'shortfalls' },
+      h('p', {}, t('dist.shortfalls')),
+      h('ul', {}, short.map((n) => h('li', {}, t('dist.shortfall_line', {
+        item: n.variant ? `${n.item} (${n.variant})` : n.item, needed: num(n.needed), available: num(n.available), short: num(n.shortfall),
+      }))))) : h('p', { class: 'hint' }, t('dist.no_shortfall')),
+    h('table', { class: 'table' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('people.code')), h('th', { scope: 'col' }, t('people.name')),
+        h('th', { scope: 'col', class: 'num' }, t('dist.size')), h('th', { scope: 'col' }, t('dist.allowance')),
+        h('th', { scope: 'col' }, t('dist.collected_col')))),
+      h('tbody', {}, plan.rows.map((r) => {
+        const head = r.unit.members[0] || {};
+        return h('tr', { 'data-testid': 'plan-row', 'data-code': head.code },
+          h('td', { class: 'code' }, head.code),
+          h('td', {}, h('span', { dir: 'auto', 'data-testid': 'plan-name' }, head.name),
+            head.original_name ? h('span', {}, ' · ', h('span', { class: 'original-name', dir: 'auto', 'data-testid': 'plan-original' }, head.original_name)) : null),
+          h('td', { class: 'num' }, num(r.unit.members.length)),
+          h('td', {}, r.summary),
+          h('td', {}, r.collected ? '✓' : ''));
+      }))));
+}
+
+/** Print the sign-up sheet (save dialog, or a typed path), open/close the day. */
+function toolsBlock(d) {
+  const message = h('div', { tabindex: '-1', 'data-testid': 'print-message' });
+  const say = (el) => { replace(message, el); message.focus(); };
+  const sort = select({ name: 'sort', label: t('dist.sort'), testid: 'sheet-sort',
+    options: [['family_name', t('dist.sort_family')], ['code', t('dist.sort_code')]] });
+  const pathField = field({ name: 'sheet_path', label: t('dist.sheet_path'), hint: t('dist.sheet_path_hint'), required: false, testid: 'sheet-path' });
+  const print = async (path) => {
+    const printed = await api.printDistributionSheet(d.id, sort.input.value, path);
+    const text = t('dist.printed', { n: num(printed.rows), pages: num(printed.pages), path: printed.path });
+    try { await api.openPath(printed.path); say(notice(text)); } catch {
+      say(h('div', {}, notice(text), h('p', { class: 'hint' }, t('people.printed_not_opened'))));
+    }
+  };
+  const printButton = h('button', { type: 'button', class: 'button', 'data-testid': 'print-sheet' }, t('dist.print'));
+  printButton.addEventListener('click', async () => {
+    try {
+      const typed = valueOrNull(pathField.input);
+      const path = typed || await api.chooseSavePath(t('people.print_dialog'), `sign-up-${d.site}-${d.held_on}.pdf`, [{ name: 'PDF', extensions: ['pdf'] }]);
+      if (path) await print(path);
+    } catch (err) { say(h('p', { class: 'field-error', role: 'alert' }, err.message)); }
+  });
+  const toggle = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'dist-toggle' },
+    d.status === 'open' ? t('dist.close') : t('dist.reopen'));
+  toggle.addEventListener('click', async () => {
+    try {
+      await api.setDistributionStatus(d.id, d.status !== 'open');
+      flash(d.status === 'open' ? t('dist.closed_done') : t('dist.reopened_done'));
+      location.hash = '#/distribution';
+    } catch (err) { say(h('p', { class: 'field-error', role: 'alert' }, err.message)); }
+  });
+  return h('section', { class: 'list-tools', 'aria-labelledby': 'print-title' },
+    h('h2', { id: 'print-title' }, t('dist.sheet')), sort, pathField,
+    h('div', { class: 'button-group' }, printButton, toggle), message);
+}
+
+const FLAGS = ['', 'baby', 'pregnant', 'unaccompanied_minor'];
+
+async function showRules(main, { session }) {
+  const caseworker = isCaseworker(session);
+  const [{ rules, types }, overview] = await Promise.all([api.listRules(), api.stockOverview()]);
+  const flashed = takeFlash();
+  const table = h('table', { class: 'table', 'data-testid': 'rules' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('dist.type')), h('th', { scope: 'col' }, t('dist.rule')),
+      h('th', { scope: 'col' }, t('dist.status')), h('th', { scope: 'col' }, ''))),
+    h('tbody', {}, rules.map((r) => {
+      const edit = caseworker ? h('button', { type: 'button', class: 'button button-secondary button-small' }, t('dist.edit')) : null;
+      if (edit) edit.addEventListener('click', () => { fill(r); form.scrollIntoView(); });
+      return h('tr', { 'data-testid': 'rule-row' }, h('td', {}, r.dist_type), h('td', {}, r.description),
+        h('td', {}, r.active ? t('dist.rule_active') : t('dist.rule_inactive')), h('td', {}, edit));
+    })));
+  const summary = errorSummary();
+  let editing = null;
+  const type = field({ name: 'dist_type', label: t('dist.type'), value: types[0] || 'weekly' });
+  const item = select({ name: 'item', label: t('stock.item'), options: overview.items.map((i) => [i.id, i.name]) });
+  const quantity = field({ name: 'quantity', label: t('stock.quantity'), type: 'number', width: 'short', value: '1' });
+  const per = select({ name: 'per', label: t('dist.per'), options: [['person', t('dist.per.person')], ['household', t('dist.per.household')]] });
+  const flag = select({ name: 'flag', label: t('dist.flag'), options: FLAGS.map((f) => [f, f ? t(`flag.${f}`) : t('dist.flag_any')]) });
+  const minAge = field({ name: 'min_age_months', label: t('dist.min_age'), hint: t('dist.months_hint'), required: false, width: 'short', inputmode: 'numeric' });
+  const maxAge = field({ name: 'max_age_months', label: t('dist.max_age'), hint: t('dist.months_hint'), required: false, width: 'short', inputmode: 'numeric' });
+  const interval = field({ name: 'interval_days', label: t('dist.interval'), required: false, width: 'short', value: '0', inputmode: 'numeric' });
+  const once = checkbox({ name: 'once', label: t('dist.once') });
+  const noPhone = checkbox({ name: 'without_phone', label: t('dist.without_phone') });
+  const active = checkbox({ name: 'active', label: t('dist.rule_active'), checked: true });
+  const heading = h('h2', {}, t('dist.rule_new'));
+  const fill = (r) => {
+    editing = r.id;
+    heading.textContent = t('dist.rule_edit');
+    type.input.value = r.dist_type; item.input.value = r.item_id; quantity.input.value = r.quantity; per.input.value = r.per;
+    flag.input.value = r.flag || ''; minAge.input.value = r.min_age_months ?? ''; maxAge.input.value = r.max_age_months ?? '';
+    interval.input.value = r.interval_days; once.input.checked = r.once; noPhone.input.checked = r.without_phone; active.input.checked = r.active;
+  };
+  const numOrNull = (input) => (input.value.trim() === '' ? null : Number(input.value));
+  const form = h('form', { novalidate: true }, heading, summary, type, item, quantity, per, flag, minAge, maxAge, interval, once, noPhone, active,
+    h('button', { type: 'submit', class: 'button' }, t('dist.rule_save')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      await api.saveRule({ id: editing, dist_type: type.input.value, item: item.input.value, quantity: Number(quantity.input.value || 0),
+        per: per.input.value, flag: flag.input.value || null, min_age_months: numOrNull(minAge), max_age_months: numOrNull(maxAge),
+        interval_days: Number(interval.input.value || 0), once: once.input.checked, without_phone: noPhone.input.checked, active: active.input.checked });
+      flash(t('dist.rule_saved'));
+      showRules(main, { session });
+    } catch (err) { showApiError(summary, form, err); }
+  });
+  replace(main, h('h1', {}, t('dist.rules')), flashed, h('p', {}, h('a', { href: '#/distribution' }, t('dist.back'))),
+    h('p', { class: 'hint' }, t('dist.rules_hint')), table, caseworker ? form : null);
+}

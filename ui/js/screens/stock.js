@@ -1,0 +1,258 @@
+// Stock: what each location holds (from the balance table), batches expiring soon or expired,
+// low stock, and, for coordinators and leads, the forms that write the ledger: receive a
+// donation or purchase, move stock between locations, record damaged/expired/lost/found
+// stock, and stock-takes (`#/stock/take/<id>`: count, review differences, finalise).
+
+import * as api from '../api.js';
+import { h, replace } from '../dom.js';
+import { errorSummary, field, notice, select, showApiError, takeFlash, flash, valueOrNull } from '../form.js';
+import { date, num, t } from '../i18n.js';
+import { isCaseworker } from '../person-format.js';
+
+const label = (item, variant) => (variant ? `${item} (${variant})` : item);
+
+export async function showStock(main, ctx) {
+  const [first, id] = ctx.path;
+  if (first === 'take' && id) return showTake(main, id);
+  const o = await api.stockOverview();
+  const caseworker = isCaseworker(ctx.session);
+  const flashed = takeFlash();
+  const rerender = () => showStock(main, ctx);
+  replace(main,
+    h('h1', {}, t('nav.stock')),
+    flashed,
+    o.locations.length === 0 ? h('div', { class: 'empty' }, h('p', {}, t('stock.no_locations'))) : null,
+    balancesTable(o.balances),
+    expiringSection(o.expiring),
+    lowSection(o.low),
+    caseworker ? forms(o, rerender) : h('p', { class: 'hint' }, t('stock.coordinators_change')));
+}
+
+function balancesTable(rows) {
+  if (!rows.length) return h('p', { class: 'empty', 'data-testid': 'balances-empty' }, t('stock.empty'));
+  return h('section', { 'aria-labelledby': 'balances-title' },
+    h('h2', { id: 'balances-title' }, t('stock.on_hand')),
+    h('p', { class: 'count' }, t('stock.lines', { n: num(rows.length) })),
+    h('table', { class: 'table', 'data-testid': 'balances' },
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col' }, t('stock.location')),
+        h('th', { scope: 'col' }, t('stock.item')),
+        h('th', { scope: 'col', class: 'num' }, t('stock.quantity')),
+        h('th', { scope: 'col', class: 'num' }, t('stock.expired')),
+        h('th', { scope: 'col' }, t('stock.next_expiry')))),
+      h('tbody', {}, rows.map((b) => h('tr', {
+        'data-testid': 'balance-row', 'data-item': b.item, 'data-variant': b.variant, 'data-location': b.location,
+      },
+      h('td', {}, `${b.location} (${b.site})`),
+      h('td', {}, label(b.item, b.variant)),
+      h('td', { class: 'num', 'data-testid': 'balance-qty' }, `${num(b.quantity)} ${b.unit}`),
+      h('td', { class: 'num' }, b.expired ? num(b.expired) : ''),
+      h('td', {}, b.next_expiry ? date(b.next_expiry) : ''))))));
+}
+
+function expiringSection(rows) {
+  return h('section', { 'aria-labelledby': 'expiring-title', 'data-testid': 'expiring' },
+    h('h2', { id: 'expiring-title' }, t('stock.expiring_title')),
+    rows.length === 0 ? h('p', { class: 'empty' }, t('stock.expiring_none')) : h('table', { class: 'table' },
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col' }, t('stock.location')), h('th', { scope: 'col' }, t('stock.item')),
+        h('th', { scope: 'col' }, t('stock.batch')), h('th', { scope: 'col' }, t('stock.expires_on')),
+        h('th', { scope: 'col', class: 'num' }, t('stock.quantity')))),
+      h('tbody', {}, rows.map((r) => h('tr', { class: r.expired ? 'row-warn' : '' },
+        h('td', {}, `${r.location} (${r.site})`), h('td', {}, label(r.item, r.variant)), h('td', {}, r.batch),
+        h('td', {}, r.expired ? t('stock.expired_on', { date: date(r.expires_on) }) : date(r.expires_on)),
+        h('td', { class: 'num' }, num(r.quantity)))))));
+}
+
+function lowSection(rows) {
+  return h('section', { 'aria-labelledby': 'low-title', 'data-testid': 'low-stock' },
+    h('h2', { id: 'low-title' }, t('stock.low_title')),
+    rows.length === 0 ? h('p', { class: 'empty' }, t('stock.low_none')) : h('ul', {},
+      rows.map((r) => h('li', {}, t('stock.low_line', {
+        item: r.item, site: r.site, n: num(r.quantity), unit: r.unit, threshold: num(r.threshold),
+      })))));
+}
+
+/** Item and size pickers: the size list follows the item. */
+function itemPicker(items, prefix) {
+  const item = select({ name: 'item', label: t('stock.item'), testid: `${prefix}-item`,
+    options: items.filter((i) => i.active).map((i) => [i.id, `${i.name} (${i.unit})`]) });
+  const variant = select({ name: 'variant', label: t('stock.size'), testid: `${prefix}-variant`, options: [] });
+  const sync = () => {
+    const it = items.find((i) => i.id === item.input.value);
+    replace(variant.input, ...(it && it.variants.length ? it.variants : ['']).map((v) => h('option', { value: v }, v || '–')));
+    variant.hidden = !(it && it.variants.length);
+    return it;
+  };
+  item.input.addEventListener('change', sync);
+  sync();
+  return { item, variant, current: () => items.find((i) => i.id === item.input.value), sync };
+}
+
+function locationSelect(locations, name, text, testid) {
+  return select({ name, label: text, testid,
+    options: locations.filter((l) => l.active).map((l) => [l.id, `${l.name} (${l.site_code})`]) });
+}
+
+function forms(o, rerender) {
+  if (!o.locations.length) return null;
+  return h('div', { class: 'stock-forms' },
+    receiveForm(o, rerender), transferForm(o, rerender), adjustForm(o, rerender), takeSection(o));
+}
+
+function receiveForm(o, rerender) {
+  const summary = errorSummary();
+  const loc = locationSelect(o.locations, 'location', t('stock.location'), 'receive-location');
+  const pick = itemPicker(o.items, 'receive');
+  const quantity = field({ name: 'quantity', label: t('stock.quantity'), type: 'number', inputmode: 'numeric', width: 'short', testid: 'receive-quantity' });
+  const source = select({ name: 'source', label: t('stock.source'), testid: 'receive-source',
+    options: [['donation', t('stock.donation')], ['purchase', t('stock.purchase')]] });
+  const party = field({ name: 'party', label: t('stock.party'), required: false, testid: 'receive-party' });
+  const cost = field({ name: 'unit_cost', label: t('stock.unit_cost'), hint: t('stock.unit_cost_hint'), required: false, inputmode: 'decimal', width: 'short', testid: 'receive-cost' });
+  const expires = field({ name: 'expires_on', label: t('stock.expires_on'), type: 'date', required: false, testid: 'receive-expiry' });
+  const batch = field({ name: 'batch', label: t('stock.batch'), hint: t('stock.batch_hint'), required: false, testid: 'receive-batch' });
+  const sync = () => {
+    const it = pick.current();
+    expires.hidden = !(it && it.tracks_expiry);
+    batch.hidden = expires.hidden;
+    cost.hidden = source.input.value !== 'purchase';
+  };
+  pick.item.input.addEventListener('change', sync);
+  source.input.addEventListener('change', sync);
+  sync();
+  const form = h('form', { novalidate: true, 'data-testid': 'receive-form' },
+    summary, loc, pick.item, pick.variant, quantity, source, party, cost, expires, batch,
+    h('button', { type: 'submit', class: 'button', 'data-testid': 'receive-save' }, t('stock.receive')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const it = pick.current();
+    const pence = valueOrNull(cost.input);
+    try {
+      await api.receiveStock({
+        location: loc.input.value,
+        item: pick.item.input.value,
+        variant: it && it.variants.length ? pick.variant.input.value : null,
+        quantity: Number(quantity.input.value || 0),
+        source: source.input.value,
+        party: party.input.value,
+        unit_cost: pence === null ? null : Math.round(Number(pence.replace(',', '.')) * 100),
+        expires_on: it && it.tracks_expiry ? valueOrNull(expires.input) : null,
+        batch: it && it.tracks_expiry ? valueOrNull(batch.input) : null,
+      });
+      flash(t('stock.received', { n: num(Number(quantity.input.value)), item: it ? it.name : '' }));
+      rerender();
+    } catch (err) { showApiError(summary, form, err); }
+  });
+  return h('section', { 'aria-labelledby': 'receive-title' }, h('h2', { id: 'receive-title' }, t('stock.receive_title')), form);
+}
+
+function transferForm(o, rerender) {
+  if (o.locations.length < 2) return null;
+  const summary = errorSummary();
+  const from = locationSelect(o.locations, 'from', t('stock.from'), 'transfer-from');
+  const to = locationSelect(o.locations, 'to', t('stock.to'), 'transfer-to');
+  const pick = itemPicker(o.items, 'transfer');
+  const quantity = field({ name: 'quantity', label: t('stock.quantity'), type: 'number', inputmode: 'numeric', width: 'short' });
+  const form = h('form', { novalidate: true }, summary, from, to, pick.item, pick.variant, quantity,
+    h('button', { type: 'submit', class: 'button button-secondary' }, t('stock.transfer')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const it = pick.current();
+    try {
+      await api.transferStock({ from: from.input.value, to: to.input.value, item: pick.item.input.value,
+        variant: it && it.variants.length ? pick.variant.input.value : null, quantity: Number(quantity.input.value || 0) });
+      flash(t('stock.moved'));
+      rerender();
+    } catch (err) { showApiError(summary, form, err); }
+  });
+  return h('section', { 'aria-labelledby': 'transfer-title' }, h('h2', { id: 'transfer-title' }, t('stock.transfer_title')), form);
+}
+
+function adjustForm(o, rerender) {
+  const summary = errorSummary();
+  const loc = locationSelect(o.locations, 'location', t('stock.location'), 'adjust-location');
+  const pick = itemPicker(o.items, 'adjust');
+  const quantity = field({ name: 'quantity', label: t('stock.quantity'), type: 'number', inputmode: 'numeric', width: 'short' });
+  const reason = select({ name: 'reason', label: t('stock.reason'), options:
+    ['damaged', 'expired', 'lost', 'found'].map((r) => [r, t(`stock.reason.${r}`)]) });
+  const note = field({ name: 'note', label: t('stock.note'), required: false });
+  const form = h('form', { novalidate: true }, summary, loc, pick.item, pick.variant, quantity, reason, note,
+    h('button', { type: 'submit', class: 'button button-secondary' }, t('stock.adjust')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const it = pick.current();
+    try {
+      await api.adjustStock({ location: loc.input.value, item: pick.item.input.value,
+        variant: it && it.variants.length ? pick.variant.input.value : null,
+        quantity: Number(quantity.input.value || 0), reason: reason.input.value, note: note.input.value });
+      flash(t('stock.adjusted'));
+      rerender();
+    } catch (err) { showApiError(summary, form, err); }
+  });
+  return h('section', { 'aria-labelledby': 'adjust-title' }, h('h2', { id: 'adjust-title' }, t('stock.adjust_title')), form);
+}
+
+function takeSection(o) {
+  const summary = errorSummary();
+  const loc = locationSelect(o.locations, 'location', t('stock.location'), 'take-location');
+  const form = h('form', { novalidate: true }, summary, loc,
+    h('button', { type: 'submit', class: 'button button-secondary', 'data-testid': 'take-start' }, t('stock.take_start')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const take = await api.startStockTake(loc.input.value);
+      location.hash = `#/stock/take/${take.id}`;
+    } catch (err) { showApiError(summary, form, err); }
+  });
+  return h('section', { 'aria-labelledby': 'take-title' }, h('h2', { id: 'take-title' }, t('stock.take_title')),
+    h('p', { class: 'hint' }, t('stock.take_hint')),
+    o.open_takes.length ? h('ul', {}, o.open_takes.map(([id, , name]) =>
+      h('li', {}, h('a', { href: `#/stock/take/${id}` }, t('stock.take_open', { location: name }))))) : null,
+    form);
+}
+
+async function showTake(main, id) {
+  const take = await api.getStockTake(id);
+  const summary = errorSummary();
+  const open = take.status === 'open';
+  const inputs = new Map();
+  const rows = take.lines.map((l) => {
+    const input = h('input', { type: 'number', min: '0', class: 'input input-short', inputmode: 'numeric',
+      value: l.counted ?? '', disabled: !open, 'aria-label': t('stock.counted_of', { item: label(l.item, l.variant) }),
+      'data-testid': 'take-count' });
+    inputs.set(l.id, input);
+    return h('tr', { 'data-testid': 'take-line' },
+      h('td', {}, label(l.item, l.variant)), h('td', {}, l.batch), h('td', {}, l.expires_on ? date(l.expires_on) : ''),
+      h('td', { class: 'num' }, num(l.expected)), h('td', {}, input),
+      h('td', { class: 'num' }, l.difference === null || l.difference === undefined ? '' : (l.difference > 0 ? `+${l.difference}` : String(l.difference))));
+  });
+  const counts = () => [...inputs].map(([line, input]) => ({ line, counted: input.value === '' ? null : Number(input.value) }));
+  const save = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'take-save' }, t('stock.take_save'));
+  const finalise = h('button', { type: 'button', class: 'button', 'data-testid': 'take-finalise' }, t('stock.take_finalise'));
+  const cancel = h('button', { type: 'button', class: 'button button-warning' }, t('stock.take_cancel'));
+  const form = h('form', { novalidate: true }, summary,
+    h('table', { class: 'table' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('stock.item')), h('th', { scope: 'col' }, t('stock.batch')),
+        h('th', { scope: 'col' }, t('stock.expires_on')), h('th', { scope: 'col', class: 'num' }, t('stock.expected')),
+        h('th', { scope: 'col' }, t('stock.counted')), h('th', { scope: 'col', class: 'num' }, t('stock.difference')))),
+      h('tbody', {}, rows)),
+    open ? h('div', { class: 'button-group' }, save, finalise, cancel) : null);
+  save.addEventListener('click', async () => {
+    try { await api.enterCounts(id, counts()); showTake(main, id); } catch (err) { showApiError(summary, form, err); }
+  });
+  finalise.addEventListener('click', async () => {
+    try {
+      await api.enterCounts(id, counts());
+      await api.finaliseStockTake(id);
+      flash(t('stock.take_done'));
+      location.hash = '#/stock';
+    } catch (err) { showApiError(summary, form, err); }
+  });
+  cancel.addEventListener('click', async () => {
+    try { await api.cancelStockTake(id); location.hash = '#/stock'; } catch (err) { showApiError(summary, form, err); }
+  });
+  replace(main, h('h1', {}, t('stock.take_heading', { location: take.location })),
+    h('p', {}, t('stock.take_status', { date: date(take.started_on), status: t(`stock.take.${take.status}`) })),
+    open ? h('p', { class: 'hint' }, t('stock.take_review')) : notice(t(`stock.take.${take.status}`)),
+    form, h('p', {}, h('a', { href: '#/stock' }, t('stock.back'))));
+}

@@ -7,6 +7,7 @@
 //! This crate never depends on Tauri: it is tested headless and reused by `haven-cli`.
 
 pub mod access;
+pub mod activities;
 pub mod api;
 pub mod cases;
 pub mod dashboard;
@@ -17,6 +18,7 @@ pub mod seed;
 pub mod settings;
 pub mod setup;
 pub mod sites;
+pub mod volunteers;
 
 use std::path::PathBuf;
 

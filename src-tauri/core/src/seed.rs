@@ -317,7 +317,9 @@ pub fn seed_demo(db: &Db, people: usize, seed: u64) -> Result<SeedSummary> {
     let today = Local::now().date_naive();
     db.write(|tx| {
         ensure_centre(tx)?;
-        insert_people(tx, people, seed, today)
+        let summary = insert_people(tx, people, seed, today)?;
+        crate::volunteers::seed::seed(tx, seed, today)?;
+        Ok(summary)
     })
 }
 

@@ -11,8 +11,11 @@ use rusqlite_migration::{Migrations, SchemaVersion, M};
 use crate::Result;
 
 /// The SQL of every migration, oldest first. Append; never edit or reorder.
-const FILES: &[&str] =
-    &[include_str!("../../migrations/0001_init.sql"), include_str!("../../migrations/0002_cases.sql")];
+const FILES: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_cases.sql"),
+    include_str!("../../migrations/0004_volunteers.sql"),
+];
 
 /// Every migration, oldest first.
 pub static MIGRATIONS: LazyLock<Migrations<'static>> =

@@ -108,7 +108,7 @@ pub fn roster(rota: &RotaWeek, centre: &str, contact: &str, printed_at: NaiveDat
     };
     sheet.author = centre.to_string();
     sheet.printed_at = printed_at;
-    sheet.row_height_mm = Some(12.0);
+    sheet.row_height_mm = Some(14.0);
     // Slots: the same time and role on different days share a row band.
     let mut slots: Vec<(&str, &str, &str)> =
         rota.shifts.iter().map(|s| (s.starts_at.as_str(), s.ends_at.as_str(), s.role.as_str())).collect();
@@ -203,6 +203,8 @@ pub fn activity_sheet(
     };
     sheet.author = centre.to_string();
     sheet.printed_at = printed_at;
+    // Two lines for the session's day, time, title and place.
+    sheet.row_height_mm = Some(11.0);
     for (i, people) in sessions {
         let label = format!(
             "{} {}–{} {}{}",

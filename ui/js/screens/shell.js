@@ -8,15 +8,18 @@ import { showDashboard } from './dashboard.js';
 import { showSettings } from './settings.js';
 import { showComing } from './coming.js';
 import { showPeople } from './people.js';
+import { showActivities } from './activities.js';
+import { showRota } from './rota.js';
+import { showVolunteers } from './volunteers.js';
 
 const SCREENS = [
   ['dashboard', showDashboard],
   ['people', showPeople],
   ['stock', showComing],
   ['distribution', showComing],
-  ['activities', showComing],
-  ['volunteers', showComing],
-  ['rota', showComing],
+  ['activities', showActivities],
+  ['volunteers', showVolunteers],
+  ['rota', showRota],
   ['reports', showComing],
   ['settings', showSettings],
 ];

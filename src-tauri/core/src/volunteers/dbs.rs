@@ -584,4 +584,54 @@ mod tests {
         let c = [enhanced(d(2026, 1, 10))];
         assert_eq!(status(&c, Requirement::None, d(2026, 1, 9), &p), DbsStatus::Missing);
     }
+
+    #[test]
+    fn for_every_recheck_period_and_issue_day_the_last_good_day_is_the_day_before_n_months() {
+        let mut issued = d(2020, 1, 1);
+        while issued < d(2021, 1, 1) {
+            for months in [1, 12, 24, 36, 48] {
+                let p = DbsPolicy { recheck_months: months, ..DbsPolicy::default() };
+                let c = [enhanced(issued)];
+                let due = issued.checked_add_months(Months::new(months)).unwrap_or_default();
+                let last = due.pred_opt().unwrap_or_default();
+                assert!(
+                    status(&c, Requirement::EnhancedBarred, last, &p).is_valid(),
+                    "{issued} +{months}m: {last} valid"
+                );
+                assert!(
+                    !status(&c, Requirement::EnhancedBarred, due, &p).is_valid(),
+                    "{issued} +{months}m: {due} expired"
+                );
+            }
+            issued = issued.succ_opt().unwrap_or_default();
+        }
+    }
+
+    #[test]
+    fn update_service_counts_up_to_m_months_after_the_check_inclusive() {
+        let p = DbsPolicy::default();
+        let checked = d(2025, 2, 28);
+        let c = [CheckFacts { update_checked_on: Some(checked), ..enhanced(d(2019, 5, 1)) }];
+        assert!(status(&c, Requirement::EnhancedBarred, d(2026, 2, 28), &p).is_valid());
+        assert!(!status(&c, Requirement::EnhancedBarred, d(2026, 3, 1), &p).is_valid());
+    }
+
+    #[test]
+    fn levels_meet_requirements_in_order_and_child_work_needs_the_childrens_list() {
+        let base = enhanced(d(2026, 1, 1));
+        assert!(base.meets(Requirement::EnhancedBarred));
+        assert!(!CheckFacts { barred_children: false, ..base }.meets(Requirement::EnhancedBarred));
+        assert!(!CheckFacts { workforce: Workforce::Adult, ..base }.meets(Requirement::EnhancedBarred));
+        let enhanced_only = CheckFacts { level: DbsLevel::Enhanced, barred_children: false, ..base };
+        assert!(
+            enhanced_only.meets(Requirement::Enhanced) && !enhanced_only.meets(Requirement::EnhancedBarred)
+        );
+        let basic = CheckFacts { level: DbsLevel::Basic, ..enhanced_only };
+        assert!(basic.meets(Requirement::Basic) && !basic.meets(Requirement::Standard));
+        let p = DbsPolicy::default();
+        assert_eq!(
+            status(&[basic], Requirement::EnhancedBarred, d(2026, 2, 1), &p),
+            DbsStatus::Insufficient { level: DbsLevel::Basic }
+        );
+    }
 }

@@ -150,3 +150,29 @@ test('a volunteer without DBS is refused a child-facing shift, then assigned onc
     assert.ok(text.includes(legend), `the roster's legend has "${legend}"`);
   }
 });
+
+test('the front desk sees the rota with DBS marks and the timetable, but no volunteer records or DBS detail', async () => {
+  const { driver } = demo.app;
+  await (await find(driver, 'lock')).click();
+  await signIn(driver, 'tom');
+  await (await find(driver, 'nav-volunteers')).click();
+  await waitText(driver, 'nav-volunteers', /Volunteers/, 'the volunteers screen');
+  await driver.wait(async () => /Only coordinators and leads/.test(await (await driver.findElement(By.css('main'))).getText()), WAIT,
+    'the front desk is told who can see volunteers');
+
+  await (await find(driver, 'nav-rota')).click();
+  await (await driver.findElement(By.css('[data-testid="week-site"] option[value="CAL"]'))).click();
+  const shift = await shiftNamed(driver, 'Early play');
+  assert.match(await shift.getText(), /Noor Haidari/);
+  assert.equal(await (await shift.findElement(byTestId('dbs-mark'))).getAttribute('data-state'), 'valid');
+  const page = await (await driver.findElement(By.css('main'))).getText();
+  assert.ok(!page.includes('001234567890'), 'no certificate number on the front desk\'s rota');
+  assert.equal((await driver.findElements(byTestId('print-roster'))).length, 0, 'no roster printing for the front desk');
+  assert.equal((await driver.findElements(byTestId('assign-volunteer'))).length, 0, 'no rota changes for the front desk');
+  await shot(driver, 'vol-rota-front-desk');
+
+  await (await find(driver, 'nav-activities')).click();
+  await find(driver, 'print-activity');
+  assert.ok((await driver.findElements(byTestId('instance'))).length > 0, 'the demo week has sessions');
+  await shot(driver, 'vol-activities');
+});

@@ -133,3 +133,33 @@ fn only_granted_commands_from_the_apps_own_pages_are_allowed() {
     let shell = invoke(&w, "plugin:shell|execute", json!({})).unwrap_err();
     assert!(shell.to_string().contains("not found") || shell.to_string().contains("not allowed"), "{shell}");
 }
+
+#[test]
+fn a_rota_refusal_crosses_ipc_as_a_validation_error_and_dbs_detail_is_forbidden_to_the_front_desk() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path(), true);
+    invoke(&w, "unlock", json!({"username": "sarah", "passphrase": "demo"})).unwrap();
+    let call = |name: &str, input: Value| invoke(&w, "call", json!({"name": name, "input": input}));
+    let v = call(
+        "save_volunteer",
+        json!({"given_name": "Noor", "site": "CAL", "arrival_on": "2030-01-01", "departure_on": "2030-02-01"}),
+    )
+    .unwrap()["id"]
+        .clone();
+    call("set_volunteer_status", json!({"id": v, "status": "approved"})).unwrap();
+    let shift = call(
+        "create_shift",
+        json!({"site": "CAL", "on_date": "2030-01-10", "starts_at": "06:00", "ends_at": "07:00", "role": "Play", "child_facing": true}),
+    )
+    .unwrap()["id"]
+        .clone();
+    let err = call("assign_volunteer", json!({"shift": shift, "volunteer": v})).unwrap_err();
+    assert_eq!(err["kind"], "validation", "{err}");
+    assert_eq!(err["field"], "volunteer", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("child-facing"), "{err}");
+
+    invoke(&w, "lock", json!({})).unwrap();
+    invoke(&w, "unlock", json!({"username": "tom", "passphrase": "demo"})).unwrap();
+    let err = invoke(&w, "call", json!({"name": "get_volunteer", "input": {"id": v}})).unwrap_err();
+    assert_eq!(err["kind"], "forbidden");
+}

@@ -158,14 +158,18 @@ fn only_granted_commands_from_the_apps_own_pages_are_allowed() {
 #[test]
 fn the_window_is_locked_down_no_remote_content_no_shell_no_devtools_in_release() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let conf: Value = serde_json::from_str(&std::fs::read_to_string(format!("{root}/tauri.conf.json")).unwrap()).unwrap();
+    let conf: Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{root}/tauri.conf.json")).unwrap()).unwrap();
     let csp = &conf["app"]["security"]["csp"];
     assert_eq!(csp["default-src"], "'self'");
     assert_eq!(csp["script-src"], "'self'");
     for (directive, value) in csp.as_object().unwrap() {
         let value = value.as_str().unwrap();
         assert!(!value.contains("unsafe-inline") && !value.contains("unsafe-eval"), "{directive}: {value}");
-        assert!(!value.contains("https:") && !value.contains('*'), "{directive} allows remote content: {value}");
+        assert!(
+            !value.contains("https:") && !value.contains('*'),
+            "{directive} allows remote content: {value}"
+        );
     }
     assert_eq!(conf["app"]["security"]["freezePrototype"], true);
     let caps = std::fs::read_to_string(format!("{root}/src-tauri/capabilities/default.json")).unwrap();
@@ -176,4 +180,34 @@ fn the_window_is_locked_down_no_remote_content_no_shell_no_devtools_in_release()
     let manifest = std::fs::read_to_string(format!("{root}/Cargo.toml")).unwrap();
     let tauri_line = manifest.lines().find(|l| l.starts_with("tauri = ")).unwrap();
     assert!(!tauri_line.contains("devtools"), "{tauri_line}");
+}
+
+#[test]
+fn a_rota_refusal_crosses_ipc_as_a_validation_error_and_dbs_detail_is_forbidden_to_the_front_desk() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path(), true);
+    invoke(&w, "unlock", json!({"username": "sarah", "passphrase": "demo"})).unwrap();
+    let call = |name: &str, input: Value| invoke(&w, "call", json!({"name": name, "input": input}));
+    let v = call(
+        "save_volunteer",
+        json!({"given_name": "Noor", "site": "CAL", "arrival_on": "2030-01-01", "departure_on": "2030-02-01"}),
+    )
+    .unwrap()["id"]
+        .clone();
+    call("set_volunteer_status", json!({"id": v, "status": "approved"})).unwrap();
+    let shift = call(
+        "create_shift",
+        json!({"site": "CAL", "on_date": "2030-01-10", "starts_at": "06:00", "ends_at": "07:00", "role": "Play", "child_facing": true}),
+    )
+    .unwrap()["id"]
+        .clone();
+    let err = call("assign_volunteer", json!({"shift": shift, "volunteer": v})).unwrap_err();
+    assert_eq!(err["kind"], "validation", "{err}");
+    assert_eq!(err["field"], "volunteer", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("child-facing"), "{err}");
+
+    invoke(&w, "lock", json!({})).unwrap();
+    invoke(&w, "unlock", json!({"username": "tom", "passphrase": "demo"})).unwrap();
+    let err = invoke(&w, "call", json!({"name": "get_volunteer", "input": {"id": v}})).unwrap_err();
+    assert_eq!(err["kind"], "forbidden");
 }

@@ -178,14 +178,26 @@ impl AppState {
         let session = u.session.clone();
         // The retention rule runs at every sign-in: closed cases past the period are anonymised.
         let notices = match api::apply_retention(&u.db, &u.session) {
-            Ok(done) if done.anonymised > 0 => vec![format!(
-                "{} closed case{} older than the retention period {} anonymised today: {}.",
-                done.anonymised,
-                if done.anonymised == 1 { "" } else { "s" },
-                if done.anonymised == 1 { "was" } else { "were" },
-                done.codes.join(", ")
-            )],
-            Ok(_) => Vec::new(),
+            Ok(done) => {
+                let mut n = Vec::new();
+                if done.anonymised > 0 {
+                    n.push(format!(
+                        "{} closed case{} older than the retention period {} anonymised today: {}.",
+                        done.anonymised,
+                        if done.anonymised == 1 { "" } else { "s" },
+                        if done.anonymised == 1 { "was" } else { "were" },
+                        done.codes.join(", ")
+                    ));
+                }
+                if done.dbs_reduced > 0 {
+                    n.push(format!(
+                        "The detail of {} DBS check{} of volunteers who left was reduced to the certificate number and status.",
+                        done.dbs_reduced,
+                        if done.dbs_reduced == 1 { "" } else { "s" }
+                    ));
+                }
+                n
+            }
             Err(e) => vec![format!("The retention rule could not run: {e}")],
         };
         let mut next = unlocked(u.db, u.session, u.must_change_passphrase)?;

@@ -116,6 +116,37 @@ export const printDistributionSheet = (distribution, sort, path) => call('print_
 export const stockReports = (query) => call('stock_reports', query);
 export const exportReport = (request) => call('export_report', request);
 export const stockChart = (query = {}) => call('stock_chart', query);
+// Volunteers, DBS checks and the rota.
+export const listVolunteers = (query = {}) => call('list_volunteers', query);
+export const getVolunteer = (id) => call('get_volunteer', { id });
+/** `volunteer`: the details, with `id` to change an existing volunteer. */
+export const saveVolunteer = (volunteer) => call('save_volunteer', volunteer);
+export const setVolunteerStatus = (id, status) => call('set_volunteer_status', { id, status });
+export const addDbsCheck = (check) => call('add_dbs_check', check);
+export const recordDbsStatusCheck = (id, checkedOn = null) => call('record_dbs_status_check', { id, checked_on: checkedOn });
+export const dbsDue = () => call('dbs_due');
+export const getDbsPolicy = () => call('get_dbs_policy');
+export const updateDbsPolicy = (policy) => call('update_dbs_policy', policy);
+export const rotaWeek = (site, week = null) => call('rota_week', { site, week });
+export const createShift = (shift) => call('create_shift', shift);
+export const deleteShift = (id) => call('delete_shift', { id });
+export const assignVolunteer = (shift, volunteer) => call('assign_volunteer', { shift, volunteer });
+export const unassignVolunteer = (shift, volunteer) => call('unassign_volunteer', { shift, volunteer });
+export const printRoster = (site, week, path) => call('print_roster', { site, week, path });
+
+// The activity timetable.
+export const timetable = (site, week = null) => call('timetable', { site, week });
+export const listSessions = (site = null) => call('list_sessions', { site });
+export const saveSession = (session) => call('save_session', session);
+/** `exception`: {session, on_date, kind: 'cancelled' | 'moved' | null, moved_to, starts_at, ends_at, place, reason}. */
+export const setSessionException = (exception) => call('set_session_exception', exception);
+export const sessionSignUps = (session, onDate) => call('session_sign_ups', { session, on_date: onDate });
+export const signUp = (session, onDate, person) => call('sign_up', { session, on_date: onDate, person });
+export const cancelSignUp = (session, onDate, person) => call('cancel_sign_up', { session, on_date: onDate, person });
+export const recordAttendance = (session, onDate, person, attended) =>
+  call('record_attendance', { session, on_date: onDate, person, attended });
+export const printActivitySheet = (site, week, path, session = null) =>
+  call('print_activity_sheet', { site, week, path, session });
 
 // Native dialogs and the system viewer.
 

@@ -6,9 +6,13 @@
 
 use std::time::Instant;
 
-use chrono::Local;
+use chrono::{Days, Local, Months};
 use haven_core::access::{keyring, users};
+use haven_core::activities::week::Week;
 use haven_core::print::{self, Align, Cell, Column, Sheet};
+use haven_core::volunteers::dbs::{self, DbsLevel, NewDbsCheck, Workforce};
+use haven_core::volunteers::rota::{self, NewShift};
+use haven_core::volunteers::{self, VolunteerDetails, VolunteerStatus};
 use haven_core::{api, dashboard, db_path, seed, Db, DbKey};
 use serde::Serialize;
 use serde_json::json;
@@ -143,6 +147,7 @@ pub fn run(json: bool, people: usize, only: Option<&str>) -> anyhow::Result<()> 
         })?;
     }
     stock(&mut bench, &db)?;
+    volunteers(&mut bench, &db, dir.path())?;
     if bench.rows.is_empty() {
         anyhow::bail!("no bench row matches {:?}", bench.only.unwrap_or_default());
     }
@@ -437,6 +442,129 @@ fn stock(bench: &mut Bench, db: &Db) -> anyhow::Result<()> {
             p95_ms: p95,
             note,
         })?;
+    }
+    Ok(())
+}
+
+/// Adds `n` approved volunteers at `site` staying the whole of `week`. With `lapsed`, their DBS
+/// checks are a mix of valid, expiring soon, expired and missing; without, all are current
+/// (some expiring soon), so every one of them can go on the rota. Returns their ids.
+fn add_volunteers(db: &Db, n: usize, site: &str, week: Week, lapsed: bool) -> anyhow::Result<Vec<String>> {
+    let today = Local::now().date_naive();
+    let lead = db.read(|c| users::first_lead(c).map(|u| users::session_for(&u)))?;
+    Ok(db.write(|tx| {
+        let mut ids = Vec::with_capacity(n);
+        for i in 0..n {
+            let details = VolunteerDetails {
+                given_name: format!("Volunteer{i}"),
+                family_name: ["Haddad", "Carter", "Dubois", "Osei", "Rahimi"][i % 5].into(),
+                site: site.into(),
+                arrival_on: week.monday.min(today) - Days::new(30),
+                departure_on: Some(week.sunday().max(today) + Days::new(30)),
+                ..VolunteerDetails::default()
+            };
+            let id = volunteers::create(tx, &lead, &details)?;
+            volunteers::set_status(tx, &id, VolunteerStatus::Approved)?;
+            let months = if lapsed { [6u32, 20, 35, 40][i % 4] } else { [6u32, 20, 35][i % 3] };
+            if !lapsed || i % 10 != 9 {
+                let input = NewDbsCheck {
+                    volunteer: id.clone(),
+                    level: DbsLevel::EnhancedBarred,
+                    workforce: Workforce::Both,
+                    barred_children: true,
+                    barred_adults: true,
+                    certificate_number: format!("{:012}", 100_000_000_000u64 + i as u64),
+                    issued_on: today - Months::new(months),
+                    update_service_id: None,
+                    update_checked_on: None,
+                    verified_on: None,
+                };
+                dbs::create(tx, &lead, &input, today)?;
+            }
+            ids.push(id);
+        }
+        Ok(ids)
+    })?)
+}
+
+fn volunteers(bench: &mut Bench, db: &Db, dir: &std::path::Path) -> anyhow::Result<()> {
+    let lead = db.read(|c| users::first_lead(c).map(|u| users::session_for(&u)))?;
+    let week = Week::of(Local::now().date_naive());
+    if bench.wants("roster_200_volunteers") {
+        // A bench site of its own, so the demo's rota does not mix in.
+        db.write(|tx| {
+            haven_core::sites::create(
+                tx,
+                &haven_core::sites::SiteInput {
+                    code: "RBN".into(),
+                    name: "Roster bench".into(),
+                    active: true,
+                },
+            )
+        })?;
+        let ids = add_volunteers(db, 200, "RBN", week, false)?;
+        // 7 days x 4 shifts (not overlapping); every volunteer once in the week, where their
+        // DBS allows (the rest leave gaps, as on a real rota).
+        let times = [("08:00", "10:00"), ("10:00", "12:00"), ("13:00", "15:00"), ("15:00", "17:00")];
+        let mut shifts = Vec::new();
+        db.write(|tx| {
+            for day in 1..=7 {
+                for (k, (starts, ends)) in times.iter().enumerate() {
+                    let input = NewShift {
+                        site: "RBN".into(),
+                        on_date: week.day(day),
+                        starts_at: (*starts).into(),
+                        ends_at: (*ends).into(),
+                        role: ["Front desk", "Children's play", "Warehouse", "English lesson"][k].into(),
+                        session: None,
+                        child_facing: k == 1,
+                        required_dbs: None,
+                        needed: Some(8),
+                    };
+                    shifts.push(rota::create_shift(tx, &input)?);
+                }
+            }
+            let mut placed = 0u64;
+            for (i, v) in ids.iter().enumerate() {
+                if rota::assign(tx, &lead, &shifts[i % shifts.len()], v).is_ok() {
+                    placed += 1;
+                }
+            }
+            Ok(placed)
+        })?;
+        let out = dir.join("roster.pdf");
+        let input = json!({"week": week.label(), "site": "RBN", "path": out.to_str().unwrap_or_default()});
+        let mut pages = 0;
+        let (p50, p95) = measure(10, || {
+            let printed = api::call(db, &lead, "print_roster", input.clone())?;
+            pages = printed["pages"].as_u64().unwrap_or_default();
+            Ok(())
+        })?;
+        let assigned: i64 = db.read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id JOIN sites t ON t.id = s.site_id WHERE t.code = 'RBN'",
+                [],
+                |r| r.get(0),
+            )?)
+        })?;
+        let note = format!(
+            "print_roster: week grid, {assigned} names with DBS marks, {pages} page(s), written and audited"
+        );
+        bench.push(Row { name: "roster_200_volunteers", n: 200, p50_ms: p50, p95_ms: p95, note })?;
+    }
+    if bench.wants("dbs_status_5000") {
+        let have: i64 = db.read(|c| Ok(c.query_row("SELECT count(*) FROM volunteers", [], |r| r.get(0))?))?;
+        let more = 5000usize.saturating_sub(have as usize);
+        add_volunteers(db, more, "BHM", week, true)?;
+        let mut due = 0;
+        let (p50, p95) = measure(10, || {
+            let list = api::call(db, &lead, "dbs_due", serde_json::Value::Null)?;
+            due = list.as_array().map_or(0, Vec::len);
+            Ok(())
+        })?;
+        let note =
+            format!("dbs_due: status of every volunteer today from their checks and the policy ({due} due)");
+        bench.push(Row { name: "dbs_status_5000", n: 5000, p50_ms: p50, p95_ms: p95, note })?;
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `haven-cli print ...`: sheets as PDF files. `print table` prints any CSV file;
-//! `print phone-contacts` prints the emergency contact list from the database; later sheets
-//! (distribution, attendance, roster) join them as further subcommands.
+//! `print phone-contacts` prints the emergency contact list from the database; `print roster`
+//! and `print activity-sheet` print a site's week (`--week 2026-W48 --site CAL`); later sheets
+//! (distribution) join them as further subcommands.
 //!
 //! Printing a CSV needs no database: the file is the data. Sheets from the database go through
 //! the core API as `--user`, so the role check and the audit log are the app's.
@@ -21,6 +22,10 @@ pub enum PrintCommand {
     PhoneContacts(PhoneContactsArgs),
     /// Print a distribution's sign-up sheet: one row per eligible household (coordinators).
     DistributionSheet(DistributionSheetArgs),
+    /// Print a site's weekly volunteer roster with DBS marks (coordinators).
+    Roster(WeekArgs),
+    /// Print a site's activity sign-up and attendance sheet for a week.
+    ActivitySheet(WeekArgs),
 }
 
 /// Options of `print distribution-sheet`.
@@ -44,6 +49,23 @@ pub enum SheetSortArg {
     FamilyName,
     /// By code.
     Code,
+}
+
+/// Options of `print roster` and `print activity-sheet`.
+#[derive(Debug, Args)]
+pub struct WeekArgs {
+    /// The ISO week, like 2026-W48.
+    #[arg(long, value_name = "YYYY-Www")]
+    week: String,
+    /// The site (code, e.g. CAL).
+    #[arg(long)]
+    site: String,
+    /// Only this activity session (its id; activity sheet only).
+    #[arg(long)]
+    session: Option<String>,
+    /// Where to write the PDF.
+    #[arg(long, value_name = "FILE.pdf")]
+    out: PathBuf,
 }
 
 /// Options of `print phone-contacts`.
@@ -106,6 +128,14 @@ pub fn run(
             let (db, session) = open()?;
             distribution_sheet(&db, &session, args)
         }
+        PrintCommand::Roster(args) => {
+            let (db, session) = open()?;
+            week_sheet(&db, &session, "print_roster", "shifts", args)
+        }
+        PrintCommand::ActivitySheet(args) => {
+            let (db, session) = open()?;
+            week_sheet(&db, &session, "print_activity_sheet", "people signed up", args)
+        }
     }
 }
 
@@ -135,6 +165,21 @@ fn phone_contacts(db: &Db, session: &Session, args: &PhoneContactsArgs) -> anyho
     let pages = if printed.pages == 1 { "1 page".to_string() } else { format!("{} pages", printed.pages) };
     let phones = if printed.rows == 1 { "1 phone".to_string() } else { format!("{} phones", printed.rows) };
     println!("Wrote {}: {phones} on {pages}", printed.path);
+    Ok(())
+}
+
+fn week_sheet(db: &Db, session: &Session, function: &str, what: &str, args: &WeekArgs) -> anyhow::Result<()> {
+    let out = args.out.to_str().ok_or_else(|| Error::invalid("out", "The file name must be valid text."))?;
+    let input = api::PrintWeek {
+        week: Some(args.week.clone()),
+        site: args.site.clone(),
+        session: args.session.clone(),
+        path: out.to_string(),
+    };
+    let printed: PrintedSheet =
+        serde_json::from_value(api::call(db, session, function, serde_json::to_value(input)?)?)?;
+    let pages = if printed.pages == 1 { "1 page".to_string() } else { format!("{} pages", printed.pages) };
+    println!("Wrote {}: {} {what} on {pages}", printed.path, printed.rows);
     Ok(())
 }
 

@@ -254,3 +254,57 @@ fn print_distribution_sheet_and_export_a_stock_report() {
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(text.contains("Baby milk") && text.contains("The bus"), "{text}");
 }
+
+#[test]
+fn print_roster_and_activity_sheet_for_an_iso_week_and_site() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cli_in(dir.path(), &["seed-demo", "--people", "200"]).status.success());
+    let week = chrono::Local::now().date_naive().format("%G-W%V").to_string();
+    let roster = dir.path().join("roster.pdf");
+    let args = [
+        "--user",
+        "helene",
+        "print",
+        "roster",
+        "--week",
+        &week,
+        "--site",
+        "DUN",
+        "--out",
+        roster.to_str().unwrap(),
+    ];
+    let out = cli_in(dir.path(), &args);
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_valid_pdf(&roster);
+    // Cells wrap: compare words, not lines.
+    let text = text_of(&roster).split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in ["Volunteer rota", "Dunkirk", "DBS valid until", "DBS expiring soon", "DBS not valid"] {
+        assert!(text.contains(want), "the roster has {want}: {text}");
+    }
+
+    let sheet = dir.path().join("activity.pdf");
+    let args = [
+        "--user",
+        "tom",
+        "print",
+        "activity-sheet",
+        "--week",
+        &week,
+        "--site",
+        "CAL",
+        "--out",
+        sheet.to_str().unwrap(),
+    ];
+    let out = cli_in(dir.path(), &args);
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_valid_pdf(&sheet);
+    assert!(text_of(&sheet).contains("Activity sign-up and attendance"));
+
+    let bad = cli_in(
+        dir.path(),
+        &["--user", "sarah", "print", "roster", "--week", "2026-48", "--site", "CAL", "--out", "x.pdf"],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    let err: Value = serde_json::from_slice(&bad.stderr).expect("JSON error on stderr");
+    assert_eq!(err["kind"], "validation", "{err}");
+}

@@ -24,3 +24,18 @@ CREATE TABLE audit_head (
 ALTER TABLE people ADD COLUMN closed_on TEXT;
 ALTER TABLE people ADD COLUMN anonymised_at TEXT;
 UPDATE people SET closed_on = substr(updated_at, 1, 10) WHERE status = 'closed';
+
+-- What is left of a DBS check once the retention period after a volunteer left has passed:
+-- the certificate number and the status it had, nothing of the check's detail (the volunteer's
+-- name stays on the volunteer's own record).
+CREATE TABLE dbs_reduced (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    site_id             TEXT NOT NULL REFERENCES sites(id),
+    volunteer_id        TEXT NOT NULL REFERENCES volunteers(id) ON DELETE CASCADE,
+    certificate_number  TEXT NOT NULL,
+    status              TEXT NOT NULL,
+    reduced_on          TEXT NOT NULL,
+    created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX dbs_reduced_volunteer ON dbs_reduced (volunteer_id);

@@ -7,6 +7,7 @@
 //! This crate never depends on Tauri: it is tested headless and reused by `haven-cli`.
 
 pub mod access;
+pub mod activities;
 pub mod api;
 pub mod backup;
 pub mod cases;
@@ -21,6 +22,7 @@ pub mod settings;
 pub mod setup;
 pub mod sites;
 pub mod stock;
+pub mod volunteers;
 
 use std::path::PathBuf;
 

@@ -166,3 +166,56 @@ pub fn retention_due(conn: &Connection, months: u32, today: NaiveDate) -> Result
     let ids = stmt.query_map([cutoff.format("%Y-%m-%d").to_string()], |r| r.get::<_, String>(0))?;
     Ok((cutoff, ids.collect::<rusqlite::Result<_>>()?))
 }
+
+/// One DBS check reduced by [`reduce_dbs_detail`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReducedCheck {
+    /// The check's id (now deleted).
+    pub check_id: String,
+    /// The volunteer's id.
+    pub volunteer_id: String,
+}
+
+/// Reduces the DBS checks of volunteers who left more than `months` ago to the certificate
+/// number and the status the check had on the day they left, in the caller's transaction.
+pub fn reduce_dbs_detail(conn: &Connection, months: u32, today: NaiveDate) -> Result<Vec<ReducedCheck>> {
+    use crate::volunteers::dbs;
+    let cutoff = today
+        .checked_sub_months(Months::new(months))
+        .ok_or_else(|| Error::invalid("dbs_retention_months", "That retention period is too long."))?;
+    let policy = dbs::policy(conn)?;
+    let due: Vec<(String, String, NaiveDate)> = {
+        let mut stmt = conn.prepare(
+            "SELECT c.id, c.volunteer_id, coalesce(v.departure_on, substr(v.updated_at, 1, 10))
+             FROM dbs_checks c JOIN volunteers v ON v.id = c.volunteer_id
+             WHERE v.status = 'left' AND coalesce(v.departure_on, substr(v.updated_at, 1, 10)) < ?1
+             ORDER BY c.volunteer_id, c.issued_on",
+        )?;
+        let rows = stmt
+            .query_map([cutoff.format("%Y-%m-%d").to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut done = Vec::new();
+    for (check_id, volunteer_id, left_on) in due {
+        let checks = dbs::for_volunteer(conn, &volunteer_id)?;
+        let Some(check) = checks.iter().find(|c| c.id == check_id) else { continue };
+        let until = dbs::CheckFacts::from(check).valid_until(&policy);
+        let status = if until >= left_on {
+            format!(
+                "{}: valid when the volunteer left (until {})",
+                check.level.label(),
+                until.format("%-d %b %Y")
+            )
+        } else {
+            format!("{}: expired before the volunteer left", check.level.label())
+        };
+        conn.execute(
+            "INSERT INTO dbs_reduced (id, site_id, volunteer_id, certificate_number, status, reduced_on)
+             SELECT ?1, site_id, volunteer_id, certificate_number, ?3, ?4 FROM dbs_checks WHERE id = ?2",
+            params![crate::new_id(), check_id, status, today.format("%Y-%m-%d").to_string()],
+        )?;
+        conn.execute("DELETE FROM dbs_checks WHERE id = ?1", [&check_id])?;
+        done.push(ReducedCheck { check_id, volunteer_id });
+    }
+    Ok(done)
+}

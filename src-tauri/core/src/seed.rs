@@ -326,6 +326,7 @@ pub fn seed_demo(db: &Db, people: usize, seed: u64) -> Result<SeedSummary> {
         ensure_centre(tx)?;
         let summary = insert_people(tx, people, seed, today)?;
         crate::stock::seed::seed_stock(tx, today)?;
+        crate::volunteers::seed::seed(tx, seed, today)?;
         Ok(summary)
     })
 }

@@ -159,3 +159,49 @@ fn closing_a_case_records_the_day_and_reopening_clears_it() {
     call(&t, Role::Coordinator, "set_person_status", json!({"id": id, "status": "active"})).unwrap();
     assert_eq!(closed_on(&t), None);
 }
+
+#[test]
+fn dbs_detail_of_volunteers_who_left_is_reduced_after_the_period() {
+    let t = util::seeded(5);
+    let today = Local::now().date_naive();
+    let ago = |m: u32| today.checked_sub_months(Months::new(m)).unwrap().format("%Y-%m-%d").to_string();
+    let mut ids = Vec::new();
+    for (name, left_months_ago, cert) in [("Long", 8, "111122223333"), ("Recent", 5, "444455556666")] {
+        let v = call(
+            &t,
+            Role::Coordinator,
+            "save_volunteer",
+            json!({"given_name": name, "family_name": "Gone", "site": "CAL", "arrival_on": ago(left_months_ago + 2), "departure_on": ago(left_months_ago)}),
+        )
+        .unwrap();
+        let id = v["id"].as_str().unwrap().to_string();
+        call(
+            &t,
+            Role::Coordinator,
+            "add_dbs_check",
+            json!({"volunteer": id, "level": "enhanced_barred", "workforce": "child", "barred_children": true,
+                   "barred_adults": false, "certificate_number": cert, "issued_on": ago(left_months_ago + 3)}),
+        )
+        .unwrap();
+        for status in ["approved", "active", "left"] {
+            call(&t, Role::Coordinator, "set_volunteer_status", json!({"id": id, "status": status})).unwrap();
+        }
+        ids.push(id);
+    }
+    let out = call(&t, Role::Lead, "run_retention", json!({})).unwrap();
+    assert_eq!(out["dbs_reduced"], 1, "{out}");
+    let (checks, reduced): (Vec<String>, Vec<(String, String)>) =
+        t.db.read(|c| {
+            let mut s = c.prepare("SELECT certificate_number FROM dbs_checks ORDER BY 1")?;
+            let checks = s.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            let mut s = c.prepare("SELECT certificate_number, status FROM dbs_reduced")?;
+            let reduced = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+            Ok((checks, reduced))
+        })
+        .unwrap();
+    assert!(!checks.contains(&"111122223333".to_string()), "the long-gone volunteer's detail is gone");
+    assert!(checks.contains(&"444455556666".to_string()), "the recent one's is kept");
+    assert_eq!(reduced.len(), 1);
+    assert_eq!(reduced[0].0, "111122223333");
+    assert!(reduced[0].1.contains("valid when the volunteer left"), "{}", reduced[0].1);
+}

@@ -25,6 +25,7 @@ export async function showSettings(main, { session, status }) {
     centreForm(settings, isLead),
     sitesSection(sites, isLead, rerender),
     partners ? partnersSection(partners, isLead, rerender) : null,
+    caseworker ? dbsPolicySection(await api.getDbsPolicy(), isLead) : null,
     isLead ? usersSection(users, sites, session, rerender) : h('p', { class: 'hint' }, t('settings.lead_only')),
     securityForm(security, isLead),
     isLead ? auditSection() : null);
@@ -37,16 +38,17 @@ function securityForm(security, isLead) {
   const kept = field({ name: 'backups_kept', label: t('security.backups_kept'), value: String(security.backups_kept), inputmode: 'numeric', width: 4 });
   const dir = field({ name: 'backup_dir', label: t('security.backup_dir'), hint: t('security.backup_dir_hint'), value: security.backup_dir, required: false });
   const months = field({ name: 'retention_months', label: t('security.retention'), hint: t('security.retention_hint'), value: String(security.retention_months), inputmode: 'numeric', width: 4 });
-  for (const f of [lock, kept, dir, months]) f.input.disabled = !isLead;
+  const dbsMonths = field({ name: 'dbs_retention_months', label: t('security.dbs_retention'), hint: t('security.dbs_retention_hint'), value: String(security.dbs_retention_months), inputmode: 'numeric', width: 4 });
+  for (const f of [lock, kept, dir, months, dbsMonths]) f.input.disabled = !isLead;
   const status = h('div', { 'aria-live': 'polite' });
-  const form = h('form', { class: 'form section', novalidate: true }, h('h2', {}, t('security.title')), summary, lock, kept, dir, months, status,
+  const form = h('form', { class: 'form section', novalidate: true }, h('h2', {}, t('security.title')), summary, lock, kept, dir, months, dbsMonths, status,
     isLead ? h('button', { type: 'submit', class: 'button', 'data-testid': 'security-save' }, t('form.save')) : null);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     summary.clear(form);
     const num = (f) => (/^\d+$/.test(f.input.value.trim()) ? Number(f.input.value.trim()) : -1);
     try {
-      await api.updateSecuritySettings({ auto_lock_minutes: num(lock), backups_kept: num(kept), backup_dir: dir.input.value, retention_months: num(months) });
+      await api.updateSecuritySettings({ auto_lock_minutes: num(lock), backups_kept: num(kept), backup_dir: dir.input.value, retention_months: num(months), dbs_retention_months: num(dbsMonths) });
       replace(status, notice(t('form.saved')));
     } catch (err) {
       showApiError(summary, form, err);
@@ -217,4 +219,34 @@ function partnersSection(partners, isLead, rerender) {
     }
   });
   return h('section', { class: 'section' }, h('h2', {}, t('settings.partners')), intro, partners.length ? table : h('p', { class: 'empty' }, t('settings.partners_none')), form);
+}
+
+// The DBS policy: how long a check counts, the Update Service, the "expiring soon" warning and
+// the contact printed on the roster. Coordinators see it; the lead changes it.
+function dbsPolicySection(policy, isLead) {
+  const summary = errorSummary();
+  const recheck = field({ name: 'recheck_months', label: t('dbs_policy.recheck_months'), hint: t('dbs_policy.recheck_hint'), type: 'number', width: 'short', value: String(policy.recheck_months), testid: 'policy-recheck' });
+  const update = field({ name: 'update_service_months', label: t('dbs_policy.update_months'), hint: t('dbs_policy.update_hint'), type: 'number', width: 'short', value: String(policy.update_service_months), testid: 'policy-update' });
+  const soon = field({ name: 'expiring_soon_days', label: t('dbs_policy.soon_days'), hint: t('dbs_policy.soon_hint'), type: 'number', width: 'short', value: String(policy.expiring_soon_days), testid: 'policy-soon' });
+  const contact = field({ name: 'roster_contact', label: t('dbs_policy.contact'), hint: t('dbs_policy.contact_hint'), required: false, value: policy.roster_contact, dir: 'auto', testid: 'policy-contact' });
+  for (const f of [recheck, update, soon, contact]) f.input.disabled = !isLead;
+  const status = h('div');
+  const form = h('form', { class: 'form section', novalidate: true, 'data-testid': 'dbs-policy' },
+    h('h2', {}, t('dbs_policy.title')), isLead ? null : h('p', { class: 'hint' }, t('dbs_policy.lead_only')),
+    summary, h('div', { class: 'cols' }, recheck, update, soon), contact, status,
+    isLead ? h('button', { type: 'submit', class: 'button', 'data-testid': 'policy-save' }, t('form.save')) : null);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    summary.clear(form);
+    try {
+      await api.updateDbsPolicy({
+        recheck_months: Number(recheck.input.value) || 0, update_service_months: Number(update.input.value) || 0,
+        expiring_soon_days: Number(soon.input.value) || 0, roster_contact: contact.input.value,
+      });
+      replace(status, notice(t('form.saved')));
+    } catch (err) {
+      showApiError(summary, form, err);
+    }
+  });
+  return form;
 }

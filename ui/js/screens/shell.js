@@ -6,20 +6,22 @@ import { t } from '../i18n.js';
 import { languageSwitch } from './lang.js';
 import { showDashboard } from './dashboard.js';
 import { showSettings } from './settings.js';
-import { showComing } from './coming.js';
 import { showPeople } from './people.js';
 import { showStock } from './stock.js';
 import { showDistribution } from './distribution.js';
 import { showReports } from './reports.js';
+import { showActivities } from './activities.js';
+import { showRota } from './rota.js';
+import { showVolunteers } from './volunteers.js';
 
 const SCREENS = [
   ['dashboard', showDashboard],
   ['people', showPeople],
   ['stock', showStock],
   ['distribution', showDistribution],
-  ['activities', showComing],
-  ['volunteers', showComing],
-  ['rota', showComing],
+  ['activities', showActivities],
+  ['volunteers', showVolunteers],
+  ['rota', showRota],
   ['reports', showReports],
   ['settings', showSettings],
 ];

@@ -11,6 +11,7 @@ const AUTO_LOCK_MINUTES: &str = "security.auto_lock_minutes";
 const BACKUPS_KEPT: &str = "security.backups_kept";
 const BACKUP_DIR: &str = "security.backup_dir";
 const RETENTION_MONTHS: &str = "security.retention_months";
+const DBS_RETENTION_MONTHS: &str = "security.dbs_retention_months";
 
 /// Security settings (lead only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -25,6 +26,14 @@ pub struct SecuritySettings {
     pub backup_dir: String,
     /// Closed cases are anonymised this many months after they were closed (6-120; default 24).
     pub retention_months: u32,
+    /// A DBS check's detail is kept this many months after the volunteer left, then reduced to
+    /// the certificate number and its status (1-24; default 6).
+    #[serde(default = "default_dbs_retention")]
+    pub dbs_retention_months: u32,
+}
+
+fn default_dbs_retention() -> u32 {
+    6
 }
 
 impl Default for SecuritySettings {
@@ -34,6 +43,7 @@ impl Default for SecuritySettings {
             backups_kept: 14,
             backup_dir: String::new(),
             retention_months: 24,
+            dbs_retention_months: default_dbs_retention(),
         }
     }
 }
@@ -50,6 +60,7 @@ pub fn get(conn: &Connection) -> Result<SecuritySettings> {
         backups_kept: number(conn, BACKUPS_KEPT, d.backups_kept)?,
         backup_dir: settings::get(conn, BACKUP_DIR)?.unwrap_or_default(),
         retention_months: number(conn, RETENTION_MONTHS, d.retention_months)?,
+        dbs_retention_months: number(conn, DBS_RETENTION_MONTHS, d.dbs_retention_months)?,
     })
 }
 
@@ -65,9 +76,17 @@ pub fn update(conn: &Connection, input: &SecuritySettings) -> Result<SecuritySet
     check("auto_lock_minutes", input.auto_lock_minutes, 1, 240, "Minutes before Haven locks itself")?;
     check("backups_kept", input.backups_kept, 1, 365, "The number of backups kept")?;
     check("retention_months", input.retention_months, 6, 120, "Months a closed case is kept")?;
+    check(
+        "dbs_retention_months",
+        input.dbs_retention_months,
+        1,
+        24,
+        "Months DBS detail is kept after a volunteer leaves",
+    )?;
     settings::set(conn, AUTO_LOCK_MINUTES, &input.auto_lock_minutes.to_string())?;
     settings::set(conn, BACKUPS_KEPT, &input.backups_kept.to_string())?;
     settings::set(conn, BACKUP_DIR, input.backup_dir.trim())?;
     settings::set(conn, RETENTION_MONTHS, &input.retention_months.to_string())?;
+    settings::set(conn, DBS_RETENTION_MONTHS, &input.dbs_retention_months.to_string())?;
     get(conn)
 }

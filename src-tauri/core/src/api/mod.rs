@@ -9,11 +9,13 @@
 //! fields refused), writes the audit log in the same transaction as its changes, and returns a
 //! typed output (serialised to JSON). Later areas add rows to [`FUNCTIONS`].
 
+mod activities;
 mod cases;
 mod centre;
 mod privacy;
 mod security;
 mod stock;
+mod volunteers;
 
 use chrono::{Local, NaiveDate};
 use serde::de::DeserializeOwned;
@@ -33,6 +35,11 @@ use security::*;
 pub use security::{RecoveryKey, RECOVERY_SHEET_TITLE};
 pub use stock::PrintDistributionSheet;
 use stock::*;
+
+pub use activities::Timetable;
+use activities::*;
+use volunteers::*;
+pub use volunteers::{AssignInput, Created, PrintWeek, VolunteerRecord, WeekInput};
 
 /// Input of functions that take none: `{}` (or nothing at all from the CLI).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
@@ -257,6 +264,52 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     function!(stock_reports, Coordinator, READ, "Stock and distribution reports."),
     function!(export_report, Coordinator, READ, "Write a stock or distribution report to CSV or Excel."),
     function!(stock_chart, FrontDesk, READ, "Stock and distributions per week, for the Dashboard."),
+    // Volunteers, DBS checks and the rota. DBS detail and volunteer notes: coordinators and leads.
+    function!(list_volunteers, Coordinator, READ, "Volunteers with their DBS status today (no DBS detail)."),
+    function!(
+        get_volunteer,
+        Coordinator,
+        READ,
+        "A volunteer's record with notes and DBS checks; the view is audited."
+    ),
+    function!(save_volunteer, Coordinator, WRITE, "Add a volunteer or change their details."),
+    function!(
+        set_volunteer_status,
+        Coordinator,
+        WRITE,
+        "Move a volunteer to applied, approved, active or left."
+    ),
+    function!(add_dbs_check, Coordinator, WRITE, "Record a DBS check seen for a volunteer."),
+    function!(record_dbs_status_check, Coordinator, WRITE, "Record an Update Service status check."),
+    function!(dbs_due, Coordinator, READ, "Volunteers whose DBS check is missing, expired or expiring soon."),
+    function!(
+        get_dbs_policy,
+        Coordinator,
+        READ,
+        "The DBS policy: recheck period, Update Service, expiring soon."
+    ),
+    function!(update_dbs_policy, Lead, WRITE, "Change the DBS policy."),
+    function!(rota_week, FrontDesk, READ, "A site's rota for a week: shifts, names with DBS marks, gaps."),
+    function!(create_shift, Coordinator, WRITE, "Add a shift to the rota."),
+    function!(delete_shift, Coordinator, WRITE, "Remove a shift from the rota."),
+    function!(
+        assign_volunteer,
+        Coordinator,
+        WRITE,
+        "Put a volunteer on a shift (refused when a rule says no)."
+    ),
+    function!(unassign_volunteer, Coordinator, WRITE, "Take a volunteer off a shift."),
+    function!(print_roster, Coordinator, READ, "Print a site's weekly roster with DBS marks."),
+    // The activity timetable.
+    function!(timetable, FrontDesk, READ, "A site's activity sessions in a week, with sign-ups."),
+    function!(list_sessions, FrontDesk, READ, "The recurring weekly activity sessions."),
+    function!(save_session, Coordinator, WRITE, "Add or change a recurring activity session."),
+    function!(set_session_exception, Coordinator, WRITE, "Cancel or move one week's session, or undo that."),
+    function!(session_sign_ups, FrontDesk, READ, "The people signed up to a session, with attendance."),
+    function!(sign_up, FrontDesk, WRITE, "Sign a person up to a session (refused when full)."),
+    function!(cancel_sign_up, FrontDesk, WRITE, "Take a person off a session."),
+    function!(record_attendance, FrontDesk, WRITE, "Record whether a signed-up person came."),
+    function!(print_activity_sheet, FrontDesk, READ, "Print the sign-up and attendance sheet of a week."),
 ];
 
 /// Today's date where the centre is (the computer's local date).

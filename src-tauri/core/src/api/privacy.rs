@@ -154,12 +154,15 @@ pub struct RetentionDone {
     pub anonymised: usize,
     /// Their codes.
     pub codes: Vec<String>,
+    /// DBS checks reduced to certificate number and status (volunteers who left long ago).
+    pub dbs_reduced: usize,
 }
 
 /// Anonymises every closed case past the retention period, in one transaction.
 pub fn apply_retention(db: &Db, s: &Session) -> Result<RetentionDone> {
     db.write(|tx| {
-        let months = policy::get(tx)?.retention_months;
+        let settings = policy::get(tx)?;
+        let months = settings.retention_months;
         let (cutoff, ids) = privacy::retention_due(tx, months, today())?;
         let mut codes = Vec::new();
         for id in &ids {
@@ -176,7 +179,13 @@ pub fn apply_retention(db: &Db, s: &Session) -> Result<RetentionDone> {
                 Some(&json!({"reason": "retention", "months": months})),
             )?;
         }
-        Ok(RetentionDone { cutoff, anonymised: ids.len(), codes })
+        let reduced = privacy::reduce_dbs_detail(tx, settings.dbs_retention_months, today())?;
+        for r in &reduced {
+            let detail =
+                json!({"reason": "retention", "months": settings.dbs_retention_months, "check": r.check_id});
+            audit::record(tx, s, "reduce", "dbs_check", Some(&r.volunteer_id), Some(&detail))?;
+        }
+        Ok(RetentionDone { cutoff, anonymised: ids.len(), codes, dbs_reduced: reduced.len() })
     })
 }
 

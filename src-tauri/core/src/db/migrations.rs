@@ -15,6 +15,7 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_cases.sql"),
     include_str!("../../migrations/0003_stock.sql"),
+    include_str!("../../migrations/0004_volunteers.sql"),
     include_str!("../../migrations/0005_security.sql"),
 ];
 

@@ -1,0 +1,637 @@
+//! DBS checks, the centre's DBS policy and the status computed from them.
+//!
+//! A DBS record is criminal-offence data: only leads and coordinators read it (the API checks
+//! the role and audits every view). Only the facts the design allows are stored: level,
+//! workforce, barred lists checked, the 12-digit certificate number, issue date, Update Service
+//! subscription and last status check, who verified it and when. Never the certificate's content.
+//!
+//! Boundaries, decided once here:
+//!
+//! - **Recheck after N months from issue**: a certificate issued on day D is good up to and
+//!   including the day before D + N months. Issued exactly 36 months before a shift: expired.
+//! - **Update Service**: a certificate on the Update Service whose last status check was on day C
+//!   is current up to and including C + M months. Checked 12 months and 1 day before: expired.
+//!   A record counts as current until the later of the two dates.
+//! - **Expiring soon**: current, and its last good day is less than the window (30 days) away.
+//! - **Child-facing work** needs an enhanced check with the children's barred list checked, for
+//!   the child (or both) workforce. An enhanced check without the barred list is
+//!   "insufficient level", not valid.
+
+use chrono::{Months, NaiveDate};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+use crate::access::Session;
+use crate::cases::text_enum;
+use crate::{new_id, settings, Error, Result};
+
+/// Setting key: months from issue after which a certificate must be rechecked.
+pub const RECHECK_MONTHS: &str = "dbs_recheck_months";
+/// Setting key: months an Update Service status check keeps a certificate current.
+pub const UPDATE_SERVICE_MONTHS: &str = "dbs_update_service_months";
+/// Setting key: days before the end of validity when a check is "expiring soon".
+pub const EXPIRING_SOON_DAYS: &str = "dbs_expiring_soon_days";
+/// Setting key: the contact printed on the roster.
+pub const ROSTER_CONTACT: &str = "roster_contact";
+
+/// Level of a DBS check, lowest first.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DbsLevel {
+    /// Basic.
+    Basic,
+    /// Standard.
+    Standard,
+    /// Enhanced.
+    Enhanced,
+    /// Enhanced with a barred list check.
+    EnhancedBarred,
+}
+text_enum!(DbsLevel, Basic => "basic", Standard => "standard", Enhanced => "enhanced",
+    EnhancedBarred => "enhanced_barred");
+
+impl DbsLevel {
+    /// In plain words.
+    pub fn label(self) -> &'static str {
+        match self {
+            DbsLevel::Basic => "basic",
+            DbsLevel::Standard => "standard",
+            DbsLevel::Enhanced => "enhanced",
+            DbsLevel::EnhancedBarred => "enhanced with barred list check",
+        }
+    }
+}
+
+/// What a shift or session asks of a volunteer's DBS check.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Requirement {
+    /// Any current check.
+    #[default]
+    None,
+    /// At least basic.
+    Basic,
+    /// At least standard.
+    Standard,
+    /// At least enhanced.
+    Enhanced,
+    /// Enhanced with the children's barred list checked (child-facing work).
+    EnhancedBarred,
+}
+text_enum!(Requirement, None => "none", Basic => "basic", Standard => "standard", Enhanced => "enhanced",
+    EnhancedBarred => "enhanced_barred");
+
+impl Requirement {
+    /// In plain words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Requirement::None => "any DBS check",
+            Requirement::Basic => "a basic DBS check",
+            Requirement::Standard => "a standard DBS check",
+            Requirement::Enhanced => "an enhanced DBS check",
+            Requirement::EnhancedBarred => "an enhanced DBS check with the children's barred list",
+        }
+    }
+}
+
+/// The workforce a check was made for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Workforce {
+    /// Child workforce.
+    Child,
+    /// Adult workforce.
+    Adult,
+    /// Both.
+    Both,
+}
+text_enum!(Workforce, Child => "child", Adult => "adult", Both => "both");
+
+/// The centre's DBS policy (settings, changed by a lead).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DbsPolicy {
+    /// Recheck a certificate this many months after its issue date (default 36).
+    pub recheck_months: u32,
+    /// A certificate on the Update Service is current if its last status check is within this
+    /// many months (default 12).
+    pub update_service_months: u32,
+    /// "Expiring soon" this many days before a check stops being valid (default 30).
+    pub expiring_soon_days: u32,
+    /// Who to call about the rota, printed on the roster ("Sarah Okafor, +33 6 ...").
+    #[serde(default)]
+    pub roster_contact: String,
+}
+
+impl Default for DbsPolicy {
+    fn default() -> Self {
+        DbsPolicy {
+            recheck_months: 36,
+            update_service_months: 12,
+            expiring_soon_days: 30,
+            roster_contact: String::new(),
+        }
+    }
+}
+
+fn number_setting(conn: &Connection, key: &str, default: u32) -> Result<u32> {
+    Ok(settings::get(conn, key)?.and_then(|v| v.parse().ok()).unwrap_or(default))
+}
+
+/// The DBS policy in force.
+pub fn policy(conn: &Connection) -> Result<DbsPolicy> {
+    let d = DbsPolicy::default();
+    Ok(DbsPolicy {
+        recheck_months: number_setting(conn, RECHECK_MONTHS, d.recheck_months)?,
+        update_service_months: number_setting(conn, UPDATE_SERVICE_MONTHS, d.update_service_months)?,
+        expiring_soon_days: number_setting(conn, EXPIRING_SOON_DAYS, d.expiring_soon_days)?,
+        roster_contact: settings::get(conn, ROSTER_CONTACT)?.unwrap_or_default(),
+    })
+}
+
+/// Checks and stores the DBS policy.
+pub fn update_policy(conn: &Connection, p: &DbsPolicy) -> Result<DbsPolicy> {
+    if !(1..=120).contains(&p.recheck_months) {
+        return Err(Error::invalid("recheck_months", "Enter a number of months from 1 to 120."));
+    }
+    if !(1..=120).contains(&p.update_service_months) {
+        return Err(Error::invalid("update_service_months", "Enter a number of months from 1 to 120."));
+    }
+    if !(1..=365).contains(&p.expiring_soon_days) {
+        return Err(Error::invalid("expiring_soon_days", "Enter a number of days from 1 to 365."));
+    }
+    let contact = p.roster_contact.trim();
+    crate::cases::check_len("roster_contact", "The roster contact", contact, 200)?;
+    settings::set(conn, RECHECK_MONTHS, &p.recheck_months.to_string())?;
+    settings::set(conn, UPDATE_SERVICE_MONTHS, &p.update_service_months.to_string())?;
+    settings::set(conn, EXPIRING_SOON_DAYS, &p.expiring_soon_days.to_string())?;
+    settings::set(conn, ROSTER_CONTACT, contact)?;
+    policy(conn)
+}
+
+/// A DBS check as stored (what leads and coordinators see).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DbsCheck {
+    /// Record id.
+    pub id: String,
+    /// The volunteer.
+    pub volunteer_id: String,
+    /// Level.
+    pub level: DbsLevel,
+    /// Workforce.
+    pub workforce: Workforce,
+    /// Children's barred list checked.
+    pub barred_children: bool,
+    /// Adults' barred list checked.
+    pub barred_adults: bool,
+    /// The certificate number (12 digits).
+    pub certificate_number: String,
+    /// Issue date printed on the certificate.
+    pub issued_on: NaiveDate,
+    /// Update Service subscription id ("" if not subscribed).
+    pub update_service_id: String,
+    /// Date of the last online status check on the Update Service.
+    pub update_checked_on: Option<NaiveDate>,
+    /// Who verified the certificate (display name).
+    pub verified_by: Option<String>,
+    /// When it was verified.
+    pub verified_on: NaiveDate,
+}
+
+/// A DBS check to record.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDbsCheck {
+    /// The volunteer's id.
+    pub volunteer: String,
+    /// Level.
+    pub level: DbsLevel,
+    /// Workforce.
+    pub workforce: Workforce,
+    /// Children's barred list checked.
+    #[serde(default)]
+    pub barred_children: bool,
+    /// Adults' barred list checked.
+    #[serde(default)]
+    pub barred_adults: bool,
+    /// Certificate number: 12 digits (spaces allowed).
+    pub certificate_number: String,
+    /// Issue date.
+    pub issued_on: NaiveDate,
+    /// Update Service subscription id, if subscribed.
+    #[serde(default)]
+    pub update_service_id: Option<String>,
+    /// Last Update Service status check, if any.
+    #[serde(default)]
+    pub update_checked_on: Option<NaiveDate>,
+    /// When the certificate was seen (default today).
+    #[serde(default)]
+    pub verified_on: Option<NaiveDate>,
+}
+
+/// Checks a DBS certificate number: exactly 12 digits once spaces are taken out.
+pub fn check_certificate_number(raw: &str) -> Result<String> {
+    let digits: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits.len() == 12 && digits.chars().all(|c| c.is_ascii_digit()) {
+        Ok(digits)
+    } else {
+        Err(Error::invalid(
+            "certificate_number",
+            "Enter the certificate number: 12 digits, like 001234567890.",
+        ))
+    }
+}
+
+/// Records a DBS check, verified by `session` today (or on `verified_on`).
+pub fn create(conn: &Connection, session: &Session, input: &NewDbsCheck, today: NaiveDate) -> Result<String> {
+    let number = check_certificate_number(&input.certificate_number)?;
+    if input.issued_on > today {
+        return Err(Error::invalid("issued_on", "The issue date cannot be in the future."));
+    }
+    let verified_on = input.verified_on.unwrap_or(today);
+    if verified_on > today || verified_on < input.issued_on {
+        return Err(Error::invalid(
+            "verified_on",
+            "The date it was seen must be between the issue date and today.",
+        ));
+    }
+    let us_id = input.update_service_id.as_deref().map(str::trim).unwrap_or_default();
+    crate::cases::check_len("update_service_id", "The Update Service id", us_id, 40)?;
+    if let Some(checked) = input.update_checked_on {
+        if us_id.is_empty() {
+            return Err(Error::invalid(
+                "update_service_id",
+                "Enter the Update Service id to record a status check.",
+            ));
+        }
+        if checked > today || checked < input.issued_on {
+            return Err(Error::invalid(
+                "update_checked_on",
+                "The status check must be between the issue date and today.",
+            ));
+        }
+    }
+    if input.barred_children && input.level < DbsLevel::EnhancedBarred {
+        return Err(Error::invalid(
+            "barred_children",
+            "Barred lists are only checked on an enhanced check with barred list.",
+        ));
+    }
+    if input.barred_adults && input.level < DbsLevel::EnhancedBarred {
+        return Err(Error::invalid(
+            "barred_adults",
+            "Barred lists are only checked on an enhanced check with barred list.",
+        ));
+    }
+    let site: String = conn
+        .query_row("SELECT site_id FROM volunteers WHERE id = ?1", [&input.volunteer], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::NotFound("There is no such volunteer.".into()))?;
+    let id = new_id();
+    conn.execute(
+        "INSERT INTO dbs_checks (id, site_id, volunteer_id, level, workforce, barred_children, barred_adults,
+            certificate_number, issued_on, update_service_id, update_checked_on, verified_by, verified_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            id,
+            site,
+            input.volunteer,
+            input.level,
+            input.workforce,
+            input.barred_children,
+            input.barred_adults,
+            number,
+            input.issued_on,
+            us_id,
+            input.update_checked_on,
+            session.user_id,
+            verified_on
+        ],
+    )?;
+    Ok(id)
+}
+
+/// Records a new Update Service status check on an existing record.
+pub fn record_status_check(
+    conn: &Connection,
+    id: &str,
+    checked_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<String> {
+    let (volunteer, issued, us_id): (String, NaiveDate, String) = conn
+        .query_row(
+            "SELECT volunteer_id, issued_on, update_service_id FROM dbs_checks WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound("There is no such DBS record.".into()))?;
+    if us_id.is_empty() {
+        return Err(Error::invalid("checked_on", "This certificate is not on the Update Service."));
+    }
+    if checked_on > today || checked_on < issued {
+        return Err(Error::invalid(
+            "checked_on",
+            "The status check must be between the issue date and today.",
+        ));
+    }
+    conn.execute(
+        "UPDATE dbs_checks SET update_checked_on = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
+        params![id, checked_on],
+    )?;
+    Ok(volunteer)
+}
+
+fn check_from_row(r: &Row<'_>) -> rusqlite::Result<DbsCheck> {
+    Ok(DbsCheck {
+        id: r.get(0)?,
+        volunteer_id: r.get(1)?,
+        level: r.get(2)?,
+        workforce: r.get(3)?,
+        barred_children: r.get(4)?,
+        barred_adults: r.get(5)?,
+        certificate_number: r.get(6)?,
+        issued_on: r.get(7)?,
+        update_service_id: r.get(8)?,
+        update_checked_on: r.get(9)?,
+        verified_by: r.get(10)?,
+        verified_on: r.get(11)?,
+    })
+}
+
+/// Every DBS check of a volunteer, newest first. Callers check the role and audit the view.
+pub fn for_volunteer(conn: &Connection, volunteer: &str) -> Result<Vec<DbsCheck>> {
+    let mut stmt = conn.prepare(
+        "SELECT d.id, d.volunteer_id, d.level, d.workforce, d.barred_children, d.barred_adults,
+                d.certificate_number, d.issued_on, d.update_service_id, d.update_checked_on, u.display_name,
+                d.verified_on
+         FROM dbs_checks d LEFT JOIN users u ON u.id = d.verified_by
+         WHERE d.volunteer_id = ?1 ORDER BY d.issued_on DESC, d.id DESC",
+    )?;
+    let rows = stmt.query_map([volunteer], check_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The facts status is computed from: no certificate number, nothing a front desk may not see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckFacts {
+    /// Level.
+    pub level: DbsLevel,
+    /// Workforce.
+    pub workforce: Workforce,
+    /// Children's barred list checked.
+    pub barred_children: bool,
+    /// Issue date.
+    pub issued_on: NaiveDate,
+    /// Last Update Service check, when subscribed.
+    pub update_checked_on: Option<NaiveDate>,
+}
+
+impl From<&DbsCheck> for CheckFacts {
+    fn from(c: &DbsCheck) -> Self {
+        CheckFacts {
+            level: c.level,
+            workforce: c.workforce,
+            barred_children: c.barred_children,
+            issued_on: c.issued_on,
+            update_checked_on: if c.update_service_id.is_empty() { None } else { c.update_checked_on },
+        }
+    }
+}
+
+impl CheckFacts {
+    /// The last day this check counts as current under `policy`.
+    pub fn valid_until(&self, policy: &DbsPolicy) -> NaiveDate {
+        let from_issue = self
+            .issued_on
+            .checked_add_months(Months::new(policy.recheck_months))
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(NaiveDate::MAX);
+        let from_update = self
+            .update_checked_on
+            .and_then(|c| c.checked_add_months(Months::new(policy.update_service_months)));
+        from_update.map_or(from_issue, |u| u.max(from_issue))
+    }
+
+    /// Whether the check is of a level that meets `req`.
+    pub fn meets(&self, req: Requirement) -> bool {
+        match req {
+            Requirement::None => true,
+            Requirement::Basic => true,
+            Requirement::Standard => self.level >= DbsLevel::Standard,
+            Requirement::Enhanced => self.level >= DbsLevel::Enhanced,
+            Requirement::EnhancedBarred => {
+                self.level == DbsLevel::EnhancedBarred
+                    && self.barred_children
+                    && matches!(self.workforce, Workforce::Child | Workforce::Both)
+            }
+        }
+    }
+}
+
+/// A volunteer's DBS status on a date, for a requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum DbsStatus {
+    /// Current, and not ending within the "expiring soon" window.
+    Valid {
+        /// Last good day.
+        until: NaiveDate,
+    },
+    /// Current, but its last good day is within the window.
+    ExpiringSoon {
+        /// Last good day.
+        until: NaiveDate,
+    },
+    /// A check of the right level exists but is no longer current.
+    Expired {
+        /// Its last good day.
+        since: NaiveDate,
+    },
+    /// No DBS check recorded.
+    Missing,
+    /// Checks exist, but none of the level the work needs.
+    Insufficient {
+        /// The highest level held.
+        level: DbsLevel,
+    },
+}
+
+impl DbsStatus {
+    /// Whether the volunteer may do the work on that date.
+    pub fn is_valid(&self) -> bool {
+        matches!(self, DbsStatus::Valid { .. } | DbsStatus::ExpiringSoon { .. })
+    }
+
+    /// One line for a person: "valid until 3 Mar 2027".
+    pub fn describe(&self) -> String {
+        match self {
+            DbsStatus::Valid { until } => format!("valid until {}", until.format("%-d %b %Y")),
+            DbsStatus::ExpiringSoon { until } => {
+                format!("expiring soon: valid until {}", until.format("%-d %b %Y"))
+            }
+            DbsStatus::Expired { since } => format!("expired (last valid {})", since.format("%-d %b %Y")),
+            DbsStatus::Missing => "missing".to_string(),
+            DbsStatus::Insufficient { level } => format!("insufficient level ({})", level.label()),
+        }
+    }
+}
+
+/// The status on `date` for `req`, from a volunteer's checks (any order).
+pub fn status(checks: &[CheckFacts], req: Requirement, date: NaiveDate, policy: &DbsPolicy) -> DbsStatus {
+    if checks.is_empty() {
+        return DbsStatus::Missing;
+    }
+    let fitting = checks.iter().filter(|c| c.meets(req));
+    // Of the checks of the right level, the one that lasts longest.
+    let best = fitting.filter(|c| c.issued_on <= date).map(|c| c.valid_until(policy)).max();
+    match best {
+        Some(until) if until >= date => {
+            let days_left = (until - date).num_days();
+            if days_left < i64::from(policy.expiring_soon_days) {
+                DbsStatus::ExpiringSoon { until }
+            } else {
+                DbsStatus::Valid { until }
+            }
+        }
+        Some(until) => DbsStatus::Expired { since: until },
+        None if checks.iter().any(|c| c.meets(req)) => DbsStatus::Missing,
+        None => {
+            DbsStatus::Insufficient { level: checks.iter().map(|c| c.level).max().unwrap_or(DbsLevel::Basic) }
+        }
+    }
+}
+
+/// The status facts of every volunteer's checks, by volunteer id (for lists and the roster).
+pub fn facts_by_volunteer(conn: &Connection) -> Result<std::collections::HashMap<String, Vec<CheckFacts>>> {
+    let mut stmt = conn.prepare(
+        "SELECT volunteer_id, level, workforce, barred_children, issued_on,
+                CASE WHEN update_service_id = '' THEN NULL ELSE update_checked_on END
+         FROM dbs_checks",
+    )?;
+    let mut map: std::collections::HashMap<String, Vec<CheckFacts>> = std::collections::HashMap::new();
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            CheckFacts {
+                level: r.get(1)?,
+                workforce: r.get(2)?,
+                barred_children: r.get(3)?,
+                issued_on: r.get(4)?,
+                update_checked_on: r.get(5)?,
+            },
+        ))
+    })?;
+    for row in rows {
+        let (v, f) = row?;
+        map.entry(v).or_default().push(f);
+    }
+    Ok(map)
+}
+
+/// The facts of one volunteer's checks.
+pub fn facts_for(conn: &Connection, volunteer: &str) -> Result<Vec<CheckFacts>> {
+    Ok(for_volunteer(conn, volunteer)?.iter().map(CheckFacts::from).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    fn enhanced(issued: NaiveDate) -> CheckFacts {
+        CheckFacts {
+            level: DbsLevel::EnhancedBarred,
+            workforce: Workforce::Child,
+            barred_children: true,
+            issued_on: issued,
+            update_checked_on: None,
+        }
+    }
+
+    #[test]
+    fn certificate_numbers_are_twelve_digits() {
+        assert_eq!(check_certificate_number("0012 3456 7890").ok().as_deref(), Some("001234567890"));
+        assert!(check_certificate_number("12345678901").is_err());
+        assert!(check_certificate_number("1234567890123").is_err());
+        assert!(check_certificate_number("12345678901a").is_err());
+    }
+
+    #[test]
+    fn issue_exactly_n_months_before_is_expired_and_the_day_before_is_valid() {
+        let p = DbsPolicy::default();
+        let c = [enhanced(d(2023, 11, 27))];
+        assert_eq!(
+            status(&c, Requirement::EnhancedBarred, d(2026, 11, 27), &p),
+            DbsStatus::Expired { since: d(2026, 11, 26) }
+        );
+        assert_eq!(
+            status(&c, Requirement::EnhancedBarred, d(2026, 11, 26), &p),
+            DbsStatus::ExpiringSoon { until: d(2026, 11, 26) }
+        );
+    }
+
+    #[test]
+    fn a_check_issued_after_the_date_does_not_count() {
+        let p = DbsPolicy::default();
+        let c = [enhanced(d(2026, 1, 10))];
+        assert_eq!(status(&c, Requirement::None, d(2026, 1, 9), &p), DbsStatus::Missing);
+    }
+
+    #[test]
+    fn for_every_recheck_period_and_issue_day_the_last_good_day_is_the_day_before_n_months() {
+        let mut issued = d(2020, 1, 1);
+        while issued < d(2021, 1, 1) {
+            for months in [1, 12, 24, 36, 48] {
+                let p = DbsPolicy { recheck_months: months, ..DbsPolicy::default() };
+                let c = [enhanced(issued)];
+                let due = issued.checked_add_months(Months::new(months)).unwrap_or_default();
+                let last = due.pred_opt().unwrap_or_default();
+                assert!(
+                    status(&c, Requirement::EnhancedBarred, last, &p).is_valid(),
+                    "{issued} +{months}m: {last} valid"
+                );
+                assert!(
+                    !status(&c, Requirement::EnhancedBarred, due, &p).is_valid(),
+                    "{issued} +{months}m: {due} expired"
+                );
+            }
+            issued = issued.succ_opt().unwrap_or_default();
+        }
+    }
+
+    #[test]
+    fn update_service_counts_up_to_m_months_after_the_check_inclusive() {
+        let p = DbsPolicy::default();
+        let checked = d(2025, 2, 28);
+        let c = [CheckFacts { update_checked_on: Some(checked), ..enhanced(d(2019, 5, 1)) }];
+        assert!(status(&c, Requirement::EnhancedBarred, d(2026, 2, 28), &p).is_valid());
+        assert!(!status(&c, Requirement::EnhancedBarred, d(2026, 3, 1), &p).is_valid());
+    }
+
+    #[test]
+    fn levels_meet_requirements_in_order_and_child_work_needs_the_childrens_list() {
+        let base = enhanced(d(2026, 1, 1));
+        assert!(base.meets(Requirement::EnhancedBarred));
+        assert!(!CheckFacts { barred_children: false, ..base }.meets(Requirement::EnhancedBarred));
+        assert!(!CheckFacts { workforce: Workforce::Adult, ..base }.meets(Requirement::EnhancedBarred));
+        let enhanced_only = CheckFacts { level: DbsLevel::Enhanced, barred_children: false, ..base };
+        assert!(
+            enhanced_only.meets(Requirement::Enhanced) && !enhanced_only.meets(Requirement::EnhancedBarred)
+        );
+        let basic = CheckFacts { level: DbsLevel::Basic, ..enhanced_only };
+        assert!(basic.meets(Requirement::Basic) && !basic.meets(Requirement::Standard));
+        let p = DbsPolicy::default();
+        assert_eq!(
+            status(&[basic], Requirement::EnhancedBarred, d(2026, 2, 1), &p),
+            DbsStatus::Insufficient { level: DbsLevel::Basic }
+        );
+    }
+}

@@ -1,0 +1,504 @@
+//! Volunteers: who they are, when they stay, what they can do, their DBS checks and the rota.
+//!
+//! Rules kept here, not in the UI:
+//!
+//! - **Stay**: at least 14 days, counting the arrival and departure days (arrive on the 1st,
+//!   leave on the 14th: 14 days, accepted; leave on the 13th: 13 days, refused), unless the
+//!   volunteer is approved for a named structured activity (workshop, puppet show, music). An
+//!   open-ended stay (no departure date) is accepted.
+//! - **Notes** are for leads and coordinators; DBS records too (see [`dbs`]). The front desk
+//!   never reaches [`Volunteer`] (the API refuses); it sees names and DBS marks on the rota.
+//! - **Status** moves applied → approved → active → left; only approved or active volunteers
+//!   are put on the rota.
+
+pub mod dbs;
+pub mod rota;
+pub mod seed;
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::access::Session;
+use crate::cases::{check_len, check_phone, text_enum};
+use crate::{new_id, sites, Error, Result};
+use dbs::{DbsPolicy, DbsStatus, Requirement};
+
+/// Shortest stay, in days counting both ends, without a structured activity.
+pub const MIN_STAY_DAYS: i64 = 14;
+
+/// Skills the centre asks about.
+pub const SKILLS: &[&str] = &["early_years", "teaching", "medical", "interpreting", "driving"];
+
+/// Where a volunteer is in the process.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum VolunteerStatus {
+    /// Applied; not yet approved.
+    #[default]
+    Applied,
+    /// Approved to come.
+    Approved,
+    /// Volunteering now.
+    Active,
+    /// Has left.
+    Left,
+}
+text_enum!(VolunteerStatus, Applied => "applied", Approved => "approved", Active => "active", Left => "left");
+
+/// A volunteer's details as entered on the form.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VolunteerDetails {
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    #[serde(default)]
+    pub family_name: String,
+    /// Email address.
+    #[serde(default)]
+    pub email: String,
+    /// Phone number.
+    #[serde(default)]
+    pub phone: String,
+    /// Emergency contact (name and number).
+    #[serde(default)]
+    pub emergency_contact: String,
+    /// Languages spoken.
+    #[serde(default)]
+    pub languages: String,
+    /// Skills, from [`SKILLS`].
+    #[serde(default)]
+    pub skills: Vec<String>,
+    /// Qualifications in words ("PGCE, 2019").
+    #[serde(default)]
+    pub qualifications: String,
+    /// Home site (code or id).
+    pub site: String,
+    /// Other sites they work at (codes or ids).
+    #[serde(default)]
+    pub other_sites: Vec<String>,
+    /// First day.
+    pub arrival_on: NaiveDate,
+    /// Last day (none: open-ended).
+    #[serde(default)]
+    pub departure_on: Option<NaiveDate>,
+    /// The named structured activity they are approved to bring, if any.
+    #[serde(default)]
+    pub structured_activity: String,
+    /// Notes (leads and coordinators only).
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// Input to add (no id) or change (id) a volunteer.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SaveVolunteer {
+    /// The volunteer's id, to change one.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The details.
+    #[serde(flatten)]
+    pub details: VolunteerDetails,
+}
+
+/// A volunteer's record (leads and coordinators).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Volunteer {
+    /// Id.
+    pub id: String,
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Email.
+    pub email: String,
+    /// Phone.
+    pub phone: String,
+    /// Emergency contact.
+    pub emergency_contact: String,
+    /// Languages.
+    pub languages: String,
+    /// Skills.
+    pub skills: Vec<String>,
+    /// Qualifications.
+    pub qualifications: String,
+    /// Home site code.
+    pub site: String,
+    /// Every site they work at (codes).
+    pub sites: Vec<String>,
+    /// First day.
+    pub arrival_on: NaiveDate,
+    /// Last day.
+    pub departure_on: Option<NaiveDate>,
+    /// Status.
+    pub status: VolunteerStatus,
+    /// Structured activity ("" for none).
+    pub structured_activity: String,
+    /// Restricted notes.
+    pub notes: String,
+}
+
+impl Volunteer {
+    /// "Given Family".
+    pub fn name(&self) -> String {
+        full_name(&self.given_name, &self.family_name)
+    }
+}
+
+pub(crate) fn full_name(given: &str, family: &str) -> String {
+    if family.is_empty() {
+        given.to_string()
+    } else {
+        format!("{given} {family}")
+    }
+}
+
+/// One line of the volunteer list: no notes, no DBS detail, only the computed status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct VolunteerLine {
+    /// Id.
+    pub id: String,
+    /// Full name.
+    pub name: String,
+    /// Home site code.
+    pub site: String,
+    /// Status.
+    pub status: VolunteerStatus,
+    /// First day.
+    pub arrival_on: NaiveDate,
+    /// Last day.
+    pub departure_on: Option<NaiveDate>,
+    /// Skills.
+    pub skills: Vec<String>,
+    /// DBS status today for child-facing work.
+    pub dbs: DbsStatus,
+}
+
+/// Which volunteers to list.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VolunteerQuery {
+    /// Only those working at this site (code or id).
+    #[serde(default)]
+    pub site: Option<String>,
+    /// Only this status.
+    #[serde(default)]
+    pub status: Option<VolunteerStatus>,
+    /// Name contains this text.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Include those who have left.
+    #[serde(default)]
+    pub include_left: bool,
+}
+
+fn check(conn: &Connection, d: &VolunteerDetails) -> Result<(String, Vec<String>, Vec<String>)> {
+    let given = d.given_name.trim();
+    if given.is_empty() {
+        return Err(Error::invalid("given_name", "Enter the volunteer's given name."));
+    }
+    check_len("given_name", "The given name", given, 80)?;
+    check_len("family_name", "The family name", d.family_name.trim(), 80)?;
+    let email = d.email.trim();
+    if !email.is_empty() && (!email.contains('@') || email.contains(' ')) {
+        return Err(Error::invalid("email", "Enter an email address like name@example.org."));
+    }
+    check_len("email", "The email address", email, 120)?;
+    if !d.phone.trim().is_empty() {
+        check_phone("phone", d.phone.trim())?;
+    }
+    check_len("emergency_contact", "The emergency contact", d.emergency_contact.trim(), 200)?;
+    check_len("languages", "Languages", d.languages.trim(), 200)?;
+    check_len("qualifications", "Qualifications", d.qualifications.trim(), 500)?;
+    check_len("structured_activity", "The structured activity", d.structured_activity.trim(), 120)?;
+    check_len("notes", "Notes", d.notes.trim(), 4000)?;
+    let mut skills = Vec::new();
+    for s in &d.skills {
+        let s = s.trim();
+        if !SKILLS.contains(&s) {
+            return Err(Error::invalid("skills", format!("\"{s}\" is not a skill the centre records.")));
+        }
+        if !skills.iter().any(|k| k == s) {
+            skills.push(s.to_string());
+        }
+    }
+    if let Some(dep) = d.departure_on {
+        if dep < d.arrival_on {
+            return Err(Error::invalid(
+                "departure_on",
+                "The departure date must be on or after the arrival date.",
+            ));
+        }
+        let days = (dep - d.arrival_on).num_days() + 1;
+        if days < MIN_STAY_DAYS && d.structured_activity.trim().is_empty() {
+            return Err(Error::invalid(
+                "departure_on",
+                format!(
+                    "The stay is {days} days: volunteers stay at least {MIN_STAY_DAYS} days, unless they are \
+                     approved to bring a named structured activity (workshop, puppet show, music)."
+                ),
+            ));
+        }
+    }
+    let home = sites::resolve(conn, d.site.trim())
+        .map_err(|_| Error::invalid("site", "Choose the volunteer's site."))?;
+    let mut all = vec![home.id.clone()];
+    for s in &d.other_sites {
+        let site = sites::resolve(conn, s.trim())
+            .map_err(|_| Error::invalid("other_sites", format!("There is no site \"{s}\".")))?;
+        if !all.contains(&site.id) {
+            all.push(site.id);
+        }
+    }
+    Ok((home.id, all, skills))
+}
+
+fn write_sites(conn: &Connection, id: &str, sites: &[String]) -> Result<()> {
+    conn.execute("DELETE FROM volunteer_sites WHERE volunteer_id = ?1", [id])?;
+    for s in sites {
+        conn.execute(
+            "INSERT INTO volunteer_sites (id, site_id, volunteer_id) VALUES (?1, ?2, ?3)",
+            params![new_id(), s, id],
+        )?;
+    }
+    Ok(())
+}
+
+/// Adds a volunteer (status "applied").
+pub fn create(conn: &Connection, session: &Session, d: &VolunteerDetails) -> Result<String> {
+    let (home, all, skills) = check(conn, d)?;
+    let id = new_id();
+    conn.execute(
+        "INSERT INTO volunteers (id, site_id, given_name, family_name, email, phone, emergency_contact, languages,
+            skills, qualifications, arrival_on, departure_on, structured_activity, notes, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            id,
+            home,
+            d.given_name.trim(),
+            d.family_name.trim(),
+            d.email.trim(),
+            d.phone.trim(),
+            d.emergency_contact.trim(),
+            d.languages.trim(),
+            skills.join(","),
+            d.qualifications.trim(),
+            d.arrival_on,
+            d.departure_on,
+            d.structured_activity.trim(),
+            d.notes.trim(),
+            session.user_id
+        ],
+    )?;
+    write_sites(conn, &id, &all)?;
+    Ok(id)
+}
+
+/// Changes a volunteer's details. Shifts already assigned outside a shortened stay are refused.
+pub fn update(conn: &Connection, id: &str, d: &VolunteerDetails) -> Result<()> {
+    let (home, all, skills) = check(conn, d)?;
+    let outside: i64 = conn.query_row(
+        "SELECT count(*) FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id
+         WHERE a.volunteer_id = ?1 AND (s.on_date < ?2 OR (?3 IS NOT NULL AND s.on_date > ?3))",
+        params![id, d.arrival_on, d.departure_on],
+        |r| r.get(0),
+    )?;
+    if outside > 0 {
+        return Err(Error::invalid(
+            "departure_on",
+            format!("{outside} shift(s) on the rota fall outside these dates: take them off the rota first."),
+        ));
+    }
+    let changed = conn.execute(
+        "UPDATE volunteers SET site_id = ?2, given_name = ?3, family_name = ?4, email = ?5, phone = ?6,
+            emergency_contact = ?7, languages = ?8, skills = ?9, qualifications = ?10, arrival_on = ?11,
+            departure_on = ?12, structured_activity = ?13, notes = ?14,
+            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?1",
+        params![
+            id,
+            home,
+            d.given_name.trim(),
+            d.family_name.trim(),
+            d.email.trim(),
+            d.phone.trim(),
+            d.emergency_contact.trim(),
+            d.languages.trim(),
+            skills.join(","),
+            d.qualifications.trim(),
+            d.arrival_on,
+            d.departure_on,
+            d.structured_activity.trim(),
+            d.notes.trim()
+        ],
+    )?;
+    if changed == 0 {
+        return Err(Error::NotFound("There is no such volunteer.".into()));
+    }
+    write_sites(conn, id, &all)
+}
+
+/// Moves a volunteer to `status`: forward one step at a time, or to "left" from anywhere.
+pub fn set_status(conn: &Connection, id: &str, status: VolunteerStatus) -> Result<VolunteerStatus> {
+    let now: VolunteerStatus = conn
+        .query_row("SELECT status FROM volunteers WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::NotFound("There is no such volunteer.".into()))?;
+    use VolunteerStatus::*;
+    let allowed = now == status
+        || matches!(
+            (now, status),
+            (Applied, Approved) | (Approved, Active) | (Active, Approved) | (_, Left) | (Left, Approved)
+        );
+    if !allowed {
+        return Err(Error::invalid(
+            "status",
+            format!("A volunteer who is {} cannot be made {} in one step.", now.as_str(), status.as_str()),
+        ));
+    }
+    conn.execute(
+        "UPDATE volunteers SET status = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
+        params![id, status],
+    )?;
+    Ok(now)
+}
+
+fn split_list(s: &str) -> Vec<String> {
+    s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+/// A volunteer's record. Callers check the role (notes are restricted) and audit the view.
+pub fn get(conn: &Connection, id: &str) -> Result<Volunteer> {
+    let mut v = conn
+        .query_row(
+            "SELECT v.id, v.given_name, v.family_name, v.email, v.phone, v.emergency_contact, v.languages,
+                    v.skills, v.qualifications, s.code, v.arrival_on, v.departure_on, v.status,
+                    v.structured_activity, v.notes
+             FROM volunteers v JOIN sites s ON s.id = v.site_id WHERE v.id = ?1",
+            [id],
+            |r| {
+                Ok(Volunteer {
+                    id: r.get(0)?,
+                    given_name: r.get(1)?,
+                    family_name: r.get(2)?,
+                    email: r.get(3)?,
+                    phone: r.get(4)?,
+                    emergency_contact: r.get(5)?,
+                    languages: r.get(6)?,
+                    skills: split_list(&r.get::<_, String>(7)?),
+                    qualifications: r.get(8)?,
+                    site: r.get(9)?,
+                    sites: Vec::new(),
+                    arrival_on: r.get(10)?,
+                    departure_on: r.get(11)?,
+                    status: r.get(12)?,
+                    structured_activity: r.get(13)?,
+                    notes: r.get(14)?,
+                })
+            },
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound("There is no such volunteer.".into()))?;
+    let mut stmt = conn.prepare(
+        "SELECT s.code FROM volunteer_sites vs JOIN sites s ON s.id = vs.site_id WHERE vs.volunteer_id = ?1 ORDER BY s.code",
+    )?;
+    v.sites = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(v)
+}
+
+/// Volunteers matching `q`, by name, each with their DBS status on `today` for child-facing work.
+pub fn list(conn: &Connection, q: &VolunteerQuery, today: NaiveDate) -> Result<Vec<VolunteerLine>> {
+    let site = match q.site.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Some(sites::resolve(conn, s)?.id),
+        None => None,
+    };
+    let text = q.text.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|t| format!("%{t}%"));
+    let policy = dbs::policy(conn)?;
+    let facts = dbs::facts_by_volunteer(conn)?;
+    let mut stmt = conn.prepare(
+        "SELECT v.id, v.given_name, v.family_name, s.code, v.status, v.arrival_on, v.departure_on, v.skills
+         FROM volunteers v JOIN sites s ON s.id = v.site_id
+         WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM volunteer_sites vs WHERE vs.volunteer_id = v.id AND vs.site_id = ?1))
+           AND (?2 IS NULL OR v.status = ?2)
+           AND (?3 IS NULL OR (v.given_name || ' ' || v.family_name) LIKE ?3)
+           AND (?4 OR v.status <> 'left' OR ?2 = 'left')
+         ORDER BY v.given_name COLLATE NOCASE, v.family_name COLLATE NOCASE",
+    )?;
+    let rows = stmt.query_map(params![site, q.status, text, q.include_left], |r| {
+        let id: String = r.get(0)?;
+        let name = full_name(&r.get::<_, String>(1)?, &r.get::<_, String>(2)?);
+        Ok((id, name, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get::<_, String>(7)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, name, site, status, arrival_on, departure_on, skills) = row?;
+        let f = facts.get(&id).map(Vec::as_slice).unwrap_or_default();
+        let dbs = dbs::status(f, Requirement::EnhancedBarred, today, &policy);
+        out.push(VolunteerLine {
+            id,
+            name,
+            site,
+            status,
+            arrival_on,
+            departure_on,
+            skills: split_list(&skills),
+            dbs,
+        });
+    }
+    Ok(out)
+}
+
+/// One line of the "DBS due" list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DbsDue {
+    /// The volunteer's id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Home site code.
+    pub site: String,
+    /// Status.
+    pub status: VolunteerStatus,
+    /// DBS status today (any level).
+    pub dbs: DbsStatus,
+}
+
+/// Volunteers not yet gone whose DBS check is missing, expired or expiring soon on `today`,
+/// the most urgent first.
+pub fn dbs_due(conn: &Connection, today: NaiveDate) -> Result<Vec<DbsDue>> {
+    let policy: DbsPolicy = dbs::policy(conn)?;
+    let facts = dbs::facts_by_volunteer(conn)?;
+    let mut stmt = conn.prepare(
+        "SELECT v.id, v.given_name, v.family_name, s.code, v.status FROM volunteers v JOIN sites s ON s.id = v.site_id
+         WHERE v.status <> 'left' AND (v.departure_on IS NULL OR v.departure_on >= ?1)",
+    )?;
+    let rows = stmt.query_map([today], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            full_name(&r.get::<_, String>(1)?, &r.get::<_, String>(2)?),
+            r.get(3)?,
+            r.get(4)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, name, site, status) = row?;
+        let f = facts.get(&id).map(Vec::as_slice).unwrap_or_default();
+        let dbs = dbs::status(f, Requirement::None, today, &policy);
+        if !matches!(dbs, DbsStatus::Valid { .. }) {
+            out.push(DbsDue { id, name, site, status, dbs });
+        }
+    }
+    let rank = |s: &DbsStatus| match s {
+        DbsStatus::Missing => (0, NaiveDate::MIN),
+        DbsStatus::Expired { since } => (1, *since),
+        DbsStatus::Insufficient { .. } => (2, NaiveDate::MIN),
+        DbsStatus::ExpiringSoon { until } | DbsStatus::Valid { until } => (3, *until),
+    };
+    out.sort_by(|a, b| rank(&a.dbs).cmp(&rank(&b.dbs)).then_with(|| a.name.cmp(&b.name)));
+    Ok(out)
+}

@@ -1,0 +1,525 @@
+//! Volunteers, DBS checks, the rota and the timetable through the API: every rule at its
+//! boundary, and that the front desk never reads DBS detail or restricted notes.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+mod util;
+
+use chrono::{Days, Local, Months, NaiveDate};
+use haven_core::api::{self, FUNCTIONS};
+use haven_core::{Db, ErrorKind, Role, Session};
+use serde_json::{json, Value};
+use util::{seeded, session};
+
+fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+fn call(db: &Db, s: &Session, name: &str, input: Value) -> haven_core::Result<Value> {
+    api::call(db, s, name, input)
+}
+
+fn ok(db: &Db, s: &Session, name: &str, input: Value) -> Value {
+    call(db, s, name, input.clone()).unwrap_or_else(|e| panic!("{name}({input}) failed: {e}"))
+}
+
+fn err(db: &Db, s: &Session, name: &str, input: Value) -> haven_core::Error {
+    match call(db, s, name, input.clone()) {
+        Ok(v) => panic!("{name}({input}) should have been refused, got {v}"),
+        Err(e) => e,
+    }
+}
+
+fn day(offset: i64) -> NaiveDate {
+    if offset >= 0 {
+        today().checked_add_days(Days::new(offset as u64)).unwrap()
+    } else {
+        today().checked_sub_days(Days::new((-offset) as u64)).unwrap()
+    }
+}
+
+/// An approved volunteer at CAL staying from 30 days ago to 60 days ahead.
+fn approved_volunteer(db: &Db, s: &Session, given: &str) -> String {
+    let v = ok(
+        db,
+        s,
+        "save_volunteer",
+        json!({"given_name": given, "family_name": "Test", "site": "CAL",
+               "arrival_on": day(-30), "departure_on": day(60), "notes": "RESTRICTED-NOTE-XYZ"}),
+    );
+    let id = v["id"].as_str().unwrap().to_string();
+    ok(db, s, "set_volunteer_status", json!({"id": id, "status": "approved"}));
+    id
+}
+
+fn shift(db: &Db, s: &Session, on: NaiveDate, starts: &str, ends: &str, child_facing: bool) -> String {
+    let v = ok(
+        db,
+        s,
+        "create_shift",
+        json!({"site": "CAL", "on_date": on, "starts_at": starts, "ends_at": ends,
+               "role": if child_facing { "Children's play" } else { "Front desk" }, "child_facing": child_facing, "needed": 3}),
+    );
+    v["id"].as_str().unwrap().to_string()
+}
+
+fn dbs(db: &Db, s: &Session, v: &str, issued: NaiveDate, barred_children: bool, extra: Value) -> String {
+    let mut input = json!({"volunteer": v, "level": "enhanced_barred", "workforce": "child",
+        "barred_children": barred_children, "certificate_number": "001234567890", "issued_on": issued});
+    if let (Some(obj), Some(more)) = (input.as_object_mut(), extra.as_object()) {
+        obj.extend(more.clone());
+    }
+    ok(db, s, "add_dbs_check", input)["id"].as_str().unwrap().to_string()
+}
+
+fn assign(db: &Db, s: &Session, shift: &str, v: &str) -> haven_core::Result<Value> {
+    call(db, s, "assign_volunteer", json!({"shift": shift, "volunteer": v}))
+}
+
+#[test]
+fn a_stay_of_13_days_is_refused_and_14_days_accepted_unless_a_structured_activity() {
+    let t = seeded(5);
+    let s = session(&t.db, Role::Coordinator);
+    let base = json!({"given_name": "Ana", "site": "CAL", "arrival_on": "2026-03-01"});
+    let with = |dep: &str, activity: &str| {
+        let mut v = base.clone();
+        v["departure_on"] = json!(dep);
+        v["structured_activity"] = json!(activity);
+        v
+    };
+    let e = err(&t.db, &s, "save_volunteer", with("2026-03-13", ""));
+    assert_eq!(e.kind(), ErrorKind::Validation);
+    assert!(e.to_string().contains("13 days"), "the message says how long the stay is: {e}");
+    ok(&t.db, &s, "save_volunteer", with("2026-03-14", ""));
+    ok(&t.db, &s, "save_volunteer", with("2026-03-13", "Puppet show"));
+}
+
+#[test]
+fn issued_exactly_36_months_before_the_shift_is_expired_and_a_day_later_is_valid() {
+    let t = seeded(5);
+    let s = session(&t.db, Role::Coordinator);
+    let on = today();
+    let sh = shift(&t.db, &s, on, "10:00", "12:00", true);
+    let old = approved_volunteer(&t.db, &s, "Old");
+    dbs(&t.db, &s, &old, on.checked_sub_months(Months::new(36)).unwrap(), true, json!({}));
+    let e = assign(&t.db, &s, &sh, &old).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Validation, "{e}");
+    assert!(e.to_string().contains("expired"), "{e}");
+
+    let fresh = approved_volunteer(&t.db, &s, "Fresh");
+    let issued = on.checked_sub_months(Months::new(36)).unwrap().checked_add_days(Days::new(1)).unwrap();
+    dbs(&t.db, &s, &fresh, issued, true, json!({}));
+    assign(&t.db, &s, &sh, &fresh).expect("issued 36 months less a day before: still valid");
+}
+
+#[test]
+fn update_service_check_within_12_months_keeps_a_certificate_current_and_a_day_more_does_not() {
+    let t = seeded(5);
+    let s = session(&t.db, Role::Coordinator);
+    let on = today();
+    let sh = shift(&t.db, &s, on, "10:00", "12:00", true);
+    let issued = on.checked_sub_months(Months::new(48)).unwrap();
+    let twelve = on.checked_sub_months(Months::new(12)).unwrap();
+
+    let late = approved_volunteer(&t.db, &s, "Late");
+    let checked = twelve.checked_sub_days(Days::new(1)).unwrap();
+    dbs(
+        &t.db,
+        &s,
+        &late,
+        issued,
+        true,
+        json!({"update_service_id": "C0123456", "update_checked_on": checked}),
+    );
+    let e = assign(&t.db, &s, &sh, &late).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Validation, "checked 12 months and 1 day before: not current: {e}");
+
+    let on_time = approved_volunteer(&t.db, &s, "OnTime");
+    dbs(
+        &t.db,
+        &s,
+        &on_time,
+        issued,
+        true,
+        json!({"update_service_id": "C0123457", "update_checked_on": twelve}),
+    );
+    assign(&t.db, &s, &sh, &on_time).expect("checked exactly 12 months before: current");
+}
+
+#[test]
+fn enhanced_without_the_childrens_barred_list_is_refused_on_a_child_facing_shift_only() {
+    let t = seeded(5);
+    let s = session(&t.db, Role::Coordinator);
+    let on = today();
+    let child = shift(&t.db, &s, on, "10:00", "12:00", true);
+    let desk = shift(&t.db, &s, on, "14:00", "16:00", false);
+    let v = approved_volunteer(&t.db, &s, "Enh");
+    ok(
+        &t.db,
+        &s,
+        "add_dbs_check",
+        json!({"volunteer": v, "level": "enhanced", "workforce": "child", "certificate_number": "123456789012",
+               "issued_on": day(-30)}),
+    );
+    let e = assign(&t.db, &s, &child, &v).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Validation);
+    assert!(e.to_string().contains("insufficient level"), "{e}");
+    assign(&t.db, &s, &desk, &v).expect("a front desk shift needs no barred list");
+
+    // Enhanced with barred list, but the children's list not ticked: still insufficient.
+    let w = approved_volunteer(&t.db, &s, "NoList");
+    dbs(&t.db, &s, &w, day(-30), false, json!({}));
+    assert_eq!(assign(&t.db, &s, &child, &w).unwrap_err().kind(), ErrorKind::Validation);
+}
+
+#[test]
+fn no_dbs_outside_the_stay_overlapping_and_not_approved_are_refused() {
+    let t = seeded(5);
+    let s = session(&t.db, Role::Coordinator);
+    let v = approved_volunteer(&t.db, &s, "Rules");
+    let child = shift(&t.db, &s, today(), "10:00", "12:00", true);
+    let e = assign(&t.db, &s, &child, &v).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Validation);
+    assert!(e.to_string().contains("missing"), "no DBS at all: {e}");
+
+    dbs(&t.db, &s, &v, day(-100), true, json!({}));
+    assign(&t.db, &s, &child, &v).expect("valid now");
+
+    let overlapping = shift(&t.db, &s, today(), "11:30", "13:00", false);
+    assert_eq!(assign(&t.db, &s, &overlapping, &v).unwrap_err().kind(), ErrorKind::Conflict);
+    let after = shift(&t.db, &s, today(), "12:00", "13:00", false);
+    assign(&t.db, &s, &after, &v).expect("back to back is not an overlap");
+
+    let late = shift(&t.db, &s, day(61), "10:00", "12:00", false);
+    let e = assign(&t.db, &s, &late, &v).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Validation);
+    assert!(e.to_string().contains("outside"), "{e}");
+    let last_day = shift(&t.db, &s, day(60), "10:00", "12:00", false);
+    assign(&t.db, &s, &last_day, &v).expect("the departure day is in the stay");
+
+    let applicant = ok(
+        &t.db,
+        &s,
+        "save_volunteer",
+        json!({"given_name": "New", "site": "CAL", "arrival_on": day(-1), "departure_on": day(30)}),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    dbs(&t.db, &s, &applicant, day(-10), true, json!({}));
+    let desk = shift(&t.db, &s, today(), "15:00", "16:00", false);
+    let e = assign(&t.db, &s, &desk, &applicant).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Validation);
+    assert!(e.to_string().contains("not approved"), "{e}");
+}
+
+#[test]
+fn certificate_numbers_must_be_12_digits() {
+    let t = seeded(5);
+    let s = session(&t.db, Role::Lead);
+    let v = approved_volunteer(&t.db, &s, "Cert");
+    for bad in ["12345678901", "1234567890123", "12345678901X"] {
+        let e = err(
+            &t.db,
+            &s,
+            "add_dbs_check",
+            json!({"volunteer": v, "level": "basic", "workforce": "adult", "certificate_number": bad, "issued_on": day(-5)}),
+        );
+        assert_eq!(e.kind(), ErrorKind::Validation, "{bad}");
+    }
+}
+
+#[test]
+fn dbs_policy_changes_the_computed_status_and_only_a_lead_changes_it() {
+    let t = seeded(5);
+    let lead = session(&t.db, Role::Lead);
+    let coord = session(&t.db, Role::Coordinator);
+    let v = approved_volunteer(&t.db, &coord, "Policy");
+    dbs(&t.db, &coord, &v, today().checked_sub_months(Months::new(25)).unwrap(), true, json!({}));
+    let rec = ok(&t.db, &coord, "get_volunteer", json!({"id": v}));
+    assert_eq!(rec["dbs_child_facing"]["state"], "valid");
+    let policy = json!({"recheck_months": 24, "update_service_months": 12, "expiring_soon_days": 30, "roster_contact": "Sarah, +33 6 00 00 00 00"});
+    assert_eq!(err(&t.db, &coord, "update_dbs_policy", policy.clone()).kind(), ErrorKind::Forbidden);
+    ok(&t.db, &lead, "update_dbs_policy", policy);
+    let rec = ok(&t.db, &coord, "get_volunteer", json!({"id": v}));
+    assert_eq!(rec["dbs_child_facing"]["state"], "expired");
+    let due = ok(&t.db, &coord, "dbs_due", json!({}));
+    assert!(
+        due.as_array().unwrap().iter().any(|d| d["id"] == v.as_str()),
+        "expired volunteer is on the DBS due list"
+    );
+    let bad = json!({"recheck_months": 0, "update_service_months": 12, "expiring_soon_days": 30});
+    assert_eq!(err(&t.db, &lead, "update_dbs_policy", bad).kind(), ErrorKind::Validation);
+}
+
+#[test]
+fn every_view_of_dbs_detail_is_audited() {
+    let t = seeded(5);
+    let s = session(&t.db, Role::Coordinator);
+    let v = approved_volunteer(&t.db, &s, "Audit");
+    dbs(&t.db, &s, &v, day(-10), true, json!({}));
+    let count = || -> i64 {
+        t.db.read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM audit_log WHERE action = 'view' AND entity = 'dbs_check' AND entity_id = ?1",
+                [&v],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap()
+    };
+    let before = count();
+    let rec = ok(&t.db, &s, "get_volunteer", json!({"id": v}));
+    assert_eq!(rec["dbs_checks"][0]["certificate_number"], "001234567890");
+    assert_eq!(count(), before + 1);
+}
+
+/// Plausible inputs for every function: ids of real records, this week, a real site.
+fn inputs(t: &util::TestDb, v: &str, sh: &str, session_id: &str, person: &str) -> Vec<Value> {
+    let week = format!("{}", today().format("%G-W%V"));
+    let out = t.dir.path().join("out.pdf");
+    let out = out.to_str().unwrap();
+    vec![
+        json!({}),
+        json!({"id": v}),
+        json!({"id": person}),
+        json!({"site": "CAL"}),
+        json!({"site": "CAL", "week": week}),
+        json!({"site": "CAL", "week": week, "path": out}),
+        json!({"shift": sh, "volunteer": v}),
+        json!({"volunteer": v}),
+        json!({"text": "Secret"}),
+        json!({"session": session_id, "on_date": today()}),
+        json!({"session": session_id, "on_date": today(), "person": person}),
+        json!({"path": out}),
+        json!({"entity": "dbs_check"}),
+    ]
+}
+
+#[test]
+fn the_front_desk_reads_no_dbs_detail_or_restricted_notes_through_any_function() {
+    let t = seeded(20);
+    let coord = session(&t.db, Role::Coordinator);
+    let desk = session(&t.db, Role::FrontDesk);
+    let v = ok(
+        &t.db,
+        &coord,
+        "save_volunteer",
+        json!({"given_name": "Secret", "family_name": "Keeper", "site": "CAL", "arrival_on": day(-10),
+               "departure_on": day(30), "notes": "RESTRICTED-NOTE-XYZ"}),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(&t.db, &coord, "set_volunteer_status", json!({"id": v, "status": "approved"}));
+    ok(
+        &t.db,
+        &coord,
+        "add_dbs_check",
+        json!({"volunteer": v, "level": "enhanced_barred", "workforce": "child", "barred_children": true,
+               "certificate_number": "987654321098", "issued_on": day(-5), "update_service_id": "C7777777"}),
+    );
+    let sh = shift(&t.db, &coord, today(), "08:00", "09:00", true);
+    ok(&t.db, &coord, "assign_volunteer", json!({"shift": sh, "volunteer": v}));
+    let session_id =
+        ok(&t.db, &coord, "list_sessions", json!({"site": "CAL"}))[0]["id"].as_str().unwrap().to_string();
+    let person: String =
+        t.db.read(|c| Ok(c.query_row("SELECT id FROM people LIMIT 1", [], |r| r.get(0))?)).unwrap();
+    let secrets = ["987654321098", "C7777777", "RESTRICTED-NOTE-XYZ"];
+    // Every certificate number in the database, seeded ones included.
+    let mut numbers: Vec<String> =
+        t.db.read(|c| {
+            let mut st = c.prepare("SELECT certificate_number FROM dbs_checks")?;
+            let v = st.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+            Ok(v)
+        })
+        .unwrap();
+    numbers.extend(secrets.iter().map(|s| s.to_string()));
+    let mut reached = 0;
+    for f in FUNCTIONS {
+        for input in inputs(&t, &v, &sh, &session_id, &person) {
+            let text = match call(&t.db, &desk, f.name, input) {
+                Ok(out) => {
+                    reached += 1;
+                    out.to_string()
+                }
+                Err(e) => e.to_string(),
+            };
+            for secret in &numbers {
+                assert!(!text.contains(secret.as_str()), "{} showed the front desk {secret}: {text}", f.name);
+            }
+        }
+        let dbs_fn = [
+            "get_volunteer",
+            "list_volunteers",
+            "add_dbs_check",
+            "dbs_due",
+            "get_dbs_policy",
+            "record_dbs_status_check",
+        ];
+        if dbs_fn.contains(&f.name) {
+            assert_eq!(
+                call(&t.db, &desk, f.name, json!({"id": v})).unwrap_err().kind(),
+                ErrorKind::Forbidden,
+                "{}",
+                f.name
+            );
+        }
+    }
+    assert!(reached > 5, "the front desk reached some functions ({reached}): the test is not all refusals");
+    // The rota the desk does see has the name and the mark, not the detail.
+    let rota = ok(&t.db, &desk, "rota_week", json!({"site": "CAL"}));
+    let text = rota.to_string();
+    assert!(text.contains("Secret Keeper") && text.contains("\"state\":\"valid\""), "{text}");
+}
+
+#[test]
+fn timetable_instances_follow_exceptions_and_capacity_is_enforced() {
+    let t = seeded(30);
+    let coord = session(&t.db, Role::Coordinator);
+    let desk = session(&t.db, Role::FrontDesk);
+    let week = "2026-W10"; // Monday 2 March 2026
+    let id = ok(
+        &t.db,
+        &coord,
+        "save_session",
+        json!({"site": "CAL", "kind": "english", "title": "English A1", "weekday": 2, "starts_at": "14:00",
+               "ends_at": "15:00", "capacity": 2, "starts_on": "2026-01-01"}),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let tt = ok(&t.db, &desk, "timetable", json!({"site": "CAL", "week": week}));
+    let mine: Vec<&Value> =
+        tt["instances"].as_array().unwrap().iter().filter(|i| i["session_id"] == id.as_str()).collect();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0]["on_date"], "2026-03-03");
+
+    let people: Vec<String> =
+        t.db.read(|c| {
+            let mut st = c.prepare("SELECT id FROM people LIMIT 3")?;
+            let v = st.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+            Ok(v)
+        })
+        .unwrap();
+    for p in &people[..2] {
+        ok(&t.db, &desk, "sign_up", json!({"session": id, "on_date": "2026-03-03", "person": p}));
+    }
+    let e =
+        err(&t.db, &desk, "sign_up", json!({"session": id, "on_date": "2026-03-03", "person": people[2]}));
+    assert_eq!(e.kind(), ErrorKind::Conflict, "third person on a session for 2: {e}");
+    let e =
+        err(&t.db, &desk, "sign_up", json!({"session": id, "on_date": "2026-03-04", "person": people[2]}));
+    assert_eq!(e.kind(), ErrorKind::Validation, "not held on a Wednesday: {e}");
+    ok(
+        &t.db,
+        &desk,
+        "record_attendance",
+        json!({"session": id, "on_date": "2026-03-03", "person": people[0], "attended": true}),
+    );
+    let list = ok(&t.db, &desk, "session_sign_ups", json!({"session": id, "on_date": "2026-03-03"}));
+    assert_eq!(list.as_array().unwrap().iter().filter(|p| p["attended"] == true).count(), 1);
+
+    // Moved to Thursday at 16:00; cancelled the week after.
+    ok(
+        &t.db,
+        &coord,
+        "set_session_exception",
+        json!({"session": id, "on_date": "2026-03-03", "kind": "moved", "moved_to": "2026-03-05", "starts_at": "16:00", "ends_at": "17:00"}),
+    );
+    ok(
+        &t.db,
+        &coord,
+        "set_session_exception",
+        json!({"session": id, "on_date": "2026-03-10", "kind": "cancelled"}),
+    );
+    let tt = ok(&t.db, &desk, "timetable", json!({"site": "CAL", "week": week}));
+    let i =
+        tt["instances"].as_array().unwrap().iter().find(|i| i["session_id"] == id.as_str()).unwrap().clone();
+    assert_eq!(
+        (i["held_on"].as_str(), i["starts_at"].as_str(), i["signed_up"].as_u64()),
+        (Some("2026-03-05"), Some("16:00"), Some(2))
+    );
+    let e =
+        err(&t.db, &desk, "sign_up", json!({"session": id, "on_date": "2026-03-10", "person": people[2]}));
+    assert_eq!(e.kind(), ErrorKind::Conflict, "cancelled: {e}");
+    assert_eq!(
+        err(
+            &t.db,
+            &desk,
+            "save_session",
+            json!({"site": "CAL", "kind": "other", "title": "x", "weekday": 1,
+        "starts_at": "10:00", "ends_at": "11:00", "capacity": 3})
+        )
+        .kind(),
+        ErrorKind::Forbidden
+    );
+}
+
+#[test]
+fn the_seed_has_volunteers_with_missing_expired_and_expiring_dbs_and_a_rota_with_gaps() {
+    let t = seeded(200);
+    let lead = session(&t.db, Role::Lead);
+    let due = ok(&t.db, &lead, "dbs_due", json!({}));
+    let states: Vec<&str> =
+        due.as_array().unwrap().iter().filter_map(|d| d["dbs"]["state"].as_str()).collect();
+    for s in ["missing", "expired", "expiring_soon"] {
+        assert!(states.contains(&s), "the demo has a volunteer whose DBS is {s}: {states:?}");
+    }
+    let rota = ok(&t.db, &lead, "rota_week", json!({"site": "CAL"}));
+    assert!(rota["shifts"].as_array().unwrap().len() >= 5);
+    assert!(rota["gaps"].as_u64().unwrap() > 0, "the demo rota shows gaps");
+    let assigned: usize =
+        rota["shifts"].as_array().unwrap().iter().map(|s| s["assigned"].as_array().unwrap().len()).sum();
+    assert!(assigned > 0, "the demo rota has volunteers on it");
+}
+
+fn pdf_text(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args([path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(out.status.success(), "pdftotext failed");
+    // Cells wrap: compare words, not lines.
+    String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn the_roster_and_activity_sheet_print_names_marks_legend_and_contact() {
+    let t = seeded(60);
+    let coord = session(&t.db, Role::Coordinator);
+    let desk = session(&t.db, Role::FrontDesk);
+    let v = approved_volunteer(&t.db, &coord, "Zainab");
+    dbs(&t.db, &coord, &v, day(-20), true, json!({}));
+    let sh = shift(&t.db, &coord, today(), "07:00", "08:00", true);
+    ok(&t.db, &coord, "assign_volunteer", json!({"shift": sh, "volunteer": v}));
+    let path = t.dir.path().join("roster.pdf");
+    let input = json!({"site": "CAL", "path": path.to_str().unwrap()});
+    assert_eq!(err(&t.db, &desk, "print_roster", input.clone()).kind(), ErrorKind::Forbidden);
+    let printed = ok(&t.db, &coord, "print_roster", input);
+    assert!(printed["pages"].as_u64().unwrap() >= 1);
+    let text = pdf_text(&path);
+    for want in [
+        "Volunteer rota",
+        "Zainab Test",
+        "DBS valid until date",
+        "DBS expiring soon",
+        "DBS not valid",
+        "Sarah Okafor",
+    ] {
+        assert!(text.contains(want), "the roster has \"{want}\":\n{text}");
+    }
+    assert!(!text.contains("001234567890"), "no certificate number on the roster");
+
+    let sheet = t.dir.path().join("activity.pdf");
+    let printed =
+        ok(&t.db, &desk, "print_activity_sheet", json!({"site": "CAL", "path": sheet.to_str().unwrap()}));
+    let text = pdf_text(&sheet);
+    assert!(text.contains("Activity sign-up and attendance") && text.contains("Children"), "{text}");
+    assert!(printed["rows"].as_u64().unwrap() > 0, "the demo week has sign-ups on the sheet");
+    let code: String = t
+        .db
+        .read(|c| Ok(c.query_row("SELECT p.code FROM session_signups g JOIN people p ON p.id = g.person_id JOIN activity_sessions a ON a.id = g.session_id JOIN sites s ON s.id = a.site_id WHERE s.code = 'CAL' LIMIT 1", [], |r| r.get(0))?))
+        .unwrap();
+    assert!(text.contains(&code), "a signed-up person's code {code} is on the sheet");
+}

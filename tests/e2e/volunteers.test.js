@@ -1,0 +1,178 @@
+// End to end: a volunteer's way onto the rota in the real app window. A new volunteer with no
+// DBS check is approved, then refused for a child-facing shift with the core's own words on
+// screen; after a valid enhanced DBS with the children's barred list is recorded they go on
+// the shift, and the printed roster (read back with pdftotext) has their name and the legend
+// of DBS marks.
+//
+// Native save dialogs cannot be driven through WebDriver, so the test types the PDF's path
+// into the labelled path field, which is the form's keyboard path too.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { By, until } from 'selenium-webdriver';
+import { WAIT, byTestId, find, shot, signIn, useDemoApp } from './helpers.js';
+
+const demo = useDemoApp();
+
+/** The local calendar date `days` from today, as YYYY-MM-DD. */
+function isoDay(days) {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** Types a date into a native date input in the order the locale shows its parts, in one go
+ * (WebKitGTK starts again at the first segment on each sendKeys call). */
+async function typeDate(driver, el, iso) {
+  const [y, m, d] = iso.split('-');
+  const order = await driver.executeScript(
+    'return new Intl.DateTimeFormat().formatToParts(new Date(2001, 2, 4)).map((p) => p.type).filter((t) => t !== "literal")');
+  const parts = { year: y, month: m, day: d };
+  await el.clear();
+  await el.sendKeys(order.map((type) => parts[type]).join('/'));
+  const value = await driver.executeScript('return arguments[0].value', el);
+  assert.equal(value, iso, `the date input took ${iso}`);
+}
+
+/** Waits until the text of [data-testid=id] matches `re` (the screen may be redrawn meanwhile). */
+async function waitText(driver, id, re, what) {
+  await driver.wait(async () => {
+    try {
+      return re.test(await (await driver.findElement(byTestId(id))).getText());
+    } catch {
+      return false;
+    }
+  }, WAIT, what);
+}
+
+async function type(el, text) {
+  await el.clear();
+  await el.sendKeys(text);
+}
+
+/** The rota's shift whose role is `role`. */
+const shiftNamed = (driver, role) =>
+  driver.wait(until.elementLocated(By.css(`[data-testid="shift"][data-role="${role}"]`)), WAIT, `no shift "${role}" on the rota`);
+
+/** Chooses `name` in the shift's volunteer list and presses "Put on shift". */
+async function assignTo(driver, role, name) {
+  const shift = await shiftNamed(driver, role);
+  const chooser = await shift.findElement(byTestId('assign-volunteer'));
+  let chosen = false;
+  for (const option of await chooser.findElements(By.css('option'))) {
+    if ((await option.getText()) === name) { await option.click(); chosen = true; break; }
+  }
+  assert.ok(chosen, `${name} is offered for the shift`);
+  await (await shift.findElement(byTestId('assign-submit'))).click();
+}
+
+test('a volunteer without DBS is refused a child-facing shift, then assigned once a valid DBS is recorded, and printed on the roster', async () => {
+  const { driver } = demo.app;
+  await signIn(driver, 'sarah');
+
+  // Add the volunteer: no DBS yet.
+  await (await find(driver, 'nav-volunteers')).click();
+  await find(driver, 'dbs-due');
+  await shot(driver, 'vol-list');
+  await (await find(driver, 'volunteer-add')).click();
+  await type(await find(driver, 'volunteer-given'), 'Noor');
+  await type(await find(driver, 'volunteer-family'), 'Haidari');
+  await (await driver.findElement(By.css('[data-testid="volunteer-site"] option[value="CAL"]'))).click();
+  await typeDate(driver, await find(driver, 'volunteer-arrival'), isoDay(-5));
+  await typeDate(driver, await find(driver, 'volunteer-departure'), isoDay(40));
+  await (await find(driver, 'volunteer-save')).click();
+  await waitText(driver, 'volunteer-name', /^Noor Haidari$/, 'the new volunteer\'s page');
+  assert.match(await (await find(driver, 'volunteer-dbs')).getText(), /missing/);
+  await (await find(driver, 'volunteer-make-approved')).click();
+  await find(driver, 'volunteer-make-active');
+
+  // A child-facing shift today at Calais; Noor is refused with the reason.
+  await (await find(driver, 'nav-rota')).click();
+  await (await driver.findElement(By.css('[data-testid="week-site"] option[value="CAL"]'))).click();
+  await find(driver, 'shift-form');
+  await type(await find(driver, 'shift-starts'), '06:00');
+  await type(await find(driver, 'shift-ends'), '07:30');
+  await type(await find(driver, 'shift-role'), 'Early play');
+  await (await find(driver, 'shift-child')).click();
+  await (await find(driver, 'shift-save')).click();
+  await assignTo(driver, 'Early play', 'Noor Haidari');
+  const message = await (await shiftNamed(driver, 'Early play')).findElement(byTestId('shift-message'));
+  await driver.wait(async () => (await message.getText()) !== '', WAIT, 'a refusal is shown beside the shift');
+  const refusal = await message.getText();
+  assert.match(refusal, /Noor Haidari cannot take this shift/);
+  assert.match(refusal, /child-facing/);
+  assert.match(refusal, /missing/);
+  await shot(driver, 'vol-rota-refused');
+  assert.equal((await (await shiftNamed(driver, 'Early play')).findElements(byTestId('shift-volunteer'))).length, 0, 'nobody was put on the shift');
+
+  // Record a valid enhanced DBS with the children's barred list.
+  await (await find(driver, 'nav-volunteers')).click();
+  await type(await find(driver, 'volunteer-search'), 'Noor');
+  await driver.wait(async () => (await driver.findElements(byTestId('volunteer-row'))).length === 1, WAIT, 'one volunteer found');
+  await (await find(driver, 'volunteer-link')).click();
+  await find(driver, 'dbs-form');
+  await type(await find(driver, 'dbs-number'), '0012 3456 7890');
+  await typeDate(driver, await find(driver, 'dbs-issued'), isoDay(-60));
+  await (await find(driver, 'dbs-save')).click();
+  await waitText(driver, 'volunteer-dbs', /valid until/, 'the DBS is now valid');
+  assert.match(await (await find(driver, 'dbs-checks')).getText(), /001234567890/);
+  await shot(driver, 'vol-dbs');
+
+  // Now the rota takes her.
+  await (await find(driver, 'nav-rota')).click();
+  await assignTo(driver, 'Early play', 'Noor Haidari');
+  await driver.wait(async () => {
+    try {
+      const shift = await shiftNamed(driver, 'Early play');
+      const names = await shift.findElements(byTestId('shift-volunteer'));
+      return names.length === 1 && /Noor Haidari/.test(await names[0].getText());
+    } catch {
+      return false;
+    }
+  }, WAIT, 'Noor is on the shift');
+  const mark = await (await shiftNamed(driver, 'Early play')).findElement(byTestId('dbs-mark'));
+  assert.equal(await mark.getAttribute('data-state'), 'valid');
+  await shot(driver, 'vol-rota-assigned');
+
+  // Print the roster to a file and read it back.
+  const pdf = path.join(demo.dataDir, 'roster.pdf');
+  await type(await find(driver, 'print-roster-path'), pdf);
+  await (await find(driver, 'print-roster-submit')).click();
+  await waitText(driver, 'print-roster-status', /Saved/, 'the roster is saved');
+  assert.ok(fs.existsSync(pdf), 'the roster PDF was written');
+  const text = execFileSync('pdftotext', [pdf, '-']).toString().split(/\s+/).join(' ');
+  assert.match(text, /Noor Haidari/);
+  for (const legend of ['DBS valid until date', 'DBS expiring soon', 'DBS not valid']) {
+    assert.ok(text.includes(legend), `the roster's legend has "${legend}"`);
+  }
+});
+
+test('the front desk sees the rota with DBS marks and the timetable, but no volunteer records or DBS detail', async () => {
+  const { driver } = demo.app;
+  await (await find(driver, 'lock')).click();
+  await signIn(driver, 'tom');
+  await (await find(driver, 'nav-volunteers')).click();
+  await waitText(driver, 'nav-volunteers', /Volunteers/, 'the volunteers screen');
+  await driver.wait(async () => /Only coordinators and leads/.test(await (await driver.findElement(By.css('main'))).getText()), WAIT,
+    'the front desk is told who can see volunteers');
+
+  await (await find(driver, 'nav-rota')).click();
+  await (await driver.findElement(By.css('[data-testid="week-site"] option[value="CAL"]'))).click();
+  const shift = await shiftNamed(driver, 'Early play');
+  assert.match(await shift.getText(), /Noor Haidari/);
+  assert.equal(await (await shift.findElement(byTestId('dbs-mark'))).getAttribute('data-state'), 'valid');
+  const page = await (await driver.findElement(By.css('main'))).getText();
+  assert.ok(!page.includes('001234567890'), 'no certificate number on the front desk\'s rota');
+  assert.equal((await driver.findElements(byTestId('print-roster'))).length, 0, 'no roster printing for the front desk');
+  assert.equal((await driver.findElements(byTestId('assign-volunteer'))).length, 0, 'no rota changes for the front desk');
+  await shot(driver, 'vol-rota-front-desk');
+
+  await (await find(driver, 'nav-activities')).click();
+  await find(driver, 'print-activity');
+  assert.ok((await driver.findElements(byTestId('instance'))).length > 0, 'the demo week has sessions');
+  await shot(driver, 'vol-activities');
+});

@@ -211,3 +211,19 @@ fn a_rota_refusal_crosses_ipc_as_a_validation_error_and_dbs_detail_is_forbidden_
     let err = invoke(&w, "call", json!({"name": "get_volunteer", "input": {"id": v}})).unwrap_err();
     assert_eq!(err["kind"], "forbidden");
 }
+
+#[test]
+fn haven_locks_itself_after_the_idle_minutes_whatever_the_page_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, w) = app(dir.path(), true);
+    invoke(&w, "unlock", json!({"username": "sarah", "passphrase": "demo"})).unwrap();
+    assert_eq!(invoke(&w, "app_status", json!({})).unwrap()["auto_lock_minutes"], 15);
+    let state = app.state::<AppState>();
+    state.pretend_idle_for(std::time::Duration::from_secs(14 * 60));
+    invoke(&w, "call", json!({"name": "list_sites"})).expect("14 idle minutes: still open");
+    state.pretend_idle_for(std::time::Duration::from_secs(15 * 60 + 1));
+    let err = invoke(&w, "call", json!({"name": "list_sites"})).unwrap_err();
+    assert_eq!(err["kind"], "locked");
+    assert!(err["message"].as_str().unwrap().contains("15 minutes"), "{err}");
+    assert_eq!(invoke(&w, "app_status", json!({})).unwrap()["phase"], "locked");
+}

@@ -273,6 +273,21 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Test aid: makes the signed-in session look idle for `by` (the auto-lock test cannot wait
+    /// minutes).
+    #[doc(hidden)]
+    pub fn pretend_idle_for(&self, by: Duration) {
+        if let Ok(mut phase) = self.phase() {
+            if let Phase::Unlocked { last_used, .. } = &mut *phase {
+                if let Some(earlier) = last_used.checked_sub(by) {
+                    *last_used = earlier;
+                }
+            }
+        }
+    }
+}
+
 fn auto_lock_of(db: &Db) -> Result<Duration> {
     let minutes = db.read(policy::get)?.auto_lock_minutes;
     Ok(Duration::from_secs(u64::from(minutes) * 60))

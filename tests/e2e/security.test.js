@@ -39,6 +39,10 @@ test('the front desk is offered no notes, and the core refuses them and the audi
   assert.equal(log.err.kind, 'forbidden');
   const key = await callFromPage(driver, 'recovery_key', {});
   assert.equal(key.err.kind, 'forbidden');
+  for (const name of ['list_volunteers', 'get_volunteer', 'add_dbs_check', 'dbs_due', 'export_person_data', 'erase_person']) {
+    const refused = await callFromPage(driver, name, {});
+    assert.equal(refused.err.kind, 'forbidden', `${name} is refused to the front desk`);
+  }
   await shot(driver, 'front-desk-person');
   await (await find(driver, 'lock')).click();
 });
@@ -90,6 +94,9 @@ test('setup shows the recovery key once; a new user chooses their own passphrase
   await driver.wait(async () => (await (await find(driver, 'audit-check')).getText()).includes('intact'), WAIT);
   assert.doesNotMatch(await (await find(driver, 'audit-check')).getText(), /NOT/);
   await shot(driver, 'settings-audit');
+  await (await find(driver, 'backup-now')).click();
+  await driver.wait(until.elementLocated(By.xpath("//*[contains(text(), 'Backed up to')]")), WAIT);
+  assert.ok(fs.readdirSync(`${fresh.dir}/backups`).some((f) => f.endsWith('.db')), 'a backup file is in the backups folder');
   await (await find(driver, 'lock')).click();
 
   // Tom signs in with it and is asked for his own before anything else.

@@ -48,6 +48,7 @@ export const updateSettings = (settings) => call('update_settings', settings);
 export const listUsers = () => call('list_users');
 export const createUser = (user) => call('create_user', user);
 export const listAuditLog = (query = {}) => call('list_audit_log', query);
+export const backupNow = (path = null) => call('backup_now', { path });
 export const verifyAuditLog = () => call('verify_audit_log');
 export const setUserActive = (username, active) => call('set_user_active', { username, active });
 export const resetPassphrase = (username, passphrase) => call('reset_passphrase', { username, passphrase });

@@ -53,7 +53,9 @@ fn killed_writers_never_lose_a_committed_transaction_or_damage_the_file() {
     for round in 0..KILLS {
         let mut child = writer();
         // From before the database is open to well into the writes.
-        std::thread::sleep(Duration::from_millis(rng.random_range(to_first_commit / 3..to_first_commit * 3 + 10)));
+        std::thread::sleep(Duration::from_millis(
+            rng.random_range(to_first_commit / 3..to_first_commit * 3 + 10),
+        ));
         let exited_early = child.try_wait().unwrap().is_some();
         child.kill().unwrap();
         child.wait().unwrap();

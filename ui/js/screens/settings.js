@@ -27,12 +27,12 @@ export async function showSettings(main, { session, status }) {
     partners ? partnersSection(partners, isLead, rerender) : null,
     caseworker ? dbsPolicySection(await api.getDbsPolicy(), isLead) : null,
     isLead ? usersSection(users, sites, session, rerender) : h('p', { class: 'hint' }, t('settings.lead_only')),
-    securityForm(security, isLead),
+    securityForm(security, isLead, caseworker),
     isLead ? auditSection() : null);
 }
 
 // Auto-lock, backups and retention: everyone sees them, a lead changes them.
-function securityForm(security, isLead) {
+function securityForm(security, isLead, caseworker) {
   const summary = errorSummary();
   const lock = field({ name: 'auto_lock_minutes', label: t('security.auto_lock'), hint: t('security.auto_lock_hint'), value: String(security.auto_lock_minutes), inputmode: 'numeric', width: 4, testid: 'auto-lock' });
   const kept = field({ name: 'backups_kept', label: t('security.backups_kept'), value: String(security.backups_kept), inputmode: 'numeric', width: 4 });
@@ -42,7 +42,18 @@ function securityForm(security, isLead) {
   for (const f of [lock, kept, dir, months, dbsMonths]) f.input.disabled = !isLead;
   const status = h('div', { 'aria-live': 'polite' });
   const form = h('form', { class: 'form section', novalidate: true }, h('h2', {}, t('security.title')), summary, lock, kept, dir, months, dbsMonths, status,
-    isLead ? h('button', { type: 'submit', class: 'button', 'data-testid': 'security-save' }, t('form.save')) : null);
+    h('div', { class: 'button-group' },
+      isLead ? h('button', { type: 'submit', class: 'button', 'data-testid': 'security-save' }, t('form.save')) : null,
+      caseworker ? h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'backup-now', onclick: backupNow } , t('security.backup_now')) : null));
+  async function backupNow() {
+    summary.clear(form);
+    try {
+      const done = await api.backupNow();
+      replace(status, notice(t('security.backed_up', { path: done.path, mb: (done.bytes / 1048576).toFixed(1) })));
+    } catch (err) {
+      showApiError(summary, form, err);
+    }
+  }
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     summary.clear(form);

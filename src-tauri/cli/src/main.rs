@@ -114,6 +114,9 @@ enum Command {
         #[arg(long, default_value_t = 1000)]
         count: usize,
     },
+    /// Anonymise closed cases past the retention period and reduce old DBS detail (a lead; the
+    /// app also does this at every sign-in).
+    Retention,
     /// Print the database's recovery key (a lead's passphrase is needed; the view is audited).
     RecoveryKey,
     /// Regain access with the recovery key: give --user a new passphrase ($HAVEN_PASSPHRASE,
@@ -233,6 +236,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Restore { file } => restore(&cli, file),
+        Command::Retention => {
+            let (db, session) = signed_in(&cli)?;
+            let done = api::call(&db, &session, "run_retention", serde_json::Value::Null)?;
+            println!("{}", serde_json::to_string_pretty(&done)?);
+            Ok(())
+        }
         Command::Import { what } => {
             let (db, session) = signed_in(&cli)?;
             if people::import(&db, &session, what)? {

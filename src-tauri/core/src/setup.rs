@@ -62,11 +62,71 @@ pub fn check_new_passphrase(passphrase: &str) -> Result<()> {
         ));
     }
     let folded = passphrase.to_lowercase();
-    let one_char = folded.chars().all(|c| folded.starts_with(c));
-    if one_char || COMMON_PASSPHRASES.contains(&folded.as_str()) {
+    if COMMON_PASSPHRASES.contains(&folded.as_str()) || too_guessable(&folded) {
         return Err(Error::invalid("passphrase", "That passphrase is too easy to guess: choose another."));
     }
     Ok(())
+}
+
+/// Words at the heart of the passwords people pick most, with digits or symbols around them
+/// ("Password2026!", "calais123456").
+const COMMON_WORDS: &[&str] = &[
+    "password",
+    "passwort",
+    "motdepasse",
+    "qwerty",
+    "azerty",
+    "qwertz",
+    "welcome",
+    "bienvenue",
+    "letmein",
+    "iloveyou",
+    "jetaime",
+    "admin",
+    "administrator",
+    "changeme",
+    "football",
+    "monkey",
+    "dragon",
+    "sunshine",
+    "princess",
+    "haven",
+    "havencentre",
+    "calais",
+    "dunkirk",
+    "dunkerque",
+    "birmingham",
+    "volunteer",
+    "benevole",
+];
+
+/// Runs of keys or letters people type for "a long password".
+const SEQUENCES: &[&str] = &[
+    "abcdefghijklmnopqrstuvwxyz",
+    "01234567890",
+    "qwertyuiopasdfghjklzxcvbnm",
+    "azertyuiopqsdfghjklmwxcvbn",
+    "qwertzuiopasdfghjklyxcvbnm",
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+    "1q2w3e4r5t6y7u8i9o0p",
+];
+
+/// Passphrases long enough but easy to guess: few different characters, only digits (dates,
+/// phone numbers), a common word padded with digits or symbols, or a run along the keyboard.
+fn too_guessable(folded: &str) -> bool {
+    let distinct: std::collections::BTreeSet<char> = folded.chars().collect();
+    if distinct.len() < 4 || folded.chars().all(|c| c.is_ascii_digit() || !c.is_alphanumeric()) {
+        return true;
+    }
+    let letters: String = folded.chars().filter(|c| c.is_alphabetic()).collect();
+    if COMMON_WORDS.contains(&letters.as_str()) {
+        return true;
+    }
+    let compact: String = folded.chars().filter(|c| !c.is_whitespace()).collect();
+    SEQUENCES.iter().any(|seq| {
+        let reversed: String = seq.chars().rev().collect();
+        seq.contains(compact.as_str()) || reversed.contains(compact.as_str())
+    })
 }
 
 /// Everything the setup screen asks for.
@@ -201,6 +261,14 @@ mod tests {
         assert!(check_new_passphrase("kettle1234").is_ok(), "10 characters is enough");
         assert!(check_new_passphrase("Password123").is_err(), "common, whatever the case");
         assert!(check_new_passphrase("zzzzzzzzzzzz").is_err(), "one repeated character");
+        assert!(check_new_passphrase("abababababab").is_err(), "two characters repeated");
+        assert!(check_new_passphrase("0612345678").is_err(), "only digits: a phone number");
+        assert!(check_new_passphrase("Password2026!").is_err(), "a common word padded");
+        assert!(check_new_passphrase("Calais123456").is_err(), "the camp's name padded");
+        assert!(check_new_passphrase("asdfghjklz").is_err(), "a run along the keyboard");
+        assert!(check_new_passphrase("zyxwvutsrqpo").is_err(), "the alphabet backwards");
+        assert!(check_new_passphrase("blue kettle morning").is_ok());
+        assert!(check_new_passphrase("ሰላም ለዓለም 2026").is_ok(), "any script");
     }
 
     #[test]

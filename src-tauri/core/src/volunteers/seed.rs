@@ -105,7 +105,7 @@ pub fn seed(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
             };
             super::dbs::create(conn, &lead, &input, today)?;
         }
-        ids.push((id, site, dbs_age.is_some_and(|m| m < 36) && barred));
+        ids.push((id, site));
     }
     // A short stay, approved for a structured activity.
     let puppets = VolunteerDetails {
@@ -273,7 +273,7 @@ pub fn seed(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
     let shifts: Vec<(String, String)> =
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     for (n, (shift, site)) in shifts.iter().enumerate() {
-        let here: Vec<&(String, &str, bool)> = ids.iter().filter(|v| v.1 == site).collect();
+        let here: Vec<&(String, &str)> = ids.iter().filter(|v| v.1 == site).collect();
         if here.is_empty() || n % 5 == 4 {
             continue;
         }

@@ -2,6 +2,7 @@
 // by their data-testid, screenshots on request, and signing in.
 
 import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { By, until } from 'selenium-webdriver';
 import { launch, tempDataDir } from './driver.js';
@@ -67,4 +68,26 @@ export async function signIn(driver, username, passphrase = 'demo') {
   }
   await enterCredentials(driver, username, passphrase);
   await find(driver, 'who');
+}
+
+/** The local calendar date `days` from today, as YYYY-MM-DD. */
+export function isoDay(days) {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** Types a date into a native date input the way a person would: the parts in the order the
+ * locale shows them, with separators, in one go (WebKitGTK shows mm/dd/yyyy segments under an
+ * en-US locale, and each separate sendKeys call starts again at the first segment). */
+export async function typeDate(driver, el, iso) {
+  const [y, m, d] = iso.split('-');
+  const order = await driver.executeScript(
+    'return new Intl.DateTimeFormat().formatToParts(new Date(2001, 2, 4)).map((p) => p.type).filter((t) => t !== "literal")');
+  const parts = { year: y, month: m, day: d };
+  await el.clear();
+  await el.sendKeys(order.map((type) => parts[type]).join('/'));
+  const value = await driver.executeScript('return arguments[0].value', el);
+  assert.equal(value, iso, `the date input took ${iso}`);
 }

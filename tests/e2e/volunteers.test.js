@@ -13,30 +13,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { By, until } from 'selenium-webdriver';
-import { WAIT, byTestId, find, shot, signIn, useDemoApp } from './helpers.js';
+import { WAIT, byTestId, find, isoDay, shot, signIn, typeDate, useDemoApp } from './helpers.js';
 
 const demo = useDemoApp();
-
-/** The local calendar date `days` from today, as YYYY-MM-DD. */
-function isoDay(days) {
-  const d = new Date();
-  d.setDate(d.getDate() + days);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-/** Types a date into a native date input in the order the locale shows its parts, in one go
- * (WebKitGTK starts again at the first segment on each sendKeys call). */
-async function typeDate(driver, el, iso) {
-  const [y, m, d] = iso.split('-');
-  const order = await driver.executeScript(
-    'return new Intl.DateTimeFormat().formatToParts(new Date(2001, 2, 4)).map((p) => p.type).filter((t) => t !== "literal")');
-  const parts = { year: y, month: m, day: d };
-  await el.clear();
-  await el.sendKeys(order.map((type) => parts[type]).join('/'));
-  const value = await driver.executeScript('return arguments[0].value', el);
-  assert.equal(value, iso, `the date input took ${iso}`);
-}
 
 /** Waits until the text of [data-testid=id] matches `re` (the screen may be redrawn meanwhile). */
 async function waitText(driver, id, re, what) {

@@ -685,6 +685,12 @@ pub fn collect(
         )));
     }
     let lines = allowance(conn, &ctx.rules, &ctx.items, &unit, on)?;
+    if lines.is_empty() {
+        return Err(Error::Conflict(format!(
+            "Nothing is due to {} ({})'s household at this distribution.",
+            head.name, head.code
+        )));
+    }
     let id = new_id();
     let babies = unit.members.iter().filter(|m| m.age_months.is_some_and(|a| a < 12)).count();
     let children =

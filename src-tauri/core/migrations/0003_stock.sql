@@ -97,7 +97,8 @@ CREATE TABLE stock_balances (
     quantity    INTEGER NOT NULL CHECK (quantity >= 0),
     PRIMARY KEY (location_id, item_id, variant, batch)
 ) WITHOUT ROWID;
-CREATE INDEX stock_balances_site ON stock_balances (site_id, item_id, variant, location_id, batch, expires_on, quantity);
+-- By site (balances of one site); no quantity in it, so a movement rewrites the row only.
+CREATE INDEX stock_balances_site ON stock_balances (site_id);
 
 CREATE TRIGGER stock_movements_balance AFTER INSERT ON stock_movements
 BEGIN

@@ -35,20 +35,20 @@ pub fn record(
     entity_id: Option<&str>,
     detail: Option<&serde_json::Value>,
 ) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit_log (id, site_id, user_id, username, action, entity, entity_id, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            new_id(),
-            session.site_id,
-            session.user_id,
-            session.username,
-            action,
-            entity,
-            entity_id,
-            detail.map(|d| d.to_string()),
-        ],
-    )?;
+    )?
+    .execute(params![
+        new_id(),
+        session.site_id,
+        session.user_id,
+        session.username,
+        action,
+        entity,
+        entity_id,
+        detail.map(|d| d.to_string()),
+    ])?;
     Ok(())
 }
 

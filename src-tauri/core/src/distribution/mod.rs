@@ -645,10 +645,13 @@ pub fn find_person(conn: &Connection, who: &str) -> Result<String> {
     if who.is_empty() {
         return Err(Error::invalid("person", "Type a code, e.g. CAL-0042."));
     }
-    conn.prepare_cached("SELECT id FROM people WHERE code = ?1 COLLATE NOCASE OR id = ?1")?
-        .query_row([who], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| Error::invalid("person", format!("Nobody has the code {who}.")))
+    // Codes are stored upper-case: the unique index on code finds them; ids by primary key.
+    conn.prepare_cached(
+        "SELECT id FROM people WHERE code = ?1 UNION ALL SELECT id FROM people WHERE id = ?2 LIMIT 1",
+    )?
+    .query_row([who.to_uppercase().as_str(), who], |r| r.get(0))
+    .optional()?
+    .ok_or_else(|| Error::invalid("person", format!("Nobody has the code {who}.")))
 }
 
 /// Records a collection: the household's allowance, drawn first-expiry-first-out from the
@@ -807,31 +810,45 @@ pub fn reverse(conn: &Connection, s: &Session, collection: &str, why: &str, toda
     Ok(back)
 }
 
+const COLLECTION_SELECT: &str = "SELECT c.id, p.code, p.given_name || CASE WHEN p.family_name = '' THEN '' ELSE ' ' || p.family_name END,
+        p.original_name, c.people_count, c.reversed_at, c.created_at,
+        (SELECT group_concat(i.name || CASE WHEN l.variant = '' THEN '' ELSE ' (' || l.variant || ')' END || ' ' || l.quantity, ', ')
+           FROM collection_lines l JOIN stock_items i ON i.id = l.item_id WHERE l.collection_id = c.id AND l.quantity > 0),
+        (SELECT coalesce(sum(l.quantity), 0) FROM collection_lines l WHERE l.collection_id = c.id)
+ FROM collections c JOIN people p ON p.id = c.person_id";
+
+fn collection_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Collection> {
+    Ok(Collection {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        name: r.get(2)?,
+        original_name: r.get(3)?,
+        people: r.get(4)?,
+        reversed_at: r.get(5)?,
+        at: r.get(6)?,
+        summary: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+        items_out: r.get(8)?,
+    })
+}
+
 /// The collections of a distribution, newest first.
 pub fn collections(conn: &Connection, distribution: &str, limit: u32) -> Result<Vec<Collection>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT c.id, p.code, p.given_name || CASE WHEN p.family_name = '' THEN '' ELSE ' ' || p.family_name END,
-                p.original_name, c.people_count, c.reversed_at, c.created_at,
-                (SELECT group_concat(i.name || CASE WHEN l.variant = '' THEN '' ELSE ' (' || l.variant || ')' END || ' ' || l.quantity, ', ')
-                   FROM collection_lines l JOIN stock_items i ON i.id = l.item_id WHERE l.collection_id = c.id AND l.quantity > 0),
-                (SELECT coalesce(sum(l.quantity), 0) FROM collection_lines l WHERE l.collection_id = c.id)
-         FROM collections c JOIN people p ON p.id = c.person_id
-         WHERE c.distribution_id = ?1 ORDER BY c.created_at DESC, c.id DESC LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![distribution, limit], |r| {
-        Ok(Collection {
-            id: r.get(0)?,
-            code: r.get(1)?,
-            name: r.get(2)?,
-            original_name: r.get(3)?,
-            people: r.get(4)?,
-            reversed_at: r.get(5)?,
-            at: r.get(6)?,
-            summary: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
-            items_out: r.get(8)?,
-        })
-    })?;
+    // The newest ids first, then their details: the summaries are worked out for those only.
+    let mut stmt = conn.prepare_cached(&format!(
+        "{COLLECTION_SELECT} WHERE c.id IN (SELECT id FROM collections WHERE distribution_id = ?1
+                                             ORDER BY created_at DESC, id DESC LIMIT ?2)
+         ORDER BY c.created_at DESC, c.id DESC"
+    ))?;
+    let rows = stmt.query_map(params![distribution, limit], collection_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One collection as listed at the desk.
+pub fn collection(conn: &Connection, id: &str) -> Result<Collection> {
+    let mut stmt = conn.prepare_cached(&format!("{COLLECTION_SELECT} WHERE c.id = ?1"))?;
+    stmt.query_row([id], collection_row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound("That collection does not exist.".into()))
 }
 
 /// Live counters of a distribution.
@@ -861,14 +878,16 @@ pub struct Remaining {
 /// Households served, items out and the stock left at the distribution's location.
 pub fn counters(conn: &Connection, distribution: &str) -> Result<Counters> {
     let dist = get(conn, distribution)?;
-    let (households, people): (i64, i64) = conn.query_row(
+    let (households, people): (i64, i64) = conn.prepare_cached(
         "SELECT count(*), coalesce(sum(people_count), 0) FROM collections WHERE distribution_id = ?1 AND reversed_at IS NULL",
+    )?.query_row(
         [distribution],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let items_out: i64 = conn.query_row(
+    let items_out: i64 = conn.prepare_cached(
         "SELECT coalesce(sum(l.quantity), 0) FROM collection_lines l JOIN collections c ON c.id = l.collection_id
          WHERE c.distribution_id = ?1 AND l.reversed = 0",
+    )?.query_row(
         [distribution],
         |r| r.get(0),
     )?;

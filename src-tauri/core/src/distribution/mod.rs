@@ -722,6 +722,7 @@ pub fn collect(
         "INSERT INTO collection_lines (id, site_id, collection_id, unit_id, person_id, item_id, variant, quantity, wanted, collected_on)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
+    let mut items_out = 0;
     for l in &lines {
         let template = Movement {
             site_id: &dist.site_id,
@@ -747,7 +748,10 @@ pub fn collect(
             l.quantity,
             on
         ])?;
+        items_out += given;
     }
+    conn.prepare_cached("UPDATE collections SET items_out = ?2 WHERE id = ?1")?
+        .execute(params![id, items_out])?;
     Ok(id)
 }
 
@@ -878,19 +882,12 @@ pub struct Remaining {
 /// Households served, items out and the stock left at the distribution's location.
 pub fn counters(conn: &Connection, distribution: &str) -> Result<Counters> {
     let dist = get(conn, distribution)?;
-    let (households, people): (i64, i64) = conn.prepare_cached(
-        "SELECT count(*), coalesce(sum(people_count), 0) FROM collections WHERE distribution_id = ?1 AND reversed_at IS NULL",
-    )?.query_row(
-        [distribution],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let items_out: i64 = conn.prepare_cached(
-        "SELECT coalesce(sum(l.quantity), 0) FROM collection_lines l JOIN collections c ON c.id = l.collection_id
-         WHERE c.distribution_id = ?1 AND l.reversed = 0",
-    )?.query_row(
-        [distribution],
-        |r| r.get(0),
-    )?;
+    let (households, people, items_out): (i64, i64, i64) = conn
+        .prepare_cached(
+            "SELECT count(*), coalesce(sum(people_count), 0), coalesce(sum(items_out), 0) FROM collections
+             WHERE distribution_id = ?1 AND reversed_at IS NULL",
+        )?
+        .query_row([distribution], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     let mut stmt = conn.prepare_cached(
         "SELECT i.name, b.variant, sum(CASE WHEN b.expires_on IS NULL OR b.expires_on >= ?2 THEN b.quantity ELSE 0 END)
          FROM stock_balances b JOIN stock_items i ON i.id = b.item_id

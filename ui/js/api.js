@@ -96,6 +96,9 @@ export const exportPeople = (query, format, path) => call('export_people', { que
 export const stockOverview = (site = null) => call('stock_overview', { site });
 export const stockBalances = (site = null) => call('stock_balances', { site });
 export const receiveStock = (receipt) => call('receive_stock', receipt);
+export const saveItem = (item) => call('save_item', item);
+export const saveLocation = (location) => call('save_location', location);
+export const setThreshold = (threshold) => call('set_threshold', threshold);
 export const transferStock = (transfer) => call('transfer_stock', transfer);
 export const adjustStock = (adjustment) => call('adjust_stock', adjustment);
 export const startStockTake = (location) => call('start_stock_take', { location });

@@ -5,7 +5,17 @@ use haven_core::Db;
 use serde::Serialize;
 
 /// Tables whose rows are counted, in display order.
-const TABLES: &[&str] = &["sites", "users", "settings", "households", "people", "audit_log"];
+const TABLES: &[&str] = &[
+    "sites",
+    "users",
+    "settings",
+    "households",
+    "people",
+    "audit_log",
+    "stock_movements",
+    "distributions",
+    "collections",
+];
 
 #[derive(Debug, Serialize)]
 struct Info {

@@ -74,7 +74,8 @@ CREATE TABLE stock_movements (
     updated_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 CREATE INDEX stock_movements_site_date ON stock_movements (site_id, moved_on);
-CREATE INDEX stock_movements_item ON stock_movements (item_id, kind);
+-- Purchases, for the value of stock on hand (only receipts are in it).
+CREATE INDEX stock_movements_receipts ON stock_movements (item_id, reason, quantity, unit_cost) WHERE kind = 'receipt';
 CREATE INDEX stock_movements_collection ON stock_movements (collection_id) WHERE collection_id IS NOT NULL;
 
 CREATE TRIGGER stock_movements_no_update BEFORE UPDATE ON stock_movements
@@ -97,7 +98,8 @@ CREATE TABLE stock_balances (
     quantity    INTEGER NOT NULL CHECK (quantity >= 0),
     PRIMARY KEY (location_id, item_id, variant, batch)
 ) WITHOUT ROWID;
-CREATE INDEX stock_balances_site ON stock_balances (site_id, item_id, variant, location_id, batch, expires_on, quantity);
+-- By site (balances of one site); no quantity in it, so a movement rewrites the row only.
+CREATE INDEX stock_balances_site ON stock_balances (site_id);
 
 CREATE TRIGGER stock_movements_balance AFTER INSERT ON stock_movements
 BEGIN
@@ -200,6 +202,8 @@ CREATE TABLE collections (
     babies          INTEGER NOT NULL DEFAULT 0,
     children        INTEGER NOT NULL DEFAULT 0,
     adults          INTEGER NOT NULL DEFAULT 0,
+    -- units given out (the desk's live counter sums this, not the lines)
+    items_out       INTEGER NOT NULL DEFAULT 0,
     collected_on    TEXT NOT NULL,
     reversed_at     TEXT,
     reversed_by     TEXT REFERENCES users(id),
@@ -209,7 +213,8 @@ CREATE TABLE collections (
     updated_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 CREATE UNIQUE INDEX collections_once ON collections (distribution_id, unit_id) WHERE reversed_at IS NULL;
-CREATE INDEX collections_distribution ON collections (distribution_id, reversed_at);
+-- Covering: the desk's counters read only this index.
+CREATE INDEX collections_distribution ON collections (distribution_id, reversed_at, people_count, items_out);
 
 -- What each collection gave, and to whom (for intervals and "once" items).
 CREATE TABLE collection_lines (

@@ -5,7 +5,7 @@
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { errorSummary, field, notice, select, showApiError, takeFlash, flash, valueOrNull } from '../form.js';
+import { checkbox, errorSummary, field, notice, select, showApiError, takeFlash, flash, valueOrNull } from '../form.js';
 import { date, num, t } from '../i18n.js';
 import { isCaseworker } from '../person-format.js';
 
@@ -14,8 +14,8 @@ const label = (item, variant) => (variant ? `${item} (${variant})` : item);
 export async function showStock(main, ctx) {
   const [first, id] = ctx.path;
   if (first === 'take' && id) return showTake(main, id);
-  const o = await api.stockOverview();
   const caseworker = isCaseworker(ctx.session);
+  const [o, sites] = await Promise.all([api.stockOverview(), caseworker ? api.listSites() : []]);
   const flashed = takeFlash();
   const rerender = () => showStock(main, ctx);
   replace(main,
@@ -25,7 +25,8 @@ export async function showStock(main, ctx) {
     balancesTable(o.balances),
     expiringSection(o.expiring),
     lowSection(o.low),
-    caseworker ? forms(o, rerender) : h('p', { class: 'hint' }, t('stock.coordinators_change')));
+    caseworker ? forms(o, rerender) : h('p', { class: 'hint' }, t('stock.coordinators_change')),
+    caseworker ? setupForms(o, sites, rerender) : null);
 }
 
 function balancesTable(rows) {
@@ -98,6 +99,60 @@ function forms(o, rerender) {
   if (!o.locations.length) return null;
   return h('div', { class: 'stock-forms' },
     receiveForm(o, rerender), transferForm(o, rerender), adjustForm(o, rerender), takeSection(o));
+}
+
+/** The catalogue, locations and thresholds (coordinators and leads). */
+function setupForms(o, sites, rerender) {
+  const loc = (() => {
+    const summary = errorSummary();
+    const site = select({ name: 'site', label: t('people.site'), options: sites.map((x) => [x.code, x.name]) });
+    const name = field({ name: 'name', label: t('stock.location_name'), testid: 'location-name' });
+    const form = h('form', { novalidate: true }, summary, site, name,
+      h('button', { type: 'submit', class: 'button button-secondary', 'data-testid': 'location-save' }, t('stock.location_add')));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try { await api.saveLocation({ site: site.input.value, name: name.input.value }); flash(t('stock.saved')); rerender(); } catch (err) { showApiError(summary, form, err); }
+    });
+    return h('section', {}, h('h2', {}, t('stock.location_add')), form);
+  })();
+  const threshold = (() => {
+    const summary = errorSummary();
+    const site = select({ name: 'site', label: t('people.site'), options: sites.map((x) => [x.code, x.name]) });
+    const item = select({ name: 'item', label: t('stock.item'), options: o.items.map((i) => [i.id, i.name]) });
+    const n = field({ name: 'threshold', label: t('stock.threshold'), hint: t('stock.threshold_hint'), type: 'number', width: 'short', inputmode: 'numeric' });
+    const form = h('form', { novalidate: true }, summary, site, item, n,
+      h('button', { type: 'submit', class: 'button button-secondary' }, t('stock.threshold_save')));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try { await api.setThreshold({ site: site.input.value, item: item.input.value, threshold: Number(n.input.value || 0) }); flash(t('stock.saved')); rerender(); } catch (err) { showApiError(summary, form, err); }
+    });
+    return h('section', {}, h('h2', {}, t('stock.threshold_title')), form);
+  })();
+  const item = (() => {
+    const summary = errorSummary();
+    const name = field({ name: 'name', label: t('stock.item_name') });
+    const category = select({ name: 'category', label: t('stock.category'),
+      options: ['baby', 'food', 'hygiene', 'clothing', 'phone', 'other'].map((c) => [c, t(`stock.category.${c}`)]) });
+    const unit = field({ name: 'unit', label: t('stock.unit'), hint: t('stock.unit_hint'), required: false, width: 'short' });
+    const expiry = checkbox({ name: 'tracks_expiry', label: t('stock.tracks_expiry') });
+    const sizes = field({ name: 'variants', label: t('stock.sizes'), hint: t('stock.sizes_hint'), required: false });
+    const by = select({ name: 'variant_by', label: t('stock.size_by'),
+      options: [['', t('stock.size_by.none')], ['nappy_size', t('stock.size_by.nappy_size')], ['age_years', t('stock.size_by.age_years')]] });
+    const form = h('form', { novalidate: true }, summary, name, category, unit, expiry, sizes, by,
+      h('button', { type: 'submit', class: 'button button-secondary' }, t('stock.item_add')));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try {
+        await api.saveItem({ name: name.input.value, category: category.input.value, unit: valueOrNull(unit.input),
+          tracks_expiry: expiry.input.checked, variants: sizes.input.value.split(',').map((x) => x.trim()).filter(Boolean),
+          variant_by: by.input.value || null });
+        flash(t('stock.saved'));
+        rerender();
+      } catch (err) { showApiError(summary, form, err); }
+    });
+    return h('section', {}, h('h2', {}, t('stock.item_add')), form);
+  })();
+  return h('details', { class: 'stock-setup' }, h('summary', {}, t('stock.setup')), h('div', { class: 'stock-forms' }, loc, threshold, item));
 }
 
 function receiveForm(o, rerender) {

@@ -392,7 +392,7 @@ pub(super) fn record_collection(db: &Db, s: &Session, input: CollectInput) -> Re
             Some(&json!({"distribution": ctx.dist.id})),
         )?;
         Ok(Collected {
-            collection: distribution::collections(tx, &ctx.dist.id, 1)?.into_iter().next(),
+            collection: Some(distribution::collection(tx, &id)?),
             counters: distribution::counters(tx, &ctx.dist.id)?,
             id,
         })

@@ -254,6 +254,10 @@ fn apply_pragmas(conn: &Connection) -> Result<()> {
     // SQLCipher decrypts every page it reads from disk; a 32 MiB page cache keeps the indexes
     // of a 100,000-person case book decrypted in memory (the default is 2 MiB).
     conn.pragma_update(None, "cache_size", -32_768)?;
+    // Prepared statements kept for reuse (rusqlite keeps 16 by default): recording a collection
+    // at the desk runs about 30 distinct statements, and re-preparing an insert into the stock
+    // ledger also recompiles its triggers.
+    conn.set_prepared_statement_cache_capacity(128);
     Ok(())
 }
 

@@ -645,10 +645,13 @@ pub fn find_person(conn: &Connection, who: &str) -> Result<String> {
     if who.is_empty() {
         return Err(Error::invalid("person", "Type a code, e.g. CAL-0042."));
     }
-    conn.prepare_cached("SELECT id FROM people WHERE code = ?1 COLLATE NOCASE OR id = ?1")?
-        .query_row([who], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| Error::invalid("person", format!("Nobody has the code {who}.")))
+    // Codes are stored upper-case: the unique index on code finds them; ids by primary key.
+    conn.prepare_cached(
+        "SELECT id FROM people WHERE code = ?1 UNION ALL SELECT id FROM people WHERE id = ?2 LIMIT 1",
+    )?
+    .query_row([who.to_uppercase().as_str(), who], |r| r.get(0))
+    .optional()?
+    .ok_or_else(|| Error::invalid("person", format!("Nobody has the code {who}.")))
 }
 
 /// Records a collection: the household's allowance, drawn first-expiry-first-out from the
@@ -685,6 +688,12 @@ pub fn collect(
         )));
     }
     let lines = allowance(conn, &ctx.rules, &ctx.items, &unit, on)?;
+    if lines.is_empty() {
+        return Err(Error::Conflict(format!(
+            "Nothing is due to {} ({})'s household at this distribution.",
+            head.name, head.code
+        )));
+    }
     let id = new_id();
     let babies = unit.members.iter().filter(|m| m.age_months.is_some_and(|a| a < 12)).count();
     let children =
@@ -713,6 +722,7 @@ pub fn collect(
         "INSERT INTO collection_lines (id, site_id, collection_id, unit_id, person_id, item_id, variant, quantity, wanted, collected_on)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
+    let mut items_out = 0;
     for l in &lines {
         let template = Movement {
             site_id: &dist.site_id,
@@ -738,7 +748,10 @@ pub fn collect(
             l.quantity,
             on
         ])?;
+        items_out += given;
     }
+    conn.prepare_cached("UPDATE collections SET items_out = ?2 WHERE id = ?1")?
+        .execute(params![id, items_out])?;
     Ok(id)
 }
 
@@ -801,31 +814,45 @@ pub fn reverse(conn: &Connection, s: &Session, collection: &str, why: &str, toda
     Ok(back)
 }
 
+const COLLECTION_SELECT: &str = "SELECT c.id, p.code, p.given_name || CASE WHEN p.family_name = '' THEN '' ELSE ' ' || p.family_name END,
+        p.original_name, c.people_count, c.reversed_at, c.created_at,
+        (SELECT group_concat(i.name || CASE WHEN l.variant = '' THEN '' ELSE ' (' || l.variant || ')' END || ' ' || l.quantity, ', ')
+           FROM collection_lines l JOIN stock_items i ON i.id = l.item_id WHERE l.collection_id = c.id AND l.quantity > 0),
+        (SELECT coalesce(sum(l.quantity), 0) FROM collection_lines l WHERE l.collection_id = c.id)
+ FROM collections c JOIN people p ON p.id = c.person_id";
+
+fn collection_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Collection> {
+    Ok(Collection {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        name: r.get(2)?,
+        original_name: r.get(3)?,
+        people: r.get(4)?,
+        reversed_at: r.get(5)?,
+        at: r.get(6)?,
+        summary: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+        items_out: r.get(8)?,
+    })
+}
+
 /// The collections of a distribution, newest first.
 pub fn collections(conn: &Connection, distribution: &str, limit: u32) -> Result<Vec<Collection>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT c.id, p.code, p.given_name || CASE WHEN p.family_name = '' THEN '' ELSE ' ' || p.family_name END,
-                p.original_name, c.people_count, c.reversed_at, c.created_at,
-                (SELECT group_concat(i.name || CASE WHEN l.variant = '' THEN '' ELSE ' (' || l.variant || ')' END || ' ' || l.quantity, ', ')
-                   FROM collection_lines l JOIN stock_items i ON i.id = l.item_id WHERE l.collection_id = c.id AND l.quantity > 0),
-                (SELECT coalesce(sum(l.quantity), 0) FROM collection_lines l WHERE l.collection_id = c.id)
-         FROM collections c JOIN people p ON p.id = c.person_id
-         WHERE c.distribution_id = ?1 ORDER BY c.created_at DESC, c.id DESC LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![distribution, limit], |r| {
-        Ok(Collection {
-            id: r.get(0)?,
-            code: r.get(1)?,
-            name: r.get(2)?,
-            original_name: r.get(3)?,
-            people: r.get(4)?,
-            reversed_at: r.get(5)?,
-            at: r.get(6)?,
-            summary: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
-            items_out: r.get(8)?,
-        })
-    })?;
+    // The newest ids first, then their details: the summaries are worked out for those only.
+    let mut stmt = conn.prepare_cached(&format!(
+        "{COLLECTION_SELECT} WHERE c.id IN (SELECT id FROM collections WHERE distribution_id = ?1
+                                             ORDER BY created_at DESC, id DESC LIMIT ?2)
+         ORDER BY c.created_at DESC, c.id DESC"
+    ))?;
+    let rows = stmt.query_map(params![distribution, limit], collection_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One collection as listed at the desk.
+pub fn collection(conn: &Connection, id: &str) -> Result<Collection> {
+    let mut stmt = conn.prepare_cached(&format!("{COLLECTION_SELECT} WHERE c.id = ?1"))?;
+    stmt.query_row([id], collection_row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound("That collection does not exist.".into()))
 }
 
 /// Live counters of a distribution.
@@ -855,17 +882,12 @@ pub struct Remaining {
 /// Households served, items out and the stock left at the distribution's location.
 pub fn counters(conn: &Connection, distribution: &str) -> Result<Counters> {
     let dist = get(conn, distribution)?;
-    let (households, people): (i64, i64) = conn.query_row(
-        "SELECT count(*), coalesce(sum(people_count), 0) FROM collections WHERE distribution_id = ?1 AND reversed_at IS NULL",
-        [distribution],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let items_out: i64 = conn.query_row(
-        "SELECT coalesce(sum(l.quantity), 0) FROM collection_lines l JOIN collections c ON c.id = l.collection_id
-         WHERE c.distribution_id = ?1 AND l.reversed = 0",
-        [distribution],
-        |r| r.get(0),
-    )?;
+    let (households, people, items_out): (i64, i64, i64) = conn
+        .prepare_cached(
+            "SELECT count(*), coalesce(sum(people_count), 0), coalesce(sum(items_out), 0) FROM collections
+             WHERE distribution_id = ?1 AND reversed_at IS NULL",
+        )?
+        .query_row([distribution], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     let mut stmt = conn.prepare_cached(
         "SELECT i.name, b.variant, sum(CASE WHEN b.expires_on IS NULL OR b.expires_on >= ?2 THEN b.quantity ELSE 0 END)
          FROM stock_balances b JOIN stock_items i ON i.id = b.item_id

@@ -4,26 +4,11 @@
 
 mod util;
 
-use chrono::{Datelike, Days, Local, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use haven_core::api;
 use haven_core::{Db, ErrorKind, Role, Session};
 use serde_json::{json, Value};
-use util::{seeded, session};
-
-fn today() -> NaiveDate {
-    Local::now().date_naive()
-}
-
-fn call(db: &Db, s: &Session, name: &str, input: Value) -> Value {
-    api::call(db, s, name, input).unwrap_or_else(|e| panic!("{name} failed: {e}"))
-}
-
-fn err(db: &Db, s: &Session, name: &str, input: Value) -> haven_core::ErrorPayload {
-    match api::call(db, s, name, input) {
-        Ok(v) => panic!("{name} should have failed, got {v}"),
-        Err(e) => e.to_payload(),
-    }
-}
+use util::{call, err, seeded, session, today};
 
 fn years_ago(y: u32) -> NaiveDate {
     today().checked_sub_months(Months::new(y * 12)).unwrap()

@@ -9,26 +9,11 @@ mod util;
 
 use std::process::Command;
 
-use chrono::{Days, Local, Months, NaiveDate};
+use chrono::{Days, Months, NaiveDate};
 use haven_core::{api, db_path, seed, stock, Db, ErrorKind, Role, Session};
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use util::{seeded, session, TestDb};
-
-fn today() -> NaiveDate {
-    Local::now().date_naive()
-}
-
-fn call(db: &Db, s: &Session, name: &str, input: Value) -> Value {
-    api::call(db, s, name, input).unwrap_or_else(|e| panic!("{name} failed: {e}"))
-}
-
-fn err(db: &Db, s: &Session, name: &str, input: Value) -> haven_core::ErrorPayload {
-    match api::call(db, s, name, input) {
-        Ok(v) => panic!("{name} should have failed, got {v}"),
-        Err(e) => e.to_payload(),
-    }
-}
+use util::{call, err, seeded, session, today, TestDb};
 
 fn months_ago(m: u32) -> NaiveDate {
     today().checked_sub_months(Months::new(m)).unwrap()

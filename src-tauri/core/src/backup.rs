@@ -44,16 +44,12 @@ fn key_of(db: &Db) -> Result<&DbKey> {
 }
 
 fn keyed(path: &Path, key: &DbKey, flags: OpenFlags) -> Result<Connection> {
-    let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-    conn.pragma_update(None, "cipher_log_level", "NONE")?;
-    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.to_hex()))?;
-    db::check_key(&conn).map_err(|e| match e {
+    db::keyed_connection(path, &db::Keying::Raw(key), flags).map_err(|e| match e {
         Error::WrongPassphrase => {
             Error::invalid("file", "This backup was made with another key: it is not this centre's.")
         }
         other => other,
-    })?;
-    Ok(conn)
+    })
 }
 
 fn copy(src: &Connection, dst: &mut Connection) -> Result<()> {

@@ -196,9 +196,13 @@ pub fn reduce_dbs_detail(conn: &Connection, months: u32, today: NaiveDate) -> Re
         rows.collect::<rusqlite::Result<_>>()?
     };
     let mut done = Vec::new();
+    // Rows come ordered by volunteer: each volunteer's checks are read once.
+    let mut checks: (String, Vec<dbs::DbsCheck>) = (String::new(), Vec::new());
     for (check_id, volunteer_id, left_on) in due {
-        let checks = dbs::for_volunteer(conn, &volunteer_id)?;
-        let Some(check) = checks.iter().find(|c| c.id == check_id) else { continue };
+        if checks.0 != volunteer_id {
+            checks = (volunteer_id.clone(), dbs::for_volunteer(conn, &volunteer_id)?);
+        }
+        let Some(check) = checks.1.iter().find(|c| c.id == check_id) else { continue };
         let until = dbs::CheckFacts::from(check).valid_until(&policy);
         let status = if until >= left_on {
             format!(

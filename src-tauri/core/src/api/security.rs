@@ -117,7 +117,7 @@ impl RecoveryKey {
             .map(|c| String::from_utf8_lossy(c).into_owned())
             .collect::<Vec<_>>()
             .join(" ");
-        RecoveryKey { grouped, sqlcipher_pragma: format!("PRAGMA key = \"x'{hex}'\";"), key: hex }
+        RecoveryKey { grouped, sqlcipher_pragma: key.key_pragma(), key: hex }
     }
 }
 

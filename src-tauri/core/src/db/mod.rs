@@ -33,7 +33,7 @@ pub struct Db {
 }
 
 /// How a database file is keyed.
-enum Keying<'a> {
+pub(crate) enum Keying<'a> {
     /// A passphrase, stretched by SQLCipher's PBKDF2 (databases made before per-user
     /// passphrases, and throwaway databases in tests and benchmarks).
     Passphrase(&'a str),
@@ -85,8 +85,9 @@ impl DbKey {
         hex::encode_upper(self.0)
     }
 
-    fn pragma_value(&self) -> String {
-        format!("\"x'{}'\"", self.to_hex())
+    /// The statement that keys a connection (or SQLCipher's own tools) with this key.
+    pub fn key_pragma(&self) -> String {
+        format!("PRAGMA key = \"x'{}'\";", self.to_hex())
     }
 }
 
@@ -148,25 +149,11 @@ impl Db {
         if matches!(keying, Keying::Passphrase("")) {
             return Err(Error::invalid("passphrase", "Enter the passphrase."));
         }
-        let flags = flags | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
-        let mut conn = Connection::open_with_flags(path, flags)?;
-        // SQLCipher logs a failed key check to stderr; the caller gets a typed error instead,
-        // and the CLI's stderr stays one JSON line.
-        conn.pragma_update(None, "cipher_log_level", "NONE")?;
-        // The key comes before any statement that reads the file.
+        let mut conn = keyed_connection(path, &keying, flags | OpenFlags::SQLITE_OPEN_URI)?;
         let key = match keying {
-            // pragma_update quotes the passphrase as an SQL string.
-            Keying::Passphrase(passphrase) => {
-                conn.pragma_update(None, "key", passphrase)?;
-                None
-            }
-            // A raw key is hexadecimal digits this code made, in SQLCipher's blob-literal form.
-            Keying::Raw(key) => {
-                conn.execute_batch(&format!("PRAGMA key = {};", key.pragma_value()))?;
-                Some(key.clone())
-            }
+            Keying::Passphrase(_) => None,
+            Keying::Raw(key) => Some(key.clone()),
         };
-        check_key(&conn)?;
         apply_pragmas(&conn)?;
         migrations::migrate(&mut conn)?;
         Ok(Db { conn: Mutex::new(conn), path: path.to_path_buf(), key })
@@ -184,7 +171,7 @@ impl Db {
             let conn = self.conn()?;
             // SQLCipher rewrites pages through the rollback journal, not the WAL.
             conn.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
-            conn.execute_batch(&format!("PRAGMA rekey = {};", key.pragma_value()))?;
+            conn.execute_batch(&format!("PRAGMA rekey = \"x'{}'\";", key.to_hex()))?;
             conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
             check_key(&conn)?;
         }
@@ -217,6 +204,24 @@ impl Db {
     }
 }
 
+/// Opens `path` and keys the connection, checking the key: a plain connection with no pragmas
+/// and no migration (the `Db` constructors add those; backups use it as is).
+pub(crate) fn keyed_connection(path: &Path, keying: &Keying<'_>, flags: OpenFlags) -> Result<Connection> {
+    let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    // SQLCipher logs a failed key check to stderr; the caller gets a typed error instead,
+    // and the CLI's stderr stays one JSON line.
+    conn.pragma_update(None, "cipher_log_level", "NONE")?;
+    // The key comes before any statement that reads the file.
+    match keying {
+        // pragma_update quotes the passphrase as an SQL string.
+        Keying::Passphrase(passphrase) => conn.pragma_update(None, "key", passphrase)?,
+        // A raw key is hexadecimal digits this code made, in SQLCipher's blob-literal form.
+        Keying::Raw(key) => conn.execute_batch(&key.key_pragma())?,
+    }
+    check_key(&conn)?;
+    Ok(conn)
+}
+
 /// Runs `f` in an immediate transaction on `conn`, committing on `Ok` and rolling back on `Err`.
 ///
 /// Immediate: the write lock is taken at the start, so two writers never both read a balance
@@ -230,7 +235,7 @@ pub fn with_tx<T>(conn: &mut Connection, f: impl FnOnce(&Transaction<'_>) -> Res
 
 /// Reading the schema is the first thing that fails when the key is wrong ("file is not a
 /// database"); turn that into the typed error.
-pub(crate) fn check_key(conn: &Connection) -> Result<()> {
+fn check_key(conn: &Connection) -> Result<()> {
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
         Ok(_) => Ok(()),
         Err(e) if e.sqlite_error_code() == Some(ErrorCode::NotADatabase) => Err(Error::WrongPassphrase),

@@ -16,7 +16,7 @@ pub mod rota;
 pub mod seed;
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, ToSql};
 use serde::{Deserialize, Serialize};
 
 use crate::access::Session;
@@ -268,6 +268,25 @@ fn write_sites(conn: &Connection, id: &str, sites: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// The stored details, in the column order the insert and the update share (`?2` to `?14`).
+fn detail_values<'a>(home: &'a str, d: &'a VolunteerDetails, skills: String) -> [Box<dyn ToSql + 'a>; 13] {
+    [
+        Box::new(home),
+        Box::new(d.given_name.trim()),
+        Box::new(d.family_name.trim()),
+        Box::new(d.email.trim()),
+        Box::new(d.phone.trim()),
+        Box::new(d.emergency_contact.trim()),
+        Box::new(d.languages.trim()),
+        Box::new(skills),
+        Box::new(d.qualifications.trim()),
+        Box::new(d.arrival_on),
+        Box::new(d.departure_on),
+        Box::new(d.structured_activity.trim()),
+        Box::new(d.notes.trim()),
+    ]
+}
+
 /// Adds a volunteer (status "applied").
 pub fn create(conn: &Connection, session: &Session, d: &VolunteerDetails) -> Result<String> {
     let (home, all, skills) = check(conn, d)?;
@@ -276,23 +295,11 @@ pub fn create(conn: &Connection, session: &Session, d: &VolunteerDetails) -> Res
         "INSERT INTO volunteers (id, site_id, given_name, family_name, email, phone, emergency_contact, languages,
             skills, qualifications, arrival_on, departure_on, structured_activity, notes, created_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-        params![
-            id,
-            home,
-            d.given_name.trim(),
-            d.family_name.trim(),
-            d.email.trim(),
-            d.phone.trim(),
-            d.emergency_contact.trim(),
-            d.languages.trim(),
-            skills.join(","),
-            d.qualifications.trim(),
-            d.arrival_on,
-            d.departure_on,
-            d.structured_activity.trim(),
-            d.notes.trim(),
-            session.user_id
-        ],
+        rusqlite::params_from_iter(
+            std::iter::once(Box::new(id.as_str()) as Box<dyn ToSql>)
+                .chain(detail_values(&home, d, skills.join(",")))
+                .chain(std::iter::once(Box::new(session.user_id.as_str()) as Box<dyn ToSql>)),
+        ),
     )?;
     write_sites(conn, &id, &all)?;
     Ok(id)
@@ -319,22 +326,11 @@ pub fn update(conn: &Connection, id: &str, d: &VolunteerDetails) -> Result<()> {
             departure_on = ?12, structured_activity = ?13, notes = ?14,
             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
          WHERE id = ?1",
-        params![
-            id,
-            home,
-            d.given_name.trim(),
-            d.family_name.trim(),
-            d.email.trim(),
-            d.phone.trim(),
-            d.emergency_contact.trim(),
-            d.languages.trim(),
+        rusqlite::params_from_iter(std::iter::once(Box::new(id) as Box<dyn ToSql>).chain(detail_values(
+            &home,
+            d,
             skills.join(","),
-            d.qualifications.trim(),
-            d.arrival_on,
-            d.departure_on,
-            d.structured_activity.trim(),
-            d.notes.trim()
-        ],
+        ))),
     )?;
     if changed == 0 {
         return Err(Error::NotFound("There is no such volunteer.".into()));

@@ -10,7 +10,25 @@ use tauri::test::{mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow};
 
-fn app(data_dir: &std::path::Path, demo: bool) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+/// The app on the mock runtime. Dropping it waits for the daily backup a sign-in starts, as the
+/// real app does on exit, so the temporary folder outlives it and no backup thread is still
+/// running when the test process ends.
+struct TestApp(tauri::App<MockRuntime>);
+
+impl std::ops::Deref for TestApp {
+    type Target = tauri::App<MockRuntime>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.0.state::<AppState>().wait_for_backup();
+    }
+}
+
+fn app(data_dir: &std::path::Path, demo: bool) -> (TestApp, WebviewWindow<MockRuntime>) {
     let app = with_commands(mock_builder())
         .build(tauri::generate_context!())
         .expect("build the app on the mock runtime");
@@ -20,7 +38,7 @@ fn app(data_dir: &std::path::Path, demo: bool) -> (tauri::App<MockRuntime>, Webv
         Some(w) => w,
         None => tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window"),
     };
-    (app, window)
+    (TestApp(app), window)
 }
 
 /// The origin the app's own pages have on this platform.
@@ -86,6 +104,14 @@ fn demo_unlocks_and_calls_reach_the_core_api() {
 
     invoke(&w, "lock", json!({})).unwrap();
     assert_eq!(invoke(&w, "call", json!({"name": "list_sites"})).unwrap_err()["kind"], "locked");
+    // The sign-in started the day's backup; locking waited for it to finish.
+    let backups: Vec<_> = std::fs::read_dir(dir.path().join("backups"))
+        .expect("the backups folder")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "db"))
+        .filter(|e| e.metadata().map(|m| m.len() > 0).unwrap_or(false))
+        .collect();
+    assert_eq!(backups.len(), 1, "one complete daily backup after the first sign-in");
 }
 
 #[test]

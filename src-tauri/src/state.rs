@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use haven_core::access::{keyring, policy};
@@ -53,6 +54,10 @@ pub struct SetupDone {
 pub struct AppState {
     launch: Launch,
     phase: Mutex<Phase>,
+    /// The daily backup started at sign-in, while it may still be running. It is waited for
+    /// before the database is closed (lock, exit) so no write to the backup folder is cut off
+    /// half-way and no thread still uses SQLCipher while the process ends.
+    backup_job: Mutex<Option<JoinHandle<()>>>,
 }
 
 /// What the UI needs to pick its first screen.
@@ -100,7 +105,7 @@ impl AppState {
             keyring::add_missing(&db, seed::DEMO_PASSPHRASE)?;
         }
         let phase = if path.exists() { Phase::Locked } else { Phase::NeedsSetup };
-        Ok(AppState { launch, phase: Mutex::new(phase) })
+        Ok(AppState { launch, phase: Mutex::new(phase), backup_job: Mutex::new(None) })
     }
 
     fn phase(&self) -> Result<MutexGuard<'_, Phase>> {
@@ -207,11 +212,15 @@ impl AppState {
         if let Phase::Unlocked { db, .. } = &next {
             // The daily backup, if one is due, without holding up the sign-in.
             let db = Arc::clone(db);
-            std::thread::spawn(move || {
+            self.wait_for_backup();
+            let job = std::thread::spawn(move || {
                 if let Err(e) = backup::automatic_if_due(&db) {
                     eprintln!("Haven could not make its daily backup: {e}");
                 }
             });
+            if let Ok(mut slot) = self.backup_job.lock() {
+                *slot = Some(job);
+            }
         }
         *phase = next;
         Ok(session)
@@ -219,6 +228,7 @@ impl AppState {
 
     /// The app is closing: an automatic backup of an open database, then it is closed.
     pub fn close_for_exit(&self) {
+        self.wait_for_backup();
         let Ok(mut phase) = self.phase() else { return };
         if let Phase::Unlocked { db, .. } = &*phase {
             if let Err(e) = backup::automatic(db) {
@@ -230,6 +240,7 @@ impl AppState {
 
     /// Closes the database; the next step is the unlock screen.
     pub fn lock(&self) -> Result<()> {
+        self.wait_for_backup();
         let mut phase = self.phase()?;
         if matches!(*phase, Phase::Unlocked { .. }) {
             *phase = Phase::Locked;
@@ -274,6 +285,19 @@ impl AppState {
 }
 
 impl AppState {
+    /// Waits for the daily backup started at sign-in, if it is still running.
+    pub fn wait_for_backup(&self) {
+        let job = match self.backup_job.lock() {
+            Ok(mut slot) => slot.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        if let Some(job) = job {
+            if job.join().is_err() {
+                eprintln!("Haven's daily backup stopped unexpectedly.");
+            }
+        }
+    }
+
     /// Test aid: makes the signed-in session look idle for `by` (the auto-lock test cannot wait
     /// minutes).
     #[doc(hidden)]
@@ -285,6 +309,12 @@ impl AppState {
                 }
             }
         }
+    }
+}
+
+impl Drop for AppState {
+    fn drop(&mut self) {
+        self.wait_for_backup();
     }
 }
 

@@ -139,7 +139,13 @@ fn bench_json_prints_one_object_a_line_with_the_fixed_names() {
         .map(|l| serde_json::from_str(l).expect("JSON line"))
         .collect();
     let names: Vec<&str> = rows.iter().filter_map(|r| r["name"].as_str()).collect();
-    for name in ["seed_people_100k", "open_unlock", "dashboard_counts"] {
+    for name in [
+        "seed_people_100k",
+        "open_unlock",
+        "dashboard_counts",
+        "commit_floor_1_page",
+        "commit_floor_25_pages",
+    ] {
         assert!(names.contains(&name), "{name} missing: {names:?}");
     }
     for r in &rows {

@@ -107,12 +107,16 @@ enum Command {
         file: PathBuf,
     },
     /// Test aid: register people one transaction at a time, printing each committed id (the
-    /// crash test kills this at random moments and checks every printed id survived).
+    /// crash test kills this at random moments and checks every printed id survived). With a
+    /// distribution, each new person's household then collects there, in its own transaction.
     #[command(hide = true)]
     StressWrite {
         /// How many people to register.
         #[arg(long, default_value_t = 1000)]
         count: usize,
+        /// Record a collection at this distribution for each person registered.
+        #[arg(long)]
+        distribution: Option<String>,
     },
     /// Anonymise closed cases past the retention period and reduce old DBS detail (a lead; the
     /// app also does this at every sign-in).
@@ -190,7 +194,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Recover => recover(&cli),
-        Command::StressWrite { count } => {
+        Command::StressWrite { count, distribution } => {
             let (db, session) = signed_in(&cli)?;
             let mut out = std::io::stdout().lock();
             for i in 0..*count {
@@ -200,9 +204,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "confirm_not_duplicate": true,
                 });
                 let person = api::call(&db, &session, "create_person", input)?;
+                let id = person["person"]["id"].as_str().unwrap_or_default().to_string();
                 // Printed only after the commit returned: each line is a promise the test checks.
-                writeln!(out, "{}", person["person"]["id"].as_str().unwrap_or_default())?;
+                writeln!(out, "person {id}")?;
                 out.flush()?;
+                if let Some(d) = distribution {
+                    let input = serde_json::json!({"distribution": d, "person": id});
+                    let done = api::call(&db, &session, "record_collection", input)?;
+                    writeln!(out, "collection {}", done["id"].as_str().unwrap_or_default())?;
+                    out.flush()?;
+                }
             }
             Ok(())
         }

@@ -1,7 +1,8 @@
-//! Crash safety: a child process registering people one transaction at a time is killed at
-//! random moments (SIGKILL on Linux, TerminateProcess on Windows), 200 times. After every kill
-//! the database opens, `PRAGMA integrity_check` says ok, and every person the child reported as
-//! committed is there.
+//! Crash safety: a child process registering people and recording each one's collection at a
+//! distribution, one transaction at a time, is killed at random moments (SIGKILL on Linux,
+//! TerminateProcess on Windows), 200 times. After every kill the database opens,
+//! `PRAGMA integrity_check` says ok, every person and collection the child reported as
+//! committed is there, and the stock balances still equal the ledger's sums.
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
@@ -11,8 +12,45 @@ use std::time::{Duration, Instant};
 
 use haven_core::{db_path, seed, Db};
 use rand::{Rng, SeedableRng};
+use serde_json::Value;
 
 const KILLS: usize = 200;
+
+/// Runs `haven-cli call NAME INPUT` on the demo database as its lead and returns its output.
+fn call(dir: &std::path::Path, name: &str, input: &Value) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_haven-cli"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["--user", "sarah", "call", name, &input.to_string()])
+        .env("HAVEN_PASSPHRASE", "demo")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Collects the commits the writer reported ("person ID" or "collection ID" a line) and
+/// returns how many lines were promises.
+fn take(out: &str, people: &mut Vec<String>, collections: &mut Vec<String>) -> usize {
+    let mut n = 0;
+    for line in out.lines() {
+        match line.trim().split_once(' ') {
+            Some(("person", id)) if id.len() == 36 => people.push(id.to_string()),
+            Some(("collection", id)) if id.len() == 36 => collections.push(id.to_string()),
+            _ => continue,
+        }
+        n += 1;
+    }
+    n
+}
+
+/// Rows where the balance table and the ledger disagree.
+const LEDGER_MISMATCHES: &str = "
+    SELECT count(*) FROM (
+        SELECT location_id, item_id, variant, batch, sum(quantity) AS q FROM stock_movements
+        GROUP BY location_id, item_id, variant, batch) m
+    LEFT JOIN stock_balances b USING (location_id, item_id, variant, batch)
+    WHERE coalesce(b.quantity, 0) <> m.q";
 
 #[test]
 fn killed_writers_never_lose_a_committed_transaction_or_damage_the_file() {
@@ -25,12 +63,31 @@ fn killed_writers_never_lose_a_committed_transaction_or_damage_the_file() {
         .output()
         .unwrap();
     assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
+    // A shelf with plenty of what every household gets weekly, and today's distribution there.
+    let shelf = call(dir.path(), "save_location", &serde_json::json!({"site": "CAL", "name": "Crash shelf"}));
+    let shelf = shelf["id"].as_str().unwrap().to_string();
+    let far = (chrono::Local::now().date_naive() + chrono::Days::new(365)).to_string();
+    for item in ["Food parcel", "Hygiene kit"] {
+        call(
+            dir.path(),
+            "receive_stock",
+            &serde_json::json!({"location": shelf, "item": item, "quantity": 1_000_000,
+                                "source": "donation", "expires_on": far}),
+        );
+    }
+    let today = chrono::Local::now().date_naive().to_string();
+    let dist = call(
+        dir.path(),
+        "create_distribution",
+        &serde_json::json!({"location": shelf, "held_on": today, "dist_type": "weekly"}),
+    );
+    let dist = dist["id"].as_str().unwrap().to_string();
     let path = db_path(dir.path());
     let writer = || {
         Command::new(env!("CARGO_BIN_EXE_haven-cli"))
             .arg("--data-dir")
             .arg(dir.path())
-            .args(["--user", "tom", "stress-write", "--count", "100000"])
+            .args(["--user", "tom", "stress-write", "--count", "100000", "--distribution", &dist])
             .env("HAVEN_PASSPHRASE", "demo")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -46,9 +103,14 @@ fn killed_writers_never_lose_a_committed_transaction_or_damage_the_file() {
     let to_first_commit = started.elapsed().as_millis() as u64;
     child.kill().unwrap();
     child.wait().unwrap();
-    assert_eq!(first.trim().len(), 36, "the writer reports a committed id");
+    let mut people: Vec<String> = Vec::new();
+    let mut collections: Vec<String> = Vec::new();
+    assert_eq!(
+        take(&first, &mut people, &mut collections),
+        1,
+        "the writer reports a committed person: {first:?}"
+    );
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
-    let mut promised: Vec<String> = vec![first.trim().to_string()];
     let mut killed_mid_run = 0;
     for round in 0..KILLS {
         let mut child = writer();
@@ -62,28 +124,33 @@ fn killed_writers_never_lose_a_committed_transaction_or_damage_the_file() {
         assert!(!exited_early, "round {round}: the writer stopped by itself");
         let mut out = String::new();
         child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
-        let ids: Vec<String> =
-            out.lines().map(str::trim).filter(|l| l.len() == 36).map(String::from).collect();
-        if !ids.is_empty() {
+        if take(&out, &mut people, &mut collections) > 0 {
             killed_mid_run += 1;
         }
-        promised.extend(ids);
 
         let db = Db::open_with_key(&path, &seed::demo_key()).unwrap();
-        let (integrity, found) = db
+        let (integrity, people_found, collections_found, mismatches) = db
             .read(|c| {
                 let integrity: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-                let mut stmt = c.prepare_cached("SELECT count(*) FROM people WHERE id = ?1")?;
-                let mut found = 0usize;
-                for id in &promised {
-                    found += stmt.query_row([id], |r| r.get::<_, i64>(0))? as usize;
-                }
-                Ok((integrity, found))
+                let count = |table: &str, ids: &[String]| -> haven_core::Result<usize> {
+                    let mut stmt =
+                        c.prepare_cached(&format!("SELECT count(*) FROM {table} WHERE id = ?1"))?;
+                    let mut found = 0usize;
+                    for id in ids {
+                        found += stmt.query_row([id], |r| r.get::<_, i64>(0))? as usize;
+                    }
+                    Ok(found)
+                };
+                let mismatches: i64 = c.query_row(LEDGER_MISMATCHES, [], |r| r.get(0))?;
+                Ok((integrity, count("people", &people)?, count("collections", &collections)?, mismatches))
             })
             .unwrap();
         assert_eq!(integrity, "ok", "round {round}");
-        assert_eq!(found, promised.len(), "round {round}: a committed person is missing");
+        assert_eq!(people_found, people.len(), "round {round}: a committed person is missing");
+        assert_eq!(collections_found, collections.len(), "round {round}: a committed collection is missing");
+        assert_eq!(mismatches, 0, "round {round}: the balances no longer equal the ledger");
     }
     assert!(killed_mid_run > KILLS / 4, "many kills should land mid-run, got {killed_mid_run}");
-    assert!(promised.len() > KILLS, "the writers committed {} people", promised.len());
+    assert!(people.len() > KILLS, "the writers committed {} people", people.len());
+    assert!(collections.len() > KILLS / 2, "the writers committed {} collections", collections.len());
 }

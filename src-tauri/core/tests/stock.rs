@@ -290,6 +290,35 @@ fn collections_draw_first_expiry_first_and_refuse_expired_stock() {
     assert_ledger_matches(&t.db);
 }
 
+/// Regression: "next expiry" on the Stock screen showed an expired batch's date, though expired
+/// units have their own column.
+#[test]
+fn next_expiry_skips_expired_batches() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let loc = shelf(&t.db, &s, "Expiry shelf");
+    let later = today() + Days::new(40);
+    receive(&t.db, &s, &loc, "Baby milk", None, 4, Some(today() - Days::new(3)));
+    receive(&t.db, &s, &loc, "Baby milk", None, 6, Some(later));
+    let all = call(&t.db, &s, "stock_balances", json!({}));
+    let line = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["location_id"] == loc.as_str() && b["item"] == "Baby milk")
+        .expect("a balance line for the milk")
+        .clone();
+    assert_eq!(line["quantity"], 10, "{line}");
+    assert_eq!(line["expired"], 4, "{line}");
+    assert_eq!(line["next_expiry"], json!(later), "the expired batch is not the next expiry: {line}");
+    // Only expired stock left: no next expiry at all.
+    let loc2 = shelf(&t.db, &s, "Old shelf");
+    receive(&t.db, &s, &loc2, "Baby milk", None, 2, Some(today() - Days::new(1)));
+    let all = call(&t.db, &s, "stock_balances", json!({}));
+    let line = all.as_array().unwrap().iter().find(|b| b["location_id"] == loc2.as_str()).unwrap().clone();
+    assert!(line["next_expiry"].is_null(), "{line}");
+}
+
 fn milk_id(c: &rusqlite::Connection) -> String {
     stock::get_item(c, "Baby milk").unwrap().id
 }

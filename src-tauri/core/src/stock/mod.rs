@@ -861,7 +861,7 @@ pub struct Balance {
     pub quantity: i64,
     /// Of which past their expiry date.
     pub expired: i64,
-    /// Earliest expiry date of the stock held.
+    /// Earliest expiry date of the units still usable (expired ones are in `expired`).
     pub next_expiry: Option<NaiveDate>,
 }
 
@@ -871,7 +871,7 @@ pub fn balances(conn: &Connection, site: Option<&str>, today: NaiveDate) -> Resu
     let mut stmt = conn.prepare_cached(
         "SELECT s.code, b.location_id, l.name, b.item_id, i.name, i.category, i.unit, b.variant,
                 sum(b.quantity), sum(CASE WHEN b.expires_on < ?2 THEN b.quantity ELSE 0 END),
-                min(CASE WHEN b.quantity > 0 THEN b.expires_on END)
+                min(CASE WHEN b.quantity > 0 AND b.expires_on >= ?2 THEN b.expires_on END)
          FROM stock_balances b
          JOIN stock_locations l ON l.id = b.location_id
          JOIN sites s ON s.id = b.site_id

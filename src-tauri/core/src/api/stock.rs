@@ -21,7 +21,8 @@ use crate::print::render_report;
 use crate::stock::report::{self, ChartWeek, Expiring, Low, MovementLine, OnHand, ReportExport, WeekSummary};
 use crate::stock::take::{self, Count, StockTake};
 use crate::stock::{
-    self, AdjustmentInput, Balance, Item, ItemInput, Location, LocationInput, ReceiptInput, TransferInput,
+    self, AdjustmentInput, Balance, Item, ItemInput, Location, LocationInput, ReceiptInput, Threshold,
+    TransferInput,
 };
 use crate::{Db, Error, Result};
 
@@ -40,6 +41,8 @@ pub struct StockOverview {
     pub low: Vec<Low>,
     /// Open stock-takes (id, location id, location name).
     pub open_takes: Vec<(String, String, String)>,
+    /// Low-stock thresholds set, per site and item.
+    pub thresholds: Vec<Threshold>,
 }
 
 pub(super) fn stock_overview(db: &Db, _: &Session, input: SiteFilter) -> Result<StockOverview> {
@@ -53,6 +56,7 @@ pub(super) fn stock_overview(db: &Db, _: &Session, input: SiteFilter) -> Result<
             expiring: report::expiring(c, site, 30, today)?,
             low: report::low_stock(c, site)?,
             open_takes: take::open_takes(c)?,
+            thresholds: stock::thresholds(c)?,
         })
     })
 }

@@ -380,6 +380,28 @@ pub fn set_threshold(conn: &Connection, site: &str, item: &str, threshold: i64) 
     Ok(())
 }
 
+/// A low-stock threshold: warn when a site holds this many units of an item or fewer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Threshold {
+    /// Site code.
+    pub site: String,
+    /// Item id.
+    pub item_id: String,
+    /// Warn at or below this many units.
+    pub threshold: i64,
+}
+
+/// Every threshold set, by site code and item.
+pub fn thresholds(conn: &Connection) -> Result<Vec<Threshold>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.code, t.item_id, t.threshold FROM stock_thresholds t JOIN sites s ON s.id = t.site_id
+         ORDER BY s.code, t.item_id",
+    )?;
+    let rows =
+        stmt.query_map([], |r| Ok(Threshold { site: r.get(0)?, item_id: r.get(1)?, threshold: r.get(2)? }))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// One row of the ledger to write.
 #[derive(Debug, Clone, Default)]
 pub struct Movement<'a> {

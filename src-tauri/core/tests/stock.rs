@@ -319,6 +319,28 @@ fn next_expiry_skips_expired_batches() {
     assert!(line["next_expiry"].is_null(), "{line}");
 }
 
+#[test]
+fn nappy_size_is_recorded_by_the_front_desk_and_shown_on_the_person() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let desk = session(&t.db, Role::FrontDesk);
+    let f = family(&t, &s, "Sultani");
+    let baby = f.baby["id"].clone();
+    let rec = call(&t.db, &desk, "get_person", json!({"id": baby}));
+    assert!(rec["nappy_size"].is_null(), "none recorded yet: by age: {rec}");
+    call(&t.db, &desk, "set_nappy_size", json!({"person": baby, "size": "3"}));
+    assert_eq!(call(&t.db, &desk, "get_person", json!({"id": baby}))["nappy_size"], "3");
+    assert_eq!(call(&t.db, &s, "get_person", json!({"id": baby}))["nappy_size"], "3");
+    // A size the catalogue does not have: refused on `size`, the recorded size kept.
+    let e = err(&t.db, &desk, "set_nappy_size", json!({"person": baby, "size": "XL"}));
+    assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::Validation, Some("size")));
+    assert!(e.message.contains("1, 2, 3, 4, 5, 6"), "{}", e.message);
+    assert_eq!(call(&t.db, &desk, "get_person", json!({"id": baby}))["nappy_size"], "3");
+    // Cleared: by age again.
+    call(&t.db, &desk, "set_nappy_size", json!({"person": baby, "size": null}));
+    assert!(call(&t.db, &desk, "get_person", json!({"id": baby}))["nappy_size"].is_null());
+}
+
 fn milk_id(c: &rusqlite::Connection) -> String {
     stock::get_item(c, "Baby milk").unwrap().id
 }

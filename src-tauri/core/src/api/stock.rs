@@ -444,6 +444,15 @@ pub struct NappySizeInput {
 
 pub(super) fn set_nappy_size(db: &Db, s: &Session, input: NappySizeInput) -> Result<NappySizeInput> {
     db.write(|tx| {
+        if let Some(size) = input.size.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            let sizes = distribution::nappy_sizes(tx)?;
+            if !sizes.is_empty() && !sizes.iter().any(|v| v == size) {
+                return Err(Error::invalid(
+                    "size",
+                    format!("There is no nappy size \"{size}\": choose {}, or by age.", sizes.join(", ")),
+                ));
+            }
+        }
         distribution::set_nappy_size(tx, &input.person, input.size.as_deref())?;
         audit::record(tx, s, "nappy_size", "person", Some(&input.person), None)?;
         Ok(input)

@@ -917,6 +917,30 @@ pub fn set_nappy_size(conn: &Connection, person: &str, size: Option<&str>) -> Re
     Ok(())
 }
 
+/// A person's recorded nappy size (`None`: chosen by age when nappies are given).
+pub fn nappy_size(conn: &Connection, person: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT nappy_size FROM person_sizes WHERE person_id = ?1")?
+        .query_row([person], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten())
+}
+
+/// The nappy sizes of the catalogue: the sizes of every item sized by nappy size, in order.
+pub fn nappy_sizes(conn: &Connection) -> Result<Vec<String>> {
+    let mut sizes: Vec<String> = Vec::new();
+    for item in stock::list_items(conn)? {
+        if item.variant_by == Some(VariantBy::NappySize) {
+            for v in item.variants {
+                if !sizes.contains(&v) {
+                    sizes.push(v);
+                }
+            }
+        }
+    }
+    Ok(sizes)
+}
+
 /// The item for an id or name (for rules and tests).
 pub fn item(conn: &Connection, id_or_name: &str) -> Result<Item> {
     get_item(conn, id_or_name)

@@ -15,7 +15,8 @@ use super::today;
 use crate::access::{audit, Session};
 use crate::distribution::rules::{self, Rule, RuleInput};
 use crate::distribution::{
-    self, sheet, CollectInput, Collection, Context, Counters, Distribution, NewDistribution, Plan, SheetSort,
+    self, sheet, CollectInput, Collection, Context, Counters, DeskLookup, Distribution, NewDistribution,
+    Plan, SheetSort,
 };
 use crate::print::render_report;
 use crate::stock::report::{self, ChartWeek, Expiring, Low, MovementLine, OnHand, ReportExport, WeekSummary};
@@ -348,8 +349,25 @@ pub struct HouseholdAllowance {
 pub struct PersonAtDistribution {
     /// The distribution.
     pub distribution: String,
-    /// Code or id.
+    /// Code, id or name (of someone at the distribution's site).
     pub person: String,
+}
+
+/// What was typed at a distribution's desk.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeskQuery {
+    /// The distribution.
+    pub distribution: String,
+    /// A code, or the start of a name (any script).
+    pub query: String,
+}
+
+pub(super) fn desk_lookup(db: &Db, _: &Session, input: DeskQuery) -> Result<DeskLookup> {
+    db.read(|c| {
+        let dist = distribution::get(c, &input.distribution)?;
+        distribution::desk_candidates(c, &dist, &input.query)
+    })
 }
 
 pub(super) fn household_allowance(
@@ -359,7 +377,7 @@ pub(super) fn household_allowance(
 ) -> Result<HouseholdAllowance> {
     db.write(|tx| {
         let ctx = Context::load(tx, &input.distribution)?;
-        let person = distribution::find_person(tx, &input.person)?;
+        let person = distribution::find_person_at(tx, Some(&ctx.dist.site_id), &input.person)?;
         let unit = distribution::unit_of(tx, &person, ctx.dist.held_on)?;
         let allowance = distribution::allowance(tx, &ctx.rules, &ctx.items, &unit, ctx.dist.held_on)?;
         let collected: bool = tx.query_row(
@@ -386,6 +404,9 @@ pub struct Collected {
 pub(super) fn record_collection(db: &Db, s: &Session, input: CollectInput) -> Result<Collected> {
     db.write(|tx| {
         let ctx = Context::load(tx, &input.distribution)?;
+        // A name typed at the desk means someone at the distribution's own site.
+        let mut input = input;
+        input.person = distribution::find_person_at(tx, Some(&ctx.dist.site_id), &input.person)?;
         let id = distribution::collect(tx, s, &ctx, &input, today())?;
         audit::record(
             tx,

@@ -1,8 +1,10 @@
 // End to end: stock and the weekly distribution in the real app window. Receive a donation and
 // see the balance rise; create a distribution; print its sign-up sheet (the PDF exists and its
 // text has the households' names in Latin and in their own script); record collections by
-// typing codes and pressing Enter, see the counters rise and the stock fall, and a second
-// collection by the same household refused.
+// typing codes and pressing Enter, then one by typing a name and one by choosing from the pick
+// list a shared name opens, see the counters rise and the stock fall, and a second collection by
+// the same household refused. Then a catalogue item changed from the Stock screen, and a baby's
+// nappy size recorded on their page.
 //
 // Native save dialogs cannot be driven through WebDriver, so the test types the PDF's path into
 // the sheet's "Save as" field, which is the screen's keyboard path too.
@@ -15,6 +17,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { By, Key, until } from 'selenium-webdriver';
 import { WAIT, byTestId, find, shot, signIn, useDemoApp } from './helpers.js';
+import { cli } from './driver.js';
 
 const demo = useDemoApp();
 
@@ -54,7 +57,7 @@ async function textOf(driver, id) {
   }
 }
 
-test('receive a donation, create a distribution, print its sheet, record collections by code and see stock fall', async () => {
+test('receive a donation, create a distribution, print its sheet, record collections by code and by name and see stock fall', async () => {
   const { driver } = demo.app;
   await signIn(driver, 'sarah');
   await find(driver, 'count-people');
@@ -124,14 +127,121 @@ test('receive a donation, create a distribution, print its sheet, record collect
   const served = await driver.findElements(byTestId('collection-row'));
   assert.equal(served.length, 2);
 
+  // A third household by typing a name: the head of a household whose full name nobody else
+  // at the site has (asked of the core through haven-cli, as the desk's pick list would).
+  const distId = (await driver.getCurrentUrl()).split('#/distribution/')[1];
+  const lookup = (query) => cli(demo.dataDir, 'call', 'desk_lookup', JSON.stringify({ distribution: distId, query }));
+  const planRows = [];
+  for (const r of await driver.findElements(byTestId('plan-row'))) {
+    planRows.push({ code: await r.getAttribute('data-code'), name: await r.findElement(byTestId('plan-name')).getText() });
+  }
+  const served2 = new Set([scripted.code, second]);
+  const byName = planRows.find((r) => {
+    if (served2.has(r.code)) return false;
+    const found = lookup(r.name).candidates;
+    return found.length === 1 && found[0].code === r.code && !found[0].already_collected;
+  });
+  assert.ok(byName, 'a household head whose name is theirs alone at the site');
+  await (await find(driver, 'desk-code')).sendKeys(byName.name, Key.ENTER);
+  await driver.wait(async () => (await textOf(driver, 'counter-households')) === '3', WAIT,
+    `the household of ${byName.name} served by name`);
+  await driver.findElement(By.css(`[data-testid="collection-row"][data-code="${byName.code}"]`));
+  assert.equal(await (await find(driver, 'desk-code')).getAttribute('value'), '', 'the box is cleared');
+
+  // A name several people share: the error names them, a pick list opens with the focus on its
+  // first row; the arrow keys move and Enter records the one chosen.
+  served2.add(byName.code);
+  let shared = null;
+  for (const r of planRows) {
+    const given = r.name.split(' ')[0];
+    const found = lookup(given).candidates;
+    const at = found.findIndex((c) => !c.already_collected && !served2.has(c.code) && planRows.some((p) => p.code === c.code));
+    if (found.length >= 2 && at >= 0) { shared = { given, at, code: found[at].code, n: found.length }; break; }
+  }
+  assert.ok(shared, 'a given name several people at the site share');
+  await (await find(driver, 'desk-code')).sendKeys(shared.given, Key.ENTER);
+  await find(driver, 'desk-pick');
+  assert.match(await textOf(driver, 'desk-error'), /Type the code/);
+  const picks = await driver.findElements(byTestId('desk-pick'));
+  assert.equal(picks.length, shared.n, 'every person with the name is listed');
+  await driver.wait(async () => (await driver.switchTo().activeElement().getAttribute('data-testid')) === 'desk-pick', WAIT,
+    'the focus is on the pick list');
+  for (let i = 0; i < shared.at; i += 1) await driver.switchTo().activeElement().sendKeys(Key.ARROW_DOWN);
+  assert.equal(await driver.switchTo().activeElement().getAttribute('data-code'), shared.code);
+  await shot(driver, 'distribution-desk-picks');
+  await driver.switchTo().activeElement().sendKeys(Key.ENTER);
+  await driver.wait(async () => (await textOf(driver, 'counter-households')) === '4', WAIT, 'the person chosen is served');
+  await driver.findElement(By.css(`[data-testid="collection-row"][data-code="${shared.code}"]`));
+  assert.equal((await driver.findElements(byTestId('desk-pick'))).length, 0, 'the pick list is closed');
+  await driver.wait(async () => (await driver.switchTo().activeElement().getAttribute('data-testid')) === 'desk-code', WAIT,
+    'the focus returns to the box');
+
   // The same household again: refused, nothing taken.
   await (await find(driver, 'desk-code')).sendKeys(scripted.code, Key.ENTER);
   const error = await find(driver, 'desk-error');
   assert.match(await error.getText(), /already collected/);
-  assert.equal(await textOf(driver, 'counter-households'), '2');
+  assert.equal(await textOf(driver, 'counter-households'), '4');
   await shot(driver, 'distribution-desk');
 
   // The Stock screen shows the fall too.
   const food = await balance(driver, 'Food parcel', 'The bus');
-  assert.equal(food, foodBefore - 2, 'the Stock screen shows the food parcels gone');
+  assert.equal(food, foodBefore - 4, 'the Stock screen shows the food parcels gone');
+  await (await find(driver, 'lock')).click();
+});
+
+test('a coordinator changes a catalogue item and its threshold; the front desk records a baby\'s nappy size', async () => {
+  const { driver } = demo.app;
+  await signIn(driver, 'helene');
+  await (await find(driver, 'nav-stock')).click();
+  await (await find(driver, 'stock-setup')).findElement(By.css('summary')).click();
+  const edit = async () => {
+    const row = await driver.wait(until.elementLocated(By.css('[data-testid="catalogue-row"][data-item="Hygiene kit"]')), WAIT);
+    await row.findElement(byTestId('item-edit')).click();
+    const name = await find(driver, 'item-name');
+    assert.equal(await name.getAttribute('value'), 'Hygiene kit', 'the form holds the item');
+    return name;
+  };
+  // A bad change is refused beside its field, and nothing is saved.
+  const name = await edit();
+  await name.clear();
+  await (await find(driver, 'item-save')).click();
+  await driver.wait(until.elementLocated(By.css('[data-testid="item-form"] [data-field="name"].has-error')), WAIT,
+    'the empty name is shown as the error');
+  // A good change: the unit and the threshold at Calais.
+  await name.sendKeys('Hygiene kit');
+  const unit = await find(driver, 'item-unit');
+  await unit.clear();
+  await unit.sendKeys('bag');
+  const limit = await find(driver, 'item-threshold-CAL');
+  await limit.clear();
+  await limit.sendKeys('7');
+  await (await find(driver, 'item-save')).click();
+  await driver.wait(async () => {
+    const rows = await driver.findElements(By.css('[data-testid="catalogue-row"][data-item="Hygiene kit"]'));
+    if (!rows.length) return false;
+    try {
+      const text = await rows[0].getAttribute('textContent');
+      return text.includes('bag') && text.includes('CAL 7');
+    } catch { return false; }
+  }, WAIT, 'the catalogue shows the new unit and threshold');
+  const item = cli(demo.dataDir, 'call', 'stock_overview', '{}').items.find((i) => i.name === 'Hygiene kit');
+  assert.equal(item.unit, 'bag');
+  await (await find(driver, 'lock')).click();
+
+  // The front desk on a baby's page: the nappy size, set and shown.
+  await signIn(driver, 'tom');
+  const babies = cli(demo.dataDir, 'call', 'search_people', JSON.stringify({ flag: 'baby', site: 'CAL', status: 'active' })).rows;
+  assert.ok(babies.length, 'a baby at Calais');
+  const baby = babies[0];
+  await driver.executeScript(`location.hash = '#/people/${baby.id}'`);
+  const size = await find(driver, 'nappy-size');
+  const want = (await size.getAttribute('value')) === '4' ? '5' : '4';
+  await size.findElement(By.css(`option[value="${want}"]`)).click();
+  await (await find(driver, 'nappy-form-submit')).click();
+  await driver.wait(async () => {
+    try { return (await (await find(driver, 'detail-nappy-size')).getText()) === want; } catch { return false; }
+  }, WAIT, 'the page shows the size recorded');
+  await shot(driver, 'person-nappy-size');
+  assert.equal(cli(demo.dataDir, 'call', 'get_person', JSON.stringify({ id: baby.id })).nappy_size, want);
+  await (await find(driver, 'lock')).click();
 });

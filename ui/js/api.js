@@ -113,8 +113,12 @@ export const createDistribution = (d) => call('create_distribution', d);
 export const setDistributionStatus = (id, open) => call('set_distribution_status', { id, open });
 export const distributionPlan = (id, sort = 'family_name') => call('distribution_plan', { id, sort });
 export const distributionDesk = (id) => call('distribution_desk', { id });
+/** The people a code or name typed at the desk may mean (at most 10). */
+export const deskLookup = (distribution, query) => call('desk_lookup', { distribution, query });
 export const recordCollection = (distribution, person, takeAvailable = false) =>
   call('record_collection', { distribution, person, take_available: takeAvailable });
+/** `size`: one of the catalogue's nappy sizes, or null for "by age". */
+export const setNappySize = (person, size) => call('set_nappy_size', { person, size });
 export const reverseCollection = (id, reason) => call('reverse_collection', { id, reason });
 export const printDistributionSheet = (distribution, sort, path) => call('print_distribution_sheet', { distribution, sort, path });
 export const stockReports = (query) => call('stock_reports', query);

@@ -290,6 +290,142 @@ fn collections_draw_first_expiry_first_and_refuse_expired_stock() {
     assert_ledger_matches(&t.db);
 }
 
+/// Regression: "next expiry" on the Stock screen showed an expired batch's date, though expired
+/// units have their own column.
+#[test]
+fn next_expiry_skips_expired_batches() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let loc = shelf(&t.db, &s, "Expiry shelf");
+    let later = today() + Days::new(40);
+    receive(&t.db, &s, &loc, "Baby milk", None, 4, Some(today() - Days::new(3)));
+    receive(&t.db, &s, &loc, "Baby milk", None, 6, Some(later));
+    let all = call(&t.db, &s, "stock_balances", json!({}));
+    let line = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["location_id"] == loc.as_str() && b["item"] == "Baby milk")
+        .expect("a balance line for the milk")
+        .clone();
+    assert_eq!(line["quantity"], 10, "{line}");
+    assert_eq!(line["expired"], 4, "{line}");
+    assert_eq!(line["next_expiry"], json!(later), "the expired batch is not the next expiry: {line}");
+    // Only expired stock left: no next expiry at all.
+    let loc2 = shelf(&t.db, &s, "Old shelf");
+    receive(&t.db, &s, &loc2, "Baby milk", None, 2, Some(today() - Days::new(1)));
+    let all = call(&t.db, &s, "stock_balances", json!({}));
+    let line = all.as_array().unwrap().iter().find(|b| b["location_id"] == loc2.as_str()).unwrap().clone();
+    assert!(line["next_expiry"].is_null(), "{line}");
+}
+
+#[test]
+fn desk_finds_a_person_by_name_at_the_distributions_site() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let desk = session(&t.db, Role::FrontDesk);
+    let loc = shelf(&t.db, &s, "Name shelf");
+    receive(&t.db, &s, &loc, "Food parcel", None, 10, Some(today() + Days::new(30)));
+    receive(&t.db, &s, &loc, "Hygiene kit", None, 10, None);
+    let mut body = json!({"given_name": "Zainab", "family_name": "Noori", "original_name": "زینب نوری",
+                          "date_of_birth": months_ago(12 * 30), "site": "CAL", "consent": true,
+                          "confirm_not_duplicate": true});
+    let zainab = call(&t.db, &s, "create_person", body.clone())["person"].clone();
+    let amina1 = person(&t.db, &s, "Amina", "Yousef", months_ago(12 * 31), None);
+    let amina2 = person(&t.db, &s, "Amina", "Haidari", months_ago(12 * 33), None);
+    // Another Zainab Noori, at Dunkirk: not at this distribution's site.
+    body["site"] = json!("DUN");
+    body["original_name"] = json!(null);
+    call(&t.db, &s, "create_person", body);
+    let d = distribution(&t.db, &s, &loc, today());
+
+    // Unique at the site (any case, Latin or original script): recorded by the front desk.
+    let out = call(&t.db, &desk, "record_collection", json!({"distribution": d, "person": "zainab noori"}));
+    assert_eq!(out["collection"]["code"], zainab["code"], "{out}");
+    let a = call(&t.db, &desk, "household_allowance", json!({"distribution": d, "person": "زینب"}));
+    assert_eq!(a["unit"]["members"][0]["id"], zainab["id"], "original-script name: {a}");
+    assert_eq!(a["collected"], true);
+
+    // Several: a validation error on `person` naming each with their code; nothing written.
+    let e = err(&t.db, &desk, "record_collection", json!({"distribution": d, "person": "amina"}));
+    assert_eq!(e.kind, ErrorKind::Validation);
+    assert_eq!(e.field.as_deref(), Some("person"));
+    for p in [&amina1, &amina2] {
+        let code = p["code"].as_str().unwrap();
+        assert!(e.message.contains(code), "{code} missing: {}", e.message);
+    }
+    assert!(e.message.contains("2 people match") && e.message.contains("Type the code"), "{}", e.message);
+    let desk_view = call(&t.db, &desk, "distribution_desk", json!({"id": d}));
+    assert_eq!(desk_view["counters"]["households"], 1, "the ambiguous name recorded nothing");
+
+    // The pick list for the desk: both, with household size and whether they collected, and
+    // nothing a front desk may not see.
+    let list = call(&t.db, &desk, "desk_lookup", json!({"distribution": d, "query": "Amina"}));
+    let rows = list["candidates"].as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{list}");
+    assert_eq!(list["more"], false);
+    for r in rows {
+        let keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["already_collected", "code", "household_size", "id", "name", "original_name"],
+            "only what the desk may see: {r}"
+        );
+        assert_eq!(r["household_size"], 1);
+        assert_eq!(r["already_collected"], false);
+    }
+    let list = call(&t.db, &desk, "desk_lookup", json!({"distribution": d, "query": "Noori"}));
+    let rows = list["candidates"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "only this site's Zainab: {list}");
+    assert_eq!(rows[0]["already_collected"], true);
+    assert_eq!(rows[0]["name"], "Zainab Noori");
+    // A code still wins, whatever the case; the lookup finds it too.
+    call(
+        &t.db,
+        &desk,
+        "record_collection",
+        json!({"distribution": d, "person": amina1["code"].as_str().unwrap().to_lowercase()}),
+    );
+    let list = call(&t.db, &desk, "desk_lookup", json!({"distribution": d, "query": amina1["code"]}));
+    assert_eq!(list["candidates"][0]["id"], amina1["id"]);
+    assert_eq!(list["candidates"][0]["already_collected"], true);
+
+    // Nobody: a clear error for a name, and for a code.
+    let e = err(&t.db, &desk, "record_collection", json!({"distribution": d, "person": "Xanthippe"}));
+    assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::Validation, Some("person")));
+    assert!(e.message.contains("Xanthippe") && e.message.contains("Nobody"), "{}", e.message);
+    let e = err(&t.db, &desk, "record_collection", json!({"distribution": d, "person": "CAL-9999"}));
+    assert!(e.message.contains("Nobody has the code CAL-9999"), "{}", e.message);
+    let e = err(&t.db, &desk, "record_collection", json!({"distribution": d, "person": "  "}));
+    assert_eq!(e.field.as_deref(), Some("person"));
+    let list = call(&t.db, &desk, "desk_lookup", json!({"distribution": d, "query": "Xanthippe"}));
+    assert!(list["candidates"].as_array().unwrap().is_empty());
+    assert_eq!(call(&t.db, &desk, "distribution_desk", json!({"id": d}))["counters"]["households"], 2);
+    assert_ledger_matches(&t.db);
+}
+
+#[test]
+fn nappy_size_is_recorded_by_the_front_desk_and_shown_on_the_person() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let desk = session(&t.db, Role::FrontDesk);
+    let f = family(&t, &s, "Sultani");
+    let baby = f.baby["id"].clone();
+    let rec = call(&t.db, &desk, "get_person", json!({"id": baby}));
+    assert!(rec["nappy_size"].is_null(), "none recorded yet: by age: {rec}");
+    call(&t.db, &desk, "set_nappy_size", json!({"person": baby, "size": "3"}));
+    assert_eq!(call(&t.db, &desk, "get_person", json!({"id": baby}))["nappy_size"], "3");
+    assert_eq!(call(&t.db, &s, "get_person", json!({"id": baby}))["nappy_size"], "3");
+    // A size the catalogue does not have: refused on `size`, the recorded size kept.
+    let e = err(&t.db, &desk, "set_nappy_size", json!({"person": baby, "size": "XL"}));
+    assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::Validation, Some("size")));
+    assert!(e.message.contains("1, 2, 3, 4, 5, 6"), "{}", e.message);
+    assert_eq!(call(&t.db, &desk, "get_person", json!({"id": baby}))["nappy_size"], "3");
+    // Cleared: by age again.
+    call(&t.db, &desk, "set_nappy_size", json!({"person": baby, "size": null}));
+    assert!(call(&t.db, &desk, "get_person", json!({"id": baby}))["nappy_size"].is_null());
+}
+
 fn milk_id(c: &rusqlite::Connection) -> String {
     stock::get_item(c, "Baby milk").unwrap().id
 }

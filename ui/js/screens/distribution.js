@@ -1,5 +1,6 @@
 // Distribution: the list of distribution days (coordinators create them), a day's desk
-// (`#/distribution/<id>`: type a code and press Enter to record a collection; live counters;
+// (`#/distribution/<id>`: type a code or a name and press Enter to record a collection, or pick
+// from the list when several people share the name; live counters;
 // the eligible households with their allowances and the shortfalls; the printed sign-up
 // sheet; reversing a mistaken collection), and the allowance rules (`#/distribution/rules`).
 
@@ -113,30 +114,82 @@ async function showDesk(main, { id, session }) {
   };
   replace(list, ...desk.collections.map(collectionRow));
 
-  // The desk: a code, Enter; the focus stays in the box.
+  // The desk: a code or a name, Enter; the focus stays in the box. A name several people share
+  // opens a pick list (arrow keys move through it, Enter records the one chosen, Escape closes it).
   const code = h('input', { id: 'desk-code', class: 'input input-code', autocomplete: 'off', spellcheck: 'false',
     'data-testid': 'desk-code', 'aria-describedby': 'desk-code-hint', disabled: d.status !== 'open' });
   const partial = checkbox({ name: 'take_available', label: t('dist.take_available'), testid: 'take-available' });
-  code.addEventListener('keydown', async (e) => {
-    if (e.key !== 'Enter') return;
-    e.preventDefault();
-    const who = code.value.trim();
-    if (!who) return;
+  const picks = h('div', { 'data-testid': 'desk-picks' });
+  const closePicks = () => replace(picks);
+  const pickButtons = () => [...picks.querySelectorAll('button')];
+  const record = async (who) => {
     code.disabled = true;
+    let focusPicks = false;
     try {
       const done = await api.recordCollection(id, who, partial.input.checked);
       replace(counters, countersBlock(done.counters));
       replace(remaining, remainingTable(done.counters));
       if (done.collection) list.prepend(collectionRow(done.collection));
-      say(notice(t('dist.collected', { code: who.toUpperCase(), what: done.collection ? done.collection.summary : '' })));
+      const shown = done.collection ? `${done.collection.name} (${done.collection.code})` : who;
+      say(notice(t('dist.collected', { code: shown, what: done.collection ? done.collection.summary : '' })));
       code.value = '';
+      closePicks();
     } catch (err) {
       say(h('p', { class: 'field-error', role: 'alert', 'data-testid': 'desk-error' }, err.message));
-      code.select();
+      focusPicks = err.kind === 'validation' && err.field === 'person' && await showPicks(who);
+      if (!focusPicks) code.select();
     } finally {
       code.disabled = false;
+      const first = focusPicks && pickButtons()[0];
+      (first || code).focus();
+    }
+  };
+  // The people a name may mean; true when there is a list to choose from.
+  const showPicks = async (who) => {
+    let found;
+    try { found = await api.deskLookup(id, who); } catch { closePicks(); return false; }
+    if (found.candidates.length < 2) { closePicks(); return false; }
+    const rows = found.candidates.map((c) => {
+      const b = h('button', { type: 'button', class: 'desk-pick', 'data-testid': 'desk-pick', 'data-code': c.code },
+        h('span', { class: 'picker-code' }, c.code), ' ',
+        h('span', { dir: 'auto' }, c.name),
+        c.original_name ? h('span', {}, ' · ', h('span', { class: 'original-name', dir: 'auto' }, c.original_name)) : null,
+        h('span', { class: 'hint' }, ` · ${t('dist.pick_household', { n: num(c.household_size) })}`),
+        c.already_collected ? h('span', { class: 'hint' }, ` · ${t('dist.pick_collected')}`) : null);
+      b.addEventListener('click', () => record(c.id));
+      return h('li', {}, b);
+    });
+    replace(picks,
+      h('p', { id: 'desk-picks-title', class: 'label' }, t('dist.pick_title', { n: num(found.candidates.length) })),
+      h('p', { class: 'hint' }, found.more ? t('dist.pick_more') : t('dist.pick_hint')),
+      h('ul', { class: 'desk-pick-list', 'aria-labelledby': 'desk-picks-title' }, rows));
+    return true;
+  };
+  picks.addEventListener('keydown', (e) => {
+    const buttons = pickButtons();
+    const at = buttons.indexOf(document.activeElement);
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const next = e.key === 'ArrowDown' ? Math.min(at + 1, buttons.length - 1) : at - 1;
+      (next < 0 ? code : buttons[next]).focus();
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      closePicks();
       code.focus();
     }
+  });
+  code.addEventListener('keydown', async (e) => {
+    if (e.key === 'ArrowDown' && pickButtons().length) {
+      e.preventDefault();
+      pickButtons()[0].focus();
+      return;
+    }
+    if (e.key === 'Escape') { closePicks(); return; }
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    const who = code.value.trim();
+    if (!who) return;
+    await record(who);
   });
 
   const desk_section = h('section', { 'aria-labelledby': 'desk-title' },
@@ -144,7 +197,7 @@ async function showDesk(main, { id, session }) {
     d.status === 'open' ? null : h('p', { class: 'hint' }, t('dist.closed_hint')),
     h('div', { class: 'form-group' }, h('label', { for: 'desk-code', class: 'label' }, t('dist.code')),
       h('p', { id: 'desk-code-hint', class: 'hint' }, t('dist.code_hint')), code),
-    partial, message, counters);
+    picks, partial, message, counters);
 
   const planBox = h('div', { 'data-testid': 'plan' }, h('p', { class: 'loading' }, t('app.loading')));
   replace(main,

@@ -32,8 +32,35 @@ export async function showPerson(main, { session, id }) {
   const [record, sites, partners] = await Promise.all([
     api.getPerson(id), api.listSites(), caseworker ? api.listPartners() : Promise.resolve([]),
   ]);
-  const page = { main, session, sites, partners, record, tab: lastTab.get(id) || 'details', message: takeFlash() };
+  const nappySizes = wearsNappies(record) ? await loadNappySizes() : [];
+  const page = { main, session, sites, partners, record, nappySizes, tab: lastTab.get(id) || 'details', message: takeFlash() };
   render(page);
+}
+
+// Nappies are given up to three years old (the allowance rules' age band); a size recorded
+// for an older child stays visible so it can be cleared.
+const wearsNappies = (record) => Boolean(record.nappy_size) || Boolean(record.person.age && record.person.age.years < 3);
+
+/** The nappy sizes of the catalogue (the sizes of items sized by nappy size), in order. */
+async function loadNappySizes() {
+  const { items } = await api.stockOverview();
+  return [...new Set(items.filter((i) => i.variant_by === 'nappy_size').flatMap((i) => i.variants))];
+}
+
+/** See and set the nappy size given at distributions; "by age" lets the age choose it. */
+function nappyForm(page) {
+  const { record } = page;
+  const current = record.nappy_size || '';
+  const sizes = page.nappySizes.includes(current) || !current ? page.nappySizes : [...page.nappySizes, current];
+  const size = select({ name: 'size', label: t('person.nappy_size'), hint: t('person.nappy_size_hint'), value: current, testid: 'nappy-size',
+    options: [['', t('person.nappy_by_age')], ...sizes.map((x) => [x, x])] });
+  return actionForm({
+    title: t('person.nappy_title'), fields: [size], submit: t('person.nappy_save'), testid: 'nappy-form',
+    run: async () => {
+      const out = await api.setNappySize(record.person.id, size.input.value || null);
+      saved(page, (rec) => { rec.nappy_size = out.size || null; });
+    },
+  });
 }
 
 function render(page, { focusTab = false, focusMessage = false } = {}) {
@@ -146,9 +173,11 @@ function detailsPanel(page) {
       [t('person.status'), statusTag(p.status)],
       [t('person.consent_title'), consent, 'detail-consent'],
       [t('person.registered'), date(p.created_at)],
+      wearsNappies(record) ? [t('person.nappy_size'), record.nappy_size || t('person.nappy_by_age'), 'detail-nappy-size'] : null,
     ]));
 
   const parts = [view];
+  if (wearsNappies(record)) parts.push(nappyForm(page));
   if (!p.consent_at) {
     parts.push(actionForm({
       title: t('person.consent_title'), intro: t('person.consent_hint'), fields: [], submit: t('person.consent_record'), testid: 'record-consent',

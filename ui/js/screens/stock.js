@@ -128,31 +128,108 @@ function setupForms(o, sites, rerender) {
     });
     return h('section', {}, h('h2', {}, t('stock.threshold_title')), form);
   })();
-  const item = (() => {
-    const summary = errorSummary();
-    const name = field({ name: 'name', label: t('stock.item_name') });
-    const category = select({ name: 'category', label: t('stock.category'),
-      options: ['baby', 'food', 'hygiene', 'clothing', 'phone', 'other'].map((c) => [c, t(`stock.category.${c}`)]) });
-    const unit = field({ name: 'unit', label: t('stock.unit'), hint: t('stock.unit_hint'), required: false, width: 'short' });
-    const expiry = checkbox({ name: 'tracks_expiry', label: t('stock.tracks_expiry') });
-    const sizes = field({ name: 'variants', label: t('stock.sizes'), hint: t('stock.sizes_hint'), required: false });
-    const by = select({ name: 'variant_by', label: t('stock.size_by'),
-      options: [['', t('stock.size_by.none')], ['nappy_size', t('stock.size_by.nappy_size')], ['age_years', t('stock.size_by.age_years')]] });
-    const form = h('form', { novalidate: true }, summary, name, category, unit, expiry, sizes, by,
-      h('button', { type: 'submit', class: 'button button-secondary' }, t('stock.item_add')));
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      try {
-        await api.saveItem({ name: name.input.value, category: category.input.value, unit: valueOrNull(unit.input),
-          tracks_expiry: expiry.input.checked, variants: sizes.input.value.split(',').map((x) => x.trim()).filter(Boolean),
-          variant_by: by.input.value || null });
-        flash(t('stock.saved'));
-        rerender();
-      } catch (err) { showApiError(summary, form, err); }
-    });
-    return h('section', {}, h('h2', {}, t('stock.item_add')), form);
-  })();
-  return h('details', { class: 'stock-setup' }, h('summary', {}, t('stock.setup')), h('div', { class: 'stock-forms' }, loc, threshold, item));
+  const item = itemForm(o, sites, rerender);
+  const details = h('details', { class: 'stock-setup', 'data-testid': 'stock-setup' }, h('summary', {}, t('stock.setup')),
+    catalogueTable(o, (it) => { details.open = true; item.fill(it); }),
+    h('div', { class: 'stock-forms' }, loc, threshold, item));
+  return details;
+}
+
+const CATEGORIES = ['baby', 'food', 'hygiene', 'clothing', 'phone', 'other'];
+
+/** The catalogue with a "Change" action per item (coordinators and leads). */
+function catalogueTable(o, edit) {
+  const limits = (it) => o.thresholds.filter((x) => x.item_id === it.id).map((x) => `${x.site} ${num(x.threshold)}`).join(', ');
+  return h('section', { 'aria-labelledby': 'catalogue-title' },
+    h('h2', { id: 'catalogue-title' }, t('stock.catalogue')),
+    h('p', { class: 'count' }, t('stock.catalogue_count', { n: num(o.items.length) })),
+    h('table', { class: 'table', 'data-testid': 'catalogue' },
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col' }, t('stock.item_name')), h('th', { scope: 'col' }, t('stock.category')),
+        h('th', { scope: 'col' }, t('stock.unit')), h('th', { scope: 'col' }, t('stock.sizes')),
+        h('th', { scope: 'col' }, t('stock.expiry_col')), h('th', { scope: 'col' }, t('stock.threshold_col')),
+        h('th', { scope: 'col' }, ''))),
+      h('tbody', {}, o.items.map((it) => {
+        const change = h('button', { type: 'button', class: 'button button-secondary button-small', 'data-testid': 'item-edit',
+          'aria-label': t('stock.item_edit_named', { name: it.name }) }, t('stock.item_edit'));
+        change.addEventListener('click', () => edit(it));
+        return h('tr', { 'data-testid': 'catalogue-row', 'data-item': it.name, class: it.active ? '' : 'row-muted' },
+          h('td', {}, it.active ? it.name : `${it.name} (${t('stock.item_inactive')})`),
+          h('td', {}, t(`stock.category.${it.category}`)), h('td', {}, it.unit),
+          h('td', {}, it.variants.join(', ')), h('td', {}, it.tracks_expiry ? t('stock.yes') : ''),
+          h('td', {}, limits(it)), h('td', {}, change));
+      }))));
+}
+
+/** Add an item, or change one (`fill(item)`): its details, then its threshold at each site. */
+function itemForm(o, sites, rerender) {
+  const summary = errorSummary();
+  let editing = null;
+  const heading = h('h2', {}, t('stock.item_add'));
+  const name = field({ name: 'name', label: t('stock.item_name'), testid: 'item-name' });
+  const category = select({ name: 'category', label: t('stock.category'), testid: 'item-category',
+    options: CATEGORIES.map((c) => [c, t(`stock.category.${c}`)]) });
+  const unit = field({ name: 'unit', label: t('stock.unit'), hint: t('stock.unit_hint'), required: false, width: 'short', testid: 'item-unit' });
+  const expiry = checkbox({ name: 'tracks_expiry', label: t('stock.tracks_expiry'), testid: 'item-expiry' });
+  const sizes = field({ name: 'variants', label: t('stock.sizes'), hint: t('stock.sizes_hint'), required: false, testid: 'item-sizes' });
+  const by = select({ name: 'variant_by', label: t('stock.size_by'), testid: 'item-size-by',
+    options: [['', t('stock.size_by.none')], ['nappy_size', t('stock.size_by.nappy_size')], ['age_years', t('stock.size_by.age_years')]] });
+  const active = checkbox({ name: 'active', label: t('stock.item_active'), checked: true, testid: 'item-active' });
+  // One threshold per site, shown when changing an item.
+  const limits = sites.map((x) => {
+    const f = field({ name: `threshold-${x.code}`, label: t('stock.threshold_at', { site: x.name }), hint: t('stock.threshold_hint'),
+      required: false, type: 'number', width: 'short', inputmode: 'numeric', testid: `item-threshold-${x.code}` });
+    f.site = x.code;
+    return f;
+  });
+  const limitsBox = h('fieldset', { class: 'fieldset', hidden: true },
+    h('legend', { class: 'label' }, t('stock.threshold_title')), limits);
+  const save = h('button', { type: 'submit', class: 'button button-secondary', 'data-testid': 'item-save' }, t('stock.item_add'));
+  const cancel = h('button', { type: 'button', class: 'button button-secondary', hidden: true }, t('form.cancel'));
+  const form = h('form', { novalidate: true, 'data-testid': 'item-form' }, heading, summary, name, category, unit, expiry, sizes, by, active,
+    limitsBox, h('div', { class: 'button-group' }, save, cancel));
+  const current = (it) => (x) => o.thresholds.find((r) => r.item_id === it.id && r.site === x.site);
+  const fill = (it) => {
+    editing = it;
+    summary.clear(form);
+    heading.textContent = t('stock.item_edit_title', { name: it.name });
+    save.textContent = t('stock.item_save');
+    name.input.value = it.name; category.input.value = it.category; unit.input.value = it.unit;
+    expiry.input.checked = it.tracks_expiry; sizes.input.value = it.variants.join(', ');
+    by.input.value = it.variant_by || ''; active.input.checked = it.active;
+    for (const f of limits) { const r = current(it)(f); f.input.value = r ? String(r.threshold) : ''; }
+    limitsBox.hidden = false;
+    cancel.hidden = false;
+    form.scrollIntoView();
+    name.input.focus();
+  };
+  cancel.addEventListener('click', () => rerender());
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const saved = await api.saveItem({ id: editing ? editing.id : null, name: name.input.value, category: category.input.value,
+        unit: valueOrNull(unit.input), tracks_expiry: expiry.input.checked,
+        variants: sizes.input.value.split(',').map((x) => x.trim()).filter(Boolean),
+        variant_by: by.input.value || null, active: active.input.checked });
+      if (editing) {
+        for (const f of limits) {
+          const typed = f.input.value.trim();
+          const was = current(editing)(f);
+          if (typed === '' || (was && String(was.threshold) === typed)) continue;
+          try {
+            await api.setThreshold({ site: f.site, item: saved.id, threshold: Number(typed) });
+          } catch (err) {
+            throw Object.assign(err, { field: err.field === 'threshold' ? `threshold-${f.site}` : err.field });
+          }
+        }
+      }
+      flash(t('stock.saved'));
+      rerender();
+    } catch (err) { showApiError(summary, form, err); }
+  });
+  const wrapper = h('section', { 'data-testid': 'item-section' }, form);
+  wrapper.fill = fill;
+  return wrapper;
 }
 
 function receiveForm(o, rerender) {

@@ -38,6 +38,9 @@ pub struct PersonRecord {
     pub phones: Option<Vec<Phone>>,
     /// UK arrivals checklist (coordinators and leads).
     pub uk_arrival: Option<UkArrival>,
+    /// The nappy size recorded for distributions (absent: chosen by age). The front desk
+    /// records it, so every role sees it.
+    pub nappy_size: Option<String>,
 }
 
 /// Input naming a record by id.
@@ -108,6 +111,7 @@ fn record(conn: &rusqlite::Connection, s: &Session, id: &str) -> Result<PersonRe
         referrals: if caseworker { Some(referrals::for_person(conn, id)?) } else { None },
         phones: if caseworker { Some(phones::for_person(conn, id)?) } else { None },
         uk_arrival: if caseworker { Some(uk::get(conn, id)?) } else { None },
+        nappy_size: crate::distribution::nappy_size(conn, id)?,
         person,
     })
 }

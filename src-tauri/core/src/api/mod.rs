@@ -257,6 +257,12 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     function!(distribution_plan, FrontDesk, READ, "Eligible households, allowances and shortfalls."),
     function!(distribution_desk, FrontDesk, READ, "A distribution's counters and collections."),
     function!(household_allowance, FrontDesk, READ, "A household's allowance at a distribution."),
+    function!(
+        desk_lookup,
+        FrontDesk,
+        READ,
+        "The people a code or name typed at a distribution's desk may mean."
+    ),
     function!(record_collection, FrontDesk, WRITE, "Record a household's collection."),
     function!(reverse_collection, Coordinator, WRITE, "Reverse a mistaken collection."),
     function!(set_nappy_size, FrontDesk, WRITE, "Record a baby's nappy size."),

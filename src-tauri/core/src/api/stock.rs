@@ -15,13 +15,15 @@ use super::today;
 use crate::access::{audit, Session};
 use crate::distribution::rules::{self, Rule, RuleInput};
 use crate::distribution::{
-    self, sheet, CollectInput, Collection, Context, Counters, Distribution, NewDistribution, Plan, SheetSort,
+    self, sheet, CollectInput, Collection, Context, Counters, DeskLookup, Distribution, NewDistribution,
+    Plan, SheetSort,
 };
 use crate::print::render_report;
 use crate::stock::report::{self, ChartWeek, Expiring, Low, MovementLine, OnHand, ReportExport, WeekSummary};
 use crate::stock::take::{self, Count, StockTake};
 use crate::stock::{
-    self, AdjustmentInput, Balance, Item, ItemInput, Location, LocationInput, ReceiptInput, TransferInput,
+    self, AdjustmentInput, Balance, Item, ItemInput, Location, LocationInput, ReceiptInput, Threshold,
+    TransferInput,
 };
 use crate::{Db, Error, Result};
 
@@ -40,6 +42,8 @@ pub struct StockOverview {
     pub low: Vec<Low>,
     /// Open stock-takes (id, location id, location name).
     pub open_takes: Vec<(String, String, String)>,
+    /// Low-stock thresholds set, per site and item.
+    pub thresholds: Vec<Threshold>,
 }
 
 pub(super) fn stock_overview(db: &Db, _: &Session, input: SiteFilter) -> Result<StockOverview> {
@@ -53,6 +57,7 @@ pub(super) fn stock_overview(db: &Db, _: &Session, input: SiteFilter) -> Result<
             expiring: report::expiring(c, site, 30, today)?,
             low: report::low_stock(c, site)?,
             open_takes: take::open_takes(c)?,
+            thresholds: stock::thresholds(c)?,
         })
     })
 }
@@ -344,8 +349,25 @@ pub struct HouseholdAllowance {
 pub struct PersonAtDistribution {
     /// The distribution.
     pub distribution: String,
-    /// Code or id.
+    /// Code, id or name (of someone at the distribution's site).
     pub person: String,
+}
+
+/// What was typed at a distribution's desk.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeskQuery {
+    /// The distribution.
+    pub distribution: String,
+    /// A code, or the start of a name (any script).
+    pub query: String,
+}
+
+pub(super) fn desk_lookup(db: &Db, _: &Session, input: DeskQuery) -> Result<DeskLookup> {
+    db.read(|c| {
+        let dist = distribution::get(c, &input.distribution)?;
+        distribution::desk_candidates(c, &dist, &input.query)
+    })
 }
 
 pub(super) fn household_allowance(
@@ -355,7 +377,7 @@ pub(super) fn household_allowance(
 ) -> Result<HouseholdAllowance> {
     db.write(|tx| {
         let ctx = Context::load(tx, &input.distribution)?;
-        let person = distribution::find_person(tx, &input.person)?;
+        let person = distribution::find_person_at(tx, Some(&ctx.dist.site_id), &input.person)?;
         let unit = distribution::unit_of(tx, &person, ctx.dist.held_on)?;
         let allowance = distribution::allowance(tx, &ctx.rules, &ctx.items, &unit, ctx.dist.held_on)?;
         let collected: bool = tx.query_row(
@@ -382,6 +404,9 @@ pub struct Collected {
 pub(super) fn record_collection(db: &Db, s: &Session, input: CollectInput) -> Result<Collected> {
     db.write(|tx| {
         let ctx = Context::load(tx, &input.distribution)?;
+        // A name typed at the desk means someone at the distribution's own site.
+        let mut input = input;
+        input.person = distribution::find_person_at(tx, Some(&ctx.dist.site_id), &input.person)?;
         let id = distribution::collect(tx, s, &ctx, &input, today())?;
         audit::record(
             tx,
@@ -440,6 +465,15 @@ pub struct NappySizeInput {
 
 pub(super) fn set_nappy_size(db: &Db, s: &Session, input: NappySizeInput) -> Result<NappySizeInput> {
     db.write(|tx| {
+        if let Some(size) = input.size.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            let sizes = distribution::nappy_sizes(tx)?;
+            if !sizes.is_empty() && !sizes.iter().any(|v| v == size) {
+                return Err(Error::invalid(
+                    "size",
+                    format!("There is no nappy size \"{size}\": choose {}, or by age.", sizes.join(", ")),
+                ));
+            }
+        }
         distribution::set_nappy_size(tx, &input.person, input.size.as_deref())?;
         audit::record(tx, s, "nappy_size", "person", Some(&input.person), None)?;
         Ok(input)

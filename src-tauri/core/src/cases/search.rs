@@ -13,7 +13,7 @@ use super::flags::FlagKind;
 use super::people::{self, PersonDetails};
 use super::{Sex, Status};
 use crate::access::{Role, Session};
-use crate::{sites, Result};
+use crate::{sites, Error, Result};
 
 /// How a list is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
@@ -131,7 +131,7 @@ fn row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<PersonRow> {
 /// Searches the case book: one page of results.
 pub fn search(conn: &Connection, session: &Session, q: &PeopleQuery, today: NaiveDate) -> Result<PeoplePage> {
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
-    let mut rows = query(conn, session, q, today, Some((limit + 1, q.offset.unwrap_or(0))))?;
+    let mut rows = query(conn, Some(session), q, today, Some((limit + 1, q.offset.unwrap_or(0))))?;
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     Ok(PeoplePage { rows, more })
@@ -144,12 +144,32 @@ pub fn all(
     q: &PeopleQuery,
     today: NaiveDate,
 ) -> Result<Vec<PersonRow>> {
-    query(conn, session, q, today, None)
+    query(conn, Some(session), q, today, None)
+}
+
+/// Active people whose names (Latin or original script, other names) or code start with the
+/// words in `text`, at one site (code or id) or at all: the distribution desk's lookup by name.
+/// At most `limit` rows, newest registrations first. No flag is asked for, so there is no role
+/// to check.
+pub fn active_by_name(
+    conn: &Connection,
+    site: Option<&str>,
+    text: &str,
+    limit: u32,
+    today: NaiveDate,
+) -> Result<Vec<PersonRow>> {
+    let q = PeopleQuery {
+        text: text.to_string(),
+        site: site.map(str::to_string),
+        status: Some(Status::Active),
+        ..PeopleQuery::default()
+    };
+    query(conn, None, &q, today, Some((limit.max(1), 0)))
 }
 
 fn query(
     conn: &Connection,
-    session: &Session,
+    session: Option<&Session>,
     q: &PeopleQuery,
     today: NaiveDate,
     page: Option<(u32, u32)>,
@@ -191,7 +211,14 @@ fn query(
     }
     if let Some(flag) = q.flag {
         if flag.restricted() {
-            session.require(Role::Coordinator, "search by safeguarding or medical flags")?;
+            match session {
+                Some(s) => s.require(Role::Coordinator, "search by safeguarding or medical flags")?,
+                None => {
+                    return Err(Error::Forbidden(
+                        "Searching by safeguarding or medical flags needs a coordinator.".into(),
+                    ))
+                }
+            }
         }
         conditions.push(flag_condition(flag, today, &mut args));
     }

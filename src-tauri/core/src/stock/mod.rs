@@ -380,6 +380,28 @@ pub fn set_threshold(conn: &Connection, site: &str, item: &str, threshold: i64) 
     Ok(())
 }
 
+/// A low-stock threshold: warn when a site holds this many units of an item or fewer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Threshold {
+    /// Site code.
+    pub site: String,
+    /// Item id.
+    pub item_id: String,
+    /// Warn at or below this many units.
+    pub threshold: i64,
+}
+
+/// Every threshold set, by site code and item.
+pub fn thresholds(conn: &Connection) -> Result<Vec<Threshold>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.code, t.item_id, t.threshold FROM stock_thresholds t JOIN sites s ON s.id = t.site_id
+         ORDER BY s.code, t.item_id",
+    )?;
+    let rows =
+        stmt.query_map([], |r| Ok(Threshold { site: r.get(0)?, item_id: r.get(1)?, threshold: r.get(2)? }))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// One row of the ledger to write.
 #[derive(Debug, Clone, Default)]
 pub struct Movement<'a> {
@@ -861,7 +883,7 @@ pub struct Balance {
     pub quantity: i64,
     /// Of which past their expiry date.
     pub expired: i64,
-    /// Earliest expiry date of the stock held.
+    /// Earliest expiry date of the units still usable (expired ones are in `expired`).
     pub next_expiry: Option<NaiveDate>,
 }
 
@@ -871,7 +893,7 @@ pub fn balances(conn: &Connection, site: Option<&str>, today: NaiveDate) -> Resu
     let mut stmt = conn.prepare_cached(
         "SELECT s.code, b.location_id, l.name, b.item_id, i.name, i.category, i.unit, b.variant,
                 sum(b.quantity), sum(CASE WHEN b.expires_on < ?2 THEN b.quantity ELSE 0 END),
-                min(CASE WHEN b.quantity > 0 THEN b.expires_on END)
+                min(CASE WHEN b.quantity > 0 AND b.expires_on >= ?2 THEN b.expires_on END)
          FROM stock_balances b
          JOIN stock_locations l ON l.id = b.location_id
          JOIN sites s ON s.id = b.site_id

@@ -57,7 +57,7 @@ async function textOf(driver, id) {
   }
 }
 
-test('receive a donation, create a distribution, print its sheet, record collections by code and by name and see stock fall', async () => {
+test('receive a donation, create a distribution, print its sheet, record collections by code, by name and from the list, and see stock fall', async () => {
   const { driver } = demo.app;
   await signIn(driver, 'sarah');
   await find(driver, 'count-people');
@@ -183,9 +183,21 @@ test('receive a donation, create a distribution, print its sheet, record collect
   assert.equal(await textOf(driver, 'counter-households'), '4');
   await shot(driver, 'distribution-desk');
 
+  // The eligible list follows the desk: a household served by its code is ticked there.
+  const rowOf = (code) => driver.findElement(By.css(`[data-testid="plan-row"][data-code="${code}"]`));
+  assert.equal(await (await rowOf(scripted.code)).findElement(byTestId('plan-collected')).getText(), '✓');
+  // Tick a household from the list: it is recorded like a typed code.
+  const tick = await driver.findElement(By.css('[data-testid="plan-row"] [data-testid="plan-tick"]'));
+  const ticked = await tick.findElement(By.xpath('ancestor::tr')).getAttribute('data-code');
+  await tick.click();
+  await driver.wait(async () => (await textOf(driver, 'counter-households')) === '5', WAIT, 'the ticked household is served');
+  await driver.findElement(By.css(`[data-testid="collection-row"][data-code="${ticked}"]`));
+  assert.equal(await (await rowOf(ticked)).findElement(byTestId('plan-collected')).getText(), '✓', 'its row is ticked');
+  assert.equal((await (await rowOf(ticked)).findElements(byTestId('plan-tick'))).length, 0, 'and cannot be ticked twice');
+
   // The Stock screen shows the fall too.
   const food = await balance(driver, 'Food parcel', 'The bus');
-  assert.equal(food, foodBefore - 4, 'the Stock screen shows the food parcels gone');
+  assert.equal(food, foodBefore - 5, 'the Stock screen shows the food parcels gone');
   await (await find(driver, 'lock')).click();
 });
 

@@ -122,27 +122,38 @@ async function showDesk(main, { id, session }) {
   const picks = h('div', { 'data-testid': 'desk-picks' });
   const closePicks = () => replace(picks);
   const pickButtons = () => [...picks.querySelectorAll('button')];
-  const record = async (who) => {
+  // Ticks in the eligible list, by the code of every member of each household.
+  const ticks = new Map();
+  // Records `who`'s household; true when it was recorded. From the list (`fromList`), the
+  // focus stays there and a refusal is not offered as a pick list.
+  const record = async (who, { fromList = false } = {}) => {
     code.disabled = true;
     let focusPicks = false;
+    let recorded = false;
     try {
       const done = await api.recordCollection(id, who, partial.input.checked);
       replace(counters, countersBlock(done.counters));
       replace(remaining, remainingTable(done.counters));
-      if (done.collection) list.prepend(collectionRow(done.collection));
+      if (done.collection) {
+        list.prepend(collectionRow(done.collection));
+        const tick = ticks.get(done.collection.code);
+        if (tick) tick();
+      }
       const shown = done.collection ? `${done.collection.name} (${done.collection.code})` : who;
       say(notice(t('dist.collected', { code: shown, what: done.collection ? done.collection.summary : '' })));
-      code.value = '';
+      if (!fromList) code.value = '';
       closePicks();
+      recorded = true;
     } catch (err) {
       say(h('p', { class: 'field-error', role: 'alert', 'data-testid': 'desk-error' }, err.message));
-      focusPicks = err.kind === 'validation' && err.field === 'person' && await showPicks(who);
-      if (!focusPicks) code.select();
+      focusPicks = !fromList && err.kind === 'validation' && err.field === 'person' && await showPicks(who);
+      if (!focusPicks && !fromList) code.select();
     } finally {
-      code.disabled = false;
+      code.disabled = d.status !== 'open';
       const first = focusPicks && pickButtons()[0];
-      (first || code).focus();
+      if (!fromList) (first || code).focus();
     }
+    return recorded;
   };
   // The people a name may mean; true when there is a list to choose from.
   const showPicks = async (who) => {
@@ -214,10 +225,15 @@ async function showDesk(main, { id, session }) {
     planBox);
   code.focus();
   const plan = await api.distributionPlan(id);
-  replace(planBox, planTables(plan));
+  replace(planBox, planTables(plan, d.status === 'open' ? { ticks, record } : null));
 }
 
-function planTables(plan) {
+/**
+ * The eligible households, their allowances and the shortfalls. With `desk` (an open
+ * distribution), each household not yet served has a button to record its collection from
+ * the list; `desk.ticks` learns how to mark a row collected when the desk records it.
+ */
+function planTables(plan, desk) {
   const short = plan.needs.filter((n) => n.shortfall > 0);
   return h('div', {},
     h('p', { class: 'count', 'data-testid': 'plan-count' }, t('dist.eligible_count', { n: num(plan.rows.length) })),
@@ -232,13 +248,25 @@ function planTables(plan) {
         h('th', { scope: 'col' }, t('dist.collected_col')))),
       h('tbody', {}, plan.rows.map((r) => {
         const head = r.unit.members[0] || {};
+        const cell = h('td', { 'data-testid': 'plan-collected' }, r.collected ? '✓' : '');
+        if (desk && !r.collected) {
+          const done = () => replace(cell, '✓');
+          r.unit.members.forEach((m) => desk.ticks.set(m.code, done));
+          const tick = h('button', { type: 'button', class: 'button button-secondary button-small', 'data-testid': 'plan-tick',
+            'aria-label': t('dist.tick_label', { name: head.name, code: head.code }) }, t('dist.tick'));
+          tick.addEventListener('click', async () => {
+            tick.disabled = true;
+            if (!await desk.record(head.id, { fromList: true })) tick.disabled = false;
+          });
+          cell.append(tick);
+        }
         return h('tr', { 'data-testid': 'plan-row', 'data-code': head.code },
           h('td', { class: 'code' }, head.code),
           h('td', {}, h('span', { dir: 'auto', 'data-testid': 'plan-name' }, head.name),
             head.original_name ? h('span', {}, ' · ', h('span', { class: 'original-name', dir: 'auto', 'data-testid': 'plan-original' }, head.original_name)) : null),
           h('td', { class: 'num' }, num(r.unit.members.length)),
           h('td', {}, r.summary),
-          h('td', {}, r.collected ? '✓' : ''));
+          cell);
       }))));
 }
 

@@ -102,6 +102,23 @@ fn bad_input_is_a_validation_error_naming_the_field() {
 }
 
 #[test]
+fn inputs_are_objects_of_named_fields_never_lists_filled_in_order() {
+    let t = seeded(5);
+    let lead = session(&t.db, Role::Lead);
+    let out = t.dir.path().join("CAL");
+    // As a list, ["CAL", path] would fill `site` and `path` in order and print to `path`.
+    for input in [json!(["CAL", out.to_str().unwrap()]), json!("CAL"), json!(7), json!(true)] {
+        let e = api::call(&t.db, &lead, "print_phone_contacts", input.clone()).err().map(|e| e.to_payload());
+        let e = e.expect("refused");
+        assert_eq!(e.kind, ErrorKind::Validation, "{input}");
+        assert!(e.message.contains("object of named fields"), "{}", e.message);
+    }
+    assert!(!out.exists(), "nothing was printed");
+    // No input at all is an empty object.
+    assert!(api::call(&t.db, &lead, "list_sites", serde_json::Value::Null).is_ok());
+}
+
+#[test]
 fn renaming_a_site_code_to_another_sites_code_is_a_conflict() {
     let t = seeded(5);
     let lead = session(&t.db, Role::Lead);

@@ -102,7 +102,23 @@ fn run<I: DeserializeOwned, O: Serialize>(
     input: Value,
     f: Handler<I, O>,
 ) -> Result<Value> {
-    let input = if input.is_null() { Value::Object(Default::default()) } else { input };
+    // Every input is an object of named fields (null: none given). serde would also take a
+    // list and fill the fields in order, which no caller means: a path could land in a site.
+    let input = match input {
+        Value::Null => Value::Object(Default::default()),
+        Value::Object(_) => input,
+        other => {
+            let what = match other {
+                Value::Array(_) => "a list",
+                Value::String(_) => "a string",
+                Value::Number(_) => "a number",
+                _ => "true or false",
+            };
+            return Err(Error::validation(format!(
+                "The input must be an object of named fields, not {what}."
+            )));
+        }
+    };
     let input: I = serde_json::from_value(input)
         .map_err(|e| Error::validation(format!("The input is not right: {e}.")))?;
     let out = f(db, s, input)?;

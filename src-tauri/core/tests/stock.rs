@@ -398,6 +398,13 @@ fn desk_finds_a_person_by_name_at_the_distributions_site() {
     assert!(e.message.contains("Nobody has the code CAL-9999"), "{}", e.message);
     let e = err(&t.db, &desk, "record_collection", json!({"distribution": d, "person": "  "}));
     assert_eq!(e.field.as_deref(), Some("person"));
+    // Punctuation alone is no name: it matches nobody (not everybody).
+    for typed in ["*", "\"", "(", "-"] {
+        let e = err(&t.db, &desk, "record_collection", json!({"distribution": d, "person": typed}));
+        assert!(e.message.contains("Nobody"), "{typed}: {}", e.message);
+        let list = call(&t.db, &desk, "desk_lookup", json!({"distribution": d, "query": typed}));
+        assert!(list["candidates"].as_array().unwrap().is_empty(), "{typed}");
+    }
     let list = call(&t.db, &desk, "desk_lookup", json!({"distribution": d, "query": "Xanthippe"}));
     assert!(list["candidates"].as_array().unwrap().is_empty());
     assert_eq!(call(&t.db, &desk, "distribution_desk", json!({"id": d}))["counters"]["households"], 2);

@@ -673,6 +673,10 @@ fn looks_like_code(who: &str) -> bool {
 /// Active people of `site` (any site when `None`) whose names start with the words typed, by
 /// family name; `more` when there were more than [`DESK_CANDIDATES`].
 fn named(conn: &Connection, site: Option<&str>, who: &str) -> Result<(Vec<PersonRow>, bool)> {
+    // Punctuation alone is no name (the search would otherwise match everyone).
+    if !who.chars().any(char::is_alphanumeric) {
+        return Ok((Vec::new(), false));
+    }
     let today = chrono::Local::now().date_naive();
     let mut rows = search::active_by_name(conn, site, who, DESK_CANDIDATES + 1, today)?;
     let more = rows.len() > DESK_CANDIDATES as usize;

@@ -722,3 +722,52 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_rule_is_added_active_then_changed_in_place_keeping_its_state() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let added = call(
+        &t.db,
+        &s,
+        "save_rule",
+        json!({"dist_type": "winter", "item": "Hygiene kit", "quantity": 1, "per": "household"}),
+    );
+    assert_eq!(added["active"], true, "a new rule is active");
+    let id = added["id"].as_str().unwrap();
+    let off = call(
+        &t.db,
+        &s,
+        "save_rule",
+        json!({"id": id, "dist_type": "winter", "item": "Hygiene kit", "quantity": 2, "per": "household", "active": false}),
+    );
+    assert_eq!(
+        (off["id"].as_str(), off["quantity"].as_i64(), off["active"].as_bool()),
+        (Some(id), Some(2), Some(false))
+    );
+    let kept = call(
+        &t.db,
+        &s,
+        "save_rule",
+        json!({"id": id, "dist_type": "winter", "item": "Hygiene kit", "quantity": 3, "per": "person"}),
+    );
+    assert_eq!(
+        (kept["quantity"].as_i64(), kept["per"].as_str(), kept["active"].as_bool()),
+        (Some(3), Some("person"), Some(false)),
+        "no `active`: the rule stays as it was"
+    );
+    let winter = call(&t.db, &s, "list_rules", json!({}))["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["dist_type"] == "winter")
+        .count();
+    assert_eq!(winter, 1, "changed in place, not added again");
+    let e = err(
+        &t.db,
+        &s,
+        "save_rule",
+        json!({"id": "no-such-rule", "dist_type": "winter", "item": "Hygiene kit", "quantity": 1, "per": "household"}),
+    );
+    assert_eq!(e.kind, ErrorKind::NotFound);
+}

@@ -394,6 +394,36 @@ fn timetable_instances_follow_exceptions_and_capacity_is_enforced() {
         tt["instances"].as_array().unwrap().iter().filter(|i| i["session_id"] == id.as_str()).collect();
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0]["on_date"], "2026-03-03");
+    // Changed in place: the same session, now on Wednesdays.
+    let again = ok(
+        &t.db,
+        &coord,
+        "save_session",
+        json!({"id": id, "site": "CAL", "kind": "english", "title": "English A1", "weekday": 3, "starts_at": "14:00",
+               "ends_at": "15:00", "capacity": 2, "starts_on": "2026-01-01"}),
+    );
+    assert_eq!(again["id"], id.as_str());
+    let tt = ok(&t.db, &desk, "timetable", json!({"site": "CAL", "week": week}));
+    let mine: Vec<&Value> =
+        tt["instances"].as_array().unwrap().iter().filter(|i| i["session_id"] == id.as_str()).collect();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0]["on_date"], "2026-03-04");
+    let e = api::call(
+        &t.db,
+        &coord,
+        "save_session",
+        json!({"id": "no-such-session", "site": "CAL", "kind": "english", "title": "X", "weekday": 3,
+               "starts_at": "14:00", "ends_at": "15:00", "capacity": 2}),
+    );
+    assert_eq!(e.map_err(|e| e.kind()).err(), Some(ErrorKind::NotFound));
+    // Back to Tuesdays for the rest of the test.
+    ok(
+        &t.db,
+        &coord,
+        "save_session",
+        json!({"id": id, "site": "CAL", "kind": "english", "title": "English A1", "weekday": 2, "starts_at": "14:00",
+               "ends_at": "15:00", "capacity": 2, "starts_on": "2026-01-01"}),
+    );
 
     let people: Vec<String> =
         t.db.read(|c| {

@@ -140,8 +140,10 @@ pub fn save_session(conn: &Connection, input: &SessionInput, today: NaiveDate) -
     if input.ends_on.is_some_and(|e| e < starts_on) {
         return Err(Error::invalid("ends_on", "The last date must be on or after the first date."));
     }
+    // The update and the insert share one parameter list (`?1` is the id).
+    let id = input.id.clone().unwrap_or_else(new_id);
     let p = params![
-        input.id,
+        id,
         site.id,
         input.kind,
         title,
@@ -156,46 +158,26 @@ pub fn save_session(conn: &Connection, input: &SessionInput, today: NaiveDate) -
         input.ends_on,
         input.active
     ];
-    match &input.id {
-        Some(id) => {
-            let n = conn.execute(
-                "UPDATE activity_sessions SET site_id = ?2, kind = ?3, title = ?4, weekday = ?5, starts_at = ?6,
-                    ends_at = ?7, place = ?8, capacity = ?9, child_facing = ?10, required_dbs = ?11, starts_on = ?12,
-                    ends_on = ?13, active = ?14, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-                 WHERE id = ?1",
-                p,
-            )?;
-            if n == 0 {
-                return Err(Error::NotFound("There is no such session.".into()));
-            }
-            Ok(id.clone())
+    if input.id.is_some() {
+        let n = conn.execute(
+            "UPDATE activity_sessions SET site_id = ?2, kind = ?3, title = ?4, weekday = ?5, starts_at = ?6,
+                ends_at = ?7, place = ?8, capacity = ?9, child_facing = ?10, required_dbs = ?11, starts_on = ?12,
+                ends_on = ?13, active = ?14, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = ?1",
+            p,
+        )?;
+        if n == 0 {
+            return Err(Error::NotFound("There is no such session.".into()));
         }
-        None => {
-            let id = new_id();
-            conn.execute(
-                "INSERT INTO activity_sessions (id, site_id, kind, title, weekday, starts_at, ends_at, place, capacity,
-                    child_facing, required_dbs, starts_on, ends_on, active)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-                params![
-                    id,
-                    site.id,
-                    input.kind,
-                    title,
-                    input.weekday,
-                    starts,
-                    ends,
-                    input.place.trim(),
-                    input.capacity,
-                    input.child_facing,
-                    req,
-                    starts_on,
-                    input.ends_on,
-                    input.active
-                ],
-            )?;
-            Ok(id)
-        }
+    } else {
+        conn.execute(
+            "INSERT INTO activity_sessions (id, site_id, kind, title, weekday, starts_at, ends_at, place, capacity,
+                child_facing, required_dbs, starts_on, ends_on, active)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            p,
+        )?;
     }
+    Ok(id)
 }
 
 /// Every session of a site (or all sites), by weekday and time.

@@ -242,57 +242,42 @@ pub fn save(conn: &Connection, input: &RuleInput) -> Result<Rule> {
     let item = stock::get_item(conn, &input.item)?;
     let flag = input.flag.map(RuleFlag::as_str);
     let per = if input.per == Per::Household { "household" } else { "person" };
-    let id = match &input.id {
-        Some(id) => {
-            let n = conn.execute(
-                "UPDATE allowance_rules SET dist_type = ?2, item_id = ?3, quantity = ?4, per = ?5, flag = ?6,
-                        min_age_months = ?7, max_age_months = ?8, without_phone = ?9, interval_days = ?10, once = ?11,
-                        active = coalesce(?12, active), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-                 WHERE id = ?1",
-                params![
-                    id,
-                    t,
-                    item.id,
-                    input.quantity,
-                    per,
-                    flag,
-                    input.min_age_months,
-                    input.max_age_months,
-                    input.without_phone,
-                    input.interval_days,
-                    input.once,
-                    input.active
-                ],
-            )?;
-            if n == 0 {
-                return Err(Error::NotFound("That rule does not exist.".into()));
-            }
-            id.clone()
+    // The update and the insert share one parameter list (`?1` is the id; no `active` keeps
+    // a rule's state, and a new rule is active).
+    let id = input.id.clone().unwrap_or_else(new_id);
+    let p = params![
+        id,
+        t,
+        item.id,
+        input.quantity,
+        per,
+        flag,
+        input.min_age_months,
+        input.max_age_months,
+        input.without_phone,
+        input.interval_days,
+        input.once,
+        input.active
+    ];
+    if input.id.is_some() {
+        let n = conn.execute(
+            "UPDATE allowance_rules SET dist_type = ?2, item_id = ?3, quantity = ?4, per = ?5, flag = ?6,
+                    min_age_months = ?7, max_age_months = ?8, without_phone = ?9, interval_days = ?10, once = ?11,
+                    active = coalesce(?12, active), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = ?1",
+            p,
+        )?;
+        if n == 0 {
+            return Err(Error::NotFound("That rule does not exist.".into()));
         }
-        None => {
-            let id = new_id();
-            conn.execute(
-                "INSERT INTO allowance_rules (id, dist_type, item_id, quantity, per, flag, min_age_months, max_age_months,
-                        without_phone, interval_days, once, active)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                params![
-                    id,
-                    t,
-                    item.id,
-                    input.quantity,
-                    per,
-                    flag,
-                    input.min_age_months,
-                    input.max_age_months,
-                    input.without_phone,
-                    input.interval_days,
-                    input.once,
-                    input.active.unwrap_or(true)
-                ],
-            )?;
-            id
-        }
-    };
+    } else {
+        conn.execute(
+            "INSERT INTO allowance_rules (id, dist_type, item_id, quantity, per, flag, min_age_months, max_age_months,
+                    without_phone, interval_days, once, active)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, coalesce(?12, 1))",
+            p,
+        )?;
+    }
     let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE r.id = ?1"))?;
     stmt.query_row([&id], row).optional()?.ok_or_else(|| Error::NotFound("That rule does not exist.".into()))
 }

@@ -311,6 +311,22 @@ fn bench_location(db: &Db, lead: &haven_core::Session) -> anyhow::Result<String>
     Ok(loc)
 }
 
+/// A new weekly distribution at `loc` on `held_on`; its id.
+fn weekly_distribution(
+    db: &Db,
+    lead: &haven_core::Session,
+    loc: &str,
+    held_on: chrono::NaiveDate,
+) -> anyhow::Result<String> {
+    let d = api::call(
+        db,
+        lead,
+        "create_distribution",
+        json!({"location": loc, "held_on": held_on, "dist_type": "weekly"}),
+    )?;
+    Ok(d["id"].as_str().unwrap_or_default().to_string())
+}
+
 /// Pages one collection writes to the write-ahead log, on average over 50 collections: each
 /// page is encrypted and authenticated on commit, which is most of a collection's cost.
 fn pages_per_collection(
@@ -321,13 +337,7 @@ fn pages_per_collection(
     codes: &[String],
     today: chrono::NaiveDate,
 ) -> anyhow::Result<f64> {
-    let d = api::call(
-        db,
-        lead,
-        "create_distribution",
-        json!({"location": loc, "held_on": today + Days::new(10), "dist_type": "weekly"}),
-    )?;
-    let id = d["id"].as_str().unwrap_or_default().to_string();
+    let id = weekly_distribution(db, lead, loc, today + Days::new(10))?;
     let wal = {
         let mut p = db.path().as_os_str().to_owned();
         p.push("-wal");
@@ -431,13 +441,7 @@ fn stock(bench: &mut Bench, db: &Db) -> anyhow::Result<()> {
                 break;
             }
             let held_on = today + chrono::Days::new(k as u64 + 1);
-            let d = api::call(
-                db,
-                &lead,
-                "create_distribution",
-                json!({"location": loc, "held_on": held_on, "dist_type": "weekly"}),
-            )?;
-            let id = d["id"].as_str().unwrap_or_default().to_string();
+            let id = weekly_distribution(db, &lead, &loc, held_on)?;
             let (ms, _) = measure(1, || {
                 for code in chunk {
                     api::call(db, &desk, "record_collection", json!({"distribution": id, "person": code}))?;
@@ -504,13 +508,7 @@ fn stock(bench: &mut Bench, db: &Db) -> anyhow::Result<()> {
     }
     if bench.wants("distribution_sheet_2000") {
         let held_on = today + chrono::Days::new(30);
-        let d = api::call(
-            db,
-            &lead,
-            "create_distribution",
-            json!({"location": loc, "held_on": held_on, "dist_type": "weekly"}),
-        )?;
-        let id = d["id"].as_str().unwrap_or_default().to_string();
+        let id = weekly_distribution(db, &lead, &loc, held_on)?;
         let centre = db.read(haven_core::settings::centre)?.centre_name;
         let mut last = (0, 0);
         let (p50, p95) = measure(3, || {

@@ -6,7 +6,7 @@ mod migrations;
 pub use migrations::{latest_version, schema_version, MIGRATIONS};
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
@@ -18,6 +18,9 @@ pub const DB_FILE_NAME: &str = "haven.db";
 
 /// How long a writer waits for another writer (another window, the CLI) before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How many times the first keyed open checks that SQLCipher has finished starting (1 ms apart).
+const START_CHECKS: u32 = 1000;
 
 /// An open, unlocked, migrated Haven database.
 ///
@@ -207,6 +210,7 @@ impl Db {
 /// Opens `path` and keys the connection, checking the key: a plain connection with no pragmas
 /// and no migration (the `Db` constructors add those; backups use it as is).
 pub(crate) fn keyed_connection(path: &Path, keying: &Keying<'_>, flags: OpenFlags) -> Result<Connection> {
+    sqlcipher_started()?;
     let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     // SQLCipher logs a failed key check to stderr; the caller gets a typed error instead,
     // and the CLI's stderr stays one JSON line.
@@ -220,6 +224,29 @@ pub(crate) fn keyed_connection(path: &Path, keying: &Keying<'_>, flags: OpenFlag
     }
     check_key(&conn)?;
     Ok(conn)
+}
+
+/// Waits, once per process, until SQLCipher has finished starting.
+///
+/// SQLite marks itself started a moment before SQLCipher has set up its crypto provider, and a
+/// thread that keys a connection in that moment is refused ("An error occurred with PRAGMA key
+/// or rekey"); several threads open databases at once in the app (the background backup) and
+/// in tests. The first caller keys a throwaway in-memory connection until that works (at once,
+/// unless another thread is mid-start); every other caller waits for it, then finds it done.
+fn sqlcipher_started() -> Result<()> {
+    static STARTED: OnceLock<std::result::Result<(), String>> = OnceLock::new();
+    let started = STARTED.get_or_init(|| {
+        let mut last = String::new();
+        for _ in 0..START_CHECKS {
+            match Connection::open_in_memory().and_then(|c| c.pragma_update(None, "key", "start-up check")) {
+                Ok(()) => return Ok(()),
+                Err(e) => last = e.to_string(),
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        Err(last)
+    });
+    started.clone().map_err(|e| Error::Internal(format!("The encryption library did not start: {e}")))
 }
 
 /// Runs `f` in an immediate transaction on `conn`, committing on `Ok` and rolling back on `Err`.

@@ -155,3 +155,46 @@ test('the front desk sees the rota with DBS marks and the timetable, but no volu
   assert.ok((await driver.findElements(byTestId('instance'))).length > 0, 'the demo week has sessions');
   await shot(driver, 'vol-activities');
 });
+
+test('a shift for an activity session takes its day and times, and is marked cancelled on the rota when the session is', async () => {
+  const { driver } = demo.app;
+  await (await find(driver, 'lock')).click();
+  await signIn(driver, 'sarah');
+  await (await find(driver, 'nav-rota')).click();
+  await (await driver.findElement(By.css('[data-testid="week-site"] option[value="CAL"]'))).click();
+
+  // Choose the week's first session: date and times come from it and cannot be typed over.
+  await find(driver, 'shift-form');
+  const options = await driver.findElements(By.css('[data-testid="shift-session"] option'));
+  assert.ok(options.length > 1, 'the week\'s sessions are offered');
+  const [sessionId, onDate] = (await options[1].getAttribute('value')).split('/');
+  await options[1].click();
+  assert.equal(await (await find(driver, 'shift-starts')).getAttribute('disabled'), 'true', 'the times are the session\'s');
+  await type(await find(driver, 'shift-role'), 'Session helpers');
+  await (await find(driver, 'shift-save')).click();
+  const shift = await shiftNamed(driver, 'Session helpers');
+  assert.equal(await shift.getAttribute('data-cancelled'), 'false');
+  assert.match(await shift.getText(), /Activity session/);
+
+  // Cancel that week's session on the Activities screen.
+  await (await find(driver, 'nav-activities')).click();
+  const instance = await driver.wait(until.elementLocated(By.css(`[data-testid="instance"][data-session="${sessionId}"][data-on="${onDate}"]`)), WAIT, 'the session is listed');
+  await (await instance.findElement(byTestId('instance-open'))).click();
+  const save = await driver.wait(until.elementLocated(By.css(`[data-testid="instance"][data-session="${sessionId}"] [data-testid="exception-save"]`)), WAIT, 'the change form');
+  await save.click();
+  await driver.wait(until.elementLocated(By.css(`[data-testid="instance"][data-session="${sessionId}"][data-on="${onDate}"] [data-testid="instance-exception"]`)), WAIT, 'the session is cancelled');
+
+  // The rota keeps the shift, marked cancelled, with no place to fill.
+  await (await find(driver, 'nav-rota')).click();
+  await driver.wait(async () => {
+    try {
+      return (await (await shiftNamed(driver, 'Session helpers')).getAttribute('data-cancelled')) === 'true';
+    } catch {
+      return false;
+    }
+  }, WAIT, 'the shift is marked cancelled');
+  const cancelled = await shiftNamed(driver, 'Session helpers');
+  assert.match(await cancelled.getText(), /Cancelled/);
+  assert.equal((await cancelled.findElements(byTestId('assign-volunteer'))).length, 0, 'nobody can be put on it');
+  await shot(driver, 'vol-rota-cancelled-session');
+});

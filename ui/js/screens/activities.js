@@ -30,7 +30,7 @@ export async function showActivities(main, { session }) {
       : i.exception === 'moved' ? t('activities.moved', { from: date(i.on_date) }) : null;
     const toggle = h('button', { type: 'button', class: 'button button-secondary button-small', 'aria-expanded': String(open), 'data-testid': 'instance-open',
       onclick: () => { state.open = open ? null : key; rerender(); } }, open ? t('activities.close') : t('activities.sign_ups'));
-    return h('li', { class: 'section instance', 'data-testid': 'instance', 'data-title': i.title },
+    return h('li', { class: 'section instance', 'data-testid': 'instance', 'data-title': i.title, 'data-session': i.session_id, 'data-on': i.on_date },
       h('p', { class: 'shift-head' }, h('strong', {}, `${dayText(i.held_on)} ${i.starts_at}–${i.ends_at} ${i.title}`),
         i.place ? h('span', { class: 'muted' }, ` · ${i.place}`) : null,
         i.child_facing ? h('span', { class: 'tag-status' }, t('rota.child_facing')) : null,
@@ -101,7 +101,7 @@ function exceptionForm(i, rerender) {
   const reason = field({ name: 'reason', label: t('activities.reason'), required: false, value: i.reason });
   const form = h('form', { class: 'form', novalidate: true }, h('h3', {}, t('activities.change_week')), summary, kind,
     h('div', { class: 'cols' }, movedTo, starts, ends), place, reason,
-    h('button', { type: 'submit', class: 'button button-secondary' }, t('form.save')));
+    h('button', { type: 'submit', class: 'button button-secondary', 'data-testid': 'exception-save' }, t('form.save')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     summary.clear(form);

@@ -19,6 +19,7 @@ export async function showRota(main, { session }) {
   const rota = await api.rotaWeek(state.site, state.week);
   const manager = isCaseworker(session);
   const volunteers = manager ? await api.listVolunteers({ site: state.site }) : [];
+  const held = manager ? (await api.timetable(state.site, state.week)).instances.filter((i) => i.exception !== 'cancelled') : [];
   const onRota = volunteers.filter((v) => v.status === 'approved' || v.status === 'active');
   const rerender = () => showRota(main, { session });
   const change = (site, week) => { state.site = site; state.week = week; rerender(); };
@@ -40,7 +41,7 @@ export async function showRota(main, { session }) {
       h('p', {}, t('rota.expiring')), h('ul', {}, rota.expiring.map((e) => h('li', { dir: 'auto' }, `${e.name}: ${t('dbs.valid_until', { date: date(e.until) })}`)))) : null,
     rota.shifts.length ? null : h('div', { class: 'empty' }, h('p', {}, manager ? t('rota.empty_manager') : t('rota.empty'))),
     days,
-    manager ? shiftForm(rota, rerender) : null,
+    manager ? shiftForm(rota, held, rerender) : null,
     manager ? printForm({
       title: t('rota.print_title'), button: t('rota.print'), testid: 'print-roster',
       defaultName: () => `roster-${rota.site}-${rota.week}.pdf`,
@@ -59,7 +60,7 @@ function shiftItem(s, manager, volunteers, rerender) {
     }, t('rota.remove')) : null));
   const say = (err) => { replace(message, h('p', { class: 'field-error', role: 'alert' }, err.message)); message.focus(); };
   let assign = null;
-  if (manager && gap > 0) {
+  if (manager && gap > 0 && !s.cancelled) {
     const free = volunteers.filter((v) => !s.assigned.some((a) => a.volunteer_id === v.id));
     const chooser = h('select', { class: 'input input-small', 'data-testid': 'assign-volunteer', 'aria-label': t('rota.choose_volunteer') },
       h('option', { value: '' }, t('rota.choose_volunteer')),
@@ -78,16 +79,19 @@ function shiftItem(s, manager, volunteers, rerender) {
       }
     });
   }
-  return h('li', { class: 'shift', 'data-testid': 'shift', 'data-role': s.role, 'data-id': s.id },
+  return h('li', { class: 'shift', 'data-testid': 'shift', 'data-role': s.role, 'data-id': s.id, 'data-cancelled': String(s.cancelled) },
     h('p', { class: 'shift-head' }, h('strong', {}, `${s.starts_at}–${s.ends_at} ${s.role}`),
       s.child_facing ? h('span', { class: 'tag-status' }, t('rota.child_facing')) : null,
-      ' ', h('span', { class: 'muted' }, t('rota.filled', { n: s.assigned.length, of: s.needed }))),
+      s.session_id && !s.cancelled ? h('span', { class: 'tag-status' }, t('rota.for_session')) : null,
+      s.cancelled ? h('span', { class: 'tag-status tag-status-closed', 'data-testid': 'shift-cancelled' }, t('rota.cancelled')) : null,
+      ' ', s.cancelled ? null : h('span', { class: 'muted' }, t('rota.filled', { n: s.assigned.length, of: s.needed }))),
+    s.cancelled ? h('p', { class: 'hint' }, s.assigned.length ? t('rota.cancelled_tell') : t('rota.cancelled_hint')) : null,
     people.length ? h('ul', { class: 'plain-list shift-people' }, people) : null,
-    gap ? h('p', { class: 'muted' }, t('rota.unfilled', { n: gap })) : null,
+    gap && !s.cancelled ? h('p', { class: 'muted' }, t('rota.unfilled', { n: gap })) : null,
     message, assign);
 }
 
-function shiftForm(rota, rerender) {
+function shiftForm(rota, held, rerender) {
   const summary = errorSummary();
   const on = field({ name: 'on_date', label: t('rota.date'), type: 'date', width: 'date', value: rota.days.includes(todayIso()) ? todayIso() : rota.days[0], testid: 'shift-date' });
   const starts = field({ name: 'starts_at', label: t('rota.starts_at'), hint: t('rota.time_hint'), width: 'short', value: '09:00', testid: 'shift-starts' });
@@ -96,18 +100,38 @@ function shiftForm(rota, rerender) {
   const child = checkbox({ name: 'child_facing', label: t('rota.child_facing'), hint: t('rota.child_facing_hint'), testid: 'shift-child' });
   const needed = field({ name: 'needed', label: t('rota.needed'), type: 'number', width: 'short', value: '1', testid: 'shift-needed' });
   const level = select({ name: 'required_dbs', label: t('rota.required_dbs'), value: 'basic', options: ['none', 'basic', 'standard', 'enhanced'].map((l) => [l, t(`dbs.require.${l}`)]) });
+  // A shift for a session takes the session's day and times, and follows them if it moves.
+  const instanceKey = (i) => `${i.session_id}/${i.on_date}`;
+  const linked = select({ name: 'session', label: t('rota.session'), hint: t('rota.session_hint'), value: '', testid: 'shift-session',
+    options: [['', t('rota.no_session')], ...held.map((i) => [instanceKey(i), `${dayText(i.held_on)} ${i.starts_at}–${i.ends_at} ${i.title}`])] });
+  const chosen = () => held.find((i) => instanceKey(i) === linked.input.value) || null;
+  const follow = () => {
+    const i = chosen();
+    for (const f of [on, starts, ends]) f.input.disabled = Boolean(i);
+    if (i) {
+      on.input.value = i.held_on; starts.input.value = i.starts_at; ends.input.value = i.ends_at;
+      role.input.placeholder = i.title;
+      if (i.child_facing) child.input.checked = true;
+    } else {
+      role.input.placeholder = '';
+    }
+    child.input.disabled = Boolean(i && i.child_facing);
+  };
+  linked.input.addEventListener('change', follow);
   const form = h('form', { class: 'form section', novalidate: true, 'data-testid': 'shift-form' },
-    h('h2', {}, t('rota.add_shift')), summary, h('div', { class: 'cols' }, on, starts, ends, needed), role, child, level,
+    h('h2', {}, t('rota.add_shift')), summary, held.length ? linked : null, h('div', { class: 'cols' }, on, starts, ends, needed), role, child, level,
     h('button', { type: 'submit', class: 'button button-secondary', 'data-testid': 'shift-save' }, t('rota.add_shift')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     summary.clear(form);
-    if (!on.input.value) { summary.show([{ field: 'on_date', message: t('rota.date_missing') }], form); return; }
+    const i = chosen();
+    if (!i && !on.input.value) { summary.show([{ field: 'on_date', message: t('rota.date_missing') }], form); return; }
+    const when = i ? { session: i.session_id, on_date: i.on_date }
+      : { on_date: on.input.value, starts_at: starts.input.value, ends_at: ends.input.value };
     try {
       await api.createShift({
-        site: rota.site, on_date: on.input.value, starts_at: starts.input.value, ends_at: ends.input.value,
-        role: role.input.value, child_facing: child.input.checked, required_dbs: level.input.value,
-        needed: Number(needed.input.value) || 1,
+        site: rota.site, ...when, role: role.input.value, child_facing: child.input.checked,
+        required_dbs: level.input.value, needed: Number(needed.input.value) || 1,
       });
       flash(t('form.saved'));
       rerender();

@@ -177,6 +177,8 @@ pub fn save_session(conn: &Connection, input: &SessionInput, today: NaiveDate) -
             p,
         )?;
     }
+    // Shifts that staff it from today on follow a new day, time, site or child-facing flag.
+    crate::volunteers::rota::follow_session(conn, &id, None, today)?;
     Ok(id)
 }
 
@@ -279,7 +281,9 @@ pub fn set_exception(conn: &Connection, e: &SessionException) -> Result<()> {
         "DELETE FROM session_exceptions WHERE session_id = ?1 AND on_date = ?2",
         params![s.id, e.on_date],
     )?;
-    let Some(kind) = e.kind else { return Ok(()) };
+    let Some(kind) = e.kind else {
+        return crate::volunteers::rota::follow_session(conn, &s.id, Some(e.on_date), e.on_date);
+    };
     check_len("reason", "The reason", e.reason.trim(), 200)?;
     let (moved_to, starts, ends, place) = match kind {
         ExceptionKind::Cancelled => (None, None, None, None),
@@ -303,7 +307,21 @@ pub fn set_exception(conn: &Connection, e: &SessionException) -> Result<()> {
          SELECT ?1, site_id, id, ?3, ?4, ?5, ?6, ?7, ?8, ?9 FROM activity_sessions WHERE id = ?2",
         params![new_id(), s.id, e.on_date, kind, moved_to, starts, ends, place, e.reason.trim()],
     )?;
-    Ok(())
+    crate::volunteers::rota::follow_session(conn, &s.id, Some(e.on_date), e.on_date)
+}
+
+/// A session's instance on the date it is scheduled on; `None` when the session is not held
+/// that day (another weekday, outside its dates, stopped, gone).
+pub(crate) fn instance_on(conn: &Connection, session_id: &str, date: NaiveDate) -> Result<Option<Instance>> {
+    let s = match session(conn, session_id) {
+        Ok(s) => s,
+        Err(Error::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if !scheduled(&s, date) {
+        return Ok(None);
+    }
+    Ok(Some(instance(conn, &s, date)?))
 }
 
 /// One session on one date, as the timetable shows it.

@@ -17,6 +17,7 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/0003_stock.sql"),
     include_str!("../../migrations/0004_volunteers.sql"),
     include_str!("../../migrations/0005_security.sql"),
+    include_str!("../../migrations/0006_linked_shifts.sql"),
 ];
 
 /// Migrations that also run Rust code after their SQL, in the same transaction.

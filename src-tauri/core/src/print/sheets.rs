@@ -87,7 +87,8 @@ fn dbs_cell(name: &str, st: &crate::volunteers::dbs::DbsStatus) -> Cell {
 
 /// The weekly roster of a site: a grid of shifts (rows) by days (columns); each volunteer with
 /// a DBS mark for what the shift needs on its date (valid until / expiring soon / not valid),
-/// unfilled places written as such, a legend of the marks and the rota contact in the header.
+/// unfilled places written as such, shifts whose session is cancelled written "Cancelled", a
+/// legend of the marks and the rota contact in the header.
 pub fn roster(rota: &RotaWeek, centre: &str, contact: &str, printed_at: NaiveDateTime) -> Sheet {
     let mut columns = vec![Column::text("Shift").mm(40.0).lines(3)];
     for d in &rota.days {
@@ -132,6 +133,11 @@ pub fn roster(rota: &RotaWeek, centre: &str, contact: &str, printed_at: NaiveDat
             .map(|shifts| {
                 let mut cells = Vec::new();
                 for s in shifts {
+                    // Its session is not held: nobody works it (the screen lists whom to tell).
+                    if s.cancelled {
+                        cells.push(Cell { text: "Cancelled".into(), mark: None });
+                        continue;
+                    }
                     cells.extend(s.assigned.iter().map(|a| dbs_cell(&a.name, &a.dbs)));
                     for _ in 0..s.gap() {
                         cells.push(Cell { text: "unfilled".into(), mark: None });

@@ -13,6 +13,7 @@ use super::dbs::{self, DbsStatus, Requirement};
 use super::{full_name, VolunteerStatus};
 use crate::access::Session;
 use crate::activities::week::{check_time, Week};
+use crate::activities::{self, ExceptionKind};
 use crate::{new_id, sites, Error, Result};
 
 /// A shift to add.
@@ -23,14 +24,18 @@ pub struct NewShift {
     pub site: String,
     /// Date.
     pub on_date: NaiveDate,
-    /// Start, `HH:MM`.
+    /// Start, `HH:MM` (a shift for a session takes the session's; leave empty).
+    #[serde(default)]
     pub starts_at: String,
-    /// End, `HH:MM`.
+    /// End, `HH:MM` (a shift for a session takes the session's; leave empty).
+    #[serde(default)]
     pub ends_at: String,
     /// What the volunteers do ("Front desk", "Children's play").
     #[serde(default)]
     pub role: String,
-    /// The activity session it staffs, if any (its title, child-facing flag and DBS level carry over).
+    /// The activity session it staffs, if any: `on_date` is then the date the session is
+    /// scheduled on, and the shift takes that instance's date and times (and follows them when
+    /// the instance is moved or cancelled); its title, child-facing flag and DBS level carry over.
     #[serde(default)]
     pub session: Option<String>,
     /// Work with children (needs enhanced DBS with the children's barred list).
@@ -72,6 +77,11 @@ pub struct Shift {
     pub role: String,
     /// Linked activity session.
     pub session_id: Option<String>,
+    /// The date the linked session is scheduled on (its instance).
+    pub session_on: Option<NaiveDate>,
+    /// Its session is cancelled or no longer held that day: kept on the rota with its
+    /// volunteers, no gaps, nobody new.
+    pub cancelled: bool,
     /// Child-facing.
     pub child_facing: bool,
     /// DBS needed.
@@ -83,8 +93,11 @@ pub struct Shift {
 }
 
 impl Shift {
-    /// Places not filled.
+    /// Places not filled (none on a cancelled shift).
     pub fn gap(&self) -> u32 {
+        if self.cancelled {
+            return 0;
+        }
         self.needed.saturating_sub(self.assigned.len() as u32)
     }
 }
@@ -93,32 +106,55 @@ impl Shift {
 pub fn create_shift(conn: &Connection, input: &NewShift) -> Result<String> {
     let site =
         sites::resolve(conn, input.site.trim()).map_err(|_| Error::invalid("site", "Choose a site."))?;
-    let starts = check_time("starts_at", &input.starts_at)?;
-    let ends = check_time("ends_at", &input.ends_at)?;
-    if ends <= starts {
-        return Err(Error::invalid("ends_at", "The shift must end after it starts."));
-    }
     let mut role = input.role.trim().to_string();
     let mut child_facing = input.child_facing;
     let mut req = input.required_dbs.unwrap_or_default();
     let session = input.session.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    if let Some(sid) = session {
-        let (title, cf, r, ssite): (String, bool, Requirement, String) = conn
-            .query_row(
-                "SELECT title, child_facing, required_dbs, site_id FROM activity_sessions WHERE id = ?1",
-                [sid],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()?
-            .ok_or_else(|| Error::invalid("session", "There is no such activity session."))?;
-        if ssite != site.id {
-            return Err(Error::invalid("session", "That session is at another site."));
+    let (on_date, starts, ends) = match session {
+        None => {
+            let starts = check_time("starts_at", &input.starts_at)?;
+            let ends = check_time("ends_at", &input.ends_at)?;
+            (input.on_date, starts, ends)
         }
-        if role.is_empty() {
-            role = title;
+        Some(sid) => {
+            let linked = linked_session(conn, sid)?
+                .ok_or_else(|| Error::invalid("session", "There is no such activity session."))?;
+            if linked.site_id != site.id {
+                return Err(Error::invalid("session", "That session is at another site."));
+            }
+            let day = input.on_date.format("%-d %b %Y");
+            let held = activities::instance_on(conn, sid, input.on_date)?.ok_or_else(|| {
+                Error::invalid("on_date", format!("\"{}\" is not held on {day}.", linked.title))
+            })?;
+            if held.exception == Some(ExceptionKind::Cancelled) {
+                return Err(Error::invalid(
+                    "on_date",
+                    format!("\"{}\" is cancelled on {day}.", linked.title),
+                ));
+            }
+            for (field, given, theirs) in
+                [("starts_at", &input.starts_at, &held.starts_at), ("ends_at", &input.ends_at, &held.ends_at)]
+            {
+                if !given.trim().is_empty() && given.trim() != theirs {
+                    return Err(Error::invalid(
+                        field,
+                        format!(
+                            "A shift for \"{}\" keeps the session's times ({}–{}). Leave the times empty, or add a separate shift for setting up.",
+                            linked.title, held.starts_at, held.ends_at
+                        ),
+                    ));
+                }
+            }
+            if role.is_empty() {
+                role = linked.title;
+            }
+            child_facing |= linked.child_facing;
+            req = req.max(linked.required_dbs);
+            (held.held_on, held.starts_at, held.ends_at)
         }
-        child_facing |= cf;
-        req = req.max(r);
+    };
+    if ends <= starts {
+        return Err(Error::invalid("ends_at", "The shift must end after it starts."));
     }
     if child_facing {
         req = Requirement::EnhancedBarred;
@@ -133,11 +169,120 @@ pub fn create_shift(conn: &Connection, input: &NewShift) -> Result<String> {
     }
     let id = new_id();
     conn.execute(
-        "INSERT INTO shifts (id, site_id, on_date, starts_at, ends_at, role, session_id, child_facing, required_dbs, needed)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![id, site.id, input.on_date, starts, ends, role, session, child_facing, req, needed],
+        "INSERT INTO shifts (id, site_id, on_date, starts_at, ends_at, role, session_id, session_on, child_facing, required_dbs, needed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            id,
+            site.id,
+            on_date,
+            starts,
+            ends,
+            role,
+            session,
+            session.map(|_| input.on_date),
+            child_facing,
+            req,
+            needed
+        ],
     )?;
     Ok(id)
+}
+
+/// What a shift takes from the session it staffs.
+struct LinkedSession {
+    site_id: String,
+    title: String,
+    child_facing: bool,
+    required_dbs: Requirement,
+}
+
+fn linked_session(conn: &Connection, id: &str) -> Result<Option<LinkedSession>> {
+    Ok(conn
+        .query_row(
+            "SELECT site_id, title, child_facing, required_dbs FROM activity_sessions WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(LinkedSession {
+                    site_id: r.get(0)?,
+                    title: r.get(1)?,
+                    child_facing: r.get(2)?,
+                    required_dbs: r.get(3)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Brings the shifts that staff a session in line with it, after the session or one of its
+/// instances changed: each takes its instance's date and times, is marked cancelled when the
+/// instance is cancelled or no longer held (another day, site or dates), and becomes
+/// child-facing when the session does. Everyone on a shift that is still held is checked again
+/// against the rules for its new date and time; the first who no longer fits refuses the whole
+/// change, naming them (the caller's transaction rolls back, so nothing changes).
+///
+/// `only`: one instance (the date it is scheduled on); otherwise every instance from `from` on.
+pub(crate) fn follow_session(
+    conn: &Connection,
+    session_id: &str,
+    only: Option<NaiveDate>,
+    from: NaiveDate,
+) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT id, site_id, session_on, role, child_facing, required_dbs FROM shifts
+         WHERE session_id = ?1 AND session_on >= ?2 AND (?3 IS NULL OR session_on = ?3)
+         ORDER BY session_on, id",
+    )?;
+    let shifts: Vec<(String, String, NaiveDate, String, bool, Requirement)> = stmt
+        .query_map(params![session_id, from, only], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if shifts.is_empty() {
+        return Ok(());
+    }
+    let linked = linked_session(conn, session_id)?;
+    for (id, site_id, session_on, role, was_child_facing, was_req) in shifts {
+        let held = match &linked {
+            Some(l) if l.site_id == site_id => activities::instance_on(conn, session_id, session_on)?
+                .filter(|i| i.exception != Some(ExceptionKind::Cancelled)),
+            _ => None,
+        };
+        let (Some(i), Some(l)) = (held, &linked) else {
+            conn.execute(
+                "UPDATE shifts SET cancelled = 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
+                [&id],
+            )?;
+            continue;
+        };
+        let child_facing = was_child_facing || l.child_facing;
+        let req = if child_facing { Requirement::EnhancedBarred } else { was_req.max(l.required_dbs) };
+        conn.execute(
+            "UPDATE shifts SET on_date = ?2, starts_at = ?3, ends_at = ?4, cancelled = 0, child_facing = ?5,
+                required_dbs = ?6, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = ?1",
+            params![id, i.held_on, i.starts_at, i.ends_at, child_facing, req],
+        )?;
+        let slot = Slot { id, site_id, on_date: i.held_on, starts: i.starts_at, ends: i.ends_at, req, role };
+        let mut stmt =
+            conn.prepare("SELECT volunteer_id FROM shift_assignments WHERE shift_id = ?1 ORDER BY id")?;
+        let on_it: Vec<String> =
+            stmt.query_map([&slot.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        for volunteer in on_it {
+            check_volunteer(conn, &slot, &volunteer).map_err(|e| {
+                Error::invalid(
+                    "session",
+                    format!(
+                        "Not changed: the shift \"{}\" staffs this session and would be on {} {}–{}. {e} Take them off the shift first.",
+                        slot.role,
+                        slot.on_date.format("%-d %b %Y"),
+                        slot.starts,
+                        slot.ends
+                    ),
+                )
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// Removes a shift and its assignments.
@@ -148,16 +293,78 @@ pub fn delete_shift(conn: &Connection, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// The facts about a shift that decide who may take it.
+struct Slot {
+    id: String,
+    site_id: String,
+    on_date: NaiveDate,
+    starts: String,
+    ends: String,
+    req: Requirement,
+    role: String,
+}
+
 /// Puts a volunteer on a shift, or says plainly why not.
 pub fn assign(conn: &Connection, session: &Session, shift_id: &str, volunteer_id: &str) -> Result<()> {
-    let (site_id, on_date, starts, ends, req, needed, role): (String, NaiveDate, String, String, Requirement, u32, String) = conn
+    let (slot, needed, cancelled): (Slot, u32, bool) = conn
         .query_row(
-            "SELECT site_id, on_date, starts_at, ends_at, required_dbs, needed, role FROM shifts WHERE id = ?1",
+            "SELECT site_id, on_date, starts_at, ends_at, required_dbs, role, needed, cancelled FROM shifts WHERE id = ?1",
             [shift_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+            |r| {
+                let slot = Slot {
+                    id: shift_id.to_string(),
+                    site_id: r.get(0)?,
+                    on_date: r.get(1)?,
+                    starts: r.get(2)?,
+                    ends: r.get(3)?,
+                    req: r.get(4)?,
+                    role: r.get(5)?,
+                };
+                Ok((slot, r.get(6)?, r.get(7)?))
+            },
         )
         .optional()?
         .ok_or_else(|| Error::NotFound("There is no such shift.".into()))?;
+    if cancelled {
+        return Err(Error::invalid(
+            "shift",
+            format!(
+                "\"{}\" on {} is cancelled: its session is not held then.",
+                slot.role,
+                slot.on_date.format("%-d %b %Y")
+            ),
+        ));
+    }
+    let already: Option<(String, String)> = conn
+        .query_row(
+            "SELECT v.given_name, v.family_name FROM shift_assignments a JOIN volunteers v ON v.id = a.volunteer_id
+             WHERE a.shift_id = ?1 AND a.volunteer_id = ?2",
+            params![shift_id, volunteer_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((given, family)) = already {
+        return Err(Error::Conflict(format!("{} is already on this shift.", full_name(&given, &family))));
+    }
+    check_volunteer(conn, &slot, volunteer_id)?;
+    let filled: u32 =
+        conn.query_row("SELECT count(*) FROM shift_assignments WHERE shift_id = ?1", [shift_id], |r| {
+            r.get(0)
+        })?;
+    if filled >= needed {
+        return Err(Error::Conflict(format!("This shift already has the {needed} volunteer(s) it needs.")));
+    }
+    conn.execute(
+        "INSERT INTO shift_assignments (id, site_id, shift_id, volunteer_id, created_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![new_id(), slot.site_id, shift_id, volunteer_id, session.user_id],
+    )?;
+    Ok(())
+}
+
+/// Whether `volunteer_id` may be on `slot`, in the order a coordinator would ask: approved,
+/// within their stay, working at the site, not on another (held) shift at the same time, and
+/// holding the DBS check the shift needs on its date.
+fn check_volunteer(conn: &Connection, slot: &Slot, volunteer_id: &str) -> Result<()> {
     let (given, family, status, arrival, departure): (
         String,
         String,
@@ -173,6 +380,8 @@ pub fn assign(conn: &Connection, session: &Session, shift_id: &str, volunteer_id
         .optional()?
         .ok_or_else(|| Error::NotFound("There is no such volunteer.".into()))?;
     let name = full_name(&given, &family);
+    let Slot { on_date, starts, ends, req, role, .. } = slot;
+    let on_date = *on_date;
     let day = on_date.format("%-d %b %Y");
     if !matches!(status, VolunteerStatus::Approved | VolunteerStatus::Active) {
         let why = if status == VolunteerStatus::Left { "has left" } else { "is not approved yet" };
@@ -193,25 +402,19 @@ pub fn assign(conn: &Connection, session: &Session, shift_id: &str, volunteer_id
     }
     let works_here: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM volunteer_sites WHERE volunteer_id = ?1 AND site_id = ?2)",
-        params![volunteer_id, site_id],
+        params![volunteer_id, slot.site_id],
         |r| r.get(0),
     )?;
     if !works_here {
         return Err(Error::invalid("volunteer", format!("{name} does not work at this shift's site.")));
     }
-    let already: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM shift_assignments WHERE shift_id = ?1 AND volunteer_id = ?2)",
-        params![shift_id, volunteer_id],
-        |r| r.get(0),
-    )?;
-    if already {
-        return Err(Error::Conflict(format!("{name} is already on this shift.")));
-    }
     let clash: Option<(String, String, String)> = conn
         .query_row(
             "SELECT s.role, s.starts_at, s.ends_at FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id
-             WHERE a.volunteer_id = ?1 AND s.on_date = ?2 AND s.starts_at < ?4 AND ?3 < s.ends_at LIMIT 1",
-            params![volunteer_id, on_date, starts, ends],
+             WHERE a.volunteer_id = ?1 AND s.on_date = ?2 AND s.starts_at < ?4 AND ?3 < s.ends_at
+               AND s.cancelled = 0 AND s.id <> ?5
+             LIMIT 1",
+            params![volunteer_id, on_date, starts, ends, slot.id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
@@ -222,9 +425,9 @@ pub fn assign(conn: &Connection, session: &Session, shift_id: &str, volunteer_id
     }
     let policy = dbs::policy(conn)?;
     let facts = dbs::facts_for(conn, volunteer_id)?;
-    let st = dbs::status(&facts, req, on_date, &policy);
+    let st = dbs::status(&facts, *req, on_date, &policy);
     if !st.is_valid() {
-        let what = if req == Requirement::EnhancedBarred {
+        let what = if *req == Requirement::EnhancedBarred {
             format!("\"{role}\" is child-facing: it needs {} valid on {day}", req.label())
         } else {
             format!("\"{role}\" needs {} valid on {day}", req.label())
@@ -234,17 +437,6 @@ pub fn assign(conn: &Connection, session: &Session, shift_id: &str, volunteer_id
             format!("{name} cannot take this shift. {what}; their DBS is {}.", st.describe()),
         ));
     }
-    let filled: u32 =
-        conn.query_row("SELECT count(*) FROM shift_assignments WHERE shift_id = ?1", [shift_id], |r| {
-            r.get(0)
-        })?;
-    if filled >= needed {
-        return Err(Error::Conflict(format!("This shift already has the {needed} volunteer(s) it needs.")));
-    }
-    conn.execute(
-        "INSERT INTO shift_assignments (id, site_id, shift_id, volunteer_id, created_by) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![new_id(), site_id, shift_id, volunteer_id, session.user_id],
-    )?;
     Ok(())
 }
 
@@ -298,7 +490,8 @@ pub fn week(conn: &Connection, site: &str, week: Week) -> Result<RotaWeek> {
     let policy = dbs::policy(conn)?;
     let facts = dbs::facts_by_volunteer(conn)?;
     let mut stmt = conn.prepare(
-        "SELECT id, on_date, starts_at, ends_at, role, session_id, child_facing, required_dbs, needed
+        "SELECT id, on_date, starts_at, ends_at, role, session_id, child_facing, required_dbs, needed, session_on,
+                cancelled
          FROM shifts WHERE site_id = ?1 AND on_date BETWEEN ?2 AND ?3 ORDER BY on_date, starts_at, role, id",
     )?;
     let mut shifts: Vec<Shift> = stmt
@@ -314,6 +507,8 @@ pub fn week(conn: &Connection, site: &str, week: Week) -> Result<RotaWeek> {
                 child_facing: r.get(6)?,
                 required_dbs: r.get(7)?,
                 needed: r.get(8)?,
+                session_on: r.get(9)?,
+                cancelled: r.get(10)?,
                 assigned: Vec::new(),
             })
         })?

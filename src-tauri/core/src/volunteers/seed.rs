@@ -195,7 +195,7 @@ pub fn seed(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
         let id = activities::save_session(conn, &input, today)?;
         made.push((id, site, weekday, title, starts, ends, child));
     }
-    // This week's Thursday pamper session is moved, and one session is cancelled next week.
+    // This week's Thursday pamper session is moved (one of next week's is cancelled below).
     if let Some((id, ..)) = made.iter().find(|m| m.2 == 4 && m.1 == "CAL") {
         activities::set_exception(
             conn,
@@ -251,12 +251,13 @@ pub fn seed(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
                 rota::create_shift(conn, &input)?;
             }
         }
-        for (id, site, weekday, title, starts, ends, child) in &made {
+        // A shift for a session takes the session's date and times (moved ones included).
+        for (id, site, weekday, title, _, _, child) in &made {
             let input = NewShift {
                 site: (*site).into(),
                 on_date: w.day(*weekday),
-                starts_at: (*starts).into(),
-                ends_at: (*ends).into(),
+                starts_at: String::new(),
+                ends_at: String::new(),
                 role: (*title).into(),
                 session: Some(id.clone()),
                 child_facing: *child,
@@ -294,6 +295,24 @@ pub fn seed(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
                 break;
             }
         }
+    }
+    // One of next week's Dunkirk sessions is cancelled after its shift was filled: the rota
+    // keeps the shift, marked cancelled, with its volunteers to tell.
+    if let Some((id, _, weekday, ..)) = made.iter().find(|m| m.1 == "DUN") {
+        let next = week.sunday().checked_add_days(Days::new(u64::from(*weekday))).unwrap_or(week.sunday());
+        activities::set_exception(
+            conn,
+            &activities::SessionException {
+                session: id.clone(),
+                on_date: next,
+                kind: Some(activities::ExceptionKind::Cancelled),
+                moved_to: None,
+                starts_at: None,
+                ends_at: None,
+                place: None,
+                reason: "Hall not available".into(),
+            },
+        )?;
     }
     Ok(())
 }

@@ -146,8 +146,13 @@ pub fn last_automatic(db: &Db) -> Result<Option<NaiveDateTime>> {
     }))
 }
 
+/// One automatic backup at a time in this process: two at once (the daily one a sign-in starts
+/// and "Back up now" pressed straight after) would pick the same file name in the same second.
+static AUTOMATIC: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Makes an automatic backup now and removes the oldest beyond the number to keep.
 pub fn automatic(db: &Db) -> Result<BackupDone> {
+    let _one_at_a_time = AUTOMATIC.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let dir = backup_dir(db)?;
     let keep = db.read(policy::get)?.backups_kept.max(1) as usize;
     let mut stamp = Local::now().naive_local();

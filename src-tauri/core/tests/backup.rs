@@ -107,3 +107,28 @@ fn automatic_backups_keep_the_newest_n_and_the_api_audits_them() {
     let err = api::call(&db, &desk, "backup_now", json!({})).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Forbidden);
 }
+
+#[test]
+fn two_automatic_backups_at_once_both_land_in_their_own_files() {
+    // The daily backup at sign-in and "Back up now" pressed straight after.
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = centre(dir.path(), 20);
+    let db = std::sync::Arc::new(db);
+    for round in 0..5 {
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let runs: Vec<_> = (0..2)
+            .map(|_| {
+                let (db, barrier) = (std::sync::Arc::clone(&db), std::sync::Arc::clone(&barrier));
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    backup::automatic(&db).map(|d| d.path).map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        let paths: Vec<String> = runs
+            .into_iter()
+            .map(|r| r.join().unwrap().unwrap_or_else(|e| panic!("round {round}: {e}")))
+            .collect();
+        assert_ne!(paths[0], paths[1], "round {round}: two backups, two files");
+    }
+}

@@ -253,3 +253,59 @@ fn haven_locks_itself_after_the_idle_minutes_whatever_the_page_does() {
     assert!(err["message"].as_str().unwrap().contains("15 minutes"), "{err}");
     assert_eq!(invoke(&w, "app_status", json!({})).unwrap()["phase"], "locked");
 }
+
+#[test]
+fn a_lead_restores_a_backup_in_the_app_and_everyone_signs_in_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (app, w) = app(dir.path(), true);
+    let call = |name: &str, input: Value| invoke(&w, "call", json!({"name": name, "input": input}));
+    let phase = || invoke(&w, "app_status", json!({})).unwrap()["phase"].clone();
+
+    // A coordinator may back up but not restore: refused, still signed in.
+    invoke(&w, "unlock", json!({"username": "helene", "passphrase": "demo"})).unwrap();
+    let backup = call("backup_now", json!({})).unwrap()["path"].as_str().unwrap().to_string();
+    let err = invoke(&w, "restore_backup", json!({"path": backup})).unwrap_err();
+    assert_eq!(err["kind"], "forbidden", "{err}");
+    assert_eq!(phase(), "unlocked");
+    invoke(&w, "lock", json!({})).unwrap();
+
+    // After the backup, a lead adds a volunteer.
+    invoke(&w, "unlock", json!({"username": "sarah", "passphrase": "demo"})).unwrap();
+    app.state::<AppState>().wait_for_backup();
+    let volunteer = json!({"given_name": "Restorecheck", "family_name": "Later", "site": "CAL",
+                           "arrival_on": "2026-03-01", "departure_on": "2026-03-20"});
+    call("save_volunteer", volunteer).unwrap();
+    let names = |v: Value| v.to_string().contains("Restorecheck");
+    assert!(names(call("list_volunteers", json!({})).unwrap()));
+
+    // A file that is not a backup: refused before anything closes.
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"not a database").unwrap();
+    let err = invoke(&w, "restore_backup", json!({"path": junk.to_str().unwrap()})).unwrap_err();
+    assert_eq!(err["kind"], "validation", "{err}");
+    assert_eq!(phase(), "unlocked", "a refused restore leaves the lead signed in");
+    assert!(names(call("list_volunteers", json!({})).unwrap()), "and changes nothing");
+
+    // The backup: restored, Haven locked with a notice, the replaced file kept aside.
+    let done = invoke(&w, "restore_backup", json!({"path": backup})).unwrap();
+    let replaced = done["replaced"].as_str().expect("the replaced database is kept").to_string();
+    assert!(std::path::Path::new(&replaced).is_file(), "{replaced}");
+    let status = invoke(&w, "app_status", json!({})).unwrap();
+    assert_eq!(status["phase"], "locked");
+    assert!(status["notices"].to_string().contains("was restored"), "{status}");
+    assert_eq!(call("list_sites", json!({})).unwrap_err()["kind"], "locked");
+
+    // Signed in again: the data is the backup's, and the restore is in its audit log.
+    invoke(&w, "unlock", json!({"username": "sarah", "passphrase": "demo"})).unwrap();
+    assert!(
+        !names(call("list_volunteers", json!({})).unwrap()),
+        "the volunteer added after the backup is gone"
+    );
+    let log = call("list_audit_log", json!({"entity": "database", "limit": 5})).unwrap();
+    assert!(log.as_array().unwrap().iter().any(|e| e["action"] == "restore"), "{log}");
+    assert_eq!(
+        invoke(&w, "app_status", json!({})).unwrap()["notices"],
+        json!([]),
+        "the notice was shown once"
+    );
+}

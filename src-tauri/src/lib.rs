@@ -44,6 +44,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         commands::setup_centre,
         commands::unlock,
         commands::lock,
+        commands::restore_backup,
         commands::call,
     ])
 }

@@ -58,6 +58,8 @@ pub struct AppState {
     /// before the database is closed (lock, exit) so no write to the backup folder is cut off
     /// half-way and no thread still uses SQLCipher while the process ends.
     backup_job: Mutex<Option<JoinHandle<()>>>,
+    /// What the unlock screen says once after Haven locked itself for a reason (a restore).
+    locked_notices: Mutex<Vec<String>>,
 }
 
 /// What the UI needs to pick its first screen.
@@ -105,7 +107,12 @@ impl AppState {
             keyring::add_missing(&db, seed::DEMO_PASSPHRASE)?;
         }
         let phase = if path.exists() { Phase::Locked } else { Phase::NeedsSetup };
-        Ok(AppState { launch, phase: Mutex::new(phase), backup_job: Mutex::new(None) })
+        Ok(AppState {
+            launch,
+            phase: Mutex::new(phase),
+            backup_job: Mutex::new(None),
+            locked_notices: Mutex::new(Vec::new()),
+        })
     }
 
     fn phase(&self) -> Result<MutexGuard<'_, Phase>> {
@@ -128,7 +135,9 @@ impl AppState {
         let phase = self.phase()?;
         let (name, session, must_change, auto_lock, notices) = match &*phase {
             Phase::NeedsSetup => ("setup", None, false, 0, Vec::new()),
-            Phase::Locked => ("locked", None, false, 0, Vec::new()),
+            Phase::Locked => {
+                ("locked", None, false, 0, self.locked_notices.lock().map(|n| n.clone()).unwrap_or_default())
+            }
             Phase::Unlocked { session, must_change, auto_lock, notices, .. } => {
                 ("unlocked", Some(session.clone()), *must_change, auto_lock.as_secs() / 60, notices.clone())
             }
@@ -181,6 +190,7 @@ impl AppState {
         }
         let u = keyring::unlock(&self.db_path(), Some(username), passphrase)?;
         let session = u.session.clone();
+        self.set_locked_notice(None);
         // The retention rule runs at every sign-in: closed cases past the period are anonymised.
         let notices = match api::apply_retention(&u.db, &u.session) {
             Ok(done) => {
@@ -246,6 +256,45 @@ impl AppState {
             *phase = Phase::Locked;
         }
         Ok(())
+    }
+
+    /// Restores a backup over the open database, for a lead. The core checks the role and the
+    /// backup (integrity, schema, key) before anything closes, so a refusal leaves the user
+    /// signed in and nothing changed. Then the database is closed (waiting for calls still
+    /// using it), restored, and Haven stays locked: everyone signs in again, to the restored
+    /// data. The unlock screen says what happened.
+    pub fn restore(&self, file: &Path) -> Result<backup::RestoreDone> {
+        self.wait_for_backup();
+        let mut phase = self.phase()?;
+        match &*phase {
+            Phase::Unlocked { db, session, .. } => {
+                backup::check_restore(db, session, file)?;
+            }
+            _ => return Err(Error::Locked("Haven is locked: sign in first.".into())),
+        }
+        let Phase::Unlocked { db, session, .. } = std::mem::replace(&mut *phase, Phase::Locked) else {
+            return Err(Error::Internal("Haven's state changed during the restore.".into()));
+        };
+        drop(phase);
+        let result = sole(db).and_then(|db| backup::restore_over(db, &session, file));
+        match &result {
+            Ok(done) => self.set_locked_notice(Some(format!(
+                "The backup {} was restored ({} people). The database it replaced is kept at {}. Sign in again.",
+                file.display(),
+                done.people,
+                done.replaced.as_deref().unwrap_or("(none)")
+            ))),
+            Err(e) => self.set_locked_notice(Some(format!(
+                "The backup was not restored: {e} Nothing was replaced. Sign in again."
+            ))),
+        }
+        result
+    }
+
+    fn set_locked_notice(&self, notice: Option<String>) {
+        if let Ok(mut n) = self.locked_notices.lock() {
+            *n = notice.into_iter().collect();
+        }
     }
 
     /// Runs one API function for the signed-in user.
@@ -317,6 +366,21 @@ impl Drop for AppState {
         self.wait_for_backup();
     }
 }
+
+/// The database once no call still holds it (a call clones the handle for its duration).
+fn sole(mut db: Arc<Db>) -> Result<Db> {
+    for _ in 0..SOLE_WAITS {
+        match Arc::try_unwrap(db) {
+            Ok(db) => return Ok(db),
+            Err(shared) => db = shared,
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Err(Error::Conflict("Haven was still busy with another task and could not close the database.".into()))
+}
+
+/// How many times (50 ms apart) a restore waits for calls still using the database.
+const SOLE_WAITS: u32 = 200;
 
 fn auto_lock_of(db: &Db) -> Result<Duration> {
     let minutes = db.read(policy::get)?.auto_lock_minutes;

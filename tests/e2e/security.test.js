@@ -117,3 +117,45 @@ test('setup shows the recovery key once; a new user chooses their own passphrase
   await enterCredentials(driver, 'tom', 'tom chooses his own');
   await find(driver, 'who');
 });
+
+test('a lead restores a backup from Settings: the data goes back and everyone signs in again', async () => {
+  const { driver } = fresh.app;
+  const backups = fs.readdirSync(`${fresh.dir}/backups`).filter((f) => f.endsWith('.db')).sort();
+  const backup = `${fresh.dir}/backups/${backups[backups.length - 1]}`;
+  await (await find(driver, 'lock')).click();
+  await enterCredentials(driver, 'amina', 'river lantern seven');
+  await find(driver, 'who');
+
+  // A change after the backup: the centre's name.
+  await (await find(driver, 'nav-settings')).click();
+  const name = await field(driver, 'centre_name');
+  await name.clear();
+  await name.sendKeys('Renamed Centre');
+  await driver.findElement(By.xpath("//form[.//input[@name='centre_name']]//button[@type='submit']")).click();
+  await driver.wait(until.elementLocated(By.xpath("//form[.//input[@name='centre_name']]//*[contains(text(), 'Saved')]")), WAIT, 'the new name is saved');
+
+  // A file that is not a backup is refused beside the field, and nothing closes.
+  await (await find(driver, 'restore-path')).sendKeys(`${fresh.dir}/haven.keys`);
+  await (await find(driver, 'restore-submit')).click();
+  await (await find(driver, 'restore-confirm-yes')).click();
+  await driver.wait(until.elementLocated(By.css('[data-testid="restore"] .error-summary:not([hidden])')), WAIT, 'the refusal is shown');
+  await find(driver, 'who');
+
+  // The backup: confirmed, restored, and Haven asks everyone to sign in again.
+  const path = await find(driver, 'restore-path');
+  await path.clear();
+  await path.sendKeys(backup);
+  await (await find(driver, 'restore-submit')).click();
+  await shot(driver, 'settings-restore-confirm');
+  await (await find(driver, 'restore-confirm-yes')).click();
+  const notices = await find(driver, 'unlock-notices');
+  assert.match(await notices.getText(), /was restored/);
+  await shot(driver, 'unlock-after-restore');
+  assert.ok(fs.readdirSync(fresh.dir).some((f) => f.startsWith('haven.db.replaced-')), 'the replaced database is kept beside it');
+
+  await enterCredentials(driver, 'amina', 'river lantern seven');
+  await find(driver, 'who');
+  await (await find(driver, 'nav-settings')).click();
+  await driver.wait(async () => (await (await field(driver, 'centre_name')).getAttribute('value')) === 'Test Centre', WAIT,
+    'the centre has the name it had when the backup was made');
+});

@@ -36,6 +36,8 @@ export const appStatus = () => invoke('app_status');
 export const setupCentre = (input) => invoke('setup_centre', { input });
 export const unlock = (username, passphrase) => invoke('unlock', { username, passphrase });
 export const lock = () => invoke('lock');
+/** Restores a backup over the database (a lead); Haven is locked afterwards. */
+export const restoreBackup = (path) => invoke('restore_backup', { path });
 
 // Core API (see `haven-cli commands`).
 export const sessionInfo = () => call('session_info');

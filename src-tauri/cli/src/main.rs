@@ -283,32 +283,24 @@ fn signed_in(cli: &Cli) -> anyhow::Result<(Db, Session)> {
     Ok((unlocked.db, unlocked.session))
 }
 
-/// Restores a backup over the database, with the key from signing in (or the recovery key).
+/// Restores a backup over the database: a lead signed in (the core checks the role and the
+/// backup first), or the recovery key when there is no database here any more.
 fn restore(cli: &Cli, file: &Path) -> anyhow::Result<()> {
     let path = db_path(&haven_core::resolve_data_dir(cli.data_dir.clone())?);
-    let (key, session) = if path.exists() {
+    let done = if path.exists() {
         let (db, session) = signed_in(cli)?;
-        if session.role != haven_core::Role::Lead {
-            return Err(Error::Forbidden("Only a lead can restore a backup.".into()).into());
-        }
-        let key = db
-            .key()
-            .cloned()
-            .ok_or_else(|| Error::Conflict("Sign in with your own passphrase first.".into()))?;
-        (key, Some(session))
+        haven_core::backup::restore_over(db, &session, file)?
     } else {
-        (DbKey::from_hex(&recovery_key_input()?)?, None)
+        let key = DbKey::from_hex(&recovery_key_input()?)?;
+        let done = haven_core::backup::restore(&path, file, &key)?;
+        let db = Db::open_with_key(&path, &key)?;
+        let lead = db.read(|c| users::first_lead(c).map(|u| users::session_for(&u)))?;
+        db.write(|tx| {
+            let detail = serde_json::json!({"from": file.display().to_string(), "replaced": done.replaced});
+            audit::record(tx, &lead, "restore", "database", None, Some(&detail))
+        })?;
+        done
     };
-    let done = haven_core::backup::restore(&path, file, &key)?;
-    let db = Db::open_with_key(&path, &key)?;
-    let session = match session {
-        Some(s) => s,
-        None => db.read(|c| users::first_lead(c).map(|u| users::session_for(&u)))?,
-    };
-    db.write(|tx| {
-        let detail = serde_json::json!({"from": file.display().to_string(), "replaced": done.replaced});
-        audit::record(tx, &session, "restore", "database", None, Some(&detail))
-    })?;
     println!("{}", serde_json::to_string_pretty(&done)?);
     Ok(())
 }

@@ -154,3 +154,29 @@ fn bench_json_prints_one_object_a_line_with_the_fixed_names() {
     }
     assert_eq!(rows.iter().find(|r| r["name"] == "seed_people_100k").unwrap()["n"], 300);
 }
+
+#[test]
+fn restore_is_for_a_lead_and_puts_the_backups_data_back() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cli(dir.path(), Some("demo"), &["seed-demo", "--people", "10"]).status.success());
+    let copy = dir.path().join("copy.db");
+    json_out(&cli(dir.path(), Some("demo"), &["backup", "--out", copy.to_str().unwrap()]));
+    json_out(&cli(dir.path(), Some("demo"), &["call", "create_site", r#"{"code":"LIL","name":"Lille"}"#]));
+    let has_lille = || {
+        let sites = json_out(&cli(dir.path(), Some("demo"), &["call", "list_sites"]));
+        sites.as_array().unwrap().iter().any(|s| s["code"] == "LIL")
+    };
+    assert!(has_lille());
+
+    let err =
+        json_err(&cli(dir.path(), Some("demo"), &["--user", "helene", "restore", copy.to_str().unwrap()]));
+    assert_eq!(err["kind"], "forbidden", "{err}");
+    assert!(has_lille(), "a refused restore changes nothing");
+
+    let done = json_out(&cli(dir.path(), Some("demo"), &["restore", copy.to_str().unwrap()]));
+    assert!(Path::new(done["replaced"].as_str().unwrap()).is_file(), "the replaced file is kept: {done}");
+    assert!(!has_lille(), "the site added after the backup is gone");
+    let log =
+        json_out(&cli(dir.path(), Some("demo"), &["call", "list_audit_log", r#"{"entity":"database"}"#]));
+    assert!(log.as_array().unwrap().iter().any(|e| e["action"] == "restore"), "{log}");
+}

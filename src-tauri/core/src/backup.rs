@@ -17,9 +17,9 @@ use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 
-use crate::access::{keyring, policy};
+use crate::access::{audit, keyring, policy, users};
 use crate::db::{self, DbKey};
-use crate::{Db, Error, Result};
+use crate::{Db, Error, Result, Role, Session};
 
 /// File names of automatic backups start with this.
 const PREFIX: &str = "haven-backup-";
@@ -286,4 +286,50 @@ pub fn restore(db_path: &Path, file: &Path, key: &DbKey) -> Result<RestoreDone> 
         std::fs::copy(&backup_ring, &ring)?;
     }
     Ok(RestoreDone { path: db_path.display().to_string(), replaced, people, schema_version })
+}
+
+/// Whether `session` may restore `file` over `db`, changing nothing: a lead, signed in with
+/// their own passphrase (so the key is known), and a backup that passes [`check_backup`] with
+/// it. Returns the key.
+pub fn check_restore(db: &Db, session: &Session, file: &Path) -> Result<DbKey> {
+    if session.role != Role::Lead {
+        return Err(Error::Forbidden("Only a lead can restore a backup.".into()));
+    }
+    let key =
+        db.key().cloned().ok_or_else(|| Error::Conflict("Sign in with your own passphrase first.".into()))?;
+    check_backup(file, &key)?;
+    Ok(key)
+}
+
+/// Restores `file` over the signed-in database `db`, for a lead: checked first with
+/// [`check_restore`] (a refused restore changes nothing); then `db` is closed (its file is
+/// renamed aside, which Windows refuses for an open file), the backup restored with [`restore`],
+/// and the restore written to the restored database's audit log. Everyone signs in again after.
+pub fn restore_over(db: Db, session: &Session, file: &Path) -> Result<RestoreDone> {
+    let key = check_restore(&db, session, file)?;
+    let path = db.path().to_path_buf();
+    drop(db);
+    let done = restore(&path, file, &key)?;
+    let restored = Db::open_with_key(&path, &key)?;
+    // The restoring lead may not exist in an older backup: the entry is then the first lead's,
+    // naming who restored.
+    let known: bool = restored.read(|c| {
+        Ok(c.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE id = ?1)", [&session.user_id], |r| {
+            r.get(0)
+        })?)
+    })?;
+    let by = if known {
+        session.clone()
+    } else {
+        restored.read(|c| users::first_lead(c).map(|u| users::session_for(&u)))?
+    };
+    restored.write(|tx| {
+        let detail = serde_json::json!({
+            "from": file.display().to_string(),
+            "replaced": done.replaced,
+            "restored_by": session.username,
+        });
+        audit::record(tx, &by, "restore", "database", None, Some(&detail))
+    })?;
+    Ok(done)
 }

@@ -2,6 +2,7 @@
 //! error. The domain's functions are all reached through [`call`], which runs the core's API
 //! (the same one `haven-cli call` uses), so the UI can do nothing a script cannot.
 
+use haven_core::backup::RestoreDone;
 use haven_core::setup::SetupInput;
 use haven_core::Session;
 use tauri::State;
@@ -31,6 +32,12 @@ pub fn unlock(state: State<'_, AppState>, username: String, passphrase: String) 
 #[tauri::command]
 pub fn lock(state: State<'_, AppState>) -> Result<(), IpcError> {
     Ok(state.lock()?)
+}
+
+/// Restores a backup over the database (a lead); Haven then locks: everyone signs in again.
+#[tauri::command(async)]
+pub fn restore_backup(state: State<'_, AppState>, path: String) -> Result<RestoreDone, IpcError> {
+    Ok(state.restore(std::path::Path::new(path.trim()))?)
 }
 
 /// Runs one function of the core API as the signed-in user.

@@ -8,7 +8,7 @@ import { passphraseForm } from './passphrase.js';
 import { auditSection } from './audit.js';
 import { t } from '../i18n.js';
 
-export async function showSettings(main, { session, status }) {
+export async function showSettings(main, { session, status, locked }) {
   const isLead = session.role === 'lead';
   const [settings, sites, security] = await Promise.all([api.getSettings(), api.listSites(), api.getSecuritySettings()]);
   const caseworker = session.role === 'lead' || session.role === 'coordinator';
@@ -16,7 +16,7 @@ export async function showSettings(main, { session, status }) {
     isLead ? api.listUsers() : Promise.resolve([]),
     caseworker ? api.listPartners() : Promise.resolve(null),
   ]);
-  const rerender = () => showSettings(main, { session, status });
+  const rerender = () => showSettings(main, { session, status, locked });
   const own = passphraseForm(status && status.passphrase_rules, () => {});
 
   replace(main,
@@ -28,7 +28,58 @@ export async function showSettings(main, { session, status }) {
     caseworker ? dbsPolicySection(await api.getDbsPolicy(), isLead) : null,
     isLead ? usersSection(users, sites, session, rerender) : h('p', { class: 'hint' }, t('settings.lead_only')),
     securityForm(security, isLead, caseworker),
+    isLead ? restoreSection(locked) : null,
     isLead ? auditSection() : null);
+}
+
+// Restoring a backup (a lead): the core checks the file first; once restored, Haven is locked
+// and everyone signs in again to the restored data.
+function restoreSection(locked) {
+  const summary = errorSummary();
+  const file = field({ name: 'file', label: t('restore.file'), hint: t('restore.file_hint'), required: false, testid: 'restore-path' });
+  file.input.classList.add('input-path');
+  const holder = h('div');
+  const choose = h('button', { type: 'button', class: 'button button-secondary' }, t('restore.choose'));
+  const submit = h('button', { type: 'submit', class: 'button button-warning', 'data-testid': 'restore-submit' }, t('restore.submit'));
+  const form = h('form', { class: 'form section', novalidate: true, 'data-testid': 'restore' },
+    h('h2', {}, t('restore.title')), h('p', {}, t('restore.intro')), summary, file,
+    h('div', { class: 'button-group' }, submit, choose), holder);
+  choose.addEventListener('click', async () => {
+    try {
+      const chosen = await api.chooseFile(t('restore.title'), [{ name: t('restore.filter'), extensions: ['db'] }]);
+      if (chosen) file.input.value = chosen;
+    } catch (err) {
+      showApiError(summary, form, err);
+    }
+  });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    summary.clear(form);
+    const path = file.input.value.trim();
+    if (!path) { summary.show([{ field: 'file', message: t('restore.file_missing') }], form); return; }
+    submit.hidden = true;
+    const box = confirmBox({
+      title: t('restore.confirm_title'), body: t('restore.confirm_body', { path }),
+      yes: t('restore.yes'), no: t('form.cancel'), testid: 'restore-confirm',
+      onNo: () => { box.remove(); submit.hidden = false; },
+      onYes: async () => {
+        box.remove();
+        try {
+          await api.restoreBackup(path);
+          locked();
+        } catch (err) {
+          submit.hidden = false;
+          showApiError(summary, form, err);
+          // Refused before anything closed: still signed in. Otherwise the unlock screen says why.
+          const now = await api.appStatus().catch(() => null);
+          if (now && now.phase !== 'unlocked') locked();
+        }
+      },
+    });
+    replace(holder, box);
+    box.focus();
+  });
+  return form;
 }
 
 // Auto-lock, backups and retention: everyone sees them, a lead changes them.

@@ -63,7 +63,8 @@ export async function showShell(root, status, done) {
     const show = SCREENS.find(([n]) => n === name)[1];
     replace(main, h('p', { class: 'loading' }, t('app.loading')));
     try {
-      await show(main, { name, path, session, status });
+      // `locked`: a screen that closed the database (a restore) sends the app to sign-in.
+      await show(main, { name, path, session, status, locked: done });
     } catch (err) {
       if (err.kind === 'locked') { done(); return; }
       replace(main, h('h1', {}, t(`nav.${name}`)), h('p', { class: 'field-error' }, err.message));

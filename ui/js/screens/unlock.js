@@ -19,9 +19,12 @@ export function showUnlock(root, status, done) {
     h('p', {}, t('unlock.demo_users')),
     h('ul', {}, status.demo_hint.users.map(([name, role]) => h('li', {}, h('code', {}, name), ` — ${role}`))));
 
+  const notices = (status.notices || []).length
+    ? h('div', { class: 'notices', role: 'status', 'data-testid': 'unlock-notices' }, status.notices.map((n) => h('p', {}, n)))
+    : null;
   const form = h('form', { class: 'panel form', novalidate: true },
     h('h1', {}, t('unlock.title')),
-    summary, demo, user, pass, button,
+    notices, summary, demo, user, pass, button,
     h('p', { class: 'hint' }, t('unlock.data_dir', { dir: status.data_dir })),
   );
   form.addEventListener('submit', async (e) => {

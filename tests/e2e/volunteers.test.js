@@ -179,7 +179,15 @@ test('a shift for an activity session takes its day and times, and is marked can
   // Cancel that week's session on the Activities screen.
   await (await find(driver, 'nav-activities')).click();
   const instance = await driver.wait(until.elementLocated(By.css(`[data-testid="instance"][data-session="${sessionId}"][data-on="${onDate}"]`)), WAIT, 'the session is listed');
+  const title = await instance.getAttribute('data-title');
   await (await instance.findElement(byTestId('instance-open'))).click();
+  // That one session's sign-up sheet prints from its panel.
+  const sheet = path.join(demo.dataDir, 'session-sheet.pdf');
+  await type(await find(driver, 'print-session-path'), sheet);
+  await (await find(driver, 'print-session-submit')).click();
+  await waitText(driver, 'print-session-status', /Saved/, 'the session sheet is saved');
+  const sheetText = execFileSync('pdftotext', [sheet, '-']).toString().split(/\s+/).join(' ');
+  assert.ok(sheetText.includes(title.split(/\s+/).join(' ')), `the sheet names the session "${title}"`);
   const save = await driver.wait(until.elementLocated(By.css(`[data-testid="instance"][data-session="${sessionId}"] [data-testid="exception-save"]`)), WAIT, 'the change form');
   await save.click();
   await driver.wait(until.elementLocated(By.css(`[data-testid="instance"][data-session="${sessionId}"][data-on="${onDate}"] [data-testid="instance-exception"]`)), WAIT, 'the session is cancelled');

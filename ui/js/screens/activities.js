@@ -38,7 +38,13 @@ export async function showActivities(main, { session }) {
       h('p', { class: 'muted' }, t('activities.places', { n: num(i.signed_up), of: num(i.capacity) }),
         i.attended ? ` · ${t('activities.attended', { n: num(i.attended) })}` : '', i.reason ? ` · ${i.reason}` : ''),
       i.exception === 'cancelled' ? null : toggle,
-      open ? h('div', { 'data-testid': 'instance-panel' }, signUpPanel(i, rerender), manager ? exceptionForm(i, rerender) : null) : null);
+      open ? h('div', { 'data-testid': 'instance-panel' }, signUpPanel(i, rerender),
+        printForm({
+          title: t('activities.print_session_title', { title: i.title }), button: t('activities.print_session'), testid: 'print-session',
+          defaultName: () => `activity-${state.site}-${i.on_date}.pdf`,
+          print: (path) => api.printActivitySheet(state.site, tt.week, path, i.session_id),
+        }),
+        manager ? exceptionForm(i, rerender) : null) : null);
   });
 
   replace(main,

@@ -285,7 +285,7 @@ impl AppState {
                 done.replaced.as_deref().unwrap_or("(none)")
             ))),
             Err(e) => self.set_locked_notice(Some(format!(
-                "The backup was not restored: {e} Nothing was replaced. Sign in again."
+                "The restore did not finish: {e} Sign in again and check the data."
             ))),
         }
         result

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::Session;
 use crate::cases::{check_len, text_enum};
+use crate::db::update_or_insert;
 use crate::volunteers::dbs::Requirement;
 use crate::{new_id, sites, Error, Result};
 use week::{check_time, Week};
@@ -158,25 +159,19 @@ pub fn save_session(conn: &Connection, input: &SessionInput, today: NaiveDate) -
         input.ends_on,
         input.active
     ];
-    if input.id.is_some() {
-        let n = conn.execute(
-            "UPDATE activity_sessions SET site_id = ?2, kind = ?3, title = ?4, weekday = ?5, starts_at = ?6,
-                ends_at = ?7, place = ?8, capacity = ?9, child_facing = ?10, required_dbs = ?11, starts_on = ?12,
-                ends_on = ?13, active = ?14, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-             WHERE id = ?1",
-            p,
-        )?;
-        if n == 0 {
-            return Err(Error::NotFound("There is no such session.".into()));
-        }
-    } else {
-        conn.execute(
-            "INSERT INTO activity_sessions (id, site_id, kind, title, weekday, starts_at, ends_at, place, capacity,
-                child_facing, required_dbs, starts_on, ends_on, active)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-            p,
-        )?;
-    }
+    update_or_insert(
+        conn,
+        input.id.is_some(),
+        "UPDATE activity_sessions SET site_id = ?2, kind = ?3, title = ?4, weekday = ?5, starts_at = ?6,
+            ends_at = ?7, place = ?8, capacity = ?9, child_facing = ?10, required_dbs = ?11, starts_on = ?12,
+            ends_on = ?13, active = ?14, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?1",
+        "INSERT INTO activity_sessions (id, site_id, kind, title, weekday, starts_at, ends_at, place, capacity,
+            child_facing, required_dbs, starts_on, ends_on, active)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        p,
+        "There is no such session.",
+    )?;
     // Shifts that staff it from today on follow a new day, time, site or child-facing flag.
     crate::volunteers::rota::follow_session(conn, &id, None, today)?;
     Ok(id)
@@ -188,13 +183,23 @@ pub fn sessions(conn: &Connection, site: Option<&str>) -> Result<Vec<ActivitySes
         Some(s) => Some(sites::resolve(conn, s)?.id),
         None => None,
     };
+    select_sessions(conn, site.as_deref(), None)
+}
+
+/// Sessions of one site (by id) or all, or the one with `id`.
+fn select_sessions(
+    conn: &Connection,
+    site_id: Option<&str>,
+    id: Option<&str>,
+) -> Result<Vec<ActivitySession>> {
     let mut stmt = conn.prepare(
         "SELECT a.id, s.code, a.kind, a.title, a.weekday, a.starts_at, a.ends_at, a.place, a.capacity, a.child_facing,
                 a.required_dbs, a.starts_on, a.ends_on, a.active
          FROM activity_sessions a JOIN sites s ON s.id = a.site_id
-         WHERE ?1 IS NULL OR a.site_id = ?1 ORDER BY s.code, a.weekday, a.starts_at, a.title",
+         WHERE (?1 IS NULL OR a.site_id = ?1) AND (?2 IS NULL OR a.id = ?2)
+         ORDER BY s.code, a.weekday, a.starts_at, a.title",
     )?;
-    let rows = stmt.query_map([site], |r| {
+    let rows = stmt.query_map(params![site_id, id], |r| {
         Ok(ActivitySession {
             id: r.get(0)?,
             site: r.get(1)?,
@@ -262,9 +267,9 @@ fn scheduled(s: &ActivitySession, date: NaiveDate) -> bool {
 }
 
 fn session(conn: &Connection, id: &str) -> Result<ActivitySession> {
-    sessions(conn, None)?
+    select_sessions(conn, None, Some(id))?
         .into_iter()
-        .find(|s| s.id == id)
+        .next()
         .ok_or_else(|| Error::NotFound("There is no such session.".into()))
 }
 

@@ -6,7 +6,7 @@ mod migrations;
 pub use migrations::{latest_version, schema_version, MIGRATIONS};
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
@@ -232,21 +232,46 @@ pub(crate) fn keyed_connection(path: &Path, keying: &Keying<'_>, flags: OpenFlag
 /// thread that keys a connection in that moment is refused ("An error occurred with PRAGMA key
 /// or rekey"); several threads open databases at once in the app (the background backup) and
 /// in tests. The first caller keys a throwaway in-memory connection until that works (at once,
-/// unless another thread is mid-start); every other caller waits for it, then finds it done.
+/// unless another thread is mid-start); every other caller waits on the lock, then finds the
+/// flag set.
 fn sqlcipher_started() -> Result<()> {
-    static STARTED: OnceLock<std::result::Result<(), String>> = OnceLock::new();
-    let started = STARTED.get_or_init(|| {
-        let mut last = String::new();
-        for _ in 0..START_CHECKS {
-            match Connection::open_in_memory().and_then(|c| c.pragma_update(None, "key", "start-up check")) {
-                Ok(()) => return Ok(()),
-                Err(e) => last = e.to_string(),
+    static STARTED: Mutex<bool> = Mutex::new(false);
+    let mut started = STARTED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut attempts = 0;
+    while !*started {
+        match Connection::open_in_memory().and_then(|c| c.pragma_update(None, "key", "start-up check")) {
+            Ok(()) => *started = true,
+            Err(e) if attempts >= START_CHECKS => {
+                return Err(Error::Internal(format!("The encryption library did not start: {e}")));
             }
-            std::thread::sleep(Duration::from_millis(1));
+            Err(_) => {
+                attempts += 1;
+                std::thread::sleep(Duration::from_millis(1));
+            }
         }
-        Err(last)
-    });
-    started.clone().map_err(|e| Error::Internal(format!("The encryption library did not start: {e}")))
+    }
+    Ok(())
+}
+
+/// Saves a row that the caller may be changing or adding: runs `update` when `existing`, else
+/// `insert`, both with the same parameters (`?1` the id). An update that matches no row is
+/// `NotFound(missing)`.
+pub(crate) fn update_or_insert(
+    conn: &Connection,
+    existing: bool,
+    update: &str,
+    insert: &str,
+    params: &[&dyn rusqlite::ToSql],
+    missing: &str,
+) -> Result<()> {
+    if existing {
+        if conn.execute(update, params)? == 0 {
+            return Err(Error::NotFound(missing.into()));
+        }
+    } else {
+        conn.execute(insert, params)?;
+    }
+    Ok(())
 }
 
 /// Runs `f` in an immediate transaction on `conn`, committing on `Ok` and rolling back on `Err`.

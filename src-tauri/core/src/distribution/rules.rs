@@ -5,6 +5,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::db::update_or_insert;
 use crate::stock::{self, Category, ItemInput, VariantBy};
 use crate::{new_id, Error, Result};
 
@@ -259,25 +260,19 @@ pub fn save(conn: &Connection, input: &RuleInput) -> Result<Rule> {
         input.once,
         input.active
     ];
-    if input.id.is_some() {
-        let n = conn.execute(
-            "UPDATE allowance_rules SET dist_type = ?2, item_id = ?3, quantity = ?4, per = ?5, flag = ?6,
-                    min_age_months = ?7, max_age_months = ?8, without_phone = ?9, interval_days = ?10, once = ?11,
-                    active = coalesce(?12, active), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-             WHERE id = ?1",
-            p,
-        )?;
-        if n == 0 {
-            return Err(Error::NotFound("That rule does not exist.".into()));
-        }
-    } else {
-        conn.execute(
-            "INSERT INTO allowance_rules (id, dist_type, item_id, quantity, per, flag, min_age_months, max_age_months,
-                    without_phone, interval_days, once, active)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, coalesce(?12, 1))",
-            p,
-        )?;
-    }
+    update_or_insert(
+        conn,
+        input.id.is_some(),
+        "UPDATE allowance_rules SET dist_type = ?2, item_id = ?3, quantity = ?4, per = ?5, flag = ?6,
+                min_age_months = ?7, max_age_months = ?8, without_phone = ?9, interval_days = ?10, once = ?11,
+                active = coalesce(?12, active), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?1",
+        "INSERT INTO allowance_rules (id, dist_type, item_id, quantity, per, flag, min_age_months, max_age_months,
+                without_phone, interval_days, once, active)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, coalesce(?12, 1))",
+        p,
+        "That rule does not exist.",
+    )?;
     let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE r.id = ?1"))?;
     stmt.query_row([&id], row).optional()?.ok_or_else(|| Error::NotFound("That rule does not exist.".into()))
 }

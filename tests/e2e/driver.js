@@ -180,14 +180,14 @@ export async function launch(args) {
   let driver = null;
   let stopped = null;
 
-  const kill = async () => {
+  const kill = async (ended) => {
     if (!LINUX) {
       proc.kill('SIGTERM');
       await exited;
       return;
     }
-    // The session is over: give the app time to close by itself and save its state.
-    if (dataDir) {
+    // The session ended as it should: give the app time to close by itself and save its state.
+    if (ended && dataDir) {
       await waitUntil(() => !processes().some((p) => p.cmdline.includes(dataDir)), CLOSE_MS);
     }
     // tauri-driver stops WebKitWebDriver on SIGTERM; the group signal reaches the rest, and
@@ -213,12 +213,15 @@ export async function launch(args) {
   const stop = () => {
     // One clean-up however often it is asked for (an `after` hook and a failing test).
     stopped ??= (async () => {
+      let ended = false;
       if (driver) {
-        await timeLimit(driver.quit(), QUIT_MS, 'driver.quit()').catch(() => {
+        ended = await timeLimit(driver.quit(), QUIT_MS, 'driver.quit()').then(
+          () => true,
           // The window or the WebDriver side may already be gone: the kill below still runs.
-        });
+          () => false,
+        );
       }
-      await kill();
+      await kill(ended);
     })();
     return stopped;
   };

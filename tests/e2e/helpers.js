@@ -24,8 +24,11 @@ export function useDemoApp() {
     session.app = await launch(['--demo', '--data-dir', session.dataDir]);
   });
   after(async () => {
-    if (session.app) await session.app.stop();
-    if (session.dataDir) fs.rmSync(session.dataDir, { recursive: true, force: true });
+    try {
+      if (session.app) await session.app.stop();
+    } finally {
+      if (session.dataDir) fs.rmSync(session.dataDir, { recursive: true, force: true });
+    }
   });
   return session;
 }

@@ -4,8 +4,10 @@
 //! - `cargo xtask test` installs what is missing and runs every check: formatting, lints, core,
 //!   CLI and command (mock runtime) tests, the end-to-end tests in a real window, and the
 //!   Windows cross-check.
+//! - `cargo xtask e2e` builds the app and the CLI and runs the end-to-end tests alone.
 //!
-//! Plain std only, so it builds in seconds before anything else.
+//! Plain std only, so it builds in seconds before anything else. Built binaries are looked for
+//! in `CARGO_TARGET_DIR` when it is set, else in the repository's `target/`.
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -46,8 +48,11 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(&args[1..]),
+        Some("e2e") => e2e_only(&args[1..]),
         Some("setup") => setup(true),
-        _ => Err("usage: cargo xtask demo [--release] | test [--no-e2e] [--no-windows] | setup".into()),
+        _ => Err("usage: cargo xtask demo [--release] | test [--no-e2e] [--no-windows] \
+                  | e2e [--no-build] | setup"
+            .into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -61,6 +66,20 @@ fn main() -> ExitCode {
 fn root() -> PathBuf {
     // src-tauri/xtask -> repository root
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR` (relative to the repository when
+/// relative), else the repository's `target/`.
+fn target_dir() -> PathBuf {
+    match env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root().join(dir),
+        _ => root().join("target"),
+    }
+}
+
+/// A binary of the workspace's debug build.
+fn debug_exe(name: &str) -> PathBuf {
+    target_dir().join("debug").join(if cfg!(windows) { format!("{name}.exe") } else { name.into() })
 }
 
 fn step(name: &str) {
@@ -210,15 +229,15 @@ fn test(args: &[String]) -> Result {
 
     step("cargo fmt --check");
     timed(&mut times, "fmt", cargo().args(["fmt", "--all", "--", "--check"]))?;
+    step("the app's own build leaves out tauri's mock runtime (the `test` feature)");
+    let t = Instant::now();
+    no_mock_runtime()?;
+    times.push(("no mock runtime", t.elapsed().as_secs_f64()));
     step("cargo test: core, CLI and command tests (mock runtime)");
     timed(&mut times, "build + test", cargo().args(["test", "--workspace"]))?;
     if e2e {
         step("end-to-end tests: the real app in a real window");
-        timed(
-            &mut times,
-            "build app",
-            cargo().args(["build", "--package", "haven", "--package", "haven-cli"]),
-        )?;
+        timed(&mut times, "build app", &mut build_app())?;
         let t = Instant::now();
         end_to_end()?;
         times.push(("end-to-end", t.elapsed().as_secs_f64()));
@@ -251,10 +270,53 @@ fn test(args: &[String]) -> Result {
     Ok(())
 }
 
-/// Opens a database made by haven-cli with another SQLCipher 4 build, from a virtualenv under
-/// target/ (Debian's own sqlcipher is 3.x and cannot read version 4 files).
+/// The app and the CLI as users get them (the app without tauri's `test` feature).
+fn build_app() -> Command {
+    let mut c = cargo();
+    c.args(["build", "--package", "haven", "--package", "haven-cli"]);
+    c
+}
+
+/// `cargo xtask e2e [--no-build]`: the end-to-end step alone, on the binaries in the target
+/// folder (or those `HAVEN_APP` and `HAVEN_CLI` name).
+fn e2e_only(args: &[String]) -> Result {
+    setup(true)?;
+    if !args.iter().any(|a| a == "--no-build") {
+        step("cargo build: the app and the CLI");
+        run(&mut build_app())?;
+    }
+    step("end-to-end tests: the real app in a real window");
+    end_to_end()
+}
+
+/// Fails if tauri's `test` feature (the mock runtime) is on in the app's normal build. It is a
+/// dev-dependency feature: only the command tests may have it. `cargo tree` without dev edges
+/// resolves features as `cargo build` (and a release build) does.
+fn no_mock_runtime() -> Result {
+    let out = cargo()
+        .args(["tree", "--package", "haven", "--edges", "normal,build", "--invert", "tauri"])
+        .args(["--depth", "0", "--format", "{p} [{f}]"])
+        .output()
+        .map_err(|e| format!("could not run cargo tree: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("cargo tree failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().find(|l| l.starts_with("tauri ")).ok_or("cargo tree did not show tauri")?;
+    println!("{line}");
+    let features = line.rsplit_once('[').map(|(_, f)| f.trim_end_matches(']')).unwrap_or("");
+    if features.split(',').any(|f| f == "test") {
+        return Err("the app's normal build enables tauri's `test` feature (the mock runtime): \
+                    keep it in [dev-dependencies]"
+            .into());
+    }
+    Ok(())
+}
+
+/// Opens a database made by haven-cli with another SQLCipher 4 build, from a virtualenv in the
+/// target folder (Debian's own sqlcipher is 3.x and cannot read version 4 files).
 fn sqlcipher_interop() -> Result {
-    let venv = root().join("target/interop-venv");
+    let venv = target_dir().join("interop-venv");
     let python = venv.join("bin/python");
     if !python.exists() {
         run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
@@ -265,7 +327,7 @@ fn sqlcipher_interop() -> Result {
     }
     run(Command::new(&python)
         .arg(root().join("tests/interop/sqlcipher_check.py"))
-        .arg(root().join("target/debug/haven-cli")))
+        .arg(debug_exe("haven-cli")))
 }
 
 /// Runs a step and records how long it took.
@@ -276,7 +338,18 @@ fn timed(times: &mut Vec<(&'static str, f64)>, name: &'static str, cmd: &mut Com
     r
 }
 
-/// Starts Xvfb when there is no display (CI), then runs the WebDriver tests with node.
+/// How long the whole end-to-end step may take unless `HAVEN_E2E_TIMEOUT` (seconds) says
+/// otherwise. A full run takes a few minutes; past this something hangs, and the step ends it
+/// and says what was still running rather than waiting for CI's own limit.
+const E2E_LIMIT: Duration = Duration::from_secs(20 * 60);
+
+/// Programs the end-to-end tests start, none of which may outlive the run.
+const E2E_PROGRAMS: &[&str] =
+    &["haven", "tauri-driver", "WebKitWebDriver", "WebKitWebProcess", "WebKitNetworkProcess"];
+
+/// Starts Xvfb when there is no display (CI), then runs the WebDriver tests with node, within
+/// the step's time limit. Every process the run starts carries a marker in its environment, so
+/// whatever is left when node has exited (or has been stopped) is found, ended and named.
 fn end_to_end() -> Result {
     let mut xvfb: Option<Child> = None;
     let needs_display =
@@ -294,29 +367,215 @@ fn end_to_end() -> Result {
         xvfb = Some(child);
         wait_for(|| Path::new(&format!("/tmp/.X11-unix/X{n}")).exists(), "Xvfb")?;
     }
-    let exe = |name: &str| {
-        root().join("target/debug").join(if cfg!(windows) { format!("{name}.exe") } else { name.into() })
-    };
-    let mut node = Command::new("node");
-    node.current_dir(root())
-        // A test that hangs (a window that never answers) fails after five minutes instead of
-        // holding the run until CI's own limit; the slowest test takes seconds.
-        .args(["--test", "--test-concurrency=1", "--test-timeout=300000", "tests/e2e/"])
-        .env("HAVEN_APP", exe("haven"))
-        .env("HAVEN_CLI", exe("haven-cli"))
-        .env(
-            "TAURI_DRIVER",
-            if found("tauri-driver") { PathBuf::from("tauri-driver") } else { cargo_bin("tauri-driver") },
-        );
-    if !display.is_empty() {
-        node.env("DISPLAY", &display);
-    }
-    let result = run(&mut node);
+    let result = run_node(&display);
     if let Some(mut x) = xvfb {
         let _ = x.kill();
         let _ = x.wait();
     }
     result
+}
+
+/// Runs `node --test` on tests/e2e/ and checks that it leaves nothing behind.
+fn run_node(display: &str) -> Result {
+    let limit = match env::var("HAVEN_E2E_TIMEOUT") {
+        Ok(secs) => Duration::from_secs(
+            secs.trim()
+                .parse()
+                .map_err(|_| format!("HAVEN_E2E_TIMEOUT is not a number of seconds: {secs}"))?,
+        ),
+        Err(_) => E2E_LIMIT,
+    };
+    let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let marker = format!("HAVEN_E2E_RUN={}-{}", std::process::id(), since_epoch.as_nanos());
+    let exe = |var: &str, name: &str| env::var_os(var).map(PathBuf::from).unwrap_or_else(|| debug_exe(name));
+    let mut node = Command::new("node");
+    node.current_dir(root())
+        // A test that hangs (a window that never answers) fails after five minutes instead of
+        // holding the run until the step's limit; the slowest test takes seconds.
+        .args(["--test", "--test-concurrency=1", "--test-timeout=300000", "tests/e2e/"])
+        .env("HAVEN_APP", exe("HAVEN_APP", "haven"))
+        .env("HAVEN_CLI", exe("HAVEN_CLI", "haven-cli"))
+        .env(
+            "TAURI_DRIVER",
+            if found("tauri-driver") { PathBuf::from("tauri-driver") } else { cargo_bin("tauri-driver") },
+        );
+    if let Some((key, value)) = marker.split_once('=') {
+        node.env(key, value);
+    }
+    if !display.is_empty() {
+        node.env("DISPLAY", display);
+    }
+    // Its own process group: on a time-out the whole tree is found and ended, not only node.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut node, 0);
+    let mut child = node.spawn().map_err(|e| format!("could not start node: {e}"))?;
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if Instant::now() >= deadline => break None,
+            Ok(None) => std::thread::sleep(Duration::from_millis(500)),
+            Err(e) => return Err(format!("could not wait for node: {e}")),
+        }
+    };
+    let Some(status) = status else {
+        let running = run_processes(&marker, child.id());
+        end_processes(&running);
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(format!(
+            "the end-to-end tests did not finish within {} s (HAVEN_E2E_TIMEOUT); still running: {}",
+            limit.as_secs(),
+            describe(&running)
+        ));
+    };
+    let left = run_processes(&marker, child.id());
+    end_processes(&left);
+    let (named, other): (Vec<&Proc>, Vec<&Proc>) = left.iter().partition(|p| p.is_e2e_program());
+    if !other.is_empty() {
+        println!("(ended after the run: {})", describe(other.iter().copied()));
+    }
+    if !named.is_empty() {
+        return Err(format!(
+            "processes started by the end-to-end tests outlived them (now ended): {}",
+            describe(named.iter().copied())
+        ));
+    }
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("the end-to-end tests failed ({status})"))
+    }
+}
+
+/// A running process, as read from /proc.
+#[derive(Debug, Clone)]
+struct Proc {
+    pid: u32,
+    /// The kernel's name for it (the program's file name, cut to 15 bytes).
+    comm: String,
+    /// Its command line, arguments joined by spaces.
+    cmdline: String,
+}
+
+impl Proc {
+    /// Whether this is one of the programs the end-to-end tests start.
+    fn is_e2e_program(&self) -> bool {
+        let program = self.cmdline.split(' ').next().unwrap_or("");
+        let file = Path::new(program).file_name().and_then(|f| f.to_str()).unwrap_or("");
+        E2E_PROGRAMS.iter().any(|name| {
+            // The kernel keeps only the first 15 bytes of the name.
+            *name == file || name.get(..15).unwrap_or(name) == self.comm
+        })
+    }
+}
+
+fn describe<'a>(procs: impl IntoIterator<Item = &'a Proc>) -> String {
+    let all: Vec<String> = procs
+        .into_iter()
+        .map(|p| {
+            let cmd: String = p.cmdline.chars().take(160).collect();
+            format!("{} {} ({cmd})", p.pid, p.comm)
+        })
+        .collect();
+    if all.is_empty() {
+        "nothing".into()
+    } else {
+        all.join("; ")
+    }
+}
+
+/// The live processes of one run: those in `group` (node's own process group) or carrying
+/// `marker` in their environment, and their descendants. Zombies are left out: they have
+/// closed their files and hold nothing open.
+#[cfg(target_os = "linux")]
+fn run_processes(marker: &str, group: u32) -> Vec<Proc> {
+    struct Entry {
+        proc: Proc,
+        ppid: u32,
+        ours: bool,
+    }
+    let mut entries = Vec::new();
+    let Ok(dir) = std::fs::read_dir("/proc") else { return Vec::new() };
+    for entry in dir.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
+        if pid == std::process::id() {
+            continue;
+        }
+        // A process may end while it is read: then it is simply not listed.
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else { continue };
+        let comm = stat.get(open + 1..close).unwrap_or("").to_string();
+        let fields: Vec<&str> = stat.get(close + 2..).unwrap_or("").split(' ').collect();
+        let (Some(state), Some(ppid), Some(pgid)) = (fields.first(), fields.get(1), fields.get(2)) else {
+            continue;
+        };
+        if *state == "Z" || *state == "X" {
+            continue;
+        }
+        let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+        let marked = environ.split(|b| *b == 0).any(|v| v == marker.as_bytes());
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        let cmdline = String::from_utf8_lossy(&cmdline)
+            .split('\0')
+            .filter(|a| !a.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        entries.push(Entry {
+            proc: Proc { pid, comm, cmdline },
+            ppid: ppid.parse().unwrap_or(0),
+            ours: marked || pgid.parse() == Ok(group),
+        });
+    }
+    let mut grew = true;
+    while grew {
+        grew = false;
+        let ours: std::collections::HashSet<u32> =
+            entries.iter().filter(|e| e.ours).map(|e| e.proc.pid).collect();
+        for e in entries.iter_mut().filter(|e| !e.ours) {
+            if ours.contains(&e.ppid) {
+                e.ours = true;
+                grew = true;
+            }
+        }
+    }
+    entries.into_iter().filter(|e| e.ours).map(|e| e.proc).collect()
+}
+
+/// Elsewhere there is no /proc to read: node itself is still stopped at the time limit.
+#[cfg(not(target_os = "linux"))]
+fn run_processes(_marker: &str, _group: u32) -> Vec<Proc> {
+    Vec::new()
+}
+
+/// Ends `procs`: SIGTERM, then SIGKILL for those still there after five seconds.
+fn end_processes(procs: &[Proc]) {
+    if procs.is_empty() || !cfg!(unix) {
+        return;
+    }
+    let signal = |sig: &str, procs: &[&Proc]| {
+        let _ = Command::new("kill")
+            .arg(sig)
+            .args(procs.iter().map(|p| p.pid.to_string()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    };
+    let alive = |p: &&Proc| {
+        std::fs::read_to_string(format!("/proc/{}/stat", p.pid))
+            .map(|s| s.rfind(')').and_then(|c| s.get(c + 2..c + 3)).is_some_and(|st| st != "Z" && st != "X"))
+            .unwrap_or(false)
+    };
+    let all: Vec<&Proc> = procs.iter().collect();
+    signal("-TERM", &all);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline && all.iter().any(alive) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let left: Vec<&Proc> = all.into_iter().filter(alive).collect();
+    if !left.is_empty() {
+        signal("-KILL", &left);
+    }
 }
 
 fn free_display() -> Result<u32> {

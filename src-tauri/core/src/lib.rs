@@ -15,6 +15,7 @@ pub mod dashboard;
 pub mod db;
 pub mod distribution;
 mod error;
+mod fields;
 pub mod print;
 pub mod privacy;
 pub mod seed;

@@ -369,7 +369,7 @@ fn ring_of(db: &Db) -> Result<Option<(PathBuf, Keyring, &DbKey)>> {
 /// when someone else chose it. A database without a raw key (one shared passphrase, as in
 /// tests) has no keyring and nothing is written.
 pub fn set_passphrase(db: &Db, user: &users::User, passphrase: &str, must_change: bool) -> Result<()> {
-    crate::setup::check_new_passphrase(passphrase)?;
+    crate::access::passphrase::check_new_passphrase(passphrase)?;
     let Some((path, mut ring, key)) = ring_of(db)? else { return Ok(()) };
     ring.put(seal(key, &user.id, &user.username, passphrase, must_change)?);
     ring.failures.remove(&user.username.to_lowercase());

@@ -14,13 +14,14 @@
 pub mod dbs;
 pub mod rota;
 pub mod seed;
+pub mod sheet;
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
 use serde::{Deserialize, Serialize};
 
 use crate::access::Session;
-use crate::cases::{check_len, check_phone, text_enum};
+use crate::fields::{check_len, check_phone, text_enum};
 use crate::{new_id, sites, Error, Result};
 use dbs::{DbsPolicy, DbsStatus, Requirement};
 

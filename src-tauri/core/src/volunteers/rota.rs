@@ -162,7 +162,7 @@ pub fn create_shift(conn: &Connection, input: &NewShift) -> Result<String> {
     if role.is_empty() {
         return Err(Error::invalid("role", "Say what the shift is for, like Front desk or Children's play."));
     }
-    crate::cases::check_len("role", "The role", &role, 80)?;
+    crate::fields::check_len("role", "The role", &role, 80)?;
     let needed = input.needed.unwrap_or(1);
     if !(1..=50).contains(&needed) {
         return Err(Error::invalid("needed", "A shift needs from 1 to 50 volunteers."));
@@ -211,6 +211,22 @@ fn linked_session(conn: &Connection, id: &str) -> Result<Option<LinkedSession>> 
             },
         )
         .optional()?)
+}
+
+/// Adds or changes a recurring activity session and, in the same transaction, brings the shifts
+/// that staff it from `today` on to its new day, time, site or child-facing flag. Returns the
+/// session's id.
+pub fn save_session(conn: &Connection, input: &activities::SessionInput, today: NaiveDate) -> Result<String> {
+    let id = activities::save_session(conn, input, today)?;
+    follow_session(conn, &id, None, today)?;
+    Ok(id)
+}
+
+/// Cancels, moves or restores one instance of a session and, in the same transaction, brings
+/// that instance's shifts along.
+pub fn set_exception(conn: &Connection, e: &activities::SessionException) -> Result<()> {
+    activities::set_exception(conn, e)?;
+    follow_session(conn, &e.session, Some(e.on_date), e.on_date)
 }
 
 /// Brings the shifts that staff a session in line with it, after the session or one of its

@@ -18,7 +18,10 @@ pub mod phones;
 mod record;
 pub mod referrals;
 pub mod search;
+pub mod seed;
+mod seed_names;
 pub mod sheet;
+mod spreadsheet;
 pub mod uk;
 
 use chrono::NaiveDate;

@@ -7,7 +7,8 @@
 //!
 //! Each function takes the caller's [`Session`] and a typed input (deserialised from JSON, unknown
 //! fields refused), writes the audit log in the same transaction as its changes, and returns a
-//! typed output (serialised to JSON). Later areas add rows to [`FUNCTIONS`].
+//! typed output (serialised to JSON). A new area adds its file here (`api/<area>.rs`) and its
+//! rows to [`FUNCTIONS`].
 
 mod activities;
 mod cases;

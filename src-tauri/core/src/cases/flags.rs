@@ -1,7 +1,7 @@
 //! Flags on a person. Some are set by hand (pregnant, unaccompanied minor with separation
 //! details, safeguarding concern, medical need); two are derived from the case book every time
 //! (baby under 12 months, from the date of birth; unaccompanied minor, for an under-18 with no
-//! adult in their household). Flags drive distribution allowances later.
+//! adult in their household). Flags drive the distribution's allowances.
 //!
 //! Safeguarding and medical flags are restricted: only coordinators and leads see or set them.
 

@@ -9,6 +9,8 @@
 //! a test may reach anywhere. The check is per file rather than per area so that the circles
 //! that matter (two files of one area calling each other) are caught as well.
 
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 

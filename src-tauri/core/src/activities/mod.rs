@@ -120,8 +120,8 @@ pub struct ActivitySession {
 /// The rota sits above activities: callers go through `volunteers::rota::save_session`, which
 /// brings the shifts that staff the session along in the same transaction.
 pub(crate) fn save_session(conn: &Connection, input: &SessionInput, today: NaiveDate) -> Result<String> {
-    let site =
-        sites::resolve(conn, input.site.trim()).map_err(|_| Error::invalid("site", "Choose a site."))?;
+    let site = sites::resolve(conn, input.site.trim())
+        .map_err(|e| e.when_absent(Error::invalid("site", "Choose a site.")))?;
     let title = input.title.trim();
     if title.is_empty() {
         return Err(Error::invalid("title", "Enter the session's title."));
@@ -369,8 +369,9 @@ pub struct Instance {
 
 /// The instances of a site's sessions in `week`, by date held and time.
 pub fn timetable(conn: &Connection, site: &str, week: Week) -> Result<Vec<Instance>> {
-    let site_code =
-        sites::resolve(conn, site.trim()).map_err(|_| Error::invalid("site", "Choose a site."))?.code;
+    let site_code = sites::resolve(conn, site.trim())
+        .map_err(|e| e.when_absent(Error::invalid("site", "Choose a site.")))?
+        .code;
     let mut out = Vec::new();
     for s in sessions(conn, Some(&site_code))? {
         let date = week.day(s.weekday);

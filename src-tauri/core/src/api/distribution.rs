@@ -252,7 +252,9 @@ pub(super) fn reverse_collection(db: &Db, s: &Session, input: ReverseInput) -> R
     db.write(|tx| {
         let dist: String = tx
             .query_row("SELECT distribution_id FROM collections WHERE id = ?1", [&input.id], |r| r.get(0))
-            .map_err(|_| Error::NotFound("That collection does not exist.".into()))?;
+            .map_err(|e| {
+                Error::from(e).when_absent(Error::NotFound("That collection does not exist.".into()))
+            })?;
         let back = distribution::reverse(tx, s, &input.id, &input.reason, today())?;
         audit::record(
             tx,

@@ -148,7 +148,9 @@ pub(super) fn erase_person(db: &Db, s: &Session, input: ErasePerson) -> Result<E
     db.write(|tx| {
         let code: String = tx
             .query_row("SELECT code FROM people WHERE id = ?1", [&input.id], |r| r.get(0))
-            .map_err(|_| Error::NotFound("That person is not in the case book.".into()))?;
+            .map_err(|e| {
+            Error::from(e).when_absent(Error::NotFound("That person is not in the case book.".into()))
+        })?;
         privacy::anonymise(tx, &input.id)?;
         audit::record(tx, s, "erase", "person", Some(&input.id), Some(&json!({"reason": "request"})))?;
         Ok(Erased { code })

@@ -246,11 +246,12 @@ fn check(conn: &Connection, d: &VolunteerDetails) -> Result<(String, Vec<String>
         }
     }
     let home = sites::resolve(conn, d.site.trim())
-        .map_err(|_| Error::invalid("site", "Choose the volunteer's site."))?;
+        .map_err(|e| e.when_absent(Error::invalid("site", "Choose the volunteer's site.")))?;
     let mut all = vec![home.id.clone()];
     for s in &d.other_sites {
-        let site = sites::resolve(conn, s.trim())
-            .map_err(|_| Error::invalid("other_sites", format!("There is no site \"{s}\".")))?;
+        let site = sites::resolve(conn, s.trim()).map_err(|e| {
+            e.when_absent(Error::invalid("other_sites", format!("There is no site \"{s}\".")))
+        })?;
         if !all.contains(&site.id) {
             all.push(site.id);
         }

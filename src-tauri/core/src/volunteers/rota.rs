@@ -104,8 +104,8 @@ impl Shift {
 
 /// Adds a shift.
 pub fn create_shift(conn: &Connection, input: &NewShift) -> Result<String> {
-    let site =
-        sites::resolve(conn, input.site.trim()).map_err(|_| Error::invalid("site", "Choose a site."))?;
+    let site = sites::resolve(conn, input.site.trim())
+        .map_err(|e| e.when_absent(Error::invalid("site", "Choose a site.")))?;
     let mut role = input.role.trim().to_string();
     let mut child_facing = input.child_facing;
     let mut req = input.required_dbs.unwrap_or_default();
@@ -502,7 +502,8 @@ pub struct RotaWeek {
 
 /// The rota for `site` in `week`, with each volunteer's DBS mark on each shift's date.
 pub fn week(conn: &Connection, site: &str, week: Week) -> Result<RotaWeek> {
-    let site = sites::resolve(conn, site.trim()).map_err(|_| Error::invalid("site", "Choose a site."))?;
+    let site = sites::resolve(conn, site.trim())
+        .map_err(|e| e.when_absent(Error::invalid("site", "Choose a site.")))?;
     let policy = dbs::policy(conn)?;
     let facts = dbs::facts_by_volunteer(conn)?;
     let mut stmt = conn.prepare(

@@ -45,7 +45,11 @@ pub fn seed_demo(db: &Db, people: usize, seed: u64) -> Result<SeedSummary> {
     db.write(|tx| {
         ensure_centre(tx)?;
         let summary = insert_people(tx, people, seed, today)?;
-        crate::stock::seed::seed_stock(tx, today)?;
+        // The catalogue and the weekly rules, then stock received, then distributions of it.
+        crate::distribution::rules::ensure_defaults(tx)?;
+        if crate::stock::seed::seed_stock(tx, today)? {
+            crate::distribution::seed::seed(tx, today)?;
+        }
         crate::volunteers::seed::seed(tx, seed, today)?;
         Ok(summary)
     })

@@ -14,6 +14,7 @@ mod desk;
 mod events;
 mod plan;
 pub mod rules;
+pub mod seed;
 pub mod sheet;
 
 pub use allowance::{

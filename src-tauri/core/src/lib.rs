@@ -6,10 +6,10 @@
 //!
 //! Layers, lowest first: `error`, `fields` (checks every area uses), `db`, `settings`, `sites`,
 //! `access`; then the areas, each calling only areas below it (`cases`, `stock`,
-//! `distribution`; `volunteers`, `activities`, then the rota in `volunteers/rota.rs`, which
-//! follows activity sessions); `privacy`, `backup`, `setup`, `seed` and `dashboard` above them;
-//! and `api` on top. `print` knows no area: each area builds its sheets as plain data.
-//! `tests/layers.rs` fails on any import circle between files.
+//! `distribution`; `volunteers`, `activities`, then `rota`, whose shifts follow activity
+//! sessions); `privacy`, `backup`, `setup`, `seed` and `dashboard` above them; and `api` on top.
+//! `print` knows no area: each area builds its sheets as plain data. `tests/layers.rs` fails on
+//! any import circle between files or between these modules.
 //!
 //! This crate never depends on Tauri: it is tested headless and reused by `haven-cli`.
 
@@ -25,6 +25,7 @@ mod error;
 mod fields;
 pub mod print;
 pub mod privacy;
+pub mod rota;
 pub mod seed;
 pub mod settings;
 pub mod setup;

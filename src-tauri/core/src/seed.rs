@@ -4,9 +4,9 @@
 //! so a person's date of birth moves with the calendar). About three in four people have a name
 //! in their own script as well as in Latin script; others have Latin names with diacritics.
 //!
-//! This file sets up the centre and calls each area's seed in order: the case book
-//! (`cases/seed.rs`), stock and distributions (`stock/seed.rs`), volunteers, activities and the
-//! rota (`volunteers/seed.rs`).
+//! This file sets up the centre and calls each area's seed, lowest area first: the case book
+//! (`cases/seed.rs`), stock (`stock/seed.rs`) and its distributions (`distribution/seed.rs`),
+//! then volunteers, activity sessions and the rota (`rota/seed.rs`).
 
 use chrono::Local;
 use rusqlite::Transaction;
@@ -50,7 +50,7 @@ pub fn seed_demo(db: &Db, people: usize, seed: u64) -> Result<SeedSummary> {
         if crate::stock::seed::seed_stock(tx, today)? {
             crate::distribution::seed::seed(tx, today)?;
         }
-        crate::volunteers::seed::seed(tx, seed, today)?;
+        crate::rota::seed::seed(tx, seed, today)?;
         Ok(summary)
     })
 }

@@ -117,7 +117,7 @@ pub struct ActivitySession {
 
 /// Adds or changes a recurring session; returns its id.
 ///
-/// The rota sits above activities: callers go through `volunteers::rota::save_session`, which
+/// The rota sits above activities: callers go through `rota::save_session`, which
 /// brings the shifts that staff the session along in the same transaction.
 pub(crate) fn save_session(conn: &Connection, input: &SessionInput, today: NaiveDate) -> Result<String> {
     let site = sites::resolve(conn, input.site.trim())
@@ -277,7 +277,7 @@ fn session(conn: &Connection, id: &str) -> Result<ActivitySession> {
 
 /// Cancels, moves or restores one instance.
 ///
-/// Callers go through `volunteers::rota::set_exception`, which brings that instance's shifts
+/// Callers go through `rota::set_exception`, which brings that instance's shifts
 /// along in the same transaction.
 pub(crate) fn set_exception(conn: &Connection, e: &SessionException) -> Result<()> {
     let s = session(conn, &e.session)?;

@@ -14,7 +14,7 @@ use crate::activities::sheet::activity_sheet;
 use crate::activities::{
     self, ActivitySession, Instance, InstanceRef, SessionException, SessionInput, SignUp, SignUpInput,
 };
-use crate::volunteers::rota;
+use crate::rota;
 use crate::{Db, Error, Result};
 
 /// A site's week on the timetable.

@@ -14,9 +14,9 @@ use serde_json::json;
 use super::inputs::today;
 use crate::access::{audit, Session};
 use crate::activities::week::Week;
+use crate::rota::sheet::roster;
+use crate::rota::{self, NewShift, RotaWeek};
 use crate::volunteers::dbs::{self, DbsCheck, DbsPolicy, NewDbsCheck};
-use crate::volunteers::rota::{self, NewShift, RotaWeek};
-use crate::volunteers::sheet::roster;
 use crate::volunteers::{
     self, DbsDue, SaveVolunteer, Volunteer, VolunteerLine, VolunteerQuery, VolunteerStatus,
 };

@@ -3,7 +3,7 @@
 //! A [`Sheet`] is plain data: page setup, the page header's fields (centre, site, title,
 //! date or week), columns and rows of cells. [`render`] turns it into PDF bytes; the caller
 //! decides where the bytes go. This module knows no area of Haven: each area builds its own
-//! sheets (`distribution/sheet.rs`, `activities/sheet.rs`, `volunteers/sheet.rs`,
+//! sheets (`distribution/sheet.rs`, `activities/sheet.rs`, `rota/sheet.rs`,
 //! `cases/sheet.rs`) and the API's one print path renders and writes them.
 //!
 //! ```no_run

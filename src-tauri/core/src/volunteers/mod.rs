@@ -1,4 +1,5 @@
-//! Volunteers: who they are, when they stay, what they can do, their DBS checks and the rota.
+//! Volunteers: who they are, when they stay, what they can do, and their DBS checks (the rota,
+//! which puts them on shifts, sits above in `rota/`).
 //!
 //! Rules kept here, not in the UI:
 //!
@@ -12,9 +13,6 @@
 //!   are put on the rota.
 
 pub mod dbs;
-pub mod rota;
-pub mod seed;
-pub mod sheet;
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, ToSql};

@@ -1,19 +1,24 @@
-//! The rota: shifts per site and date, and the volunteers assigned to them.
+//! The rota: shifts per site and date, and the volunteers assigned to them. It sits above
+//! volunteers and activities: a shift for an activity session follows the session, so saving a
+//! session or one of its exceptions goes through [`save_session`] and [`set_exception`] here.
 //!
 //! An assignment is refused with an error (never a warning) when the volunteer is not yet
 //! approved, the shift is outside their stay or at a site they do not work at, it overlaps
 //! another of their shifts (conflict), or the shift needs a DBS check they do not hold on the
 //! shift's date (child-facing shifts: enhanced with the children's barred list).
 
+pub mod seed;
+pub mod sheet;
+
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::dbs::{self, DbsStatus, Requirement};
-use super::{full_name, VolunteerStatus};
 use crate::access::Session;
 use crate::activities::week::{check_time, Week};
 use crate::activities::{self, ExceptionKind};
+use crate::volunteers::dbs::{self, DbsStatus, Requirement};
+use crate::volunteers::{full_name, VolunteerStatus};
 use crate::{new_id, sites, Error, Result};
 
 /// A shift to add.

@@ -3,9 +3,9 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::dbs::DbsStatus;
-use super::rota::{RotaWeek, Shift};
+use super::{RotaWeek, Shift};
 use crate::print::{Cell, Column, Mark, PageSetup, Sheet, SheetHeader};
+use crate::volunteers::dbs::DbsStatus;
 
 /// Title of the weekly volunteer roster.
 pub const ROSTER_TITLE: &str = "Volunteer rota";

@@ -10,12 +10,12 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rusqlite::{params, Connection};
 
-use super::dbs::{DbsLevel, NewDbsCheck, Requirement, Workforce};
-use super::rota::{self, NewShift};
-use super::{create, set_status, VolunteerDetails, VolunteerStatus};
+use super::{self as rota, NewShift};
 use crate::access::{users, Session};
 use crate::activities::week::Week;
 use crate::activities::{self, ActivityKind, SessionInput, SignUpInput};
+use crate::volunteers::dbs::{DbsLevel, NewDbsCheck, Requirement, Workforce};
+use crate::volunteers::{create, set_status, VolunteerDetails, VolunteerStatus};
 use crate::Result;
 
 /// (given, family, site, skills, DBS: months since issue or none, enhanced with barred list)
@@ -103,7 +103,7 @@ pub fn seed(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
                 update_checked_on: None,
                 verified_on: Some(issued.max(arrival.min(today))),
             };
-            super::dbs::create(conn, &lead, &input, today)?;
+            crate::volunteers::dbs::create(conn, &lead, &input, today)?;
         }
         ids.push((id, site));
     }

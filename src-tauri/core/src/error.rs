@@ -93,6 +93,17 @@ impl Error {
         Error::Validation { field: None, message: message.into() }
     }
 
+    /// `instead` when this error says that what was asked for is absent (`not_found`, or a
+    /// query that found no row); this error unchanged otherwise. For an input that names a
+    /// record: its absence is the caller's mistake, but a database failure is not, and must
+    /// never be reported as one.
+    pub fn when_absent(self, instead: Error) -> Error {
+        match self {
+            Error::NotFound(_) | Error::Sqlite(rusqlite::Error::QueryReturnedNoRows) => instead,
+            other => other,
+        }
+    }
+
     /// The kind the UI and CLI branch on.
     pub fn kind(&self) -> ErrorKind {
         match self {
@@ -150,6 +161,16 @@ mod tests {
         let json =
             serde_json::to_value(Error::NotFound("No site CAL.".into()).to_payload()).unwrap_or_default();
         assert_eq!(json, serde_json::json!({"kind": "not_found", "message": "No site CAL."}));
+    }
+
+    #[test]
+    fn only_absence_becomes_the_callers_mistake() {
+        let choose = || Error::invalid("site", "Choose a site.");
+        assert_eq!(Error::NotFound("No site X.".into()).when_absent(choose()).kind(), ErrorKind::Validation);
+        let no_row = Error::Sqlite(rusqlite::Error::QueryReturnedNoRows);
+        assert_eq!(no_row.when_absent(choose()).kind(), ErrorKind::Validation);
+        let failure = Error::Sqlite(rusqlite::Error::InvalidQuery);
+        assert_eq!(failure.when_absent(choose()).kind(), ErrorKind::Internal, "a database failure stays one");
     }
 
     #[test]

@@ -1,8 +1,15 @@
 //! # haven-core
 //!
 //! Everything Haven knows and does, without a window: the encrypted store, the domain (sites,
-//! users, people and households, and later stock, distribution, activities and the rota), the
-//! one API surface that the app and the CLI call, demo data, and printing.
+//! users and access, the case book, stock, the weekly distribution, volunteers and the rota,
+//! activities), the one API surface that the app and the CLI call, demo data, and printing.
+//!
+//! Layers, lowest first: `error`, `fields` (checks every area uses), `db`, `settings`, `sites`,
+//! `access`; then the areas, each calling only areas below it (`cases`, `stock`,
+//! `distribution`; `volunteers`, `activities`, then `rota`, whose shifts follow activity
+//! sessions); `privacy`, `backup`, `setup`, `seed` and `dashboard` above them; and `api` on top.
+//! `print` knows no area: each area builds its sheets as plain data. `tests/layers.rs` fails on
+//! any import circle between files or between these modules.
 //!
 //! This crate never depends on Tauri: it is tested headless and reused by `haven-cli`.
 
@@ -15,8 +22,10 @@ pub mod dashboard;
 pub mod db;
 pub mod distribution;
 mod error;
+mod fields;
 pub mod print;
 pub mod privacy;
+pub mod rota;
 pub mod seed;
 pub mod settings;
 pub mod setup;

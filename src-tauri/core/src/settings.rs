@@ -1,5 +1,6 @@
-//! Centre-wide settings as key/value pairs (centre name, and later policies such as DBS recheck
-//! periods). Known keys are typed in [`CentreSettings`]; the table can hold more.
+//! Centre-wide settings as key/value pairs: the centre's name here, and the policies each area
+//! keeps under its own keys (security and retention in `access/policy.rs`, the DBS policy in
+//! `volunteers/dbs.rs`). Known keys are typed in [`CentreSettings`]; the table can hold more.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};

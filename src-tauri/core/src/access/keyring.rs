@@ -296,7 +296,7 @@ pub fn unlock_at(
     let db = Db::open_with_key(db_path, &key)?;
     let pending = std::mem::take(&mut ring.failed_sign_ins);
     let session = db.write(|tx| {
-        let session = users::sign_in(tx, &name).map_err(|_| wrong())?;
+        let session = users::sign_in(tx, &name).map_err(unknown_as_wrong)?;
         for f in &pending {
             let detail = serde_json::json!({"username": f.username, "at": f.at.to_rfc3339()});
             audit::record(tx, &session, "sign_in_failed", "user", None, Some(&detail))?;
@@ -339,9 +339,18 @@ fn move_to_keyring(db_path: &Path, username: Option<&str>, passphrase: &str) -> 
     Ok(Unlocked { db, session, must_change_passphrase: true })
 }
 
+/// An unknown or stopped user gets the same answer as a wrong passphrase, so a name cannot be
+/// tested; a database failure stays what it is.
+fn unknown_as_wrong(e: Error) -> Error {
+    match e {
+        Error::Validation { .. } | Error::NotFound(_) => wrong(),
+        other => other,
+    }
+}
+
 fn sign_in_or_first_lead(c: &Connection, username: Option<&str>) -> Result<Session> {
     match username.map(str::trim).filter(|u| !u.is_empty()) {
-        Some(name) => users::sign_in(c, name).map_err(|_| wrong()),
+        Some(name) => users::sign_in(c, name).map_err(unknown_as_wrong),
         None => users::first_lead(c).map(|u| users::session_for(&u)),
     }
 }
@@ -369,7 +378,7 @@ fn ring_of(db: &Db) -> Result<Option<(PathBuf, Keyring, &DbKey)>> {
 /// when someone else chose it. A database without a raw key (one shared passphrase, as in
 /// tests) has no keyring and nothing is written.
 pub fn set_passphrase(db: &Db, user: &users::User, passphrase: &str, must_change: bool) -> Result<()> {
-    crate::setup::check_new_passphrase(passphrase)?;
+    crate::access::passphrase::check_new_passphrase(passphrase)?;
     let Some((path, mut ring, key)) = ring_of(db)? else { return Ok(()) };
     ring.put(seal(key, &user.id, &user.username, passphrase, must_change)?);
     ring.failures.remove(&user.username.to_lowercase());

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod keyring;
+pub mod passphrase;
 pub mod policy;
 pub mod users;
 

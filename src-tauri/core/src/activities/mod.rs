@@ -5,6 +5,7 @@
 //! An instance is named by its session and the date it is scheduled on (`on_date`), even when
 //! moved: sign-ups stay with it. Capacity counts sign-ups; a full session refuses more.
 
+pub mod sheet;
 pub mod week;
 
 use chrono::{Datelike, NaiveDate};
@@ -12,8 +13,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::access::Session;
-use crate::cases::{check_len, text_enum};
 use crate::db::update_or_insert;
+use crate::fields::{check_len, text_enum};
 use crate::volunteers::dbs::Requirement;
 use crate::{new_id, sites, Error, Result};
 use week::{check_time, Week};
@@ -115,9 +116,12 @@ pub struct ActivitySession {
 }
 
 /// Adds or changes a recurring session; returns its id.
-pub fn save_session(conn: &Connection, input: &SessionInput, today: NaiveDate) -> Result<String> {
-    let site =
-        sites::resolve(conn, input.site.trim()).map_err(|_| Error::invalid("site", "Choose a site."))?;
+///
+/// The rota sits above activities: callers go through `rota::save_session`, which
+/// brings the shifts that staff the session along in the same transaction.
+pub(crate) fn save_session(conn: &Connection, input: &SessionInput, today: NaiveDate) -> Result<String> {
+    let site = sites::resolve(conn, input.site.trim())
+        .map_err(|e| e.when_absent(Error::invalid("site", "Choose a site.")))?;
     let title = input.title.trim();
     if title.is_empty() {
         return Err(Error::invalid("title", "Enter the session's title."));
@@ -172,8 +176,6 @@ pub fn save_session(conn: &Connection, input: &SessionInput, today: NaiveDate) -
         p,
         "There is no such session.",
     )?;
-    // Shifts that staff it from today on follow a new day, time, site or child-facing flag.
-    crate::volunteers::rota::follow_session(conn, &id, None, today)?;
     Ok(id)
 }
 
@@ -274,7 +276,10 @@ fn session(conn: &Connection, id: &str) -> Result<ActivitySession> {
 }
 
 /// Cancels, moves or restores one instance.
-pub fn set_exception(conn: &Connection, e: &SessionException) -> Result<()> {
+///
+/// Callers go through `rota::set_exception`, which brings that instance's shifts
+/// along in the same transaction.
+pub(crate) fn set_exception(conn: &Connection, e: &SessionException) -> Result<()> {
     let s = session(conn, &e.session)?;
     if !scheduled(&s, e.on_date) {
         return Err(Error::invalid(
@@ -287,7 +292,7 @@ pub fn set_exception(conn: &Connection, e: &SessionException) -> Result<()> {
         params![s.id, e.on_date],
     )?;
     let Some(kind) = e.kind else {
-        return crate::volunteers::rota::follow_session(conn, &s.id, Some(e.on_date), e.on_date);
+        return Ok(());
     };
     check_len("reason", "The reason", e.reason.trim(), 200)?;
     let (moved_to, starts, ends, place) = match kind {
@@ -312,7 +317,7 @@ pub fn set_exception(conn: &Connection, e: &SessionException) -> Result<()> {
          SELECT ?1, site_id, id, ?3, ?4, ?5, ?6, ?7, ?8, ?9 FROM activity_sessions WHERE id = ?2",
         params![new_id(), s.id, e.on_date, kind, moved_to, starts, ends, place, e.reason.trim()],
     )?;
-    crate::volunteers::rota::follow_session(conn, &s.id, Some(e.on_date), e.on_date)
+    Ok(())
 }
 
 /// A session's instance on the date it is scheduled on; `None` when the session is not held
@@ -364,8 +369,9 @@ pub struct Instance {
 
 /// The instances of a site's sessions in `week`, by date held and time.
 pub fn timetable(conn: &Connection, site: &str, week: Week) -> Result<Vec<Instance>> {
-    let site_code =
-        sites::resolve(conn, site.trim()).map_err(|_| Error::invalid("site", "Choose a site."))?.code;
+    let site_code = sites::resolve(conn, site.trim())
+        .map_err(|e| e.when_absent(Error::invalid("site", "Choose a site.")))?
+        .code;
     let mut out = Vec::new();
     for s in sessions(conn, Some(&site_code))? {
         let date = week.day(s.weekday);

@@ -6,14 +6,15 @@ use chrono::Local;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::today;
+use super::inputs::today;
+use super::printing::{print_sheet, Printable, PrintedSheet};
 use super::volunteers::{Created, PrintWeek, WeekInput};
-use super::PrintedSheet;
 use crate::access::{audit, Session};
+use crate::activities::sheet::activity_sheet;
 use crate::activities::{
     self, ActivitySession, Instance, InstanceRef, SessionException, SessionInput, SignUp, SignUpInput,
 };
-use crate::print::{render_report, sheets};
+use crate::rota;
 use crate::{Db, Error, Result};
 
 /// A site's week on the timetable.
@@ -51,7 +52,7 @@ pub(super) fn list_sessions(
 
 pub(super) fn save_session(db: &Db, s: &Session, input: SessionInput) -> Result<Created> {
     db.write(|tx| {
-        let id = activities::save_session(tx, &input, today())?;
+        let id = rota::save_session(tx, &input, today())?;
         let action = if input.id.is_some() { "update" } else { "create" };
         audit::record(tx, s, action, "activity_session", Some(&id), None)?;
         Ok(Created { id })
@@ -60,7 +61,7 @@ pub(super) fn save_session(db: &Db, s: &Session, input: SessionInput) -> Result<
 
 pub(super) fn set_session_exception(db: &Db, s: &Session, input: SessionException) -> Result<Created> {
     db.write(|tx| {
-        activities::set_exception(tx, &input)?;
+        rota::set_exception(tx, &input)?;
         let detail = json!({"on_date": input.on_date, "kind": input.kind.map(|k| k.as_str())});
         audit::record(tx, s, "update", "activity_session", Some(&input.session), Some(&detail))?;
         Ok(Created { id: input.session.clone() })
@@ -99,39 +100,33 @@ pub(super) fn record_attendance(db: &Db, s: &Session, input: SignUpInput) -> Res
 }
 
 pub(super) fn print_activity_sheet(db: &Db, s: &Session, input: PrintWeek) -> Result<PrintedSheet> {
-    let path = input.path.trim();
-    if path.is_empty() {
-        return Err(Error::invalid("path", "Choose where to save the PDF."));
-    }
-    let week = input.week()?;
-    db.write(|tx| {
-        let site = crate::sites::resolve(tx, input.site.trim())
-            .map_err(|_| Error::invalid("site", "Choose a site."))?;
+    print_sheet(db, s, &input.path, |c| {
+        let week = input.week()?;
+        let site = crate::sites::resolve(c, input.site.trim())
+            .map_err(|e| e.when_absent(Error::invalid("site", "Choose a site.")))?;
         let only = input.session.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let today = today();
         let mut sessions = Vec::new();
-        for i in activities::timetable(tx, &site.code, week)? {
+        for i in activities::timetable(c, &site.code, week)? {
             if only.is_some_and(|o| o != i.session_id) {
                 continue;
             }
-            let people = activities::sign_ups(tx, &i.session_id, i.on_date, today)?;
+            let people = activities::sign_ups(c, &i.session_id, i.on_date, today)?;
             sessions.push((i, people));
         }
-        let centre = crate::settings::centre(tx)?.centre_name;
-        let sheet = sheets::activity_sheet(
-            &week.heading(),
-            &sessions,
-            &centre,
-            &site.name,
-            Local::now().naive_local(),
-        );
-        let rendered = render_report(&sheet)?;
-        std::fs::write(path, &rendered.pdf)
-            .map_err(|e| Error::invalid("path", format!("Could not write {path}: {e}.")))?;
+        let centre = crate::settings::centre(c)?.centre_name;
+        let sheet =
+            activity_sheet(&week.heading(), &sessions, &centre, &site.name, Local::now().naive_local());
         let rows: usize = sessions.iter().map(|(_, p)| p.len()).sum();
         let detail =
             json!({"week": week.label(), "site": site.code, "sessions": sessions.len(), "people": rows});
-        audit::record(tx, s, "print", "activity_sheet", None, Some(&detail))?;
-        Ok(PrintedSheet { path: path.to_string(), rows, pages: rendered.pages })
+        Ok(Printable {
+            sheet,
+            rows,
+            action: "print",
+            entity: "activity_sheet",
+            entity_id: None,
+            detail: Some(detail),
+        })
     })
 }

@@ -5,7 +5,8 @@ use chrono::Local;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::today;
+use super::inputs::today;
+use super::printing::{print_sheet, Printable, PrintedSheet};
 use crate::access::{audit, Role, Session};
 use crate::cases::export::{self, ExportReport, ExportRequest};
 use crate::cases::flags::{self, ClearFlag, SetFlag};
@@ -17,9 +18,9 @@ use crate::cases::people::{self, NewPerson, Person, PersonDetails};
 use crate::cases::phones::{self, ContactLine, IssuePhone, Phone, PhoneReturn};
 use crate::cases::referrals::{self, NewReferral, Referral, UpdateReferral};
 use crate::cases::search::{self, Duplicate, PeoplePage, PeopleQuery};
+use crate::cases::sheet::phone_contacts;
 use crate::cases::uk::{self, UkArrival};
 use crate::cases::Status;
-use crate::print::{render_report, sheets};
 use crate::{Db, Error, Result};
 
 /// A person's page: everything on their tabs that the caller's role may see. Parts a role may
@@ -235,7 +236,7 @@ pub(super) fn add_note(db: &Db, s: &Session, input: NewNote) -> Result<Vec<Note>
     })
 }
 
-pub(super) fn list_partners(db: &Db, _: &Session, _: super::NoInput) -> Result<Vec<Partner>> {
+pub(super) fn list_partners(db: &Db, _: &Session, _: super::inputs::NoInput) -> Result<Vec<Partner>> {
     db.read(partners::list)
 }
 
@@ -304,40 +305,28 @@ pub struct PrintPhoneContacts {
     pub path: String,
 }
 
-/// A sheet written to a PDF file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct PrintedSheet {
-    /// The file written.
-    pub path: String,
-    /// Rows on the sheet.
-    pub rows: usize,
-    /// Pages in the PDF.
-    pub pages: usize,
-}
-
-/// Renders the emergency contact list and writes it to the input's path. The list is read, the
-/// view audited and the file written in one transaction, so a print that fails leaves no audit
-/// entry for a list nobody got.
+/// Prints the emergency contact list to the input's path. Each print is audited as a view of
+/// the list, recorded with the file's writing, so a print that fails leaves no audit entry for
+/// a list nobody got.
 pub(super) fn print_phone_contacts(db: &Db, s: &Session, input: PrintPhoneContacts) -> Result<PrintedSheet> {
-    let path = input.path.trim();
-    if path.is_empty() {
-        return Err(Error::invalid("path", "Choose where to save the PDF."));
-    }
-    db.write(|tx| {
+    print_sheet(db, s, &input.path, |c| {
         let site = input.site.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let site_name = match site {
-            Some(site) => crate::sites::resolve(tx, site)?.name,
+            Some(site) => crate::sites::resolve(c, site)?.name,
             None => "All sites".to_string(),
         };
-        let list = phones::contact_list(tx, site)?;
-        let centre = crate::settings::centre(tx)?.centre_name;
-        let sheet = sheets::phone_contacts(&list, &centre, &site_name, today(), Local::now().naive_local());
-        let rendered = render_report(&sheet)?;
-        std::fs::write(path, &rendered.pdf)
-            .map_err(|e| Error::invalid("path", format!("Could not write {path}: {e}.")))?;
+        let list = phones::contact_list(c, site)?;
+        let centre = crate::settings::centre(c)?.centre_name;
+        let sheet = phone_contacts(&list, &centre, &site_name, today(), Local::now().naive_local());
         let detail = json!({"rows": list.len(), "printed": true, "site": site});
-        audit::record(tx, s, "view", "phone_contacts", None, Some(&detail))?;
-        Ok(PrintedSheet { path: path.to_string(), rows: list.len(), pages: rendered.pages })
+        Ok(Printable {
+            sheet,
+            rows: list.len(),
+            action: "view",
+            entity: "phone_contacts",
+            entity_id: None,
+            detail: Some(detail),
+        })
     })
 }
 

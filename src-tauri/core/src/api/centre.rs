@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{today, NoInput};
+use super::inputs::{today, NoInput};
 use crate::access::audit::{self, AuditEntry, AuditQuery};
 use crate::access::users::{self, NewUser, User};
 use crate::access::{Role, Session};
@@ -113,7 +113,7 @@ pub struct CreateUser {
 }
 
 pub(super) fn create_user(db: &Db, s: &Session, input: CreateUser) -> Result<User> {
-    crate::setup::check_new_passphrase(&input.passphrase)?;
+    crate::access::passphrase::check_new_passphrase(&input.passphrase)?;
     let new = NewUser {
         username: input.username,
         display_name: input.display_name,

@@ -7,44 +7,45 @@
 //!
 //! Each function takes the caller's [`Session`] and a typed input (deserialised from JSON, unknown
 //! fields refused), writes the audit log in the same transaction as its changes, and returns a
-//! typed output (serialised to JSON). Later areas add rows to [`FUNCTIONS`].
+//! typed output (serialised to JSON). A new area adds its file here (`api/<area>.rs`) and its
+//! rows to [`FUNCTIONS`].
 
 mod activities;
 mod cases;
 mod centre;
+mod distribution;
+mod inputs;
+mod printing;
 mod privacy;
 mod security;
 mod stock;
 mod volunteers;
 
-use chrono::{Local, NaiveDate};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::access::{Role, Session};
 use crate::{Db, Error, Result};
 
 use cases::*;
-pub use cases::{PersonRecord, PrintPhoneContacts, PrintedSheet};
+pub use cases::{PersonRecord, PrintPhoneContacts};
 pub use centre::SessionInfo;
 use centre::*;
+pub use distribution::PrintDistributionSheet;
+use distribution::*;
+pub use inputs::NoInput;
+pub use printing::PrintedSheet;
 use privacy::*;
 pub use privacy::{apply_retention, RetentionDone, SUBJECT_ACCESS_TITLE};
 use security::*;
 pub use security::{RecoveryKey, RECOVERY_SHEET_TITLE};
-pub use stock::PrintDistributionSheet;
 use stock::*;
 
 pub use activities::Timetable;
 use activities::*;
 use volunteers::*;
 pub use volunteers::{AssignInput, Created, PrintWeek, VolunteerRecord, WeekInput};
-
-/// Input of functions that take none: `{}` (or nothing at all from the CLI).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NoInput {}
 
 /// One function of the API, as listed by `haven-cli commands`.
 pub struct ApiFunction {
@@ -333,11 +334,6 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     function!(record_attendance, FrontDesk, WRITE, "Record whether a signed-up person came."),
     function!(print_activity_sheet, FrontDesk, READ, "Print the sign-up and attendance sheet of a week."),
 ];
-
-/// Today's date where the centre is (the computer's local date).
-fn today() -> NaiveDate {
-    Local::now().date_naive()
-}
 
 /// Looks a function up by name.
 pub fn function(name: &str) -> Option<&'static ApiFunction> {

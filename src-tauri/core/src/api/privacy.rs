@@ -4,7 +4,8 @@ use chrono::Local;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::today;
+use super::inputs::today;
+use super::printing::write_file;
 use crate::access::{audit, policy, Session};
 use crate::print::{render_report, Column, PageSetup, Sheet, SheetHeader};
 use crate::{privacy, settings, Db, Error, Result};
@@ -56,27 +57,28 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
     }
 }
 
-fn write_file(path: &str, bytes: &[u8], field: &str) -> Result<()> {
-    std::fs::write(path, bytes).map_err(|e| Error::invalid(field, format!("Could not write {path}: {e}.")))
-}
-
+/// Writes a person's data as JSON and as a printable PDF. The data is read first, the PDF is
+/// rendered with no transaction open, then the files are written and the access recorded in one
+/// write transaction (the API's one print path, with two files).
 pub(super) fn export_person_data(db: &Db, s: &Session, input: ExportPersonData) -> Result<PersonDataWritten> {
     let clean = |p: &Option<String>| p.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(String::from);
     let (json_path, pdf_path) = (clean(&input.json_path), clean(&input.pdf_path));
     if json_path.is_none() && pdf_path.is_none() {
         return Err(Error::invalid("json_path", "Choose where to save the person's data."));
     }
-    db.write(|tx| {
-        let data = privacy::subject_access(tx, &input.id)?;
-        let mut lines = Vec::new();
-        flatten("", &data, &mut lines);
-        if let Some(path) = &json_path {
-            let text = serde_json::to_string_pretty(&data)
-                .map_err(|e| Error::Internal(format!("Could not encode the data: {e}")))?;
-            write_file(path, text.as_bytes(), "json_path")?;
-        }
-        if let Some(path) = &pdf_path {
-            let centre = settings::centre(tx)?.centre_name;
+    let (data, centre) =
+        db.read(|c| Ok((privacy::subject_access(c, &input.id)?, settings::centre(c)?.centre_name)))?;
+    let mut lines = Vec::new();
+    flatten("", &data, &mut lines);
+    let json_text = match &json_path {
+        Some(_) => Some(
+            serde_json::to_string_pretty(&data)
+                .map_err(|e| Error::Internal(format!("Could not encode the data: {e}")))?,
+        ),
+        None => None,
+    };
+    let pdf = match &pdf_path {
+        Some(_) => {
             let now = Local::now().naive_local();
             let mut sheet = Sheet::new(
                 SUBJECT_ACCESS_TITLE,
@@ -95,15 +97,23 @@ pub(super) fn export_person_data(db: &Db, s: &Session, input: ExportPersonData) 
             sheet.author = centre;
             sheet.printed_at = now;
             sheet.rows = lines.iter().map(|(k, v)| vec![k.as_str().into(), v.as_str().into()]).collect();
-            let rendered = render_report(&sheet)?;
-            write_file(path, &rendered.pdf, "pdf_path")?;
+            Some(render_report(&sheet)?.pdf)
         }
-        let records = data["records"]
-            .as_object()
-            .map(|m| m.values().filter_map(Value::as_array).map(Vec::len).sum())
-            .unwrap_or(0)
-            + data["audit"].as_array().map(Vec::len).unwrap_or(0)
-            + 1;
+        None => None,
+    };
+    let records = data["records"]
+        .as_object()
+        .map(|m| m.values().filter_map(Value::as_array).map(Vec::len).sum())
+        .unwrap_or(0)
+        + data["audit"].as_array().map(Vec::len).unwrap_or(0)
+        + 1;
+    db.write(|tx| {
+        if let (Some(path), Some(text)) = (&json_path, &json_text) {
+            write_file(path, text.as_bytes(), "json_path")?;
+        }
+        if let (Some(path), Some(pdf)) = (&pdf_path, &pdf) {
+            write_file(path, pdf, "pdf_path")?;
+        }
         let detail = json!({"json": json_path.is_some(), "pdf": pdf_path.is_some(), "records": records});
         audit::record(tx, s, "subject_access", "person", Some(&input.id), Some(&detail))?;
         Ok(PersonDataWritten { json_path: json_path.clone(), pdf_path: pdf_path.clone(), records })
@@ -138,7 +148,9 @@ pub(super) fn erase_person(db: &Db, s: &Session, input: ErasePerson) -> Result<E
     db.write(|tx| {
         let code: String = tx
             .query_row("SELECT code FROM people WHERE id = ?1", [&input.id], |r| r.get(0))
-            .map_err(|_| Error::NotFound("That person is not in the case book.".into()))?;
+            .map_err(|e| {
+            Error::from(e).when_absent(Error::NotFound("That person is not in the case book.".into()))
+        })?;
         privacy::anonymise(tx, &input.id)?;
         audit::record(tx, s, "erase", "person", Some(&input.id), Some(&json!({"reason": "request"})))?;
         Ok(Erased { code })
@@ -189,6 +201,6 @@ pub fn apply_retention(db: &Db, s: &Session) -> Result<RetentionDone> {
     })
 }
 
-pub(super) fn run_retention(db: &Db, s: &Session, _: super::NoInput) -> Result<RetentionDone> {
+pub(super) fn run_retention(db: &Db, s: &Session, _: super::inputs::NoInput) -> Result<RetentionDone> {
     apply_retention(db, s)
 }

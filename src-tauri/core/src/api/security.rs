@@ -5,10 +5,11 @@ use chrono::Local;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{NoInput, PrintedSheet};
+use super::inputs::NoInput;
+use super::printing::{pdf_path, print_sheet, Printable, PrintedSheet};
 use crate::access::policy::{self, SecuritySettings};
 use crate::access::{audit, keyring, users, Session};
-use crate::print::{render_report, Column, PageSetup, Sheet, SheetHeader};
+use crate::print::{Column, PageSetup, Sheet, SheetHeader};
 use crate::{settings, Db, DbKey, Error, Result};
 
 /// A user, chosen by sign-in name.
@@ -84,7 +85,7 @@ pub(super) fn change_passphrase(db: &Db, s: &Session, input: ChangePassphrase) -
     if input.new == input.current {
         return Err(Error::invalid("new", "Choose a passphrase different from the current one."));
     }
-    crate::setup::check_new_passphrase(&input.new).map_err(|e| match e {
+    crate::access::passphrase::check_new_passphrase(&input.new).map_err(|e| match e {
         Error::Validation { message, .. } => Error::invalid("new", message),
         other => other,
     })?;
@@ -147,13 +148,11 @@ pub struct PrintRecoverySheet {
 pub const RECOVERY_SHEET_TITLE: &str = "Recovery key: keep this sheet in the centre's safe";
 
 pub(super) fn print_recovery_sheet(db: &Db, s: &Session, input: PrintRecoverySheet) -> Result<PrintedSheet> {
-    let path = input.path.trim();
-    if path.is_empty() {
-        return Err(Error::invalid("path", "Choose where to save the PDF."));
-    }
+    // The path is checked before the key is read, as for every sheet.
+    let path = pdf_path(&input.path)?;
     let key = recovery_key_of(db)?;
-    db.write(|tx| {
-        let centre = settings::centre(tx)?.centre_name;
+    print_sheet(db, s, path, |c| {
+        let centre = settings::centre(c)?.centre_name;
         let now = Local::now().naive_local();
         let mut sheet = Sheet::new(
             RECOVERY_SHEET_TITLE,
@@ -186,11 +185,8 @@ pub(super) fn print_recovery_sheet(db: &Db, s: &Session, input: PrintRecoveryShe
             vec!["Printed by".into(), format!("{} on {}", s.display_name, now.format("%-d %b %Y %H:%M")).into()],
         ];
         sheet.row_height_mm = Some(16.0);
-        let rendered = render_report(&sheet)?;
-        std::fs::write(path, &rendered.pdf)
-            .map_err(|e| Error::invalid("path", format!("Could not write {path}: {e}.")))?;
-        audit::record(tx, s, "print", "recovery_key", None, None)?;
-        Ok(PrintedSheet { path: path.to_string(), rows: sheet.rows.len(), pages: rendered.pages })
+        let rows = sheet.rows.len();
+        Ok(Printable { sheet, rows, action: "print", entity: "recovery_key", entity_id: None, detail: None })
     })
 }
 

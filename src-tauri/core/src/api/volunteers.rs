@@ -11,19 +11,19 @@ use chrono::Local;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::today;
+use super::inputs::today;
 use crate::access::{audit, Session};
 use crate::activities::week::Week;
-use crate::print::{render_report, sheets};
+use crate::rota::sheet::roster;
+use crate::rota::{self, NewShift, RotaWeek};
 use crate::volunteers::dbs::{self, DbsCheck, DbsPolicy, NewDbsCheck};
-use crate::volunteers::rota::{self, NewShift, RotaWeek};
 use crate::volunteers::{
     self, DbsDue, SaveVolunteer, Volunteer, VolunteerLine, VolunteerQuery, VolunteerStatus,
 };
-use crate::{Db, Error, Result};
+use crate::{Db, Result};
 
 use super::cases::IdInput;
-use super::PrintedSheet;
+use super::printing::{print_sheet, Printable, PrintedSheet};
 
 /// A volunteer's page: the record and their DBS checks (leads and coordinators).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -179,11 +179,11 @@ pub(super) fn record_dbs_status_check(db: &Db, s: &Session, input: StatusCheckIn
     })
 }
 
-pub(super) fn dbs_due(db: &Db, _: &Session, _: super::NoInput) -> Result<Vec<DbsDue>> {
+pub(super) fn dbs_due(db: &Db, _: &Session, _: super::inputs::NoInput) -> Result<Vec<DbsDue>> {
     db.read(|c| volunteers::dbs_due(c, today()))
 }
 
-pub(super) fn get_dbs_policy(db: &Db, _: &Session, _: super::NoInput) -> Result<DbsPolicy> {
+pub(super) fn get_dbs_policy(db: &Db, _: &Session, _: super::inputs::NoInput) -> Result<DbsPolicy> {
     db.read(dbs::policy)
 }
 
@@ -263,29 +263,22 @@ fn roster_contact(conn: &rusqlite::Connection) -> Result<String> {
 }
 
 pub(super) fn print_roster(db: &Db, s: &Session, input: PrintWeek) -> Result<PrintedSheet> {
-    let path = input.path.trim();
-    if path.is_empty() {
-        return Err(Error::invalid("path", "Choose where to save the PDF."));
-    }
-    let week = input.week()?;
-    db.write(|tx| {
-        let rota = rota::week(tx, &input.site, week)?;
-        let centre = crate::settings::centre(tx)?.centre_name;
-        let contact = roster_contact(tx)?;
-        let sheet = sheets::roster(&rota, &centre, &contact, Local::now().naive_local());
-        let rendered = render_report(&sheet)?;
-        std::fs::write(path, &rendered.pdf)
-            .map_err(|e| Error::invalid("path", format!("Could not write {path}: {e}.")))?;
+    print_sheet(db, s, &input.path, |c| {
+        let week = input.week()?;
+        let rota = rota::week(c, &input.site, week)?;
+        let centre = crate::settings::centre(c)?.centre_name;
+        let contact = roster_contact(c)?;
+        let sheet = roster(&rota, &centre, &contact, Local::now().naive_local());
         let rows = rota.shifts.len();
-        audit::record(
-            tx,
-            s,
-            "print",
-            "roster",
-            None,
-            Some(&json!({"week": rota.week, "site": rota.site, "shifts": rows})),
-        )?;
-        Ok(PrintedSheet { path: path.to_string(), rows, pages: rendered.pages })
+        let detail = json!({"week": rota.week, "site": rota.site, "shifts": rows});
+        Ok(Printable {
+            sheet,
+            rows,
+            action: "print",
+            entity: "roster",
+            entity_id: None,
+            detail: Some(detail),
+        })
     })
 }
 

@@ -1,7 +1,7 @@
 //! Flags on a person. Some are set by hand (pregnant, unaccompanied minor with separation
 //! details, safeguarding concern, medical need); two are derived from the case book every time
 //! (baby under 12 months, from the date of birth; unaccompanied minor, for an under-18 with no
-//! adult in their household). Flags drive distribution allowances later.
+//! adult in their household). Flags drive the distribution's allowances.
 //!
 //! Safeguarding and medical flags are restricted: only coordinators and leads see or set them.
 
@@ -10,63 +10,12 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
 use super::age::born_on_or_before;
-use super::people::{self, Person};
-use super::{check_len, Sex, Status};
+use super::record::{self as people, Person};
+pub use super::{Flag, FlagKind};
+use super::{Sex, Status};
 use crate::access::{Role, Session};
+use crate::fields::check_len;
 use crate::{new_id, Error, Result};
-
-/// What a flag says about a person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FlagKind {
-    /// Pregnant, with an expected due date.
-    Pregnant,
-    /// Under 12 months old (derived from the date of birth).
-    Baby,
-    /// Under 18 with no adult in the household, or set by hand with separation details.
-    UnaccompaniedMinor,
-    /// A safeguarding concern (restricted).
-    Safeguarding,
-    /// A medical need (restricted).
-    Medical,
-}
-
-impl FlagKind {
-    /// The stored name (`medical` for a medical need).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FlagKind::Pregnant => "pregnant",
-            FlagKind::Baby => "baby",
-            FlagKind::UnaccompaniedMinor => "unaccompanied_minor",
-            FlagKind::Safeguarding => "safeguarding",
-            FlagKind::Medical => "medical",
-        }
-    }
-
-    fn parse(s: &str) -> Option<FlagKind> {
-        [Self::Pregnant, Self::Baby, Self::UnaccompaniedMinor, Self::Safeguarding, Self::Medical]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-    }
-
-    /// Only coordinators and leads may see or set it.
-    pub fn restricted(self) -> bool {
-        matches!(self, FlagKind::Safeguarding | FlagKind::Medical)
-    }
-}
-
-/// A flag on a person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Flag {
-    /// What it says.
-    pub kind: FlagKind,
-    /// Worked out from the case book rather than set by hand.
-    pub derived: bool,
-    /// Pregnant: the expected due date.
-    pub due_date: Option<NaiveDate>,
-    /// Separation details, or what staff need to know.
-    pub details: String,
-}
 
 /// Input to set a flag by hand.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]

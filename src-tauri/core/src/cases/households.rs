@@ -6,7 +6,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::age::Age;
-use super::people;
+use super::record as people;
 use super::Relationship;
 use crate::{new_id, Error, Result};
 

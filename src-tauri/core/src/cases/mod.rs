@@ -15,12 +15,19 @@ pub mod notes;
 pub mod partners;
 pub mod people;
 pub mod phones;
+mod record;
 pub mod referrals;
 pub mod search;
+pub mod seed;
+mod seed_names;
+pub mod sheet;
+mod spreadsheet;
 pub mod uk;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::fields::text_enum;
 use crate::{Error, Result};
 
 /// Sex as recorded at registration.
@@ -75,63 +82,60 @@ pub enum Relationship {
     Other,
 }
 
-macro_rules! text_enum {
-    ($t:ty, $($v:ident => $s:literal),+ $(,)?) => {
-        impl $t {
-            /// The stored name.
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$v => $s),+ }
-            }
-            /// Parses the stored name.
-            pub fn parse(s: &str) -> Result<Self> {
-                match s {
-                    $($s => Ok(Self::$v),)+
-                    _ => Err(Error::validation(format!("Unknown value \"{s}\"."))),
-                }
-            }
-        }
-        impl rusqlite::types::FromSql for $t {
-            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-                let s = v.as_str()?;
-                Self::parse(s).map_err(|e| rusqlite::types::FromSqlError::Other(Box::new(e)))
-            }
-        }
-        impl rusqlite::types::ToSql for $t {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(self.as_str().into())
-            }
-        }
-    };
-}
-
-pub(crate) use text_enum;
-
 text_enum!(Sex, Female => "female", Male => "male", Other => "other", Unknown => "unknown");
 text_enum!(Status, Active => "active", MovedOn => "moved_on", ReachedUk => "reached_uk", Closed => "closed");
 text_enum!(Relationship, Head => "head", Mother => "mother", Father => "father", Child => "child",
     Sibling => "sibling", Guardian => "guardian", Grandparent => "grandparent", Other => "other");
 
-/// Trims a free-text field; empty becomes `None`.
-pub(crate) fn clean(s: &Option<String>) -> Option<String> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+/// What a flag says about a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagKind {
+    /// Pregnant, with an expected due date.
+    Pregnant,
+    /// Under 12 months old (derived from the date of birth).
+    Baby,
+    /// Under 18 with no adult in the household, or set by hand with separation details.
+    UnaccompaniedMinor,
+    /// A safeguarding concern (restricted).
+    Safeguarding,
+    /// A medical need (restricted).
+    Medical,
 }
 
-/// Checks a phone number as people write it: digits with spaces, `+`, `-`, `.` or brackets,
-/// 6 to 15 digits in all.
-pub(crate) fn check_phone(field: &str, phone: &str) -> Result<()> {
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    let allowed = phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
-    if allowed && (6..=15).contains(&digits) {
-        Ok(())
-    } else {
-        Err(Error::invalid(field, "Enter the phone number with 6 to 15 digits, like +33 6 12 34 56 78."))
+impl FlagKind {
+    /// The stored name (`medical` for a medical need).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlagKind::Pregnant => "pregnant",
+            FlagKind::Baby => "baby",
+            FlagKind::UnaccompaniedMinor => "unaccompanied_minor",
+            FlagKind::Safeguarding => "safeguarding",
+            FlagKind::Medical => "medical",
+        }
+    }
+
+    fn parse(s: &str) -> Option<FlagKind> {
+        [Self::Pregnant, Self::Baby, Self::UnaccompaniedMinor, Self::Safeguarding, Self::Medical]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+
+    /// Only coordinators and leads may see or set it.
+    pub fn restricted(self) -> bool {
+        matches!(self, FlagKind::Safeguarding | FlagKind::Medical)
     }
 }
 
-/// Checks a free-text field's length.
-pub(crate) fn check_len(field: &str, label: &str, value: &str, max: usize) -> Result<()> {
-    if value.chars().count() > max {
-        return Err(Error::invalid(field, format!("{label} is too long (at most {max} characters).")));
-    }
-    Ok(())
+/// A flag on a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Flag {
+    /// What it says.
+    pub kind: FlagKind,
+    /// Worked out from the case book rather than set by hand.
+    pub derived: bool,
+    /// Pregnant: the expected due date.
+    pub due_date: Option<NaiveDate>,
+    /// Separation details, or what staff need to know.
+    pub details: String,
 }

@@ -5,8 +5,9 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
-use super::{check_len, people};
+use super::people;
 use crate::access::{Role, Session};
+use crate::fields::check_len;
 use crate::{new_id, Result};
 
 /// A note on a person's case.

@@ -3,7 +3,7 @@
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use super::check_len;
+use crate::fields::check_len;
 use crate::{new_id, Error, Result};
 
 /// The organisations a new centre starts with.

@@ -100,7 +100,7 @@ pub fn issue(conn: &Connection, input: &IssuePhone, today: NaiveDate) -> Result<
         return Err(Error::invalid("number", "Enter the phone number, the IMEI, or both."));
     }
     if !number.is_empty() {
-        super::check_phone("number", number)?;
+        crate::fields::check_phone("number", number)?;
     }
     if !imei.is_empty() && (imei.len() != 15 || !imei.chars().all(|c| c.is_ascii_digit())) {
         return Err(Error::invalid("imei", "An IMEI has 15 digits (dial *#06# on the phone to see it)."));

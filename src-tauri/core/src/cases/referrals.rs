@@ -5,8 +5,9 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use super::{check_len, people};
+use super::people;
 use crate::access::Session;
+use crate::fields::check_len;
 use crate::{new_id, Error, Result};
 
 /// Where a referral stands.
@@ -23,7 +24,7 @@ pub enum ReferralStatus {
     Completed,
 }
 
-super::text_enum!(ReferralStatus, Made => "made", Accepted => "accepted", Declined => "declined", Completed => "completed");
+crate::fields::text_enum!(ReferralStatus, Made => "made", Accepted => "accepted", Declined => "declined", Completed => "completed");
 
 /// A referral.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::{check_len, people};
+use super::people;
+use crate::fields::check_len;
 use crate::{new_id, Result};
 
 /// One person's checklist.

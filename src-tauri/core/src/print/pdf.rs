@@ -16,8 +16,8 @@ use printpdf::{
 };
 
 use super::fonts::Face;
+use super::sheet::{Mark, Sheet};
 use super::table::{Draw, Layout};
-use super::{Mark, Sheet};
 use crate::{Error, Result};
 
 /// Builds the PDF bytes.

@@ -7,8 +7,8 @@
 //! code in `text.rs`; layout only decides the boxes.
 
 use super::fonts::Weight;
+use super::sheet::{Align, Cell, ColumnKind, ColumnWidth, Mark, RowStyle, Sheet};
 use super::text::{Line, Shaper, TextStyle};
-use super::{Align, Cell, ColumnKind, ColumnWidth, Mark, RowStyle, Sheet};
 use crate::{Error, Result};
 
 /// Points per millimetre.
@@ -469,7 +469,7 @@ fn page_footer(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Column, PageSetup, PaperSize};
+    use super::super::sheet::{Column, PageSetup, PaperSize};
     use super::*;
 
     fn sheet(rows: usize) -> Sheet {

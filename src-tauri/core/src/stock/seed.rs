@@ -1,25 +1,25 @@
-//! Demo stock: the default catalogue and rules, locations per site, thresholds, receipts of
-//! donations and purchases (baby milk in batches, one expired and one expiring soon), and past
-//! weekly distributions with collections, so every screen and the Dashboard chart have data.
+//! Demo stock: locations per site, thresholds, receipts of donations and purchases (baby milk in
+//! batches, one expired and one expiring soon). The default catalogue comes with the allowance
+//! rules (`distribution/rules.rs`) and the past distributions from `distribution/seed.rs`.
 
 use chrono::{Days, NaiveDate};
 use rusqlite::Connection;
 
 use super::{receive, save_location, set_threshold, LocationInput, Reason, ReceiptInput};
 use crate::access::users;
-use crate::distribution::{self, rules, CollectInput, Context, NewDistribution};
 use crate::Result;
 
-/// Locations of the demo centre: (site code, name).
-const LOCATIONS: &[(&str, &str)] =
+/// Locations of the demo centre: (site code, name). The first that exists holds the demo's
+/// distributions.
+pub(crate) const LOCATIONS: &[(&str, &str)] =
     &[("CAL", "The bus"), ("CAL", "Store"), ("DUN", "Store"), ("BHM", "Office")];
 
-/// Seeds stock once: does nothing when the ledger already has movements.
-pub fn seed_stock(conn: &Connection, today: NaiveDate) -> Result<()> {
-    rules::ensure_defaults(conn)?;
+/// Seeds stock once, on the catalogue already there: does nothing when the ledger already has
+/// movements. Returns whether it seeded.
+pub fn seed_stock(conn: &Connection, today: NaiveDate) -> Result<bool> {
     let moved: i64 = conn.query_row("SELECT count(*) FROM stock_movements", [], |r| r.get(0))?;
     if moved > 0 {
-        return Ok(());
+        return Ok(false);
     }
     let lead = users::first_lead(conn)?;
     let s = users::session_for(&lead);
@@ -91,38 +91,5 @@ pub fn seed_stock(conn: &Connection, today: NaiveDate) -> Result<()> {
             set_threshold(conn, &loc.site_id, item, t)?;
         }
     }
-    // Past weekly distributions on the bus: the first households of Calais collected.
-    let Some(bus) = locations.first() else { return Ok(()) };
-    let households: Vec<String> = {
-        let mut stmt = conn.prepare(
-            "SELECT min(code) FROM people WHERE site_id = ?1 AND status = 'active'
-             GROUP BY coalesce(household_id, id) ORDER BY 1 LIMIT 120",
-        )?;
-        let rows = stmt.query_map([&bus.site_id], |r| r.get(0))?;
-        rows.collect::<std::result::Result<_, _>>()?
-    };
-    for week in (1..=6u64).rev() {
-        let d = distribution::create(
-            conn,
-            &s,
-            &NewDistribution { location: bus.id.clone(), held_on: day(week * 7), dist_type: "weekly".into() },
-        )?;
-        let ctx = Context::load(conn, &d.id)?;
-        let n = 12 + (week as usize * 3);
-        let skip = (week as usize * 4) % households.len().max(1);
-        for code in households.iter().skip(skip).take(n) {
-            let input =
-                CollectInput { distribution: d.id.clone(), person: code.clone(), take_available: true };
-            distribution::collect(conn, &s, &ctx, &input, today)?;
-        }
-        distribution::set_status(conn, &d.id, false)?;
-    }
-    // This week's distribution, open, for the desk.
-    let next = later(2);
-    distribution::create(
-        conn,
-        &s,
-        &NewDistribution { location: bus.id.clone(), held_on: next, dist_type: "weekly".into() },
-    )?;
-    Ok(())
+    Ok(true)
 }

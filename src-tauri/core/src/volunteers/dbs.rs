@@ -22,7 +22,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::access::Session;
-use crate::cases::text_enum;
+use crate::fields::text_enum;
 use crate::{new_id, settings, Error, Result};
 
 /// Setting key: months from issue after which a certificate must be rechecked.
@@ -165,7 +165,7 @@ pub fn update_policy(conn: &Connection, p: &DbsPolicy) -> Result<DbsPolicy> {
         return Err(Error::invalid("expiring_soon_days", "Enter a number of days from 1 to 365."));
     }
     let contact = p.roster_contact.trim();
-    crate::cases::check_len("roster_contact", "The roster contact", contact, 200)?;
+    crate::fields::check_len("roster_contact", "The roster contact", contact, 200)?;
     settings::set(conn, RECHECK_MONTHS, &p.recheck_months.to_string())?;
     settings::set(conn, UPDATE_SERVICE_MONTHS, &p.update_service_months.to_string())?;
     settings::set(conn, EXPIRING_SOON_DAYS, &p.expiring_soon_days.to_string())?;
@@ -260,7 +260,7 @@ pub fn create(conn: &Connection, session: &Session, input: &NewDbsCheck, today: 
         ));
     }
     let us_id = input.update_service_id.as_deref().map(str::trim).unwrap_or_default();
-    crate::cases::check_len("update_service_id", "The Update Service id", us_id, 40)?;
+    crate::fields::check_len("update_service_id", "The Update Service id", us_id, 40)?;
     if let Some(checked) = input.update_checked_on {
         if us_id.is_empty() {
             return Err(Error::invalid(

@@ -1,4 +1,5 @@
-//! Volunteers: who they are, when they stay, what they can do, their DBS checks and the rota.
+//! Volunteers: who they are, when they stay, what they can do, and their DBS checks (the rota,
+//! which puts them on shifts, sits above in `rota/`).
 //!
 //! Rules kept here, not in the UI:
 //!
@@ -12,15 +13,13 @@
 //!   are put on the rota.
 
 pub mod dbs;
-pub mod rota;
-pub mod seed;
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
 use serde::{Deserialize, Serialize};
 
 use crate::access::Session;
-use crate::cases::{check_len, check_phone, text_enum};
+use crate::fields::{check_len, check_phone, text_enum};
 use crate::{new_id, sites, Error, Result};
 use dbs::{DbsPolicy, DbsStatus, Requirement};
 
@@ -245,11 +244,12 @@ fn check(conn: &Connection, d: &VolunteerDetails) -> Result<(String, Vec<String>
         }
     }
     let home = sites::resolve(conn, d.site.trim())
-        .map_err(|_| Error::invalid("site", "Choose the volunteer's site."))?;
+        .map_err(|e| e.when_absent(Error::invalid("site", "Choose the volunteer's site.")))?;
     let mut all = vec![home.id.clone()];
     for s in &d.other_sites {
-        let site = sites::resolve(conn, s.trim())
-            .map_err(|_| Error::invalid("other_sites", format!("There is no site \"{s}\".")))?;
+        let site = sites::resolve(conn, s.trim()).map_err(|e| {
+            e.when_absent(Error::invalid("other_sites", format!("There is no site \"{s}\".")))
+        })?;
         if !all.contains(&site.id) {
             all.push(site.id);
         }

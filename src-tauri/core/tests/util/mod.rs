@@ -3,6 +3,9 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 #![allow(dead_code)]
 
+pub mod stock;
+pub mod strict;
+
 use haven_core::access::users;
 use haven_core::{api, db_path, seed, Db, Role, Session};
 use serde_json::Value;

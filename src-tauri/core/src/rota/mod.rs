@@ -1,19 +1,24 @@
-//! The rota: shifts per site and date, and the volunteers assigned to them.
+//! The rota: shifts per site and date, and the volunteers assigned to them. It sits above
+//! volunteers and activities: a shift for an activity session follows the session, so saving a
+//! session or one of its exceptions goes through [`save_session`] and [`set_exception`] here.
 //!
 //! An assignment is refused with an error (never a warning) when the volunteer is not yet
 //! approved, the shift is outside their stay or at a site they do not work at, it overlaps
 //! another of their shifts (conflict), or the shift needs a DBS check they do not hold on the
 //! shift's date (child-facing shifts: enhanced with the children's barred list).
 
+pub mod seed;
+pub mod sheet;
+
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::dbs::{self, DbsStatus, Requirement};
-use super::{full_name, VolunteerStatus};
 use crate::access::Session;
 use crate::activities::week::{check_time, Week};
 use crate::activities::{self, ExceptionKind};
+use crate::volunteers::dbs::{self, DbsStatus, Requirement};
+use crate::volunteers::{full_name, VolunteerStatus};
 use crate::{new_id, sites, Error, Result};
 
 /// A shift to add.
@@ -104,8 +109,8 @@ impl Shift {
 
 /// Adds a shift.
 pub fn create_shift(conn: &Connection, input: &NewShift) -> Result<String> {
-    let site =
-        sites::resolve(conn, input.site.trim()).map_err(|_| Error::invalid("site", "Choose a site."))?;
+    let site = sites::resolve(conn, input.site.trim())
+        .map_err(|e| e.when_absent(Error::invalid("site", "Choose a site.")))?;
     let mut role = input.role.trim().to_string();
     let mut child_facing = input.child_facing;
     let mut req = input.required_dbs.unwrap_or_default();
@@ -162,7 +167,7 @@ pub fn create_shift(conn: &Connection, input: &NewShift) -> Result<String> {
     if role.is_empty() {
         return Err(Error::invalid("role", "Say what the shift is for, like Front desk or Children's play."));
     }
-    crate::cases::check_len("role", "The role", &role, 80)?;
+    crate::fields::check_len("role", "The role", &role, 80)?;
     let needed = input.needed.unwrap_or(1);
     if !(1..=50).contains(&needed) {
         return Err(Error::invalid("needed", "A shift needs from 1 to 50 volunteers."));
@@ -211,6 +216,22 @@ fn linked_session(conn: &Connection, id: &str) -> Result<Option<LinkedSession>> 
             },
         )
         .optional()?)
+}
+
+/// Adds or changes a recurring activity session and, in the same transaction, brings the shifts
+/// that staff it from `today` on to its new day, time, site or child-facing flag. Returns the
+/// session's id.
+pub fn save_session(conn: &Connection, input: &activities::SessionInput, today: NaiveDate) -> Result<String> {
+    let id = activities::save_session(conn, input, today)?;
+    follow_session(conn, &id, None, today)?;
+    Ok(id)
+}
+
+/// Cancels, moves or restores one instance of a session and, in the same transaction, brings
+/// that instance's shifts along.
+pub fn set_exception(conn: &Connection, e: &activities::SessionException) -> Result<()> {
+    activities::set_exception(conn, e)?;
+    follow_session(conn, &e.session, Some(e.on_date), e.on_date)
 }
 
 /// Brings the shifts that staff a session in line with it, after the session or one of its
@@ -486,7 +507,8 @@ pub struct RotaWeek {
 
 /// The rota for `site` in `week`, with each volunteer's DBS mark on each shift's date.
 pub fn week(conn: &Connection, site: &str, week: Week) -> Result<RotaWeek> {
-    let site = sites::resolve(conn, site.trim()).map_err(|_| Error::invalid("site", "Choose a site."))?;
+    let site = sites::resolve(conn, site.trim())
+        .map_err(|e| e.when_absent(Error::invalid("site", "Choose a site.")))?;
     let policy = dbs::policy(conn)?;
     let facts = dbs::facts_by_volunteer(conn)?;
     let mut stmt = conn.prepare(

@@ -10,12 +10,12 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rusqlite::{params, Connection};
 
-use super::dbs::{DbsLevel, NewDbsCheck, Requirement, Workforce};
-use super::rota::{self, NewShift};
-use super::{create, set_status, VolunteerDetails, VolunteerStatus};
+use super::{self as rota, NewShift};
 use crate::access::{users, Session};
 use crate::activities::week::Week;
 use crate::activities::{self, ActivityKind, SessionInput, SignUpInput};
+use crate::volunteers::dbs::{DbsLevel, NewDbsCheck, Requirement, Workforce};
+use crate::volunteers::{create, set_status, VolunteerDetails, VolunteerStatus};
 use crate::Result;
 
 /// (given, family, site, skills, DBS: months since issue or none, enhanced with barred list)
@@ -103,7 +103,7 @@ pub fn seed(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
                 update_checked_on: None,
                 verified_on: Some(issued.max(arrival.min(today))),
             };
-            super::dbs::create(conn, &lead, &input, today)?;
+            crate::volunteers::dbs::create(conn, &lead, &input, today)?;
         }
         ids.push((id, site));
     }
@@ -192,12 +192,12 @@ pub fn seed(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
             ends_on: None,
             active: true,
         };
-        let id = activities::save_session(conn, &input, today)?;
+        let id = rota::save_session(conn, &input, today)?;
         made.push((id, site, weekday, title, starts, ends, child));
     }
     // This week's Thursday pamper session is moved (one of next week's is cancelled below).
     if let Some((id, ..)) = made.iter().find(|m| m.2 == 4 && m.1 == "CAL") {
-        activities::set_exception(
+        rota::set_exception(
             conn,
             &activities::SessionException {
                 session: id.clone(),
@@ -300,7 +300,7 @@ pub fn seed(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
     // keeps the shift, marked cancelled, with its volunteers to tell.
     if let Some((id, _, weekday, ..)) = made.iter().find(|m| m.1 == "DUN") {
         let next = week.sunday().checked_add_days(Days::new(u64::from(*weekday))).unwrap_or(week.sunday());
-        activities::set_exception(
+        rota::set_exception(
             conn,
             &activities::SessionException {
                 session: id.clone(),

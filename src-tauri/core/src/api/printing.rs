@@ -1,0 +1,79 @@
+//! The one print path of the API. Every printed sheet goes the same way: the path is checked,
+//! the sheet is built from the database in a read, the PDF is rendered with no transaction
+//! open (rendering takes long enough to keep the desk waiting if it held the connection), and
+//! then the file is written and the audit entry recorded in one short write transaction, so a
+//! file that cannot be written leaves no audit entry for a sheet nobody got.
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::access::{audit, Session};
+use crate::print::{render_report, Sheet};
+use crate::{Db, Error, Result};
+
+/// A sheet written to a PDF file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PrintedSheet {
+    /// The file written.
+    pub path: String,
+    /// Rows on the sheet.
+    pub rows: usize,
+    /// Pages in the PDF.
+    pub pages: usize,
+}
+
+/// A sheet built from the database, with what its audit entry records.
+pub(super) struct Printable {
+    /// The sheet to render.
+    pub sheet: Sheet,
+    /// What the sheet lists, reported back as its rows (people, shifts, phones).
+    pub rows: usize,
+    /// The audit entry's action (`print`, or `view` for a list whose every print is a view).
+    pub action: &'static str,
+    /// The audit entry's entity.
+    pub entity: &'static str,
+    /// The audit entry's entity id, when the sheet is of one thing.
+    pub entity_id: Option<String>,
+    /// The audit entry's detail.
+    pub detail: Option<Value>,
+}
+
+/// The trimmed path a PDF is to be written to; an empty one is refused on `path`.
+pub(super) fn pdf_path(path: &str) -> Result<&str> {
+    let path = path.trim();
+    if path.is_empty() {
+        return Err(Error::invalid("path", "Choose where to save the PDF."));
+    }
+    Ok(path)
+}
+
+/// Writes `bytes` to `path`; a failure is reported on the input's `field`.
+pub(super) fn write_file(path: &str, bytes: &[u8], field: &str) -> Result<()> {
+    std::fs::write(path, bytes).map_err(|e| Error::invalid(field, format!("Could not write {path}: {e}.")))
+}
+
+/// Prints a sheet to `path`: `build` reads what the sheet shows, the PDF is rendered outside any
+/// transaction, then the file is written and the audit entry recorded in one write transaction.
+pub(super) fn print_sheet(
+    db: &Db,
+    s: &Session,
+    path: &str,
+    build: impl FnOnce(&Connection) -> Result<Printable>,
+) -> Result<PrintedSheet> {
+    let path = pdf_path(path)?;
+    let printable = db.read(build)?;
+    let rendered = render_report(&printable.sheet)?;
+    db.write(|tx| {
+        write_file(path, &rendered.pdf, "path")?;
+        audit::record(
+            tx,
+            s,
+            printable.action,
+            printable.entity,
+            printable.entity_id.as_deref(),
+            printable.detail.as_ref(),
+        )?;
+        Ok(PrintedSheet { path: path.to_string(), rows: printable.rows, pages: rendered.pages })
+    })
+}

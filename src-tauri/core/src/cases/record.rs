@@ -1,0 +1,123 @@
+//! A person's stored record: the columns read, the mapping of a row, and the read by id without
+//! flags. Flags, households and people's own functions all read a person through here, so none of
+//! them has to import another to do it.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+use super::age::{age_on, Age};
+use super::{Flag, Relationship, Sex, Status};
+use crate::{Error, Result};
+
+/// A person as shown on their page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Person {
+    /// Id.
+    pub id: String,
+    /// Human code (`CAL-0042`).
+    pub code: String,
+    /// Site id.
+    pub site_id: String,
+    /// Site code.
+    pub site_code: String,
+    /// Given name (Latin script).
+    pub given_name: String,
+    /// Family name (Latin script).
+    pub family_name: String,
+    /// Name in original script.
+    pub original_name: Option<String>,
+    /// Other names.
+    pub other_names: Vec<String>,
+    /// Sex.
+    pub sex: Sex,
+    /// Date of birth.
+    pub date_of_birth: Option<NaiveDate>,
+    /// Whether the date of birth is estimated.
+    pub dob_estimated: bool,
+    /// Age today.
+    pub age: Option<Age>,
+    /// Nationality.
+    pub nationality: Option<String>,
+    /// Languages spoken.
+    pub languages: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Case status.
+    pub status: Status,
+    /// Household id.
+    pub household_id: Option<String>,
+    /// Relationship in the household.
+    pub relationship: Option<Relationship>,
+    /// When consent to keep data was recorded.
+    pub consent_at: Option<String>,
+    /// Who recorded it.
+    pub consent_by: Option<String>,
+    /// Active flags, derived ones included (filtered by role).
+    pub flags: Vec<Flag>,
+    /// Registered at (UTC).
+    pub created_at: String,
+    /// Last changed at (UTC).
+    pub updated_at: String,
+    /// When the record was anonymised (erasure or retention); its identity is gone.
+    pub anonymised_at: Option<String>,
+}
+
+pub(crate) const COLUMNS: &str =
+    "p.id, p.code, p.site_id, s.code, p.given_name, p.family_name, p.original_name,
+    p.other_names, p.sex, p.date_of_birth, p.dob_estimated, p.nationality, p.languages, p.phone, p.status,
+    p.household_id, p.relationship, p.consent_at, u.display_name, p.created_at, p.updated_at,
+    p.anonymised_at";
+
+pub(crate) const FROM: &str =
+    "people p JOIN sites s ON s.id = p.site_id LEFT JOIN users u ON u.id = p.consent_by";
+
+/// Separator of other names in the `other_names` column.
+pub(crate) const NAMES_SEP: char = '\n';
+
+fn from_row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<Person> {
+    let other: String = r.get(7)?;
+    let dob: Option<NaiveDate> = r.get(9)?;
+    Ok(Person {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        site_id: r.get(2)?,
+        site_code: r.get(3)?,
+        given_name: r.get(4)?,
+        family_name: r.get(5)?,
+        original_name: r.get(6)?,
+        other_names: other.split(NAMES_SEP).filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        sex: r.get(8)?,
+        date_of_birth: dob,
+        dob_estimated: r.get(10)?,
+        age: dob.and_then(|d| age_on(d, today)),
+        nationality: r.get(11)?,
+        languages: r.get(12)?,
+        phone: r.get(13)?,
+        status: r.get(14)?,
+        household_id: r.get(15)?,
+        relationship: r.get(16)?,
+        consent_at: r.get(17)?,
+        consent_by: r.get(18)?,
+        flags: Vec::new(),
+        created_at: r.get(19)?,
+        updated_at: r.get(20)?,
+        anonymised_at: r.get(21)?,
+    })
+}
+
+/// The person with `id` (flags not filled in).
+pub(crate) fn get_basic_on(conn: &Connection, id: &str, today: NaiveDate) -> Result<Person> {
+    conn.query_row(&format!("SELECT {COLUMNS} FROM {FROM} WHERE p.id = ?1"), [id], |r| from_row(r, today))
+        .optional()?
+        .ok_or_else(not_found)
+}
+
+pub(crate) fn get_basic(conn: &Connection, id: &str) -> Result<Person> {
+    get_basic_on(conn, id, chrono::Local::now().date_naive())
+}
+
+/// The error for a person that does not exist.
+pub(crate) fn not_found() -> Error {
+    Error::NotFound("That person is not in the case book.".into())
+}

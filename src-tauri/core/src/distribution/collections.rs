@@ -1,0 +1,296 @@
+//! Collections at the desk: drawn from stock first-expiry-first-out in one transaction, once per
+//! household and distribution, reversed by new movements; the desk's live counters.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::allowance::{allowance, unit_of, Context};
+use super::desk::find_person;
+use super::events::get;
+use crate::access::Session;
+use crate::stock::{self, draw, MoveKind, Movement};
+use crate::{new_id, Error, Result};
+
+/// A collection as listed at the desk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Collection {
+    /// Id.
+    pub id: String,
+    /// Who came (code).
+    pub code: String,
+    /// Who came (name).
+    pub name: String,
+    /// Name in original script.
+    pub original_name: Option<String>,
+    /// People in the household.
+    pub people: i64,
+    /// What was given, in one line.
+    pub summary: String,
+    /// Units given.
+    pub items_out: i64,
+    /// Reversed (with the time).
+    pub reversed_at: Option<String>,
+    /// When (UTC).
+    pub at: String,
+}
+
+/// Input of a collection at the desk.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CollectInput {
+    /// The distribution.
+    pub distribution: String,
+    /// A member of the household: their code (CAL-0042), id, or name (see [`find_person_at`]).
+    pub person: String,
+    /// When stock runs short, give what there is instead of refusing.
+    #[serde(default)]
+    pub take_available: bool,
+}
+
+/// Records a collection: the household's allowance, drawn first-expiry-first-out from the
+/// distribution's location, in the caller's transaction. Returns the collection id.
+pub fn collect(
+    conn: &Connection,
+    s: &Session,
+    ctx: &Context,
+    input: &CollectInput,
+    now_date: NaiveDate,
+) -> Result<String> {
+    let dist = &ctx.dist;
+    if dist.status != "open" {
+        return Err(Error::Conflict("This distribution is closed: reopen it to record collections.".into()));
+    }
+    let person = find_person(conn, &input.person)?;
+    let on = dist.held_on;
+    let unit = unit_of(conn, &person, on)?;
+    let Some(head) = unit.members.iter().find(|m| m.id == person).or(unit.head()) else {
+        return Err(Error::Conflict("This person's case is not active: nothing can be collected.".into()));
+    };
+    let already: Option<String> = conn
+        .prepare_cached(
+            "SELECT c.created_at FROM collections c WHERE c.distribution_id = ?1 AND c.unit_id = ?2 AND c.reversed_at IS NULL",
+        )?
+        .query_row(params![dist.id, unit.unit_id], |r| r.get(0))
+        .optional()?;
+    if let Some(at) = already {
+        return Err(Error::Conflict(format!(
+            "{} ({})'s household has already collected at this distribution ({}).",
+            head.name,
+            head.code,
+            at.get(11..16).unwrap_or("")
+        )));
+    }
+    let lines = allowance(conn, &ctx.rules, &ctx.items, &unit, on)?;
+    if lines.is_empty() {
+        return Err(Error::Conflict(format!(
+            "Nothing is due to {} ({})'s household at this distribution.",
+            head.name, head.code
+        )));
+    }
+    let id = new_id();
+    let babies = unit.members.iter().filter(|m| m.age_months.is_some_and(|a| a < 12)).count();
+    let children =
+        unit.members.iter().filter(|m| m.age_months.is_some_and(|a| (12..18 * 12).contains(&a))).count();
+    conn.prepare_cached(
+        "INSERT INTO collections (id, site_id, distribution_id, unit_id, household_id, person_id, people_count,
+                babies, children, adults, collected_on, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        id,
+        dist.site_id,
+        dist.id,
+        unit.unit_id,
+        unit.household_id,
+        person,
+        unit.members.len() as i64,
+        babies as i64,
+        children as i64,
+        (unit.members.len() - babies - children) as i64,
+        on,
+        s.user_id
+    ])?;
+    let _ = now_date;
+    let mut line_stmt = conn.prepare_cached(
+        "INSERT INTO collection_lines (id, site_id, collection_id, unit_id, person_id, item_id, variant, quantity, wanted, collected_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    let mut items_out = 0;
+    for l in &lines {
+        let template = Movement {
+            site_id: &dist.site_id,
+            location_id: &dist.location_id,
+            item_id: &l.item_id,
+            variant: &l.variant,
+            kind: Some(MoveKind::Distribution),
+            moved_on: Some(on),
+            group_id: Some(&id),
+            collection_id: Some(&id),
+            ..Movement::default()
+        };
+        let given = draw(conn, s, &template, l.quantity, Some(on), input.take_available)?;
+        line_stmt.execute(params![
+            new_id(),
+            dist.site_id,
+            id,
+            unit.unit_id,
+            l.person_id,
+            l.item_id,
+            l.variant,
+            given,
+            l.quantity,
+            on
+        ])?;
+        items_out += given;
+    }
+    conn.prepare_cached("UPDATE collections SET items_out = ?2 WHERE id = ?1")?
+        .execute(params![id, items_out])?;
+    Ok(id)
+}
+
+/// Reverses a collection: a reversing movement for each of its movements, the collection and
+/// its lines marked reversed (so the household may collect again). Returns the units put back.
+pub fn reverse(conn: &Connection, s: &Session, collection: &str, why: &str, today: NaiveDate) -> Result<i64> {
+    let reversed: Option<Option<String>> = conn
+        .query_row("SELECT reversed_at FROM collections WHERE id = ?1", [collection], |r| r.get(0))
+        .optional()?;
+    match reversed {
+        None => return Err(Error::NotFound("That collection does not exist.".into())),
+        Some(Some(_)) => return Err(Error::Conflict("This collection has already been reversed.".into())),
+        Some(None) => {}
+    }
+    let why = why.trim();
+    if why.is_empty() {
+        return Err(Error::invalid("reason", "Say why the collection is reversed."));
+    }
+    type Row = (String, String, String, String, String, String, Option<NaiveDate>, i64);
+    let moves: Vec<Row> = {
+        let mut stmt = conn.prepare(
+            "SELECT id, site_id, location_id, item_id, variant, batch, expires_on, quantity FROM stock_movements
+             WHERE collection_id = ?1 AND kind = 'distribution'",
+        )?;
+        let rows = stmt.query_map([collection], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+        })?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut back = 0;
+    for (mid, site, loc, item, variant, batch, exp, q) in &moves {
+        stock::post(
+            conn,
+            s,
+            &Movement {
+                site_id: site,
+                location_id: loc,
+                item_id: item,
+                variant,
+                batch,
+                expires_on: *exp,
+                quantity: -q,
+                kind: Some(MoveKind::Reversal),
+                moved_on: Some(today),
+                note: why,
+                group_id: Some(collection),
+                collection_id: Some(collection),
+                reverses_id: Some(mid),
+                ..Movement::default()
+            },
+        )?;
+        back += -q;
+    }
+    conn.execute(
+        "UPDATE collections SET reversed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), reversed_by = ?2, reverse_reason = ?3,
+                updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
+        params![collection, s.user_id, why],
+    )?;
+    conn.execute("UPDATE collection_lines SET reversed = 1 WHERE collection_id = ?1", [collection])?;
+    Ok(back)
+}
+
+const COLLECTION_SELECT: &str = "SELECT c.id, p.code, p.given_name || CASE WHEN p.family_name = '' THEN '' ELSE ' ' || p.family_name END,
+        p.original_name, c.people_count, c.reversed_at, c.created_at,
+        (SELECT group_concat(i.name || CASE WHEN l.variant = '' THEN '' ELSE ' (' || l.variant || ')' END || ' ' || l.quantity, ', ')
+           FROM collection_lines l JOIN stock_items i ON i.id = l.item_id WHERE l.collection_id = c.id AND l.quantity > 0),
+        (SELECT coalesce(sum(l.quantity), 0) FROM collection_lines l WHERE l.collection_id = c.id)
+ FROM collections c JOIN people p ON p.id = c.person_id";
+
+fn collection_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Collection> {
+    Ok(Collection {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        name: r.get(2)?,
+        original_name: r.get(3)?,
+        people: r.get(4)?,
+        reversed_at: r.get(5)?,
+        at: r.get(6)?,
+        summary: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+        items_out: r.get(8)?,
+    })
+}
+
+/// The collections of a distribution, newest first.
+pub fn collections(conn: &Connection, distribution: &str, limit: u32) -> Result<Vec<Collection>> {
+    // The newest ids first, then their details: the summaries are worked out for those only.
+    let mut stmt = conn.prepare_cached(&format!(
+        "{COLLECTION_SELECT} WHERE c.id IN (SELECT id FROM collections WHERE distribution_id = ?1
+                                             ORDER BY created_at DESC, id DESC LIMIT ?2)
+         ORDER BY c.created_at DESC, c.id DESC"
+    ))?;
+    let rows = stmt.query_map(params![distribution, limit], collection_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One collection as listed at the desk.
+pub fn collection(conn: &Connection, id: &str) -> Result<Collection> {
+    let mut stmt = conn.prepare_cached(&format!("{COLLECTION_SELECT} WHERE c.id = ?1"))?;
+    stmt.query_row([id], collection_row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound("That collection does not exist.".into()))
+}
+
+/// Live counters of a distribution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Counters {
+    /// Households served.
+    pub households: i64,
+    /// People in them.
+    pub people: i64,
+    /// Units given out.
+    pub items_out: i64,
+    /// What is left at the location, per item and size (usable on the day).
+    pub remaining: Vec<Remaining>,
+}
+
+/// Stock left of one item and size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Remaining {
+    /// Item.
+    pub item: String,
+    /// Size.
+    pub variant: String,
+    /// Units.
+    pub quantity: i64,
+}
+
+/// Households served, items out and the stock left at the distribution's location.
+pub fn counters(conn: &Connection, distribution: &str) -> Result<Counters> {
+    let dist = get(conn, distribution)?;
+    let (households, people, items_out): (i64, i64, i64) = conn
+        .prepare_cached(
+            "SELECT count(*), coalesce(sum(people_count), 0), coalesce(sum(items_out), 0) FROM collections
+             WHERE distribution_id = ?1 AND reversed_at IS NULL",
+        )?
+        .query_row([distribution], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.name, b.variant, sum(CASE WHEN b.expires_on IS NULL OR b.expires_on >= ?2 THEN b.quantity ELSE 0 END)
+         FROM stock_balances b JOIN stock_items i ON i.id = b.item_id
+         WHERE b.location_id = ?1 GROUP BY b.item_id, b.variant ORDER BY i.category, i.name, b.variant",
+    )?;
+    let remaining = stmt
+        .query_map(params![dist.location_id, dist.held_on], |r| {
+            Ok(Remaining { item: r.get(0)?, variant: r.get(1)?, quantity: r.get(2)? })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(Counters { households, people, items_out, remaining })
+}

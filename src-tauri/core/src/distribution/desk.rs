@@ -1,0 +1,171 @@
+//! Finding the person typed at the desk: a code or id wins, else the one active person whose
+//! names start with the words typed; several are offered as a pick list.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::allowance::unit_of;
+use super::events::Distribution;
+use crate::cases::search::{self, PersonRow};
+use crate::{Error, Result};
+
+/// How many people the desk lists for a name before asking for more of it.
+pub const DESK_CANDIDATES: u32 = 10;
+
+/// Finds a person by code or id, else by name anywhere in the case book (see
+/// [`find_person_at`]).
+pub fn find_person(conn: &Connection, who: &str) -> Result<String> {
+    find_person_at(conn, None, who)
+}
+
+/// The person with this code (any case) or id.
+fn by_code_or_id(conn: &Connection, who: &str) -> Result<Option<String>> {
+    // Codes are stored upper-case: the unique index on code finds them; ids by primary key.
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM people WHERE code = ?1 UNION ALL SELECT id FROM people WHERE id = ?2 LIMIT 1",
+        )?
+        .query_row([who.to_uppercase().as_str(), who], |r| r.get(0))
+        .optional()?)
+}
+
+/// Whether what was typed has the shape of a code (`CAL-0042`): letters, a dash, digits.
+fn looks_like_code(who: &str) -> bool {
+    who.split_once('-').is_some_and(|(site, n)| {
+        !site.is_empty()
+            && site.chars().all(|c| c.is_ascii_alphabetic())
+            && !n.is_empty()
+            && n.chars().all(|c| c.is_ascii_digit())
+    })
+}
+
+/// Active people of `site` (any site when `None`) whose names start with the words typed, by
+/// family name; `more` when there were more than [`DESK_CANDIDATES`].
+fn named(conn: &Connection, site: Option<&str>, who: &str) -> Result<(Vec<PersonRow>, bool)> {
+    // Punctuation alone is no name (the search would otherwise match everyone).
+    if !who.chars().any(char::is_alphanumeric) {
+        return Ok((Vec::new(), false));
+    }
+    let today = chrono::Local::now().date_naive();
+    let mut rows = search::active_by_name(conn, site, who, DESK_CANDIDATES + 1, today)?;
+    let more = rows.len() > DESK_CANDIDATES as usize;
+    rows.truncate(DESK_CANDIDATES as usize);
+    rows.sort_by_cached_key(|r| (r.family_name.to_lowercase(), r.given_name.to_lowercase(), r.code.clone()));
+    Ok((rows, more))
+}
+
+fn full_name(given: &str, family: &str) -> String {
+    if family.is_empty() {
+        given.to_string()
+    } else {
+        format!("{given} {family}")
+    }
+}
+
+/// Finds the person typed at the desk: a code (`CAL-0042`, any case) or id wins; otherwise the
+/// one active person of `site` (any site when `None`) whose given, family, other or
+/// original-script name starts with each word typed. Several people matching is a validation
+/// error on `person` that names them with their codes, so the desk can type the code (or pick
+/// from [`desk_candidates`]); nobody matching is one too.
+pub fn find_person_at(conn: &Connection, site: Option<&str>, who: &str) -> Result<String> {
+    let who = who.trim();
+    if who.is_empty() {
+        return Err(Error::invalid("person", "Type a code or a name, e.g. CAL-0042."));
+    }
+    if let Some(id) = by_code_or_id(conn, who)? {
+        return Ok(id);
+    }
+    if looks_like_code(who) {
+        return Err(Error::invalid("person", format!("Nobody has the code {}.", who.to_uppercase())));
+    }
+    let (rows, more) = named(conn, site, who)?;
+    match rows.as_slice() {
+        [] => Err(Error::invalid(
+            "person",
+            format!("Nobody registered here matches \"{who}\". Check the spelling, or type the code."),
+        )),
+        [one] => Ok(one.id.clone()),
+        many => {
+            let list = many
+                .iter()
+                .map(|r| format!("{} ({})", full_name(&r.given_name, &r.family_name), r.code))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let count = if more {
+                format!("More than {DESK_CANDIDATES} people match")
+            } else {
+                format!("{} people match", many.len())
+            };
+            Err(Error::invalid("person", format!("{count} \"{who}\": {list}. Type the code.")))
+        }
+    }
+}
+
+/// Someone the desk may mean: only what the front desk sees (name, code, household, whether
+/// the household has collected).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DeskCandidate {
+    /// Person id.
+    pub id: String,
+    /// Code.
+    pub code: String,
+    /// Given and family name.
+    pub name: String,
+    /// Name in original script.
+    pub original_name: Option<String>,
+    /// Active people in their household at this distribution (1 on their own).
+    pub household_size: i64,
+    /// Their household has collected at this distribution (not reversed).
+    pub already_collected: bool,
+}
+
+/// The desk's pick list for what was typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DeskLookup {
+    /// At most [`DESK_CANDIDATES`] people, by family name.
+    pub candidates: Vec<DeskCandidate>,
+    /// More people match than are listed: type more of the name.
+    pub more: bool,
+}
+
+/// The people a distribution's desk may mean by `query`: the one with that code or id, else the
+/// active people of the distribution's site whose names start with the words typed.
+pub fn desk_candidates(conn: &Connection, dist: &Distribution, query: &str) -> Result<DeskLookup> {
+    let query = query.trim();
+    if query.is_empty() {
+        return Ok(DeskLookup { candidates: Vec::new(), more: false });
+    }
+    let mut people: Vec<(String, String, String, Option<String>)> = Vec::new();
+    let mut more = false;
+    if let Some(id) = by_code_or_id(conn, query)? {
+        let p = conn
+            .prepare_cached("SELECT code, given_name, family_name, original_name FROM people WHERE id = ?1")?
+            .query_row([&id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?))
+            })?;
+        people.push((id, p.0, full_name(&p.1, &p.2), p.3));
+    } else if !looks_like_code(query) {
+        let (rows, m) = named(conn, Some(&dist.site_id), query)?;
+        more = m;
+        people.extend(
+            rows.into_iter()
+                .map(|r| (r.id, r.code, full_name(&r.given_name, &r.family_name), r.original_name)),
+        );
+    }
+    let mut collected = conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM collections WHERE distribution_id = ?1 AND unit_id = ?2 AND reversed_at IS NULL)",
+    )?;
+    let mut candidates = Vec::with_capacity(people.len());
+    for (id, code, name, original_name) in people {
+        let unit = unit_of(conn, &id, dist.held_on)?;
+        candidates.push(DeskCandidate {
+            already_collected: collected.query_row(params![dist.id, unit.unit_id], |r| r.get(0))?,
+            household_size: unit.members.len() as i64,
+            id,
+            code,
+            name,
+            original_name,
+        });
+    }
+    Ok(DeskLookup { candidates, more })
+}

@@ -1,0 +1,112 @@
+//! Distribution days: create, read, list, open and close.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::access::Session;
+use crate::stock::get_location;
+use crate::{new_id, Error, Result};
+
+/// A distribution day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Distribution {
+    /// Id.
+    pub id: String,
+    /// Site id.
+    pub site_id: String,
+    /// Site code.
+    pub site: String,
+    /// Site name.
+    pub site_name: String,
+    /// Location stock is given from.
+    pub location_id: String,
+    /// Location name.
+    pub location: String,
+    /// The day.
+    pub held_on: NaiveDate,
+    /// Type ("weekly").
+    pub dist_type: String,
+    /// open or closed.
+    pub status: String,
+    /// Households that collected (not reversed).
+    pub collected: i64,
+}
+
+/// Input to create a distribution.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDistribution {
+    /// Location stock is given from (its site is the distribution's).
+    pub location: String,
+    /// The day.
+    pub held_on: NaiveDate,
+    /// Type ("weekly").
+    pub dist_type: String,
+}
+
+const DIST_SELECT: &str =
+    "SELECT d.id, d.site_id, s.code, s.name, d.location_id, l.name, d.held_on, d.dist_type, d.status,
+        (SELECT count(*) FROM collections c WHERE c.distribution_id = d.id AND c.reversed_at IS NULL)
+ FROM distributions d JOIN sites s ON s.id = d.site_id JOIN stock_locations l ON l.id = d.location_id";
+
+fn dist_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Distribution> {
+    Ok(Distribution {
+        id: r.get(0)?,
+        site_id: r.get(1)?,
+        site: r.get(2)?,
+        site_name: r.get(3)?,
+        location_id: r.get(4)?,
+        location: r.get(5)?,
+        held_on: r.get(6)?,
+        dist_type: r.get(7)?,
+        status: r.get(8)?,
+        collected: r.get(9)?,
+    })
+}
+
+/// Creates a distribution.
+pub fn create(conn: &Connection, s: &Session, input: &NewDistribution) -> Result<Distribution> {
+    let loc = get_location(conn, &input.location)?;
+    let t = input.dist_type.trim();
+    if t.is_empty() {
+        return Err(Error::invalid("dist_type", "Choose the type of distribution."));
+    }
+    let id = new_id();
+    conn.execute(
+        "INSERT INTO distributions (id, site_id, location_id, held_on, dist_type, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, loc.site_id, loc.id, input.held_on, t, s.user_id],
+    )?;
+    get(conn, &id)
+}
+
+/// One distribution.
+pub fn get(conn: &Connection, id: &str) -> Result<Distribution> {
+    let mut stmt = conn.prepare_cached(&format!("{DIST_SELECT} WHERE d.id = ?1"))?;
+    stmt.query_row([id], dist_row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound("That distribution does not exist.".into()))
+}
+
+/// Distributions, newest first.
+pub fn list(conn: &Connection, site: Option<&str>, limit: u32) -> Result<Vec<Distribution>> {
+    let site_id = site.map(|s| crate::sites::resolve(conn, s)).transpose()?.map(|s| s.id);
+    let mut stmt = conn.prepare_cached(&format!(
+        "{DIST_SELECT} WHERE ?1 IS NULL OR d.site_id = ?1 ORDER BY d.held_on DESC, d.id DESC LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![site_id, limit], dist_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Opens or closes a distribution (closed: no more collections).
+pub fn set_status(conn: &Connection, id: &str, open: bool) -> Result<Distribution> {
+    let n = conn.execute(
+        "UPDATE distributions SET status = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
+        params![id, if open { "open" } else { "closed" }],
+    )?;
+    if n == 0 {
+        return Err(Error::NotFound("That distribution does not exist.".into()));
+    }
+    get(conn, id)
+}

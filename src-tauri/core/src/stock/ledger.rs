@@ -1,0 +1,290 @@
+//! The ledger: one movement posted after checking no balance goes below zero, batches drawn
+//! first expiry first, and the balance table read (never a sum over the ledger, except to check it).
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::{Category, MoveKind, Reason};
+use crate::access::Session;
+use crate::{new_id, Error, Result};
+
+/// One row of the ledger to write.
+#[derive(Debug, Clone, Default)]
+pub struct Movement<'a> {
+    /// Site of the location.
+    pub site_id: &'a str,
+    /// Location.
+    pub location_id: &'a str,
+    /// Item.
+    pub item_id: &'a str,
+    /// Size ('' for none).
+    pub variant: &'a str,
+    /// Batch ('' for none).
+    pub batch: &'a str,
+    /// Expiry date of the batch.
+    pub expires_on: Option<NaiveDate>,
+    /// Signed quantity.
+    pub quantity: i64,
+    /// Kind.
+    pub kind: Option<MoveKind>,
+    /// Reason.
+    pub reason: Option<Reason>,
+    /// Donor or supplier.
+    pub party: &'a str,
+    /// Purchase cost of one unit (pence).
+    pub unit_cost: Option<i64>,
+    /// Date.
+    pub moved_on: Option<NaiveDate>,
+    /// Free note.
+    pub note: &'a str,
+    /// Rows written together.
+    pub group_id: Option<&'a str>,
+    /// The collection it belongs to.
+    pub collection_id: Option<&'a str>,
+    /// The stock-take it corrects.
+    pub stock_take_id: Option<&'a str>,
+    /// The movement it undoes.
+    pub reverses_id: Option<&'a str>,
+}
+
+/// The balance of one (location, item, variant, batch), 0 when there is none.
+pub fn balance_of(conn: &Connection, location: &str, item: &str, variant: &str, batch: &str) -> Result<i64> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT quantity FROM stock_balances WHERE location_id = ?1 AND item_id = ?2 AND variant = ?3 AND batch = ?4",
+    )?;
+    Ok(stmt.query_row(params![location, item, variant, batch], |r| r.get(0)).optional()?.unwrap_or(0))
+}
+
+/// "Nappies size 3" / "Baby milk".
+pub fn item_label(name: &str, variant: &str) -> String {
+    if variant.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name} ({variant})")
+    }
+}
+
+/// The refusal of a movement that would take a balance below zero.
+pub fn not_enough(
+    conn: &Connection,
+    location: &str,
+    item: &str,
+    variant: &str,
+    available: i64,
+    wanted: i64,
+) -> Error {
+    let item_name: String = conn
+        .query_row("SELECT name || ' (' || unit || ')' FROM stock_items WHERE id = ?1", [item], |r| r.get(0))
+        .unwrap_or_else(|_| item.to_string());
+    let place: String = conn
+        .query_row(
+            "SELECT l.name || ', ' || s.code FROM stock_locations l JOIN sites s ON s.id = l.site_id WHERE l.id = ?1",
+            [location],
+            |r| r.get(0),
+        )
+        .unwrap_or_else(|_| location.to_string());
+    Error::Conflict(format!(
+        "Not enough {} at {place}: {available} available, {wanted} needed.",
+        item_label(&item_name, variant)
+    ))
+}
+
+/// Writes one movement after checking it takes no balance below zero. Runs inside the caller's
+/// write transaction.
+pub fn post(conn: &Connection, s: &Session, m: &Movement<'_>) -> Result<String> {
+    if m.quantity == 0 {
+        return Err(Error::invalid("quantity", "The quantity cannot be zero."));
+    }
+    if m.quantity < 0 {
+        let available = balance_of(conn, m.location_id, m.item_id, m.variant, m.batch)?;
+        if available + m.quantity < 0 {
+            return Err(not_enough(conn, m.location_id, m.item_id, m.variant, available, -m.quantity));
+        }
+    }
+    let kind = m.kind.ok_or_else(|| Error::Internal("A movement needs a kind.".into()))?;
+    let moved_on = m.moved_on.ok_or_else(|| Error::Internal("A movement needs a date.".into()))?;
+    let id = new_id();
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO stock_movements (id, site_id, location_id, item_id, variant, batch, expires_on, quantity, kind,
+                reason, party, unit_cost, moved_on, note, group_id, collection_id, stock_take_id, reverses_id, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+    )?;
+    stmt.execute(params![
+        id,
+        m.site_id,
+        m.location_id,
+        m.item_id,
+        m.variant,
+        m.batch,
+        m.expires_on,
+        m.quantity,
+        kind.as_str(),
+        m.reason.map(Reason::as_str),
+        m.party,
+        m.unit_cost,
+        moved_on,
+        m.note,
+        m.group_id,
+        m.collection_id,
+        m.stock_take_id,
+        m.reverses_id,
+        s.user_id,
+    ])?;
+    Ok(id)
+}
+
+/// One batch on a shelf.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lot {
+    /// Batch ('' for none).
+    pub batch: String,
+    /// Expiry date.
+    pub expires_on: Option<NaiveDate>,
+    /// Quantity.
+    pub quantity: i64,
+}
+
+/// Batches of (location, item, variant) holding stock, first expiry first (undated last).
+pub fn lots(conn: &Connection, location: &str, item: &str, variant: &str) -> Result<Vec<Lot>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT batch, expires_on, quantity FROM stock_balances
+         WHERE location_id = ?1 AND item_id = ?2 AND variant = ?3 AND quantity > 0
+         ORDER BY expires_on IS NULL, expires_on, batch",
+    )?;
+    let rows = stmt.query_map(params![location, item, variant], |r| {
+        Ok(Lot { batch: r.get(0)?, expires_on: r.get(1)?, quantity: r.get(2)? })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Takes `quantity` of (location, item, variant) out, first expiry first, writing one movement
+/// per batch from `template`. With `usable_on`, batches expired before that day are left on the
+/// shelf (they cannot be given out). With `partial`, takes what there is instead of refusing.
+/// Returns the quantity taken.
+pub fn draw(
+    conn: &Connection,
+    s: &Session,
+    template: &Movement<'_>,
+    quantity: i64,
+    usable_on: Option<NaiveDate>,
+    partial: bool,
+) -> Result<i64> {
+    if quantity <= 0 {
+        return Ok(0);
+    }
+    let all = lots(conn, template.location_id, template.item_id, template.variant)?;
+    let expired: i64 = all
+        .iter()
+        .filter(|l| usable_on.is_some_and(|d| l.expires_on.is_some_and(|e| e < d)))
+        .map(|l| l.quantity)
+        .sum();
+    let usable: Vec<&Lot> =
+        all.iter().filter(|l| usable_on.is_none_or(|d| l.expires_on.is_none_or(|e| e >= d))).collect();
+    let available: i64 = usable.iter().map(|l| l.quantity).sum();
+    if available < quantity && !partial {
+        let err =
+            not_enough(conn, template.location_id, template.item_id, template.variant, available, quantity);
+        return Err(if expired > 0 {
+            Error::Conflict(format!(
+                "{err} {expired} more are past their expiry date and cannot be given out."
+            ))
+        } else {
+            err
+        });
+    }
+    let mut left = quantity.min(available);
+    let taken = left;
+    for lot in usable {
+        if left == 0 {
+            break;
+        }
+        let q = left.min(lot.quantity);
+        let m = Movement { batch: &lot.batch, expires_on: lot.expires_on, quantity: -q, ..template.clone() };
+        post(conn, s, &m)?;
+        left -= q;
+    }
+    Ok(taken)
+}
+
+/// A balance line: what a location holds of one item and size (all batches together).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Balance {
+    /// Site code.
+    pub site: String,
+    /// Location id.
+    pub location_id: String,
+    /// Location name.
+    pub location: String,
+    /// Item id.
+    pub item_id: String,
+    /// Item name.
+    pub item: String,
+    /// Category.
+    pub category: Category,
+    /// Unit.
+    pub unit: String,
+    /// Size.
+    pub variant: String,
+    /// Units on the shelf, expired ones included.
+    pub quantity: i64,
+    /// Of which past their expiry date.
+    pub expired: i64,
+    /// Earliest expiry date of the units still usable (expired ones are in `expired`).
+    pub next_expiry: Option<NaiveDate>,
+}
+
+/// Balances of one site (or all), from the balance table: never a sum over the ledger.
+pub fn balances(conn: &Connection, site: Option<&str>, today: NaiveDate) -> Result<Vec<Balance>> {
+    let site_id = site.map(|s| crate::sites::resolve(conn, s)).transpose()?.map(|s| s.id);
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.code, b.location_id, l.name, b.item_id, i.name, i.category, i.unit, b.variant,
+                sum(b.quantity), sum(CASE WHEN b.expires_on < ?2 THEN b.quantity ELSE 0 END),
+                min(CASE WHEN b.quantity > 0 AND b.expires_on >= ?2 THEN b.expires_on END)
+         FROM stock_balances b
+         JOIN stock_locations l ON l.id = b.location_id
+         JOIN sites s ON s.id = b.site_id
+         JOIN stock_items i ON i.id = b.item_id
+         WHERE ?1 IS NULL OR b.site_id = ?1
+         GROUP BY b.site_id, b.location_id, b.item_id, b.variant
+         ORDER BY s.code, l.name, i.category, i.name, b.variant",
+    )?;
+    let rows = stmt.query_map(params![site_id, today], |r| {
+        Ok(Balance {
+            site: r.get(0)?,
+            location_id: r.get(1)?,
+            location: r.get(2)?,
+            item_id: r.get(3)?,
+            item: r.get(4)?,
+            category: r.get(5)?,
+            unit: r.get(6)?,
+            variant: r.get(7)?,
+            quantity: r.get(8)?,
+            expired: r.get(9)?,
+            next_expiry: r.get(10)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// (location, item, variant, batch, quantity).
+pub type BalanceKey = (String, String, String, String, i64);
+
+/// Sum of the ledger per (location, item, variant, batch): for checks, never for the screens.
+pub fn ledger_sums(conn: &Connection) -> Result<Vec<BalanceKey>> {
+    let mut stmt = conn.prepare(
+        "SELECT location_id, item_id, variant, batch, sum(quantity) FROM stock_movements
+         GROUP BY location_id, item_id, variant, batch ORDER BY 1, 2, 3, 4",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The balance table per (location, item, variant, batch), for comparing with [`ledger_sums`].
+pub fn balance_rows(conn: &Connection) -> Result<Vec<BalanceKey>> {
+    let mut stmt = conn.prepare(
+        "SELECT location_id, item_id, variant, batch, quantity FROM stock_balances ORDER BY 1, 2, 3, 4",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

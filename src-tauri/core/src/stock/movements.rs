@@ -1,0 +1,256 @@
+//! Receipts, transfers between locations and adjustments: each one or more ledger movements in
+//! the caller's transaction.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::catalogue::{check_variant, get_item};
+use super::ledger::{draw, lots, not_enough, post, Movement};
+use super::locations::get_location;
+use super::{MoveKind, Reason};
+use crate::access::Session;
+use crate::{new_id, Error, Result};
+
+/// Input of a receipt: a donation or a purchase arriving at a location.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptInput {
+    /// Location id.
+    pub location: String,
+    /// Item id or name.
+    pub item: String,
+    /// Size, when the item has sizes.
+    #[serde(default)]
+    pub variant: Option<String>,
+    /// How many units.
+    pub quantity: i64,
+    /// `donation` or `purchase`.
+    pub source: Reason,
+    /// Donor (donation) or supplier (purchase).
+    #[serde(default)]
+    pub party: String,
+    /// Purchase: cost of one unit in pence.
+    #[serde(default)]
+    pub unit_cost: Option<i64>,
+    /// Batch number (expiry-tracked items; defaults to the expiry date).
+    #[serde(default)]
+    pub batch: Option<String>,
+    /// Expiry date (required for expiry-tracked items).
+    #[serde(default)]
+    pub expires_on: Option<NaiveDate>,
+    /// Date received (default today).
+    #[serde(default)]
+    pub received_on: Option<NaiveDate>,
+    /// Note.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Records a receipt; returns the movement id.
+pub fn receive(conn: &Connection, s: &Session, input: &ReceiptInput, today: NaiveDate) -> Result<String> {
+    if input.quantity <= 0 {
+        return Err(Error::invalid("quantity", "Enter how many arrived (more than 0)."));
+    }
+    if !matches!(input.source, Reason::Donation | Reason::Purchase) {
+        return Err(Error::invalid("source", "A receipt is a donation or a purchase."));
+    }
+    let loc = get_location(conn, &input.location)?;
+    let item = get_item(conn, &input.item)?;
+    let variant = check_variant(&item, input.variant.as_deref())?;
+    let party = input.party.trim();
+    if input.source == Reason::Purchase && input.unit_cost.is_none() {
+        return Err(Error::invalid("unit_cost", "Enter what one unit cost."));
+    }
+    if input.unit_cost.is_some_and(|c| c < 0) {
+        return Err(Error::invalid("unit_cost", "The cost cannot be negative."));
+    }
+    let (batch, expires_on) = if item.tracks_expiry {
+        let Some(exp) = input.expires_on else {
+            return Err(Error::invalid(
+                "expires_on",
+                format!("Enter the expiry date of this {}.", item.name),
+            ));
+        };
+        let b = input.batch.as_deref().map(str::trim).filter(|b| !b.is_empty());
+        (b.map(str::to_string).unwrap_or_else(|| exp.to_string()), Some(exp))
+    } else {
+        (input.batch.as_deref().map(str::trim).unwrap_or("").to_string(), None)
+    };
+    let known: Option<Option<NaiveDate>> = conn
+        .query_row(
+            "SELECT expires_on FROM stock_balances WHERE location_id = ?1 AND item_id = ?2 AND variant = ?3 AND batch = ?4",
+            params![loc.id, item.id, variant, batch],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(known) = known {
+        if known != expires_on {
+            return Err(Error::invalid(
+                "batch",
+                format!("Batch {batch} is already recorded with another expiry date; check the label."),
+            ));
+        }
+    }
+    let received_on = input.received_on.unwrap_or(today);
+    post(
+        conn,
+        s,
+        &Movement {
+            site_id: &loc.site_id,
+            location_id: &loc.id,
+            item_id: &item.id,
+            variant: &variant,
+            batch: &batch,
+            expires_on,
+            quantity: input.quantity,
+            kind: Some(MoveKind::Receipt),
+            reason: Some(input.source),
+            party,
+            unit_cost: if input.source == Reason::Purchase { input.unit_cost } else { None },
+            moved_on: Some(received_on),
+            note: input.note.trim(),
+            ..Movement::default()
+        },
+    )
+}
+
+/// Input of a transfer between two locations.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferInput {
+    /// From this location.
+    pub from: String,
+    /// To this location.
+    pub to: String,
+    /// Item id or name.
+    pub item: String,
+    /// Size.
+    #[serde(default)]
+    pub variant: Option<String>,
+    /// How many.
+    pub quantity: i64,
+    /// Note.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Moves stock between locations, batch by batch, first expiry first.
+pub fn transfer(conn: &Connection, s: &Session, input: &TransferInput, today: NaiveDate) -> Result<String> {
+    if input.quantity <= 0 {
+        return Err(Error::invalid("quantity", "Enter how many to move (more than 0)."));
+    }
+    let from = get_location(conn, &input.from)?;
+    let to = get_location(conn, &input.to)?;
+    if from.id == to.id {
+        return Err(Error::invalid("to", "Choose another location to move the stock to."));
+    }
+    let item = get_item(conn, &input.item)?;
+    let variant = check_variant(&item, input.variant.as_deref())?;
+    let group = new_id();
+    let lots = lots(conn, &from.id, &item.id, &variant)?;
+    let available: i64 = lots.iter().map(|l| l.quantity).sum();
+    if available < input.quantity {
+        return Err(not_enough(conn, &from.id, &item.id, &variant, available, input.quantity));
+    }
+    let mut left = input.quantity;
+    for lot in lots {
+        if left == 0 {
+            break;
+        }
+        let q = left.min(lot.quantity);
+        let base = Movement {
+            item_id: &item.id,
+            variant: &variant,
+            batch: &lot.batch,
+            expires_on: lot.expires_on,
+            kind: Some(MoveKind::Transfer),
+            moved_on: Some(today),
+            note: input.note.trim(),
+            group_id: Some(&group),
+            ..Movement::default()
+        };
+        post(
+            conn,
+            s,
+            &Movement { site_id: &from.site_id, location_id: &from.id, quantity: -q, ..base.clone() },
+        )?;
+        post(conn, s, &Movement { site_id: &to.site_id, location_id: &to.id, quantity: q, ..base })?;
+        left -= q;
+    }
+    Ok(group)
+}
+
+/// Input of an adjustment.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdjustmentInput {
+    /// Location id.
+    pub location: String,
+    /// Item id or name.
+    pub item: String,
+    /// Size.
+    #[serde(default)]
+    pub variant: Option<String>,
+    /// The batch (default: first expiry first; `found` stock goes to no batch).
+    #[serde(default)]
+    pub batch: Option<String>,
+    /// How many (positive).
+    pub quantity: i64,
+    /// damaged, expired, lost (out) or found (in).
+    pub reason: Reason,
+    /// Note.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Records an adjustment (reason required); returns its group id.
+pub fn adjust(conn: &Connection, s: &Session, input: &AdjustmentInput, today: NaiveDate) -> Result<String> {
+    if input.quantity <= 0 {
+        return Err(Error::invalid("quantity", "Enter how many (more than 0)."));
+    }
+    if matches!(input.reason, Reason::Donation | Reason::Purchase) {
+        return Err(Error::invalid("reason", "Choose damaged, expired, lost or found."));
+    }
+    let loc = get_location(conn, &input.location)?;
+    let item = get_item(conn, &input.item)?;
+    let variant = check_variant(&item, input.variant.as_deref())?;
+    let group = new_id();
+    let batch = input.batch.as_deref().map(str::trim).unwrap_or("");
+    let base = Movement {
+        site_id: &loc.site_id,
+        location_id: &loc.id,
+        item_id: &item.id,
+        variant: &variant,
+        kind: Some(MoveKind::Adjustment),
+        reason: Some(input.reason),
+        moved_on: Some(today),
+        note: input.note.trim(),
+        group_id: Some(&group),
+        ..Movement::default()
+    };
+    if input.reason == Reason::Found {
+        let expires_on: Option<NaiveDate> = conn
+            .query_row(
+                "SELECT expires_on FROM stock_balances WHERE location_id = ?1 AND item_id = ?2 AND variant = ?3 AND batch = ?4",
+                params![loc.id, item.id, variant, batch],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        post(conn, s, &Movement { batch, expires_on, quantity: input.quantity, ..base })?;
+    } else if !batch.is_empty() {
+        let expires_on: Option<NaiveDate> = conn
+            .query_row(
+                "SELECT expires_on FROM stock_balances WHERE location_id = ?1 AND item_id = ?2 AND variant = ?3 AND batch = ?4",
+                params![loc.id, item.id, variant, batch],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        post(conn, s, &Movement { batch, expires_on, quantity: -input.quantity, ..base })?;
+    } else {
+        draw(conn, s, &base, input.quantity, None, false)?;
+    }
+    Ok(group)
+}

@@ -107,24 +107,25 @@ pub fn match_expression(text: &str) -> Option<String> {
 
 const ROW_COLUMNS: &str =
     "p.id, p.code, p.given_name, p.family_name, p.original_name, p.sex, p.date_of_birth,
-    s.code, p.status,
+    s.code AS site, p.status,
     CASE WHEN p.household_id IS NULL THEN 1 ELSE
-        max(1, (SELECT count(*) FROM people m WHERE m.household_id = p.household_id AND m.status = 'active')) END";
+        max(1, (SELECT count(*) FROM people m WHERE m.household_id = p.household_id AND m.status = 'active')) END
+        AS household_size";
 
 fn row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<PersonRow> {
-    let dob: Option<NaiveDate> = r.get(6)?;
+    let dob: Option<NaiveDate> = r.get("date_of_birth")?;
     Ok(PersonRow {
-        id: r.get(0)?,
-        code: r.get(1)?,
-        given_name: r.get(2)?,
-        family_name: r.get(3)?,
-        original_name: r.get(4)?,
-        sex: r.get(5)?,
+        id: r.get("id")?,
+        code: r.get("code")?,
+        given_name: r.get("given_name")?,
+        family_name: r.get("family_name")?,
+        original_name: r.get("original_name")?,
+        sex: r.get("sex")?,
         date_of_birth: dob,
         age: dob.and_then(|d| age_on(d, today)),
-        site: r.get(7)?,
-        status: r.get(8)?,
-        household_size: r.get(9)?,
+        site: r.get("site")?,
+        status: r.get("status")?,
+        household_size: r.get("household_size")?,
     })
 }
 
@@ -304,7 +305,7 @@ pub fn duplicates(conn: &Connection, d: &PersonDetails, today: NaiveDate) -> Res
     let mut add = |conn: &Connection, sql: &str, arg: &str| -> Result<()> {
         let mut stmt = conn.prepare_cached(sql)?;
         let found = stmt.query_map([arg], |r| {
-            Ok((r.get::<_, Option<String>>(10)?.unwrap_or_default(), row(r, today)?))
+            Ok((r.get::<_, Option<String>>("phone")?.unwrap_or_default(), row(r, today)?))
         })?;
         for f in found {
             let (phone, person) = f?;

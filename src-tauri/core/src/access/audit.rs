@@ -67,7 +67,9 @@ impl Fields<'_> {
 /// The newest entry's number and hash (0 and the genesis hash for an empty log).
 fn head(conn: &Connection) -> Result<(i64, String)> {
     Ok(conn
-        .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+            Ok((r.get("seq")?, r.get("hash")?))
+        })
         .optional()?
         .unwrap_or((0, GENESIS.to_string())))
 }
@@ -208,18 +210,18 @@ struct Row {
 impl Row {
     fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         Ok(Row {
-            id: r.get(0)?,
-            created_at: r.get(1)?,
-            site_id: r.get(2)?,
-            user_id: r.get(3)?,
-            username: r.get(4)?,
-            action: r.get(5)?,
-            entity: r.get(6)?,
-            entity_id: r.get(7)?,
-            detail: r.get(8)?,
-            seq: r.get(9)?,
-            prev_hash: r.get(10)?,
-            hash: r.get(11)?,
+            id: r.get("id")?,
+            created_at: r.get("created_at")?,
+            site_id: r.get("site_id")?,
+            user_id: r.get("user_id")?,
+            username: r.get("username")?,
+            action: r.get("action")?,
+            entity: r.get("entity")?,
+            entity_id: r.get("entity_id")?,
+            detail: r.get("detail")?,
+            seq: r.get("seq")?,
+            prev_hash: r.get("prev_hash")?,
+            hash: r.get("hash")?,
         })
     }
 
@@ -342,7 +344,7 @@ pub fn list(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
     let blank =
         |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
     let mut stmt = conn.prepare(
-        "SELECT id, created_at, username, action, entity, entity_id, detail, seq FROM audit_log
+        "SELECT id, created_at AS at, username, action, entity, entity_id, detail, seq FROM audit_log
          WHERE (?1 IS NULL OR entity = ?1) AND (?4 IS NULL OR entity_id = ?4)
            AND (?5 IS NULL OR username = ?5 COLLATE NOCASE) AND (?6 IS NULL OR action = ?6)
            AND (?7 IS NULL OR created_at >= ?7) AND (?8 IS NULL OR created_at < ?8)
@@ -362,14 +364,14 @@ pub fn list(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
     ];
     let rows = stmt.query_map(args, |r| {
         Ok(AuditEntry {
-            id: r.get(0)?,
-            at: r.get(1)?,
-            username: r.get(2)?,
-            action: r.get(3)?,
-            entity: r.get(4)?,
-            entity_id: r.get(5)?,
-            detail: r.get(6)?,
-            seq: r.get(7)?,
+            id: r.get("id")?,
+            at: r.get("at")?,
+            username: r.get("username")?,
+            action: r.get("action")?,
+            entity: r.get("entity")?,
+            entity_id: r.get("entity_id")?,
+            detail: r.get("detail")?,
+            seq: r.get("seq")?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -464,7 +464,7 @@ fn insert_people(tx: &Transaction<'_>, people: usize, seed: u64, today: NaiveDat
 
     let mut next_number: std::collections::HashMap<String, i64> = tx
         .prepare("SELECT id, next_person_number FROM sites")?
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+        .query_map([], |r| Ok((r.get::<_, String>("id")?, r.get::<_, i64>("next_person_number")?)))?
         .collect::<Result<_, _>>()?;
 
     let mut insert_household =

@@ -514,15 +514,25 @@ pub fn facts_by_volunteer(conn: &Connection) -> Result<std::collections::HashMap
          FROM dbs_checks",
     )?;
     let mut map: std::collections::HashMap<String, Vec<CheckFacts>> = std::collections::HashMap::new();
+    // Every check is read: the columns are found by name once, not once a row.
+    let at = |name: &str| stmt.column_index(name);
+    let (volunteer_id, level, workforce, barred_children, issued_on, update_checked_on) = (
+        at("volunteer_id")?,
+        at("level")?,
+        at("workforce")?,
+        at("barred_children")?,
+        at("issued_on")?,
+        at("update_checked_on")?,
+    );
     let rows = stmt.query_map([], |r| {
         Ok((
-            r.get::<_, String>("volunteer_id")?,
+            r.get::<_, String>(volunteer_id)?,
             CheckFacts {
-                level: r.get("level")?,
-                workforce: r.get("workforce")?,
-                barred_children: r.get("barred_children")?,
-                issued_on: r.get("issued_on")?,
-                update_checked_on: r.get("update_checked_on")?,
+                level: r.get(level)?,
+                workforce: r.get(workforce)?,
+                barred_children: r.get(barred_children)?,
+                issued_on: r.get(issued_on)?,
+                update_checked_on: r.get(update_checked_on)?,
             },
         ))
     })?;

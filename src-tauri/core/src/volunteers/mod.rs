@@ -424,17 +424,27 @@ pub fn list(conn: &Connection, q: &VolunteerQuery, today: NaiveDate) -> Result<V
            AND (?4 OR v.status <> 'left' OR ?2 = 'left')
          ORDER BY v.given_name COLLATE NOCASE, v.family_name COLLATE NOCASE",
     )?;
+    // Every volunteer may be read: the columns are found by name once, not once a row.
+    let at = |name: &str| stmt.column_index(name);
+    let (id, given_name, family_name, site_code, status, arrival_on, departure_on, skills) = (
+        at("id")?,
+        at("given_name")?,
+        at("family_name")?,
+        at("site")?,
+        at("status")?,
+        at("arrival_on")?,
+        at("departure_on")?,
+        at("skills")?,
+    );
     let rows = stmt.query_map(params![site, q.status, text, q.include_left], |r| {
-        let id: String = r.get("id")?;
-        let name = full_name(&r.get::<_, String>("given_name")?, &r.get::<_, String>("family_name")?);
         Ok((
-            id,
-            name,
-            r.get("site")?,
-            r.get("status")?,
-            r.get("arrival_on")?,
-            r.get("departure_on")?,
-            r.get::<_, String>("skills")?,
+            r.get::<_, String>(id)?,
+            full_name(&r.get::<_, String>(given_name)?, &r.get::<_, String>(family_name)?),
+            r.get(site_code)?,
+            r.get(status)?,
+            r.get(arrival_on)?,
+            r.get(departure_on)?,
+            r.get::<_, String>(skills)?,
         ))
     })?;
     let mut out = Vec::new();
@@ -480,12 +490,16 @@ pub fn dbs_due(conn: &Connection, today: NaiveDate) -> Result<Vec<DbsDue>> {
         "SELECT v.id, v.given_name, v.family_name, s.code AS site, v.status FROM volunteers v JOIN sites s ON s.id = v.site_id
          WHERE v.status <> 'left' AND (v.departure_on IS NULL OR v.departure_on >= ?1)",
     )?;
+    // Every volunteer is read: the columns are found by name once, not once a row.
+    let at = |name: &str| stmt.column_index(name);
+    let (id, given_name, family_name, site, status) =
+        (at("id")?, at("given_name")?, at("family_name")?, at("site")?, at("status")?);
     let rows = stmt.query_map([today], |r| {
         Ok((
-            r.get::<_, String>("id")?,
-            full_name(&r.get::<_, String>("given_name")?, &r.get::<_, String>("family_name")?),
-            r.get("site")?,
-            r.get("status")?,
+            r.get::<_, String>(id)?,
+            full_name(&r.get::<_, String>(given_name)?, &r.get::<_, String>(family_name)?),
+            r.get(site)?,
+            r.get(status)?,
         ))
     })?;
     let mut out = Vec::new();

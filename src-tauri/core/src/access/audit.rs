@@ -162,7 +162,8 @@ pub fn record(
 pub(crate) fn chain_existing_entries(tx: &Transaction<'_>) -> rusqlite_migration::HookResult {
     let rows: Vec<Row> = {
         let mut stmt = tx.prepare(&format!("SELECT {ROW_COLUMNS} FROM audit_log ORDER BY created_at, id"))?;
-        let rows = stmt.query_map([], Row::read)?;
+        let at = RowAt::of(&stmt)?;
+        let rows = stmt.query_map([], |r| Row::read(r, &at))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let mut prev = GENESIS.to_string();
@@ -207,21 +208,58 @@ struct Row {
     hash: Option<String>,
 }
 
+/// Where each of [`ROW_COLUMNS`] is in a statement, found by name once per statement: the whole
+/// log is read, and finding a column by name compares it with every name before it.
+struct RowAt {
+    id: usize,
+    created_at: usize,
+    site_id: usize,
+    user_id: usize,
+    username: usize,
+    action: usize,
+    entity: usize,
+    entity_id: usize,
+    detail: usize,
+    seq: usize,
+    prev_hash: usize,
+    hash: usize,
+}
+
+impl RowAt {
+    fn of(stmt: &rusqlite::Statement<'_>) -> rusqlite::Result<RowAt> {
+        let at = |name: &str| stmt.column_index(name);
+        Ok(RowAt {
+            id: at("id")?,
+            created_at: at("created_at")?,
+            site_id: at("site_id")?,
+            user_id: at("user_id")?,
+            username: at("username")?,
+            action: at("action")?,
+            entity: at("entity")?,
+            entity_id: at("entity_id")?,
+            detail: at("detail")?,
+            seq: at("seq")?,
+            prev_hash: at("prev_hash")?,
+            hash: at("hash")?,
+        })
+    }
+}
+
 impl Row {
-    fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    fn read(r: &rusqlite::Row<'_>, at: &RowAt) -> rusqlite::Result<Row> {
         Ok(Row {
-            id: r.get("id")?,
-            created_at: r.get("created_at")?,
-            site_id: r.get("site_id")?,
-            user_id: r.get("user_id")?,
-            username: r.get("username")?,
-            action: r.get("action")?,
-            entity: r.get("entity")?,
-            entity_id: r.get("entity_id")?,
-            detail: r.get("detail")?,
-            seq: r.get("seq")?,
-            prev_hash: r.get("prev_hash")?,
-            hash: r.get("hash")?,
+            id: r.get(at.id)?,
+            created_at: r.get(at.created_at)?,
+            site_id: r.get(at.site_id)?,
+            user_id: r.get(at.user_id)?,
+            username: r.get(at.username)?,
+            action: r.get(at.action)?,
+            entity: r.get(at.entity)?,
+            entity_id: r.get(at.entity_id)?,
+            detail: r.get(at.detail)?,
+            seq: r.get(at.seq)?,
+            prev_hash: r.get(at.prev_hash)?,
+            hash: r.get(at.hash)?,
         })
     }
 
@@ -262,6 +300,7 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
     let (head_seq, head_hash) = head(conn)?;
     let mut stmt =
         conn.prepare(&format!("SELECT {ROW_COLUMNS} FROM audit_log ORDER BY seq, created_at, id"))?;
+    let at = RowAt::of(&stmt)?;
     let mut rows = stmt.query([])?;
     let mut prev = GENESIS.to_string();
     let mut expected = 1i64;
@@ -273,7 +312,7 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
         first_bad_seq: Some(seq),
     };
     while let Some(r) = rows.next()? {
-        let row = Row::read(r)?;
+        let row = Row::read(r, &at)?;
         let Some(seq) = row.seq else {
             return Ok(bad(
                 expected,

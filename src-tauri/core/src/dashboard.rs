@@ -51,14 +51,22 @@ pub fn counts(conn: &Connection, today: NaiveDate) -> Result<DashboardCounts> {
     let adult_born_by = today.checked_sub_months(Months::new(18 * 12)).unwrap_or(NaiveDate::MIN);
     let baby_born_after = today.checked_sub_months(Months::new(12)).unwrap_or(NaiveDate::MIN);
     let (people_active, people_total, children, babies, women): (u64, u64, u64, u64, u64) = conn.query_row(
-        "SELECT count(*) FILTER (WHERE status = 'active'),
-                count(*),
-                count(*) FILTER (WHERE status = 'active' AND date_of_birth > ?1),
-                count(*) FILTER (WHERE status = 'active' AND date_of_birth > ?2),
-                count(*) FILTER (WHERE status = 'active' AND sex = 'female' AND date_of_birth <= ?1)
+        "SELECT count(*) FILTER (WHERE status = 'active') AS people_active,
+                count(*) AS people_total,
+                count(*) FILTER (WHERE status = 'active' AND date_of_birth > ?1) AS children,
+                count(*) FILTER (WHERE status = 'active' AND date_of_birth > ?2) AS babies,
+                count(*) FILTER (WHERE status = 'active' AND sex = 'female' AND date_of_birth <= ?1) AS women
          FROM people",
         (adult_born_by, baby_born_after),
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        |r| {
+            Ok((
+                r.get("people_active")?,
+                r.get("people_total")?,
+                r.get("children")?,
+                r.get("babies")?,
+                r.get("women")?,
+            ))
+        },
     )?;
     let households: u64 = conn.query_row(
         "SELECT count(*) FROM households h
@@ -95,13 +103,19 @@ pub fn counts(conn: &Connection, today: NaiveDate) -> Result<DashboardCounts> {
     )?;
     let mut stmt = conn.prepare_cached(
         "SELECT s.code, s.name,
-                (SELECT count(*) FROM people p WHERE p.site_id = s.id AND p.status = 'active'),
+                (SELECT count(*) FROM people p WHERE p.site_id = s.id AND p.status = 'active') AS people,
                 (SELECT count(DISTINCT p.household_id) FROM people p WHERE p.site_id = s.id AND p.status = 'active')
+                    AS households
          FROM sites s WHERE s.active = 1 ORDER BY s.name",
     )?;
     let sites = stmt
         .query_map([], |r| {
-            Ok(SiteCounts { code: r.get(0)?, name: r.get(1)?, people: r.get(2)?, households: r.get(3)? })
+            Ok(SiteCounts {
+                code: r.get("code")?,
+                name: r.get("name")?,
+                people: r.get("people")?,
+                households: r.get("households")?,
+            })
         })?
         .collect::<Result<_, _>>()?;
     Ok(DashboardCounts {

@@ -100,7 +100,7 @@ pub fn anonymise(conn: &Connection, person_id: &str) -> Result<()> {
         .query_row(
             "SELECT date_of_birth, household_id, anonymised_at FROM people WHERE id = ?1",
             [person_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get("date_of_birth")?, r.get("household_id")?, r.get("anonymised_at")?)),
         )
         .optional()?;
     let Some((dob, household, done)) = row else {
@@ -186,13 +186,14 @@ pub fn reduce_dbs_detail(conn: &Connection, months: u32, today: NaiveDate) -> Re
     let policy = dbs::policy(conn)?;
     let due: Vec<(String, String, NaiveDate)> = {
         let mut stmt = conn.prepare(
-            "SELECT c.id, c.volunteer_id, coalesce(v.departure_on, substr(v.updated_at, 1, 10))
+            "SELECT c.id, c.volunteer_id, coalesce(v.departure_on, substr(v.updated_at, 1, 10)) AS left_on
              FROM dbs_checks c JOIN volunteers v ON v.id = c.volunteer_id
              WHERE v.status = 'left' AND coalesce(v.departure_on, substr(v.updated_at, 1, 10)) < ?1
              ORDER BY c.volunteer_id, c.issued_on",
         )?;
-        let rows = stmt
-            .query_map([cutoff.format("%Y-%m-%d").to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let rows = stmt.query_map([cutoff.format("%Y-%m-%d").to_string()], |r| {
+            Ok((r.get("id")?, r.get("volunteer_id")?, r.get("left_on")?))
+        })?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let mut done = Vec::new();

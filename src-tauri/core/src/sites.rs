@@ -58,7 +58,7 @@ pub fn default_sites() -> Vec<SiteInput> {
 const COLUMNS: &str = "id, code, name, active";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Site> {
-    Ok(Site { id: r.get(0)?, code: r.get(1)?, name: r.get(2)?, active: r.get(3)? })
+    Ok(Site { id: r.get("id")?, code: r.get("code")?, name: r.get("name")?, active: r.get("active")? })
 }
 
 /// Checks and normalises a site's input (code upper-cased, name trimmed).
@@ -134,9 +134,9 @@ pub fn list(conn: &Connection) -> Result<Vec<Site>> {
 pub fn next_person_code(conn: &Connection, site_id: &str) -> Result<String> {
     let (code, n): (String, i64) = conn.query_row(
         "UPDATE sites SET next_person_number = next_person_number + 1 WHERE id = ?1
-         RETURNING code, next_person_number - 1",
+         RETURNING code, next_person_number - 1 AS taken",
         [site_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| Ok((r.get("code")?, r.get("taken")?)),
     )?;
     Ok(format!("{code}-{n:04}"))
 }

@@ -67,7 +67,9 @@ impl Fields<'_> {
 /// The newest entry's number and hash (0 and the genesis hash for an empty log).
 fn head(conn: &Connection) -> Result<(i64, String)> {
     Ok(conn
-        .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+            Ok((r.get("seq")?, r.get("hash")?))
+        })
         .optional()?
         .unwrap_or((0, GENESIS.to_string())))
 }
@@ -160,7 +162,8 @@ pub fn record(
 pub(crate) fn chain_existing_entries(tx: &Transaction<'_>) -> rusqlite_migration::HookResult {
     let rows: Vec<Row> = {
         let mut stmt = tx.prepare(&format!("SELECT {ROW_COLUMNS} FROM audit_log ORDER BY created_at, id"))?;
-        let rows = stmt.query_map([], Row::read)?;
+        let at = RowAt::of(&stmt)?;
+        let rows = stmt.query_map([], |r| Row::read(r, &at))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let mut prev = GENESIS.to_string();
@@ -205,21 +208,58 @@ struct Row {
     hash: Option<String>,
 }
 
+/// Where each of [`ROW_COLUMNS`] is in a statement, found by name once per statement: the whole
+/// log is read, and finding a column by name compares it with every name before it.
+struct RowAt {
+    id: usize,
+    created_at: usize,
+    site_id: usize,
+    user_id: usize,
+    username: usize,
+    action: usize,
+    entity: usize,
+    entity_id: usize,
+    detail: usize,
+    seq: usize,
+    prev_hash: usize,
+    hash: usize,
+}
+
+impl RowAt {
+    fn of(stmt: &rusqlite::Statement<'_>) -> rusqlite::Result<RowAt> {
+        let at = |name: &str| stmt.column_index(name);
+        Ok(RowAt {
+            id: at("id")?,
+            created_at: at("created_at")?,
+            site_id: at("site_id")?,
+            user_id: at("user_id")?,
+            username: at("username")?,
+            action: at("action")?,
+            entity: at("entity")?,
+            entity_id: at("entity_id")?,
+            detail: at("detail")?,
+            seq: at("seq")?,
+            prev_hash: at("prev_hash")?,
+            hash: at("hash")?,
+        })
+    }
+}
+
 impl Row {
-    fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    fn read(r: &rusqlite::Row<'_>, at: &RowAt) -> rusqlite::Result<Row> {
         Ok(Row {
-            id: r.get(0)?,
-            created_at: r.get(1)?,
-            site_id: r.get(2)?,
-            user_id: r.get(3)?,
-            username: r.get(4)?,
-            action: r.get(5)?,
-            entity: r.get(6)?,
-            entity_id: r.get(7)?,
-            detail: r.get(8)?,
-            seq: r.get(9)?,
-            prev_hash: r.get(10)?,
-            hash: r.get(11)?,
+            id: r.get(at.id)?,
+            created_at: r.get(at.created_at)?,
+            site_id: r.get(at.site_id)?,
+            user_id: r.get(at.user_id)?,
+            username: r.get(at.username)?,
+            action: r.get(at.action)?,
+            entity: r.get(at.entity)?,
+            entity_id: r.get(at.entity_id)?,
+            detail: r.get(at.detail)?,
+            seq: r.get(at.seq)?,
+            prev_hash: r.get(at.prev_hash)?,
+            hash: r.get(at.hash)?,
         })
     }
 
@@ -260,6 +300,7 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
     let (head_seq, head_hash) = head(conn)?;
     let mut stmt =
         conn.prepare(&format!("SELECT {ROW_COLUMNS} FROM audit_log ORDER BY seq, created_at, id"))?;
+    let at = RowAt::of(&stmt)?;
     let mut rows = stmt.query([])?;
     let mut prev = GENESIS.to_string();
     let mut expected = 1i64;
@@ -271,7 +312,7 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
         first_bad_seq: Some(seq),
     };
     while let Some(r) = rows.next()? {
-        let row = Row::read(r)?;
+        let row = Row::read(r, &at)?;
         let Some(seq) = row.seq else {
             return Ok(bad(
                 expected,
@@ -342,7 +383,7 @@ pub fn list(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
     let blank =
         |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
     let mut stmt = conn.prepare(
-        "SELECT id, created_at, username, action, entity, entity_id, detail, seq FROM audit_log
+        "SELECT id, created_at AS at, username, action, entity, entity_id, detail, seq FROM audit_log
          WHERE (?1 IS NULL OR entity = ?1) AND (?4 IS NULL OR entity_id = ?4)
            AND (?5 IS NULL OR username = ?5 COLLATE NOCASE) AND (?6 IS NULL OR action = ?6)
            AND (?7 IS NULL OR created_at >= ?7) AND (?8 IS NULL OR created_at < ?8)
@@ -362,14 +403,14 @@ pub fn list(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
     ];
     let rows = stmt.query_map(args, |r| {
         Ok(AuditEntry {
-            id: r.get(0)?,
-            at: r.get(1)?,
-            username: r.get(2)?,
-            action: r.get(3)?,
-            entity: r.get(4)?,
-            entity_id: r.get(5)?,
-            detail: r.get(6)?,
-            seq: r.get(7)?,
+            id: r.get("id")?,
+            at: r.get("at")?,
+            username: r.get("username")?,
+            action: r.get("action")?,
+            entity: r.get("entity")?,
+            entity_id: r.get("entity_id")?,
+            detail: r.get("detail")?,
+            seq: r.get("seq")?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -41,16 +41,17 @@ pub struct NewUser {
 const COLUMNS: &str = "id, username, display_name, role, site_id, active";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<User> {
-    let role: String = r.get(3)?;
+    let role_at = r.as_ref().column_index("role")?;
+    let role: String = r.get(role_at)?;
     Ok(User {
-        id: r.get(0)?,
-        username: r.get(1)?,
-        display_name: r.get(2)?,
+        id: r.get("id")?,
+        username: r.get("username")?,
+        display_name: r.get("display_name")?,
         role: Role::parse(&role).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e))
+            rusqlite::Error::FromSqlConversionFailure(role_at, rusqlite::types::Type::Text, Box::new(e))
         })?,
-        site_id: r.get(4)?,
-        active: r.get(5)?,
+        site_id: r.get("site_id")?,
+        active: r.get("active")?,
     })
 }
 

@@ -195,7 +195,7 @@ fn select_sessions(
     id: Option<&str>,
 ) -> Result<Vec<ActivitySession>> {
     let mut stmt = conn.prepare(
-        "SELECT a.id, s.code, a.kind, a.title, a.weekday, a.starts_at, a.ends_at, a.place, a.capacity, a.child_facing,
+        "SELECT a.id, s.code AS site, a.kind, a.title, a.weekday, a.starts_at, a.ends_at, a.place, a.capacity, a.child_facing,
                 a.required_dbs, a.starts_on, a.ends_on, a.active
          FROM activity_sessions a JOIN sites s ON s.id = a.site_id
          WHERE (?1 IS NULL OR a.site_id = ?1) AND (?2 IS NULL OR a.id = ?2)
@@ -203,20 +203,20 @@ fn select_sessions(
     )?;
     let rows = stmt.query_map(params![site_id, id], |r| {
         Ok(ActivitySession {
-            id: r.get(0)?,
-            site: r.get(1)?,
-            kind: r.get(2)?,
-            title: r.get(3)?,
-            weekday: r.get(4)?,
-            starts_at: r.get(5)?,
-            ends_at: r.get(6)?,
-            place: r.get(7)?,
-            capacity: r.get(8)?,
-            child_facing: r.get(9)?,
-            required_dbs: r.get(10)?,
-            starts_on: r.get(11)?,
-            ends_on: r.get(12)?,
-            active: r.get(13)?,
+            id: r.get("id")?,
+            site: r.get("site")?,
+            kind: r.get("kind")?,
+            title: r.get("title")?,
+            weekday: r.get("weekday")?,
+            starts_at: r.get("starts_at")?,
+            ends_at: r.get("ends_at")?,
+            place: r.get("place")?,
+            capacity: r.get("capacity")?,
+            child_facing: r.get("child_facing")?,
+            required_dbs: r.get("required_dbs")?,
+            starts_on: r.get("starts_on")?,
+            ends_on: r.get("ends_on")?,
+            active: r.get("active")?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -390,13 +390,23 @@ fn instance(conn: &Connection, s: &ActivitySession, date: NaiveDate) -> Result<I
         .query_row(
             "SELECT kind, moved_to, starts_at, ends_at, place, reason FROM session_exceptions WHERE session_id = ?1 AND on_date = ?2",
             params![s.id, date],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            |r| {
+                Ok((
+                    r.get("kind")?,
+                    r.get("moved_to")?,
+                    r.get("starts_at")?,
+                    r.get("ends_at")?,
+                    r.get("place")?,
+                    r.get("reason")?,
+                ))
+            },
         )
         .optional()?;
     let (signed_up, attended): (u32, u32) = conn.query_row(
-        "SELECT count(*), coalesce(sum(attended = 1), 0) FROM session_signups WHERE session_id = ?1 AND on_date = ?2",
+        "SELECT count(*) AS signed_up, coalesce(sum(attended = 1), 0) AS attended
+         FROM session_signups WHERE session_id = ?1 AND on_date = ?2",
         params![s.id, date],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| Ok((r.get("signed_up")?, r.get("attended")?)),
     )?;
     let mut i = Instance {
         session_id: s.id.clone(),
@@ -486,7 +496,7 @@ pub fn sign_up(conn: &Connection, session: &Session, input: &SignUpInput) -> Res
     }
     let person: Option<(String, String)> = conn
         .query_row("SELECT id, given_name FROM people WHERE id = ?1", [&input.person], |r| {
-            Ok((r.get(0)?, r.get(1)?))
+            Ok((r.get("id")?, r.get("given_name")?))
         })
         .optional()?;
     let Some((pid, pname)) = person else { return Err(Error::NotFound("There is no such person.".into())) };
@@ -545,19 +555,22 @@ pub fn sign_ups(
     today: NaiveDate,
 ) -> Result<Vec<SignUp>> {
     let mut stmt = conn.prepare(
-        "SELECT p.id, p.code, p.given_name, p.family_name, p.original_name, p.date_of_birth, g.attended
+        "SELECT p.id AS person_id, p.code, p.given_name, p.family_name, p.original_name, p.date_of_birth, g.attended
          FROM session_signups g JOIN people p ON p.id = g.person_id
          WHERE g.session_id = ?1 AND g.on_date = ?2 ORDER BY p.given_name COLLATE NOCASE, p.family_name COLLATE NOCASE",
     )?;
     let rows = stmt.query_map(params![session, on_date], |r| {
-        let born: Option<NaiveDate> = r.get(5)?;
+        let born: Option<NaiveDate> = r.get("date_of_birth")?;
         Ok(SignUp {
-            person_id: r.get(0)?,
-            code: r.get(1)?,
-            name: crate::volunteers::full_name(&r.get::<_, String>(2)?, &r.get::<_, String>(3)?),
-            original_name: r.get(4)?,
+            person_id: r.get("person_id")?,
+            code: r.get("code")?,
+            name: crate::volunteers::full_name(
+                &r.get::<_, String>("given_name")?,
+                &r.get::<_, String>("family_name")?,
+            ),
+            original_name: r.get("original_name")?,
             age: born.and_then(|b| crate::cases::age::age_on(b, today)).map(|a| a.years),
-            attended: r.get(6)?,
+            attended: r.get("attended")?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -139,8 +139,8 @@ pub fn for_person(
     )?;
     let mut flags: Vec<Flag> = stmt
         .query_map([&person.id], |r| {
-            let kind: String = r.get(0)?;
-            Ok((kind, r.get::<_, Option<NaiveDate>>(1)?, r.get::<_, String>(2)?))
+            let kind: String = r.get("kind")?;
+            Ok((kind, r.get::<_, Option<NaiveDate>>("due_date")?, r.get::<_, String>("details")?))
         })?
         .filter_map(|row| match row {
             Ok((kind, due_date, details)) => {

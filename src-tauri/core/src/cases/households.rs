@@ -87,7 +87,7 @@ pub fn join(
             let (site, family, given): (String, String, String) = conn.query_row(
                 "SELECT site_id, family_name, given_name FROM people WHERE id = ?1",
                 [with_person],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get("site_id")?, r.get("family_name")?, r.get("given_name")?)),
             )?;
             let id = new_id();
             let name = if family.is_empty() { given } else { family };
@@ -142,21 +142,21 @@ pub fn get(conn: &Connection, household: &str, today: NaiveDate) -> Result<House
         .optional()?
         .ok_or_else(|| Error::NotFound("That household does not exist.".into()))?;
     let mut stmt = conn.prepare_cached(
-        "SELECT id, code, given_name || CASE WHEN family_name = '' THEN '' ELSE ' ' || family_name END,
+        "SELECT id, code, given_name || CASE WHEN family_name = '' THEN '' ELSE ' ' || family_name END AS name,
                 original_name, relationship, date_of_birth, status
          FROM people WHERE household_id = ?1 ORDER BY date_of_birth IS NULL, date_of_birth, code",
     )?;
     let members: Vec<Member> = stmt
         .query_map([household], |r| {
-            let dob: Option<NaiveDate> = r.get(5)?;
+            let dob: Option<NaiveDate> = r.get("date_of_birth")?;
             Ok(Member {
-                id: r.get(0)?,
-                code: r.get(1)?,
-                name: r.get(2)?,
-                original_name: r.get(3)?,
-                relationship: r.get(4)?,
+                id: r.get("id")?,
+                code: r.get("code")?,
+                name: r.get("name")?,
+                original_name: r.get("original_name")?,
+                relationship: r.get("relationship")?,
                 age: dob.and_then(|d| super::age::age_on(d, today)),
-                status: r.get(6)?,
+                status: r.get("status")?,
             })
         })?
         .collect::<Result<_, _>>()?;

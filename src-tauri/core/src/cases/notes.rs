@@ -68,17 +68,17 @@ pub fn for_person(conn: &Connection, session: &Session, person: &str) -> Result<
         return Ok(Vec::new());
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT n.id, n.noted_on, u.display_name, n.body, n.restricted
+        "SELECT n.id, n.noted_on, u.display_name AS author, n.body, n.restricted
          FROM notes n JOIN users u ON u.id = n.author_id
          WHERE n.person_id = ?1 ORDER BY n.noted_on DESC, n.id DESC",
     )?;
     let rows = stmt.query_map([person], |r| {
         Ok(Note {
-            id: r.get(0)?,
-            noted_on: r.get(1)?,
-            author: r.get(2)?,
-            body: r.get(3)?,
-            restricted: r.get(4)?,
+            id: r.get("id")?,
+            noted_on: r.get("noted_on")?,
+            author: r.get("author")?,
+            body: r.get("body")?,
+            restricted: r.get("restricted")?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -51,14 +51,20 @@ fn yes() -> bool {
     true
 }
 
+const SELECT: &str = "SELECT id, name, contact, active FROM partners";
+
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Partner> {
-    Ok(Partner { id: r.get(0)?, name: r.get(1)?, contact: r.get(2)?, active: r.get(3)? })
+    Ok(Partner {
+        id: r.get("id")?,
+        name: r.get("name")?,
+        contact: r.get("contact")?,
+        active: r.get("active")?,
+    })
 }
 
 /// Every partner, active first, by name.
 pub fn list(conn: &Connection) -> Result<Vec<Partner>> {
-    let mut stmt =
-        conn.prepare("SELECT id, name, contact, active FROM partners ORDER BY active DESC, name")?;
+    let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY active DESC, name"))?;
     let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -97,7 +103,7 @@ pub fn save(conn: &Connection, input: &PartnerInput) -> Result<Partner> {
             id
         }
     };
-    Ok(conn.query_row("SELECT id, name, contact, active FROM partners WHERE id = ?1", [id], from_row)?)
+    Ok(conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], from_row)?)
 }
 
 /// Adds the default partners that are missing.

@@ -79,13 +79,13 @@ pub struct ContactLine {
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Phone> {
     Ok(Phone {
-        id: r.get(0)?,
-        person_id: r.get(1)?,
-        number: r.get(2)?,
-        imei: r.get(3)?,
-        issued_on: r.get(4)?,
-        returned_on: r.get(5)?,
-        lost_on: r.get(6)?,
+        id: r.get("id")?,
+        person_id: r.get("person_id")?,
+        number: r.get("number")?,
+        imei: r.get("imei")?,
+        issued_on: r.get("issued_on")?,
+        returned_on: r.get("returned_on")?,
+        lost_on: r.get("lost_on")?,
     })
 }
 
@@ -161,21 +161,21 @@ pub fn for_person(conn: &Connection, person: &str) -> Result<Vec<Phone>> {
 /// Everyone holding a centre phone now, for the emergency contact list.
 pub fn contact_list(conn: &Connection, site: Option<&str>) -> Result<Vec<ContactLine>> {
     let mut stmt = conn.prepare(
-        "SELECT p.code, p.given_name || CASE WHEN p.family_name = '' THEN '' ELSE ' ' || p.family_name END,
-                p.original_name, s.code, f.number, f.imei, f.issued_on
+        "SELECT p.code, p.given_name || CASE WHEN p.family_name = '' THEN '' ELSE ' ' || p.family_name END AS name,
+                p.original_name, s.code AS site, f.number, f.imei, f.issued_on
          FROM phones f JOIN people p ON p.id = f.person_id JOIN sites s ON s.id = p.site_id
          WHERE f.returned_on IS NULL AND f.lost_on IS NULL AND (?1 IS NULL OR s.id = ?1 OR s.code = ?1)
          ORDER BY s.code, p.family_name, p.given_name",
     )?;
     let rows = stmt.query_map([site], |r| {
         Ok(ContactLine {
-            code: r.get(0)?,
-            name: r.get(1)?,
-            original_name: r.get(2)?,
-            site: r.get(3)?,
-            number: r.get(4)?,
-            imei: r.get(5)?,
-            issued_on: r.get(6)?,
+            code: r.get("code")?,
+            name: r.get("name")?,
+            original_name: r.get("original_name")?,
+            site: r.get("site")?,
+            number: r.get("number")?,
+            imei: r.get("imei")?,
+            issued_on: r.get("issued_on")?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -64,9 +64,9 @@ pub struct Person {
 }
 
 pub(crate) const COLUMNS: &str =
-    "p.id, p.code, p.site_id, s.code, p.given_name, p.family_name, p.original_name,
+    "p.id, p.code, p.site_id, s.code AS site_code, p.given_name, p.family_name, p.original_name,
     p.other_names, p.sex, p.date_of_birth, p.dob_estimated, p.nationality, p.languages, p.phone, p.status,
-    p.household_id, p.relationship, p.consent_at, u.display_name, p.created_at, p.updated_at,
+    p.household_id, p.relationship, p.consent_at, u.display_name AS consent_by, p.created_at, p.updated_at,
     p.anonymised_at";
 
 pub(crate) const FROM: &str =
@@ -76,33 +76,33 @@ pub(crate) const FROM: &str =
 pub(crate) const NAMES_SEP: char = '\n';
 
 fn from_row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<Person> {
-    let other: String = r.get(7)?;
-    let dob: Option<NaiveDate> = r.get(9)?;
+    let other: String = r.get("other_names")?;
+    let dob: Option<NaiveDate> = r.get("date_of_birth")?;
     Ok(Person {
-        id: r.get(0)?,
-        code: r.get(1)?,
-        site_id: r.get(2)?,
-        site_code: r.get(3)?,
-        given_name: r.get(4)?,
-        family_name: r.get(5)?,
-        original_name: r.get(6)?,
+        id: r.get("id")?,
+        code: r.get("code")?,
+        site_id: r.get("site_id")?,
+        site_code: r.get("site_code")?,
+        given_name: r.get("given_name")?,
+        family_name: r.get("family_name")?,
+        original_name: r.get("original_name")?,
         other_names: other.split(NAMES_SEP).filter(|s| !s.is_empty()).map(str::to_string).collect(),
-        sex: r.get(8)?,
+        sex: r.get("sex")?,
         date_of_birth: dob,
-        dob_estimated: r.get(10)?,
+        dob_estimated: r.get("dob_estimated")?,
         age: dob.and_then(|d| age_on(d, today)),
-        nationality: r.get(11)?,
-        languages: r.get(12)?,
-        phone: r.get(13)?,
-        status: r.get(14)?,
-        household_id: r.get(15)?,
-        relationship: r.get(16)?,
-        consent_at: r.get(17)?,
-        consent_by: r.get(18)?,
+        nationality: r.get("nationality")?,
+        languages: r.get("languages")?,
+        phone: r.get("phone")?,
+        status: r.get("status")?,
+        household_id: r.get("household_id")?,
+        relationship: r.get("relationship")?,
+        consent_at: r.get("consent_at")?,
+        consent_by: r.get("consent_by")?,
         flags: Vec::new(),
-        created_at: r.get(19)?,
-        updated_at: r.get(20)?,
-        anonymised_at: r.get(21)?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+        anonymised_at: r.get("anonymised_at")?,
     })
 }
 

@@ -93,26 +93,26 @@ pub struct UpdateReferral {
     pub outcome: String,
 }
 
-const SELECT: &str = "SELECT r.id, r.person_id, p.code,
-        p.given_name || CASE WHEN p.family_name = '' THEN '' ELSE ' ' || p.family_name END, p.original_name,
-        r.partner_id, o.name, r.reason, r.referred_on, r.consent_given, r.status, r.follow_up_on, r.outcome
+const SELECT: &str = "SELECT r.id, r.person_id, p.code AS person_code,
+        p.given_name || CASE WHEN p.family_name = '' THEN '' ELSE ' ' || p.family_name END AS person_name,
+        p.original_name AS person_original_name, r.partner_id, o.name AS partner, r.reason, r.referred_on, r.consent_given, r.status, r.follow_up_on, r.outcome
     FROM referrals r JOIN people p ON p.id = r.person_id JOIN partners o ON o.id = r.partner_id";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Referral> {
     Ok(Referral {
-        id: r.get(0)?,
-        person_id: r.get(1)?,
-        person_code: r.get(2)?,
-        person_name: r.get(3)?,
-        person_original_name: r.get(4)?,
-        partner_id: r.get(5)?,
-        partner: r.get(6)?,
-        reason: r.get(7)?,
-        referred_on: r.get(8)?,
-        consent_given: r.get(9)?,
-        status: r.get(10)?,
-        follow_up_on: r.get(11)?,
-        outcome: r.get(12)?,
+        id: r.get("id")?,
+        person_id: r.get("person_id")?,
+        person_code: r.get("person_code")?,
+        person_name: r.get("person_name")?,
+        person_original_name: r.get("person_original_name")?,
+        partner_id: r.get("partner_id")?,
+        partner: r.get("partner")?,
+        reason: r.get("reason")?,
+        referred_on: r.get("referred_on")?,
+        consent_given: r.get("consent_given")?,
+        status: r.get("status")?,
+        follow_up_on: r.get("follow_up_on")?,
+        outcome: r.get("outcome")?,
     })
 }
 

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use rusqlite::types::Value;
-use rusqlite::{Connection, Row};
+use rusqlite::{Connection, Row, Statement};
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
@@ -107,25 +107,60 @@ pub fn match_expression(text: &str) -> Option<String> {
 
 const ROW_COLUMNS: &str =
     "p.id, p.code, p.given_name, p.family_name, p.original_name, p.sex, p.date_of_birth,
-    s.code, p.status,
+    s.code AS site, p.status,
     CASE WHEN p.household_id IS NULL THEN 1 ELSE
-        max(1, (SELECT count(*) FROM people m WHERE m.household_id = p.household_id AND m.status = 'active')) END";
+        max(1, (SELECT count(*) FROM people m WHERE m.household_id = p.household_id AND m.status = 'active')) END
+        AS household_size";
 
-fn row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<PersonRow> {
-    let dob: Option<NaiveDate> = r.get(6)?;
-    Ok(PersonRow {
-        id: r.get(0)?,
-        code: r.get(1)?,
-        given_name: r.get(2)?,
-        family_name: r.get(3)?,
-        original_name: r.get(4)?,
-        sex: r.get(5)?,
-        date_of_birth: dob,
-        age: dob.and_then(|d| age_on(d, today)),
-        site: r.get(7)?,
-        status: r.get(8)?,
-        household_size: r.get(9)?,
-    })
+/// Where each of [`ROW_COLUMNS`] is in a statement, found by name once per statement: a search
+/// or an export reads many rows, and finding a column by name compares it with every name
+/// before it.
+struct RowAt {
+    id: usize,
+    code: usize,
+    given_name: usize,
+    family_name: usize,
+    original_name: usize,
+    sex: usize,
+    date_of_birth: usize,
+    site: usize,
+    status: usize,
+    household_size: usize,
+}
+
+impl RowAt {
+    fn of(stmt: &Statement<'_>) -> rusqlite::Result<RowAt> {
+        let at = |name: &str| stmt.column_index(name);
+        Ok(RowAt {
+            id: at("id")?,
+            code: at("code")?,
+            given_name: at("given_name")?,
+            family_name: at("family_name")?,
+            original_name: at("original_name")?,
+            sex: at("sex")?,
+            date_of_birth: at("date_of_birth")?,
+            site: at("site")?,
+            status: at("status")?,
+            household_size: at("household_size")?,
+        })
+    }
+
+    fn read(&self, r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<PersonRow> {
+        let dob: Option<NaiveDate> = r.get(self.date_of_birth)?;
+        Ok(PersonRow {
+            id: r.get(self.id)?,
+            code: r.get(self.code)?,
+            given_name: r.get(self.given_name)?,
+            family_name: r.get(self.family_name)?,
+            original_name: r.get(self.original_name)?,
+            sex: r.get(self.sex)?,
+            date_of_birth: dob,
+            age: dob.and_then(|d| age_on(d, today)),
+            site: r.get(self.site)?,
+            status: r.get(self.status)?,
+            household_size: r.get(self.household_size)?,
+        })
+    }
 }
 
 /// Searches the case book: one page of results.
@@ -238,7 +273,8 @@ fn query(
         sql.push_str(&format!(" LIMIT ?{} OFFSET ?{}", args.len() - 1, args.len()));
     }
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| row(r, today))?;
+    let at = RowAt::of(&stmt)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| at.read(r, today))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -303,8 +339,10 @@ pub fn duplicates(conn: &Connection, d: &PersonDetails, today: NaiveDate) -> Res
     let mut candidates: Vec<(String, PersonRow)> = Vec::new();
     let mut add = |conn: &Connection, sql: &str, arg: &str| -> Result<()> {
         let mut stmt = conn.prepare_cached(sql)?;
+        let at = RowAt::of(&stmt)?;
+        let phone = stmt.column_index("phone")?;
         let found = stmt.query_map([arg], |r| {
-            Ok((r.get::<_, Option<String>>(10)?.unwrap_or_default(), row(r, today)?))
+            Ok((r.get::<_, Option<String>>(phone)?.unwrap_or_default(), at.read(r, today)?))
         })?;
         for f in found {
             let (phone, person) = f?;

@@ -162,7 +162,7 @@ pub(crate) fn insert_people(
 
     let mut next_number: std::collections::HashMap<String, i64> = tx
         .prepare("SELECT id, next_person_number FROM sites")?
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+        .query_map([], |r| Ok((r.get::<_, String>("id")?, r.get::<_, i64>("next_person_number")?)))?
         .collect::<Result<_, _>>()?;
 
     let mut insert_household =

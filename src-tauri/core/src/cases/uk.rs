@@ -61,17 +61,17 @@ pub fn get(conn: &Connection, person: &str) -> Result<UkArrival> {
             |r| {
                 Ok(UkArrival {
                     person: person.to_string(),
-                    local_authority: r.get(0)?,
-                    social_worker: r.get(1)?,
-                    social_worker_contact: r.get(2)?,
-                    gp_practice: r.get(3)?,
-                    gp_registered_on: r.get(4)?,
-                    school: r.get(5)?,
-                    school_enrolled_on: r.get(6)?,
-                    housing: r.get(7)?,
-                    housing_from: r.get(8)?,
-                    next_appointment_on: r.get(9)?,
-                    next_appointment: r.get(10)?,
+                    local_authority: r.get("local_authority")?,
+                    social_worker: r.get("social_worker")?,
+                    social_worker_contact: r.get("social_worker_contact")?,
+                    gp_practice: r.get("gp_practice")?,
+                    gp_registered_on: r.get("gp_registered_on")?,
+                    school: r.get("school")?,
+                    school_enrolled_on: r.get("school_enrolled_on")?,
+                    housing: r.get("housing")?,
+                    housing_from: r.get("housing_from")?,
+                    next_appointment_on: r.get("next_appointment_on")?,
+                    next_appointment: r.get("next_appointment")?,
                 })
             },
         )

@@ -208,10 +208,10 @@ fn linked_session(conn: &Connection, id: &str) -> Result<Option<LinkedSession>> 
             [id],
             |r| {
                 Ok(LinkedSession {
-                    site_id: r.get(0)?,
-                    title: r.get(1)?,
-                    child_facing: r.get(2)?,
-                    required_dbs: r.get(3)?,
+                    site_id: r.get("site_id")?,
+                    title: r.get("title")?,
+                    child_facing: r.get("child_facing")?,
+                    required_dbs: r.get("required_dbs")?,
                 })
             },
         )
@@ -255,7 +255,14 @@ pub(crate) fn follow_session(
     )?;
     let shifts: Vec<(String, String, NaiveDate, String, bool, Requirement)> = stmt
         .query_map(params![session_id, from, only], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            Ok((
+                r.get("id")?,
+                r.get("site_id")?,
+                r.get("session_on")?,
+                r.get("role")?,
+                r.get("child_facing")?,
+                r.get("required_dbs")?,
+            ))
         })?
         .collect::<rusqlite::Result<_>>()?;
     if shifts.is_empty() {
@@ -334,14 +341,14 @@ pub fn assign(conn: &Connection, session: &Session, shift_id: &str, volunteer_id
             |r| {
                 let slot = Slot {
                     id: shift_id.to_string(),
-                    site_id: r.get(0)?,
-                    on_date: r.get(1)?,
-                    starts: r.get(2)?,
-                    ends: r.get(3)?,
-                    req: r.get(4)?,
-                    role: r.get(5)?,
+                    site_id: r.get("site_id")?,
+                    on_date: r.get("on_date")?,
+                    starts: r.get("starts_at")?,
+                    ends: r.get("ends_at")?,
+                    req: r.get("required_dbs")?,
+                    role: r.get("role")?,
                 };
-                Ok((slot, r.get(6)?, r.get(7)?))
+                Ok((slot, r.get("needed")?, r.get("cancelled")?))
             },
         )
         .optional()?
@@ -361,7 +368,7 @@ pub fn assign(conn: &Connection, session: &Session, shift_id: &str, volunteer_id
             "SELECT v.given_name, v.family_name FROM shift_assignments a JOIN volunteers v ON v.id = a.volunteer_id
              WHERE a.shift_id = ?1 AND a.volunteer_id = ?2",
             params![shift_id, volunteer_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get("given_name")?, r.get("family_name")?)),
         )
         .optional()?;
     if let Some((given, family)) = already {
@@ -396,7 +403,15 @@ fn check_volunteer(conn: &Connection, slot: &Slot, volunteer_id: &str) -> Result
         .query_row(
             "SELECT given_name, family_name, status, arrival_on, departure_on FROM volunteers WHERE id = ?1",
             [volunteer_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| {
+                Ok((
+                    r.get("given_name")?,
+                    r.get("family_name")?,
+                    r.get("status")?,
+                    r.get("arrival_on")?,
+                    r.get("departure_on")?,
+                ))
+            },
         )
         .optional()?
         .ok_or_else(|| Error::NotFound("There is no such volunteer.".into()))?;
@@ -436,7 +451,7 @@ fn check_volunteer(conn: &Connection, slot: &Slot, volunteer_id: &str) -> Result
                AND s.cancelled = 0 AND s.id <> ?5
              LIMIT 1",
             params![volunteer_id, on_date, starts, ends, slot.id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get("role")?, r.get("starts_at")?, r.get("ends_at")?)),
         )
         .optional()?;
     if let Some((other, s, e)) = clash {
@@ -519,33 +534,33 @@ pub fn week(conn: &Connection, site: &str, week: Week) -> Result<RotaWeek> {
     let mut shifts: Vec<Shift> = stmt
         .query_map(params![site.id, week.monday, week.sunday()], |r| {
             Ok(Shift {
-                id: r.get(0)?,
+                id: r.get("id")?,
                 site: site.code.clone(),
-                on_date: r.get(1)?,
-                starts_at: r.get(2)?,
-                ends_at: r.get(3)?,
-                role: r.get(4)?,
-                session_id: r.get(5)?,
-                child_facing: r.get(6)?,
-                required_dbs: r.get(7)?,
-                needed: r.get(8)?,
-                session_on: r.get(9)?,
-                cancelled: r.get(10)?,
+                on_date: r.get("on_date")?,
+                starts_at: r.get("starts_at")?,
+                ends_at: r.get("ends_at")?,
+                role: r.get("role")?,
+                session_id: r.get("session_id")?,
+                child_facing: r.get("child_facing")?,
+                required_dbs: r.get("required_dbs")?,
+                needed: r.get("needed")?,
+                session_on: r.get("session_on")?,
+                cancelled: r.get("cancelled")?,
                 assigned: Vec::new(),
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
     let mut stmt = conn.prepare(
-        "SELECT a.shift_id, v.id, v.given_name, v.family_name FROM shift_assignments a
+        "SELECT a.shift_id, v.id AS volunteer_id, v.given_name, v.family_name FROM shift_assignments a
          JOIN shifts s ON s.id = a.shift_id JOIN volunteers v ON v.id = a.volunteer_id
          WHERE s.site_id = ?1 AND s.on_date BETWEEN ?2 AND ?3
          ORDER BY v.given_name COLLATE NOCASE, v.family_name COLLATE NOCASE",
     )?;
     let rows = stmt.query_map(params![site.id, week.monday, week.sunday()], |r| {
         Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            full_name(&r.get::<_, String>(2)?, &r.get::<_, String>(3)?),
+            r.get::<_, String>("shift_id")?,
+            r.get::<_, String>("volunteer_id")?,
+            full_name(&r.get::<_, String>("given_name")?, &r.get::<_, String>("family_name")?),
         ))
     })?;
     let index: std::collections::HashMap<String, usize> =

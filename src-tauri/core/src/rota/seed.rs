@@ -269,10 +269,10 @@ pub fn seed(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
     }
     // Fill what the rules allow, leaving gaps; refusals are the rota doing its job.
     let mut stmt = conn.prepare(
-        "SELECT sh.id, s.code FROM shifts sh JOIN sites s ON s.id = sh.site_id ORDER BY sh.on_date, sh.starts_at, sh.id",
+        "SELECT sh.id, s.code AS site FROM shifts sh JOIN sites s ON s.id = sh.site_id ORDER BY sh.on_date, sh.starts_at, sh.id",
     )?;
     let shifts: Vec<(String, String)> =
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        stmt.query_map([], |r| Ok((r.get("id")?, r.get("site")?)))?.collect::<rusqlite::Result<_>>()?;
     for (n, (shift, site)) in shifts.iter().enumerate() {
         let here: Vec<&(String, &str)> = ids.iter().filter(|v| v.1 == site).collect();
         if here.is_empty() || n % 5 == 4 {

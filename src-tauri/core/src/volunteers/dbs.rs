@@ -326,7 +326,7 @@ pub fn record_status_check(
         .query_row(
             "SELECT volunteer_id, issued_on, update_service_id FROM dbs_checks WHERE id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get("volunteer_id")?, r.get("issued_on")?, r.get("update_service_id")?)),
         )
         .optional()?
         .ok_or_else(|| Error::NotFound("There is no such DBS record.".into()))?;
@@ -348,18 +348,18 @@ pub fn record_status_check(
 
 fn check_from_row(r: &Row<'_>) -> rusqlite::Result<DbsCheck> {
     Ok(DbsCheck {
-        id: r.get(0)?,
-        volunteer_id: r.get(1)?,
-        level: r.get(2)?,
-        workforce: r.get(3)?,
-        barred_children: r.get(4)?,
-        barred_adults: r.get(5)?,
-        certificate_number: r.get(6)?,
-        issued_on: r.get(7)?,
-        update_service_id: r.get(8)?,
-        update_checked_on: r.get(9)?,
-        verified_by: r.get(10)?,
-        verified_on: r.get(11)?,
+        id: r.get("id")?,
+        volunteer_id: r.get("volunteer_id")?,
+        level: r.get("level")?,
+        workforce: r.get("workforce")?,
+        barred_children: r.get("barred_children")?,
+        barred_adults: r.get("barred_adults")?,
+        certificate_number: r.get("certificate_number")?,
+        issued_on: r.get("issued_on")?,
+        update_service_id: r.get("update_service_id")?,
+        update_checked_on: r.get("update_checked_on")?,
+        verified_by: r.get("verified_by")?,
+        verified_on: r.get("verified_on")?,
     })
 }
 
@@ -367,8 +367,8 @@ fn check_from_row(r: &Row<'_>) -> rusqlite::Result<DbsCheck> {
 pub fn for_volunteer(conn: &Connection, volunteer: &str) -> Result<Vec<DbsCheck>> {
     let mut stmt = conn.prepare(
         "SELECT d.id, d.volunteer_id, d.level, d.workforce, d.barred_children, d.barred_adults,
-                d.certificate_number, d.issued_on, d.update_service_id, d.update_checked_on, u.display_name,
-                d.verified_on
+                d.certificate_number, d.issued_on, d.update_service_id, d.update_checked_on,
+                u.display_name AS verified_by, d.verified_on
          FROM dbs_checks d LEFT JOIN users u ON u.id = d.verified_by
          WHERE d.volunteer_id = ?1 ORDER BY d.issued_on DESC, d.id DESC",
     )?;
@@ -510,19 +510,29 @@ pub fn status(checks: &[CheckFacts], req: Requirement, date: NaiveDate, policy: 
 pub fn facts_by_volunteer(conn: &Connection) -> Result<std::collections::HashMap<String, Vec<CheckFacts>>> {
     let mut stmt = conn.prepare(
         "SELECT volunteer_id, level, workforce, barred_children, issued_on,
-                CASE WHEN update_service_id = '' THEN NULL ELSE update_checked_on END
+                CASE WHEN update_service_id = '' THEN NULL ELSE update_checked_on END AS update_checked_on
          FROM dbs_checks",
     )?;
     let mut map: std::collections::HashMap<String, Vec<CheckFacts>> = std::collections::HashMap::new();
+    // Every check is read: the columns are found by name once, not once a row.
+    let at = |name: &str| stmt.column_index(name);
+    let (volunteer_id, level, workforce, barred_children, issued_on, update_checked_on) = (
+        at("volunteer_id")?,
+        at("level")?,
+        at("workforce")?,
+        at("barred_children")?,
+        at("issued_on")?,
+        at("update_checked_on")?,
+    );
     let rows = stmt.query_map([], |r| {
         Ok((
-            r.get::<_, String>(0)?,
+            r.get::<_, String>(volunteer_id)?,
             CheckFacts {
-                level: r.get(1)?,
-                workforce: r.get(2)?,
-                barred_children: r.get(3)?,
-                issued_on: r.get(4)?,
-                update_checked_on: r.get(5)?,
+                level: r.get(level)?,
+                workforce: r.get(workforce)?,
+                barred_children: r.get(barred_children)?,
+                issued_on: r.get(issued_on)?,
+                update_checked_on: r.get(update_checked_on)?,
             },
         ))
     })?;

@@ -372,28 +372,28 @@ pub fn get(conn: &Connection, id: &str) -> Result<Volunteer> {
     let mut v = conn
         .query_row(
             "SELECT v.id, v.given_name, v.family_name, v.email, v.phone, v.emergency_contact, v.languages,
-                    v.skills, v.qualifications, s.code, v.arrival_on, v.departure_on, v.status,
+                    v.skills, v.qualifications, s.code AS site, v.arrival_on, v.departure_on, v.status,
                     v.structured_activity, v.notes
              FROM volunteers v JOIN sites s ON s.id = v.site_id WHERE v.id = ?1",
             [id],
             |r| {
                 Ok(Volunteer {
-                    id: r.get(0)?,
-                    given_name: r.get(1)?,
-                    family_name: r.get(2)?,
-                    email: r.get(3)?,
-                    phone: r.get(4)?,
-                    emergency_contact: r.get(5)?,
-                    languages: r.get(6)?,
-                    skills: split_list(&r.get::<_, String>(7)?),
-                    qualifications: r.get(8)?,
-                    site: r.get(9)?,
+                    id: r.get("id")?,
+                    given_name: r.get("given_name")?,
+                    family_name: r.get("family_name")?,
+                    email: r.get("email")?,
+                    phone: r.get("phone")?,
+                    emergency_contact: r.get("emergency_contact")?,
+                    languages: r.get("languages")?,
+                    skills: split_list(&r.get::<_, String>("skills")?),
+                    qualifications: r.get("qualifications")?,
+                    site: r.get("site")?,
                     sites: Vec::new(),
-                    arrival_on: r.get(10)?,
-                    departure_on: r.get(11)?,
-                    status: r.get(12)?,
-                    structured_activity: r.get(13)?,
-                    notes: r.get(14)?,
+                    arrival_on: r.get("arrival_on")?,
+                    departure_on: r.get("departure_on")?,
+                    status: r.get("status")?,
+                    structured_activity: r.get("structured_activity")?,
+                    notes: r.get("notes")?,
                 })
             },
         )
@@ -416,7 +416,7 @@ pub fn list(conn: &Connection, q: &VolunteerQuery, today: NaiveDate) -> Result<V
     let policy = dbs::policy(conn)?;
     let facts = dbs::facts_by_volunteer(conn)?;
     let mut stmt = conn.prepare(
-        "SELECT v.id, v.given_name, v.family_name, s.code, v.status, v.arrival_on, v.departure_on, v.skills
+        "SELECT v.id, v.given_name, v.family_name, s.code AS site, v.status, v.arrival_on, v.departure_on, v.skills
          FROM volunteers v JOIN sites s ON s.id = v.site_id
          WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM volunteer_sites vs WHERE vs.volunteer_id = v.id AND vs.site_id = ?1))
            AND (?2 IS NULL OR v.status = ?2)
@@ -424,10 +424,28 @@ pub fn list(conn: &Connection, q: &VolunteerQuery, today: NaiveDate) -> Result<V
            AND (?4 OR v.status <> 'left' OR ?2 = 'left')
          ORDER BY v.given_name COLLATE NOCASE, v.family_name COLLATE NOCASE",
     )?;
+    // Every volunteer may be read: the columns are found by name once, not once a row.
+    let at = |name: &str| stmt.column_index(name);
+    let (id, given_name, family_name, site_code, status, arrival_on, departure_on, skills) = (
+        at("id")?,
+        at("given_name")?,
+        at("family_name")?,
+        at("site")?,
+        at("status")?,
+        at("arrival_on")?,
+        at("departure_on")?,
+        at("skills")?,
+    );
     let rows = stmt.query_map(params![site, q.status, text, q.include_left], |r| {
-        let id: String = r.get(0)?;
-        let name = full_name(&r.get::<_, String>(1)?, &r.get::<_, String>(2)?);
-        Ok((id, name, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get::<_, String>(7)?))
+        Ok((
+            r.get::<_, String>(id)?,
+            full_name(&r.get::<_, String>(given_name)?, &r.get::<_, String>(family_name)?),
+            r.get(site_code)?,
+            r.get(status)?,
+            r.get(arrival_on)?,
+            r.get(departure_on)?,
+            r.get::<_, String>(skills)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
@@ -469,15 +487,19 @@ pub fn dbs_due(conn: &Connection, today: NaiveDate) -> Result<Vec<DbsDue>> {
     let policy: DbsPolicy = dbs::policy(conn)?;
     let facts = dbs::facts_by_volunteer(conn)?;
     let mut stmt = conn.prepare(
-        "SELECT v.id, v.given_name, v.family_name, s.code, v.status FROM volunteers v JOIN sites s ON s.id = v.site_id
+        "SELECT v.id, v.given_name, v.family_name, s.code AS site, v.status FROM volunteers v JOIN sites s ON s.id = v.site_id
          WHERE v.status <> 'left' AND (v.departure_on IS NULL OR v.departure_on >= ?1)",
     )?;
+    // Every volunteer is read: the columns are found by name once, not once a row.
+    let at = |name: &str| stmt.column_index(name);
+    let (id, given_name, family_name, site, status) =
+        (at("id")?, at("given_name")?, at("family_name")?, at("site")?, at("status")?);
     let rows = stmt.query_map([today], |r| {
         Ok((
-            r.get::<_, String>(0)?,
-            full_name(&r.get::<_, String>(1)?, &r.get::<_, String>(2)?),
-            r.get(3)?,
-            r.get(4)?,
+            r.get::<_, String>(id)?,
+            full_name(&r.get::<_, String>(given_name)?, &r.get::<_, String>(family_name)?),
+            r.get(site)?,
+            r.get(status)?,
         ))
     })?;
     let mut out = Vec::new();

@@ -2,7 +2,8 @@
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { t } from '../i18n.js';
+import { can } from '../access.js';
+import { noticeText, t } from '../i18n.js';
 import { languageSwitch } from './lang.js';
 import { showDashboard } from './dashboard.js';
 import { showSettings } from './settings.js';
@@ -14,16 +15,18 @@ import { showActivities } from './activities.js';
 import { showRota } from './rota.js';
 import { showVolunteers } from './volunteers.js';
 
+// Each screen with the API function it opens with: a screen is in the navigation when the
+// signed-in user may call that function.
 const SCREENS = [
-  ['dashboard', showDashboard],
-  ['people', showPeople],
-  ['stock', showStock],
-  ['distribution', showDistribution],
-  ['activities', showActivities],
-  ['volunteers', showVolunteers],
-  ['rota', showRota],
-  ['reports', showReports],
-  ['settings', showSettings],
+  ['dashboard', showDashboard, 'dashboard_counts'],
+  ['people', showPeople, 'search_people'],
+  ['stock', showStock, 'stock_overview'],
+  ['distribution', showDistribution, 'list_distributions'],
+  ['activities', showActivities, 'timetable'],
+  ['volunteers', showVolunteers, 'list_volunteers'],
+  ['rota', showRota, 'rota_week'],
+  ['reports', showReports, 'stock_reports'],
+  ['settings', showSettings, 'get_settings'],
 ];
 
 /** The screen named by the URL hash (`#/people/<id>` is the people screen with path [id]). */
@@ -33,10 +36,18 @@ function currentScreen() {
 }
 
 export async function showShell(root, status, done) {
-  const session = status.session;
+  // What the user may call comes from the core (`session_info`), not from their role's name.
+  let info;
+  try {
+    info = await api.sessionInfo();
+  } catch (err) {
+    if (err.kind === 'locked') { done(); return; }
+    throw err;
+  }
+  const session = { ...status.session, functions: new Set(info.functions) };
   const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
   const nav = h('nav', { class: 'nav', 'aria-label': t('nav.label') },
-    h('ul', {}, SCREENS.map(([name]) => h('li', {},
+    h('ul', {}, SCREENS.filter(([, , fn]) => can(session, fn)).map(([name]) => h('li', {},
       h('a', { href: `#/${name}`, 'data-screen': name, 'data-testid': `nav-${name}` }, t(`nav.${name}`))))));
   const lockButton = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'lock' }, t('shell.lock'));
   lockButton.addEventListener('click', async () => { clearTimeout(idleTimer); await api.lock(); done(); });
@@ -50,7 +61,7 @@ export async function showShell(root, status, done) {
       languageSwitch(rerender),
       lockButton),
     (status.notices || []).length
-      ? h('div', { class: 'notices', role: 'status', 'data-testid': 'notices' }, status.notices.map((n) => h('p', {}, n)))
+      ? h('div', { class: 'notices', role: 'status', 'data-testid': 'notices' }, status.notices.map((n) => h('p', {}, noticeText(n))))
       : null,
     h('div', { class: 'layout' }, nav, main));
 

@@ -172,6 +172,8 @@ fn first_run_setup_validates_then_creates_the_centre() {
     invoke(&w, "unlock", json!({"username": "tom", "passphrase": "tom's own words"})).unwrap();
     let info = invoke(&w, "call", json!({"name": "session_info"})).unwrap();
     assert!(may(&info, "search_people") && !may(&info, "create_user"), "the front desk's functions: {info}");
+    let status = invoke(&w, "app_status", json!({})).unwrap();
+    assert_eq!(status["functions"], info["functions"], "the app's status carries the same list");
 }
 
 #[test]

@@ -75,6 +75,9 @@ pub struct AppStatus {
     pub data_dir: String,
     /// The signed-in user, when unlocked.
     pub session: Option<Session>,
+    /// The API functions the signed-in user may call (what `session_info` lists): the UI shows
+    /// screens, tabs and buttons by these, never by role name. Empty when not unlocked.
+    pub functions: Vec<&'static str>,
     /// The signed-in user must choose their own passphrase before going on.
     pub must_change_passphrase: bool,
     /// Minutes without use before Haven locks itself (when unlocked).
@@ -150,12 +153,15 @@ impl AppState {
                 .map(|(u, _, role, _)| ((*u).to_string(), role.label().to_string()))
                 .collect(),
         });
+        let functions =
+            session.as_ref().map(|s| api::callable_by(s).map(|f| f.name).collect()).unwrap_or_default();
         Ok(AppStatus {
             phase: name,
             demo: self.launch.demo,
             demo_hint,
             data_dir: self.launch.data_dir.display().to_string(),
             session,
+            functions,
             must_change_passphrase: must_change,
             auto_lock_minutes: auto_lock,
             notices,

@@ -2,7 +2,6 @@
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { can } from '../access.js';
 import { noticeText, t } from '../i18n.js';
 import { languageSwitch } from './lang.js';
 import { showDashboard } from './dashboard.js';
@@ -15,18 +14,16 @@ import { showActivities } from './activities.js';
 import { showRota } from './rota.js';
 import { showVolunteers } from './volunteers.js';
 
-// Each screen with the API function it opens with: a screen is in the navigation when the
-// signed-in user may call that function.
 const SCREENS = [
-  ['dashboard', showDashboard, 'dashboard_counts'],
-  ['people', showPeople, 'search_people'],
-  ['stock', showStock, 'stock_overview'],
-  ['distribution', showDistribution, 'list_distributions'],
-  ['activities', showActivities, 'timetable'],
-  ['volunteers', showVolunteers, 'list_volunteers'],
-  ['rota', showRota, 'rota_week'],
-  ['reports', showReports, 'stock_reports'],
-  ['settings', showSettings, 'get_settings'],
+  ['dashboard', showDashboard],
+  ['people', showPeople],
+  ['stock', showStock],
+  ['distribution', showDistribution],
+  ['activities', showActivities],
+  ['volunteers', showVolunteers],
+  ['rota', showRota],
+  ['reports', showReports],
+  ['settings', showSettings],
 ];
 
 /** The screen named by the URL hash (`#/people/<id>` is the people screen with path [id]). */
@@ -36,18 +33,12 @@ function currentScreen() {
 }
 
 export async function showShell(root, status, done) {
-  // What the user may call comes from the core (`session_info`), not from their role's name.
-  let info;
-  try {
-    info = await api.sessionInfo();
-  } catch (err) {
-    if (err.kind === 'locked') { done(); return; }
-    throw err;
-  }
-  const session = { ...status.session, functions: new Set(info.functions) };
+  // What the user may call comes from the core (the functions `session_info` lists, also in
+  // the app's status), not from their role's name.
+  const session = { ...status.session, functions: new Set(status.functions || []) };
   const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
   const nav = h('nav', { class: 'nav', 'aria-label': t('nav.label') },
-    h('ul', {}, SCREENS.filter(([, , fn]) => can(session, fn)).map(([name]) => h('li', {},
+    h('ul', {}, SCREENS.map(([name]) => h('li', {},
       h('a', { href: `#/${name}`, 'data-screen': name, 'data-testid': `nav-${name}` }, t(`nav.${name}`))))));
   const lockButton = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'lock' }, t('shell.lock'));
   lockButton.addEventListener('click', async () => { clearTimeout(idleTimer); await api.lock(); done(); });

@@ -3,7 +3,7 @@
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
 import { errorSummary, field, showApiError } from '../form.js';
-import { t } from '../i18n.js';
+import { noticeText, t } from '../i18n.js';
 import { languageSwitch } from './lang.js';
 
 const LAST_USER = 'haven.lastUser';

@@ -152,6 +152,8 @@ fn first_run_setup_validates_then_creates_the_centre() {
     let info = invoke(&w, "call", json!({"name": "session_info"})).unwrap();
     assert_eq!(info["centre_name"], "Haven Centre");
     assert_eq!(info["sites"].as_array().unwrap().len(), 2);
+    let may = |info: &Value, name: &str| info["functions"].as_array().unwrap().iter().any(|f| f == name);
+    assert!(may(&info, "create_user") && may(&info, "search_people"), "a lead may call both: {info}");
     let again = invoke(&w, "setup_centre", json!({"input": input})).unwrap_err();
     assert_eq!(again["kind"], "conflict");
 
@@ -168,6 +170,10 @@ fn first_run_setup_validates_then_creates_the_centre() {
     let old = invoke(&w, "unlock", json!({"username": "tom", "passphrase": "given by amina"})).unwrap_err();
     assert_eq!(old["kind"], "locked", "the old passphrase no longer opens");
     invoke(&w, "unlock", json!({"username": "tom", "passphrase": "tom's own words"})).unwrap();
+    let info = invoke(&w, "call", json!({"name": "session_info"})).unwrap();
+    assert!(may(&info, "search_people") && !may(&info, "create_user"), "the front desk's functions: {info}");
+    let status = invoke(&w, "app_status", json!({})).unwrap();
+    assert_eq!(status["functions"], info["functions"], "the app's status carries the same list");
 }
 
 #[test]
@@ -293,6 +299,7 @@ fn a_lead_restores_a_backup_in_the_app_and_everyone_signs_in_again() {
     let status = invoke(&w, "app_status", json!({})).unwrap();
     assert_eq!(status["phase"], "locked");
     assert!(status["notices"].to_string().contains("was restored"), "{status}");
+    assert_eq!(status["notices"][0]["kind"], "restored", "a notice the UI words by its kind: {status}");
     assert_eq!(call("list_sites", json!({})).unwrap_err()["kind"], "locked");
 
     // Signed in again: the data is the backup's, and the restore is in its audit log.

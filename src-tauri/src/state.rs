@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use haven_core::access::{keyring, policy};
-use haven_core::api::RecoveryKey;
+use haven_core::access::keyring;
+use haven_core::api::{Notice, RecoveryKey};
 use haven_core::setup::{self, SetupInput};
 use haven_core::{api, backup, db_path, seed, Db, Error, Result, Session};
 use serde::Serialize;
@@ -37,7 +37,7 @@ enum Phase {
         last_used: Instant,
         auto_lock: Duration,
         /// Things done on the user's behalf at sign-in (retention), shown once on the Dashboard.
-        notices: Vec<String>,
+        notices: Vec<Notice>,
     },
 }
 
@@ -59,7 +59,7 @@ pub struct AppState {
     /// half-way and no thread still uses SQLCipher while the process ends.
     backup_job: Mutex<Option<JoinHandle<()>>>,
     /// What the unlock screen says once after Haven locked itself for a reason (a restore).
-    locked_notices: Mutex<Vec<String>>,
+    locked_notices: Mutex<Vec<Notice>>,
 }
 
 /// What the UI needs to pick its first screen.
@@ -75,12 +75,16 @@ pub struct AppStatus {
     pub data_dir: String,
     /// The signed-in user, when unlocked.
     pub session: Option<Session>,
+    /// The API functions the signed-in user may call (what `session_info` lists): the UI shows
+    /// screens, tabs and buttons by these, never by role name. Empty when not unlocked.
+    pub functions: Vec<&'static str>,
     /// The signed-in user must choose their own passphrase before going on.
     pub must_change_passphrase: bool,
     /// Minutes without use before Haven locks itself (when unlocked).
     pub auto_lock_minutes: u64,
-    /// What Haven did at sign-in (closed cases anonymised under the retention rule).
-    pub notices: Vec<String>,
+    /// What Haven did at sign-in (closed cases anonymised under the retention rule), or why it
+    /// locked (a restore): the core's notices, worded by the UI from their kind.
+    pub notices: Vec<Notice>,
     /// Rules for a new passphrase (setup screen).
     pub passphrase_rules: Vec<String>,
 }
@@ -149,12 +153,15 @@ impl AppState {
                 .map(|(u, _, role, _)| ((*u).to_string(), role.label().to_string()))
                 .collect(),
         });
+        let functions =
+            session.as_ref().map(|s| api::callable_by(s).map(|f| f.name).collect()).unwrap_or_default();
         Ok(AppStatus {
             phase: name,
             demo: self.launch.demo,
             demo_hint,
             data_dir: self.launch.data_dir.display().to_string(),
             session,
+            functions,
             must_change_passphrase: must_change,
             auto_lock_minutes: auto_lock,
             notices,
@@ -191,30 +198,8 @@ impl AppState {
         let u = keyring::unlock(&self.db_path(), Some(username), passphrase)?;
         let session = u.session.clone();
         self.set_locked_notice(None);
-        // The retention rule runs at every sign-in: closed cases past the period are anonymised.
-        let notices = match api::apply_retention(&u.db, &u.session) {
-            Ok(done) => {
-                let mut n = Vec::new();
-                if done.anonymised > 0 {
-                    n.push(format!(
-                        "{} closed case{} older than the retention period {} anonymised today: {}.",
-                        done.anonymised,
-                        if done.anonymised == 1 { "" } else { "s" },
-                        if done.anonymised == 1 { "was" } else { "were" },
-                        done.codes.join(", ")
-                    ));
-                }
-                if done.dbs_reduced > 0 {
-                    n.push(format!(
-                        "The detail of {} DBS check{} of volunteers who left was reduced to the certificate number and status.",
-                        done.dbs_reduced,
-                        if done.dbs_reduced == 1 { "" } else { "s" }
-                    ));
-                }
-                n
-            }
-            Err(e) => vec![format!("The retention rule could not run: {e}")],
-        };
+        // The core's sign-in policy: the retention rule runs at every sign-in.
+        let notices = api::sign_in(&u.db, &u.session);
         let mut next = unlocked(u.db, u.session, u.must_change_passphrase)?;
         if let Phase::Unlocked { notices: n, .. } = &mut next {
             *n = notices;
@@ -277,21 +262,14 @@ impl AppState {
         };
         drop(phase);
         let result = sole(db).and_then(|db| backup::restore_over(db, &session, file));
-        match &result {
-            Ok(done) => self.set_locked_notice(Some(format!(
-                "The backup {} was restored ({} people). The database it replaced is kept at {}. Sign in again.",
-                file.display(),
-                done.people,
-                done.replaced.as_deref().unwrap_or("(none)")
-            ))),
-            Err(e) => self.set_locked_notice(Some(format!(
-                "The restore did not finish: {e} Sign in again and check the data."
-            ))),
-        }
+        self.set_locked_notice(Some(match &result {
+            Ok(done) => Notice::restored(file, done),
+            Err(e) => Notice::restore_unfinished(e),
+        }));
         result
     }
 
-    fn set_locked_notice(&self, notice: Option<String>) {
+    fn set_locked_notice(&self, notice: Option<Notice>) {
         if let Ok(mut n) = self.locked_notices.lock() {
             *n = notice.into_iter().collect();
         }
@@ -321,12 +299,14 @@ impl AppState {
             }
         };
         let out = api::call(&db, &session, name, input)?;
-        let mut phase = self.phase()?;
-        if let Phase::Unlocked { must_change, auto_lock, .. } = &mut *phase {
-            match name {
-                "change_passphrase" => *must_change = false,
-                "update_security_settings" => *auto_lock = auto_lock_of(&db)?,
-                _ => {}
+        // A write may have changed the session's policy (the auto-lock time, a passphrase
+        // changed): the core says what it is now.
+        if api::function(name).is_some_and(|f| f.writes) {
+            let now = api::session_policy(&db, &session)?;
+            let mut phase = self.phase()?;
+            if let Phase::Unlocked { must_change, auto_lock, .. } = &mut *phase {
+                *must_change = now.must_change_passphrase;
+                *auto_lock = minutes(now.auto_lock_minutes);
             }
         }
         Ok(out)
@@ -382,13 +362,12 @@ fn sole(mut db: Arc<Db>) -> Result<Db> {
 /// How many times (50 ms apart) a restore waits for calls still using the database.
 const SOLE_WAITS: u32 = 200;
 
-fn auto_lock_of(db: &Db) -> Result<Duration> {
-    let minutes = db.read(policy::get)?.auto_lock_minutes;
-    Ok(Duration::from_secs(u64::from(minutes) * 60))
+fn minutes(n: u32) -> Duration {
+    Duration::from_secs(u64::from(n) * 60)
 }
 
 fn unlocked(db: Db, session: Session, must_change: bool) -> Result<Phase> {
-    let auto_lock = auto_lock_of(&db)?;
+    let auto_lock = minutes(api::session_policy(&db, &session)?.auto_lock_minutes);
     Ok(Phase::Unlocked {
         db: Arc::new(db),
         session,

@@ -38,6 +38,14 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
 }
 
+/** A notice from the core ({kind, params, message}) in the current language: the text of
+ * `notice.<kind>` filled from its params, or the core's English message for a kind this UI
+ * has no text for. */
+export function noticeText(notice) {
+  const key = `notice.${notice.kind}`;
+  return key in strings || key in fallback ? t(key, notice.params || {}) : notice.message;
+}
+
 /** Fills every [data-i18n] element under `root` with its text. */
 export function translateStatic(root) {
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);

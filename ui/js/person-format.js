@@ -1,6 +1,7 @@
 // How people are written on every screen: names in Latin and original script (right-to-left
 // scripts shown the right way round with dir="auto"), ages, statuses, flags.
 
+import { can } from './access.js';
 import { h } from './dom.js';
 import { date, t } from './i18n.js';
 
@@ -43,14 +44,12 @@ export const RELATIONSHIPS = ['head', 'mother', 'father', 'child', 'sibling', 'g
 export const AGE_BANDS = ['baby', 'toddler', 'child', 'teenager', 'minor', 'adult'];
 export const RESTRICTED_FLAGS = ['safeguarding', 'medical'];
 
-/** The flags a role may filter by or set (restricted ones for coordinators and leads). */
+/** The flags the user may filter by or set. The restricted ones go with the case notes: whoever
+ * may add a note may see and set them (the core checks each flag again). */
 export function flagKinds(session, { settable = false } = {}) {
   const open = settable ? ['pregnant', 'unaccompanied_minor'] : ['pregnant', 'baby', 'unaccompanied_minor'];
-  return isCaseworker(session) ? [...open, ...RESTRICTED_FLAGS] : open;
+  return can(session, 'add_note') ? [...open, ...RESTRICTED_FLAGS] : open;
 }
-
-/** Coordinators and leads: notes, referrals, phones, the UK checklist, editing details. */
-export const isCaseworker = (session) => session.role === 'coordinator' || session.role === 'lead';
 
 /** Today on this computer as YYYY-MM-DD (the site's calendar date). */
 export function todayIso() {

@@ -346,11 +346,13 @@ fn pages_per_collection(
     // SQLCipher answers `PRAGMA cipher_page_size` with text.
     let page: String = db.read(|c| Ok(c.query_row("PRAGMA cipher_page_size", [], |r| r.get(0))?))?;
     let frame = page.trim().parse::<u64>().unwrap_or(4096) + 24;
-    db.read(|c| {
+    // Connection settings and a checkpoint, not reads: outside `Db::read`'s read-only
+    // transaction (a checkpoint cannot run inside one).
+    {
+        let c = db.conn()?;
         c.execute_batch("PRAGMA wal_autocheckpoint = 0")?;
         c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(())
-    })?;
+    }
     let before = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
     let mut done = 0u32;
     for code in codes.iter().rev().take(50) {
@@ -358,7 +360,7 @@ fn pages_per_collection(
         done += 1;
     }
     let after = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
-    db.read(|c| Ok(c.execute_batch("PRAGMA wal_autocheckpoint = 1000")?))?;
+    db.conn()?.execute_batch("PRAGMA wal_autocheckpoint = 1000")?;
     Ok((after.saturating_sub(before.max(32)) / frame) as f64 / f64::from(done.max(1)))
 }
 

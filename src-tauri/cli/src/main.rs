@@ -249,8 +249,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Restore { file } => restore(&cli, file),
         Command::Retention => {
             let (db, session) = signed_in(&cli)?;
-            let done = api::call(&db, &session, "run_retention", serde_json::Value::Null)?;
-            println!("{}", serde_json::to_string_pretty(&done)?);
+            let out = api::call(&db, &session, "run_retention", serde_json::Value::Null)?;
+            println!("{}", serde_json::to_string_pretty(&out)?);
+            let done: api::RetentionDone = serde_json::from_value(out)?;
+            print_notices(&api::Notice::of_retention(&done));
             Ok(())
         }
         Command::Import { what } => {
@@ -302,7 +304,18 @@ fn restore(cli: &Cli, file: &Path) -> anyhow::Result<()> {
         done
     };
     println!("{}", serde_json::to_string_pretty(&done)?);
+    print_notices(&[api::Notice::restored(file, &done)]);
     Ok(())
+}
+
+/// Prints the core's notices (what Haven did on the user's behalf) on stderr, one
+/// `notice: <message>` line each, so stdout stays the command's JSON. The app shows the same
+/// notices in its own words.
+fn print_notices(notices: &[api::Notice]) {
+    let mut err = std::io::stderr().lock();
+    for n in notices {
+        let _ = writeln!(err, "notice: {}", n.message);
+    }
 }
 
 fn recovery_key_input() -> anyhow::Result<String> {

@@ -250,9 +250,10 @@ pub fn restore(db_path: &Path, file: &Path, key: &DbKey) -> Result<RestoreDone> 
         let (integrity, people) = db.read(|c| {
             let i: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
             let p: i64 = c.query_row("SELECT count(*) FROM people", [], |r| r.get(0))?;
-            c.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
             Ok((i, p))
         })?;
+        // Out of WAL before the rename: not a read, and not possible inside a transaction.
+        db.conn()?.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
         if integrity != "ok" {
             return Err(Error::invalid("file", format!("The restored copy is damaged: {integrity}.")));
         }

@@ -81,10 +81,10 @@ fn receipts_and_refusals_name_item_location_and_quantity() {
         json!({"location": loc, "item": "Baby milk", "quantity": 1, "source": "donation"}),
     );
     assert_eq!(e.field.as_deref(), Some("expires_on"));
-    // The ledger is append-only.
-    let e = t.db.read(|c| Ok(c.execute("UPDATE stock_movements SET quantity = 99", [])?)).unwrap_err();
+    // The ledger is append-only (tried on the raw connection: `Db::read` refuses any write).
+    let e = t.db.conn().unwrap().execute("UPDATE stock_movements SET quantity = 99", []).unwrap_err();
     assert!(e.to_string().contains("never changed"), "{e}");
-    let e = t.db.read(|c| Ok(c.execute("DELETE FROM stock_movements", [])?)).unwrap_err();
+    let e = t.db.conn().unwrap().execute("DELETE FROM stock_movements", []).unwrap_err();
     assert!(e.to_string().contains("never deleted"), "{e}");
     assert_ledger_matches(&t.db);
 }
@@ -141,20 +141,19 @@ fn stock_take_finalises_all_corrections_or_none() {
     assert_eq!(diff, -3);
     // Make the second correction fail: nothing at all may be written.
     let phone = t.db.read(|c| Ok(stock::get_item(c, "Phone")?.id)).unwrap();
-    t.db.read(|c| {
-        c.execute_batch(&format!(
+    t.db.conn()
+        .unwrap()
+        .execute_batch(&format!(
             "CREATE TEMP TRIGGER fail_phone BEFORE INSERT ON stock_movements WHEN new.item_id = '{phone}'
              BEGIN SELECT RAISE(ABORT, 'disk unplugged'); END;"
-        ))?;
-        Ok(())
-    })
-    .unwrap();
+        ))
+        .unwrap();
     let e = err(&t.db, &s, "finalise_stock_take", json!({"id": id}));
     assert_eq!(e.kind, ErrorKind::Internal, "{}", e.message);
     assert_eq!(balance(&t.db, &s, &loc, "Hygiene kit", ""), 10, "the first correction was rolled back");
     let status = call(&t.db, &s, "get_stock_take", json!({"id": id}))["status"].clone();
     assert_eq!(status, "open");
-    t.db.read(|c| Ok(c.execute_batch("DROP TRIGGER temp.fail_phone")?)).unwrap();
+    t.db.conn().unwrap().execute_batch("DROP TRIGGER temp.fail_phone").unwrap();
     let done = call(&t.db, &s, "finalise_stock_take", json!({"id": id}));
     assert_eq!(done["status"], "finalised");
     assert_eq!(balance(&t.db, &s, &loc, "Hygiene kit", ""), 7);

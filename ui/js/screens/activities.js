@@ -7,7 +7,7 @@ import * as api from '../api.js';
 import { h, replace } from '../dom.js';
 import { checkbox, errorSummary, field, flash, select, showApiError, takeFlash } from '../form.js';
 import { date, num, t } from '../i18n.js';
-import { isCaseworker } from '../person-format.js';
+import { can } from '../access.js';
 import { personPicker } from '../person-picker.js';
 import { dayText, isoWeek, printForm, weekBar } from '../week.js';
 
@@ -19,7 +19,7 @@ export async function showActivities(main, { session }) {
   state.site = state.site || (sites.find((s) => s.id === session.site_id) || sites[0] || {}).code;
   state.week = state.week || isoWeek();
   const tt = await api.timetable(state.site, state.week);
-  const manager = isCaseworker(session);
+  const manager = can(session, 'save_session');
   const rerender = () => showActivities(main, { session });
   const change = (site, week) => { state.site = site; state.week = week; state.open = null; rerender(); };
 

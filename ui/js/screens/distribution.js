@@ -8,7 +8,8 @@ import * as api from '../api.js';
 import { h, replace } from '../dom.js';
 import { checkbox, confirmBox, errorSummary, field, flash, notice, select, showApiError, takeFlash, valueOrNull } from '../form.js';
 import { date, num, t } from '../i18n.js';
-import { isCaseworker, todayIso } from '../person-format.js';
+import { can } from '../access.js';
+import { todayIso } from '../person-format.js';
 
 export async function showDistribution(main, ctx) {
   const [first] = ctx.path;
@@ -18,7 +19,7 @@ export async function showDistribution(main, ctx) {
 }
 
 async function showList(main, { session }) {
-  const caseworker = isCaseworker(session);
+  const caseworker = can(session, 'create_distribution');
   const [list, overview, rules] = await Promise.all([api.listDistributions(), api.stockOverview(), api.listRules()]);
   const flashed = takeFlash();
   let form = null;
@@ -73,7 +74,7 @@ function remainingTable(c) {
 }
 
 async function showDesk(main, { id, session }) {
-  const caseworker = isCaseworker(session);
+  const caseworker = can(session, 'reverse_collection');
   const desk = await api.distributionDesk(id);
   const d = desk.distribution;
   const counters = h('div', {}, countersBlock(desk.counters));
@@ -309,7 +310,7 @@ function toolsBlock(d) {
 const FLAGS = ['', 'baby', 'pregnant', 'unaccompanied_minor'];
 
 async function showRules(main, { session }) {
-  const caseworker = isCaseworker(session);
+  const caseworker = can(session, 'save_rule');
   const [{ rules, types }, overview] = await Promise.all([api.listRules(), api.stockOverview()]);
   const flashed = takeFlash();
   const table = h('table', { class: 'table', 'data-testid': 'rules' },

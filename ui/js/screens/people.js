@@ -3,12 +3,13 @@
 // `#/people/<id>` a person's page. Coordinators and leads also get the list's tools: import,
 // export of what the list shows (CSV or Excel), and the printed emergency contact list.
 
+import { can } from '../access.js';
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
 import { notice, select, takeFlash } from '../form.js';
 import { num, t } from '../i18n.js';
 import {
-  AGE_BANDS, STATUSES, ageText, flagKinds, isCaseworker, latinName, nameBlock, sexText, statusTag, todayIso,
+  AGE_BANDS, STATUSES, ageText, flagKinds, latinName, nameBlock, sexText, statusTag, todayIso,
 } from '../person-format.js';
 import { showImport } from './people-import.js';
 import { showRegister } from './person-new.js';
@@ -24,7 +25,7 @@ export async function showPeople(main, ctx) {
   const [first] = ctx.path;
   if (first === 'new') return showRegister(main, ctx);
   if (first === 'import') {
-    if (isCaseworker(ctx.session)) return showImport(main, ctx);
+    if (can(ctx.session, 'import_people')) return showImport(main, ctx);
     return replace(main, h('h1', {}, t('import.title')), h('p', {}, t('import.coordinators_only')));
   }
   if (first) return showPerson(main, { ...ctx, id: first });
@@ -142,7 +143,7 @@ async function showList(main, { session }) {
   next.addEventListener('click', () => { state.offset += PAGE; run(); });
 
   const toolsMessage = h('div', { 'data-testid': 'people-tools-message', tabindex: '-1' });
-  const tools = isCaseworker(session) ? listTools(toolsMessage, sites) : null;
+  const tools = can(session, 'export_people') ? listTools(toolsMessage, sites) : null;
 
   replace(main,
     h('div', { class: 'page-head' },

@@ -3,13 +3,14 @@
 // core sends those parts only to them). Tabs follow the WAI-ARIA tabs pattern: arrow keys move
 // between them, Home and End jump to the ends.
 
+import { can } from '../access.js';
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
 import { checkbox, confirmBox, errorSummary, field, notice, select, showApiError, takeFlash, textarea, valueOrNull } from '../form.js';
 import { date, t } from '../i18n.js';
 import { personPicker } from '../person-picker.js';
 import {
-  RELATIONSHIPS, STATUSES, ageText, ageWithEstimate, flagKinds, flagText, isCaseworker, latinName, nameBlock,
+  RELATIONSHIPS, STATUSES, ageText, ageWithEstimate, flagKinds, flagText, latinName, nameBlock,
   relationshipText, sexText, statusTag, todayIso,
 } from '../person-format.js';
 import { detailsFields } from './person-new.js';
@@ -18,19 +19,18 @@ const TABS = [
   ['details', () => true],
   ['household', () => true],
   ['flags', () => true],
-  ['notes', isCaseworker],
-  ['referrals', isCaseworker],
-  ['phone', isCaseworker],
-  ['uk', isCaseworker],
+  ['notes', (s) => can(s, 'add_note')],
+  ['referrals', (s) => can(s, 'create_referral')],
+  ['phone', (s) => can(s, 'issue_phone')],
+  ['uk', (s) => can(s, 'save_uk_arrival')],
 ];
 
 // The tab last open on each person's page, so coming back (or saving) keeps the place.
 const lastTab = new Map();
 
 export async function showPerson(main, { session, id }) {
-  const caseworker = isCaseworker(session);
   const [record, sites, partners] = await Promise.all([
-    api.getPerson(id), api.listSites(), caseworker ? api.listPartners() : Promise.resolve([]),
+    api.getPerson(id), api.listSites(), can(session, 'list_partners') ? api.listPartners() : Promise.resolve([]),
   ]);
   const nappySizes = wearsNappies(record) ? await loadNappySizes() : [];
   const page = { main, session, sites, partners, record, nappySizes, tab: lastTab.get(id) || 'details', message: takeFlash() };
@@ -151,7 +151,6 @@ const dl = (rows) => h('dl', { class: 'summary-list' }, rows.filter(Boolean).map
 function detailsPanel(page) {
   const { record, session, sites } = page;
   const p = record.person;
-  const caseworker = isCaseworker(session);
   const site = sites.find((s) => s.id === p.site_id);
   const consent = p.consent_at
     ? t('person.consent_recorded', { date: date(p.consent_at), name: p.consent_by || '' })
@@ -184,7 +183,7 @@ function detailsPanel(page) {
       run: async () => { page.record = await api.recordConsent(p.id); saved(page); },
     }));
   }
-  if (!caseworker) return h('div', {}, parts);
+  if (!can(session, 'update_person')) return h('div', {}, parts);
 
   const editHolder = h('div');
   const editButton = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'edit-details' }, t('person.edit'));
@@ -249,7 +248,7 @@ function dataProtection(page) {
       showApiError(summary, section, err);
     }
   });
-  if (session.role === 'lead' && !p.anonymised_at) {
+  if (can(session, 'erase_person') && !p.anonymised_at) {
     const erase = h('button', { type: 'button', class: 'button button-warning', 'data-testid': 'erase-person' }, t('privacy.erase'));
     const holder = h('div');
     erase.addEventListener('click', () => {
@@ -302,7 +301,7 @@ function householdPanel(page) {
           h('td', {}, relationshipText(m.relationship)),
           h('td', {}, ageText(m.age)),
           h('td', {}, statusTag(m.status))))))));
-    if (isCaseworker(session)) {
+    if (can(session, 'leave_household')) {
       const holder = h('div');
       const leave = h('button', { type: 'button', class: 'button button-warning', 'data-testid': 'leave-household' }, t('household.leave'));
       leave.addEventListener('click', () => {

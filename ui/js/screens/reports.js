@@ -5,7 +5,7 @@ import * as api from '../api.js';
 import { h, replace } from '../dom.js';
 import { errorSummary, field, notice, select, showApiError } from '../form.js';
 import { date, num, t } from '../i18n.js';
-import { isCaseworker } from '../person-format.js';
+import { can } from '../access.js';
 
 const money = (pence) => new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(pence / 100);
 
@@ -17,7 +17,7 @@ function tableOf(testid, heads, rows) {
 }
 
 export async function showReports(main, { session }) {
-  if (!isCaseworker(session)) {
+  if (!can(session, 'stock_reports')) {
     replace(main, h('h1', {}, t('nav.reports')), h('p', {}, t('reports.coordinators_only')));
     return;
   }

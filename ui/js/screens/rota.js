@@ -7,7 +7,8 @@ import * as api from '../api.js';
 import { h, replace } from '../dom.js';
 import { checkbox, errorSummary, field, flash, select, showApiError, takeFlash } from '../form.js';
 import { date, num, t } from '../i18n.js';
-import { isCaseworker, todayIso } from '../person-format.js';
+import { can } from '../access.js';
+import { todayIso } from '../person-format.js';
 import { dayText, dbsMark, isoWeek, printForm, weekBar } from '../week.js';
 
 const state = { site: null, week: null };
@@ -17,7 +18,7 @@ export async function showRota(main, { session }) {
   state.site = state.site || (sites.find((s) => s.id === session.site_id) || sites[0] || {}).code;
   state.week = state.week || isoWeek();
   const rota = await api.rotaWeek(state.site, state.week);
-  const manager = isCaseworker(session);
+  const manager = can(session, 'create_shift');
   const volunteers = manager ? await api.listVolunteers({ site: state.site }) : [];
   const held = manager ? (await api.timetable(state.site, state.week)).instances.filter((i) => i.exception !== 'cancelled') : [];
   const onRota = volunteers.filter((v) => v.status === 'approved' || v.status === 'active');

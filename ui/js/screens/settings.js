@@ -1,6 +1,7 @@
 // Settings: the centre's name, its sites and its users. Only a lead may change them; the core
 // refuses anyone else, and this screen then shows the core's message.
 
+import { can } from '../access.js';
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
 import { checkbox, confirmBox, errorSummary, field, notice, select, showApiError } from '../form.js';
@@ -9,12 +10,11 @@ import { auditSection } from './audit.js';
 import { t } from '../i18n.js';
 
 export async function showSettings(main, { session, status, locked }) {
-  const isLead = session.role === 'lead';
+  const may = (name) => can(session, name);
   const [settings, sites, security] = await Promise.all([api.getSettings(), api.listSites(), api.getSecuritySettings()]);
-  const caseworker = session.role === 'lead' || session.role === 'coordinator';
   const [users, partners] = await Promise.all([
-    isLead ? api.listUsers() : Promise.resolve([]),
-    caseworker ? api.listPartners() : Promise.resolve(null),
+    may('list_users') ? api.listUsers() : Promise.resolve([]),
+    may('list_partners') ? api.listPartners() : Promise.resolve(null),
   ]);
   const rerender = () => showSettings(main, { session, status, locked });
   const own = passphraseForm(status && status.passphrase_rules, () => {});
@@ -22,14 +22,16 @@ export async function showSettings(main, { session, status, locked }) {
   replace(main,
     h('h1', {}, t('nav.settings')),
     h('section', { class: 'section' }, h('h2', {}, t('passphrase.title')), own.form),
-    centreForm(settings, isLead),
-    sitesSection(sites, isLead, rerender),
-    partners ? partnersSection(partners, isLead, rerender) : null,
-    caseworker ? dbsPolicySection(await api.getDbsPolicy(), isLead) : null,
-    isLead ? usersSection(users, sites, session, rerender) : h('p', { class: 'hint' }, t('settings.lead_only')),
-    securityForm(security, isLead, caseworker),
-    isLead ? restoreSection(locked) : null,
-    isLead ? auditSection() : null);
+    centreForm(settings, may('update_settings')),
+    sitesSection(sites, may('update_site'), rerender),
+    partners ? partnersSection(partners, may('save_partner'), rerender) : null,
+    may('get_dbs_policy') ? dbsPolicySection(await api.getDbsPolicy(), may('update_dbs_policy')) : null,
+    may('create_user') ? usersSection(users, sites, session, rerender) : h('p', { class: 'hint' }, t('settings.lead_only')),
+    securityForm(security, may('update_security_settings'), may('backup_now')),
+    // Restoring goes with the backup settings: offered to whoever may change them (the core's
+    // restore check refuses anyone else).
+    may('update_security_settings') ? restoreSection(locked) : null,
+    may('list_audit_log') ? auditSection() : null);
 }
 
 // Restoring a backup (a lead): the core checks the file first; once restored, Haven is locked
@@ -83,19 +85,19 @@ function restoreSection(locked) {
 }
 
 // Auto-lock, backups and retention: everyone sees them, a lead changes them.
-function securityForm(security, isLead, caseworker) {
+function securityForm(security, canChange, canBackUp) {
   const summary = errorSummary();
   const lock = field({ name: 'auto_lock_minutes', label: t('security.auto_lock'), hint: t('security.auto_lock_hint'), value: String(security.auto_lock_minutes), inputmode: 'numeric', width: 4, testid: 'auto-lock' });
   const kept = field({ name: 'backups_kept', label: t('security.backups_kept'), value: String(security.backups_kept), inputmode: 'numeric', width: 4 });
   const dir = field({ name: 'backup_dir', label: t('security.backup_dir'), hint: t('security.backup_dir_hint'), value: security.backup_dir, required: false });
   const months = field({ name: 'retention_months', label: t('security.retention'), hint: t('security.retention_hint'), value: String(security.retention_months), inputmode: 'numeric', width: 4 });
   const dbsMonths = field({ name: 'dbs_retention_months', label: t('security.dbs_retention'), hint: t('security.dbs_retention_hint'), value: String(security.dbs_retention_months), inputmode: 'numeric', width: 4 });
-  for (const f of [lock, kept, dir, months, dbsMonths]) f.input.disabled = !isLead;
+  for (const f of [lock, kept, dir, months, dbsMonths]) f.input.disabled = !canChange;
   const status = h('div', { 'aria-live': 'polite' });
   const form = h('form', { class: 'form section', novalidate: true }, h('h2', {}, t('security.title')), summary, lock, kept, dir, months, dbsMonths, status,
     h('div', { class: 'button-group' },
-      isLead ? h('button', { type: 'submit', class: 'button', 'data-testid': 'security-save' }, t('form.save')) : null,
-      caseworker ? h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'backup-now', onclick: backupNow } , t('security.backup_now')) : null));
+      canChange ? h('button', { type: 'submit', class: 'button', 'data-testid': 'security-save' }, t('form.save')) : null,
+      canBackUp ? h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'backup-now', onclick: backupNow } , t('security.backup_now')) : null));
   async function backupNow() {
     summary.clear(form);
     try {
@@ -119,14 +121,14 @@ function securityForm(security, isLead, caseworker) {
   return form;
 }
 
-function centreForm(settings, isLead) {
+function centreForm(settings, canChange) {
   const summary = errorSummary();
   const name = field({ name: 'centre_name', label: t('setup.centre_name'), value: settings.centre_name });
-  name.input.disabled = !isLead;
+  name.input.disabled = !canChange;
   const status = h('div');
   const form = h('form', { class: 'form section', novalidate: true },
     h('h2', {}, t('settings.centre')), summary, name, status,
-    isLead ? h('button', { type: 'submit', class: 'button' }, t('form.save')) : null);
+    canChange ? h('button', { type: 'submit', class: 'button' }, t('form.save')) : null);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     summary.clear(form);
@@ -140,11 +142,11 @@ function centreForm(settings, isLead) {
   return form;
 }
 
-function sitesSection(sites, isLead, rerender) {
+function sitesSection(sites, canChange, rerender) {
   const table = h('table', { class: 'table' },
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('setup.site_code')), h('th', { scope: 'col' }, t('setup.site_name')), h('th', { scope: 'col' }, t('settings.in_use')))),
     h('tbody', {}, sites.map((s) => h('tr', {}, h('td', {}, s.code), h('td', {}, s.name), h('td', {}, s.active ? t('form.yes') : t('form.no'))))));
-  if (!isLead) return h('section', { class: 'section' }, h('h2', {}, t('settings.sites')), table);
+  if (!canChange) return h('section', { class: 'section' }, h('h2', {}, t('settings.sites')), table);
   const summary = errorSummary();
   const code = field({ name: 'code', label: t('setup.site_code'), hint: t('settings.site_code_hint') });
   const name = field({ name: 'name', label: t('setup.site_name') });
@@ -232,12 +234,12 @@ function resetForm(u, row, rerender) {
 
 // Partner organisations that people are referred to. Coordinators see the list; the lead adds,
 // renames and stops using them (a partner is never deleted: old referrals still name it).
-function partnersSection(partners, isLead, rerender) {
+function partnersSection(partners, canChange, rerender) {
   const rows = partners.map((p) => {
     const row = h('tr', { 'data-testid': 'partner-row' },
       h('td', { dir: 'auto' }, p.name), h('td', { dir: 'auto', class: 'prewrap' }, p.contact),
       h('td', {}, p.active ? t('form.yes') : t('form.no')),
-      isLead ? h('td', {}, h('button', { type: 'button', class: 'button button-secondary button-small', 'data-testid': 'partner-change', onclick: () => edit(row, p) }, t('settings.partner_change'))) : null);
+      canChange ? h('td', {}, h('button', { type: 'button', class: 'button button-secondary button-small', 'data-testid': 'partner-change', onclick: () => edit(row, p) }, t('settings.partner_change'))) : null);
     return row;
   });
   function edit(row, p) {
@@ -262,10 +264,10 @@ function partnersSection(partners, isLead, rerender) {
   }
   const table = h('table', { class: 'table', 'data-testid': 'partners' },
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('settings.partner_name')), h('th', { scope: 'col' }, t('settings.partner_contact')),
-      h('th', { scope: 'col' }, t('settings.in_use')), isLead ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('settings.partner_change'))) : null)),
+      h('th', { scope: 'col' }, t('settings.in_use')), canChange ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('settings.partner_change'))) : null)),
     h('tbody', {}, rows));
-  const intro = h('p', { class: 'hint' }, t(isLead ? 'settings.partners_hint' : 'settings.partners_lead_only'));
-  if (!isLead) return h('section', { class: 'section' }, h('h2', {}, t('settings.partners')), intro, partners.length ? table : h('p', { class: 'empty' }, t('settings.partners_none')));
+  const intro = h('p', { class: 'hint' }, t(canChange ? 'settings.partners_hint' : 'settings.partners_lead_only'));
+  if (!canChange) return h('section', { class: 'section' }, h('h2', {}, t('settings.partners')), intro, partners.length ? table : h('p', { class: 'empty' }, t('settings.partners_none')));
   const summary = errorSummary();
   const name = field({ name: 'name', label: t('settings.partner_name'), dir: 'auto', testid: 'partner-name' });
   const contact = field({ name: 'contact', label: t('settings.partner_contact'), hint: t('settings.partner_contact_hint'), required: false, dir: 'auto', testid: 'partner-contact' });
@@ -285,18 +287,18 @@ function partnersSection(partners, isLead, rerender) {
 
 // The DBS policy: how long a check counts, the Update Service, the "expiring soon" warning and
 // the contact printed on the roster. Coordinators see it; the lead changes it.
-function dbsPolicySection(policy, isLead) {
+function dbsPolicySection(policy, canChange) {
   const summary = errorSummary();
   const recheck = field({ name: 'recheck_months', label: t('dbs_policy.recheck_months'), hint: t('dbs_policy.recheck_hint'), type: 'number', width: 'short', value: String(policy.recheck_months), testid: 'policy-recheck' });
   const update = field({ name: 'update_service_months', label: t('dbs_policy.update_months'), hint: t('dbs_policy.update_hint'), type: 'number', width: 'short', value: String(policy.update_service_months), testid: 'policy-update' });
   const soon = field({ name: 'expiring_soon_days', label: t('dbs_policy.soon_days'), hint: t('dbs_policy.soon_hint'), type: 'number', width: 'short', value: String(policy.expiring_soon_days), testid: 'policy-soon' });
   const contact = field({ name: 'roster_contact', label: t('dbs_policy.contact'), hint: t('dbs_policy.contact_hint'), required: false, value: policy.roster_contact, dir: 'auto', testid: 'policy-contact' });
-  for (const f of [recheck, update, soon, contact]) f.input.disabled = !isLead;
+  for (const f of [recheck, update, soon, contact]) f.input.disabled = !canChange;
   const status = h('div');
   const form = h('form', { class: 'form section', novalidate: true, 'data-testid': 'dbs-policy' },
-    h('h2', {}, t('dbs_policy.title')), isLead ? null : h('p', { class: 'hint' }, t('dbs_policy.lead_only')),
+    h('h2', {}, t('dbs_policy.title')), canChange ? null : h('p', { class: 'hint' }, t('dbs_policy.lead_only')),
     summary, h('div', { class: 'cols' }, recheck, update, soon), contact, status,
-    isLead ? h('button', { type: 'submit', class: 'button', 'data-testid': 'policy-save' }, t('form.save')) : null);
+    canChange ? h('button', { type: 'submit', class: 'button', 'data-testid': 'policy-save' }, t('form.save')) : null);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     summary.clear(form);

@@ -2,7 +2,7 @@
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { t } from '../i18n.js';
+import { noticeText, t } from '../i18n.js';
 import { languageSwitch } from './lang.js';
 import { showDashboard } from './dashboard.js';
 import { showSettings } from './settings.js';
@@ -33,7 +33,9 @@ function currentScreen() {
 }
 
 export async function showShell(root, status, done) {
-  const session = status.session;
+  // What the user may call comes from the core (the functions `session_info` lists, also in
+  // the app's status), not from their role's name.
+  const session = { ...status.session, functions: new Set(status.functions || []) };
   const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
   const nav = h('nav', { class: 'nav', 'aria-label': t('nav.label') },
     h('ul', {}, SCREENS.map(([name]) => h('li', {},
@@ -50,7 +52,7 @@ export async function showShell(root, status, done) {
       languageSwitch(rerender),
       lockButton),
     (status.notices || []).length
-      ? h('div', { class: 'notices', role: 'status', 'data-testid': 'notices' }, status.notices.map((n) => h('p', {}, n)))
+      ? h('div', { class: 'notices', role: 'status', 'data-testid': 'notices' }, status.notices.map((n) => h('p', {}, noticeText(n))))
       : null,
     h('div', { class: 'layout' }, nav, main));
 

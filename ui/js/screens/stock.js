@@ -7,14 +7,14 @@ import * as api from '../api.js';
 import { h, replace } from '../dom.js';
 import { checkbox, errorSummary, field, notice, select, showApiError, takeFlash, flash, valueOrNull } from '../form.js';
 import { date, num, t } from '../i18n.js';
-import { isCaseworker } from '../person-format.js';
+import { can } from '../access.js';
 
 const label = (item, variant) => (variant ? `${item} (${variant})` : item);
 
 export async function showStock(main, ctx) {
   const [first, id] = ctx.path;
   if (first === 'take' && id) return showTake(main, id);
-  const caseworker = isCaseworker(ctx.session);
+  const caseworker = can(ctx.session, 'receive_stock');
   const [o, sites] = await Promise.all([api.stockOverview(), caseworker ? api.listSites() : []]);
   const flashed = takeFlash();
   const rerender = () => showStock(main, ctx);

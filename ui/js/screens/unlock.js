@@ -3,7 +3,7 @@
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
 import { errorSummary, field, showApiError } from '../form.js';
-import { t } from '../i18n.js';
+import { noticeText, t } from '../i18n.js';
 import { languageSwitch } from './lang.js';
 
 const LAST_USER = 'haven.lastUser';
@@ -20,7 +20,7 @@ export function showUnlock(root, status, done) {
     h('ul', {}, status.demo_hint.users.map(([name, role]) => h('li', {}, h('code', {}, name), ` — ${role}`))));
 
   const notices = (status.notices || []).length
-    ? h('div', { class: 'notices', role: 'status', 'data-testid': 'unlock-notices' }, status.notices.map((n) => h('p', {}, n)))
+    ? h('div', { class: 'notices', role: 'status', 'data-testid': 'unlock-notices' }, status.notices.map((n) => h('p', {}, noticeText(n))))
     : null;
   const form = h('form', { class: 'panel form', novalidate: true },
     h('h1', {}, t('unlock.title')),

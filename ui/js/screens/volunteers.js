@@ -7,6 +7,7 @@ import * as api from '../api.js';
 import { h, replace } from '../dom.js';
 import { checkbox, errorSummary, field, flash, select, showApiError, takeFlash, textarea, valueOrNull } from '../form.js';
 import { date, num, t } from '../i18n.js';
+import { can } from '../access.js';
 import { todayIso } from '../person-format.js';
 import { dbsMark } from '../week.js';
 
@@ -17,7 +18,7 @@ const WORKFORCES = ['child', 'adult', 'both'];
 const NEXT = { applied: ['approved', 'left'], approved: ['active', 'left'], active: ['left'], left: ['approved'] };
 
 export async function showVolunteers(main, { path, session }) {
-  if (session.role === 'front_desk') {
+  if (!can(session, 'list_volunteers')) {
     replace(main, h('h1', {}, t('nav.volunteers')), h('div', { class: 'empty' }, h('p', {}, t('volunteers.coordinators_only'))));
     return;
   }

@@ -420,6 +420,13 @@ pub fn check_passphrase(db: &Db, username: &str, passphrase: &str) -> Result<()>
     }
 }
 
+/// Whether `username`'s passphrase was chosen by someone else and is still to be changed (no
+/// keyring, or no entry: no).
+pub fn must_change(db: &Db, username: &str) -> Result<bool> {
+    let Some((_, ring, _)) = ring_of(db)? else { return Ok(false) };
+    Ok(ring.entry(username).is_some_and(|e| e.must_change))
+}
+
 /// The sign-in names that have an entry, in order.
 pub fn usernames(db_path: &Path) -> Result<Vec<String>> {
     let path = keyring_path(db_path);

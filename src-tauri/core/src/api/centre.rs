@@ -23,6 +23,9 @@ pub struct SessionInfo {
     pub centre_name: String,
     /// The centre's sites.
     pub sites: Vec<Site>,
+    /// The API functions this user may call, by name, in the table's order: the UI shows a
+    /// screen, tab or button when the function behind it is here (never by role name).
+    pub functions: Vec<String>,
 }
 
 pub(super) fn session_info(db: &Db, s: &Session, _: NoInput) -> Result<SessionInfo> {
@@ -32,6 +35,7 @@ pub(super) fn session_info(db: &Db, s: &Session, _: NoInput) -> Result<SessionIn
             role_label: s.role.label().to_string(),
             centre_name: settings::centre(c)?.centre_name,
             sites: sites::list(c)?,
+            functions: super::callable_by(s).map(|f| f.name.to_string()).collect(),
         })
     })
 }

@@ -18,6 +18,7 @@ mod inputs;
 mod printing;
 mod privacy;
 mod security;
+mod sign_in;
 mod stock;
 mod volunteers;
 
@@ -40,6 +41,7 @@ use privacy::*;
 pub use privacy::{apply_retention, RetentionDone, SUBJECT_ACCESS_TITLE};
 use security::*;
 pub use security::{RecoveryKey, RECOVERY_SHEET_TITLE};
+pub use sign_in::{session_policy, sign_in, Notice, NoticeKind, SessionPolicy};
 use stock::*;
 
 pub use activities::Timetable;
@@ -53,7 +55,8 @@ pub struct ApiFunction {
     pub name: &'static str,
     /// The lowest role allowed to call it.
     pub min_role: Role,
-    /// Whether it changes data.
+    /// Whether it writes anything: data, an audit entry (a view, a print, an export) or a file.
+    /// A function that does not (READ) runs read-only: [`call`] refuses its writes.
     pub writes: bool,
     /// One line on what it does.
     pub summary: &'static str,
@@ -74,7 +77,7 @@ pub struct FunctionInfo {
     pub name: &'static str,
     /// Lowest role allowed.
     pub min_role: Role,
-    /// Whether it changes data.
+    /// Whether it writes anything (audit entries included); READ functions run read-only.
     pub writes: bool,
     /// What it does.
     pub summary: &'static str,
@@ -143,7 +146,9 @@ macro_rules! function {
     };
 }
 
+/// Writes nothing at all: runs read-only (see [`call`]).
 const READ: bool = false;
+/// Writes data, an audit entry or a file (every view of a record that is audited is a WRITE).
 const WRITE: bool = true;
 
 /// Every API function and the lowest role that may call it: the permission table.
@@ -175,7 +180,7 @@ pub static FUNCTIONS: &[ApiFunction] = &[
         "Give a user a new passphrase (they change it at next sign-in)."
     ),
     function!(change_passphrase, FrontDesk, WRITE, "Change your own passphrase."),
-    function!(recovery_key, Lead, READ, "The database's recovery key (the view is audited)."),
+    function!(recovery_key, Lead, WRITE, "The database's recovery key (the view is audited)."),
     function!(print_recovery_sheet, Lead, WRITE, "Save the recovery key sheet as a PDF for the safe."),
     function!(
         export_person_data,
@@ -199,7 +204,12 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     function!(search_people, FrontDesk, READ, "Find people by any name or code, with filters."),
     function!(find_duplicates, FrontDesk, READ, "People already registered who may be the person described."),
     function!(create_person, FrontDesk, WRITE, "Register a person."),
-    function!(get_person, FrontDesk, READ, "A person's record (what the role may see); the view is audited."),
+    function!(
+        get_person,
+        FrontDesk,
+        WRITE,
+        "A person's record (what the role may see); the view is audited."
+    ),
     function!(update_person, Coordinator, WRITE, "Change a person's details."),
     function!(set_person_status, Coordinator, WRITE, "Set a person's case status."),
     function!(
@@ -229,13 +239,13 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     function!(
         phone_contact_list,
         Coordinator,
-        READ,
+        WRITE,
         "Everyone holding a centre phone now, with the numbers."
     ),
     function!(
         print_phone_contacts,
         Coordinator,
-        READ,
+        WRITE,
         "Print the emergency contact list of the phones held now."
     ),
     function!(save_uk_arrival, Coordinator, WRITE, "Save a person's UK arrivals checklist."),
@@ -251,7 +261,7 @@ pub static FUNCTIONS: &[ApiFunction] = &[
         WRITE,
         "Import people from a CSV or workbook: all rows or none; dry run to check."
     ),
-    function!(export_people, Coordinator, READ, "Write the people a search finds to a CSV or Excel file."),
+    function!(export_people, Coordinator, WRITE, "Write the people a search finds to a CSV or Excel file."),
     // Stock and the weekly distribution.
     function!(stock_overview, FrontDesk, READ, "Catalogue, locations, balances, expiring and low stock."),
     function!(stock_balances, FrontDesk, READ, "Stock balances per location, item and size."),
@@ -273,7 +283,7 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     function!(set_distribution_status, Coordinator, WRITE, "Open or close a distribution."),
     function!(distribution_plan, FrontDesk, READ, "Eligible households, allowances and shortfalls."),
     function!(distribution_desk, FrontDesk, READ, "A distribution's counters and collections."),
-    function!(household_allowance, FrontDesk, READ, "A household's allowance at a distribution."),
+    function!(household_allowance, FrontDesk, WRITE, "A household's allowance at a distribution."),
     function!(
         desk_lookup,
         FrontDesk,
@@ -283,16 +293,16 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     function!(record_collection, FrontDesk, WRITE, "Record a household's collection."),
     function!(reverse_collection, Coordinator, WRITE, "Reverse a mistaken collection."),
     function!(set_nappy_size, FrontDesk, WRITE, "Record a baby's nappy size."),
-    function!(print_distribution_sheet, Coordinator, READ, "Print a distribution's sign-up sheet."),
+    function!(print_distribution_sheet, Coordinator, WRITE, "Print a distribution's sign-up sheet."),
     function!(stock_reports, Coordinator, READ, "Stock and distribution reports."),
-    function!(export_report, Coordinator, READ, "Write a stock or distribution report to CSV or Excel."),
+    function!(export_report, Coordinator, WRITE, "Write a stock or distribution report to CSV or Excel."),
     function!(stock_chart, FrontDesk, READ, "Stock and distributions per week, for the Dashboard."),
     // Volunteers, DBS checks and the rota. DBS detail and volunteer notes: coordinators and leads.
     function!(list_volunteers, Coordinator, READ, "Volunteers with their DBS status today (no DBS detail)."),
     function!(
         get_volunteer,
         Coordinator,
-        READ,
+        WRITE,
         "A volunteer's record with notes and DBS checks; the view is audited."
     ),
     function!(save_volunteer, Coordinator, WRITE, "Add a volunteer or change their details."),
@@ -322,7 +332,7 @@ pub static FUNCTIONS: &[ApiFunction] = &[
         "Put a volunteer on a shift (refused when a rule says no)."
     ),
     function!(unassign_volunteer, Coordinator, WRITE, "Take a volunteer off a shift."),
-    function!(print_roster, Coordinator, READ, "Print a site's weekly roster with DBS marks."),
+    function!(print_roster, Coordinator, WRITE, "Print a site's weekly roster with DBS marks."),
     // The activity timetable.
     function!(timetable, FrontDesk, READ, "A site's activity sessions in a week, with sign-ups."),
     function!(list_sessions, FrontDesk, READ, "The recurring weekly activity sessions."),
@@ -332,7 +342,7 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     function!(sign_up, FrontDesk, WRITE, "Sign a person up to a session (refused when full)."),
     function!(cancel_sign_up, FrontDesk, WRITE, "Take a person off a session."),
     function!(record_attendance, FrontDesk, WRITE, "Record whether a signed-up person came."),
-    function!(print_activity_sheet, FrontDesk, READ, "Print the sign-up and attendance sheet of a week."),
+    function!(print_activity_sheet, FrontDesk, WRITE, "Print the sign-up and attendance sheet of a week."),
 ];
 
 /// Looks a function up by name.
@@ -340,14 +350,31 @@ pub fn function(name: &str) -> Option<&'static ApiFunction> {
     FUNCTIONS.iter().find(|f| f.name == name)
 }
 
+/// The functions `session`'s role may call (what `session_info` lists for the UI).
+pub fn callable_by(session: &Session) -> impl Iterator<Item = &'static ApiFunction> + '_ {
+    FUNCTIONS.iter().filter(move |f| session.role >= f.min_role)
+}
+
 /// Runs the API function `name` for `session` with JSON `input`, returning its JSON output.
 ///
 /// Unknown names are `NotFound`, a role below the function's minimum is `Forbidden` (and the
-/// function does not run), input of the wrong shape is `Validation`.
+/// function does not run), input of the wrong shape is `Validation`. A function marked READ
+/// runs under [`Db::read_only`]: any write it tried would fail as `Internal`.
 pub fn call(db: &Db, session: &Session, name: &str, input: Value) -> Result<Value> {
     let f = function(name).ok_or_else(|| Error::NotFound(format!("There is no API function \"{name}\".")))?;
+    dispatch(f, db, session, input)
+}
+
+/// Runs `f` after its role check; READ functions under [`Db::read_only`].
+fn dispatch(f: &ApiFunction, db: &Db, session: &Session, input: Value) -> Result<Value> {
     session.require(f.min_role, &f.summary.trim_end_matches('.').to_lowercase())?;
-    (f.run)(db, session, input)
+    if f.writes {
+        (f.run)(db, session, input)
+    } else {
+        // The table's mark is enforced, not trusted: a READ function that tried to write
+        // (an audit entry included) fails instead of writing.
+        db.read_only(f.name, || (f.run)(db, session, input))
+    }
 }
 
 #[cfg(test)]
@@ -361,6 +388,32 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), FUNCTIONS.len(), "duplicate API function name");
+    }
+
+    #[test]
+    fn a_read_function_that_writes_is_stopped_and_writes_nothing() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let db = Db::create(&crate::db_path(dir.path()), crate::seed::DEMO_PASSPHRASE)?;
+        crate::seed::seed_demo(&db, 5, 1)?;
+        let lead =
+            db.read(|c| crate::access::users::first_lead(c).map(|u| crate::access::users::session_for(&u)))?;
+        let audit =
+            || db.read(|c| Ok(c.query_row("SELECT count(*) FROM audit_log", [], |r| r.get::<_, i64>(0))?));
+        let before = audit()?;
+        // phone_contact_list audits the view: the same function wrongly marked READ.
+        let mismarked =
+            function!(phone_contact_list, Coordinator, READ, "The phone list, marked READ by mistake.");
+        let err = dispatch(&mismarked, &db, &lead, Value::Null).err();
+        assert!(
+            matches!(&err, Some(Error::Internal(m)) if m.contains("phone_contact_list")),
+            "a READ function's write must fail as internal, naming it: {err:?}"
+        );
+        assert_eq!(audit()?, before, "nothing may be written");
+        // Correctly marked, it runs and audits.
+        let marked = function!(phone_contact_list, Coordinator, WRITE, "The phone list.");
+        dispatch(&marked, &db, &lead, Value::Null)?;
+        assert_eq!(audit()?, before + 1, "the WRITE function audits its view");
+        Ok(())
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod migrations;
 
 pub use migrations::{latest_version, schema_version, MIGRATIONS};
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -187,23 +188,96 @@ impl Db {
         &self.path
     }
 
-    /// Exclusive use of the connection, for reads.
+    /// Exclusive use of the connection (a backup copies through it).
+    ///
+    /// Refused inside [`Db::read_only`]: the raw connection could write.
     pub fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
+        refuse_in_read_only_scope()?;
+        self.lock()
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, Connection>> {
         self.conn
             .lock()
             .map_err(|_| Error::Internal("The database handle was poisoned by an earlier crash.".into()))
     }
 
     /// Runs `f` inside one immediate transaction: everything it writes lands, or nothing does.
+    ///
+    /// Refused inside [`Db::read_only`].
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = self.conn()?;
+        refuse_in_read_only_scope()?;
+        let mut conn = self.lock()?;
         with_tx(&mut conn, f)
     }
 
-    /// Runs `f` with a read-only view of the connection.
+    /// Runs `f` in one deferred transaction on which SQLite refuses every write
+    /// (`PRAGMA query_only`, restored afterwards): a statement that would change the file fails
+    /// with [`Error::Internal`] and `f`'s reads see one snapshot.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
-        let conn = self.conn()?;
-        f(&conn)
+        let mut conn = self.lock()?;
+        conn.pragma_update(None, "query_only", true)?;
+        let out: Result<T> = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+            let out = f(&tx).map_err(refused_write)?;
+            tx.commit()?;
+            Ok(out)
+        })();
+        // Restored whatever happened: the next `write` needs a writable connection.
+        let restored = conn.pragma_update(None, "query_only", false);
+        let out = out?;
+        restored?;
+        Ok(out)
+    }
+
+    /// Runs `f` (one API function marked READ, `name`) so that it can only read: on this
+    /// thread, until `f` returns, [`Db::write`] and [`Db::conn`] are refused with
+    /// [`Error::Internal`], and every [`Db::read`] is read-only anyway.
+    pub fn read_only<T>(&self, name: &'static str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        let _scope = ReadOnlyScope::enter(name);
+        f()
+    }
+}
+
+thread_local! {
+    /// The READ function this thread is running, if any (see [`Db::read_only`]). Per thread:
+    /// the app's background backup writes on its own thread while a READ call runs on another.
+    static READ_ONLY: Cell<Option<&'static str>> = const { Cell::new(None) };
+}
+
+/// Marks this thread read-only until dropped, then puts back what was there (scopes nest, and
+/// a panic inside still clears the mark).
+struct ReadOnlyScope(Option<&'static str>);
+
+impl ReadOnlyScope {
+    fn enter(name: &'static str) -> ReadOnlyScope {
+        ReadOnlyScope(READ_ONLY.replace(Some(name)))
+    }
+}
+
+impl Drop for ReadOnlyScope {
+    fn drop(&mut self) {
+        READ_ONLY.set(self.0);
+    }
+}
+
+fn refuse_in_read_only_scope() -> Result<()> {
+    match READ_ONLY.get() {
+        Some(name) => Err(Error::Internal(format!(
+            "{name} is marked READ in the API table but tried to write; it was stopped."
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// A statement refused by `query_only` is SQLite's "attempt to write a readonly database":
+/// said as what it is, a read that tried to write (a bug, not the user's doing).
+fn refused_write(e: Error) -> Error {
+    match &e {
+        Error::Sqlite(s) if s.sqlite_error_code() == Some(ErrorCode::ReadOnly) => {
+            Error::Internal(format!("A read tried to write and was stopped: {s}"))
+        }
+        _ => e,
     }
 }
 

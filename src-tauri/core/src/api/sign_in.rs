@@ -1,0 +1,143 @@
+//! Sign-in policy, the same for the app and the CLI: what Haven does when a user signs in (the
+//! retention rule) and the notices that tell them what it did on their behalf; and what a
+//! signed-in session keeps (auto-lock, a passphrase to change), read back after a write.
+//!
+//! A notice is data, like an error: a stable `kind` the UI words in its language
+//! (`notice.<kind>` in `ui/i18n/*.json`), its parameters, and an English `message` for the CLI
+//! and logs.
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::privacy::{apply_retention, RetentionDone};
+use crate::access::{keyring, policy, Session};
+use crate::backup::RestoreDone;
+use crate::{Db, Error, Result};
+
+/// What a notice is about; the UI's text key is `notice.<kind>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// Closed cases past the retention period were anonymised (`count`, `codes`).
+    RetentionAnonymised,
+    /// DBS checks of volunteers who left were reduced (`count`).
+    RetentionDbsReduced,
+    /// The retention rule could not run (`error`).
+    RetentionFailed,
+    /// A backup was restored and Haven locked (`file`, `people`, `replaced`).
+    Restored,
+    /// A restore stopped part-way (`error`).
+    RestoreUnfinished,
+}
+
+/// Something Haven did or found on the user's behalf, shown once.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Notice {
+    /// What it is about.
+    pub kind: NoticeKind,
+    /// The values the text needs, by name.
+    pub params: Value,
+    /// The notice in English.
+    pub message: String,
+}
+
+impl Notice {
+    /// The notices of one run of the retention rule (none when it changed nothing).
+    pub fn of_retention(done: &RetentionDone) -> Vec<Notice> {
+        let mut notices = Vec::new();
+        let n = done.anonymised;
+        if n > 0 {
+            notices.push(Notice {
+                kind: NoticeKind::RetentionAnonymised,
+                params: json!({"count": n, "codes": done.codes.join(", ")}),
+                message: format!(
+                    "{n} closed case{} older than the retention period {} anonymised today: {}.",
+                    plural(n),
+                    if n == 1 { "was" } else { "were" },
+                    done.codes.join(", ")
+                ),
+            });
+        }
+        let n = done.dbs_reduced;
+        if n > 0 {
+            notices.push(Notice {
+                kind: NoticeKind::RetentionDbsReduced,
+                params: json!({"count": n}),
+                message: format!(
+                    "The detail of {n} DBS check{} of volunteers who left was reduced to the certificate number and status.",
+                    plural(n)
+                ),
+            });
+        }
+        notices
+    }
+
+    /// The retention rule failed: the user is told, and signs in anyway.
+    pub fn retention_failed(err: &Error) -> Notice {
+        Notice {
+            kind: NoticeKind::RetentionFailed,
+            params: json!({"error": err.to_string()}),
+            message: format!("The retention rule could not run: {err}"),
+        }
+    }
+
+    /// A backup (`file`) was restored over the database; everyone signs in again.
+    pub fn restored(file: &Path, done: &RestoreDone) -> Notice {
+        let replaced = done.replaced.as_deref().unwrap_or("(none)");
+        Notice {
+            kind: NoticeKind::Restored,
+            params: json!({"file": file.display().to_string(), "people": done.people, "replaced": replaced}),
+            message: format!(
+                "The backup {} was restored ({} people). The database it replaced is kept at {replaced}. Sign in again.",
+                file.display(),
+                done.people
+            ),
+        }
+    }
+
+    /// A restore stopped part-way: what is on disk is not known for sure.
+    pub fn restore_unfinished(err: &Error) -> Notice {
+        Notice {
+            kind: NoticeKind::RestoreUnfinished,
+            params: json!({"error": err.to_string()}),
+            message: format!("The restore did not finish: {err} Sign in again and check the data."),
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// What Haven does when `session` has just signed in: the retention rule runs (closed cases
+/// past the period anonymised, old DBS detail reduced). Returns the notices to show; a failure
+/// of the rule is a notice too, as the sign-in itself succeeded.
+pub fn sign_in(db: &Db, session: &Session) -> Vec<Notice> {
+    match apply_retention(db, session) {
+        Ok(done) => Notice::of_retention(&done),
+        Err(e) => vec![Notice::retention_failed(&e)],
+    }
+}
+
+/// What a signed-in session keeps that a call can change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SessionPolicy {
+    /// Minutes without use before Haven locks itself.
+    pub auto_lock_minutes: u32,
+    /// The user's passphrase was chosen by someone else: they choose their own before going on.
+    pub must_change_passphrase: bool,
+}
+
+/// The session policy of `session` now (read at sign-in and after each write).
+pub fn session_policy(db: &Db, session: &Session) -> Result<SessionPolicy> {
+    Ok(SessionPolicy {
+        auto_lock_minutes: db.read(policy::get)?.auto_lock_minutes,
+        must_change_passphrase: keyring::must_change(db, &session.username)?,
+    })
+}

@@ -350,6 +350,14 @@ pub fn function(name: &str) -> Option<&'static ApiFunction> {
     FUNCTIONS.iter().find(|f| f.name == name)
 }
 
+/// Who is signed in, the centre, its sites and the functions the user may call. It sits beside
+/// the table it lists, so no area's API file depends on the table.
+fn session_info(db: &Db, s: &Session, _: NoInput) -> Result<SessionInfo> {
+    let mut info = about_session(db, s)?;
+    info.functions = callable_by(s).map(|f| f.name.to_string()).collect();
+    Ok(info)
+}
+
 /// The functions `session`'s role may call (what `session_info` lists for the UI).
 pub fn callable_by(session: &Session) -> impl Iterator<Item = &'static ApiFunction> + '_ {
     FUNCTIONS.iter().filter(move |f| session.role >= f.min_role)

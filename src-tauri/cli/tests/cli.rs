@@ -180,3 +180,32 @@ fn restore_is_for_a_lead_and_puts_the_backups_data_back() {
         json_out(&cli(dir.path(), Some("demo"), &["call", "list_audit_log", r#"{"entity":"database"}"#]));
     assert!(log.as_array().unwrap().iter().any(|e| e["action"] == "restore"), "{log}");
 }
+
+/// Issue 13, item 13: `haven-cli commands --json | head -c 10` panicked on the closed pipe
+/// (exit 101). A reader that stops early ends the output; the command exits quietly.
+#[test]
+fn a_reader_that_closes_early_ends_the_output_without_a_panic() {
+    use std::io::Read;
+    use std::process::Stdio;
+
+    for args in [&["commands", "--json"][..], &["commands"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_haven-cli"))
+            .args(args)
+            .env_remove("HAVEN_DATA_DIR")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start haven-cli");
+        let mut stdout = child.stdout.take().expect("piped stdout");
+        let mut first = [0u8; 10];
+        stdout.read_exact(&mut first).expect("the first bytes arrive");
+        // `commands --json` is far larger than a pipe's buffer, so the rest is still to be
+        // written when the reader goes away, as with `head -c 10`.
+        drop(stdout);
+        let out = child.wait_with_output().expect("haven-cli ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?} printed an error nobody can act on: {stderr}");
+    }
+}

@@ -14,6 +14,7 @@ pub mod cases;
 pub mod dashboard;
 pub mod db;
 pub mod distribution;
+pub mod durable;
 mod error;
 pub mod print;
 pub mod privacy;

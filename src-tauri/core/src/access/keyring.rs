@@ -30,7 +30,7 @@ use zeroize::Zeroizing;
 
 use crate::access::{audit, users, Session};
 use crate::db::DbKey;
-use crate::{Db, Error, Result};
+use crate::{durable, Db, Error, Result};
 
 /// File name of the keyring beside the database.
 pub const KEYRING_FILE_NAME: &str = "haven.keys";
@@ -122,15 +122,12 @@ impl Keyring {
         Ok(ring)
     }
 
-    /// Writes the file whole, through a temporary file and a rename, so a crash leaves either
-    /// the old or the new keyring, never half of one.
+    /// Writes the file whole and durably ([`durable::replace_file`]), so a crash or a power cut
+    /// leaves either the old or the new keyring, never half of one and never none.
     fn save(&self, path: &Path) -> Result<()> {
         let text = serde_json::to_string_pretty(self)
             .map_err(|e| Error::Internal(format!("Could not encode the key file: {e}")))?;
-        let tmp = path.with_extension("keys.tmp");
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, path)?;
-        Ok(())
+        durable::replace_file(path, text.as_bytes())
     }
 
     fn entry(&self, username: &str) -> Option<&Entry> {

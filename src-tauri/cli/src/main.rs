@@ -342,7 +342,8 @@ fn recovery_key_input() -> anyhow::Result<String> {
     }
 }
 
-/// Opens the database with the recovery key and gives `--user` a new passphrase.
+/// Opens the database with the recovery key and gives `--user` a new passphrase; a damaged key
+/// file is set aside and rebuilt (see [`keyring::recover`]).
 fn recover(cli: &Cli) -> anyhow::Result<()> {
     let path = db_path(&haven_core::resolve_data_dir(cli.data_dir.clone())?);
     let Some(username) = cli.user.as_deref() else {
@@ -354,17 +355,17 @@ fn recover(cli: &Cli) -> anyhow::Result<()> {
         other => other,
     })?;
     let new_passphrase = passphrase(cli)?;
-    let user = db.read(|c| {
-        users::find_by_username(c, username)?
-            .ok_or_else(|| Error::NotFound(format!("There is no user called \"{username}\".")))
-    })?;
-    db.write(|tx| {
-        let user = if user.active { user.clone() } else { users::set_active(tx, &user.id, true)? };
-        keyring::set_passphrase(&db, &user, &new_passphrase, false)?;
-        let session = users::session_for(&user);
-        audit::record(tx, &session, "recover", "user", Some(&user.id), None)
-    })?;
-    say!("{username} can sign in with the new passphrase.");
+    let done = keyring::recover(&db, username, &new_passphrase)?;
+    if let Some(aside) = &done.damaged_key_file {
+        say!("The key file was damaged: it is kept as {aside} and a new one was made.");
+    }
+    say!("{} can sign in with the new passphrase.", done.username);
+    if !done.need_new_passphrase.is_empty() {
+        say!(
+            "These users need a new passphrase from a lead (reset_passphrase): {}",
+            done.need_new_passphrase.join(", ")
+        );
+    }
     Ok(())
 }
 

@@ -209,3 +209,55 @@ fn a_reader_that_closes_early_ends_the_output_without_a_panic() {
         assert!(stderr.is_empty(), "{args:?} printed an error nobody can act on: {stderr}");
     }
 }
+
+/// Issue 13, item 3: a garbage `haven.keys` said "stream did not contain valid UTF-8", and
+/// `recover` failed the same way until the file was moved aside by hand.
+#[test]
+fn recover_rebuilds_a_garbage_key_file_and_says_who_needs_a_new_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cli(dir.path(), Some("demo"), &["seed-demo", "--people", "3"]).status.success());
+    let ring = dir.path().join("haven.keys");
+    std::fs::write(&ring, [0xff, 0xfe, 0x00, 0x9c, 0x80]).unwrap();
+
+    let err = json_err(&cli(dir.path(), Some("demo"), &["info"]));
+    assert_eq!(err["kind"], "locked", "{err}");
+    let msg = err["message"].as_str().unwrap();
+    assert!(msg.contains("haven.keys") && msg.contains("recovery key"), "{msg}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_haven-cli"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["--user", "sarah", "recover"])
+        .env("HAVEN_PASSPHRASE", "sarah found the key")
+        .env("HAVEN_RECOVERY_KEY", haven_core::seed::demo_key().to_hex())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("kept as") && said.contains("tom"), "names the kept file and who is left: {said}");
+    let kept: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("haven.keys.damaged-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "the damaged file is kept aside");
+    assert_eq!(std::fs::read(kept[0].path()).unwrap(), [0xff, 0xfe, 0x00, 0x9c, 0x80]);
+
+    let who =
+        json_out(&cli(dir.path(), Some("sarah found the key"), &["--user", "sarah", "call", "session_info"]));
+    assert_eq!(who["user"]["username"], "sarah");
+    json_out(&cli(
+        dir.path(),
+        Some("sarah found the key"),
+        &[
+            "--user",
+            "sarah",
+            "call",
+            "reset_passphrase",
+            r#"{"username":"tom","passphrase":"tom after the loss"}"#,
+        ],
+    ));
+    let who =
+        json_out(&cli(dir.path(), Some("tom after the loss"), &["--user", "tom", "call", "session_info"]));
+    assert_eq!(who["user"]["username"], "tom");
+}

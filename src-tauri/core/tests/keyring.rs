@@ -183,3 +183,64 @@ fn recovery_key_is_for_leads_and_opens_the_file() {
     let wrong = DbKey::from_hex(&"00".repeat(32)).unwrap();
     assert!(matches!(Db::open_with_key(&path, &wrong), Err(Error::WrongPassphrase)));
 }
+
+/// Issue 13, item 3: with `haven.keys` cut short, garbage or empty, the error names the file and
+/// the recovery key; `recover` with the key sets the damaged file aside, makes a new one for the
+/// recovering lead, and names everyone else, whom a lead then gives new passphrases.
+#[test]
+fn recovery_rebuilds_a_damaged_key_file_and_names_who_needs_a_new_passphrase() {
+    let ring_of = |dir: &std::path::Path| dir.join(keyring::KEYRING_FILE_NAME);
+    let whole = {
+        let dir = tempfile::tempdir().unwrap();
+        drop(centre(dir.path()));
+        std::fs::read(ring_of(dir.path())).unwrap()
+    };
+    let damages: [(&str, Vec<u8>); 3] = [
+        ("cut short", whole[..whole.len() / 2].to_vec()),
+        ("garbage", vec![0xff, 0xfe, 0x00, 0x9c, 0x80, 0x41]),
+        ("empty", Vec::new()),
+    ];
+    for (what, bytes) in damages {
+        let dir = tempfile::tempdir().unwrap();
+        let path = db_path(dir.path());
+        let new = centre(dir.path());
+        let tom = json!({"username": "tom", "display_name": "Tom", "role": "front_desk", "site": "CAL", "passphrase": "tom first words"});
+        api::call(&new.db, &new.session, "create_user", tom).unwrap();
+        drop(new.db);
+        std::fs::write(ring_of(dir.path()), &bytes).unwrap();
+
+        let err = keyring::unlock(&path, Some("sarah"), LEAD_PASS).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Locked, "{what}: {err}");
+        let msg = err.to_string();
+        assert!(msg.contains("haven.keys") && msg.contains("recovery key"), "{what}: {msg}");
+
+        let db = Db::open_with_key(&path, &new.recovery_key).unwrap();
+        let done = keyring::recover(&db, "sarah", "sarah found the key").unwrap();
+        drop(db);
+        assert_eq!(done.need_new_passphrase, vec!["tom".to_string()], "{what}");
+        let aside = done.damaged_key_file.expect("the damaged file is set aside");
+        assert_eq!(std::fs::read(&aside).unwrap(), bytes, "{what}: kept as it was, not deleted");
+
+        let u = keyring::unlock(&path, Some("sarah"), "sarah found the key").unwrap();
+        let log = u.db.read(|c| audit::list(c, &audit::AuditQuery::default())).unwrap();
+        assert!(log.iter().any(|e| e.action == "recover"), "{what}: the recovery is audited");
+        assert_eq!(
+            kind(keyring::unlock(&path, Some("tom"), "tom first words")),
+            ErrorKind::Locked,
+            "{what}: Tom's sealed key was in the damaged file"
+        );
+        if what == "cut short" {
+            // A lead gives Tom a new passphrase, as the recovery said.
+            api::call(
+                &u.db,
+                &u.session,
+                "reset_passphrase",
+                json!({"username": "tom", "passphrase": "tom after the loss"}),
+            )
+            .unwrap();
+            drop(u);
+            let tom = keyring::unlock(&path, Some("tom"), "tom after the loss").unwrap();
+            assert!(tom.must_change_passphrase);
+        }
+    }
+}

@@ -107,19 +107,34 @@ impl Keyring {
         }
     }
 
+    /// Reads the key file; a file that cannot be understood is a [`damaged`] error.
     fn load(path: &Path) -> Result<Keyring> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Internal(format!("Could not read the key file {}: {e}.", path.display())))?;
-        let ring: Keyring = serde_json::from_str(&text).map_err(|e| {
-            Error::Internal(format!(
-                "The key file {} is damaged ({e}). Open with the recovery key.",
-                path.display()
+        match Keyring::read(path)? {
+            Ok(ring) => Ok(ring),
+            Err(reason) => Err(damaged(path, &reason)),
+        }
+    }
+
+    /// Reads the key file: the keyring, or why it cannot be understood (empty, cut short, not
+    /// text, not JSON, another kind of file). Only a failure to read the file at all is an error.
+    fn read(path: &Path) -> Result<std::result::Result<Keyring, String>> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            Error::Io(std::io::Error::new(
+                e.kind(),
+                format!("could not read the key file {}: {e}", path.display()),
             ))
         })?;
-        if ring.format != FORMAT {
-            return Err(Error::Internal(format!("The key file {} is of an unknown kind.", path.display())));
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Err("it is empty".into()));
         }
-        Ok(ring)
+        let ring: Keyring = match serde_json::from_slice(&bytes) {
+            Ok(ring) => ring,
+            Err(e) => return Ok(Err(format!("it is not a whole key file: {e}"))),
+        };
+        if ring.format != FORMAT {
+            return Ok(Err(format!("it is of an unknown kind \"{}\"", ring.format)));
+        }
+        Ok(Ok(ring))
     }
 
     /// Writes the file whole and durably ([`durable::replace_file`]), so a crash or a power cut
@@ -222,6 +237,17 @@ fn wait_for(f: &Failures, now: DateTime<Utc>) -> Option<i64> {
     let last = f.last_at?;
     let left = (last + Duration::seconds(delay) - now).num_milliseconds();
     (left > 0).then(|| (left + 999) / 1000)
+}
+
+/// A key file that cannot be understood: no passphrase can open the database, the recovery key
+/// still can, and `recover` rebuilds the file.
+fn damaged(path: &Path, reason: &str) -> Error {
+    Error::Locked(format!(
+        "The key file {} is damaged ({reason}), so no passphrase can open the database. A lead can \
+         sign in with the recovery key from the safe (haven-cli recover --user NAME): the damaged \
+         file is kept aside and a new one is made.",
+        path.display()
+    ))
 }
 
 fn wrong() -> Error {
@@ -405,6 +431,97 @@ pub fn check_passphrase(db: &Db, username: &str, passphrase: &str) -> Result<()>
     match open_entry(entry, passphrase)? {
         Some(k) if &k == key => Ok(()),
         _ => Err(Error::invalid("current", "That is not your current passphrase.")),
+    }
+}
+
+/// What [`recover`] did.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Recovered {
+    /// The user who now signs in with the new passphrase.
+    pub username: String,
+    /// Where the damaged key file was set aside (renamed, never deleted), if it was damaged.
+    pub damaged_key_file: Option<String>,
+    /// Active users left without a passphrase (their sealed keys were in the damaged file): a
+    /// lead gives each a new one (`reset_passphrase`).
+    pub need_new_passphrase: Vec<String>,
+}
+
+/// Regains access with the recovery key: `db` was opened with it, and `username` gets
+/// `passphrase` (and is made active again if stopped). A key file that is damaged (empty, cut
+/// short, garbage) is set aside under a new name and a new one is made holding only this user's
+/// entry; everyone else then needs a new passphrase from a lead, and is listed. The new key file
+/// and the audit entry are written together: if either fails, neither is kept.
+pub fn recover(db: &Db, username: &str, passphrase: &str) -> Result<Recovered> {
+    crate::setup::check_new_passphrase(passphrase)?;
+    let Some(key) = db.key() else {
+        return Err(Error::Locked(
+            "This database is opened by one shared passphrase and has no separate recovery key.".into(),
+        ));
+    };
+    let path = keyring_path(db.path());
+    let (mut ring, damage) = if path.exists() {
+        match Keyring::read(&path)? {
+            Ok(ring) => (ring, None),
+            Err(reason) => (Keyring::empty(), Some(reason)),
+        }
+    } else {
+        (Keyring::empty(), None)
+    };
+    let user = db.read(|c| {
+        users::find_by_username(c, username.trim())?
+            .ok_or_else(|| Error::NotFound(format!("There is no user called \"{}\".", username.trim())))
+    })?;
+    db.write(|tx| {
+        let user = if user.active { user.clone() } else { users::set_active(tx, &user.id, true)? };
+        ring.put(seal(key, &user.id, &user.username, passphrase, false)?);
+        let need: Vec<String> = users::list(tx)?
+            .into_iter()
+            .filter(|u| u.active && ring.entries.iter().all(|e| e.user_id != u.id))
+            .map(|u| u.username)
+            .collect();
+        let aside = match &damage {
+            Some(_) => Some(set_aside(&path)?),
+            None => None,
+        };
+        let detail = serde_json::json!({
+            "damaged_key_file": aside.as_ref().map(|p| p.display().to_string()),
+            "reason": damage,
+            "need_new_passphrase": need,
+        });
+        let session = users::session_for(&user);
+        audit::record(tx, &session, "recover", "user", Some(&user.id), Some(&detail))?;
+        if let Err(e) = ring.save(&path) {
+            // Put the damaged file back: the transaction rolls back and nothing has changed.
+            if let Some(aside) = &aside {
+                let _ = std::fs::rename(aside, &path);
+            }
+            return Err(e);
+        }
+        Ok(Recovered {
+            username: user.username.clone(),
+            damaged_key_file: aside.map(|p| p.display().to_string()),
+            need_new_passphrase: need,
+        })
+    })
+}
+
+/// Renames a damaged key file out of the way (`haven.keys.damaged-<time>`), never over another.
+fn set_aside(path: &Path) -> Result<PathBuf> {
+    let stamp = Utc::now().format("%Y%m%dT%H%M%S");
+    let mut n = 0;
+    loop {
+        let mut name = path.file_name().map(|f| f.to_os_string()).unwrap_or_default();
+        name.push(format!(".damaged-{stamp}"));
+        if n > 0 {
+            name.push(format!("-{n}"));
+        }
+        let aside = path.with_file_name(name);
+        if !aside.exists() {
+            std::fs::rename(path, &aside)?;
+            durable::sync_folder_of(path)?;
+            return Ok(aside);
+        }
+        n += 1;
     }
 }
 

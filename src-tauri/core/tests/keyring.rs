@@ -244,3 +244,56 @@ fn recovery_rebuilds_a_damaged_key_file_and_names_who_needs_a_new_passphrase() {
         }
     }
 }
+
+/// Issue 13, item 11: 200 failed sign-ins under made-up names grew `haven.keys` from 2.9 KB to
+/// 39.5 KB, with every typed name in plain text. The file stays small and holds none of them,
+/// a user's own count is not pushed out by them, and the audit log still hears of them.
+#[test]
+fn failed_sign_ins_under_made_up_names_leave_the_key_file_small_and_without_the_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(dir.path());
+    drop(centre(dir.path()));
+    let ring = dir.path().join(keyring::KEYRING_FILE_NAME);
+    let before = std::fs::metadata(&ring).unwrap().len();
+    let t0 = Utc::now();
+    for i in 0..3 {
+        let r = keyring::unlock_at(&path, Some("sarah"), "guess", t0 + Duration::milliseconds(i));
+        assert_eq!(kind(r), ErrorKind::Locked);
+    }
+    for i in 0..200 {
+        let name = format!("intruder-{i}");
+        let r = keyring::unlock_at(&path, Some(&name), "guess", t0 + Duration::milliseconds(10 + i));
+        assert_eq!(kind(r), ErrorKind::Locked);
+    }
+    let text = std::fs::read_to_string(&ring).unwrap();
+    assert!(!text.to_lowercase().contains("intruder"), "a typed name is in the key file");
+    let after = text.len() as u64;
+    assert!(after < before + 3_000, "the key file grew from {before} to {after} bytes");
+
+    // The throttle still holds, for a made-up name and for Sarah, whose count was not pushed out.
+    for i in 0..3 {
+        let r = keyring::unlock_at(&path, Some("mallory"), "guess", t0 + Duration::milliseconds(300 + i));
+        assert_eq!(kind(r), ErrorKind::Locked);
+    }
+    let msg = |r: Result<keyring::Unlocked, Error>| r.err().unwrap().to_string();
+    let r = keyring::unlock_at(&path, Some("Mallory"), "guess", t0 + Duration::milliseconds(400));
+    assert!(msg(r).contains("Wait 1 second"), "the same name in other capitals is the same name");
+    let r = keyring::unlock_at(&path, Some("sarah"), LEAD_PASS, t0 + Duration::milliseconds(500));
+    assert!(msg(r).contains("Wait 1 second"), "Sarah's count survived 200 other names");
+
+    // The audit log lists Sarah's failures and counts the others without their names.
+    let u = keyring::unlock_at(&path, Some("sarah"), LEAD_PASS, t0 + Duration::seconds(3)).unwrap();
+    let q = audit::AuditQuery { entity: Some("user".into()), ..Default::default() };
+    let failed: Vec<serde_json::Value> =
+        u.db.read(|c| audit::list(c, &q))
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "sign_in_failed")
+            .map(|e| serde_json::from_str(e.detail.as_deref().unwrap_or("null")).unwrap())
+            .collect();
+    let listed = failed.iter().filter(|d| d["username"] == "sarah").count();
+    assert_eq!(listed, 3, "{failed:?}");
+    let counted: Vec<_> = failed.iter().filter_map(|d| d["count"].as_u64()).collect();
+    assert_eq!(counted, vec![203], "200 made-up names and Mallory's 3, counted: {failed:?}");
+    assert!(!format!("{failed:?}").contains("intruder"), "no typed name reaches the log either");
+}

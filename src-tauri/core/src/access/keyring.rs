@@ -12,6 +12,11 @@
 //! Failed sign-ins are counted per name in the same file: from the third failure on, the next
 //! attempt must wait 1, 2, 4, ... seconds (at most five minutes). Failures are copied into the
 //! audit log at the next successful sign-in, since the log cannot be written while locked.
+//! The file never holds a typed name that is not a user's (it may be a passphrase typed in the
+//! wrong box): counts are kept under a keyed hash of the name with a random salt of this file,
+//! failures under such names reach the audit log only as a count, and the file stays bounded
+//! (counts untouched for a day are dropped, and at most [`MAX_OTHER_NAMES`] are kept for names
+//! that are not users', so made-up names can neither grow the file nor push a user's count out).
 //!
 //! Databases made before per-user passphrases (no `haven.keys`) are keyed by one shared
 //! passphrase. The first sign-in moves them over: a new random key, every page re-encrypted,
@@ -26,6 +31,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::access::{audit, users, Session};
@@ -47,6 +53,12 @@ const P_COST: u32 = 1;
 const FREE_FAILURES: u32 = 3;
 /// The longest wait between attempts.
 const MAX_DELAY_SECS: i64 = 300;
+/// A failure count untouched this long is forgotten (far beyond the longest wait).
+const FAILURE_MEMORY_HOURS: i64 = 24;
+/// Failure counts kept for names that are not users' (the newest win).
+const MAX_OTHER_NAMES: usize = 16;
+/// Users' failed sign-ins listed one by one for the audit log; beyond this they are counted.
+const MAX_LISTED_FAILURES: usize = 100;
 
 /// The key file for a database file: `haven.keys` in the same folder.
 pub fn keyring_path(db_path: &Path) -> PathBuf {
@@ -79,11 +91,20 @@ struct Failures {
     last_at: Option<DateTime<Utc>>,
 }
 
-/// A failed sign-in waiting to be copied into the audit log.
+/// A failed sign-in under a user's name, waiting to be copied into the audit log.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct FailedSignIn {
     username: String,
     at: DateTime<Utc>,
+}
+
+/// Failed sign-ins waiting for the audit log that are not listed one by one: under names that
+/// are not users' (never written down), or past [`MAX_LISTED_FAILURES`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct UnlistedFailures {
+    count: u64,
+    first_at: DateTime<Utc>,
+    last_at: DateTime<Utc>,
 }
 
 /// The contents of `haven.keys`.
@@ -91,10 +112,17 @@ struct FailedSignIn {
 struct Keyring {
     format: String,
     entries: Vec<Entry>,
+    /// Random, one per file: the key of the hash that failure counts are kept under. Files
+    /// from before it have none (and plain names), and get one when read.
+    #[serde(default)]
+    name_salt: String,
+    /// Failure counts by [`Keyring::name_tag`] of the typed name.
     #[serde(default)]
     failures: std::collections::BTreeMap<String, Failures>,
     #[serde(default)]
     failed_sign_ins: Vec<FailedSignIn>,
+    #[serde(default)]
+    unlisted_failures: Option<UnlistedFailures>,
 }
 
 impl Keyring {
@@ -102,8 +130,85 @@ impl Keyring {
         Keyring {
             format: FORMAT.into(),
             entries: Vec::new(),
+            name_salt: new_salt(),
             failures: Default::default(),
             failed_sign_ins: Vec::new(),
+            unlisted_failures: None,
+        }
+    }
+
+    /// The key a typed name's failure count is kept under: a keyed hash, so the file does not
+    /// hold the name, and the same name always finds its count.
+    fn name_tag(&self, name: &str) -> String {
+        let mut h = Sha256::new();
+        h.update(self.name_salt.as_bytes());
+        h.update([0u8]);
+        h.update(name.trim().to_lowercase().as_bytes());
+        hex::encode(&h.finalize()[..16])
+    }
+
+    /// Brings a file from before hashed names up to date: counts re-keyed by hash, and failures
+    /// under names that are not users' folded into the unlisted count.
+    fn upgrade(&mut self) {
+        if !self.name_salt.is_empty() {
+            return;
+        }
+        self.name_salt = new_salt();
+        let plain = std::mem::take(&mut self.failures);
+        for (name, f) in plain {
+            self.failures.insert(self.name_tag(&name), f);
+        }
+        let listed = std::mem::take(&mut self.failed_sign_ins);
+        for f in listed {
+            match self.entry(&f.username).map(|e| e.username.clone()) {
+                Some(username) => self.failed_sign_ins.push(FailedSignIn { username, at: f.at }),
+                None => self.count_unlisted(f.at),
+            }
+        }
+    }
+
+    fn count_unlisted(&mut self, at: DateTime<Utc>) {
+        let u =
+            self.unlisted_failures.get_or_insert(UnlistedFailures { count: 0, first_at: at, last_at: at });
+        u.count = u.count.saturating_add(1);
+        u.first_at = u.first_at.min(at);
+        u.last_at = u.last_at.max(at);
+    }
+
+    /// Counts a failed sign-in under `name` and keeps the file bounded.
+    fn record_failure(&mut self, name: &str, now: DateTime<Utc>) {
+        let tag = self.name_tag(name);
+        let f = self.failures.entry(tag).or_default();
+        f.count = f.count.saturating_add(1);
+        f.last_at = Some(now);
+        match self.entry(name).map(|e| e.username.clone()) {
+            Some(username) if self.failed_sign_ins.len() < MAX_LISTED_FAILURES => {
+                self.failed_sign_ins.push(FailedSignIn { username, at: now });
+            }
+            _ => self.count_unlisted(now),
+        }
+        self.prune(now);
+    }
+
+    /// Forgets counts untouched for [`FAILURE_MEMORY_HOURS`], and all but the newest
+    /// [`MAX_OTHER_NAMES`] counts of names that are not users'. Users' counts are never pushed
+    /// out by others: they are bounded by the number of users.
+    fn prune(&mut self, now: DateTime<Utc>) {
+        let horizon = now - Duration::hours(FAILURE_MEMORY_HOURS);
+        self.failures.retain(|_, f| f.last_at.is_some_and(|at| at > horizon));
+        let users: std::collections::BTreeSet<String> =
+            self.entries.iter().map(|e| self.name_tag(&e.username)).collect();
+        let mut others: Vec<(DateTime<Utc>, String)> = self
+            .failures
+            .iter()
+            .filter(|(tag, _)| !users.contains(*tag))
+            .map(|(tag, f)| (f.last_at.unwrap_or(horizon), tag.clone()))
+            .collect();
+        if others.len() > MAX_OTHER_NAMES {
+            others.sort();
+            for (_, tag) in &others[..others.len() - MAX_OTHER_NAMES] {
+                self.failures.remove(tag);
+            }
         }
     }
 
@@ -134,6 +239,8 @@ impl Keyring {
         if ring.format != FORMAT {
             return Ok(Err(format!("it is of an unknown kind \"{}\"", ring.format)));
         }
+        let mut ring = ring;
+        ring.upgrade();
         Ok(Ok(ring))
     }
 
@@ -159,6 +266,12 @@ impl Keyring {
         self.remove(&entry.user_id.clone());
         self.entries.push(entry);
     }
+}
+
+fn new_salt() -> String {
+    let mut salt = [0u8; 16];
+    OsRng.fill_bytes(&mut salt);
+    hex::encode(salt)
 }
 
 fn cipher_for(passphrase: &str, salt: &[u8], m: u32, t: u32, p: u32) -> Result<Aes256Gcm> {
@@ -293,7 +406,7 @@ pub fn unlock_at(
         Some(u) => u.to_string(),
         None => ring.entries.first().map(|e| e.username.clone()).ok_or_else(wrong)?,
     };
-    let fail_key = name.to_lowercase();
+    let fail_key = ring.name_tag(&name);
     if let Some(secs) = ring.failures.get(&fail_key).and_then(|f| wait_for(f, now)) {
         return Err(Error::Locked(format!(
             "Too many wrong passphrases for \"{name}\". Wait {secs} second{}, then try again.",
@@ -309,19 +422,28 @@ pub fn unlock_at(
         }
     };
     let Some((key, must_change)) = opened else {
-        let f = ring.failures.entry(fail_key).or_default();
-        f.count = f.count.saturating_add(1);
-        f.last_at = Some(now);
-        ring.failed_sign_ins.push(FailedSignIn { username: name.clone(), at: now });
+        ring.record_failure(&name, now);
         ring.save(&ring_path)?;
         return Err(wrong());
     };
     let db = Db::open_with_key(db_path, &key)?;
     let pending = std::mem::take(&mut ring.failed_sign_ins);
+    let unlisted = ring.unlisted_failures.take();
     let session = db.write(|tx| {
         let session = users::sign_in(tx, &name).map_err(|_| wrong())?;
         for f in &pending {
             let detail = serde_json::json!({"username": f.username, "at": f.at.to_rfc3339()});
+            audit::record(tx, &session, "sign_in_failed", "user", None, Some(&detail))?;
+        }
+        if let Some(u) = &unlisted {
+            // Names that are not users' were never written down: only how many and when.
+            let detail = serde_json::json!({
+                "username": null,
+                "count": u.count,
+                "from": u.first_at.to_rfc3339(),
+                "to": u.last_at.to_rfc3339(),
+                "note": "names that are not users' (not kept), or more than could be listed",
+            });
             audit::record(tx, &session, "sign_in_failed", "user", None, Some(&detail))?;
         }
         audit::record(tx, &session, "sign_in", "user", Some(&session.user_id), None)?;
@@ -395,7 +517,8 @@ pub fn set_passphrase(db: &Db, user: &users::User, passphrase: &str, must_change
     crate::setup::check_new_passphrase(passphrase)?;
     let Some((path, mut ring, key)) = ring_of(db)? else { return Ok(()) };
     ring.put(seal(key, &user.id, &user.username, passphrase, must_change)?);
-    ring.failures.remove(&user.username.to_lowercase());
+    let tag = ring.name_tag(&user.username);
+    ring.failures.remove(&tag);
     ring.save(&path)
 }
 

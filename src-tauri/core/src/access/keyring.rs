@@ -674,6 +674,26 @@ mod tests {
     }
 
     #[test]
+    fn a_file_from_before_hashed_names_forgets_the_typed_names_but_keeps_the_counts() -> Result<()> {
+        let now = Utc::now();
+        let mut ring = Keyring::empty();
+        ring.entries.push(seal(&DbKey::generate(), "u1", "Sarah", "blue kettle morning", false)?);
+        ring.name_salt = String::new();
+        ring.failures.insert("sarah".into(), Failures { count: 4, last_at: Some(now) });
+        ring.failures.insert("my secret words".into(), Failures { count: 1, last_at: Some(now) });
+        ring.failed_sign_ins.push(FailedSignIn { username: "sarah".into(), at: now });
+        ring.failed_sign_ins.push(FailedSignIn { username: "my secret words".into(), at: now });
+        ring.upgrade();
+        let text = serde_json::to_string(&ring).map_err(|e| Error::Internal(e.to_string()))?;
+        assert!(!text.contains("my secret words"), "{text}");
+        assert_eq!(ring.failures.get(&ring.name_tag("SARAH")).map(|f| f.count), Some(4));
+        assert_eq!(ring.failed_sign_ins.len(), 1);
+        assert_eq!(ring.failed_sign_ins[0].username, "Sarah");
+        assert_eq!(ring.unlisted_failures.as_ref().map(|u| u.count), Some(1));
+        Ok(())
+    }
+
+    #[test]
     fn an_entry_opens_only_with_its_passphrase_and_its_user() -> Result<()> {
         let key = DbKey::generate();
         let entry = seal(&key, "u1", "tom", "blue kettle morning", false)?;

@@ -60,9 +60,9 @@ impl Bench {
 
     fn push(&mut self, row: Row) -> anyhow::Result<()> {
         if self.json {
-            println!("{}", serde_json::to_string(&row)?);
+            say!("{}", serde_json::to_string(&row)?);
         } else {
-            println!("{:<28} {:>9} {:>10.3} {:>10.3}  {}", row.name, row.n, row.p50_ms, row.p95_ms, row.note);
+            say!("{:<28} {:>9} {:>10.3} {:>10.3}  {}", row.name, row.n, row.p50_ms, row.p95_ms, row.note);
         }
         self.rows.push(row);
         Ok(())
@@ -74,7 +74,7 @@ pub fn run(json: bool, people: usize, only: Option<&str>) -> anyhow::Result<()> 
     let path = db_path(dir.path());
     let mut bench = Bench { json, only: only.map(str::to_string), rows: Vec::new() };
     if !json {
-        println!("{:<28} {:>9} {:>10} {:>10}  note", "name", "n", "p50 ms", "p95 ms");
+        say!("{:<28} {:>9} {:>10} {:>10}  note", "name", "n", "p50 ms", "p95 ms");
     }
 
     let db = keyring::create(&path, &DbKey::generate())?;

@@ -50,17 +50,17 @@ pub fn print(db: &Db, json: bool) -> anyhow::Result<()> {
         })
     })?;
     if json {
-        println!("{}", serde_json::to_string(&info)?);
+        say!("{}", serde_json::to_string(&info)?);
     } else {
-        println!("database        {}", info.path);
-        println!("schema version  {} (latest {})", info.schema_version, info.latest_schema_version);
-        println!(
+        say!("database        {}", info.path);
+        say!("schema version  {} (latest {})", info.schema_version, info.latest_schema_version);
+        say!(
             "encrypted       {} (SQLCipher {})",
             if info.encrypted { "yes" } else { "NO" },
             info.cipher_version
         );
         for (table, n) in &info.tables {
-            println!("{table:<15} {n}");
+            say!("{table:<15} {n}");
         }
     }
     Ok(())

@@ -1,5 +1,18 @@
 //! `haven-cli`: Haven from a terminal. The same core as the app, for scripts, set-up and
 //! benchmarks. `main` only reports errors; the work is in [`run`].
+//!
+//! Everything meant for standard output goes through [`say!`], which returns the write's error
+//! instead of panicking as `println!` does. A reader that stops early (`haven-cli ... | head`)
+//! closes the pipe; `main` treats that broken pipe as the end of the output, not a failure.
+
+/// `println!` that hands a failed write to the caller with `?` (the enclosing function returns
+/// an `anyhow::Result`), so a closed standard output ends the command instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
 
 mod bench;
 mod info;
@@ -142,11 +155,24 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`| head`): nobody is left to read the rest or an error.
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             report(&err);
             ExitCode::FAILURE
         }
     }
+}
+
+/// Whether the failure was standard output closing under the command.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        let io = cause.downcast_ref::<std::io::Error>().or_else(|| match cause.downcast_ref::<Error>() {
+            Some(Error::Io(e)) => Some(e),
+            _ => None,
+        });
+        io.is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Prints an error on stderr: a core error as its `{kind, message}` JSON, anything else as
@@ -175,7 +201,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let summary = seed::seed_demo(&db, *people, *seed)?;
             keyring::add_missing(&db, &passphrase)?;
-            println!(
+            say!(
                 "Added {} people in {} households to {}",
                 summary.people,
                 summary.households,
@@ -190,7 +216,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::RecoveryKey => {
             let (db, session) = signed_in(&cli)?;
             let out = api::call(&db, &session, "recovery_key", serde_json::Value::Null)?;
-            println!("{}", out["key"].as_str().unwrap_or_default());
+            say!("{}", out["key"].as_str().unwrap_or_default());
             Ok(())
         }
         Command::Recover => recover(&cli),
@@ -221,14 +247,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let (db, session) = signed_in(&cli)?;
             let out = api::call(&db, &session, "verify_audit_log", serde_json::Value::Null)?;
             if *json {
-                println!("{out}");
+                say!("{out}");
             } else if out["ok"] == true {
-                println!(
+                say!(
                     "The audit log is intact: {} entries, newest hash {}.",
-                    out["entries"], out["head_hash"]
+                    out["entries"],
+                    out["head_hash"]
                 );
             } else {
-                println!("The audit log is NOT intact: {}", out["problem"].as_str().unwrap_or_default());
+                say!("The audit log is NOT intact: {}", out["problem"].as_str().unwrap_or_default());
             }
             if out["ok"] == true {
                 Ok(())
@@ -243,14 +270,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let (db, session) = signed_in(&cli)?;
             let input = serde_json::json!({"path": out.display().to_string()});
             let done = api::call(&db, &session, "backup_now", input)?;
-            println!("{}", serde_json::to_string_pretty(&done)?);
+            say!("{}", serde_json::to_string_pretty(&done)?);
             Ok(())
         }
         Command::Restore { file } => restore(&cli, file),
         Command::Retention => {
             let (db, session) = signed_in(&cli)?;
             let out = api::call(&db, &session, "run_retention", serde_json::Value::Null)?;
-            println!("{}", serde_json::to_string_pretty(&out)?);
+            say!("{}", serde_json::to_string_pretty(&out)?);
             let done: api::RetentionDone = serde_json::from_value(out)?;
             print_notices(&api::Notice::of_retention(&done));
             Ok(())
@@ -271,7 +298,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let (db, session) = signed_in(&cli)?;
             let input = parse_input(input.as_deref())?;
             let out = api::call(&db, &session, name, input)?;
-            println!("{}", serde_json::to_string_pretty(&out)?);
+            say!("{}", serde_json::to_string_pretty(&out)?);
             Ok(())
         }
     }
@@ -303,7 +330,7 @@ fn restore(cli: &Cli, file: &Path) -> anyhow::Result<()> {
         })?;
         done
     };
-    println!("{}", serde_json::to_string_pretty(&done)?);
+    say!("{}", serde_json::to_string_pretty(&done)?);
     print_notices(&[api::Notice::restored(file, &done)]);
     Ok(())
 }
@@ -328,7 +355,8 @@ fn recovery_key_input() -> anyhow::Result<String> {
     }
 }
 
-/// Opens the database with the recovery key and gives `--user` a new passphrase.
+/// Opens the database with the recovery key and gives `--user` a new passphrase; a damaged key
+/// file is set aside and rebuilt (see [`keyring::recover`]).
 fn recover(cli: &Cli) -> anyhow::Result<()> {
     let path = db_path(&haven_core::resolve_data_dir(cli.data_dir.clone())?);
     let Some(username) = cli.user.as_deref() else {
@@ -340,17 +368,17 @@ fn recover(cli: &Cli) -> anyhow::Result<()> {
         other => other,
     })?;
     let new_passphrase = passphrase(cli)?;
-    let user = db.read(|c| {
-        users::find_by_username(c, username)?
-            .ok_or_else(|| Error::NotFound(format!("There is no user called \"{username}\".")))
-    })?;
-    db.write(|tx| {
-        let user = if user.active { user.clone() } else { users::set_active(tx, &user.id, true)? };
-        keyring::set_passphrase(&db, &user, &new_passphrase, false)?;
-        let session = users::session_for(&user);
-        audit::record(tx, &session, "recover", "user", Some(&user.id), None)
-    })?;
-    println!("{username} can sign in with the new passphrase.");
+    let done = keyring::recover(&db, username, &new_passphrase)?;
+    if let Some(aside) = &done.damaged_key_file {
+        say!("The key file was damaged: it is kept as {aside} and a new one was made.");
+    }
+    say!("{} can sign in with the new passphrase.", done.username);
+    if !done.need_new_passphrase.is_empty() {
+        say!(
+            "These users need a new passphrase from a lead (reset_passphrase): {}",
+            done.need_new_passphrase.join(", ")
+        );
+    }
     Ok(())
 }
 
@@ -390,13 +418,13 @@ fn parse_input(input: Option<&str>) -> anyhow::Result<serde_json::Value> {
 fn print_commands(json: bool) -> anyhow::Result<()> {
     let infos: Vec<_> = api::FUNCTIONS.iter().map(|f| f.info()).collect();
     if json {
-        println!("{}", serde_json::to_string_pretty(&infos)?);
+        say!("{}", serde_json::to_string_pretty(&infos)?);
         return Ok(());
     }
-    println!("{:<22} {:<12} {:<6} summary", "name", "min role", "writes");
+    say!("{:<22} {:<12} {:<6} summary", "name", "min role", "writes");
     for f in infos {
         let writes = if f.writes { "yes" } else { "" };
-        println!("{:<22} {:<12} {:<6} {}", f.name, f.min_role.as_str(), writes, f.summary);
+        say!("{:<22} {:<12} {:<6} {}", f.name, f.min_role.as_str(), writes, f.summary);
     }
     Ok(())
 }

@@ -131,30 +131,31 @@ pub fn import(db: &Db, session: &Session, what: &ImportWhat) -> anyhow::Result<b
     let out = api::call(db, session, "import_people", input)?;
     let report: ImportReport = serde_json::from_value(out.clone())?;
     if *json {
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        say!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        print_report(&report);
+        print_report(&report)?;
     }
     Ok(report.errors.is_empty())
 }
 
-fn print_report(r: &ImportReport) {
-    println!("{} rows read{}", r.rows, if r.dry_run { " (dry run: nothing written)" } else { "" });
+fn print_report(r: &ImportReport) -> anyhow::Result<()> {
+    say!("{} rows read{}", r.rows, if r.dry_run { " (dry run: nothing written)" } else { "" });
     for c in &r.columns {
-        println!("  column {:<28} -> {:?}", format!("\"{}\"", c.header), c.field);
+        say!("  column {:<28} -> {:?}", format!("\"{}\"", c.header), c.field);
     }
     if !r.errors.is_empty() {
-        println!("{} problem(s); nothing was imported:", r.errors.len());
+        say!("{} problem(s); nothing was imported:", r.errors.len());
         for e in &r.errors {
             let column =
                 if e.column.is_empty() { String::new() } else { format!(", column \"{}\"", e.column) };
-            println!("  row {}{column}: {}", e.row, e.reason);
+            say!("  row {}{column}: {}", e.row, e.reason);
         }
     }
     for d in &r.duplicates {
-        println!("  row {} ({}) looks like {}", d.row, d.name, d.matches.join("; "));
+        say!("  row {} ({}) looks like {}", d.row, d.name, d.matches.join("; "));
     }
-    println!("{} imported, {} skipped as likely duplicates", r.imported, r.skipped);
+    say!("{} imported, {} skipped as likely duplicates", r.imported, r.skipped);
+    Ok(())
 }
 
 pub fn export(db: &Db, session: &Session, what: &ExportWhat) -> anyhow::Result<()> {
@@ -177,7 +178,7 @@ pub fn export(db: &Db, session: &Session, what: &ExportWhat) -> anyhow::Result<(
             let input = json!({"report": report, "format": format, "path": out.display().to_string(),
                                "site": site, "from": from, "to": to, "days": days});
             let done = api::call(db, session, "export_report", input)?;
-            println!("Wrote {} rows to {}", done["rows"], out.display());
+            say!("Wrote {} rows to {}", done["rows"], out.display());
             return Ok(());
         }
     };
@@ -193,6 +194,6 @@ pub fn export(db: &Db, session: &Session, what: &ExportWhat) -> anyhow::Result<(
         "query": {"text": text, "site": site, "status": status},
     });
     let report = api::call(db, session, "export_people", input)?;
-    println!("Wrote {} people to {}", report["rows"], out.display());
+    say!("Wrote {} people to {}", report["rows"], out.display());
     Ok(())
 }

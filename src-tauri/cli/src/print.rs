@@ -6,6 +6,7 @@
 //! Printing a CSV needs no database: the file is the data. Sheets from the database go through
 //! the core API as `--user`, so the role check and the audit log are the app's.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
@@ -149,7 +150,7 @@ fn distribution_sheet(db: &Db, session: &Session, args: &DistributionSheetArgs) 
     let printed: PrintedSheet =
         serde_json::from_value(api::call(db, session, "print_distribution_sheet", input)?)?;
     let pages = if printed.pages == 1 { "1 page".to_string() } else { format!("{} pages", printed.pages) };
-    println!("Wrote {}: {} households on {pages}", printed.path, printed.rows);
+    say!("Wrote {}: {} households on {pages}", printed.path, printed.rows);
     Ok(())
 }
 
@@ -164,7 +165,7 @@ fn phone_contacts(db: &Db, session: &Session, args: &PhoneContactsArgs) -> anyho
     )?)?;
     let pages = if printed.pages == 1 { "1 page".to_string() } else { format!("{} pages", printed.pages) };
     let phones = if printed.rows == 1 { "1 phone".to_string() } else { format!("{} phones", printed.rows) };
-    println!("Wrote {}: {phones} on {pages}", printed.path);
+    say!("Wrote {}: {phones} on {pages}", printed.path);
     Ok(())
 }
 
@@ -179,7 +180,7 @@ fn week_sheet(db: &Db, session: &Session, function: &str, what: &str, args: &Wee
     let printed: PrintedSheet =
         serde_json::from_value(api::call(db, session, function, serde_json::to_value(input)?)?)?;
     let pages = if printed.pages == 1 { "1 page".to_string() } else { format!("{} pages", printed.pages) };
-    println!("Wrote {}: {} {what} on {pages}", printed.path, printed.rows);
+    say!("Wrote {}: {} {what} on {pages}", printed.path, printed.rows);
     Ok(())
 }
 
@@ -212,10 +213,11 @@ fn table(args: &TableArgs) -> anyhow::Result<()> {
     std::fs::write(&args.out, &rendered.pdf)
         .map_err(|e| Error::invalid("out", format!("Cannot write {}: {e}.", args.out.display())))?;
     for warning in &rendered.warnings {
-        eprintln!("warning: {warning}");
+        // A warning that cannot be shown (stderr closed) must not fail a sheet already written.
+        let _ = writeln!(std::io::stderr(), "warning: {warning}");
     }
     let pages = if rendered.pages == 1 { "1 page".to_string() } else { format!("{} pages", rendered.pages) };
-    println!("Wrote {}: {row_count} rows on {pages}, {} bytes", args.out.display(), rendered.pdf.len());
+    say!("Wrote {}: {row_count} rows on {pages}, {} bytes", args.out.display(), rendered.pdf.len());
     Ok(())
 }
 

@@ -180,3 +180,84 @@ fn restore_is_for_a_lead_and_puts_the_backups_data_back() {
         json_out(&cli(dir.path(), Some("demo"), &["call", "list_audit_log", r#"{"entity":"database"}"#]));
     assert!(log.as_array().unwrap().iter().any(|e| e["action"] == "restore"), "{log}");
 }
+
+/// Issue 13, item 13: `haven-cli commands --json | head -c 10` panicked on the closed pipe
+/// (exit 101). A reader that stops early ends the output; the command exits quietly.
+#[test]
+fn a_reader_that_closes_early_ends_the_output_without_a_panic() {
+    use std::io::Read;
+    use std::process::Stdio;
+
+    for args in [&["commands", "--json"][..], &["commands"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_haven-cli"))
+            .args(args)
+            .env_remove("HAVEN_DATA_DIR")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start haven-cli");
+        let mut stdout = child.stdout.take().expect("piped stdout");
+        let mut first = [0u8; 10];
+        stdout.read_exact(&mut first).expect("the first bytes arrive");
+        // `commands --json` is far larger than a pipe's buffer, so the rest is still to be
+        // written when the reader goes away, as with `head -c 10`.
+        drop(stdout);
+        let out = child.wait_with_output().expect("haven-cli ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?} printed an error nobody can act on: {stderr}");
+    }
+}
+
+/// Issue 13, item 3: a garbage `haven.keys` said "stream did not contain valid UTF-8", and
+/// `recover` failed the same way until the file was moved aside by hand.
+#[test]
+fn recover_rebuilds_a_garbage_key_file_and_says_who_needs_a_new_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cli(dir.path(), Some("demo"), &["seed-demo", "--people", "3"]).status.success());
+    let ring = dir.path().join("haven.keys");
+    std::fs::write(&ring, [0xff, 0xfe, 0x00, 0x9c, 0x80]).unwrap();
+
+    let err = json_err(&cli(dir.path(), Some("demo"), &["info"]));
+    assert_eq!(err["kind"], "locked", "{err}");
+    let msg = err["message"].as_str().unwrap();
+    assert!(msg.contains("haven.keys") && msg.contains("recovery key"), "{msg}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_haven-cli"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["--user", "sarah", "recover"])
+        .env("HAVEN_PASSPHRASE", "sarah found the key")
+        .env("HAVEN_RECOVERY_KEY", haven_core::seed::demo_key().to_hex())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("kept as") && said.contains("tom"), "names the kept file and who is left: {said}");
+    let kept: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("haven.keys.damaged-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "the damaged file is kept aside");
+    assert_eq!(std::fs::read(kept[0].path()).unwrap(), [0xff, 0xfe, 0x00, 0x9c, 0x80]);
+
+    let who =
+        json_out(&cli(dir.path(), Some("sarah found the key"), &["--user", "sarah", "call", "session_info"]));
+    assert_eq!(who["user"]["username"], "sarah");
+    json_out(&cli(
+        dir.path(),
+        Some("sarah found the key"),
+        &[
+            "--user",
+            "sarah",
+            "call",
+            "reset_passphrase",
+            r#"{"username":"tom","passphrase":"tom after the loss"}"#,
+        ],
+    ));
+    let who =
+        json_out(&cli(dir.path(), Some("tom after the loss"), &["--user", "tom", "call", "session_info"]));
+    assert_eq!(who["user"]["username"], "tom");
+}

@@ -21,6 +21,7 @@ pub mod cases;
 pub mod dashboard;
 pub mod db;
 pub mod distribution;
+pub mod durable;
 mod error;
 mod fields;
 pub mod print;

@@ -183,3 +183,117 @@ fn recovery_key_is_for_leads_and_opens_the_file() {
     let wrong = DbKey::from_hex(&"00".repeat(32)).unwrap();
     assert!(matches!(Db::open_with_key(&path, &wrong), Err(Error::WrongPassphrase)));
 }
+
+/// Issue 13, item 3: with `haven.keys` cut short, garbage or empty, the error names the file and
+/// the recovery key; `recover` with the key sets the damaged file aside, makes a new one for the
+/// recovering lead, and names everyone else, whom a lead then gives new passphrases.
+#[test]
+fn recovery_rebuilds_a_damaged_key_file_and_names_who_needs_a_new_passphrase() {
+    let ring_of = |dir: &std::path::Path| dir.join(keyring::KEYRING_FILE_NAME);
+    let whole = {
+        let dir = tempfile::tempdir().unwrap();
+        drop(centre(dir.path()));
+        std::fs::read(ring_of(dir.path())).unwrap()
+    };
+    let damages: [(&str, Vec<u8>); 3] = [
+        ("cut short", whole[..whole.len() / 2].to_vec()),
+        ("garbage", vec![0xff, 0xfe, 0x00, 0x9c, 0x80, 0x41]),
+        ("empty", Vec::new()),
+    ];
+    for (what, bytes) in damages {
+        let dir = tempfile::tempdir().unwrap();
+        let path = db_path(dir.path());
+        let new = centre(dir.path());
+        let tom = json!({"username": "tom", "display_name": "Tom", "role": "front_desk", "site": "CAL", "passphrase": "tom first words"});
+        api::call(&new.db, &new.session, "create_user", tom).unwrap();
+        drop(new.db);
+        std::fs::write(ring_of(dir.path()), &bytes).unwrap();
+
+        let err = keyring::unlock(&path, Some("sarah"), LEAD_PASS).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Locked, "{what}: {err}");
+        let msg = err.to_string();
+        assert!(msg.contains("haven.keys") && msg.contains("recovery key"), "{what}: {msg}");
+
+        let db = Db::open_with_key(&path, &new.recovery_key).unwrap();
+        let done = keyring::recover(&db, "sarah", "sarah found the key").unwrap();
+        drop(db);
+        assert_eq!(done.need_new_passphrase, vec!["tom".to_string()], "{what}");
+        let aside = done.damaged_key_file.expect("the damaged file is set aside");
+        assert_eq!(std::fs::read(&aside).unwrap(), bytes, "{what}: kept as it was, not deleted");
+
+        let u = keyring::unlock(&path, Some("sarah"), "sarah found the key").unwrap();
+        let log = u.db.read(|c| audit::list(c, &audit::AuditQuery::default())).unwrap();
+        assert!(log.iter().any(|e| e.action == "recover"), "{what}: the recovery is audited");
+        assert_eq!(
+            kind(keyring::unlock(&path, Some("tom"), "tom first words")),
+            ErrorKind::Locked,
+            "{what}: Tom's sealed key was in the damaged file"
+        );
+        if what == "cut short" {
+            // A lead gives Tom a new passphrase, as the recovery said.
+            api::call(
+                &u.db,
+                &u.session,
+                "reset_passphrase",
+                json!({"username": "tom", "passphrase": "tom after the loss"}),
+            )
+            .unwrap();
+            drop(u);
+            let tom = keyring::unlock(&path, Some("tom"), "tom after the loss").unwrap();
+            assert!(tom.must_change_passphrase);
+        }
+    }
+}
+
+/// Issue 13, item 11: 200 failed sign-ins under made-up names grew `haven.keys` from 2.9 KB to
+/// 39.5 KB, with every typed name in plain text. The file stays small and holds none of them,
+/// a user's own count is not pushed out by them, and the audit log still hears of them.
+#[test]
+fn failed_sign_ins_under_made_up_names_leave_the_key_file_small_and_without_the_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(dir.path());
+    drop(centre(dir.path()));
+    let ring = dir.path().join(keyring::KEYRING_FILE_NAME);
+    let before = std::fs::metadata(&ring).unwrap().len();
+    let t0 = Utc::now();
+    for i in 0..3 {
+        let r = keyring::unlock_at(&path, Some("sarah"), "guess", t0 + Duration::milliseconds(i));
+        assert_eq!(kind(r), ErrorKind::Locked);
+    }
+    for i in 0..200 {
+        let name = format!("intruder-{i}");
+        let r = keyring::unlock_at(&path, Some(&name), "guess", t0 + Duration::milliseconds(10 + i));
+        assert_eq!(kind(r), ErrorKind::Locked);
+    }
+    let text = std::fs::read_to_string(&ring).unwrap();
+    assert!(!text.to_lowercase().contains("intruder"), "a typed name is in the key file");
+    let after = text.len() as u64;
+    assert!(after < before + 3_000, "the key file grew from {before} to {after} bytes");
+
+    // The throttle still holds, for a made-up name and for Sarah, whose count was not pushed out.
+    for i in 0..3 {
+        let r = keyring::unlock_at(&path, Some("mallory"), "guess", t0 + Duration::milliseconds(300 + i));
+        assert_eq!(kind(r), ErrorKind::Locked);
+    }
+    let msg = |r: Result<keyring::Unlocked, Error>| r.err().unwrap().to_string();
+    let r = keyring::unlock_at(&path, Some("Mallory"), "guess", t0 + Duration::milliseconds(400));
+    assert!(msg(r).contains("Wait 1 second"), "the same name in other capitals is the same name");
+    let r = keyring::unlock_at(&path, Some("sarah"), LEAD_PASS, t0 + Duration::milliseconds(500));
+    assert!(msg(r).contains("Wait 1 second"), "Sarah's count survived 200 other names");
+
+    // The audit log lists Sarah's failures and counts the others without their names.
+    let u = keyring::unlock_at(&path, Some("sarah"), LEAD_PASS, t0 + Duration::seconds(3)).unwrap();
+    let q = audit::AuditQuery { entity: Some("user".into()), ..Default::default() };
+    let failed: Vec<serde_json::Value> =
+        u.db.read(|c| audit::list(c, &q))
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "sign_in_failed")
+            .map(|e| serde_json::from_str(e.detail.as_deref().unwrap_or("null")).unwrap())
+            .collect();
+    let listed = failed.iter().filter(|d| d["username"] == "sarah").count();
+    assert_eq!(listed, 3, "{failed:?}");
+    let counted: Vec<_> = failed.iter().filter_map(|d| d["count"].as_u64()).collect();
+    assert_eq!(counted, vec![203], "200 made-up names and Mallory's 3, counted: {failed:?}");
+    assert!(!format!("{failed:?}").contains("intruder"), "no typed name reaches the log either");
+}

@@ -12,6 +12,11 @@
 //! Failed sign-ins are counted per name in the same file: from the third failure on, the next
 //! attempt must wait 1, 2, 4, ... seconds (at most five minutes). Failures are copied into the
 //! audit log at the next successful sign-in, since the log cannot be written while locked.
+//! The file never holds a typed name that is not a user's (it may be a passphrase typed in the
+//! wrong box): counts are kept under a keyed hash of the name with a random salt of this file,
+//! failures under such names reach the audit log only as a count, and the file stays bounded
+//! (counts untouched for a day are dropped, and at most [`MAX_OTHER_NAMES`] are kept for names
+//! that are not users', so made-up names can neither grow the file nor push a user's count out).
 //!
 //! Databases made before per-user passphrases (no `haven.keys`) are keyed by one shared
 //! passphrase. The first sign-in moves them over: a new random key, every page re-encrypted,
@@ -26,11 +31,12 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::access::{audit, users, Session};
 use crate::db::DbKey;
-use crate::{Db, Error, Result};
+use crate::{durable, Db, Error, Result};
 
 /// File name of the keyring beside the database.
 pub const KEYRING_FILE_NAME: &str = "haven.keys";
@@ -47,6 +53,12 @@ const P_COST: u32 = 1;
 const FREE_FAILURES: u32 = 3;
 /// The longest wait between attempts.
 const MAX_DELAY_SECS: i64 = 300;
+/// A failure count untouched this long is forgotten (far beyond the longest wait).
+const FAILURE_MEMORY_HOURS: i64 = 24;
+/// Failure counts kept for names that are not users' (the newest win).
+const MAX_OTHER_NAMES: usize = 16;
+/// Users' failed sign-ins listed one by one for the audit log; beyond this they are counted.
+const MAX_LISTED_FAILURES: usize = 100;
 
 /// The key file for a database file: `haven.keys` in the same folder.
 pub fn keyring_path(db_path: &Path) -> PathBuf {
@@ -79,11 +91,20 @@ struct Failures {
     last_at: Option<DateTime<Utc>>,
 }
 
-/// A failed sign-in waiting to be copied into the audit log.
+/// A failed sign-in under a user's name, waiting to be copied into the audit log.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct FailedSignIn {
     username: String,
     at: DateTime<Utc>,
+}
+
+/// Failed sign-ins waiting for the audit log that are not listed one by one: under names that
+/// are not users' (never written down), or past [`MAX_LISTED_FAILURES`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct UnlistedFailures {
+    count: u64,
+    first_at: DateTime<Utc>,
+    last_at: DateTime<Utc>,
 }
 
 /// The contents of `haven.keys`.
@@ -91,10 +112,17 @@ struct FailedSignIn {
 struct Keyring {
     format: String,
     entries: Vec<Entry>,
+    /// Random, one per file: the key of the hash that failure counts are kept under. Files
+    /// from before it have none (and plain names), and get one when read.
+    #[serde(default)]
+    name_salt: String,
+    /// Failure counts by [`Keyring::name_tag`] of the typed name.
     #[serde(default)]
     failures: std::collections::BTreeMap<String, Failures>,
     #[serde(default)]
     failed_sign_ins: Vec<FailedSignIn>,
+    #[serde(default)]
+    unlisted_failures: Option<UnlistedFailures>,
 }
 
 impl Keyring {
@@ -102,35 +130,126 @@ impl Keyring {
         Keyring {
             format: FORMAT.into(),
             entries: Vec::new(),
+            name_salt: new_salt(),
             failures: Default::default(),
             failed_sign_ins: Vec::new(),
+            unlisted_failures: None,
         }
     }
 
+    /// The key a typed name's failure count is kept under: a keyed hash, so the file does not
+    /// hold the name, and the same name always finds its count.
+    fn name_tag(&self, name: &str) -> String {
+        let mut h = Sha256::new();
+        h.update(self.name_salt.as_bytes());
+        h.update([0u8]);
+        h.update(name.trim().to_lowercase().as_bytes());
+        hex::encode(&h.finalize()[..16])
+    }
+
+    /// Brings a file from before hashed names up to date: counts re-keyed by hash, and failures
+    /// under names that are not users' folded into the unlisted count.
+    fn upgrade(&mut self) {
+        if !self.name_salt.is_empty() {
+            return;
+        }
+        self.name_salt = new_salt();
+        let plain = std::mem::take(&mut self.failures);
+        for (name, f) in plain {
+            self.failures.insert(self.name_tag(&name), f);
+        }
+        let listed = std::mem::take(&mut self.failed_sign_ins);
+        for f in listed {
+            match self.entry(&f.username).map(|e| e.username.clone()) {
+                Some(username) => self.failed_sign_ins.push(FailedSignIn { username, at: f.at }),
+                None => self.count_unlisted(f.at),
+            }
+        }
+    }
+
+    fn count_unlisted(&mut self, at: DateTime<Utc>) {
+        let u =
+            self.unlisted_failures.get_or_insert(UnlistedFailures { count: 0, first_at: at, last_at: at });
+        u.count = u.count.saturating_add(1);
+        u.first_at = u.first_at.min(at);
+        u.last_at = u.last_at.max(at);
+    }
+
+    /// Counts a failed sign-in under `name` and keeps the file bounded.
+    fn record_failure(&mut self, name: &str, now: DateTime<Utc>) {
+        let tag = self.name_tag(name);
+        let f = self.failures.entry(tag).or_default();
+        f.count = f.count.saturating_add(1);
+        f.last_at = Some(now);
+        match self.entry(name).map(|e| e.username.clone()) {
+            Some(username) if self.failed_sign_ins.len() < MAX_LISTED_FAILURES => {
+                self.failed_sign_ins.push(FailedSignIn { username, at: now });
+            }
+            _ => self.count_unlisted(now),
+        }
+        self.prune(now);
+    }
+
+    /// Forgets counts untouched for [`FAILURE_MEMORY_HOURS`], and all but the newest
+    /// [`MAX_OTHER_NAMES`] counts of names that are not users'. Users' counts are never pushed
+    /// out by others: they are bounded by the number of users.
+    fn prune(&mut self, now: DateTime<Utc>) {
+        let horizon = now - Duration::hours(FAILURE_MEMORY_HOURS);
+        self.failures.retain(|_, f| f.last_at.is_some_and(|at| at > horizon));
+        let users: std::collections::BTreeSet<String> =
+            self.entries.iter().map(|e| self.name_tag(&e.username)).collect();
+        let mut others: Vec<(DateTime<Utc>, String)> = self
+            .failures
+            .iter()
+            .filter(|(tag, _)| !users.contains(*tag))
+            .map(|(tag, f)| (f.last_at.unwrap_or(horizon), tag.clone()))
+            .collect();
+        if others.len() > MAX_OTHER_NAMES {
+            others.sort();
+            for (_, tag) in &others[..others.len() - MAX_OTHER_NAMES] {
+                self.failures.remove(tag);
+            }
+        }
+    }
+
+    /// Reads the key file; a file that cannot be understood is a [`damaged`] error.
     fn load(path: &Path) -> Result<Keyring> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Internal(format!("Could not read the key file {}: {e}.", path.display())))?;
-        let ring: Keyring = serde_json::from_str(&text).map_err(|e| {
-            Error::Internal(format!(
-                "The key file {} is damaged ({e}). Open with the recovery key.",
-                path.display()
+        match Keyring::read(path)? {
+            Ok(ring) => Ok(ring),
+            Err(reason) => Err(damaged(path, &reason)),
+        }
+    }
+
+    /// Reads the key file: the keyring, or why it cannot be understood (empty, cut short, not
+    /// text, not JSON, another kind of file). Only a failure to read the file at all is an error.
+    fn read(path: &Path) -> Result<std::result::Result<Keyring, String>> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            Error::Io(std::io::Error::new(
+                e.kind(),
+                format!("could not read the key file {}: {e}", path.display()),
             ))
         })?;
-        if ring.format != FORMAT {
-            return Err(Error::Internal(format!("The key file {} is of an unknown kind.", path.display())));
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Err("it is empty".into()));
         }
-        Ok(ring)
+        let ring: Keyring = match serde_json::from_slice(&bytes) {
+            Ok(ring) => ring,
+            Err(e) => return Ok(Err(format!("it is not a whole key file: {e}"))),
+        };
+        if ring.format != FORMAT {
+            return Ok(Err(format!("it is of an unknown kind \"{}\"", ring.format)));
+        }
+        let mut ring = ring;
+        ring.upgrade();
+        Ok(Ok(ring))
     }
 
-    /// Writes the file whole, through a temporary file and a rename, so a crash leaves either
-    /// the old or the new keyring, never half of one.
+    /// Writes the file whole and durably ([`durable::replace_file`]), so a crash or a power cut
+    /// leaves either the old or the new keyring, never half of one and never none.
     fn save(&self, path: &Path) -> Result<()> {
         let text = serde_json::to_string_pretty(self)
             .map_err(|e| Error::Internal(format!("Could not encode the key file: {e}")))?;
-        let tmp = path.with_extension("keys.tmp");
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, path)?;
-        Ok(())
+        durable::replace_file(path, text.as_bytes())
     }
 
     fn entry(&self, username: &str) -> Option<&Entry> {
@@ -147,6 +266,12 @@ impl Keyring {
         self.remove(&entry.user_id.clone());
         self.entries.push(entry);
     }
+}
+
+fn new_salt() -> String {
+    let mut salt = [0u8; 16];
+    OsRng.fill_bytes(&mut salt);
+    hex::encode(salt)
 }
 
 fn cipher_for(passphrase: &str, salt: &[u8], m: u32, t: u32, p: u32) -> Result<Aes256Gcm> {
@@ -227,6 +352,17 @@ fn wait_for(f: &Failures, now: DateTime<Utc>) -> Option<i64> {
     (left > 0).then(|| (left + 999) / 1000)
 }
 
+/// A key file that cannot be understood: no passphrase can open the database, the recovery key
+/// still can, and `recover` rebuilds the file.
+fn damaged(path: &Path, reason: &str) -> Error {
+    Error::Locked(format!(
+        "The key file {} is damaged ({reason}), so no passphrase can open the database. A lead can \
+         sign in with the recovery key from the safe (haven-cli recover --user NAME): the damaged \
+         file is kept aside and a new one is made.",
+        path.display()
+    ))
+}
+
 fn wrong() -> Error {
     Error::Locked("The user name or passphrase is not right.".into())
 }
@@ -270,7 +406,7 @@ pub fn unlock_at(
         Some(u) => u.to_string(),
         None => ring.entries.first().map(|e| e.username.clone()).ok_or_else(wrong)?,
     };
-    let fail_key = name.to_lowercase();
+    let fail_key = ring.name_tag(&name);
     if let Some(secs) = ring.failures.get(&fail_key).and_then(|f| wait_for(f, now)) {
         return Err(Error::Locked(format!(
             "Too many wrong passphrases for \"{name}\". Wait {secs} second{}, then try again.",
@@ -286,19 +422,28 @@ pub fn unlock_at(
         }
     };
     let Some((key, must_change)) = opened else {
-        let f = ring.failures.entry(fail_key).or_default();
-        f.count = f.count.saturating_add(1);
-        f.last_at = Some(now);
-        ring.failed_sign_ins.push(FailedSignIn { username: name.clone(), at: now });
+        ring.record_failure(&name, now);
         ring.save(&ring_path)?;
         return Err(wrong());
     };
     let db = Db::open_with_key(db_path, &key)?;
     let pending = std::mem::take(&mut ring.failed_sign_ins);
+    let unlisted = ring.unlisted_failures.take();
     let session = db.write(|tx| {
         let session = users::sign_in(tx, &name).map_err(unknown_as_wrong)?;
         for f in &pending {
             let detail = serde_json::json!({"username": f.username, "at": f.at.to_rfc3339()});
+            audit::record(tx, &session, "sign_in_failed", "user", None, Some(&detail))?;
+        }
+        if let Some(u) = &unlisted {
+            // Names that are not users' were never written down: only how many and when.
+            let detail = serde_json::json!({
+                "username": null,
+                "count": u.count,
+                "from": u.first_at.to_rfc3339(),
+                "to": u.last_at.to_rfc3339(),
+                "note": "names that are not users' (not kept), or more than could be listed",
+            });
             audit::record(tx, &session, "sign_in_failed", "user", None, Some(&detail))?;
         }
         audit::record(tx, &session, "sign_in", "user", Some(&session.user_id), None)?;
@@ -381,7 +526,8 @@ pub fn set_passphrase(db: &Db, user: &users::User, passphrase: &str, must_change
     crate::access::passphrase::check_new_passphrase(passphrase)?;
     let Some((path, mut ring, key)) = ring_of(db)? else { return Ok(()) };
     ring.put(seal(key, &user.id, &user.username, passphrase, must_change)?);
-    ring.failures.remove(&user.username.to_lowercase());
+    let tag = ring.name_tag(&user.username);
+    ring.failures.remove(&tag);
     ring.save(&path)
 }
 
@@ -427,6 +573,97 @@ pub fn must_change(db: &Db, username: &str) -> Result<bool> {
     Ok(ring.entry(username).is_some_and(|e| e.must_change))
 }
 
+/// What [`recover`] did.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Recovered {
+    /// The user who now signs in with the new passphrase.
+    pub username: String,
+    /// Where the damaged key file was set aside (renamed, never deleted), if it was damaged.
+    pub damaged_key_file: Option<String>,
+    /// Active users left without a passphrase (their sealed keys were in the damaged file): a
+    /// lead gives each a new one (`reset_passphrase`).
+    pub need_new_passphrase: Vec<String>,
+}
+
+/// Regains access with the recovery key: `db` was opened with it, and `username` gets
+/// `passphrase` (and is made active again if stopped). A key file that is damaged (empty, cut
+/// short, garbage) is set aside under a new name and a new one is made holding only this user's
+/// entry; everyone else then needs a new passphrase from a lead, and is listed. The new key file
+/// and the audit entry are written together: if either fails, neither is kept.
+pub fn recover(db: &Db, username: &str, passphrase: &str) -> Result<Recovered> {
+    crate::access::passphrase::check_new_passphrase(passphrase)?;
+    let Some(key) = db.key() else {
+        return Err(Error::Locked(
+            "This database is opened by one shared passphrase and has no separate recovery key.".into(),
+        ));
+    };
+    let path = keyring_path(db.path());
+    let (mut ring, damage) = if path.exists() {
+        match Keyring::read(&path)? {
+            Ok(ring) => (ring, None),
+            Err(reason) => (Keyring::empty(), Some(reason)),
+        }
+    } else {
+        (Keyring::empty(), None)
+    };
+    let user = db.read(|c| {
+        users::find_by_username(c, username.trim())?
+            .ok_or_else(|| Error::NotFound(format!("There is no user called \"{}\".", username.trim())))
+    })?;
+    db.write(|tx| {
+        let user = if user.active { user.clone() } else { users::set_active(tx, &user.id, true)? };
+        ring.put(seal(key, &user.id, &user.username, passphrase, false)?);
+        let need: Vec<String> = users::list(tx)?
+            .into_iter()
+            .filter(|u| u.active && ring.entries.iter().all(|e| e.user_id != u.id))
+            .map(|u| u.username)
+            .collect();
+        let aside = match &damage {
+            Some(_) => Some(set_aside(&path)?),
+            None => None,
+        };
+        let detail = serde_json::json!({
+            "damaged_key_file": aside.as_ref().map(|p| p.display().to_string()),
+            "reason": damage,
+            "need_new_passphrase": need,
+        });
+        let session = users::session_for(&user);
+        audit::record(tx, &session, "recover", "user", Some(&user.id), Some(&detail))?;
+        if let Err(e) = ring.save(&path) {
+            // Put the damaged file back: the transaction rolls back and nothing has changed.
+            if let Some(aside) = &aside {
+                let _ = std::fs::rename(aside, &path);
+            }
+            return Err(e);
+        }
+        Ok(Recovered {
+            username: user.username.clone(),
+            damaged_key_file: aside.map(|p| p.display().to_string()),
+            need_new_passphrase: need,
+        })
+    })
+}
+
+/// Renames a damaged key file out of the way (`haven.keys.damaged-<time>`), never over another.
+fn set_aside(path: &Path) -> Result<PathBuf> {
+    let stamp = Utc::now().format("%Y%m%dT%H%M%S");
+    let mut n = 0;
+    loop {
+        let mut name = path.file_name().map(|f| f.to_os_string()).unwrap_or_default();
+        name.push(format!(".damaged-{stamp}"));
+        if n > 0 {
+            name.push(format!("-{n}"));
+        }
+        let aside = path.with_file_name(name);
+        if !aside.exists() {
+            std::fs::rename(path, &aside)?;
+            durable::sync_folder_of(path)?;
+            return Ok(aside);
+        }
+        n += 1;
+    }
+}
+
 /// The sign-in names that have an entry, in order.
 pub fn usernames(db_path: &Path) -> Result<Vec<String>> {
     let path = keyring_path(db_path);
@@ -450,6 +687,26 @@ mod tests {
         assert_eq!(wait_for(&f(6), now), Some(8));
         assert_eq!(wait_for(&f(40), now), Some(MAX_DELAY_SECS));
         assert_eq!(wait_for(&f(4), now + Duration::seconds(2)), None, "the wait is over");
+    }
+
+    #[test]
+    fn a_file_from_before_hashed_names_forgets_the_typed_names_but_keeps_the_counts() -> Result<()> {
+        let now = Utc::now();
+        let mut ring = Keyring::empty();
+        ring.entries.push(seal(&DbKey::generate(), "u1", "Sarah", "blue kettle morning", false)?);
+        ring.name_salt = String::new();
+        ring.failures.insert("sarah".into(), Failures { count: 4, last_at: Some(now) });
+        ring.failures.insert("my secret words".into(), Failures { count: 1, last_at: Some(now) });
+        ring.failed_sign_ins.push(FailedSignIn { username: "sarah".into(), at: now });
+        ring.failed_sign_ins.push(FailedSignIn { username: "my secret words".into(), at: now });
+        ring.upgrade();
+        let text = serde_json::to_string(&ring).map_err(|e| Error::Internal(e.to_string()))?;
+        assert!(!text.contains("my secret words"), "{text}");
+        assert_eq!(ring.failures.get(&ring.name_tag("SARAH")).map(|f| f.count), Some(4));
+        assert_eq!(ring.failed_sign_ins.len(), 1);
+        assert_eq!(ring.failed_sign_ins[0].username, "Sarah");
+        assert_eq!(ring.unlisted_failures.as_ref().map(|u| u.count), Some(1));
+        Ok(())
     }
 
     #[test]

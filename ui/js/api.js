@@ -169,15 +169,14 @@ async function plugin(run) {
   }
 }
 
-/** The system's "open file" dialog. `filters`: [{name, extensions: ['csv', ...]}]. Returns the
- * chosen path, or null if the person cancelled. */
-export const chooseFile = (title, filters) =>
-  plugin(() => tauri.dialog.open({ title, filters, multiple: false, directory: false }));
+/** The system's "open file" dialog, with the options `openDialog` (dialogs.js) builds for its
+ * purpose. Returns the chosen path, or null if the person cancelled. */
+export const chooseFile = (options) => plugin(() => tauri.dialog.open(options));
 
-/** The system's "save as" dialog, starting at `defaultPath` (a file name). Returns the chosen
- * path, or null if the person cancelled. */
-export const chooseSavePath = (title, defaultPath, filters) =>
-  plugin(() => tauri.dialog.save({ title, defaultPath, filters }));
+/** The system's "save as" dialog, with the options `saveDialog` (dialogs.js) builds for its
+ * purpose (title, suggested file name, file kinds). Returns the chosen path, or null if the
+ * person cancelled. */
+export const chooseSavePath = (options) => plugin(() => tauri.dialog.save(options));
 
 /** Opens a PDF file Haven wrote in the system viewer. */
 export const openPath = (path) => plugin(() => tauri.opener.openPath(path));

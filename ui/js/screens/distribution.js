@@ -5,6 +5,7 @@
 // sheet; reversing a mistaken collection), and the allowance rules (`#/distribution/rules`).
 
 import * as api from '../api.js';
+import { saveDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
 import { checkbox, confirmBox, errorSummary, field, flash, notice, select, showApiError, takeFlash, valueOrNull } from '../form.js';
 import { date, num, t } from '../i18n.js';
@@ -288,7 +289,7 @@ function toolsBlock(d) {
   printButton.addEventListener('click', async () => {
     try {
       const typed = valueOrNull(pathField.input);
-      const path = typed || await api.chooseSavePath(t('people.print_dialog'), `sign-up-${d.site}-${d.held_on}.pdf`, [{ name: 'PDF', extensions: ['pdf'] }]);
+      const path = typed || await api.chooseSavePath(saveDialog('sign_up_sheet', `sign-up-${d.site}-${d.held_on}.pdf`));
       if (path) await print(path);
     } catch (err) { say(h('p', { class: 'field-error', role: 'alert' }, err.message)); }
   });

@@ -122,6 +122,8 @@ export const recordCollection = (distribution, person, takeAvailable = false) =>
 /** `size`: one of the catalogue's nappy sizes, or null for "by age". */
 export const setNappySize = (person, size) => call('set_nappy_size', { person, size });
 export const reverseCollection = (id, reason) => call('reverse_collection', { id, reason });
+/** Undoes a collection the signed-in user recorded a few minutes ago (any role), with a reason. */
+export const undoOwnCollection = (id, reason) => call('undo_own_collection', { id, reason });
 export const printDistributionSheet = (distribution, sort, path) => call('print_distribution_sheet', { distribution, sort, path });
 export const stockReports = (query) => call('stock_reports', query);
 export const exportReport = (request) => call('export_report', request);

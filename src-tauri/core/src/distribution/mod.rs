@@ -10,6 +10,7 @@
 
 pub mod rules;
 pub mod sheet;
+pub mod undo;
 
 use std::collections::{BTreeMap, HashMap};
 

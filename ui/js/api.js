@@ -122,6 +122,8 @@ export const recordCollection = (distribution, person, takeAvailable = false) =>
 /** `size`: one of the catalogue's nappy sizes, or null for "by age". */
 export const setNappySize = (person, size) => call('set_nappy_size', { person, size });
 export const reverseCollection = (id, reason) => call('reverse_collection', { id, reason });
+/** Undoes a collection the signed-in user recorded a few minutes ago (any role), with a reason. */
+export const undoOwnCollection = (id, reason) => call('undo_own_collection', { id, reason });
 export const printDistributionSheet = (distribution, sort, path) => call('print_distribution_sheet', { distribution, sort, path });
 export const stockReports = (query) => call('stock_reports', query);
 export const exportReport = (request) => call('export_report', request);
@@ -169,15 +171,14 @@ async function plugin(run) {
   }
 }
 
-/** The system's "open file" dialog. `filters`: [{name, extensions: ['csv', ...]}]. Returns the
- * chosen path, or null if the person cancelled. */
-export const chooseFile = (title, filters) =>
-  plugin(() => tauri.dialog.open({ title, filters, multiple: false, directory: false }));
+/** The system's "open file" dialog, with the options `openDialog` (dialogs.js) builds for its
+ * purpose. Returns the chosen path, or null if the person cancelled. */
+export const chooseFile = (options) => plugin(() => tauri.dialog.open(options));
 
-/** The system's "save as" dialog, starting at `defaultPath` (a file name). Returns the chosen
- * path, or null if the person cancelled. */
-export const chooseSavePath = (title, defaultPath, filters) =>
-  plugin(() => tauri.dialog.save({ title, defaultPath, filters }));
+/** The system's "save as" dialog, with the options `saveDialog` (dialogs.js) builds for its
+ * purpose (title, suggested file name, file kinds). Returns the chosen path, or null if the
+ * person cancelled. */
+export const chooseSavePath = (options) => plugin(() => tauri.dialog.save(options));
 
 /** Opens a PDF file Haven wrote in the system viewer. */
 export const openPath = (path) => plugin(() => tauri.opener.openPath(path));

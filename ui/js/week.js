@@ -66,9 +66,10 @@ export function weekBar({ sites, site, week, mondayIso, onChange }) {
 
 /**
  * A small form that prints a sheet to a PDF file: a path field (typed, or filled by the
- * system's "save as" dialog), then the print button. The PDF is opened in the system viewer.
+ * system's "save as" dialog, whose options `dialog()` returns), then the print button. The PDF
+ * is opened in the system viewer.
  */
-export function printForm({ title, button, defaultName, testid, print }) {
+export function printForm({ title, button, dialog, testid, print }) {
   const summary = errorSummary();
   const path = field({ name: 'path', label: t('print.path'), hint: t('print.path_hint'), required: false, testid: `${testid}-path` });
   path.input.classList.add('input-path');
@@ -76,7 +77,7 @@ export function printForm({ title, button, defaultName, testid, print }) {
   const choose = h('button', { type: 'button', class: 'button button-secondary' }, t('print.choose'));
   choose.addEventListener('click', async () => {
     try {
-      const chosen = await api.chooseSavePath(title, defaultName(), [{ name: 'PDF', extensions: ['pdf'] }]);
+      const chosen = await api.chooseSavePath(dialog());
       if (chosen) path.input.value = chosen;
     } catch (err) {
       showApiError(summary, form, err);

@@ -476,3 +476,63 @@ fn a_rule_is_added_active_then_changed_in_place_keeping_its_state() {
     );
     assert_eq!(e.kind, ErrorKind::NotFound);
 }
+
+#[test]
+fn the_desk_undoes_its_own_collection_within_minutes_with_a_reason() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let desk = session(&t.db, Role::FrontDesk);
+    let loc = shelf(&t.db, &s, "Desk shelf");
+    receive(&t.db, &s, &loc, "Food parcel", None, 10, Some(today() + Days::new(30)));
+    receive(&t.db, &s, &loc, "Hygiene kit", None, 10, None);
+    let a = person(&t.db, &s, "Leila", "Ahmadi", months_ago(12 * 40), None);
+    let b = person(&t.db, &s, "Samir", "Haddad", months_ago(12 * 35), None);
+    let d = distribution(&t.db, &s, &loc, today());
+
+    // The desk's own collection, a moment ago: undone, with a reason, and the stock comes back.
+    let out = call(&t.db, &desk, "record_collection", json!({"distribution": d, "person": a["code"]}));
+    let id = out["id"].as_str().expect("a collection id");
+    assert_eq!(balance(&t.db, &s, &loc, "Food parcel", ""), 9);
+    let e = err(&t.db, &desk, "undo_own_collection", json!({"id": id, "reason": "  "}));
+    assert_eq!(e.kind, ErrorKind::Validation, "a reason is needed: {}", e.message);
+    let after = call(&t.db, &desk, "undo_own_collection", json!({"id": id, "reason": "wrong household"}));
+    assert_eq!(after["counters"]["households"], 0, "the undone collection no longer counts");
+    assert_eq!(balance(&t.db, &s, &loc, "Food parcel", ""), 10, "the parcel is back on the shelf");
+    let detail: String =
+        t.db.read(|c| {
+            Ok(c.query_row(
+                "SELECT detail FROM audit_log WHERE action = 'reverse' AND entity_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?)
+        })
+        .expect("the undo is in the audit log");
+    assert!(detail.contains("wrong household") && detail.contains("\"own\":true"), "audit detail: {detail}");
+    let e = err(&t.db, &desk, "undo_own_collection", json!({"id": id, "reason": "again"}));
+    assert_eq!(e.kind, ErrorKind::Conflict, "{}", e.message);
+
+    // Someone else's collection: the desk is sent to a coordinator.
+    let other = call(&t.db, &s, "record_collection", json!({"distribution": d, "person": b["code"]}));
+    let other_id = other["id"].as_str().expect("a collection id");
+    let e = err(&t.db, &desk, "undo_own_collection", json!({"id": other_id, "reason": "wrong household"}));
+    assert_eq!(e.kind, ErrorKind::Forbidden, "{}", e.message);
+    assert!(e.message.contains("coordinator"), "the refusal names the next step: {}", e.message);
+
+    // Its own collection, recorded longer ago than the undo time: refused, a coordinator can.
+    let again = call(&t.db, &desk, "record_collection", json!({"distribution": d, "person": a["code"]}));
+    let again_id = again["id"].as_str().expect("a collection id");
+    t.db.write(|c| {
+        c.execute(
+            "UPDATE collections SET created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-16 minutes') WHERE id = ?1",
+            [again_id],
+        )?;
+        Ok(())
+    })
+    .expect("age the collection");
+    let e = err(&t.db, &desk, "undo_own_collection", json!({"id": again_id, "reason": "wrong household"}));
+    assert_eq!(e.kind, ErrorKind::Forbidden, "{}", e.message);
+    assert!(e.message.contains("15 minutes"), "the refusal says how long: {}", e.message);
+    call(&t.db, &s, "reverse_collection", json!({"id": again_id, "reason": "wrong household"}));
+    let e = err(&t.db, &desk, "undo_own_collection", json!({"id": "nope", "reason": "x"}));
+    assert_eq!(e.kind, ErrorKind::NotFound);
+}

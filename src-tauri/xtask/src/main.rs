@@ -27,9 +27,11 @@ const APT_PACKAGES: &[&str] = &[
     "libayatana-appindicator3-dev",
     "librsvg2-dev",
     "libclang-dev",
-    // End-to-end tests: a virtual display and WebKit's WebDriver.
+    // End-to-end tests: a virtual display and WebKit's WebDriver; xwininfo reads the titles of
+    // the native file dialogs on the display.
     "xvfb",
     "webkit2gtk-driver",
+    "x11-utils",
     // PDF checks: pdftotext, pdftoppm, qpdf.
     "poppler-utils",
     "qpdf",

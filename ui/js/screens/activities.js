@@ -4,6 +4,7 @@
 // prints from here.
 
 import * as api from '../api.js';
+import { saveDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
 import { checkbox, errorSummary, field, flash, select, showApiError, takeFlash } from '../form.js';
 import { date, num, t } from '../i18n.js';
@@ -41,7 +42,7 @@ export async function showActivities(main, { session }) {
       open ? h('div', { 'data-testid': 'instance-panel' }, signUpPanel(i, rerender),
         printForm({
           title: t('activities.print_session_title', { title: i.title }), button: t('activities.print_session'), testid: 'print-session',
-          defaultName: () => `activity-${state.site}-${i.on_date}.pdf`,
+          dialog: () => saveDialog('session_sheet', `activity-${state.site}-${i.on_date}.pdf`, { vars: { title: i.title } }),
           print: (path) => api.printActivitySheet(state.site, tt.week, path, i.session_id),
         }),
         manager ? exceptionForm(i, rerender) : null) : null);
@@ -55,7 +56,7 @@ export async function showActivities(main, { session }) {
       : h('div', { class: 'empty' }, h('p', {}, manager ? t('activities.empty_manager') : t('activities.empty'))),
     printForm({
       title: t('activities.print_title'), button: t('activities.print'), testid: 'print-activity',
-      defaultName: () => `activities-${state.site}-${tt.week}.pdf`,
+      dialog: () => saveDialog('activity_sheet', `activities-${state.site}-${tt.week}.pdf`),
       print: (path) => api.printActivitySheet(state.site, tt.week, path),
     }),
     manager ? await sessionsSection(rerender) : null);

@@ -5,6 +5,7 @@
 // sheet; reversing a mistaken collection), and the allowance rules (`#/distribution/rules`).
 
 import * as api from '../api.js';
+import { saveDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
 import { checkbox, confirmBox, errorSummary, field, flash, notice, select, showApiError, takeFlash, valueOrNull } from '../form.js';
 import { date, num, t } from '../i18n.js';
@@ -73,6 +74,9 @@ function remainingTable(c) {
       h('td', { class: 'num', 'data-testid': 'remaining-qty' }, num(r.quantity))))));
 }
 
+/** Minutes after recording it that the desk may undo its own collection (the core's rule). */
+const UNDO_MINUTES = 15;
+
 async function showDesk(main, { id, session }) {
   const caseworker = can(session, 'reverse_collection');
   const desk = await api.distributionDesk(id);
@@ -83,7 +87,12 @@ async function showDesk(main, { id, session }) {
   const list = h('tbody', {});
   const say = (el) => replace(message, el);
 
+  // The collections this desk recorded on this screen, with when: the front desk may undo its
+  // own mistake for a few minutes (the core checks who and when; this only offers the button).
+  const mine = new Map();
   const collectionRow = (c) => {
+    const undoable = !caseworker && !c.reversed_at && mine.has(c.id) && Date.now() - mine.get(c.id) < UNDO_MINUTES * 60000;
+    if (undoable) return undoRow(c);
     const reverse = caseworker && !c.reversed_at
       ? h('button', { type: 'button', class: 'button button-secondary button-small', 'data-testid': 'reverse' }, t('dist.reverse')) : null;
     const row = h('tr', { 'data-testid': 'collection-row', 'data-code': c.code },
@@ -113,6 +122,40 @@ async function showDesk(main, { id, session }) {
     }
     return row;
   };
+  // A row the front desk may undo: a confirmation that asks why.
+  const undoRow = (c) => {
+    const undo = h('button', { type: 'button', class: 'button button-secondary button-small', 'data-testid': 'undo' }, t('dist.undo'));
+    const row = h('tr', { 'data-testid': 'collection-row', 'data-code': c.code },
+      h('td', { class: 'code' }, c.code),
+      h('td', {}, h('span', { dir: 'auto' }, c.name), c.original_name ? h('span', { class: 'original-name', dir: 'auto' }, ` · ${c.original_name}`) : null),
+      h('td', {}, c.summary),
+      h('td', {}, undo));
+    undo.addEventListener('click', () => {
+      const reason = field({ name: 'undo_reason', label: t('dist.undo_reason'), testid: 'undo-reason' });
+      const box = confirmBox({
+        title: t('dist.undo_title', { code: c.code }), body: t('dist.undo_body', { minutes: UNDO_MINUTES }),
+        yes: t('dist.undo_yes'), no: t('form.cancel'), testid: 'undo-confirm',
+        onNo: () => holder.remove(),
+        onYes: async () => {
+          const why = reason.input.value.trim();
+          if (!why) { say(h('p', { class: 'field-error', role: 'alert' }, t('dist.undo_reason_missing'))); reason.input.focus(); return; }
+          try {
+            const after = await api.undoOwnCollection(c.id, why);
+            replace(counters, countersBlock(after.counters));
+            replace(remaining, remainingTable(after.counters));
+            replace(list, ...after.collections.map(collectionRow));
+            say(notice(t('dist.undone', { code: c.code })));
+            code.focus();
+          } catch (err) { say(h('p', { class: 'field-error', role: 'alert' }, err.message)); holder.remove(); }
+        },
+      });
+      box.insertBefore(reason, box.querySelector('.button-group'));
+      const holder = h('tr', {}, h('td', { colspan: 4 }, box));
+      row.after(holder);
+      reason.input.focus();
+    });
+    return row;
+  };
   replace(list, ...desk.collections.map(collectionRow));
 
   // The desk: a code or a name, Enter; the focus stays in the box. A name several people share
@@ -136,6 +179,7 @@ async function showDesk(main, { id, session }) {
       replace(counters, countersBlock(done.counters));
       replace(remaining, remainingTable(done.counters));
       if (done.collection) {
+        mine.set(done.collection.id, Date.now());
         list.prepend(collectionRow(done.collection));
         const tick = ticks.get(done.collection.code);
         if (tick) tick();
@@ -289,7 +333,7 @@ function toolsBlock(d) {
   printButton.addEventListener('click', async () => {
     try {
       const typed = valueOrNull(pathField.input);
-      const path = typed || await api.chooseSavePath(t('people.print_dialog'), `sign-up-${d.site}-${d.held_on}.pdf`, [{ name: 'PDF', extensions: ['pdf'] }]);
+      const path = typed || await api.chooseSavePath(saveDialog('sign_up_sheet', `sign-up-${d.site}-${d.held_on}.pdf`));
       if (path) await print(path);
     } catch (err) { say(h('p', { class: 'field-error', role: 'alert' }, err.message)); }
   });

@@ -9,6 +9,7 @@
 // Reading the file, the checks and the writing are the core's; this screen only shows them.
 
 import * as api from '../api.js';
+import { openDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
 import { errorSummary, field, radios, select, showApiError } from '../form.js';
 import { num, t } from '../i18n.js';
@@ -18,7 +19,6 @@ const FIELDS = [
   'given_name', 'family_name', 'original_name', 'other_names', 'sex', 'date_of_birth', 'estimated_age',
   'nationality', 'languages', 'phone', 'site', 'status', 'consent', 'household', 'relationship', 'ignore',
 ];
-const EXTENSIONS = ['csv', 'xlsx', 'xls', 'ods'];
 const EXAMPLES = 3;
 
 export async function showImport(main, { session }) {
@@ -78,8 +78,7 @@ function stepFile(page) {
     t('import.choose'));
   choose.addEventListener('click', async () => {
     try {
-      const chosen = await api.chooseFile(t('import.choose_title'),
-        [{ name: t('import.spreadsheets'), extensions: EXTENSIONS }]);
+      const chosen = await api.chooseFile(openDialog('import_people'));
       if (chosen) {
         path.input.value = chosen;
         path.input.focus();

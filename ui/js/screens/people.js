@@ -5,6 +5,7 @@
 
 import { can } from '../access.js';
 import * as api from '../api.js';
+import { saveDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
 import { notice, select, takeFlash } from '../form.js';
 import { num, t } from '../i18n.js';
@@ -186,8 +187,7 @@ function listTools(message, sites) {
     const button = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': testid }, label);
     button.addEventListener('click', () => busy(button, async () => {
       const ext = format === 'xlsx' ? 'xlsx' : 'csv';
-      const path = await api.chooseSavePath(t('people.export_dialog'), `people-${todayIso()}.${ext}`,
-        [{ name: format === 'xlsx' ? t('people.excel_files') : t('people.csv_files'), extensions: [ext] }]);
+      const path = await api.chooseSavePath(saveDialog('people_list', `people-${todayIso()}.${ext}`, { format: ext }));
       if (!path) return;
       const report = await api.exportPeople(currentQuery(), format, path);
       say(notice(report.rows === 1 ? t('people.exported_one', { path: report.path })
@@ -200,8 +200,8 @@ function listTools(message, sites) {
     t('people.print_contacts'));
   printButton.addEventListener('click', () => busy(printButton, async () => {
     const site = sites.find((s) => s.code === state.site);
-    const path = await api.chooseSavePath(t('people.print_dialog'),
-      `emergency-contacts-${site ? `${site.code}-` : ''}${todayIso()}.pdf`, [{ name: 'PDF', extensions: ['pdf'] }]);
+    const path = await api.chooseSavePath(saveDialog('phone_contacts',
+      `emergency-contacts-${site ? `${site.code}-` : ''}${todayIso()}.pdf`));
     if (!path) return;
     const printed = await api.printPhoneContacts(path, site ? site.code : null);
     const text = t('people.printed', { n: num(printed.rows), path: printed.path });

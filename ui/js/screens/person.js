@@ -5,6 +5,7 @@
 
 import { can } from '../access.js';
 import * as api from '../api.js';
+import { saveDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
 import { checkbox, confirmBox, errorSummary, field, notice, select, showApiError, takeFlash, textarea, valueOrNull } from '../form.js';
 import { date, t } from '../i18n.js';
@@ -238,7 +239,7 @@ function dataProtection(page) {
     h('div', { class: 'button-group' }, exportButton), status);
   exportButton.addEventListener('click', async () => {
     try {
-      const pdf = await api.chooseSavePath(t('privacy.export'), `${p.code}-data.pdf`, [{ name: 'PDF', extensions: ['pdf'] }]);
+      const pdf = await api.chooseSavePath(saveDialog('person_data', `${p.code}-data.pdf`));
       if (!pdf) return;
       const json = pdf.replace(/\.pdf$/i, '') + '.json';
       const out = await api.exportPersonData(p.id, json, pdf);

@@ -2,6 +2,7 @@
 // and the weekly distribution summary; each exported as CSV or Excel (coordinators and leads).
 
 import * as api from '../api.js';
+import { saveDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
 import { errorSummary, field, notice, select, showApiError } from '../form.js';
 import { date, num, t } from '../i18n.js';
@@ -31,12 +32,12 @@ export async function showReports(main, { session }) {
   const query = () => ({ site: site.input.value || null, from: from.input.value || null, to: to.input.value || null });
   const form = h('form', { novalidate: true, class: 'filters' }, summary, site, from, to,
     h('button', { type: 'submit', class: 'button' }, t('reports.show')));
-  const exportButton = (report, format) => {
+  const exportButton = (report, title, format) => {
     const b = h('button', { type: 'button', class: 'button button-secondary button-small', 'data-testid': `export-${report}-${format}` },
       t(`reports.export_${format}`));
     b.addEventListener('click', async () => {
       try {
-        const path = await api.chooseSavePath(t('reports.save'), `${report}.${format}`, [{ name: format.toUpperCase(), extensions: [format] }]);
+        const path = await api.chooseSavePath(saveDialog('report', `${report}.${format}`, { format, vars: { name: t(title) } }));
         if (!path) return;
         const done = await api.exportReport({ report, format, path, ...query() });
         replace(message, notice(t('reports.exported', { n: num(done.rows), path: done.path })));
@@ -46,7 +47,7 @@ export async function showReports(main, { session }) {
     return b;
   };
   const section = (report, title, body) => h('section', {},
-    h('h2', {}, t(title)), h('div', { class: 'button-group' }, exportButton(report, 'csv'), exportButton(report, 'xlsx')), body);
+    h('h2', {}, t(title)), h('div', { class: 'button-group' }, exportButton(report, title, 'csv'), exportButton(report, title, 'xlsx')), body);
   const run = async () => {
     try {
       const r = await api.stockReports(query());

@@ -4,6 +4,7 @@
 // shift in the core's words. The weekly roster prints from here.
 
 import * as api from '../api.js';
+import { saveDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
 import { checkbox, errorSummary, field, flash, select, showApiError, takeFlash } from '../form.js';
 import { date, num, t } from '../i18n.js';
@@ -45,7 +46,7 @@ export async function showRota(main, { session }) {
     manager ? shiftForm(rota, held, rerender) : null,
     manager ? printForm({
       title: t('rota.print_title'), button: t('rota.print'), testid: 'print-roster',
-      defaultName: () => `roster-${rota.site}-${rota.week}.pdf`,
+      dialog: () => saveDialog('roster', `roster-${rota.site}-${rota.week}.pdf`),
       print: (path) => api.printRoster(rota.site, rota.week, path),
     }) : null);
 }

@@ -3,6 +3,7 @@
 
 import { can } from '../access.js';
 import * as api from '../api.js';
+import { openDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
 import { checkbox, confirmBox, errorSummary, field, notice, select, showApiError } from '../form.js';
 import { passphraseForm } from './passphrase.js';
@@ -48,7 +49,7 @@ function restoreSection(locked) {
     h('div', { class: 'button-group' }, submit, choose), holder);
   choose.addEventListener('click', async () => {
     try {
-      const chosen = await api.chooseFile(t('restore.title'), [{ name: t('restore.filter'), extensions: ['db'] }]);
+      const chosen = await api.chooseFile(openDialog('restore_backup'));
       if (chosen) file.input.value = chosen;
     } catch (err) {
       showApiError(summary, form, err);

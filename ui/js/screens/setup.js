@@ -1,6 +1,7 @@
 // First run: the centre's name, its sites, the first lead and the database passphrase.
 
 import * as api from '../api.js';
+import { saveDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
 import { errorSummary, field, notice, showApiError } from '../form.js';
 import { t } from '../i18n.js';
@@ -74,7 +75,7 @@ function showRecoveryKey(root, key, done) {
   const save = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'recovery-save' }, t('recovery.save'));
   save.addEventListener('click', async () => {
     try {
-      const path = await api.chooseSavePath(t('recovery.save'), 'haven-recovery-key.pdf', [{ name: 'PDF', extensions: ['pdf'] }]);
+      const path = await api.chooseSavePath(saveDialog('recovery_sheet', 'haven-recovery-key.pdf'));
       if (!path) return;
       const printed = await api.printRecoverySheet(path);
       replace(status, notice(t('recovery.saved', { path: printed.path })));

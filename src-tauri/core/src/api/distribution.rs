@@ -268,6 +268,27 @@ pub(super) fn reverse_collection(db: &Db, s: &Session, input: ReverseInput) -> R
     })
 }
 
+pub(super) fn undo_own_collection(db: &Db, s: &Session, input: ReverseInput) -> Result<Desk> {
+    db.write(|tx| {
+        let dist: String = tx
+            .query_row("SELECT distribution_id FROM collections WHERE id = ?1", [&input.id], |r| r.get(0))
+            .map_err(|e| {
+                Error::from(e).when_absent(Error::NotFound("That collection does not exist.".into()))
+            })?;
+        let back = distribution::undo::undo_own(tx, s, &input.id, &input.reason, today())?;
+        // The same audit entry as a coordinator's reversal, marked as the recorder's own undo.
+        audit::record(
+            tx,
+            s,
+            "reverse",
+            "collection",
+            Some(&input.id),
+            Some(&json!({"units": back, "reason": input.reason.trim(), "own": true})),
+        )?;
+        desk_of(tx, &dist)
+    })
+}
+
 /// Input to record a nappy size.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -292,6 +292,12 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     ),
     function!(record_collection, FrontDesk, WRITE, "Record a household's collection."),
     function!(reverse_collection, Coordinator, WRITE, "Reverse a mistaken collection."),
+    function!(
+        undo_own_collection,
+        FrontDesk,
+        WRITE,
+        "Undo a collection you recorded, within minutes of recording it, with a reason."
+    ),
     function!(set_nappy_size, FrontDesk, WRITE, "Record a baby's nappy size."),
     function!(print_distribution_sheet, Coordinator, WRITE, "Print a distribution's sign-up sheet."),
     function!(stock_reports, Coordinator, READ, "Stock and distribution reports."),

@@ -16,6 +16,7 @@ mod plan;
 pub mod rules;
 pub mod seed;
 pub mod sheet;
+pub mod undo;
 
 pub use allowance::{
     allowance, compact, item, nappy_size, nappy_sizes, set_nappy_size, unit_of, units_of_site, variant_for,

@@ -1,8 +1,9 @@
 //! The embedded fonts and the choice of font for each character.
 //!
 //! Sheets never read system fonts: the font files are compiled into the binary
-//! (`src-tauri/core/fonts/`, SIL OFL 1.1, see `OFL.txt` there), so a sheet prints the same on
-//! Windows and Linux. Noto Sans covers Latin (with the diacritics of French, Turkish,
+//! (`ui/fonts/`, SIL OFL 1.1, see `OFL.txt` there), so a sheet prints the same on Windows and
+//! Linux. The files live under `ui/` because the window uses the same fonts as web fonts (the
+//! window loads only `ui/`): one copy of each font serves both. Noto Sans covers Latin (with the diacritics of French, Turkish,
 //! Vietnamese, Albanian, Somali ...), Greek and Cyrillic; Noto Sans Arabic covers Arabic,
 //! Persian/Dari, Pashto, Urdu and Kurdish Sorani; Noto Sans Ethiopic covers Tigrinya and
 //! Amharic. There is no bold Ethiopic: bold Ge'ez text is set in the regular face.
@@ -41,11 +42,11 @@ impl Face {
     /// The font file.
     pub(crate) fn bytes(self) -> &'static [u8] {
         match self {
-            Face::Latin => include_bytes!("../../fonts/NotoSans-Regular.ttf"),
-            Face::LatinBold => include_bytes!("../../fonts/NotoSans-Bold.ttf"),
-            Face::Arabic => include_bytes!("../../fonts/NotoSansArabic-Regular.ttf"),
-            Face::ArabicBold => include_bytes!("../../fonts/NotoSansArabic-Bold.ttf"),
-            Face::Ethiopic => include_bytes!("../../fonts/NotoSansEthiopic-Regular.ttf"),
+            Face::Latin => include_bytes!("../../../../ui/fonts/NotoSans-Regular.ttf"),
+            Face::LatinBold => include_bytes!("../../../../ui/fonts/NotoSans-Bold.ttf"),
+            Face::Arabic => include_bytes!("../../../../ui/fonts/NotoSansArabic-Regular.ttf"),
+            Face::ArabicBold => include_bytes!("../../../../ui/fonts/NotoSansArabic-Bold.ttf"),
+            Face::Ethiopic => include_bytes!("../../../../ui/fonts/NotoSansEthiopic-Regular.ttf"),
         }
     }
 

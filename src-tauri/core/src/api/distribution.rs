@@ -249,42 +249,32 @@ pub struct ReverseInput {
 }
 
 pub(super) fn reverse_collection(db: &Db, s: &Session, input: ReverseInput) -> Result<Desk> {
-    db.write(|tx| {
-        let dist: String = tx
-            .query_row("SELECT distribution_id FROM collections WHERE id = ?1", [&input.id], |r| r.get(0))
-            .map_err(|e| {
-                Error::from(e).when_absent(Error::NotFound("That collection does not exist.".into()))
-            })?;
-        let back = distribution::reverse(tx, s, &input.id, &input.reason, today())?;
-        audit::record(
-            tx,
-            s,
-            "reverse",
-            "collection",
-            Some(&input.id),
-            Some(&json!({"units": back, "reason": input.reason.trim()})),
-        )?;
-        desk_of(tx, &dist)
-    })
+    reverse_and_audit(db, s, &input, false)
 }
 
 pub(super) fn undo_own_collection(db: &Db, s: &Session, input: ReverseInput) -> Result<Desk> {
+    reverse_and_audit(db, s, &input, true)
+}
+
+/// A coordinator's reversal, or (`own`) the recorder's own undo within minutes: the same
+/// reversing movements and the same audit entry, an undo marked `"own": true`.
+fn reverse_and_audit(db: &Db, s: &Session, input: &ReverseInput, own: bool) -> Result<Desk> {
     db.write(|tx| {
         let dist: String = tx
             .query_row("SELECT distribution_id FROM collections WHERE id = ?1", [&input.id], |r| r.get(0))
             .map_err(|e| {
                 Error::from(e).when_absent(Error::NotFound("That collection does not exist.".into()))
             })?;
-        let back = distribution::undo::undo_own(tx, s, &input.id, &input.reason, today())?;
-        // The same audit entry as a coordinator's reversal, marked as the recorder's own undo.
-        audit::record(
-            tx,
-            s,
-            "reverse",
-            "collection",
-            Some(&input.id),
-            Some(&json!({"units": back, "reason": input.reason.trim(), "own": true})),
-        )?;
+        let back = if own {
+            distribution::undo::undo_own(tx, s, &input.id, &input.reason, today())?
+        } else {
+            distribution::reverse(tx, s, &input.id, &input.reason, today())?
+        };
+        let mut detail = json!({"units": back, "reason": input.reason.trim()});
+        if own {
+            detail["own"] = json!(true);
+        }
+        audit::record(tx, s, "reverse", "collection", Some(&input.id), Some(&detail))?;
         desk_of(tx, &dist)
     })
 }

@@ -78,29 +78,30 @@ pub struct AllowanceLine {
     pub reason: String,
 }
 
-const MEMBERS_SQL: &str = "SELECT p.id, p.code, p.given_name || CASE WHEN p.family_name = '' THEN '' ELSE ' ' || p.family_name END,
+const MEMBERS_SQL: &str = "SELECT p.id, p.code, p.given_name || CASE WHEN p.family_name = '' THEN '' ELSE ' ' || p.family_name END AS name,
         p.family_name, p.original_name, p.date_of_birth,
-        EXISTS (SELECT 1 FROM person_flags f WHERE f.person_id = p.id AND f.kind = 'pregnant' AND f.active = 1),
-        EXISTS (SELECT 1 FROM person_flags f WHERE f.person_id = p.id AND f.kind = 'unaccompanied_minor' AND f.active = 1),
-        EXISTS (SELECT 1 FROM phones h WHERE h.person_id = p.id AND h.returned_on IS NULL AND h.lost_on IS NULL),
-        (SELECT z.nappy_size FROM person_sizes z WHERE z.person_id = p.id)
+        EXISTS (SELECT 1 FROM person_flags f WHERE f.person_id = p.id AND f.kind = 'pregnant' AND f.active = 1) AS pregnant,
+        EXISTS (SELECT 1 FROM person_flags f WHERE f.person_id = p.id AND f.kind = 'unaccompanied_minor' AND f.active = 1)
+          AS unaccompanied,
+        EXISTS (SELECT 1 FROM phones h WHERE h.person_id = p.id AND h.returned_on IS NULL AND h.lost_on IS NULL) AS has_phone,
+        (SELECT z.nappy_size FROM person_sizes z WHERE z.person_id = p.id) AS nappy_size
  FROM people p";
 
 fn member_rows(stmt: &mut rusqlite::CachedStatement<'_>, key: &str, on: NaiveDate) -> Result<Vec<Member>> {
     let mut members: Vec<Member> = stmt
         .query_map([key], |r| {
-            let dob: Option<NaiveDate> = r.get(5)?;
+            let dob: Option<NaiveDate> = r.get("date_of_birth")?;
             Ok(Member {
-                id: r.get(0)?,
-                code: r.get(1)?,
-                name: r.get(2)?,
-                family_name: r.get(3)?,
-                original_name: r.get(4)?,
+                id: r.get("id")?,
+                code: r.get("code")?,
+                name: r.get("name")?,
+                family_name: r.get("family_name")?,
+                original_name: r.get("original_name")?,
                 age_months: dob.and_then(|d| age_on(d, on)).map(|a| a.months),
-                pregnant: r.get(6)?,
-                unaccompanied: r.get(7)?,
-                has_phone: r.get(8)?,
-                nappy_size: r.get(9)?,
+                pregnant: r.get("pregnant")?,
+                unaccompanied: r.get("unaccompanied")?,
+                has_phone: r.get("has_phone")?,
+                nappy_size: r.get("nappy_size")?,
             })
         })?
         .collect::<Result<_, _>>()?;
@@ -153,12 +154,16 @@ pub fn units_of_site(
 ) -> Result<Vec<Unit>> {
     // The unit keys, then each unit through the cached statements of `unit_of`.
     let mut keys = conn.prepare(
-        "SELECT coalesce(household_id, id), min(id) FROM people WHERE site_id = ?1 AND status = 'active'
+        "SELECT coalesce(household_id, id) AS unit_key, min(id) AS person_id FROM people
+         WHERE site_id = ?1 AND status = 'active'
          GROUP BY coalesce(household_id, id) LIMIT ?2",
     )?;
     let limit = limit.map_or(-1, |n| n as i64);
-    let pairs: Vec<(String, String)> =
-        keys.query_map(params![site_id, limit], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    // Every household of the site is read: the columns are found by name once, not once a row.
+    let (unit_key, person_id) = (keys.column_index("unit_key")?, keys.column_index("person_id")?);
+    let pairs: Vec<(String, String)> = keys
+        .query_map(params![site_id, limit], |r| Ok((r.get(unit_key)?, r.get(person_id)?)))?
+        .collect::<Result<_, _>>()?;
     let mut units = Vec::with_capacity(pairs.len());
     for (_, person) in pairs {
         let u = unit_of(conn, &person, on)?;

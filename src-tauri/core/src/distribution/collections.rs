@@ -171,7 +171,16 @@ pub fn reverse(conn: &Connection, s: &Session, collection: &str, why: &str, toda
              WHERE collection_id = ?1 AND kind = 'distribution'",
         )?;
         let rows = stmt.query_map([collection], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+            Ok((
+                r.get("id")?,
+                r.get("site_id")?,
+                r.get("location_id")?,
+                r.get("item_id")?,
+                r.get("variant")?,
+                r.get("batch")?,
+                r.get("expires_on")?,
+                r.get("quantity")?,
+            ))
         })?;
         rows.collect::<Result<_, _>>()?
     };
@@ -208,24 +217,25 @@ pub fn reverse(conn: &Connection, s: &Session, collection: &str, why: &str, toda
     Ok(back)
 }
 
-const COLLECTION_SELECT: &str = "SELECT c.id, p.code, p.given_name || CASE WHEN p.family_name = '' THEN '' ELSE ' ' || p.family_name END,
-        p.original_name, c.people_count, c.reversed_at, c.created_at,
+const COLLECTION_SELECT: &str = "SELECT c.id, p.code, p.given_name || CASE WHEN p.family_name = '' THEN '' ELSE ' ' || p.family_name END AS name,
+        p.original_name, c.people_count AS people, c.reversed_at, c.created_at AS at,
         (SELECT group_concat(i.name || CASE WHEN l.variant = '' THEN '' ELSE ' (' || l.variant || ')' END || ' ' || l.quantity, ', ')
-           FROM collection_lines l JOIN stock_items i ON i.id = l.item_id WHERE l.collection_id = c.id AND l.quantity > 0),
-        (SELECT coalesce(sum(l.quantity), 0) FROM collection_lines l WHERE l.collection_id = c.id)
+           FROM collection_lines l JOIN stock_items i ON i.id = l.item_id WHERE l.collection_id = c.id AND l.quantity > 0)
+          AS summary,
+        (SELECT coalesce(sum(l.quantity), 0) FROM collection_lines l WHERE l.collection_id = c.id) AS items_out
  FROM collections c JOIN people p ON p.id = c.person_id";
 
 fn collection_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Collection> {
     Ok(Collection {
-        id: r.get(0)?,
-        code: r.get(1)?,
-        name: r.get(2)?,
-        original_name: r.get(3)?,
-        people: r.get(4)?,
-        reversed_at: r.get(5)?,
-        at: r.get(6)?,
-        summary: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
-        items_out: r.get(8)?,
+        id: r.get("id")?,
+        code: r.get("code")?,
+        name: r.get("name")?,
+        original_name: r.get("original_name")?,
+        people: r.get("people")?,
+        reversed_at: r.get("reversed_at")?,
+        at: r.get("at")?,
+        summary: r.get::<_, Option<String>>("summary")?.unwrap_or_default(),
+        items_out: r.get("items_out")?,
     })
 }
 
@@ -278,18 +288,20 @@ pub fn counters(conn: &Connection, distribution: &str) -> Result<Counters> {
     let dist = get(conn, distribution)?;
     let (households, people, items_out): (i64, i64, i64) = conn
         .prepare_cached(
-            "SELECT count(*), coalesce(sum(people_count), 0), coalesce(sum(items_out), 0) FROM collections
+            "SELECT count(*) AS households, coalesce(sum(people_count), 0) AS people,
+                    coalesce(sum(items_out), 0) AS items_out FROM collections
              WHERE distribution_id = ?1 AND reversed_at IS NULL",
         )?
-        .query_row([distribution], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        .query_row([distribution], |r| Ok((r.get("households")?, r.get("people")?, r.get("items_out")?)))?;
     let mut stmt = conn.prepare_cached(
-        "SELECT i.name, b.variant, sum(CASE WHEN b.expires_on IS NULL OR b.expires_on >= ?2 THEN b.quantity ELSE 0 END)
+        "SELECT i.name AS item, b.variant,
+                sum(CASE WHEN b.expires_on IS NULL OR b.expires_on >= ?2 THEN b.quantity ELSE 0 END) AS quantity
          FROM stock_balances b JOIN stock_items i ON i.id = b.item_id
          WHERE b.location_id = ?1 GROUP BY b.item_id, b.variant ORDER BY i.category, i.name, b.variant",
     )?;
     let remaining = stmt
         .query_map(params![dist.location_id, dist.held_on], |r| {
-            Ok(Remaining { item: r.get(0)?, variant: r.get(1)?, quantity: r.get(2)? })
+            Ok(Remaining { item: r.get("item")?, variant: r.get("variant")?, quantity: r.get("quantity")? })
         })?
         .collect::<Result<_, _>>()?;
     Ok(Counters { households, people, items_out, remaining })

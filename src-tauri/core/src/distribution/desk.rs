@@ -141,7 +141,12 @@ pub fn desk_candidates(conn: &Connection, dist: &Distribution, query: &str) -> R
         let p = conn
             .prepare_cached("SELECT code, given_name, family_name, original_name FROM people WHERE id = ?1")?
             .query_row([&id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?))
+                Ok((
+                    r.get::<_, String>("code")?,
+                    r.get::<_, String>("given_name")?,
+                    r.get::<_, String>("family_name")?,
+                    r.get("original_name")?,
+                ))
             })?;
         people.push((id, p.0, full_name(&p.1, &p.2), p.3));
     } else if !looks_like_code(query) {

@@ -46,22 +46,23 @@ pub struct NewDistribution {
 }
 
 const DIST_SELECT: &str =
-    "SELECT d.id, d.site_id, s.code, s.name, d.location_id, l.name, d.held_on, d.dist_type, d.status,
-        (SELECT count(*) FROM collections c WHERE c.distribution_id = d.id AND c.reversed_at IS NULL)
+    "SELECT d.id, d.site_id, s.code AS site, s.name AS site_name, d.location_id, l.name AS location, d.held_on,
+        d.dist_type, d.status,
+        (SELECT count(*) FROM collections c WHERE c.distribution_id = d.id AND c.reversed_at IS NULL) AS collected
  FROM distributions d JOIN sites s ON s.id = d.site_id JOIN stock_locations l ON l.id = d.location_id";
 
 fn dist_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Distribution> {
     Ok(Distribution {
-        id: r.get(0)?,
-        site_id: r.get(1)?,
-        site: r.get(2)?,
-        site_name: r.get(3)?,
-        location_id: r.get(4)?,
-        location: r.get(5)?,
-        held_on: r.get(6)?,
-        dist_type: r.get(7)?,
-        status: r.get(8)?,
-        collected: r.get(9)?,
+        id: r.get("id")?,
+        site_id: r.get("site_id")?,
+        site: r.get("site")?,
+        site_name: r.get("site_name")?,
+        location_id: r.get("location_id")?,
+        location: r.get("location")?,
+        held_on: r.get("held_on")?,
+        dist_type: r.get("dist_type")?,
+        status: r.get("status")?,
+        collected: r.get("collected")?,
     })
 }
 

@@ -143,30 +143,30 @@ pub struct RuleInput {
 }
 
 const SELECT: &str =
-    "SELECT r.id, r.dist_type, r.item_id, i.name, r.quantity, r.per, r.flag, r.min_age_months,
+    "SELECT r.id, r.dist_type, r.item_id, i.name AS item, r.quantity, r.per, r.flag, r.min_age_months,
         r.max_age_months, r.without_phone, r.interval_days, r.once, r.active, i.unit
  FROM allowance_rules r JOIN stock_items i ON i.id = r.item_id";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Rule> {
-    let per: String = r.get(5)?;
-    let flag: Option<String> = r.get(6)?;
+    let per: String = r.get("per")?;
+    let flag: Option<String> = r.get("flag")?;
     let mut rule = Rule {
-        id: r.get(0)?,
-        dist_type: r.get(1)?,
-        item_id: r.get(2)?,
-        item: r.get(3)?,
-        quantity: r.get(4)?,
+        id: r.get("id")?,
+        dist_type: r.get("dist_type")?,
+        item_id: r.get("item_id")?,
+        item: r.get("item")?,
+        quantity: r.get("quantity")?,
         per: if per == "household" { Per::Household } else { Per::Person },
         flag: flag.as_deref().and_then(RuleFlag::parse),
-        min_age_months: r.get(7)?,
-        max_age_months: r.get(8)?,
-        without_phone: r.get(9)?,
-        interval_days: r.get(10)?,
-        once: r.get(11)?,
-        active: r.get(12)?,
+        min_age_months: r.get("min_age_months")?,
+        max_age_months: r.get("max_age_months")?,
+        without_phone: r.get("without_phone")?,
+        interval_days: r.get("interval_days")?,
+        once: r.get("once")?,
+        active: r.get("active")?,
         description: String::new(),
     };
-    let unit: String = r.get(13)?;
+    let unit: String = r.get("unit")?;
     rule.description = describe(&rule, &unit);
     Ok(rule)
 }

@@ -59,16 +59,16 @@ const ITEM_SELECT: &str =
     "SELECT id, name, category, unit, tracks_expiry, variants, variant_by, active FROM stock_items";
 
 fn item_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
-    let variants: String = r.get(5)?;
+    let variants: String = r.get("variants")?;
     Ok(Item {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        category: r.get(2)?,
-        unit: r.get(3)?,
-        tracks_expiry: r.get(4)?,
+        id: r.get("id")?,
+        name: r.get("name")?,
+        category: r.get("category")?,
+        unit: r.get("unit")?,
+        tracks_expiry: r.get("tracks_expiry")?,
         variants: split_variants(&variants),
-        variant_by: r.get(6)?,
-        active: r.get(7)?,
+        variant_by: r.get("variant_by")?,
+        active: r.get("active")?,
     })
 }
 

@@ -153,7 +153,7 @@ pub fn lots(conn: &Connection, location: &str, item: &str, variant: &str) -> Res
          ORDER BY expires_on IS NULL, expires_on, batch",
     )?;
     let rows = stmt.query_map(params![location, item, variant], |r| {
-        Ok(Lot { batch: r.get(0)?, expires_on: r.get(1)?, quantity: r.get(2)? })
+        Ok(Lot { batch: r.get("batch")?, expires_on: r.get("expires_on")?, quantity: r.get("quantity")? })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -238,9 +238,10 @@ pub struct Balance {
 pub fn balances(conn: &Connection, site: Option<&str>, today: NaiveDate) -> Result<Vec<Balance>> {
     let site_id = site.map(|s| crate::sites::resolve(conn, s)).transpose()?.map(|s| s.id);
     let mut stmt = conn.prepare_cached(
-        "SELECT s.code, b.location_id, l.name, b.item_id, i.name, i.category, i.unit, b.variant,
-                sum(b.quantity), sum(CASE WHEN b.expires_on < ?2 THEN b.quantity ELSE 0 END),
-                min(CASE WHEN b.quantity > 0 AND b.expires_on >= ?2 THEN b.expires_on END)
+        "SELECT s.code AS site, b.location_id, l.name AS location, b.item_id, i.name AS item, i.category, i.unit,
+                b.variant, sum(b.quantity) AS quantity,
+                sum(CASE WHEN b.expires_on < ?2 THEN b.quantity ELSE 0 END) AS expired,
+                min(CASE WHEN b.quantity > 0 AND b.expires_on >= ?2 THEN b.expires_on END) AS next_expiry
          FROM stock_balances b
          JOIN stock_locations l ON l.id = b.location_id
          JOIN sites s ON s.id = b.site_id
@@ -249,19 +250,34 @@ pub fn balances(conn: &Connection, site: Option<&str>, today: NaiveDate) -> Resu
          GROUP BY b.site_id, b.location_id, b.item_id, b.variant
          ORDER BY s.code, l.name, i.category, i.name, b.variant",
     )?;
+    // Every balance of the site is read: the columns are found by name once, not once a row.
+    let at = |name: &str| stmt.column_index(name);
+    let (site, location_id, location, item_id, item, category, unit, variant, quantity, expired, next_expiry) = (
+        at("site")?,
+        at("location_id")?,
+        at("location")?,
+        at("item_id")?,
+        at("item")?,
+        at("category")?,
+        at("unit")?,
+        at("variant")?,
+        at("quantity")?,
+        at("expired")?,
+        at("next_expiry")?,
+    );
     let rows = stmt.query_map(params![site_id, today], |r| {
         Ok(Balance {
-            site: r.get(0)?,
-            location_id: r.get(1)?,
-            location: r.get(2)?,
-            item_id: r.get(3)?,
-            item: r.get(4)?,
-            category: r.get(5)?,
-            unit: r.get(6)?,
-            variant: r.get(7)?,
-            quantity: r.get(8)?,
-            expired: r.get(9)?,
-            next_expiry: r.get(10)?,
+            site: r.get(site)?,
+            location_id: r.get(location_id)?,
+            location: r.get(location)?,
+            item_id: r.get(item_id)?,
+            item: r.get(item)?,
+            category: r.get(category)?,
+            unit: r.get(unit)?,
+            variant: r.get(variant)?,
+            quantity: r.get(quantity)?,
+            expired: r.get(expired)?,
+            next_expiry: r.get(next_expiry)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -273,11 +289,10 @@ pub type BalanceKey = (String, String, String, String, i64);
 /// Sum of the ledger per (location, item, variant, batch): for checks, never for the screens.
 pub fn ledger_sums(conn: &Connection) -> Result<Vec<BalanceKey>> {
     let mut stmt = conn.prepare(
-        "SELECT location_id, item_id, variant, batch, sum(quantity) FROM stock_movements
+        "SELECT location_id, item_id, variant, batch, sum(quantity) AS quantity FROM stock_movements
          GROUP BY location_id, item_id, variant, batch ORDER BY 1, 2, 3, 4",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    read_keys(&mut stmt)
 }
 
 /// The balance table per (location, item, variant, batch), for comparing with [`ledger_sums`].
@@ -285,6 +300,18 @@ pub fn balance_rows(conn: &Connection) -> Result<Vec<BalanceKey>> {
     let mut stmt = conn.prepare(
         "SELECT location_id, item_id, variant, batch, quantity FROM stock_balances ORDER BY 1, 2, 3, 4",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+    read_keys(&mut stmt)
+}
+
+/// Reads [`BalanceKey`] rows from a statement whose columns are named `location_id`, `item_id`,
+/// `variant`, `batch` and `quantity`: every row of the ledger is read, so each column is found by
+/// name once, not once a row.
+fn read_keys(stmt: &mut rusqlite::Statement<'_>) -> Result<Vec<BalanceKey>> {
+    let at = |name: &str| stmt.column_index(name);
+    let (location_id, item_id, variant, batch, quantity) =
+        (at("location_id")?, at("item_id")?, at("variant")?, at("batch")?, at("quantity")?);
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get(location_id)?, r.get(item_id)?, r.get(variant)?, r.get(batch)?, r.get(quantity)?))
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -38,15 +38,15 @@ pub struct LocationInput {
 }
 
 const LOCATION_SELECT: &str =
-    "SELECT l.id, l.site_id, s.code, l.name, l.active FROM stock_locations l JOIN sites s ON s.id = l.site_id";
+    "SELECT l.id, l.site_id, s.code AS site_code, l.name, l.active FROM stock_locations l JOIN sites s ON s.id = l.site_id";
 
 fn location_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Location> {
     Ok(Location {
-        id: r.get(0)?,
-        site_id: r.get(1)?,
-        site_code: r.get(2)?,
-        name: r.get(3)?,
-        active: r.get(4)?,
+        id: r.get("id")?,
+        site_id: r.get("site_id")?,
+        site_code: r.get("site_code")?,
+        name: r.get("name")?,
+        active: r.get("active")?,
     })
 }
 
@@ -142,10 +142,11 @@ pub struct Threshold {
 /// Every threshold set, by site code and item.
 pub fn thresholds(conn: &Connection) -> Result<Vec<Threshold>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT s.code, t.item_id, t.threshold FROM stock_thresholds t JOIN sites s ON s.id = t.site_id
+        "SELECT s.code AS site, t.item_id, t.threshold FROM stock_thresholds t JOIN sites s ON s.id = t.site_id
          ORDER BY s.code, t.item_id",
     )?;
-    let rows =
-        stmt.query_map([], |r| Ok(Threshold { site: r.get(0)?, item_id: r.get(1)?, threshold: r.get(2)? }))?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Threshold { site: r.get("site")?, item_id: r.get("item_id")?, threshold: r.get("threshold")? })
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

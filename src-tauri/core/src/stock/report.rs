@@ -49,27 +49,42 @@ pub fn on_hand(conn: &Connection, site: Option<&str>) -> Result<Vec<OnHand>> {
         "WITH cost AS (SELECT item_id, CAST(round(sum(quantity * unit_cost) * 1.0 / sum(quantity)) AS INTEGER) AS avg
                        FROM stock_movements WHERE kind = 'receipt' AND reason = 'purchase' GROUP BY item_id),
               site_total AS (SELECT site_id, item_id, sum(quantity) AS q FROM stock_balances GROUP BY site_id, item_id)
-         SELECT s.code, l.name, i.name, i.category, b.variant, i.unit, sum(b.quantity),
-                sum(b.quantity) * coalesce((SELECT avg FROM cost WHERE cost.item_id = b.item_id), 0),
+         SELECT s.code AS site, l.name AS location, i.name AS item, i.category, b.variant, i.unit,
+                sum(b.quantity) AS quantity,
+                sum(b.quantity) * coalesce((SELECT avg FROM cost WHERE cost.item_id = b.item_id), 0) AS value,
                 coalesce((SELECT st.q FROM site_total st WHERE st.site_id = b.site_id AND st.item_id = b.item_id), 0)
                   <= coalesce((SELECT t.threshold FROM stock_thresholds t WHERE t.site_id = b.site_id AND t.item_id = b.item_id), -1)
+                  AS low
          FROM stock_balances b JOIN stock_locations l ON l.id = b.location_id JOIN sites s ON s.id = b.site_id
          JOIN stock_items i ON i.id = b.item_id
          WHERE ?1 IS NULL OR b.site_id = ?1
          GROUP BY b.site_id, b.location_id, b.item_id, b.variant HAVING sum(b.quantity) > 0
          ORDER BY s.code, l.name, i.category, i.name, b.variant",
     )?;
+    // Every row of the report is read: the columns are found by name once, not once a row.
+    let at = |name: &str| stmt.column_index(name);
+    let (site_code, location, item, category, variant, unit, quantity, value, low) = (
+        at("site")?,
+        at("location")?,
+        at("item")?,
+        at("category")?,
+        at("variant")?,
+        at("unit")?,
+        at("quantity")?,
+        at("value")?,
+        at("low")?,
+    );
     let rows = stmt.query_map([site], |r| {
         Ok(OnHand {
-            site: r.get(0)?,
-            location: r.get(1)?,
-            item: r.get(2)?,
-            category: r.get(3)?,
-            variant: r.get(4)?,
-            unit: r.get(5)?,
-            quantity: r.get(6)?,
-            value: r.get(7)?,
-            low: r.get(8)?,
+            site: r.get(site_code)?,
+            location: r.get(location)?,
+            item: r.get(item)?,
+            category: r.get(category)?,
+            variant: r.get(variant)?,
+            unit: r.get(unit)?,
+            quantity: r.get(quantity)?,
+            value: r.get(value)?,
+            low: r.get(low)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -94,20 +109,24 @@ pub struct Low {
 pub fn low_stock(conn: &Connection, site: Option<&str>) -> Result<Vec<Low>> {
     let site = site_id(conn, site)?;
     let mut stmt = conn.prepare(
-        "SELECT s.code, i.name, i.unit,
+        "SELECT s.code AS site, i.name AS item, i.unit,
                 coalesce((SELECT sum(b.quantity) FROM stock_balances b WHERE b.site_id = t.site_id AND b.item_id = t.item_id), 0) AS q,
                 t.threshold
          FROM stock_thresholds t JOIN sites s ON s.id = t.site_id JOIN stock_items i ON i.id = t.item_id
          WHERE (?1 IS NULL OR t.site_id = ?1) AND i.active = 1 AND q <= t.threshold
          ORDER BY s.code, i.name",
     )?;
+    // Every row of the report is read: the columns are found by name once, not once a row.
+    let at = |name: &str| stmt.column_index(name);
+    let (site_code, item, unit, quantity, threshold) =
+        (at("site")?, at("item")?, at("unit")?, at("q")?, at("threshold")?);
     let rows = stmt.query_map([site], |r| {
         Ok(Low {
-            site: r.get(0)?,
-            item: r.get(1)?,
-            unit: r.get(2)?,
-            quantity: r.get(3)?,
-            threshold: r.get(4)?,
+            site: r.get(site_code)?,
+            item: r.get(item)?,
+            unit: r.get(unit)?,
+            quantity: r.get(quantity)?,
+            threshold: r.get(threshold)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -141,23 +160,37 @@ pub fn expiring(conn: &Connection, site: Option<&str>, days: u32, today: NaiveDa
     let site = site_id(conn, site)?;
     let until = today.checked_add_days(Days::new(days as u64)).unwrap_or(today);
     let mut stmt = conn.prepare(
-        "SELECT s.code, b.location_id, l.name, i.name, b.variant, b.batch, b.expires_on, b.quantity, b.expires_on < ?3
+        "SELECT s.code AS site, b.location_id, l.name AS location, i.name AS item, b.variant, b.batch, b.expires_on,
+                b.quantity, b.expires_on < ?3 AS expired
          FROM stock_balances b JOIN stock_locations l ON l.id = b.location_id JOIN sites s ON s.id = b.site_id
          JOIN stock_items i ON i.id = b.item_id
          WHERE (?1 IS NULL OR b.site_id = ?1) AND b.quantity > 0 AND b.expires_on IS NOT NULL AND b.expires_on <= ?2
          ORDER BY b.expires_on, s.code, l.name, i.name",
     )?;
+    // Every row of the report is read: the columns are found by name once, not once a row.
+    let at = |name: &str| stmt.column_index(name);
+    let (site_code, location_id, location, item, variant, batch, expires_on, quantity, expired) = (
+        at("site")?,
+        at("location_id")?,
+        at("location")?,
+        at("item")?,
+        at("variant")?,
+        at("batch")?,
+        at("expires_on")?,
+        at("quantity")?,
+        at("expired")?,
+    );
     let rows = stmt.query_map(params![site, until, today], |r| {
         Ok(Expiring {
-            site: r.get(0)?,
-            location_id: r.get(1)?,
-            location: r.get(2)?,
-            item: r.get(3)?,
-            variant: r.get(4)?,
-            batch: r.get(5)?,
-            expires_on: r.get(6)?,
-            quantity: r.get(7)?,
-            expired: r.get(8)?,
+            site: r.get(site_code)?,
+            location_id: r.get(location_id)?,
+            location: r.get(location)?,
+            item: r.get(item)?,
+            variant: r.get(variant)?,
+            batch: r.get(batch)?,
+            expires_on: r.get(expires_on)?,
+            quantity: r.get(quantity)?,
+            expired: r.get(expired)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -206,29 +239,62 @@ pub fn movements(
 ) -> Result<Vec<MovementLine>> {
     let site = site_id(conn, site)?;
     let mut stmt = conn.prepare(
-        "SELECT m.id, m.moved_on, s.code, l.name, i.name, m.variant, m.batch, m.quantity, m.kind, m.reason, m.party,
-                m.unit_cost, m.note, u.display_name
+        "SELECT m.id, m.moved_on, s.code AS site, l.name AS location, i.name AS item, m.variant, m.batch, m.quantity,
+                m.kind, m.reason, m.party, m.unit_cost, m.note, u.display_name AS recorded_by
          FROM stock_movements m JOIN sites s ON s.id = m.site_id JOIN stock_locations l ON l.id = m.location_id
          JOIN stock_items i ON i.id = m.item_id LEFT JOIN users u ON u.id = m.created_by
          WHERE (?1 IS NULL OR m.site_id = ?1) AND m.moved_on BETWEEN ?2 AND ?3
          ORDER BY m.moved_on DESC, m.id DESC LIMIT ?4",
     )?;
+    // Every row of the report is read: the columns are found by name once, not once a row.
+    let at = |name: &str| stmt.column_index(name);
+    let (
+        id,
+        moved_on,
+        site_code,
+        location,
+        item,
+        variant,
+        batch,
+        quantity,
+        kind,
+        reason,
+        party,
+        unit_cost,
+        note,
+        by,
+    ) = (
+        at("id")?,
+        at("moved_on")?,
+        at("site")?,
+        at("location")?,
+        at("item")?,
+        at("variant")?,
+        at("batch")?,
+        at("quantity")?,
+        at("kind")?,
+        at("reason")?,
+        at("party")?,
+        at("unit_cost")?,
+        at("note")?,
+        at("recorded_by")?,
+    );
     let rows = stmt.query_map(params![site, from, to, limit], |r| {
         Ok(MovementLine {
-            id: r.get(0)?,
-            moved_on: r.get(1)?,
-            site: r.get(2)?,
-            location: r.get(3)?,
-            item: r.get(4)?,
-            variant: r.get(5)?,
-            batch: r.get(6)?,
-            quantity: r.get(7)?,
-            kind: r.get(8)?,
-            reason: r.get(9)?,
-            party: r.get(10)?,
-            unit_cost: r.get(11)?,
-            note: r.get(12)?,
-            by: r.get(13)?,
+            id: r.get(id)?,
+            moved_on: r.get(moved_on)?,
+            site: r.get(site_code)?,
+            location: r.get(location)?,
+            item: r.get(item)?,
+            variant: r.get(variant)?,
+            batch: r.get(batch)?,
+            quantity: r.get(quantity)?,
+            kind: r.get(kind)?,
+            reason: r.get(reason)?,
+            party: r.get(party)?,
+            unit_cost: r.get(unit_cost)?,
+            note: r.get(note)?,
+            by: r.get(by)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -270,26 +336,50 @@ pub fn weekly(
 ) -> Result<Vec<WeekSummary>> {
     let site = site_id(conn, site)?;
     let mut stmt = conn.prepare(
-        "SELECT d.held_on, count(DISTINCT d.id), count(c.id), coalesce(sum(c.people_count), 0), coalesce(sum(c.babies), 0),
-                coalesce(sum(c.children), 0), coalesce(sum(c.adults), 0)
+        "SELECT d.held_on, count(DISTINCT d.id) AS distributions, count(c.id) AS households,
+                coalesce(sum(c.people_count), 0) AS people, coalesce(sum(c.babies), 0) AS babies,
+                coalesce(sum(c.children), 0) AS children, coalesce(sum(c.adults), 0) AS adults
          FROM distributions d LEFT JOIN collections c ON c.distribution_id = d.id AND c.reversed_at IS NULL
          WHERE (?1 IS NULL OR d.site_id = ?1) AND d.held_on BETWEEN ?2 AND ?3
          GROUP BY d.held_on ORDER BY d.held_on",
     )?;
+    // One row a day of the range: the columns are found by name once, not once a row.
+    let at = |name: &str| stmt.column_index(name);
+    let (held_on, distributions, households, people, babies, children, adults) = (
+        at("held_on")?,
+        at("distributions")?,
+        at("households")?,
+        at("people")?,
+        at("babies")?,
+        at("children")?,
+        at("adults")?,
+    );
     let days: Vec<(NaiveDate, [i64; 6])> = stmt
         .query_map(params![site, from, to], |r| {
-            Ok((r.get(0)?, [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?]))
+            Ok((
+                r.get(held_on)?,
+                [
+                    r.get(distributions)?,
+                    r.get(households)?,
+                    r.get(people)?,
+                    r.get(babies)?,
+                    r.get(children)?,
+                    r.get(adults)?,
+                ],
+            ))
         })?
         .collect::<Result<_, _>>()?;
     let mut cat = conn.prepare(
-        "SELECT d.held_on, i.category, sum(l.quantity)
+        "SELECT d.held_on, i.category, sum(l.quantity) AS quantity
          FROM collection_lines l JOIN collections c ON c.id = l.collection_id JOIN distributions d ON d.id = c.distribution_id
          JOIN stock_items i ON i.id = l.item_id
          WHERE l.reversed = 0 AND (?1 IS NULL OR d.site_id = ?1) AND d.held_on BETWEEN ?2 AND ?3
          GROUP BY d.held_on, i.category",
     )?;
+    let at = |name: &str| cat.column_index(name);
+    let (held_on, category, quantity) = (at("held_on")?, at("category")?, at("quantity")?);
     let cats: Vec<(NaiveDate, String, i64)> = cat
-        .query_map(params![site, from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map(params![site, from, to], |r| Ok((r.get(held_on)?, r.get(category)?, r.get(quantity)?)))?
         .collect::<Result<_, _>>()?;
     let mut weeks: std::collections::BTreeMap<
         NaiveDate,
@@ -357,11 +447,14 @@ pub fn chart(conn: &Connection, site: Option<&str>, weeks: u32, today: NaiveDate
     )?;
     // Net movements per day since the first Monday (few rows: the range is bounded by an index).
     let mut stmt = conn.prepare(
-        "SELECT moved_on, sum(quantity), sum(CASE WHEN kind IN ('distribution', 'reversal') THEN -quantity ELSE 0 END)
+        "SELECT moved_on, sum(quantity) AS net,
+                sum(CASE WHEN kind IN ('distribution', 'reversal') THEN -quantity ELSE 0 END) AS given_out
          FROM stock_movements WHERE (?1 IS NULL OR site_id = ?1) AND moved_on >= ?2 GROUP BY moved_on",
     )?;
+    let at = |name: &str| stmt.column_index(name);
+    let (moved_on, net, given_out) = (at("moved_on")?, at("net")?, at("given_out")?);
     let per_day: Vec<(NaiveDate, i64, i64)> = stmt
-        .query_map(params![site, first], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map(params![site, first], |r| Ok((r.get(moved_on)?, r.get(net)?, r.get(given_out)?)))?
         .collect::<Result<_, _>>()?;
     let served = weekly(conn, None, first, today.checked_add_days(Days::new(7)).unwrap_or(today))?;
     let served: Vec<WeekSummary> = if site.is_some() {

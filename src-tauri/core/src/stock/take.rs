@@ -100,30 +100,51 @@ pub fn start(conn: &Connection, s: &Session, location: &str, today: NaiveDate) -
 pub fn get(conn: &Connection, id: &str) -> Result<StockTake> {
     let head = conn
         .query_row(
-            "SELECT t.id, t.location_id, l.name, t.status, t.started_on FROM stock_takes t
+            "SELECT t.id, t.location_id, l.name AS location, t.status, t.started_on FROM stock_takes t
              JOIN stock_locations l ON l.id = t.location_id WHERE t.id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            |r| {
+                Ok((
+                    r.get("id")?,
+                    r.get("location_id")?,
+                    r.get("location")?,
+                    r.get("status")?,
+                    r.get("started_on")?,
+                ))
+            },
         )
         .optional()?
         .ok_or_else(|| Error::NotFound("That stock-take does not exist.".into()))?;
     let mut stmt = conn.prepare_cached(
-        "SELECT t.id, t.item_id, i.name, i.unit, t.variant, t.batch, t.expires_on, t.expected, t.counted
+        "SELECT t.id, t.item_id, i.name AS item, i.unit, t.variant, t.batch, t.expires_on, t.expected, t.counted
          FROM stock_take_lines t JOIN stock_items i ON i.id = t.item_id
          WHERE t.stock_take_id = ?1 ORDER BY i.category, i.name, t.variant, t.expires_on, t.batch",
     )?;
+    // A location may hold hundreds of lines: the columns are found by name once, not once a row.
+    let at = |name: &str| stmt.column_index(name);
+    let (line_id, item_id, item, unit, variant, batch, expires_on, expected, counted) = (
+        at("id")?,
+        at("item_id")?,
+        at("item")?,
+        at("unit")?,
+        at("variant")?,
+        at("batch")?,
+        at("expires_on")?,
+        at("expected")?,
+        at("counted")?,
+    );
     let lines = stmt
         .query_map([id], |r| {
-            let expected: i64 = r.get(7)?;
-            let counted: Option<i64> = r.get(8)?;
+            let expected: i64 = r.get(expected)?;
+            let counted: Option<i64> = r.get(counted)?;
             Ok(TakeLine {
-                id: r.get(0)?,
-                item_id: r.get(1)?,
-                item: r.get(2)?,
-                unit: r.get(3)?,
-                variant: r.get(4)?,
-                batch: r.get(5)?,
-                expires_on: r.get(6)?,
+                id: r.get(line_id)?,
+                item_id: r.get(item_id)?,
+                item: r.get(item)?,
+                unit: r.get(unit)?,
+                variant: r.get(variant)?,
+                batch: r.get(batch)?,
+                expires_on: r.get(expires_on)?,
                 expected,
                 counted,
                 difference: counted.map(|c| c - expected),
@@ -143,10 +164,10 @@ pub fn get(conn: &Connection, id: &str) -> Result<StockTake> {
 /// The open stock-takes.
 pub fn open_takes(conn: &Connection) -> Result<Vec<(String, String, String)>> {
     let mut stmt = conn.prepare(
-        "SELECT t.id, t.location_id, l.name FROM stock_takes t JOIN stock_locations l ON l.id = t.location_id
+        "SELECT t.id, t.location_id, l.name AS location FROM stock_takes t JOIN stock_locations l ON l.id = t.location_id
          WHERE t.status = 'open' ORDER BY t.started_on",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let rows = stmt.query_map([], |r| Ok((r.get("id")?, r.get("location_id")?, r.get("location")?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

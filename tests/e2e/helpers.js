@@ -50,15 +50,27 @@ export async function shot(driver, name) {
   fs.writeFileSync(`${SHOTS}/${name}.png`, await driver.takeScreenshot(), 'base64');
 }
 
-/** Types a sign-in name and passphrase on the unlock screen and presses Unlock. */
+/**
+ * Types a sign-in name and passphrase on the unlock screen and presses Unlock. Locking starts a
+ * fresh document (no page of one user survives into the next session), so the sign-in form found
+ * just after a lock can still belong to the page being replaced: if it goes stale under the typing,
+ * the whole form is filled in again on the new page.
+ */
 export async function enterCredentials(driver, username, passphrase) {
-  const user = await field(driver, 'username');
-  await user.clear();
-  await user.sendKeys(username);
-  const pass = await field(driver, 'passphrase');
-  await pass.clear();
-  await pass.sendKeys(passphrase);
-  await driver.findElement(byTestId('unlock')).click();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const user = await field(driver, 'username');
+      await user.clear();
+      await user.sendKeys(username);
+      const pass = await field(driver, 'passphrase');
+      await pass.clear();
+      await pass.sendKeys(passphrase);
+      await driver.findElement(byTestId('unlock')).click();
+      return;
+    } catch (err) {
+      if (err?.name !== 'StaleElementReferenceError' || attempt >= 3) throw err;
+    }
+  }
 }
 
 /** Signs in to the demo in English (whatever an earlier run left) and waits for the app. */

@@ -12,7 +12,8 @@ use serde_json::json;
 use super::cases::{IdInput, SiteFilter};
 use super::inputs::today;
 use crate::access::{audit, Session};
-use crate::stock::report::{self, ChartWeek, Expiring, Low, MovementLine, OnHand, ReportExport, WeekSummary};
+use crate::stock::export::{self, ReportExport};
+use crate::stock::report::{self, ChartWeek, Expiring, Low, MovementLine, OnHand, WeekSummary};
 use crate::stock::take::{self, Count, StockTake};
 use crate::stock::{
     self, AdjustmentInput, Balance, Item, ItemInput, Location, LocationInput, ReceiptInput, Threshold,
@@ -269,7 +270,7 @@ pub struct Exported {
 
 pub(super) fn export_report(db: &Db, s: &Session, input: ReportExport) -> Result<Exported> {
     db.write(|tx| {
-        let rows = report::export(tx, &input, today())?;
+        let rows = export::export(tx, &input, today())?;
         audit::record(
             tx,
             s,

@@ -9,6 +9,7 @@
 //! naming the item, the location and the quantity available.
 
 mod catalogue;
+pub mod export;
 mod ledger;
 mod locations;
 mod movements;

@@ -51,6 +51,22 @@ export async function shot(driver, name) {
 }
 
 /**
+ * A wait condition that a re-render cannot break: an element that goes stale while the
+ * condition reads it (a list drawn again after a filter or a save) means "not yet", and the
+ * wait looks again.
+ */
+export function settled(condition) {
+  return async () => {
+    try {
+      return await condition();
+    } catch (err) {
+      if (err?.name === 'StaleElementReferenceError') return false;
+      throw err;
+    }
+  };
+}
+
+/**
  * Types a sign-in name and passphrase on the unlock screen and presses Unlock. Locking starts a
  * fresh document (no page of one user survives into the next session), so the sign-in form found
  * just after a lock can still belong to the page being replaced: if it goes stale under the typing,

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { By, until } from 'selenium-webdriver';
 import { launch, tempDataDir } from './driver.js';
-import { WAIT, byTestId, enterCredentials, field, find, shot, signIn, useDemoApp } from './helpers.js';
+import { WAIT, byTestId, enterCredentials, field, find, settled, shot, signIn, useDemoApp } from './helpers.js';
 
 const demo = useDemoApp();
 
@@ -86,12 +86,12 @@ test('setup shows the recovery key once; a new user chooses their own passphrase
   // The lead's audit log lists the new user and its chain checks out.
   await (await find(driver, 'audit-action')).sendKeys('create');
   await (await find(driver, 'audit-filter')).click();
-  await driver.wait(async () => {
+  await driver.wait(settled(async () => {
     const rows = await driver.findElements(byTestId('audit-row'));
     return rows.length > 0 && (await rows[0].getText()).includes('user');
-  }, WAIT, 'the audit log shows the new user');
+  }), WAIT, 'the audit log shows the new user');
   await (await find(driver, 'audit-verify')).click();
-  await driver.wait(async () => (await (await find(driver, 'audit-check')).getText()).includes('intact'), WAIT);
+  await driver.wait(settled(async () => (await (await find(driver, 'audit-check')).getText()).includes('intact')), WAIT);
   assert.doesNotMatch(await (await find(driver, 'audit-check')).getText(), /NOT/);
   await shot(driver, 'settings-audit');
   await (await find(driver, 'backup-now')).click();
@@ -109,10 +109,10 @@ test('setup shows the recovery key once; a new user chooses their own passphrase
   await find(driver, 'who');
   await (await find(driver, 'lock')).click();
   await enterCredentials(driver, 'tom', 'first words for tom');
-  await driver.wait(async () => {
+  await driver.wait(settled(async () => {
     for (const box of await driver.findElements(By.css('.error-summary'))) if (await box.isDisplayed()) return true;
     return false;
-  }, WAIT, 'the wrong passphrase is refused');
+  }), WAIT, 'the wrong passphrase is refused');
   assert.equal((await driver.findElements(byTestId('who'))).length, 0, 'the old passphrase no longer opens');
   await enterCredentials(driver, 'tom', 'tom chooses his own');
   await find(driver, 'who');
@@ -156,6 +156,6 @@ test('a lead restores a backup from Settings: the data goes back and everyone si
   await enterCredentials(driver, 'amina', 'river lantern seven');
   await find(driver, 'who');
   await (await find(driver, 'nav-settings')).click();
-  await driver.wait(async () => (await (await field(driver, 'centre_name')).getAttribute('value')) === 'Test Centre', WAIT,
+  await driver.wait(settled(async () => (await (await field(driver, 'centre_name')).getAttribute('value')) === 'Test Centre'), WAIT,
     'the centre has the name it had when the backup was made');
 });

@@ -125,6 +125,14 @@ struct Keyring {
     unlisted_failures: Option<UnlistedFailures>,
 }
 
+/// What was found in a key file that could be read.
+enum KeyFile {
+    /// A keyring of this format.
+    Whole(Keyring),
+    /// A file that cannot be understood, and why (kept in the recovery's audit entry).
+    Damaged(String),
+}
+
 impl Keyring {
     fn empty() -> Keyring {
         Keyring {
@@ -215,14 +223,14 @@ impl Keyring {
     /// Reads the key file; a file that cannot be understood is a [`damaged`] error.
     fn load(path: &Path) -> Result<Keyring> {
         match Keyring::read(path)? {
-            Ok(ring) => Ok(ring),
-            Err(reason) => Err(damaged(path, &reason)),
+            KeyFile::Whole(ring) => Ok(ring),
+            KeyFile::Damaged(reason) => Err(damaged(path, &reason)),
         }
     }
 
     /// Reads the key file: the keyring, or why it cannot be understood (empty, cut short, not
     /// text, not JSON, another kind of file). Only a failure to read the file at all is an error.
-    fn read(path: &Path) -> Result<std::result::Result<Keyring, String>> {
+    fn read(path: &Path) -> Result<KeyFile> {
         let bytes = std::fs::read(path).map_err(|e| {
             Error::Io(std::io::Error::new(
                 e.kind(),
@@ -230,18 +238,18 @@ impl Keyring {
             ))
         })?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Err("it is empty".into()));
+            return Ok(KeyFile::Damaged("it is empty".into()));
         }
         let ring: Keyring = match serde_json::from_slice(&bytes) {
             Ok(ring) => ring,
-            Err(e) => return Ok(Err(format!("it is not a whole key file: {e}"))),
+            Err(e) => return Ok(KeyFile::Damaged(format!("it is not a whole key file: {e}"))),
         };
         if ring.format != FORMAT {
-            return Ok(Err(format!("it is of an unknown kind \"{}\"", ring.format)));
+            return Ok(KeyFile::Damaged(format!("it is of an unknown kind \"{}\"", ring.format)));
         }
         let mut ring = ring;
         ring.upgrade();
-        Ok(Ok(ring))
+        Ok(KeyFile::Whole(ring))
     }
 
     /// Writes the file whole and durably ([`durable::replace_file`]), so a crash or a power cut
@@ -600,8 +608,8 @@ pub fn recover(db: &Db, username: &str, passphrase: &str) -> Result<Recovered> {
     let path = keyring_path(db.path());
     let (mut ring, damage) = if path.exists() {
         match Keyring::read(&path)? {
-            Ok(ring) => (ring, None),
-            Err(reason) => (Keyring::empty(), Some(reason)),
+            KeyFile::Whole(ring) => (ring, None),
+            KeyFile::Damaged(reason) => (Keyring::empty(), Some(reason)),
         }
     } else {
         (Keyring::empty(), None)

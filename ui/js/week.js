@@ -98,9 +98,12 @@ export function printForm({ title, button, dialog, testid, print }) {
     try {
       const printed = await print(path.input.value.trim());
       const text = t('print.done', { path: printed.path, pages: printed.pages });
-      replace(status, notice(text));
+      // Said once, after the viewer has opened or not: a message that grows a line later moves
+      // the page under a hand (or a test) reaching for the next button.
+      let opened = true;
+      try { await api.openPath(printed.path); } catch { opened = false; }
+      replace(status, notice(text), opened ? null : h('p', { class: 'hint' }, t('print.not_opened')));
       status.focus();
-      try { await api.openPath(printed.path); } catch { replace(status, notice(text), h('p', { class: 'hint' }, t('print.not_opened'))); }
     } catch (err) {
       showApiError(summary, form, err);
     }

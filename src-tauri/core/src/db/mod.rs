@@ -7,6 +7,7 @@ pub use migrations::{latest_version, schema_version, MIGRATIONS};
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -30,6 +31,10 @@ const START_CHECKS: u32 = 1000;
 #[derive(Debug)]
 pub struct Db {
     conn: Mutex<Connection>,
+    /// Whether the connection is set `PRAGMA query_only` now (read and changed only while
+    /// `conn` is held). A read leaves it on and a write turns it off, so a run of reads, the
+    /// desk's usual traffic, pays for the pragma once rather than twice per call.
+    query_only: AtomicBool,
     path: PathBuf,
     /// The raw database key, when the file is opened with one (per-user passphrases wrap it).
     /// `None` for a database keyed by one passphrase through SQLCipher's own derivation.
@@ -160,7 +165,7 @@ impl Db {
         };
         apply_pragmas(&conn)?;
         migrations::migrate(&mut conn)?;
-        Ok(Db { conn: Mutex::new(conn), path: path.to_path_buf(), key })
+        Ok(Db { conn: Mutex::new(conn), query_only: AtomicBool::new(false), path: path.to_path_buf(), key })
     }
 
     /// The raw database key, when the database is keyed by one (see [`DbKey`]).
@@ -188,12 +193,14 @@ impl Db {
         &self.path
     }
 
-    /// Exclusive use of the connection (a backup copies through it).
+    /// Exclusive use of the connection (a backup copies through it), writable.
     ///
     /// Refused inside [`Db::read_only`]: the raw connection could write.
     pub fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
         refuse_in_read_only_scope()?;
-        self.lock()
+        let conn = self.lock()?;
+        self.set_query_only(&conn, false)?;
+        Ok(conn)
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, Connection>> {
@@ -202,31 +209,34 @@ impl Db {
             .map_err(|_| Error::Internal("The database handle was poisoned by an earlier crash.".into()))
     }
 
+    /// Sets `PRAGMA query_only` to `on` unless it is already so. Called with `conn` held.
+    fn set_query_only(&self, conn: &Connection, on: bool) -> Result<()> {
+        if self.query_only.load(Ordering::Relaxed) != on {
+            conn.pragma_update(None, "query_only", on)?;
+            self.query_only.store(on, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+
     /// Runs `f` inside one immediate transaction: everything it writes lands, or nothing does.
     ///
     /// Refused inside [`Db::read_only`].
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         refuse_in_read_only_scope()?;
         let mut conn = self.lock()?;
+        self.set_query_only(&conn, false)?;
         with_tx(&mut conn, f)
     }
 
     /// Runs `f` in one deferred transaction on which SQLite refuses every write
-    /// (`PRAGMA query_only`, restored afterwards): a statement that would change the file fails
-    /// with [`Error::Internal`] and `f`'s reads see one snapshot.
+    /// (`PRAGMA query_only`, left on until the next write): a statement that would change the
+    /// file fails with [`Error::Internal`] and `f`'s reads see one snapshot.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let mut conn = self.lock()?;
-        conn.pragma_update(None, "query_only", true)?;
-        let out: Result<T> = (|| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
-            let out = f(&tx).map_err(refused_write)?;
-            tx.commit()?;
-            Ok(out)
-        })();
-        // Restored whatever happened: the next `write` needs a writable connection.
-        let restored = conn.pragma_update(None, "query_only", false);
-        let out = out?;
-        restored?;
+        self.set_query_only(&conn, true)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let out = f(&tx).map_err(refused_write)?;
+        tx.commit()?;
         Ok(out)
     }
 

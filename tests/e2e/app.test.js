@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By, until } from 'selenium-webdriver';
 import { cli } from './driver.js';
-import { WAIT, byTestId, enterCredentials, useDemoApp } from './helpers.js';
+import { WAIT, byTestId, chooseValue, enterCredentials, useDemoApp } from './helpers.js';
 
 const demo = useDemoApp();
 
@@ -23,7 +23,7 @@ test('a wrong passphrase is refused with a clear message', async () => {
   const { driver } = demo.app;
   await driver.wait(until.elementLocated(byTestId('demo-hint')), WAIT);
   // English, whatever an earlier run left in this computer's app profile.
-  await driver.findElement(By.css('[data-testid="language"] option[value="en"]')).click();
+  await chooseValue(driver, 'language', 'en');
   await driver.wait(async () => (await textOf(driver, By.css('form h1'))) === 'Sign in', WAIT);
   await enterCredentials(driver, 'sarah', 'not the passphrase');
   const summary = await driver.wait(until.elementLocated(By.css('.error-summary:not([hidden])')), WAIT);
@@ -47,12 +47,12 @@ test('switching language changes the text and is remembered after locking', asyn
   const { driver } = demo.app;
   const nav = await driver.findElement(byTestId('nav-dashboard'));
   assert.equal(await nav.getText(), 'Dashboard');
-  await driver.findElement(By.css('[data-testid="language"] option[value="fr"]')).click();
+  await chooseValue(driver, 'language', 'fr');
   await driver.wait(async () => (await textOf(driver, byTestId('nav-dashboard'))) === 'Tableau de bord', WAIT);
   await driver.findElement(byTestId('lock')).click();
   await driver.wait(until.elementLocated(By.css('form h1')), WAIT);
   await driver.wait(async () => (await textOf(driver, By.css('form h1'))) === 'Connexion', WAIT, 'the unlock screen is in French');
   // Back to English for whoever runs next on this profile.
-  await driver.findElement(By.css('[data-testid="language"] option[value="en"]')).click();
+  await chooseValue(driver, 'language', 'en');
   await driver.wait(async () => (await textOf(driver, By.css('form h1'))) === 'Sign in', WAIT);
 });

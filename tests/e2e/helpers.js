@@ -39,6 +39,22 @@ export const byTestId = (id) => By.css(`[data-testid="${id}"]`);
 export const find = (driver, id) =>
   driver.wait(until.elementLocated(byTestId(id)), WAIT, `no [data-testid="${id}"] on the screen`);
 
+/** Chooses the option `value` of the select with data-testid `id`, waiting for the screen to
+ * show it (a move's screen draws after the click that asked for it) and looking again if a
+ * redraw replaces the select under the click. */
+export async function chooseValue(driver, id, value) {
+  const option = By.css(`[data-testid="${id}"] option[value="${value}"]`);
+  await driver.wait(async () => {
+    try {
+      await (await driver.findElement(option)).click();
+      return true;
+    } catch (err) {
+      if (err.name === 'NoSuchElementError' || err.name === 'StaleElementReferenceError') return false;
+      throw err;
+    }
+  }, WAIT, `no option ${value} in [data-testid="${id}"]`);
+}
+
 /** The input of the form field named `name`. */
 export const field = (driver, name) =>
   driver.wait(until.elementLocated(By.css(`[data-field="${name}"] input`)), WAIT, `no field ${name}`);

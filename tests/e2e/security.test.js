@@ -83,13 +83,22 @@ test('setup shows the recovery key once; a new user chooses their own passphrase
   await addUser.click();
   await driver.wait(until.elementLocated(By.xpath("//table[@data-testid='users']//td[text()='tom']")), WAIT);
 
-  // The lead's audit log lists the new user and its chain checks out.
+  // The lead's audit log lists the new user, in words (what was done, to whom), and its chain
+  // checks out.
   await (await find(driver, 'audit-action')).sendKeys('create');
   await (await find(driver, 'audit-filter')).click();
   await driver.wait(settled(async () => {
     const rows = await driver.findElements(byTestId('audit-row'));
-    return rows.length > 0 && (await rows[0].getText()).includes('user');
+    return rows.length > 0 && (await rows[0].getAttribute('data-entity')) === 'user';
   }), WAIT, 'the audit log shows the new user');
+  const entry = (await driver.findElements(byTestId('audit-row')))[0];
+  assert.equal(await (await entry.findElement(byTestId('audit-what'))).getText(), 'Created');
+  assert.equal(await (await entry.findElement(byTestId('audit-about'))).getText(), 'User: Tom Reed (tom)');
+  assert.doesNotMatch(await (await entry.findElement(byTestId('audit-when'))).getText(), /T\d\d:|Z$/, 'a local time, not a stored UTC stamp');
+  const raw = await entry.findElement(byTestId('audit-raw'));
+  assert.equal(await raw.getAttribute('open'), null, 'the raw entry (ids, JSON, UTC) is one click away, closed');
+  await raw.findElement(By.css('summary')).click();
+  assert.match(await raw.getText(), /create user [0-9a-f]{8}-/, 'opened, it shows the stored action, kind and id');
   await (await find(driver, 'audit-verify')).click();
   await driver.wait(settled(async () => (await (await find(driver, 'audit-check')).getText()).includes('intact')), WAIT);
   assert.doesNotMatch(await (await find(driver, 'audit-check')).getText(), /NOT/);

@@ -257,3 +257,17 @@ test('a coordinator changes a catalogue item and its threshold; the front desk r
   assert.equal(cli(demo.dataDir, 'call', 'get_person', JSON.stringify({ id: baby.id })).nappy_size, want);
   await (await find(driver, 'lock')).click();
 });
+
+test('the reports name categories in words and write the stock\'s value in pounds', async () => {
+  const { driver } = demo.app;
+  await signIn(driver, 'sarah');
+  await (await find(driver, 'nav-reports')).click();
+  const weekly = await find(driver, 'report-weekly');
+  const text = await weekly.getText();
+  assert.match(text, /Baby \d/, 'a category by its name');
+  assert.doesNotMatch(text, /\b(baby|food|hygiene|clothing) \d/, 'no stored category names');
+  const onHand = await (await find(driver, 'report-on-hand')).getText();
+  assert.match(onHand, /£\d/, 'values in pounds');
+  await shot(driver, 'reports');
+  await (await find(driver, 'lock')).click();
+});

@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { By, until } from 'selenium-webdriver';
-import { WAIT, byTestId, find, isoDay, shot, signIn, typeDate, useDemoApp } from './helpers.js';
+import { WAIT, byTestId, chooseValue, find, isoDay, shot, signIn, typeDate, useDemoApp } from './helpers.js';
 
 const demo = useDemoApp();
 
@@ -60,7 +60,7 @@ test('a volunteer without DBS is refused a child-facing shift, then assigned onc
   await (await find(driver, 'volunteer-add')).click();
   await type(await find(driver, 'volunteer-given'), 'Noor');
   await type(await find(driver, 'volunteer-family'), 'Haidari');
-  await (await driver.findElement(By.css('[data-testid="volunteer-site"] option[value="CAL"]'))).click();
+  await chooseValue(driver, 'volunteer-site', 'CAL');
   await typeDate(driver, await find(driver, 'volunteer-arrival'), isoDay(-5));
   await typeDate(driver, await find(driver, 'volunteer-departure'), isoDay(40));
   await (await find(driver, 'volunteer-save')).click();
@@ -71,7 +71,7 @@ test('a volunteer without DBS is refused a child-facing shift, then assigned onc
 
   // A child-facing shift today at Calais; Noor is refused with the reason.
   await (await find(driver, 'nav-rota')).click();
-  await (await driver.findElement(By.css('[data-testid="week-site"] option[value="CAL"]'))).click();
+  await chooseValue(driver, 'week-site', 'CAL');
   await find(driver, 'shift-form');
   await type(await find(driver, 'shift-starts'), '06:00');
   await type(await find(driver, 'shift-ends'), '07:30');
@@ -140,7 +140,7 @@ test('the front desk sees the rota with DBS marks and the timetable, but no volu
     'the front desk is told who can see volunteers');
 
   await (await find(driver, 'nav-rota')).click();
-  await (await driver.findElement(By.css('[data-testid="week-site"] option[value="CAL"]'))).click();
+  await chooseValue(driver, 'week-site', 'CAL');
   const shift = await shiftNamed(driver, 'Early play');
   assert.match(await shift.getText(), /Noor Haidari/);
   assert.equal(await (await shift.findElement(byTestId('dbs-mark'))).getAttribute('data-state'), 'valid');
@@ -161,7 +161,7 @@ test('a shift for an activity session takes its day and times, and is marked can
   await (await find(driver, 'lock')).click();
   await signIn(driver, 'sarah');
   await (await find(driver, 'nav-rota')).click();
-  await (await driver.findElement(By.css('[data-testid="week-site"] option[value="CAL"]'))).click();
+  await chooseValue(driver, 'week-site', 'CAL');
 
   // Choose the week's first session: date and times come from it and cannot be typed over.
   await find(driver, 'shift-form');

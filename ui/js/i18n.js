@@ -38,6 +38,20 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
 }
 
+/** The text for `key`, or `otherwise` when this UI has no text for it (a word the core
+ * added after this window was written). */
+export function tOr(key, otherwise, vars = {}) {
+  return (key in strings || key in fallback) ? t(key, vars) : otherwise;
+}
+
+/** A moment (`2026-11-29T09:15:00.000Z`, UTC) as this computer's local date and time. */
+export function dateTime(iso) {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return String(iso ?? '');
+  return new Intl.DateTimeFormat(current === 'fr' ? 'fr-FR' : 'en-GB',
+    { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(when);
+}
+
 /** A notice from the core ({kind, params, message}) in the current language: the text of
  * `notice.<kind>` filled from its params, or the core's English message for a kind this UI
  * has no text for. */

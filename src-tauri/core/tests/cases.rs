@@ -44,6 +44,9 @@ fn registering_gives_a_site_code_records_consent_and_is_audited() {
     let log = call(&t.db, &lead, "list_audit_log", json!({"entity": "person", "limit": 1}));
     assert_eq!(log[0]["action"], "create");
     assert_eq!(log[0]["entity_id"], p["id"]);
+    // The lead reads whom it was about, looked up now (the log itself stores no name).
+    assert_eq!(log[0]["subject"], json!(format!("{} Rahma Idriss", p["code"].as_str().unwrap())));
+    assert!(!log[0]["detail"].as_str().unwrap_or("").contains("Rahma"));
 }
 
 #[test]

@@ -182,6 +182,21 @@ fn reports_and_exports() {
         assert!(out["rows"].as_u64().unwrap() > 0, "{report}");
         assert!(std::fs::metadata(&path).unwrap().len() > 100);
     }
+    // A reader's words, not stored names: categories as headings, the value's currency named.
+    let week = r["weekly"].as_array().unwrap().iter().find(|w| w["items_out"].as_i64().unwrap() > 0).unwrap();
+    let by_category = week["by_category"].as_str().unwrap();
+    assert!(by_category.contains("Baby ") && !by_category.contains("baby"), "{by_category}");
+    let units: i64 =
+        week["categories"].as_array().unwrap().iter().map(|c| c["units"].as_i64().unwrap()).sum();
+    assert_eq!(units, week["items_out"].as_i64().unwrap(), "the categories add up to the units given out");
+    assert!(week["categories"].as_array().unwrap().iter().any(|c| c["category"] == "baby"));
+    let on_hand = std::fs::read_to_string(t.dir.path().join("on_hand.csv")).unwrap();
+    let head = on_hand.lines().next().unwrap();
+    assert!(head.contains("Value (£)"), "{head}");
+    assert!(
+        on_hand.contains(",Baby,") && !on_hand.contains(",baby,"),
+        "categories as headings in the export"
+    );
     let chart = call(&t.db, &s, "stock_chart", json!({"weeks": 8}));
     assert_eq!(chart.as_array().unwrap().len(), 8);
     assert!(chart.as_array().unwrap().iter().any(|w| w["given_out"].as_i64().unwrap() > 0));

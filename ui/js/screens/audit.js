@@ -4,7 +4,7 @@
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
 import { errorSummary, field, notice, showApiError } from '../form.js';
-import { t } from '../i18n.js';
+import { dateTime, t, tOr } from '../i18n.js';
 
 const PAGE = 100;
 
@@ -33,11 +33,16 @@ export function auditSection() {
       more.addEventListener('click', () => { offset += PAGE; load(); });
       replace(results, rows.length === 0 ? h('p', { class: 'empty' }, t('audit.none')) : h('table', { class: 'table' },
         h('caption', { class: 'visually-hidden' }, t('audit.title')),
-        h('thead', {}, h('tr', {}, ['seq', 'when', 'user', 'action', 'entity', 'detail'].map((c) => h('th', { scope: 'col' }, t(`audit.col_${c}`))))),
-        h('tbody', {}, rows.map((e) => h('tr', { 'data-testid': 'audit-row' },
-          h('td', {}, e.seq ?? ''), h('td', {}, e.at.replace('T', ' ').slice(0, 19)), h('td', {}, e.username),
-          h('td', {}, e.action), h('td', {}, e.entity_id ? `${e.entity} ${e.entity_id.slice(-8)}` : e.entity),
-          h('td', { class: 'prewrap' }, e.detail || ''))))),
+        h('thead', {}, h('tr', {}, ['when', 'user', 'action', 'entity', 'detail'].map((c) => h('th', { scope: 'col' }, t(`audit.col_${c}`))))),
+        h('tbody', {}, rows.map((e) => h('tr', { 'data-testid': 'audit-row', 'data-action': e.action, 'data-entity': e.entity },
+          h('td', { 'data-testid': 'audit-when' }, dateTime(e.at)),
+          h('td', {}, e.username),
+          h('td', { 'data-testid': 'audit-what' }, tOr(`audit.act.${e.action}`, e.action)),
+          h('td', { 'data-testid': 'audit-about', dir: 'auto' }, tOr(`audit.kind.${e.entity}`, e.entity),
+            e.subject ? h('span', {}, ': ', h('bdi', {}, e.subject)) : (e.entity_id ? h('span', { class: 'muted' }, ` ${t('audit.gone')}`) : null)),
+          // The raw entry, one click away: its number, stored names, record id, UTC time, detail.
+          h('td', {}, h('details', { 'data-testid': 'audit-raw' }, h('summary', {}, t('audit.raw')),
+            h('pre', { class: 'prewrap' }, [`#${e.seq ?? ''} ${e.at}`, `${e.action} ${e.entity} ${e.entity_id ?? ''}`, e.detail || ''].filter(Boolean).join('\n')))))))),
       rows.length === PAGE ? more : null);
     } catch (err) {
       showApiError(summary, form, err);

@@ -5,10 +5,12 @@ import * as api from '../api.js';
 import { saveDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
 import { errorSummary, field, notice, select, showApiError } from '../form.js';
-import { date, num, t } from '../i18n.js';
+import { date, language, num, t } from '../i18n.js';
 import { can } from '../access.js';
 
-const money = (pence) => new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(pence / 100);
+// Stock is valued in pounds sterling (the centre's accounts), written the current language's way.
+const money = (pence) => new Intl.NumberFormat(language() === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'GBP' }).format(pence / 100);
+const categories = (w) => w.categories.map((c) => `${t(`stock.category.${c.category}`)} ${num(c.units)}`).join(', ');
 
 function tableOf(testid, heads, rows) {
   if (!rows.length) return h('p', { class: 'empty' }, t('reports.none'));
@@ -58,7 +60,7 @@ export async function showReports(main, { session }) {
           [['reports.week_of'], ['reports.distributions', 1], ['dist.households', 1], ['dist.people', 1], ['reports.babies', 1],
             ['reports.children', 1], ['reports.adults', 1], ['dist.items_out', 1], ['reports.by_category']],
           r.weekly.map((w) => [[date(w.week_of)], [num(w.distributions), 1], [num(w.households), 1], [num(w.people), 1],
-            [num(w.babies), 1], [num(w.children), 1], [num(w.adults), 1], [num(w.items_out), 1], [w.by_category]]))),
+            [num(w.babies), 1], [num(w.children), 1], [num(w.adults), 1], [num(w.items_out), 1], [categories(w)]]))),
         section('on_hand', 'reports.on_hand', h('div', {},
           h('p', {}, t('reports.value_total', { value: money(total) })),
           tableOf('report-on-hand', [['people.site'], ['stock.location'], ['stock.item'], ['stock.quantity', 1], ['reports.value', 1]],

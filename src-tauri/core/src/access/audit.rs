@@ -105,7 +105,39 @@ pub struct AuditEntry {
     pub entity_id: Option<String>,
     /// Extra facts as JSON text (never names of people or DBS content).
     pub detail: Option<String>,
+    /// Whom or what the entry is about, as a lead would name it today ("CAL-0045 Hodan
+    /// Diallo", "Nappies", "weekly 2026-11-30"): looked up when the log is read, never stored
+    /// in it, so an erased person's entries name no one. `None` when the record is gone or the
+    /// entry is about no one record.
+    pub subject: Option<String>,
 }
+
+/// The SQL naming an entry's record by its kind (`a` is the audit row), for [`list`].
+const SUBJECT: &str = "CASE a.entity
+    WHEN 'person' THEN (SELECT trim(p.code || ' ' || p.given_name || ' ' || coalesce(p.family_name, ''))
+                        FROM people p WHERE p.id = a.entity_id)
+    WHEN 'household' THEN (SELECT h.name FROM households h WHERE h.id = a.entity_id)
+    WHEN 'user' THEN (SELECT u.display_name || ' (' || u.username || ')' FROM users u WHERE u.id = a.entity_id)
+    WHEN 'volunteer' THEN (SELECT trim(v.given_name || ' ' || coalesce(v.family_name, ''))
+                           FROM volunteers v WHERE v.id = a.entity_id)
+    WHEN 'dbs_check' THEN (SELECT trim(v.given_name || ' ' || coalesce(v.family_name, ''))
+                           FROM dbs_checks d JOIN volunteers v ON v.id = d.volunteer_id WHERE d.id = a.entity_id)
+    WHEN 'stock_item' THEN (SELECT i.name FROM stock_items i WHERE i.id = a.entity_id)
+    WHEN 'stock_location' THEN (SELECT l.name FROM stock_locations l WHERE l.id = a.entity_id)
+    WHEN 'stock_movement' THEN (SELECT i.name FROM stock_movements m JOIN stock_items i ON i.id = m.item_id
+                                WHERE m.id = a.entity_id)
+    WHEN 'distribution' THEN (SELECT d.dist_type || ' ' || d.held_on FROM distributions d WHERE d.id = a.entity_id)
+    WHEN 'collection' THEN (SELECT coalesce(trim(p.code || ' ' || p.given_name || ' ' || coalesce(p.family_name, '')), h.name)
+                            FROM collections c LEFT JOIN people p ON p.id = c.person_id
+                            LEFT JOIN households h ON h.id = c.household_id WHERE c.id = a.entity_id)
+    WHEN 'activity_session' THEN (SELECT s.title FROM activity_sessions s WHERE s.id = a.entity_id)
+    WHEN 'shift' THEN (SELECT s.role || ' ' || s.on_date FROM shifts s WHERE s.id = a.entity_id)
+    WHEN 'site' THEN (SELECT s.name FROM sites s WHERE s.id = a.entity_id)
+    WHEN 'referral' THEN (SELECT trim(p.code || ' ' || p.given_name || ' ' || coalesce(p.family_name, ''))
+                          FROM referrals r JOIN people p ON p.id = r.person_id WHERE r.id = a.entity_id)
+    WHEN 'note' THEN (SELECT trim(p.code || ' ' || p.given_name || ' ' || coalesce(p.family_name, ''))
+                      FROM notes n JOIN people p ON p.id = n.person_id WHERE n.id = a.entity_id)
+    END";
 
 /// Writes one audit entry for `session`.
 pub fn record(
@@ -382,13 +414,15 @@ pub fn list(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
     let limit = q.limit.unwrap_or(100).clamp(1, 1000);
     let blank =
         |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
-    let mut stmt = conn.prepare(
-        "SELECT id, created_at AS at, username, action, entity, entity_id, detail, seq FROM audit_log
-         WHERE (?1 IS NULL OR entity = ?1) AND (?4 IS NULL OR entity_id = ?4)
-           AND (?5 IS NULL OR username = ?5 COLLATE NOCASE) AND (?6 IS NULL OR action = ?6)
-           AND (?7 IS NULL OR created_at >= ?7) AND (?8 IS NULL OR created_at < ?8)
-         ORDER BY seq DESC, created_at DESC, id DESC LIMIT ?2 OFFSET ?3",
-    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT a.id, a.created_at AS at, a.username, a.action, a.entity, a.entity_id, a.detail, a.seq,
+                {SUBJECT} AS subject
+         FROM audit_log a
+         WHERE (?1 IS NULL OR a.entity = ?1) AND (?4 IS NULL OR a.entity_id = ?4)
+           AND (?5 IS NULL OR a.username = ?5 COLLATE NOCASE) AND (?6 IS NULL OR a.action = ?6)
+           AND (?7 IS NULL OR a.created_at >= ?7) AND (?8 IS NULL OR a.created_at < ?8)
+         ORDER BY a.seq DESC, a.created_at DESC, a.id DESC LIMIT ?2 OFFSET ?3"
+    ))?;
     let from = q.from.map(|d| d.format("%Y-%m-%d").to_string());
     let to = q.to.and_then(|d| d.succ_opt()).map(|d| d.format("%Y-%m-%d").to_string());
     let args = params![
@@ -411,6 +445,7 @@ pub fn list(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
             entity_id: r.get("entity_id")?,
             detail: r.get("detail")?,
             seq: r.get("seq")?,
+            subject: r.get("subject")?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

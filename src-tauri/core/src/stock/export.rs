@@ -8,6 +8,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::report::{expiring, low_stock, movements, on_hand, weekly};
+use super::Category;
 use crate::cases::export::{write_table, ExportFormat};
 use crate::{Error, Result};
 
@@ -66,7 +67,7 @@ pub fn export(conn: &Connection, req: &ReportExport, today: NaiveDate) -> Result
     let from = req.from.unwrap_or_else(|| to.checked_sub_days(Days::new(84)).unwrap_or(to));
     let (headers, rows): (Vec<&str>, Vec<Vec<String>>) = match req.report {
         ReportKind::OnHand => (
-            vec!["Site", "Location", "Item", "Category", "Size", "Quantity", "Unit", "Value", "Low"],
+            vec!["Site", "Location", "Item", "Category", "Size", "Quantity", "Unit", "Value (£)", "Low"],
             on_hand(conn, site)?
                 .into_iter()
                 .map(|r| {
@@ -74,7 +75,7 @@ pub fn export(conn: &Connection, req: &ReportExport, today: NaiveDate) -> Result
                         r.site,
                         r.location,
                         r.item,
-                        r.category,
+                        Category::parse(&r.category).map_or(r.category.clone(), |c| c.label().to_string()),
                         r.variant,
                         r.quantity.to_string(),
                         r.unit,

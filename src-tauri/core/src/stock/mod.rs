@@ -31,7 +31,9 @@ pub use movements::{adjust, receive, transfer, AdjustmentInput, ReceiptInput, Tr
 use serde::{Deserialize, Serialize};
 
 /// Categories of the catalogue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     /// Baby milk, nappies, wipes.
@@ -116,6 +118,21 @@ macro_rules! sql_enum {
 }
 
 sql_enum!(Category { Baby => "baby", Food => "food", Hygiene => "hygiene", Clothing => "clothing", Phone => "phone", Other => "other" });
+
+impl Category {
+    /// The category as a heading in an exported report ("Baby", "Hygiene"); the window shows
+    /// its own words for it in the user's language.
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Baby => "Baby",
+            Category::Food => "Food",
+            Category::Hygiene => "Hygiene",
+            Category::Clothing => "Clothing",
+            Category::Phone => "Phone",
+            Category::Other => "Other",
+        }
+    }
+}
 sql_enum!(VariantBy { NappySize => "nappy_size", AgeYears => "age_years" });
 sql_enum!(MoveKind { Receipt => "receipt", Distribution => "distribution", Transfer => "transfer", Adjustment => "adjustment", Stocktake => "stocktake", Reversal => "reversal" });
 sql_enum!(Reason { Donation => "donation", Purchase => "purchase", Damaged => "damaged", Expired => "expired", Lost => "lost", Found => "found" });

@@ -6,6 +6,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
+use super::Category;
 use crate::Result;
 
 fn site_id(conn: &Connection, site: Option<&str>) -> Result<Option<String>> {
@@ -317,8 +318,20 @@ pub struct WeekSummary {
     pub adults: i64,
     /// Units given out.
     pub items_out: i64,
-    /// Units given out per category ("baby 40, food 25").
+    /// Units given out per category, as a reader would write it ("Baby 40, Food 25").
     pub by_category: String,
+    /// Units given out per category, in the catalogue's order (for a window that names the
+    /// categories in its own language).
+    pub categories: Vec<CategoryUnits>,
+}
+
+/// Units of one category given out in a week.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CategoryUnits {
+    /// The category.
+    pub category: Category,
+    /// Units given out.
+    pub units: i64,
 }
 
 fn monday(d: NaiveDate) -> NaiveDate {
@@ -376,12 +389,12 @@ pub fn weekly(
     )?;
     let at = |name: &str| cat.column_index(name);
     let (held_on, category, quantity) = (at("held_on")?, at("category")?, at("quantity")?);
-    let cats: Vec<(NaiveDate, String, i64)> = cat
+    let cats: Vec<(NaiveDate, Category, i64)> = cat
         .query_map(params![site, from, to], |r| Ok((r.get(held_on)?, r.get(category)?, r.get(quantity)?)))?
         .collect::<Result<_, _>>()?;
     let mut weeks: std::collections::BTreeMap<
         NaiveDate,
-        (WeekSummary, std::collections::BTreeMap<String, i64>),
+        (WeekSummary, std::collections::BTreeMap<Category, i64>),
     > = Default::default();
     let blank = |w| WeekSummary {
         week_of: w,
@@ -393,6 +406,7 @@ pub fn weekly(
         adults: 0,
         items_out: 0,
         by_category: String::new(),
+        categories: Vec::new(),
     };
     for (day, n) in days {
         let w = monday(day);
@@ -413,7 +427,9 @@ pub fn weekly(
     Ok(weeks
         .into_values()
         .map(|(mut s, c)| {
-            s.by_category = c.into_iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ");
+            s.by_category =
+                c.iter().map(|(k, v)| format!("{} {v}", k.label())).collect::<Vec<_>>().join(", ");
+            s.categories = c.into_iter().map(|(category, units)| CategoryUnits { category, units }).collect();
             s
         })
         .collect())

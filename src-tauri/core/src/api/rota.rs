@@ -52,14 +52,7 @@ pub(super) fn delete_shift(db: &Db, s: &Session, input: IdInput) -> Result<Creat
 pub(super) fn assign_volunteer(db: &Db, s: &Session, input: AssignInput) -> Result<Created> {
     db.write(|tx| {
         rota::assign(tx, s, &input.shift, &input.volunteer)?;
-        audit::record(
-            tx,
-            s,
-            "assign",
-            "shift",
-            Some(&input.shift),
-            Some(&json!({"volunteer": input.volunteer})),
-        )?;
+        audit_assignment(tx, s, "assign", &input)?;
         Ok(Created { id: input.shift.clone() })
     })
 }
@@ -67,16 +60,19 @@ pub(super) fn assign_volunteer(db: &Db, s: &Session, input: AssignInput) -> Resu
 pub(super) fn unassign_volunteer(db: &Db, s: &Session, input: AssignInput) -> Result<Created> {
     db.write(|tx| {
         rota::unassign(tx, &input.shift, &input.volunteer)?;
-        audit::record(
-            tx,
-            s,
-            "unassign",
-            "shift",
-            Some(&input.shift),
-            Some(&json!({"volunteer": input.volunteer})),
-        )?;
+        audit_assignment(tx, s, "unassign", &input)?;
         Ok(Created { id: input.shift.clone() })
     })
+}
+
+/// The audit entry of a volunteer put on a shift or taken off it.
+fn audit_assignment(
+    conn: &rusqlite::Connection,
+    s: &Session,
+    action: &str,
+    input: &AssignInput,
+) -> Result<()> {
+    audit::record(conn, s, action, "shift", Some(&input.shift), Some(&json!({"volunteer": input.volunteer})))
 }
 
 /// The rota contact: the policy's, else the first lead's name.

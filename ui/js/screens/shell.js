@@ -63,13 +63,17 @@ export async function showShell(root, status, done) {
       else a.removeAttribute('aria-current');
     }
     const show = SCREENS.find(([n]) => n === name)[1];
-    replace(main, h('p', { class: 'loading' }, t('app.loading')));
+    // Each move draws into a view of its own: a screen still waiting for the core when the user
+    // moves on (the Dashboard's counts, say) then finishes in a view that is off the page,
+    // never over the screen they moved to.
+    const view = h('div', { class: 'view' }, h('p', { class: 'loading' }, t('app.loading')));
+    replace(main, view);
     try {
       // `locked`: a screen that closed the database (a restore) sends the app to sign-in.
-      await show(main, { name, path, session, status, locked: done });
+      await show(view, { name, path, session, status, locked: done });
     } catch (err) {
       if (err.kind === 'locked') { done(); return; }
-      replace(main, h('h1', {}, t(`nav.${name}`)), h('p', { class: 'field-error' }, err.message));
+      replace(view, h('h1', {}, t(`nav.${name}`)), h('p', { class: 'field-error' }, err.message));
     }
   };
   // After a move, focus goes to the new screen, unless the screen already put it somewhere

@@ -296,7 +296,7 @@ pub fn definition(
         found
     };
     let here = find(file);
-    if let Some((i, v, f)) = here.iter().filter(|d| d.0 < before).last().or(here.first()) {
+    if let Some((i, v, f)) = here.iter().rfind(|d| d.0 < before).or(here.first()) {
         return Some((file, *i, v.clone(), *f));
     }
     let elsewhere: Vec<_> = (0..sources.len())

@@ -76,6 +76,7 @@ test('setup shows the recovery key once; a new user chooses their own passphrase
 
   // The lead adds a front-desk user with a first passphrase.
   await (await find(driver, 'nav-settings')).click();
+  await (await find(driver, 'settings-users')).click();
   await (await field(driver, 'display_name')).sendKeys('Tom Reed');
   await (await field(driver, 'username')).sendKeys('tom');
   await (await field(driver, 'passphrase')).sendKeys('first words for tom');
@@ -85,6 +86,7 @@ test('setup shows the recovery key once; a new user chooses their own passphrase
 
   // The lead's audit log lists the new user, in words (what was done, to whom), and its chain
   // checks out.
+  await (await find(driver, 'settings-audit')).click();
   await (await find(driver, 'audit-action')).sendKeys('create');
   await (await find(driver, 'audit-filter')).click();
   await driver.wait(settled(async () => {
@@ -103,6 +105,7 @@ test('setup shows the recovery key once; a new user chooses their own passphrase
   await driver.wait(settled(async () => (await (await find(driver, 'audit-check')).getText()).includes('intact')), WAIT);
   assert.doesNotMatch(await (await find(driver, 'audit-check')).getText(), /NOT/);
   await shot(driver, 'settings-audit');
+  await (await find(driver, 'settings-security')).click();
   await (await find(driver, 'backup-now')).click();
   await driver.wait(until.elementLocated(By.xpath("//*[contains(text(), 'Backed up to')]")), WAIT);
   assert.ok(fs.readdirSync(`${fresh.dir}/backups`).some((f) => f.endsWith('.db')), 'a backup file is in the backups folder');
@@ -144,6 +147,7 @@ test('a lead restores a backup from Settings: the data goes back and everyone si
   await driver.wait(until.elementLocated(By.xpath("//form[.//input[@name='centre_name']]//*[contains(text(), 'Saved')]")), WAIT, 'the new name is saved');
 
   // A file that is not a backup is refused beside the field, and nothing closes.
+  await (await find(driver, 'settings-security')).click();
   await (await find(driver, 'restore-path')).sendKeys(`${fresh.dir}/haven.keys`);
   await (await find(driver, 'restore-submit')).click();
   await (await find(driver, 'restore-confirm-yes')).click();

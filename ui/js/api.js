@@ -41,7 +41,8 @@ export const restoreBackup = (path) => invoke('restore_backup', { path });
 
 // Core API (see `haven-cli commands`).
 export const sessionInfo = () => call('session_info');
-export const dashboardCounts = () => call('dashboard_counts');
+/** The Dashboard's counts at one site (a code), or the whole centre (null). */
+export const dashboardCounts = (site = null) => call('dashboard_counts', { site });
 export const listSites = () => call('list_sites');
 export const createSite = (site) => call('create_site', site);
 export const updateSite = (site, values) => call('update_site', { site, ...values });

@@ -14,9 +14,10 @@ function s(tag, attrs = {}, ...children) {
   return el;
 }
 
-/** The chart section, or null when there is no stock history. */
-export async function stockChart() {
-  const weeks = await api.stockChart({ weeks: 12 });
+/** The chart section for `site` (a code; null: every site), or null when there is no stock
+ * history. */
+export async function stockChart(site = null) {
+  const weeks = await api.stockChart({ weeks: 12, site });
   if (!weeks.length || weeks.every((w) => w.stock === 0 && w.given_out === 0)) return null;
   const W = 720; const H = 240; const L = 56; const R = 56; const T = 16; const B = 40;
   const maxStock = Math.max(1, ...weeks.map((w) => w.stock));

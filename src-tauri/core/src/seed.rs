@@ -6,9 +6,12 @@
 //!
 //! This file sets up the centre and calls each area's seed, lowest area first: the case book
 //! (`cases/seed.rs`), stock (`stock/seed.rs`) and its distributions (`distribution/seed.rs`),
-//! then volunteers, activity sessions and the rota (`rota/seed.rs`).
+//! then volunteers (`volunteers/seed.rs`), activity sessions (`activities/seed.rs`) and the rota
+//! (`rota/seed.rs`).
 
 use chrono::Local;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 use rusqlite::Transaction;
 
 use crate::access::{users, Role};
@@ -50,7 +53,14 @@ pub fn seed_demo(db: &Db, people: usize, seed: u64) -> Result<SeedSummary> {
         if crate::stock::seed::seed_stock(tx, today)? {
             crate::distribution::seed::seed(tx, today)?;
         }
-        crate::rota::seed::seed(tx, seed, today)?;
+        // The volunteers' side is seeded once. Its three seeds draw from one generator, in
+        // this order, so the same seed gives the same demo.
+        if !crate::volunteers::seed::seeded(tx)? {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x766f_6c75);
+            let team = crate::volunteers::seed::seed(tx, &mut rng, today)?;
+            let sessions = crate::activities::seed::seed(tx, &mut rng, today)?;
+            crate::rota::seed::seed(tx, &mut rng, today, &team, &sessions)?;
+        }
         Ok(summary)
     })
 }

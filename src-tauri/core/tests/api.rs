@@ -147,3 +147,37 @@ fn dashboard_counts_add_up() {
     assert!(c["unaccompanied_minors"].as_u64() > Some(0));
     assert!(c["children"].as_u64() >= c["unaccompanied_minors"].as_u64());
 }
+
+#[test]
+fn dashboard_counts_for_one_site_match_its_row_and_the_sites_add_up_to_the_centre() {
+    let t = seeded(300);
+    let s = session(&t.db, Role::FrontDesk);
+    let all = api::call(&t.db, &s, "dashboard_counts", json!({})).expect("counts");
+    assert!(all["site"].is_null(), "no site: the whole centre");
+    let mut sums = std::collections::BTreeMap::<&str, u64>::new();
+    for row in all["sites"].as_array().expect("sites") {
+        let code = row["code"].as_str().expect("code");
+        let one = api::call(&t.db, &s, "dashboard_counts", json!({"site": code})).expect("one site");
+        assert_eq!(one["site"], code);
+        assert_eq!(one["people_active"], row["people"], "{code}: the cards match the site's row");
+        assert_eq!(one["households"], row["households"], "{code}: households match the site's row");
+        assert_eq!(one["sites"], all["sites"], "the per-site table lists every site either way");
+        for key in [
+            "people_active",
+            "people_total",
+            "households",
+            "children",
+            "babies",
+            "women",
+            "unaccompanied_minors",
+            "pregnant",
+        ] {
+            *sums.entry(key).or_default() += one[key].as_u64().expect(key);
+        }
+    }
+    for (key, sum) in sums {
+        assert_eq!(Some(sum), all[key].as_u64(), "{key}: the sites add up to the centre");
+    }
+    let e = api::call(&t.db, &s, "dashboard_counts", json!({"site": "NOWHERE"})).expect_err("no such site");
+    assert_eq!(e.kind(), ErrorKind::Validation);
+}

@@ -1,8 +1,11 @@
 //! The UI contract: `ui/js/api.js` is held against the core's function table.
 //!
-//! Every `call('name', input)` in api.js must name a function of [`FUNCTIONS`], and when the
-//! input is written out as an object literal its fields must match the function's input
-//! schema (no unknown field, no required field missing). Functions no screen can reach (not
+//! Every `call('name', input)` in api.js must name a function of [`FUNCTIONS`], and the fields
+//! it sends must match the function's input schema (no unknown field, no required field
+//! missing): written out in the wrapper, or, for a wrapper that passes on (or spreads) what the
+//! screen gives it, at every call of that wrapper in the screens, followed through variables,
+//! spreads, `?:` branches and the functions that build the object (`ui_contract/js.rs`). A
+//! call whose fields cannot be seen that way fails too. Functions no screen can reach (not
 //! called by a wrapper that some screen uses) are listed and compared with the reviewed list in
 //! `tests/data/expected/ui-less-functions.txt` (CLI-only functions, say).
 
@@ -14,6 +17,12 @@ use std::path::{Path, PathBuf};
 use haven_core::api::FUNCTIONS;
 use serde_json::Value;
 
+/// The JavaScript reader, in a file of its own beside this one.
+#[path = "ui_contract/js.rs"]
+mod js;
+
+use js::{bracketed, call_sites, key_of, shapes, top_level_parts, Source};
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -23,9 +32,9 @@ fn repo() -> PathBuf {
 enum Input {
     /// `call('name')`: nothing (`{}`).
     Nothing,
-    /// `call('name', { a, b: x, ...rest })`: these field names, and whether a spread adds more.
-    Fields { names: Vec<String>, spread: bool },
-    /// `call('name', value)`: a value built by the screen; its shape is not visible here.
+    /// `call('name', { a, b: x, ...rest })`: these field names, and the expressions spread in.
+    Fields { names: Vec<String>, spreads: Vec<String> },
+    /// `call('name', value)`: a value the screen builds (the call sites are followed to see it).
     Passed(String),
 }
 
@@ -34,46 +43,11 @@ enum Input {
 struct Wrapper {
     /// The exported JS function (`getPerson`).
     export: String,
+    /// Its parameters' names, in order (`(id, details = {})` gives `id`, `details`).
+    params: Vec<String>,
     /// The API function it calls (`get_person`).
     function: String,
     input: Input,
-}
-
-/// The text from `open` (an opening bracket at `text[start]`) to its matching close, excluded.
-fn bracketed(text: &str, start: usize) -> &str {
-    let mut depth = 0;
-    for (i, c) in text[start..].char_indices() {
-        match c {
-            '(' | '{' | '[' => depth += 1,
-            ')' | '}' | ']' => {
-                depth -= 1;
-                if depth == 0 {
-                    return &text[start + 1..start + i];
-                }
-            }
-            _ => {}
-        }
-    }
-    panic!("unbalanced brackets in api.js after {}", &text[start..start.saturating_add(60).min(text.len())]);
-}
-
-/// Splits on commas outside brackets.
-fn top_level_parts(body: &str) -> Vec<String> {
-    let (mut parts, mut depth, mut current) = (Vec::new(), 0, String::new());
-    for c in body.chars() {
-        match c {
-            '(' | '{' | '[' => depth += 1,
-            ')' | '}' | ']' => depth -= 1,
-            ',' if depth == 0 => {
-                parts.push(std::mem::take(&mut current));
-                continue;
-            }
-            _ => {}
-        }
-        current.push(c);
-    }
-    parts.push(current);
-    parts.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
 }
 
 fn wrappers(api_js: &str) -> Vec<Wrapper> {
@@ -82,14 +56,22 @@ fn wrappers(api_js: &str) -> Vec<Wrapper> {
     while let Some(at) = api_js[from..].find("call('") {
         let at = from + at;
         from = at + 6;
-        let export = api_js[..at]
+        let start = api_js[..at]
             .rfind("export const ")
-            .map(|i| {
-                let rest = &api_js[i + "export const ".len()..];
-                rest[..rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len())]
-                    .to_string()
-            })
-            .unwrap_or_else(|| panic!("call(...) outside an exported wrapper at byte {at} of api.js"));
+            .unwrap_or_else(|| panic!("call(...) outside an exported wrapper at byte {at} of api.js"))
+            + "export const ".len();
+        let rest = &api_js[start..];
+        let export =
+            rest[..rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len())].to_string();
+        let head = &api_js[start + export.len()..at];
+        let head = head.trim_start().trim_start_matches('=').trim();
+        let head = head[..head.find("=>").unwrap_or(head.len())].trim().trim_start_matches("async").trim();
+        let params = match head.strip_prefix('(') {
+            Some(_) => top_level_parts(bracketed(head, 0)),
+            None => vec![head.to_string()],
+        };
+        let params =
+            params.iter().map(|p| p.split('=').next().unwrap_or_default().trim().to_string()).collect();
         let name_end = from + api_js[from..].find('\'').expect("closing quote of the function name");
         let function = api_js[from..name_end].to_string();
         let args = bracketed(api_js, at + 4);
@@ -98,20 +80,19 @@ fn wrappers(api_js: &str) -> Vec<Wrapper> {
             Some(rest) if rest.starts_with('{') => {
                 let body = bracketed(rest, 0);
                 let mut names = Vec::new();
-                let mut spread = false;
+                let mut spreads = Vec::new();
                 for part in top_level_parts(body) {
-                    if part.starts_with("...") {
-                        spread = true;
+                    if let Some(spread) = part.strip_prefix("...") {
+                        spreads.push(spread.trim().to_string());
                     } else {
-                        let key = part.split(':').next().unwrap_or_default().trim();
-                        names.push(key.trim_matches(|c| c == '\'' || c == '"').to_string());
+                        names.push(key_of(&part));
                     }
                 }
-                Input::Fields { names, spread }
+                Input::Fields { names, spreads }
             }
             Some(rest) => Input::Passed(rest.to_string()),
         };
-        out.push(Wrapper { export, function, input });
+        out.push(Wrapper { export, params, function, input });
     }
     out
 }
@@ -162,57 +143,140 @@ fn uses(text: &str, export: &str) -> bool {
         .any(|(i, _)| !text[i + needle.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_'))
 }
 
-#[test]
-fn api_js_calls_only_functions_of_the_table_with_their_input_fields() {
-    let api_js = std::fs::read_to_string(repo().join("ui/js/api.js")).expect("read ui/js/api.js");
-    let found = wrappers(&api_js);
-    assert!(found.len() > 50, "api.js wrappers not recognised: found only {}", found.len());
+/// The UI's JavaScript files other than api.js.
+fn ui_sources() -> Vec<Source> {
+    let ui = repo().join("ui/js");
+    let mut files = Vec::new();
+    js_files(&ui, &mut files);
+    files.sort();
+    files
+        .iter()
+        .filter(|p| p.file_name().is_none_or(|n| n != "api.js"))
+        .map(|p| Source {
+            name: p.strip_prefix(repo()).unwrap_or(p).display().to_string(),
+            text: std::fs::read_to_string(p).expect("read a UI file"),
+        })
+        .collect()
+}
+
+/// Holds api.js and the screens against the function table: every wrapper names a function of
+/// it and sends the fields of its input, no unknown one and every required one, whether the
+/// wrapper writes them out or passes on (or spreads) what a screen builds; then every call of
+/// such a wrapper in the screens is followed to the object it sends. Returns the problems, each
+/// naming the wrapper, and how many screen calls were followed.
+fn check(api_js: &str, sources: &[Source]) -> (Vec<String>, usize) {
     let mut problems = Vec::new();
-    let mut passed = Vec::new();
-    for w in &found {
+    let mut followed = 0;
+    for w in wrappers(api_js) {
         let Some(f) = FUNCTIONS.iter().find(|f| f.name == w.function) else {
             problems.push(format!("{} calls \"{}\", which is not in the API table", w.export, w.function));
             continue;
         };
         let (props, required) = schema_fields(&f.info().input);
-        let (names, spread) = match &w.input {
-            Input::Nothing => (Vec::new(), false),
-            Input::Fields { names, spread } => (names.clone(), *spread),
-            Input::Passed(expr) => {
-                passed.push(format!("{} -> {} ({expr})", w.export, w.function));
-                continue;
-            }
+        // What the wrapper writes out, and which of its parameters it sends on.
+        let (names, passed): (Vec<String>, Vec<&str>) = match &w.input {
+            Input::Nothing => (Vec::new(), Vec::new()),
+            Input::Fields { names, spreads } => (names.clone(), spreads.iter().map(String::as_str).collect()),
+            Input::Passed(expr) => (Vec::new(), vec![expr.as_str()]),
         };
-        for n in &names {
-            if !props.contains(n) {
-                problems
-                    .push(format!("{} passes \"{n}\", which {} does not take ({props:?})", w.export, f.name));
+        let mut positions = Vec::new();
+        for p in &passed {
+            match w.params.iter().position(|q| q == p) {
+                Some(i) => positions.push(i),
+                None => {
+                    problems.push(format!("{} sends `{p}`, which is not one of its parameters", w.export))
+                }
             }
         }
-        if !spread {
+        // One shape per way the wrapper is called (the wrapper's own when it passes nothing on).
+        let mut sent: Vec<(String, BTreeSet<String>)> = Vec::new();
+        if positions.is_empty() {
+            sent.push(("api.js".into(), names.iter().cloned().collect()));
+        } else {
+            let sites = match call_sites(sources, &w.export) {
+                Ok(sites) => sites,
+                Err(e) => {
+                    problems.push(format!("{}: {e}", w.export));
+                    continue;
+                }
+            };
+            for site in &sites {
+                followed += 1;
+                let here = format!("{}:{}", sources[site.file].name, site.line);
+                let mut shapes_here = vec![names.iter().cloned().collect::<BTreeSet<String>>()];
+                for &i in &positions {
+                    // A parameter left out takes its default, `{}` or nothing.
+                    let Some(arg) = site.args.get(i) else { continue };
+                    match shapes(sources, site.file, site.at, arg, 0) {
+                        Ok(found) => {
+                            shapes_here = shapes_here
+                                .iter()
+                                .flat_map(|s| found.iter().map(move |f| s.union(f).cloned().collect()))
+                                .collect();
+                        }
+                        Err(e) => {
+                            problems.push(format!("{} at {here}: {e}", w.export));
+                            shapes_here.clear();
+                        }
+                    }
+                }
+                sent.extend(shapes_here.into_iter().map(|s| (here.clone(), s)));
+            }
+        }
+        for (place, keys) in &sent {
+            for k in keys {
+                if !props.contains(k) {
+                    problems.push(format!(
+                        "{} sends \"{k}\" ({place}), which {} does not take ({props:?})",
+                        w.export, f.name
+                    ));
+                }
+            }
             for r in &required {
-                if !names.contains(r) {
-                    problems.push(format!("{} leaves out \"{r}\", which {} requires", w.export, f.name));
+                if !keys.contains(r) {
+                    problems.push(format!(
+                        "{} leaves out \"{r}\" ({place}), which {} requires",
+                        w.export, f.name
+                    ));
                 }
             }
         }
     }
-    // Wrappers that pass a value the screen builds: their fields are the screens' business.
-    println!("api.js wrappers passing a screen-built input ({}):\n  {}", passed.len(), passed.join("\n  "));
-    assert!(problems.is_empty(), "api.js does not match the API table:\n  {}", problems.join("\n  "));
+    (problems, followed)
+}
+
+#[test]
+fn api_js_calls_only_functions_of_the_table_with_their_input_fields() {
+    let api_js = std::fs::read_to_string(repo().join("ui/js/api.js")).expect("read ui/js/api.js");
+    let found = wrappers(&api_js);
+    assert!(found.len() > 50, "api.js wrappers not recognised: found only {}", found.len());
+    let passing = found
+        .iter()
+        .filter(|w| match &w.input {
+            Input::Nothing => false,
+            Input::Fields { spreads, .. } => !spreads.is_empty(),
+            Input::Passed(_) => true,
+        })
+        .count();
+    let (problems, followed) = check(&api_js, &ui_sources());
+    println!(
+        "{passing} wrappers send on what a screen builds; {followed} calls of them in the screens followed"
+    );
+    assert!(
+        passing >= 30 && followed >= passing,
+        "the screens' calls were not found ({followed} for {passing})"
+    );
+    assert!(
+        problems.is_empty(),
+        "api.js and the screens do not match the API table:\n  {}",
+        problems.join("\n  ")
+    );
 }
 
 #[test]
 fn functions_no_screen_can_reach_are_the_reviewed_ones() {
-    let ui = repo().join("ui/js");
-    let api_js = std::fs::read_to_string(ui.join("api.js")).expect("read ui/js/api.js");
-    let mut files = Vec::new();
-    js_files(&ui, &mut files);
-    let screens: Vec<String> = files
-        .iter()
-        .filter(|p| p.file_name().is_none_or(|n| n != "api.js"))
-        .map(|p| std::fs::read_to_string(p).expect("read a UI file"))
-        .collect();
+    let api_js = std::fs::read_to_string(repo().join("ui/js/api.js")).expect("read ui/js/api.js");
+    let screens: Vec<String> = ui_sources().into_iter().map(|s| s.text).collect();
 
     let mut reached: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for w in wrappers(&api_js) {
@@ -252,10 +316,48 @@ fn the_parser_reads_each_wrapper_form() {
     assert_eq!(w.len(), 3);
     assert!(matches!(&w[0].input, Input::Nothing) && w[0].export == "a" && w[0].function == "one");
     assert!(
-        matches!(&w[1].input, Input::Fields { names, spread: true } if names == &["id", "kind"]),
+        matches!(&w[1].input, Input::Fields { names, spreads } if names == &["id", "kind"] && spreads == &["rest"]),
         "{:?}",
         w[1].input
     );
+    assert_eq!(w[1].params, ["id", "v"]);
     assert!(matches!(&w[2].input, Input::Passed(e) if e == "x"));
     assert!(uses("await api.getPerson(id)", "getPerson") && !uses("api.getPersonData()", "getPerson"));
+}
+
+#[test]
+fn a_misspelt_or_missing_key_from_a_screen_fails_naming_the_wrapper() {
+    let api_js = "export const saveLocation = (location) => call('save_location', location);\n\
+                  export const updatePerson = (id, details) => call('update_person', { id, ...details });\n";
+    let screen = |text: &str| vec![Source { name: "screen.js".into(), text: text.into() }];
+    let problems = |text: &str| check(api_js, &screen(text)).0;
+
+    // Right: written out, through a variable, a function and a spread.
+    let good = "const where = () => ({ site: s.value });\n\
+                async function save() { const input = { ...where(), name: n.value }; await api.saveLocation(input); }\n\
+                const read = () => { return { given_name: g.value }; };\n\
+                await api.updatePerson(id, read());\n";
+    assert_eq!(problems(good), Vec::<String>::new());
+
+    // A misspelt key, written out or in the variable a screen passes.
+    let typo = problems("await api.saveLocation({ site: s.value, nmae: n.value });");
+    assert!(typo.iter().any(|p| p.starts_with("saveLocation sends \"nmae\"")), "{typo:?}");
+    assert!(typo.iter().any(|p| p.starts_with("saveLocation leaves out \"name\"")), "{typo:?}");
+    let typo = problems("const input = { site: s };\ninput.nmae = n;\nawait api.saveLocation(input);");
+    assert!(typo.iter().any(|p| p.starts_with("saveLocation sends \"nmae\" (screen.js:3)")), "{typo:?}");
+    let typo = problems("const read = () => ({ givne_name: g });\nawait api.updatePerson(id, read());");
+    assert!(typo.iter().any(|p| p.starts_with("updatePerson sends \"givne_name\"")), "{typo:?}");
+    // One branch of a choice is wrong.
+    let branch = problems("await api.saveLocation(id ? { id, site, name } : { site, nmae });");
+    assert!(branch.iter().any(|p| p.contains("\"nmae\"")), "{branch:?}");
+
+    // What cannot be seen is a problem too, not a pass.
+    let hidden =
+        problems("const input = {};\nfor (const k of KEYS) input[k] = 1;\nawait api.saveLocation(input);");
+    assert!(
+        hidden.iter().any(|p| p.starts_with("saveLocation at screen.js:3") && p.contains("by index")),
+        "{hidden:?}"
+    );
+    let passed_on = problems("list.forEach(api.saveLocation);");
+    assert!(passed_on.iter().any(|p| p.contains("without calling it")), "{passed_on:?}");
 }

@@ -11,13 +11,14 @@ import { date, num, t } from '../i18n.js';
 import { can } from '../access.js';
 import { personPicker } from '../person-picker.js';
 import { dayText, isoWeek, printForm, weekBar } from '../week.js';
+import { homeSite } from '../home-site.js';
 
 const KINDS = ['childrens_play', 'english', 'womens', 'maktab', 'other'];
 const state = { site: null, week: null, open: null };
 
 export async function showActivities(main, { session }) {
   const sites = await api.listSites();
-  state.site = state.site || (sites.find((s) => s.id === session.site_id) || sites[0] || {}).code;
+  state.site = state.site || homeSite(session, sites)?.code;
   state.week = state.week || isoWeek();
   const tt = await api.timetable(state.site, state.week);
   const manager = can(session, 'save_session');

@@ -1,10 +1,11 @@
-// The Dashboard: real counts from the database, and (for coordinators and leads) the referrals
-// whose follow-up date has passed.
+// The Dashboard: real counts from the database for the user's own site (or another, or the
+// whole centre), and (for coordinators and leads) the referrals whose follow-up date has passed.
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
 import { date, num, t } from '../i18n.js';
 import { stockChart } from '../stock-chart.js';
+import { siteFilter } from '../home-site.js';
 
 function card(key, value, testid, warn = false) {
   return h('div', { class: warn ? 'card card-warn' : 'card', 'data-testid': testid },
@@ -12,9 +13,13 @@ function card(key, value, testid, warn = false) {
     h('p', { class: 'card-label' }, t(key)));
 }
 
-export async function showDashboard(main) {
-  const c = await api.dashboardCounts();
-  if (c.people_total === 0) {
+export async function showDashboard(main, ctx) {
+  const sites = await api.listSites();
+  const filter = siteFilter('dashboard', ctx.session, sites, () => showDashboard(main, ctx));
+  const site = filter.value() || null;
+  const c = await api.dashboardCounts(site);
+  // An empty centre (not just an empty site) is asked for its first person.
+  if (c.people_total === 0 && c.sites.every((x) => x.people === 0)) {
     replace(main, h('h1', {}, t('nav.dashboard')),
       h('div', { class: 'empty' }, h('p', {}, t('dashboard.empty')),
         h('a', { href: '#/people/new', class: 'button' }, t('people.register'))));
@@ -25,7 +30,8 @@ export async function showDashboard(main) {
   const overdue = caseworker ? await api.overdueFollowUps(100) : [];
   replace(main,
     h('h1', {}, t('nav.dashboard')),
-    h('div', { class: 'cards' },
+    h('div', { class: 'filters' }, filter),
+    h('div', { class: 'cards', 'data-testid': 'cards', 'data-site': c.site || '' },
       card('dashboard.people_active', c.people_active, 'count-people'),
       card('dashboard.households', c.households, 'count-households'),
       card('dashboard.children', c.children, 'count-children'),
@@ -46,7 +52,7 @@ export async function showDashboard(main) {
         h('td', { class: 'num' }, num(s.people)),
         h('td', { class: 'num' }, num(s.households)))))),
     h('p', { class: 'hint' }, t('dashboard.total', { total: num(c.people_total), date: date(c.today) })),
-    await stockChart());
+    await stockChart(site));
 }
 
 function daysBetween(from, to) {

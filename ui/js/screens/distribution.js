@@ -26,8 +26,11 @@ async function showList(main, { session }) {
   let form = null;
   if (caseworker && overview.locations.length) {
     const summary = errorSummary();
-    const loc = select({ name: 'location', label: t('dist.location'), testid: 'dist-location',
-      options: overview.locations.filter((l) => l.active).map((l) => [l.id, `${l.name} (${l.site_code})`]) });
+    // The user's own site's locations first: a new distribution starts at one of them.
+    const active = overview.locations.filter((l) => l.active);
+    const mine = [...active.filter((l) => l.site_id === session.site_id), ...active.filter((l) => l.site_id !== session.site_id)];
+    const loc = select({ name: 'location', label: t('dist.location'), testid: 'dist-location', value: mine[0]?.id,
+      options: mine.map((l) => [l.id, `${l.name} (${l.site_code})`]) });
     const held = field({ name: 'held_on', label: t('dist.held_on'), type: 'date', value: todayIso(), testid: 'dist-date' });
     const types = rules.types.length ? rules.types : ['weekly'];
     const type = select({ name: 'dist_type', label: t('dist.type'), testid: 'dist-type', options: types.map((x) => [x, x]) });

@@ -578,9 +578,17 @@ function ukPanel(page) {
       group(t('uk.group_appointment'), 'next_appointment', 'next_appointment_on'),
     ],
     run: async () => {
-      const input = { person: record.person.id };
-      for (const [name, type] of UK_FIELDS) input[name] = type === 'date' ? valueOrNull(inputs[name]) : inputs[name].value;
-      const result = await api.saveUkArrival(input);
+      const types = Object.fromEntries(UK_FIELDS);
+      const v = (name) => (types[name] === 'date' ? valueOrNull(inputs[name]) : inputs[name].value);
+      // Written out, so that the UI contract test sees every field this form sends.
+      const result = await api.saveUkArrival({
+        person: record.person.id,
+        local_authority: v('local_authority'), social_worker: v('social_worker'), social_worker_contact: v('social_worker_contact'),
+        gp_practice: v('gp_practice'), gp_registered_on: v('gp_registered_on'),
+        school: v('school'), school_enrolled_on: v('school_enrolled_on'),
+        housing: v('housing'), housing_from: v('housing_from'),
+        next_appointment: v('next_appointment'), next_appointment_on: v('next_appointment_on'),
+      });
       saved(page, (rec) => { rec.uk_arrival = result; });
     },
   }));

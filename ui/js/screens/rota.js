@@ -11,12 +11,13 @@ import { date, num, t } from '../i18n.js';
 import { can } from '../access.js';
 import { todayIso } from '../person-format.js';
 import { dayText, dbsMark, isoWeek, printForm, weekBar } from '../week.js';
+import { homeSite } from '../home-site.js';
 
 const state = { site: null, week: null };
 
 export async function showRota(main, { session }) {
   const sites = await api.listSites();
-  state.site = state.site || (sites.find((s) => s.id === session.site_id) || sites[0] || {}).code;
+  state.site = state.site || homeSite(session, sites)?.code;
   state.week = state.week || isoWeek();
   const rota = await api.rotaWeek(state.site, state.week);
   const manager = can(session, 'create_shift');

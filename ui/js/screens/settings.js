@@ -1,5 +1,8 @@
-// Settings: the centre's name, its sites and its users. Only a lead may change them; the core
-// refuses anyone else, and this screen then shows the core's message.
+// Settings, in sections reached by their own address (`#/settings/<section>`), so that no one
+// scrolls one long page: the centre and its sites, your passphrase, users, partner
+// organisations, the DBS policy, security (auto-lock, backups, retention, restore) and the audit
+// log. A section shows when the user may call the function behind it; only a lead changes most
+// of them, and the core refuses anyone else (this screen then shows the core's message).
 
 import { can } from '../access.js';
 import * as api from '../api.js';
@@ -10,29 +13,64 @@ import { passphraseForm } from './passphrase.js';
 import { auditSection } from './audit.js';
 import { t } from '../i18n.js';
 
-export async function showSettings(main, { session, status, locked }) {
-  const may = (name) => can(session, name);
-  const [settings, sites, security] = await Promise.all([api.getSettings(), api.listSites(), api.getSecuritySettings()]);
-  const [users, partners] = await Promise.all([
-    may('list_users') ? api.listUsers() : Promise.resolve([]),
-    may('list_partners') ? api.listPartners() : Promise.resolve(null),
-  ]);
-  const rerender = () => showSettings(main, { session, status, locked });
-  const own = passphraseForm(status && status.passphrase_rules, () => {});
+/** The sections in the order of their tabs: name, title key, and whether the user sees it. */
+const SECTIONS = [
+  ['centre', 'settings.centre', () => true],
+  ['passphrase', 'passphrase.title', () => true],
+  ['users', 'settings.users', (may) => may('create_user')],
+  ['partners', 'settings.partners', (may) => may('list_partners')],
+  ['dbs', 'dbs_policy.title', (may) => may('get_dbs_policy')],
+  ['security', 'security.title', () => true],
+  ['audit', 'audit.title', (may) => may('list_audit_log')],
+];
 
-  replace(main,
-    h('h1', {}, t('nav.settings')),
-    h('section', { class: 'section' }, h('h2', {}, t('passphrase.title')), own.form),
-    centreForm(settings, may('update_settings')),
-    sitesSection(sites, may('update_site'), rerender),
-    partners ? partnersSection(partners, may('save_partner'), rerender) : null,
-    may('get_dbs_policy') ? dbsPolicySection(await api.getDbsPolicy(), may('update_dbs_policy')) : null,
-    may('create_user') ? usersSection(users, sites, session, rerender) : h('p', { class: 'hint' }, t('settings.lead_only')),
-    securityForm(security, may('update_security_settings'), may('backup_now')),
-    // Restoring goes with the backup settings: offered to whoever may change them (the core's
-    // restore check refuses anyone else).
-    may('update_security_settings') ? restoreSection(locked) : null,
-    may('list_audit_log') ? auditSection() : null);
+export async function showSettings(main, { session, status, locked, path = [] }) {
+  const may = (name) => can(session, name);
+  const sections = SECTIONS.filter(([, , shown]) => shown(may));
+  const current = sections.find(([name]) => name === path[0]) || sections[0];
+  const [name] = current;
+  const rerender = () => showSettings(main, { session, status, locked, path: [name] });
+  const tabs = h('nav', { class: 'tabs', 'aria-label': t('settings.sections'), 'data-testid': 'settings-sections' },
+    sections.map(([n, key]) => h('a', {
+      href: `#/settings/${n}`, class: 'tab', 'data-testid': `settings-${n}`,
+      'aria-current': n === name ? 'page' : null,
+    }, t(key))));
+  const panel = h('div', { class: 'tab-panel', 'data-testid': `settings-panel-${name}` },
+    await sectionBody(name, { session, status, locked, may, rerender }));
+  replace(main, h('h1', {}, t('nav.settings')), tabs, panel);
+}
+
+/** One section's forms and lists, with what it needs from the core. */
+async function sectionBody(name, { session, status, locked, may, rerender }) {
+  switch (name) {
+    case 'passphrase': {
+      const own = passphraseForm(status && status.passphrase_rules, () => {});
+      return h('section', { class: 'section' }, h('h2', {}, t('passphrase.title')), own.form);
+    }
+    case 'users': {
+      const [users, sites] = await Promise.all([api.listUsers(), api.listSites()]);
+      return usersSection(users, sites, session, rerender);
+    }
+    case 'partners':
+      return partnersSection(await api.listPartners(), may('save_partner'), rerender);
+    case 'dbs':
+      return dbsPolicySection(await api.getDbsPolicy(), may('update_dbs_policy'));
+    case 'security':
+      // Restoring goes with the backup settings: offered to whoever may change them (the core's
+      // restore check refuses anyone else).
+      return h('div', {},
+        securityForm(await api.getSecuritySettings(), may('update_security_settings'), may('backup_now')),
+        may('update_security_settings') ? restoreSection(locked) : null);
+    case 'audit':
+      return auditSection();
+    default: {
+      const [settings, sites] = await Promise.all([api.getSettings(), api.listSites()]);
+      return h('div', {},
+        centreForm(settings, may('update_settings')),
+        sitesSection(sites, may('update_site'), rerender),
+        may('create_user') ? null : h('p', { class: 'hint' }, t('settings.lead_only')));
+    }
+  }
 }
 
 // Restoring a backup (a lead): the core checks the file first; once restored, Haven is locked

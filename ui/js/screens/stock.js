@@ -1,13 +1,17 @@
 // Stock: what each location holds (from the balance table), batches expiring soon or expired,
 // low stock, and, for coordinators and leads, the forms that write the ledger: receive a
-// donation or purchase, move stock between locations, record damaged/expired/lost/found
-// stock, and stock-takes (`#/stock/take/<id>`: count, review differences, finalise).
+// donation or purchase (first on the screen, with its confirmation above it), move stock
+// between locations, record damaged/expired/lost/found stock, and stock-takes
+// (`#/stock/take/<id>`: count, review differences, finalise). The screen starts at the user's
+// own site (its lines, its locations first in the forms) and keeps a site chosen here, and the
+// last receipt's location and item, for the next receipt.
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
 import { checkbox, errorSummary, field, notice, select, showApiError, takeFlash, flash, valueOrNull } from '../form.js';
 import { date, num, t } from '../i18n.js';
 import { can } from '../access.js';
+import { siteFilter } from '../home-site.js';
 
 const label = (item, variant) => (variant ? `${item} (${variant})` : item);
 
@@ -15,19 +19,39 @@ export async function showStock(main, ctx) {
   const [first, id] = ctx.path;
   if (first === 'take' && id) return showTake(main, id);
   const caseworker = can(ctx.session, 'receive_stock');
-  const [o, sites] = await Promise.all([api.stockOverview(), caseworker ? api.listSites() : []]);
+  const [o, sites] = await Promise.all([api.stockOverview(), api.listSites()]);
   const flashed = takeFlash();
   const rerender = () => showStock(main, ctx);
+  // The user's own site first (or the one chosen here before): its lines, and its locations
+  // chosen in the forms. "All sites" shows every line.
+  const filter = siteFilter('stock', ctx.session, sites, rerender);
+  const site = filter.value();
+  const here = (r) => !site || r.site === site;
+  const view = { ...o, locations: byPreference(o.locations, site) };
   replace(main,
     h('h1', {}, t('nav.stock')),
     flashed,
+    h('div', { class: 'filters' }, filter),
     o.locations.length === 0 ? h('div', { class: 'empty' }, h('p', {}, t('stock.no_locations'))) : null,
-    balancesTable(o.balances),
-    expiringSection(o.expiring),
-    lowSection(o.low),
-    caseworker ? forms(o, rerender) : h('p', { class: 'hint' }, t('stock.coordinators_change')),
+    // Receiving comes first, above the tables, so that the form and its confirmation are in
+    // view without scrolling.
+    caseworker && o.locations.length ? receiveForm(view, rerender) : null,
+    balancesTable(o.balances.filter(here)),
+    expiringSection(o.expiring.filter(here)),
+    lowSection(o.low.filter(here)),
+    caseworker ? forms(view, rerender) : h('p', { class: 'hint' }, t('stock.coordinators_change')),
     caseworker ? setupForms(o, sites, rerender) : null);
+  if (flashed) flashed.scrollIntoView({ block: 'nearest' });
 }
+
+/** Locations in use, the chosen site's first (the forms then start on one of them). */
+function byPreference(locations, site) {
+  const active = locations.filter((l) => l.active);
+  return [...active.filter((l) => l.site_code === site), ...active.filter((l) => l.site_code !== site)];
+}
+
+/** What the receive form had after a receipt, so the next one starts there. */
+const lastReceipt = { location: null, item: null };
 
 function balancesTable(rows) {
   if (!rows.length) return h('p', { class: 'empty', 'data-testid': 'balances-empty' }, t('stock.empty'));
@@ -42,7 +66,7 @@ function balancesTable(rows) {
         h('th', { scope: 'col', class: 'num' }, t('stock.expired')),
         h('th', { scope: 'col' }, t('stock.next_expiry')))),
       h('tbody', {}, rows.map((b) => h('tr', {
-        'data-testid': 'balance-row', 'data-item': b.item, 'data-variant': b.variant, 'data-location': b.location,
+        'data-testid': 'balance-row', 'data-item': b.item, 'data-variant': b.variant, 'data-location': b.location, 'data-site': b.site,
       },
       h('td', {}, `${b.location} (${b.site})`),
       h('td', {}, label(b.item, b.variant)),
@@ -90,15 +114,19 @@ function itemPicker(items, prefix) {
   return { item, variant, current: () => items.find((i) => i.id === item.input.value), sync };
 }
 
-function locationSelect(locations, name, text, testid) {
-  return select({ name, label: text, testid,
-    options: locations.filter((l) => l.active).map((l) => [l.id, `${l.name} (${l.site_code})`]) });
+/** A location picker over `locations` (in use, in the order given: the chosen site's first),
+ * set to `value` when it is one of them, else the first. */
+function locationSelect(locations, name, text, testid, value = null) {
+  const active = locations.filter((l) => l.active);
+  const chosen = active.some((l) => l.id === value) ? value : active[0]?.id;
+  return select({ name, label: text, testid, value: chosen,
+    options: active.map((l) => [l.id, `${l.name} (${l.site_code})`]) });
 }
 
 function forms(o, rerender) {
   if (!o.locations.length) return null;
   return h('div', { class: 'stock-forms' },
-    receiveForm(o, rerender), transferForm(o, rerender), adjustForm(o, rerender), takeSection(o));
+    transferForm(o, rerender), adjustForm(o, rerender), takeSection(o));
 }
 
 /** The catalogue, locations and thresholds (coordinators and leads). */
@@ -234,8 +262,12 @@ function itemForm(o, sites, rerender) {
 
 function receiveForm(o, rerender) {
   const summary = errorSummary();
-  const loc = locationSelect(o.locations, 'location', t('stock.location'), 'receive-location');
+  const loc = locationSelect(o.locations, 'location', t('stock.location'), 'receive-location', lastReceipt.location);
   const pick = itemPicker(o.items, 'receive');
+  if (lastReceipt.item && o.items.some((i) => i.active && i.id === lastReceipt.item)) {
+    pick.item.input.value = lastReceipt.item;
+    pick.sync();
+  }
   const quantity = field({ name: 'quantity', label: t('stock.quantity'), type: 'number', inputmode: 'numeric', width: 'short', testid: 'receive-quantity' });
   const source = select({ name: 'source', label: t('stock.source'), testid: 'receive-source',
     options: [['donation', t('stock.donation')], ['purchase', t('stock.purchase')]] });
@@ -271,11 +303,13 @@ function receiveForm(o, rerender) {
         expires_on: it && it.tracks_expiry ? valueOrNull(expires.input) : null,
         batch: it && it.tracks_expiry ? valueOrNull(batch.input) : null,
       });
+      lastReceipt.location = loc.input.value;
+      lastReceipt.item = pick.item.input.value;
       flash(t('stock.received', { n: num(Number(quantity.input.value)), item: it ? it.name : '' }));
       rerender();
     } catch (err) { showApiError(summary, form, err); }
   });
-  return h('section', { 'aria-labelledby': 'receive-title' }, h('h2', { id: 'receive-title' }, t('stock.receive_title')), form);
+  return h('section', { 'aria-labelledby': 'receive-title', 'data-testid': 'receive-section' }, h('h2', { id: 'receive-title' }, t('stock.receive_title')), form);
 }
 
 function transferForm(o, rerender) {

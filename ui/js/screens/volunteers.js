@@ -10,6 +10,7 @@ import { date, num, t } from '../i18n.js';
 import { can } from '../access.js';
 import { todayIso } from '../person-format.js';
 import { dbsMark } from '../week.js';
+import { homeSite, siteFilter } from '../home-site.js';
 
 const STATUSES = ['applied', 'approved', 'active', 'left'];
 const SKILLS = ['early_years', 'teaching', 'medical', 'interpreting', 'driving'];
@@ -23,20 +24,21 @@ export async function showVolunteers(main, { path, session }) {
     return;
   }
   const [first, second] = path;
-  if (first === 'new') return showForm(main, null);
-  if (first && second === 'edit') return showForm(main, await api.getVolunteer(first));
+  if (first === 'new') return showForm(main, null, session);
+  if (first && second === 'edit') return showForm(main, await api.getVolunteer(first), session);
   if (first) return showVolunteer(main, first, session);
-  return showList(main);
+  return showList(main, session);
 }
 
 const statusTag = (s) => h('span', { class: `tag-status tag-status-${s === 'active' ? 'active' : s}` }, t(`volunteer.status.${s}`));
 
-async function showList(main) {
+async function showList(main, session) {
   const [sites, due] = await Promise.all([api.listSites(), api.dbsDue()]);
-  const state = { status: '', site: '', text: '' };
   const results = h('div', { 'data-testid': 'volunteer-results' });
   const statusSel = select({ name: 'status', label: t('volunteers.filter_status'), value: '', options: [['', t('volunteers.all_current')], ...STATUSES.map((s) => [s, t(`volunteer.status.${s}`)])] });
-  const siteSel = select({ name: 'site', label: t('people.site'), value: '', options: [['', t('volunteers.all_sites')], ...sites.map((s) => [s.code, s.name])] });
+  // The user's own site first (or the one chosen here before); "All sites" lists everyone.
+  const siteSel = siteFilter('volunteers', session, sites, (code) => { state.site = code; load(); });
+  const state = { status: '', site: siteSel.value(), text: '' };
   const search = field({ name: 'text', label: t('volunteers.search'), required: false, testid: 'volunteer-search', dir: 'auto' });
   const load = async () => {
     const rows = await api.listVolunteers({ status: state.status || null, site: state.site || null, text: state.text || null, include_left: state.status === 'left' });
@@ -52,7 +54,7 @@ async function showList(main) {
           h('td', {}, dbsMark(v.dbs))))))
         : h('div', { class: 'empty' }, h('p', {}, t('volunteers.none'))));
   };
-  for (const [sel, key] of [[statusSel, 'status'], [siteSel, 'site']]) sel.input.addEventListener('change', () => { state[key] = sel.input.value; load(); });
+  statusSel.input.addEventListener('change', () => { state.status = statusSel.input.value; load(); });
   search.input.addEventListener('input', () => { state.text = search.input.value.trim(); load(); });
   replace(main,
     h('div', { class: 'page-head' }, h('h1', {}, t('nav.volunteers')),
@@ -72,7 +74,7 @@ function dueSection(due) {
       : h('p', { class: 'hint' }, t('volunteers.dbs_due_none')));
 }
 
-async function showForm(main, record) {
+async function showForm(main, record, session) {
   const v = record ? record.volunteer : null;
   const sites = await api.listSites();
   const summary = errorSummary();
@@ -82,7 +84,7 @@ async function showForm(main, record) {
   const phone = field({ name: 'phone', label: t('volunteer.phone'), value: v?.phone || '', type: 'tel', required: false });
   const emergency = field({ name: 'emergency_contact', label: t('volunteer.emergency_contact'), hint: t('volunteer.emergency_contact_hint'), value: v?.emergency_contact || '', required: false });
   const languages = field({ name: 'languages', label: t('person.languages'), value: v?.languages || '', required: false });
-  const site = select({ name: 'site', label: t('volunteer.site'), value: v?.site || sites[0]?.code, options: sites.filter((s) => s.active).map((s) => [s.code, `${s.name} (${s.code})`]), testid: 'volunteer-site' });
+  const site = select({ name: 'site', label: t('volunteer.site'), value: v?.site || homeSite(session, sites.filter((s) => s.active))?.code, options: sites.filter((s) => s.active).map((s) => [s.code, `${s.name} (${s.code})`]), testid: 'volunteer-site' });
   const others = sites.filter((s) => s.active).map((s) => checkbox({ name: `other_${s.code}`, label: s.name, checked: !!v && v.sites.includes(s.code) && v.site !== s.code }));
   const skills = SKILLS.map((k) => checkbox({ name: `skill_${k}`, label: t(`volunteer.skill.${k}`), checked: !!v && v.skills.includes(k) }));
   const qualifications = field({ name: 'qualifications', label: t('volunteer.qualifications'), value: v?.qualifications || '', required: false });

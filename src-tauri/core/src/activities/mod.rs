@@ -5,6 +5,7 @@
 //! An instance is named by its session and the date it is scheduled on (`on_date`), even when
 //! moved: sign-ups stay with it. Capacity counts sign-ups; a full session refuses more.
 
+pub mod seed;
 pub mod sheet;
 pub mod week;
 

@@ -6,9 +6,8 @@ use chrono::Local;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::inputs::today;
+use super::inputs::{today, Created, PrintWeek, WeekInput};
 use super::printing::{print_sheet, Printable, PrintedSheet};
-use super::volunteers::{Created, PrintWeek, WeekInput};
 use crate::access::{audit, Session};
 use crate::activities::sheet::activity_sheet;
 use crate::activities::{

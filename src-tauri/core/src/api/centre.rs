@@ -10,7 +10,7 @@ use crate::access::{Role, Session};
 use crate::dashboard::{self, DashboardCounts};
 use crate::settings::{self, CentreSettings};
 use crate::sites::{self, Site, SiteInput, SiteUpdate};
-use crate::{Db, Result};
+use crate::{Db, Error, Result};
 
 /// What the app shows about the signed-in user and the centre.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -42,9 +42,26 @@ pub(super) fn about_session(db: &Db, s: &Session) -> Result<SessionInfo> {
     })
 }
 
-pub(super) fn dashboard_counts(db: &Db, s: &Session, _: NoInput) -> Result<DashboardCounts> {
+/// Which site the Dashboard counts.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DashboardQuery {
+    /// Site code or id; none (or empty) for the whole centre.
+    #[serde(default)]
+    pub site: Option<String>,
+}
+
+pub(super) fn dashboard_counts(db: &Db, s: &Session, q: DashboardQuery) -> Result<DashboardCounts> {
     db.read(|c| {
-        let mut counts = dashboard::counts(c, today())?;
+        let site = match q.site.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
+            Some(code) => Some(
+                sites::resolve(c, code)
+                    .map_err(|e| e.when_absent(Error::invalid("site", "Choose a site.")))?,
+            ),
+            None => None,
+        };
+        let mut counts = dashboard::counts_at(c, today(), site.as_ref().map(|x| x.id.as_str()))?;
+        counts.site = site.map(|x| x.code);
         if s.role >= Role::Coordinator {
             counts.overdue_follow_ups = Some(crate::cases::referrals::overdue_count(c, today())?);
         }

@@ -17,6 +17,7 @@ mod distribution;
 mod inputs;
 mod printing;
 mod privacy;
+mod rota;
 mod security;
 mod sign_in;
 mod stock;
@@ -35,7 +36,7 @@ pub use centre::SessionInfo;
 use centre::*;
 pub use distribution::PrintDistributionSheet;
 use distribution::*;
-pub use inputs::NoInput;
+pub use inputs::{Created, NoInput, PrintWeek, WeekInput};
 pub use printing::PrintedSheet;
 use privacy::*;
 pub use privacy::{apply_retention, RetentionDone, SUBJECT_ACCESS_TITLE};
@@ -46,8 +47,10 @@ use stock::*;
 
 pub use activities::Timetable;
 use activities::*;
+pub use rota::AssignInput;
+use rota::*;
+pub use volunteers::VolunteerRecord;
 use volunteers::*;
-pub use volunteers::{AssignInput, Created, PrintWeek, VolunteerRecord, WeekInput};
 
 /// One function of the API, as listed by `haven-cli commands`.
 pub struct ApiFunction {
@@ -303,7 +306,7 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     function!(stock_reports, Coordinator, READ, "Stock and distribution reports."),
     function!(export_report, Coordinator, WRITE, "Write a stock or distribution report to CSV or Excel."),
     function!(stock_chart, FrontDesk, READ, "Stock and distributions per week, for the Dashboard."),
-    // Volunteers, DBS checks and the rota. DBS detail and volunteer notes: coordinators and leads.
+    // Volunteers and DBS checks. DBS detail and volunteer notes: coordinators and leads.
     function!(list_volunteers, Coordinator, READ, "Volunteers with their DBS status today (no DBS detail)."),
     function!(
         get_volunteer,
@@ -328,6 +331,7 @@ pub static FUNCTIONS: &[ApiFunction] = &[
         "The DBS policy: recheck period, Update Service, expiring soon."
     ),
     function!(update_dbs_policy, Lead, WRITE, "Change the DBS policy."),
+    // The rota: the front desk reads the week; shifts and the printed roster, coordinators.
     function!(rota_week, FrontDesk, READ, "A site's rota for a week: shifts, names with DBS marks, gaps."),
     function!(create_shift, Coordinator, WRITE, "Add a shift to the rota."),
     function!(delete_shift, Coordinator, WRITE, "Remove a shift from the rota."),

@@ -13,6 +13,7 @@
 //!   are put on the rota.
 
 pub mod dbs;
+pub mod seed;
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, ToSql};

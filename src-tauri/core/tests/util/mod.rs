@@ -5,6 +5,7 @@
 
 pub mod stock;
 pub mod strict;
+pub mod volunteers;
 
 use haven_core::access::users;
 use haven_core::{api, db_path, seed, Db, Role, Session};

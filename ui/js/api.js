@@ -5,7 +5,8 @@
 const tauri = window.__TAURI__;
 
 /** An error from Haven's core: kind is one of validation, not_found, conflict, forbidden,
- * locked, internal. */
+ * locked, internal, confirm (nothing done yet: the same call with the flag named in `field`
+ * set to true goes ahead once the person has confirmed). */
 export class ApiError extends Error {
   constructor({ kind = 'internal', message = 'Something went wrong.', field = null } = {}) {
     super(message);

@@ -29,10 +29,46 @@ fn person(db: &Db, s: &Session, given: &str, family: &str, dob: NaiveDate, with:
     call(db, s, "create_person", body)["person"].clone()
 }
 
+/// A weekly distribution at `loc` on `on`; confirmed, as these tests mean every one they make
+/// (the demo's own distribution may fall in the same week).
 fn distribution(db: &Db, s: &Session, loc: &str, on: NaiveDate) -> String {
-    let d =
-        call(db, s, "create_distribution", json!({"location": loc, "held_on": on, "dist_type": "weekly"}));
+    let d = call(
+        db,
+        s,
+        "create_distribution",
+        json!({"location": loc, "held_on": on, "dist_type": "weekly", "confirm_same_week": true}),
+    );
     d["id"].as_str().unwrap().to_string()
+}
+
+/// A fresh location at `site`.
+fn shelf_at(db: &Db, s: &Session, site: &str, name: &str) -> String {
+    call(db, s, "save_location", json!({"site": site, "name": name}))["id"].as_str().unwrap().to_string()
+}
+
+/// An adult on their own, registered at `site`.
+fn adult_at(db: &Db, s: &Session, site: &str, given: &str, family: &str) -> Value {
+    call(
+        db,
+        s,
+        "create_person",
+        json!({"given_name": given, "family_name": family, "date_of_birth": months_ago(12 * 30), "site": site,
+               "consent": true, "confirm_not_duplicate": true}),
+    )["person"]
+        .clone()
+}
+
+/// The items of a collection's lines, as recorded.
+fn collected_items(db: &Db, collection: &str) -> Vec<String> {
+    db.read(|c| {
+        let mut stmt = c.prepare(
+            "SELECT i.name FROM collection_lines l JOIN stock_items i ON i.id = l.item_id
+             WHERE l.collection_id = ?1 AND l.quantity > 0 ORDER BY i.name",
+        )?;
+        let rows = stmt.query_map([collection], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    })
+    .unwrap()
 }
 
 struct Family {
@@ -535,4 +571,181 @@ fn the_desk_undoes_its_own_collection_within_minutes_with_a_reason() {
     call(&t.db, &s, "reverse_collection", json!({"id": again_id, "reason": "wrong household"}));
     let e = err(&t.db, &desk, "undo_own_collection", json!({"id": "nope", "reason": "x"}));
     assert_eq!(e.kind, ErrorKind::NotFound);
+}
+
+#[test]
+fn interval_rules_hold_both_ways_whatever_the_order_and_at_every_site() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let cal = shelf_at(&t.db, &s, "CAL", "Interval shelf CAL");
+    let dun = shelf_at(&t.db, &s, "DUN", "Interval shelf DUN");
+    for loc in [&cal, &dun] {
+        receive(&t.db, &s, loc, "Hygiene kit", None, 20, None);
+        receive(&t.db, &s, loc, "Food parcel", None, 20, Some(today() + Days::new(400)));
+    }
+    // Two distributions two days apart; the hygiene kit is every 28 days.
+    let (early_day, late_day) = (today() + Days::new(70), today() + Days::new(72));
+    let cal_early = distribution(&t.db, &s, &cal, early_day);
+    let cal_late = distribution(&t.db, &s, &cal, late_day);
+    let dun_late = distribution(&t.db, &s, &dun, late_day);
+    let collect = |d: &str, who: &Value| -> Vec<String> {
+        let out = call(
+            &t.db,
+            &s,
+            "record_collection",
+            json!({"distribution": d, "person": who["code"], "confirm_other_site": true}),
+        );
+        collected_items(&t.db, out["id"].as_str().unwrap())
+    };
+    let kit = "Hygiene kit".to_string();
+
+    // The later day recorded first: the earlier day, two days before it, gives no kit.
+    let a = adult_at(&t.db, &s, "CAL", "Hodan", "Warsame");
+    assert!(collect(&cal_late, &a).contains(&kit));
+    let due = call(&t.db, &s, "household_allowance", json!({"distribution": cal_early, "person": a["code"]}));
+    assert!(!due["summary"].as_str().unwrap().contains("Hygiene kit"), "a kit 2 days later counts: {due}");
+    let got = collect(&cal_early, &a);
+    assert!(!got.contains(&kit) && got.contains(&"Food parcel".to_string()), "{got:?}");
+
+    // In the order of the days, at two sites: the kit at Calais keeps it from Dunkirk.
+    let b = adult_at(&t.db, &s, "CAL", "Amina", "Jama");
+    assert!(collect(&cal_early, &b).contains(&kit));
+    assert!(!collect(&dun_late, &b).contains(&kit), "a kit at another site counts");
+
+    // The later day at the other site recorded first: Calais's earlier day gives no kit.
+    let c = adult_at(&t.db, &s, "CAL", "Samira", "Osman");
+    assert!(collect(&dun_late, &c).contains(&kit));
+    assert!(!collect(&cal_early, &c).contains(&kit), "a later kit at another site counts");
+
+    // 28 days from a kit on either side, it is due again; 27 is too soon.
+    for (days_before, due_again) in [(27, false), (28, true)] {
+        let before = distribution(&t.db, &s, &cal, late_day - Days::new(days_before));
+        let due =
+            call(&t.db, &s, "household_allowance", json!({"distribution": before, "person": a["code"]}));
+        assert_eq!(
+            due["summary"].as_str().unwrap().contains("Hygiene kit"),
+            due_again,
+            "{days_before} days before: {due}"
+        );
+    }
+    let after = distribution(&t.db, &s, &cal, early_day + Days::new(28));
+    let due = call(&t.db, &s, "household_allowance", json!({"distribution": after, "person": b["code"]}));
+    assert!(due["summary"].as_str().unwrap().contains("Hygiene kit"), "28 days after: {due}");
+    // A reversed collection no longer counts.
+    let d = adult_at(&t.db, &s, "CAL", "Nasra", "Ali");
+    let late = call(&t.db, &s, "record_collection", json!({"distribution": cal_late, "person": d["code"]}));
+    call(&t.db, &s, "reverse_collection", json!({"id": late["id"], "reason": "wrong household"}));
+    assert!(collect(&cal_early, &d).contains(&kit), "a reversed kit does not count");
+    assert_ledger_matches(&t.db);
+}
+
+#[test]
+fn a_second_distribution_of_a_type_at_a_site_in_a_week_needs_confirming() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let cal = shelf_at(&t.db, &s, "CAL", "Week shelf CAL");
+    let cal2 = shelf_at(&t.db, &s, "CAL", "Week shelf CAL 2");
+    let dun = shelf_at(&t.db, &s, "DUN", "Week shelf DUN");
+    // An ISO week far from the demo's distributions: Monday 4 March 2030 to Sunday 10 March.
+    let day = |d: u32| NaiveDate::from_ymd_opt(2030, 3, d).unwrap();
+    let create = |loc: &str, on: NaiveDate, dist_type: &str, confirm: Option<bool>| {
+        let mut body = json!({"location": loc, "held_on": on, "dist_type": dist_type});
+        if let Some(c) = confirm {
+            body["confirm_same_week"] = json!(c);
+        }
+        api::call(&t.db, &s, "create_distribution", body)
+    };
+    let count = || -> i64 {
+        t.db.read(|c| Ok(c.query_row("SELECT count(*) FROM distributions", [], |r| r.get(0))?)).unwrap()
+    };
+    create(&cal, day(4), "weekly", None).unwrap();
+    let before = count();
+    // The Sunday after, at another location of the same site: refused until confirmed.
+    let e = create(&cal2, day(10), "weekly", None).unwrap_err().to_payload();
+    assert_eq!(e.kind, ErrorKind::Confirm, "{}", e.message);
+    assert_eq!(e.field.as_deref(), Some("confirm_same_week"));
+    assert!(
+        e.message.contains("2030-03-04") && e.message.contains("Calais"),
+        "names the other: {}",
+        e.message
+    );
+    let e = create(&cal, day(6), "weekly", Some(false)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Confirm, "false is the default: {e}");
+    assert_eq!(count(), before, "nothing was created");
+    // The other order: the later day first, then the earlier one, at another site.
+    create(&dun, day(9), "weekly", None).unwrap();
+    let e = create(&dun, day(5), "weekly", None).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Confirm, "{e}");
+    assert!(e.to_string().contains("2030-03-09"), "{e}");
+    // Confirmed: created.
+    let d = create(&dun, day(5), "weekly", Some(true)).unwrap();
+    assert_eq!(d["held_on"], "2030-03-05");
+    // Another type, or the next week: no question.
+    create(&cal, day(6), "emergency", None).unwrap();
+    create(&cal, day(11), "weekly", None).unwrap();
+    create(&cal2, day(3), "weekly", None).unwrap();
+}
+
+#[test]
+fn someone_from_another_site_is_served_at_the_desk_only_once_confirmed() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let desk = session(&t.db, Role::FrontDesk);
+    let cal = shelf_at(&t.db, &s, "CAL", "Other-site shelf");
+    receive(&t.db, &s, &cal, "Food parcel", None, 10, Some(today() + Days::new(30)));
+    receive(&t.db, &s, &cal, "Hygiene kit", None, 10, None);
+    let d = distribution(&t.db, &s, &cal, today());
+    let from_dunkirk = adult_at(&t.db, &s, "DUN", "Fatima", "Idris");
+    let e =
+        err(&t.db, &desk, "record_collection", json!({"distribution": d, "person": from_dunkirk["code"]}));
+    assert_eq!(e.kind, ErrorKind::Confirm, "{}", e.message);
+    assert_eq!(e.field.as_deref(), Some("confirm_other_site"));
+    assert!(
+        e.message.contains("Fatima Idris") && e.message.contains("Dunkirk") && e.message.contains("Calais"),
+        "the refusal names the person and both sites: {}",
+        e.message
+    );
+    let e = err(
+        &t.db,
+        &desk,
+        "record_collection",
+        json!({"distribution": d, "person": from_dunkirk["code"], "confirm_other_site": false}),
+    );
+    assert_eq!(e.kind, ErrorKind::Confirm, "false is the default: {}", e.message);
+    assert_eq!(call(&t.db, &s, "distribution_desk", json!({"id": d}))["counters"]["households"], 0);
+    let out = call(
+        &t.db,
+        &desk,
+        "record_collection",
+        json!({"distribution": d, "person": from_dunkirk["code"], "confirm_other_site": true}),
+    );
+    assert_eq!(out["collection"]["code"], from_dunkirk["code"]);
+    assert_eq!(out["counters"]["households"], 1);
+    // Someone of the distribution's own site needs no confirmation.
+    let from_calais = adult_at(&t.db, &s, "CAL", "Leila", "Nour");
+    call(&t.db, &desk, "record_collection", json!({"distribution": d, "person": from_calais["code"]}));
+}
+
+#[test]
+fn a_case_that_is_not_active_is_refused_by_name_with_the_next_step() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let desk = session(&t.db, Role::FrontDesk);
+    let cal = shelf_at(&t.db, &s, "CAL", "Closed-case shelf");
+    let d = distribution(&t.db, &s, &cal, today());
+    let p = adult_at(&t.db, &s, "CAL", "Zahra", "Karimi");
+    call(&t.db, &s, "set_person_status", json!({"id": p["id"], "status": "moved_on"}));
+    let e = err(&t.db, &desk, "record_collection", json!({"distribution": d, "person": p["code"]}));
+    assert_eq!(e.kind, ErrorKind::Conflict, "{}", e.message);
+    let code = p["code"].as_str().unwrap();
+    assert!(
+        e.message.contains("Zahra Karimi") && e.message.contains(code),
+        "names the person: {}",
+        e.message
+    );
+    assert!(
+        e.message.contains("moved on") && e.message.contains("coordinator"),
+        "says what next: {}",
+        e.message
+    );
 }

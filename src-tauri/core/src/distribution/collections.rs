@@ -46,6 +46,38 @@ pub struct CollectInput {
     /// When stock runs short, give what there is instead of refusing.
     #[serde(default)]
     pub take_available: bool,
+    /// Serve someone registered at another site than the distribution's (without it, that is
+    /// refused with a `confirm` error naming their site).
+    #[serde(default)]
+    pub confirm_other_site: bool,
+}
+
+/// Who was typed at the desk, as the refusals name them.
+struct Who {
+    name: String,
+    code: String,
+    status: String,
+    site_id: String,
+    site_name: String,
+}
+
+fn who(conn: &Connection, person: &str) -> Result<Who> {
+    conn.prepare_cached(
+        "SELECT p.given_name || CASE WHEN p.family_name = '' THEN '' ELSE ' ' || p.family_name END AS name,
+                p.code, p.status, p.site_id, s.name AS site_name
+         FROM people p JOIN sites s ON s.id = p.site_id WHERE p.id = ?1",
+    )?
+    .query_row([person], |r| {
+        Ok(Who {
+            name: r.get("name")?,
+            code: r.get("code")?,
+            status: r.get("status")?,
+            site_id: r.get("site_id")?,
+            site_name: r.get("site_name")?,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| Error::NotFound("That person does not exist.".into()))
 }
 
 /// Records a collection: the household's allowance, drawn first-expiry-first-out from the
@@ -65,8 +97,33 @@ pub fn collect(
     let on = dist.held_on;
     let unit = unit_of(conn, &person, on)?;
     let Some(head) = unit.members.iter().find(|m| m.id == person).or(unit.head()) else {
-        return Err(Error::Conflict("This person's case is not active: nothing can be collected.".into()));
+        let w = who(conn, &person)?;
+        return Err(Error::Conflict(format!(
+            "{} ({})'s case is not active ({}): nothing can be collected. A coordinator can set the \
+             case back to active on their page; then type the code again.",
+            w.name,
+            w.code,
+            match w.status.as_str() {
+                "moved_on" => "moved on",
+                "reached_uk" => "reached the UK",
+                other => other,
+            }
+        )));
     };
+    if !input.confirm_other_site {
+        let w = who(conn, &person)?;
+        if w.site_id != dist.site_id {
+            return Err(Error::confirm(
+                "confirm_other_site",
+                format!(
+                    "{} ({}) is registered at {}, not {}. People move between sites, so they may be \
+                     served here: confirm to record it. What they collected at every site counts \
+                     towards the intervals.",
+                    w.name, w.code, w.site_name, dist.site_name
+                ),
+            ));
+        }
+    }
     let already: Option<String> = conn
         .prepare_cached(
             "SELECT c.created_at FROM collections c WHERE c.distribution_id = ?1 AND c.unit_id = ?2 AND c.reversed_at IS NULL",

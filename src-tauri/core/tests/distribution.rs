@@ -256,10 +256,20 @@ fn desk_finds_a_person_by_name_at_the_distributions_site() {
         let keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
         assert_eq!(
             keys,
-            ["already_collected", "code", "household_size", "id", "name", "original_name"],
+            [
+                "age_months",
+                "already_collected",
+                "code",
+                "household",
+                "household_size",
+                "id",
+                "name",
+                "original_name"
+            ],
             "only what the desk may see: {r}"
         );
         assert_eq!(r["household_size"], 1);
+        assert_eq!(r["household"], json!([]));
         assert_eq!(r["already_collected"], false);
     }
     let list = call(&t.db, &desk, "desk_lookup", json!({"distribution": d, "query": "Noori"}));
@@ -748,4 +758,68 @@ fn a_case_that_is_not_active_is_refused_by_name_with_the_next_step() {
         "says what next: {}",
         e.message
     );
+}
+
+#[test]
+fn namesakes_at_the_desk_are_told_apart_by_age_script_and_household() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let desk = session(&t.db, Role::FrontDesk);
+    let cal = shelf_at(&t.db, &s, "CAL", "Namesake shelf");
+    let d = distribution(&t.db, &s, &cal, today());
+    let hodan = |years: u32, original: Option<&str>| {
+        let mut body = json!({"given_name": "Hodan", "family_name": "Diallo", "date_of_birth": months_ago(12 * years),
+                              "site": "CAL", "consent": true, "confirm_not_duplicate": true});
+        if let Some(o) = original {
+            body["original_name"] = json!(o);
+        }
+        call(&t.db, &s, "create_person", body)["person"].clone()
+    };
+    let young = hodan(19, None);
+    let mother = hodan(34, Some("هودان ديالو"));
+    let elder = hodan(52, None);
+    let child = person(&t.db, &s, "Awa", "Diallo", months_ago(12 * 7), Some(&mother));
+    let list = call(&t.db, &desk, "desk_lookup", json!({"distribution": d, "query": "Hodan Diallo"}));
+    let rows = list["candidates"].as_array().unwrap();
+    assert_eq!(rows.len(), 3, "{list}");
+    let row = |p: &Value| rows.iter().find(|r| r["id"] == p["id"]).unwrap().clone();
+    assert_eq!(row(&young)["age_months"].as_u64().unwrap() / 12, 19);
+    assert_eq!(row(&elder)["age_months"].as_u64().unwrap() / 12, 52);
+    let m = row(&mother);
+    assert_eq!(m["original_name"], "هودان ديالو");
+    assert_eq!(m["household_size"], 2);
+    let members = m["household"].as_array().unwrap();
+    assert_eq!(members.len(), 1, "the others in the household, not herself: {m}");
+    assert_eq!(members[0]["name"], "Awa Diallo");
+    assert_eq!(members[0]["code"], child["code"]);
+    assert_eq!(members[0]["age_months"].as_u64().unwrap() / 12, 7);
+    assert_eq!(row(&young)["household"], json!([]));
+}
+
+#[test]
+fn what_was_given_is_totalled_per_item_and_size() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let cal = shelf_at(&t.db, &s, "CAL", "Twins shelf");
+    receive(&t.db, &s, &cal, "Nappies", Some("4"), 10, None);
+    receive(&t.db, &s, &cal, "Baby milk", None, 10, Some(today() + Days::new(90)));
+    receive(&t.db, &s, &cal, "Baby wipes", None, 10, None);
+    receive(&t.db, &s, &cal, "Food parcel", None, 10, Some(today() + Days::new(90)));
+    receive(&t.db, &s, &cal, "Hygiene kit", None, 10, None);
+    let mother = person(&t.db, &s, "Hawa", "Bangura", months_ago(12 * 28), None);
+    for twin in ["Fatu", "Mariama"] {
+        let baby = person(&t.db, &s, twin, "Bangura", months_ago(10), Some(&mother));
+        call(&t.db, &s, "set_nappy_size", json!({"person": baby["id"], "size": "4"}));
+    }
+    let d = distribution(&t.db, &s, &cal, today());
+    let out = call(&t.db, &s, "record_collection", json!({"distribution": d, "person": mother["code"]}));
+    let summary = out["collection"]["summary"].as_str().unwrap();
+    assert!(summary.contains("Nappies size 4 x2") && summary.contains("Baby milk x4"), "totalled: {summary}");
+    assert_eq!(summary.matches("Nappies").count(), 1, "{summary}");
+    let given = out["collection"]["given"].as_array().unwrap();
+    let nappies: Vec<&Value> = given.iter().filter(|g| g["item"] == "Nappies").collect();
+    assert_eq!(nappies.len(), 1, "{given:?}");
+    assert_eq!((nappies[0]["variant"].as_str(), nappies[0]["quantity"].as_i64()), (Some("4"), Some(2)));
+    let desk = call(&t.db, &s, "distribution_desk", json!({"id": d}));
+    assert_eq!(desk["collections"][0]["summary"], summary, "the desk's list says the same");
 }

@@ -1,5 +1,6 @@
 //! The error that crosses IPC: `{ "kind": "...", "message": "..." }` (plus `field` for
-//! validation errors), the same shape the CLI prints. Commands return `Result<T, IpcError>`.
+//! validation errors, and for `confirm` the input flag that confirms), the same shape the CLI
+//! prints. Commands return `Result<T, IpcError>`.
 
 use haven_core::{Error, ErrorPayload};
 use serde::Serialize;

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { WAIT, find, shot, signIn, useDemoApp } from './helpers.js';
+import { createDistribution, find, shot, signIn, useDemoApp, WAIT } from './helpers.js';
 
 const demo = useDemoApp();
 
@@ -52,7 +52,7 @@ test('every file dialog has a title of its own, in English and French', async ()
 test("the sign-up sheet's save dialog on the screen is titled for the sign-up sheet", async () => {
   const { driver } = demo.app;
   await (await find(driver, 'nav-distribution')).click();
-  await (await find(driver, 'dist-create')).click();
+  await createDistribution(driver);
   await find(driver, 'print-sheet');
   assert.ok(!windowNames().includes('Save the sign-up sheet (PDF)'), 'no such dialog yet');
   // No path typed: the button opens the system's "save as" dialog.

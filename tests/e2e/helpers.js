@@ -138,3 +138,19 @@ export async function typeDate(driver, el, iso) {
   const value = await driver.executeScript('return arguments[0].value', el);
   assert.equal(value, iso, `the date input took ${iso}`);
 }
+
+/**
+ * Presses "Create distribution" on the Distribution screen and waits for the new day's desk. A
+ * second distribution of the type at the site that week is asked about first (the demo's own
+ * may fall in the same week as today): the question is answered yes.
+ */
+export async function createDistribution(driver) {
+  await (await find(driver, 'dist-create')).click();
+  const shown = await driver.wait(async () => {
+    if ((await driver.findElements(byTestId('desk-code'))).length) return 'desk';
+    if ((await driver.findElements(byTestId('dist-same-week-yes'))).length) return 'asked';
+    return false;
+  }, WAIT, 'the desk, or the question about a second distribution that week');
+  if (shown === 'asked') await (await find(driver, 'dist-same-week-yes')).click();
+  return find(driver, 'desk-code');
+}

@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { By, Key, until } from 'selenium-webdriver';
-import { WAIT, byTestId, find, shot, signIn, useDemoApp } from './helpers.js';
+import { byTestId, createDistribution, find, shot, signIn, useDemoApp, WAIT } from './helpers.js';
 import { cli } from './driver.js';
 
 const demo = useDemoApp();
@@ -44,7 +44,8 @@ async function balance(driver, item, location) {
 /** Units left of `item` on the desk's "stock left" table. */
 async function remaining(driver, item) {
   const cell = await driver.findElement(By.css(`[data-testid="remaining-row"][data-item="${item}"][data-variant=""] [data-testid="remaining-qty"]`));
-  return Number((await cell.getText()).replace(/[^\d]/g, ''));
+  // Read whether or not the folded "Stock left" section is open.
+  return Number((await driver.executeScript('return arguments[0].textContent', cell)).replace(/[^\d]/g, ''));
 }
 
 /** The text of the element with data-testid `id`; '' while the screen is redrawing it. */
@@ -79,8 +80,7 @@ test('receive a donation, create a distribution, print its sheet, record collect
   // Create today's distribution on the bus.
   await (await find(driver, 'nav-distribution')).click();
   await choose(driver, 'dist-location', 'The bus (CAL)');
-  await (await find(driver, 'dist-create')).click();
-  await find(driver, 'desk-code');
+  await createDistribution(driver);
   await driver.wait(until.elementLocated(byTestId('plan-row')), WAIT, 'the eligible households are listed');
 
   // Two households, one with a name in its own script.

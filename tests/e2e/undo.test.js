@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By, Key, until } from 'selenium-webdriver';
-import { WAIT, byTestId, find, shot, signIn, useDemoApp } from './helpers.js';
+import { byTestId, createDistribution, find, shot, signIn, useDemoApp, WAIT } from './helpers.js';
 import { cli } from './driver.js';
 
 const demo = useDemoApp();
@@ -23,8 +23,7 @@ test('the front desk undoes its own collection with a reason', async () => {
   // A coordinator opens today's distribution; the front desk runs the desk.
   await signIn(driver, 'sarah');
   await (await find(driver, 'nav-distribution')).click();
-  await (await find(driver, 'dist-create')).click();
-  await find(driver, 'desk-code');
+  await createDistribution(driver);
   const distId = (await driver.getCurrentUrl()).split('#/distribution/')[1];
   assert.ok(distId, 'the new distribution is shown');
   await (await find(driver, 'lock')).click();

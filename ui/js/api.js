@@ -5,7 +5,8 @@
 const tauri = window.__TAURI__;
 
 /** An error from Haven's core: kind is one of validation, not_found, conflict, forbidden,
- * locked, internal. */
+ * locked, internal, confirm (nothing done yet: the same call with the flag named in `field`
+ * set to true goes ahead once the person has confirmed). */
 export class ApiError extends Error {
   constructor({ kind = 'internal', message = 'Something went wrong.', field = null } = {}) {
     super(message);
@@ -118,8 +119,10 @@ export const distributionPlan = (id, sort = 'family_name') => call('distribution
 export const distributionDesk = (id) => call('distribution_desk', { id });
 /** The people a code or name typed at the desk may mean (at most 10). */
 export const deskLookup = (distribution, query) => call('desk_lookup', { distribution, query });
-export const recordCollection = (distribution, person, takeAvailable = false) =>
-  call('record_collection', { distribution, person, take_available: takeAvailable });
+/** `confirmOtherSite`: serve someone registered at another site (asked first: the core refuses
+ * it with a `confirm` error until then). */
+export const recordCollection = (distribution, person, takeAvailable = false, confirmOtherSite = false) =>
+  call('record_collection', { distribution, person, take_available: takeAvailable, confirm_other_site: confirmOtherSite });
 /** `size`: one of the catalogue's nappy sizes, or null for "by age". */
 export const setNappySize = (person, size) => call('set_nappy_size', { person, size });
 export const reverseCollection = (id, reason) => call('reverse_collection', { id, reason });

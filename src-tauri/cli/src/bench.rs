@@ -311,7 +311,8 @@ fn bench_location(db: &Db, lead: &haven_core::Session) -> anyhow::Result<String>
     Ok(loc)
 }
 
-/// A new weekly distribution at `loc` on `held_on`; its id.
+/// A new weekly distribution at `loc` on `held_on`; its id. The rows make several in a week on
+/// purpose, so each is confirmed.
 fn weekly_distribution(
     db: &Db,
     lead: &haven_core::Session,
@@ -322,7 +323,7 @@ fn weekly_distribution(
         db,
         lead,
         "create_distribution",
-        json!({"location": loc, "held_on": held_on, "dist_type": "weekly"}),
+        json!({"location": loc, "held_on": held_on, "dist_type": "weekly", "confirm_same_week": true}),
     )?;
     Ok(d["id"].as_str().unwrap_or_default().to_string())
 }

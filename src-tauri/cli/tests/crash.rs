@@ -79,7 +79,7 @@ fn killed_writers_never_lose_a_committed_transaction_or_damage_the_file() {
     let dist = call(
         dir.path(),
         "create_distribution",
-        &serde_json::json!({"location": shelf, "held_on": today, "dist_type": "weekly"}),
+        &serde_json::json!({"location": shelf, "held_on": today, "dist_type": "weekly", "confirm_same_week": true}),
     );
     let dist = dist["id"].as_str().unwrap().to_string();
     let path = db_path(dir.path());

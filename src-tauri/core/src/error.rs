@@ -25,6 +25,9 @@ pub enum ErrorKind {
     Locked,
     /// Something broke that the person cannot fix (disk, bug); the message says what.
     Internal,
+    /// Allowed, but only once the person has confirmed: nothing was changed, and the same call
+    /// with the input flag named in `field` set to true does it (the UI asks, then sends it).
+    Confirm,
 }
 
 impl ErrorKind {
@@ -37,6 +40,7 @@ impl ErrorKind {
             ErrorKind::Forbidden => "forbidden",
             ErrorKind::Locked => "locked",
             ErrorKind::Internal => "internal",
+            ErrorKind::Confirm => "confirm",
         }
     }
 }
@@ -80,12 +84,27 @@ pub enum Error {
     /// Any other failure that is not the caller's fault.
     #[error("{0}")]
     Internal(String),
+    /// The change needs the person's confirmation first (a second distribution in the same
+    /// week, someone from another site at the desk): nothing was changed.
+    #[error("{message}")]
+    NeedsConfirmation {
+        /// The input flag that confirms (`"confirm_same_week"`): the same call with it set to
+        /// true goes ahead.
+        flag: String,
+        /// What the person confirms, in plain words.
+        message: String,
+    },
 }
 
 impl Error {
     /// A validation error tied to one input field.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Error::Validation { field: Some(field.into()), message: message.into() }
+    }
+
+    /// A refusal that the same call with `flag` set to true turns into the change.
+    pub fn confirm(flag: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::NeedsConfirmation { flag: flag.into(), message: message.into() }
     }
 
     /// A validation error about the input as a whole.
@@ -112,6 +131,7 @@ impl Error {
             Error::Conflict(_) => ErrorKind::Conflict,
             Error::Forbidden(_) => ErrorKind::Forbidden,
             Error::WrongPassphrase | Error::Locked(_) => ErrorKind::Locked,
+            Error::NeedsConfirmation { .. } => ErrorKind::Confirm,
             Error::Sqlite(e) if is_busy(e) => ErrorKind::Conflict,
             Error::Sqlite(_) | Error::Migration(_) | Error::Io(_) | Error::Internal(_) => ErrorKind::Internal,
         }
@@ -121,6 +141,7 @@ impl Error {
     pub fn to_payload(&self) -> ErrorPayload {
         let field = match self {
             Error::Validation { field, .. } => field.clone(),
+            Error::NeedsConfirmation { flag, .. } => Some(flag.clone()),
             _ => None,
         };
         ErrorPayload { kind: self.kind(), message: self.to_string(), field }
@@ -141,7 +162,8 @@ pub struct ErrorPayload {
     pub kind: ErrorKind,
     /// A message a person can act on.
     pub message: String,
-    /// The input field at fault, for validation errors.
+    /// The input field at fault, for validation errors; for `confirm`, the input flag that
+    /// confirms.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
 }
@@ -180,6 +202,16 @@ mod tests {
         assert_eq!(
             json,
             serde_json::json!({"kind": "validation", "message": "Too short.", "field": "passphrase"})
+        );
+    }
+
+    #[test]
+    fn confirm_payload_names_the_flag_that_confirms() {
+        let json = serde_json::to_value(Error::confirm("confirm_same_week", "Again?").to_payload())
+            .unwrap_or_default();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "confirm", "message": "Again?", "field": "confirm_same_week"})
         );
     }
 

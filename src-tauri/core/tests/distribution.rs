@@ -9,31 +9,12 @@ mod util;
 
 use std::process::Command;
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Days, NaiveDate};
 use haven_core::{api, db_path, seed, stock, Db, ErrorKind, Role, Session};
 use serde_json::{json, Value};
+use util::distribution::{distribution, months_ago, person};
 use util::stock::{assert_ledger_matches, balance, receive, shelf};
 use util::{call, err, seeded, session, today, TestDb};
-
-fn months_ago(m: u32) -> NaiveDate {
-    today().checked_sub_months(Months::new(m)).unwrap()
-}
-
-fn person(db: &Db, s: &Session, given: &str, family: &str, dob: NaiveDate, with: Option<&Value>) -> Value {
-    let mut body = json!({"given_name": given, "family_name": family, "date_of_birth": dob, "site": "CAL",
-                          "consent": true, "confirm_not_duplicate": true});
-    if let Some(w) = with {
-        body["household_with"] = w["id"].clone();
-        body["relationship"] = json!("child");
-    }
-    call(db, s, "create_person", body)["person"].clone()
-}
-
-fn distribution(db: &Db, s: &Session, loc: &str, on: NaiveDate) -> String {
-    let d =
-        call(db, s, "create_distribution", json!({"location": loc, "held_on": on, "dist_type": "weekly"}));
-    d["id"].as_str().unwrap().to_string()
-}
 
 struct Family {
     mother: Value,
@@ -220,10 +201,20 @@ fn desk_finds_a_person_by_name_at_the_distributions_site() {
         let keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
         assert_eq!(
             keys,
-            ["already_collected", "code", "household_size", "id", "name", "original_name"],
+            [
+                "age_months",
+                "already_collected",
+                "code",
+                "household",
+                "household_size",
+                "id",
+                "name",
+                "original_name"
+            ],
             "only what the desk may see: {r}"
         );
         assert_eq!(r["household_size"], 1);
+        assert_eq!(r["household"], json!([]));
         assert_eq!(r["already_collected"], false);
     }
     let list = call(&t.db, &desk, "desk_lookup", json!({"distribution": d, "query": "Noori"}));

@@ -39,7 +39,7 @@ fn every_read_function_runs_and_writes_nothing() {
         &t.db,
         &lead,
         "create_distribution",
-        json!({"location": location, "held_on": on, "dist_type": "weekly"}),
+        json!({"location": location, "held_on": on, "dist_type": "weekly", "confirm_same_week": true}),
     );
     let take = call(&t.db, &lead, "start_stock_take", json!({"location": location}));
     let activity = call(

@@ -361,7 +361,8 @@ fn end_to_end() -> Result {
         let n = free_display()?;
         display = format!(":{n}");
         let child = Command::new("Xvfb")
-            .args([display.as_str(), "-screen", "0", "1366x768x24", "-nolisten", "tcp"])
+            // Room for a 1280x800 window: the desk's layout is checked at that size.
+            .args([display.as_str(), "-screen", "0", "1440x900x24", "-nolisten", "tcp"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

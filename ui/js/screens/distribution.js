@@ -10,7 +10,7 @@ import { h, replace } from '../dom.js';
 import { checkbox, confirmBox, errorSummary, field, flash, notice, select, showApiError, takeFlash, valueOrNull } from '../form.js';
 import { date, num, t } from '../i18n.js';
 import { can } from '../access.js';
-import { todayIso } from '../person-format.js';
+import { ageText, todayIso } from '../person-format.js';
 
 export async function showDistribution(main, ctx) {
   const [first] = ctx.path;
@@ -24,6 +24,7 @@ async function showList(main, { session }) {
   const [list, overview, rules] = await Promise.all([api.listDistributions(), api.stockOverview(), api.listRules()]);
   const flashed = takeFlash();
   let form = null;
+  let asked = null;
   if (caseworker && overview.locations.length) {
     const summary = errorSummary();
     // The user's own site's locations first: a new distribution starts at one of them.
@@ -36,13 +37,26 @@ async function showList(main, { session }) {
     const type = select({ name: 'dist_type', label: t('dist.type'), testid: 'dist-type', options: types.map((x) => [x, x]) });
     form = h('form', { novalidate: true, 'data-testid': 'dist-form' }, summary, loc, held, type,
       h('button', { type: 'submit', class: 'button', 'data-testid': 'dist-create' }, t('dist.create')));
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
+    // A second distribution of the type at the site that week is asked about first: the core
+    // refuses it with a `confirm` error naming the other day, and Yes sends it again confirmed.
+    asked = h('div', {});
+    const create = async (confirmSameWeek) => {
+      replace(asked);
       try {
-        const d = await api.createDistribution({ location: loc.input.value, held_on: held.input.value, dist_type: type.input.value });
+        const d = await api.createDistribution({ location: loc.input.value, held_on: held.input.value, dist_type: type.input.value,
+          confirm_same_week: confirmSameWeek });
         location.hash = `#/distribution/${d.id}`;
-      } catch (err) { showApiError(summary, form, err); }
-    });
+      } catch (err) {
+        if (err.kind !== 'confirm') { showApiError(summary, form, err); return; }
+        const box = confirmBox({
+          title: t('dist.same_week_title'), body: err.message, yes: t('dist.same_week_yes'), no: t('form.cancel'),
+          testid: 'dist-same-week', onNo: () => replace(asked), onYes: () => create(true),
+        });
+        replace(asked, box);
+        box.focus();
+      }
+    };
+    form.addEventListener('submit', (e) => { e.preventDefault(); create(false); });
   }
   replace(main,
     h('h1', {}, t('nav.distribution')), flashed,
@@ -55,11 +69,11 @@ async function showList(main, { session }) {
         h('td', {}, h('a', { href: `#/distribution/${d.id}` }, date(d.held_on))),
         h('td', {}, `${d.location} (${d.site})`), h('td', {}, d.dist_type), h('td', {}, t(`dist.status.${d.status}`)),
         h('td', { class: 'num' }, num(d.collected)))))),
-    form ? h('section', { 'aria-labelledby': 'dist-new' }, h('h2', { id: 'dist-new' }, t('dist.new')), form) : null);
+    form ? h('section', { 'aria-labelledby': 'dist-new' }, h('h2', { id: 'dist-new' }, t('dist.new')), form, asked) : null);
 }
 
 function countersBlock(c) {
-  return h('div', { class: 'cards', 'data-testid': 'counters' },
+  return h('div', { class: 'cards cards-compact', 'data-testid': 'counters' },
     h('div', { class: 'card' }, h('p', { class: 'card-value', 'data-testid': 'counter-households' }, num(c.households)),
       h('p', { class: 'card-label' }, t('dist.served'))),
     h('div', { class: 'card' }, h('p', { class: 'card-value', 'data-testid': 'counter-people' }, num(c.people)),
@@ -70,11 +84,18 @@ function countersBlock(c) {
 
 function remainingTable(c) {
   return h('table', { class: 'table', 'data-testid': 'remaining' },
-    h('caption', {}, t('dist.remaining')),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('stock.item')), h('th', { scope: 'col', class: 'num' }, t('stock.quantity')))),
     h('tbody', {}, c.remaining.map((r) => h('tr', { 'data-testid': 'remaining-row', 'data-item': r.item, 'data-variant': r.variant },
       h('td', {}, r.variant ? `${r.item} (${r.variant})` : r.item),
       h('td', { class: 'num', 'data-testid': 'remaining-qty' }, num(r.quantity))))));
+}
+
+/** What a collection gave, each item and size totalled: "Nappies size 4 x2". */
+function givenText(c) {
+  if (!c.given) return c.summary;
+  return c.given.map((g) => (g.variant
+    ? t('dist.given_sized', { item: g.item, size: g.variant, n: num(g.quantity) })
+    : t('dist.given_item', { item: g.item, n: num(g.quantity) }))).join(', ');
 }
 
 /** Minutes after recording it that the desk may undo its own collection (the core's rule). */
@@ -86,7 +107,8 @@ async function showDesk(main, { id, session }) {
   const d = desk.distribution;
   const counters = h('div', {}, countersBlock(desk.counters));
   const remaining = h('div', {}, remainingTable(desk.counters));
-  const message = h('div', { 'data-testid': 'desk-message', tabindex: '-1', 'aria-live': 'polite' });
+  // Beside the code box, where the eyes are: what the desk just did, refused or asks.
+  const message = h('div', { class: 'desk-message', 'data-testid': 'desk-message', tabindex: '-1', 'aria-live': 'polite' });
   const list = h('tbody', {});
   const say = (el) => replace(message, el);
 
@@ -100,9 +122,9 @@ async function showDesk(main, { id, session }) {
       ? h('button', { type: 'button', class: 'button button-secondary button-small', 'data-testid': 'reverse' }, t('dist.reverse')) : null;
     const row = h('tr', { 'data-testid': 'collection-row', 'data-code': c.code },
       h('td', { class: 'code' }, c.code),
-      h('td', {}, h('span', { dir: 'auto' }, c.name), c.original_name ? h('span', { class: 'original-name', dir: 'auto' }, ` · ${c.original_name}`) : null),
-      h('td', {}, c.summary),
-      h('td', {}, c.reversed_at ? t('dist.reversed') : reverse));
+      h('td', {}, h('span', { dir: 'auto' }, c.name), c.original_name ? h('span', {}, ' · ', h('span', { class: 'original-name', dir: 'auto' }, c.original_name)) : null),
+      h('td', { 'data-testid': 'collection-given' }, givenText(c)),
+      h('td', { class: 'nowrap' }, c.reversed_at ? t('dist.reversed') : reverse));
     if (reverse) {
       reverse.addEventListener('click', () => {
         const box = confirmBox({
@@ -130,9 +152,9 @@ async function showDesk(main, { id, session }) {
     const undo = h('button', { type: 'button', class: 'button button-secondary button-small', 'data-testid': 'undo' }, t('dist.undo'));
     const row = h('tr', { 'data-testid': 'collection-row', 'data-code': c.code },
       h('td', { class: 'code' }, c.code),
-      h('td', {}, h('span', { dir: 'auto' }, c.name), c.original_name ? h('span', { class: 'original-name', dir: 'auto' }, ` · ${c.original_name}`) : null),
-      h('td', {}, c.summary),
-      h('td', {}, undo));
+      h('td', {}, h('span', { dir: 'auto' }, c.name), c.original_name ? h('span', {}, ' · ', h('span', { class: 'original-name', dir: 'auto' }, c.original_name)) : null),
+      h('td', { 'data-testid': 'collection-given' }, givenText(c)),
+      h('td', { class: 'nowrap' }, undo));
     undo.addEventListener('click', () => {
       const reason = field({ name: 'undo_reason', label: t('dist.undo_reason'), testid: 'undo-reason' });
       const box = confirmBox({
@@ -173,12 +195,13 @@ async function showDesk(main, { id, session }) {
   const ticks = new Map();
   // Records `who`'s household; true when it was recorded. From the list (`fromList`), the
   // focus stays there and a refusal is not offered as a pick list.
-  const record = async (who, { fromList = false } = {}) => {
+  const record = async (who, { fromList = false, otherSite = false } = {}) => {
     code.disabled = true;
     let focusPicks = false;
+    let focusAsk = null;
     let recorded = false;
     try {
-      const done = await api.recordCollection(id, who, partial.input.checked);
+      const done = await api.recordCollection(id, who, partial.input.checked, otherSite);
       replace(counters, countersBlock(done.counters));
       replace(remaining, remainingTable(done.counters));
       if (done.collection) {
@@ -193,13 +216,28 @@ async function showDesk(main, { id, session }) {
       closePicks();
       recorded = true;
     } catch (err) {
-      say(h('p', { class: 'field-error', role: 'alert', 'data-testid': 'desk-error' }, err.message));
-      focusPicks = !fromList && err.kind === 'validation' && err.field === 'person' && await showPicks(who);
-      if (!focusPicks && !fromList) code.select();
+      if (err.kind === 'confirm' && err.field === 'confirm_other_site') {
+        // Someone registered at another site: allowed (people move between camps), but the
+        // desk says so and asks; Yes records it, anything else leaves nothing recorded.
+        closePicks();
+        const box = confirmBox({
+          title: t('dist.other_site_title'), body: err.message, yes: t('dist.other_site_yes'), no: t('form.cancel'),
+          testid: 'other-site-confirm',
+          onNo: () => { say(); code.select(); code.focus(); },
+          onYes: async () => { if (await record(who, { fromList, otherSite: true }) && fromList) code.focus(); },
+        });
+        say(box);
+        focusAsk = box.querySelector('[data-testid="other-site-confirm-yes"]');
+      } else {
+        say(h('p', { class: 'field-error', role: 'alert', 'data-testid': 'desk-error' }, err.message));
+        focusPicks = !fromList && err.kind === 'validation' && err.field === 'person' && await showPicks(who);
+        if (!focusPicks && !fromList) code.select();
+      }
     } finally {
       code.disabled = d.status !== 'open';
       const first = focusPicks && pickButtons()[0];
-      if (!fromList) (first || code).focus();
+      if (focusAsk) focusAsk.focus();
+      else if (!fromList) (first || code).focus();
     }
     return recorded;
   };
@@ -208,13 +246,23 @@ async function showDesk(main, { id, session }) {
     let found;
     try { found = await api.deskLookup(id, who); } catch { closePicks(); return false; }
     if (found.candidates.length < 2) { closePicks(); return false; }
+    const age = (m) => (m == null ? t('age.unknown') : ageText({ years: Math.floor(m / 12), months: m }));
     const rows = found.candidates.map((c) => {
+      // Namesakes are told apart by age, the name in its own script and who they live with.
+      const others = (c.household || []).map((m) => h('li', { 'data-testid': 'desk-pick-member' },
+        h('span', { dir: 'auto' }, m.name),
+        m.original_name ? h('span', {}, ' · ', h('span', { class: 'original-name', dir: 'auto' }, m.original_name)) : null,
+        h('span', { class: 'hint' }, ` · ${age(m.age_months)}`)));
       const b = h('button', { type: 'button', class: 'desk-pick', 'data-testid': 'desk-pick', 'data-code': c.code },
-        h('span', { class: 'picker-code' }, c.code), ' ',
-        h('span', { dir: 'auto' }, c.name),
-        c.original_name ? h('span', {}, ' · ', h('span', { class: 'original-name', dir: 'auto' }, c.original_name)) : null,
-        h('span', { class: 'hint' }, ` · ${t('dist.pick_household', { n: num(c.household_size) })}`),
-        c.already_collected ? h('span', { class: 'hint' }, ` · ${t('dist.pick_collected')}`) : null);
+        h('span', { class: 'desk-pick-line' },
+          h('span', { class: 'picker-code' }, c.code), ' ',
+          h('span', { dir: 'auto', class: 'desk-pick-name' }, c.name),
+          c.original_name ? h('span', {}, ' · ', h('span', { class: 'original-name', dir: 'auto', 'data-testid': 'desk-pick-original' }, c.original_name)) : null,
+          h('span', { 'data-testid': 'desk-pick-age' }, ` · ${age(c.age_months)}`),
+          h('span', { class: 'hint' }, ` · ${t('dist.pick_household', { n: num(c.household_size) })}`),
+          c.already_collected ? h('span', { class: 'hint' }, ` · ${t('dist.pick_collected')}`) : null),
+        others.length ? h('span', { class: 'desk-pick-household' }, h('span', { class: 'hint' }, t('dist.pick_with')),
+          h('ul', { class: 'desk-pick-members' }, others)) : null);
       b.addEventListener('click', () => record(c.id));
       return h('li', {}, b);
     });
@@ -237,6 +285,8 @@ async function showDesk(main, { id, session }) {
       code.focus();
     }
   });
+  // The next entry starts afresh: typing in the box closes the last name's pick list.
+  code.addEventListener('input', () => { if (pickButtons().length) closePicks(); });
   code.addEventListener('keydown', async (e) => {
     if (e.key === 'ArrowDown' && pickButtons().length) {
       e.preventDefault();
@@ -251,26 +301,34 @@ async function showDesk(main, { id, session }) {
     await record(who);
   });
 
-  const desk_section = h('section', { 'aria-labelledby': 'desk-title' },
-    h('h2', { id: 'desk-title' }, t('dist.desk')),
+  // At 1280x800 the code box, the message beside it and the latest collections show without
+  // scrolling; the stock left and the sheet's tools come after the lists.
+  const desk_section = h('section', { class: 'desk', 'aria-labelledby': 'desk-title' },
+    h('h2', { id: 'desk-title', class: 'visually-hidden' }, t('dist.desk')),
     d.status === 'open' ? null : h('p', { class: 'hint' }, t('dist.closed_hint')),
-    h('div', { class: 'form-group' }, h('label', { for: 'desk-code', class: 'label' }, t('dist.code')),
-      h('p', { id: 'desk-code-hint', class: 'hint' }, t('dist.code_hint')), code),
-    picks, partial, message, counters);
+    h('div', { class: 'desk-entry' },
+      h('div', { class: 'desk-box' },
+        h('div', { class: 'form-group' }, h('label', { for: 'desk-code', class: 'label' }, t('dist.code')),
+          h('p', { id: 'desk-code-hint', class: 'hint' }, t('dist.code_hint')), code),
+        partial),
+      message),
+    picks, counters);
 
   const planBox = h('div', { 'data-testid': 'plan' }, h('p', { class: 'loading' }, t('app.loading')));
   replace(main,
-    h('h1', {}, t('dist.heading', { date: date(d.held_on), location: d.location, type: d.dist_type })),
-    h('p', {}, h('a', { href: '#/distribution' }, t('dist.back'))),
+    h('div', { class: 'desk-head' },
+      h('h1', {}, t('dist.heading', { date: date(d.held_on), location: d.location, type: d.dist_type })),
+      h('a', { href: '#/distribution' }, t('dist.back'))),
     desk_section,
-    remaining,
-    caseworker ? toolsBlock(d) : null,
-    h('h2', {}, t('dist.collections')),
-    h('table', { class: 'table', 'data-testid': 'collections' },
+    h('h2', { class: 'desk-h2' }, t('dist.collections')),
+    h('table', { class: 'table table-desk', 'data-testid': 'collections' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('people.code')), h('th', { scope: 'col' }, t('people.name')),
         h('th', { scope: 'col' }, t('dist.given')), h('th', { scope: 'col' }, ''))), list),
     h('h2', {}, t('dist.eligible')),
-    planBox);
+    planBox,
+    h('details', { class: 'desk-stock', 'data-testid': 'remaining-box' },
+      h('summary', {}, t('dist.remaining')), remaining),
+    caseworker ? toolsBlock(d) : null);
   code.focus();
   const plan = await api.distributionPlan(id);
   replace(planBox, planTables(plan, d.status === 'open' ? { ticks, record } : null));
@@ -290,13 +348,13 @@ function planTables(plan, desk) {
       h('ul', {}, short.map((n) => h('li', {}, t('dist.shortfall_line', {
         item: n.variant ? `${n.item} (${n.variant})` : n.item, needed: num(n.needed), available: num(n.available), short: num(n.shortfall),
       }))))) : h('p', { class: 'hint' }, t('dist.no_shortfall')),
-    h('table', { class: 'table' },
+    h('table', { class: 'table table-plan' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('people.code')), h('th', { scope: 'col' }, t('people.name')),
         h('th', { scope: 'col', class: 'num' }, t('dist.size')), h('th', { scope: 'col' }, t('dist.allowance')),
         h('th', { scope: 'col' }, t('dist.collected_col')))),
       h('tbody', {}, plan.rows.map((r) => {
         const head = r.unit.members[0] || {};
-        const cell = h('td', { 'data-testid': 'plan-collected' }, r.collected ? '✓' : '');
+        const cell = h('td', { class: 'nowrap', 'data-testid': 'plan-collected' }, r.collected ? '✓' : '');
         if (desk && !r.collected) {
           const done = () => replace(cell, '✓');
           r.unit.members.forEach((m) => desk.ticks.set(m.code, done));
@@ -310,7 +368,7 @@ function planTables(plan, desk) {
         }
         return h('tr', { 'data-testid': 'plan-row', 'data-code': head.code },
           h('td', { class: 'code' }, head.code),
-          h('td', {}, h('span', { dir: 'auto', 'data-testid': 'plan-name' }, head.name),
+          h('td', { class: 'plan-name' }, h('span', { dir: 'auto', 'data-testid': 'plan-name' }, head.name),
             head.original_name ? h('span', {}, ' · ', h('span', { class: 'original-name', dir: 'auto', 'data-testid': 'plan-original' }, head.original_name)) : null),
           h('td', { class: 'num' }, num(r.unit.members.length)),
           h('td', {}, r.summary),
@@ -342,16 +400,28 @@ function toolsBlock(d) {
   });
   const toggle = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'dist-toggle' },
     d.status === 'open' ? t('dist.close') : t('dist.reopen'));
-  toggle.addEventListener('click', async () => {
+  const setStatus = async () => {
     try {
       await api.setDistributionStatus(d.id, d.status !== 'open');
       flash(d.status === 'open' ? t('dist.closed_done') : t('dist.reopened_done'));
       location.hash = '#/distribution';
     } catch (err) { say(h('p', { class: 'field-error', role: 'alert' }, err.message)); }
+  };
+  // Closing ends the desk's day (no more collections): asked first. Reopening is not.
+  const asked = h('div', {});
+  toggle.addEventListener('click', () => {
+    if (d.status !== 'open') { setStatus(); return; }
+    const box = confirmBox({
+      title: t('dist.close_title'), body: t('dist.close_body'),
+      yes: t('dist.close_yes'), no: t('form.cancel'), testid: 'close-confirm',
+      onNo: () => { replace(asked); toggle.focus(); }, onYes: setStatus,
+    });
+    replace(asked, box);
+    box.focus();
   });
   return h('section', { class: 'list-tools', 'aria-labelledby': 'print-title' },
     h('h2', { id: 'print-title' }, t('dist.sheet')), sort, pathField,
-    h('div', { class: 'button-group' }, printButton, toggle), message);
+    h('div', { class: 'button-group' }, printButton, toggle), asked, message);
 }
 
 const FLAGS = ['', 'baby', 'pregnant', 'unaccompanied_minor'];

@@ -241,20 +241,33 @@ pub(super) fn matches(rule: &Rule, m: &Member) -> bool {
     flag_ok && age_ok && !(rule.without_phone && m.has_phone)
 }
 
-/// The last day `key` (a person, or a unit) collected `item`, reversed collections aside.
-fn last_collected(
+/// Whether `key` (a person, or a unit) collected `item` on a day of `days` (reversed
+/// collections aside), at any site and distribution; every day when `days` is `None`.
+fn collected_in(
     conn: &Connection,
     per_person: bool,
     key: &str,
     item: &str,
-    before: Option<NaiveDate>,
-) -> Result<Option<NaiveDate>> {
+    days: Option<(NaiveDate, NaiveDate)>,
+) -> Result<bool> {
     let sql = if per_person {
-        "SELECT max(collected_on) FROM collection_lines WHERE person_id = ?1 AND item_id = ?2 AND reversed = 0 AND quantity > 0 AND (?3 IS NULL OR collected_on <= ?3)"
+        "SELECT EXISTS (SELECT 1 FROM collection_lines WHERE person_id = ?1 AND item_id = ?2 AND reversed = 0
+                AND quantity > 0 AND (?3 IS NULL OR collected_on BETWEEN ?3 AND ?4))"
     } else {
-        "SELECT max(collected_on) FROM collection_lines WHERE unit_id = ?1 AND item_id = ?2 AND reversed = 0 AND quantity > 0 AND (?3 IS NULL OR collected_on <= ?3)"
+        "SELECT EXISTS (SELECT 1 FROM collection_lines WHERE unit_id = ?1 AND item_id = ?2 AND reversed = 0
+                AND quantity > 0 AND (?3 IS NULL OR collected_on BETWEEN ?3 AND ?4))"
     };
-    Ok(conn.prepare_cached(sql)?.query_row(params![key, item, before], |r| r.get(0))?)
+    let (from, to) = days.unzip();
+    Ok(conn.prepare_cached(sql)?.query_row(params![key, item, from, to], |r| r.get(0))?)
+}
+
+/// The days around `on` on which a collection keeps an item with an interval of `interval`
+/// days from being due: fewer than `interval` days before or after it. Collections are not
+/// always recorded in the order of their days (a later distribution may be held first, or
+/// recorded on a desk that was offline), so the rule looks both ways.
+fn interval_days_around(on: NaiveDate, interval: u32) -> (NaiveDate, NaiveDate) {
+    let span = Days::new(u64::from(interval.saturating_sub(1)));
+    (on.checked_sub_days(span).unwrap_or(NaiveDate::MIN), on.checked_add_days(span).unwrap_or(NaiveDate::MAX))
 }
 
 pub(super) fn reason(rule: &Rule) -> String {
@@ -293,18 +306,8 @@ pub fn allowance(
             if !rule.once && rule.interval_days == 0 {
                 return Ok(true);
             }
-            let last = if rule.once {
-                last_collected(conn, per_person, key, &rule.item_id, None)?
-            } else {
-                last_collected(conn, per_person, key, &rule.item_id, Some(on))?
-            };
-            Ok(match last {
-                None => true,
-                Some(_) if rule.once => false,
-                Some(d) => {
-                    d.checked_add_days(Days::new(rule.interval_days as u64)).is_none_or(|next| next <= on)
-                }
-            })
+            let days = if rule.once { None } else { Some(interval_days_around(on, rule.interval_days)) };
+            Ok(!collected_in(conn, per_person, key, &rule.item_id, days)?)
         };
         match rule.per {
             Per::Person => {

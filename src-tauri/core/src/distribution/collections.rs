@@ -25,14 +25,27 @@ pub struct Collection {
     pub original_name: Option<String>,
     /// People in the household.
     pub people: i64,
-    /// What was given, in one line.
+    /// What was given, in one line, each item and size totalled: "Nappies size 4 x2".
     pub summary: String,
+    /// What was given, each item and size totalled, for the desk to word.
+    pub given: Vec<Given>,
     /// Units given.
     pub items_out: i64,
     /// Reversed (with the time).
     pub reversed_at: Option<String>,
     /// When (UTC).
     pub at: String,
+}
+
+/// One item and size of a collection, totalled over its lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Given {
+    /// Item.
+    pub item: String,
+    /// Size ("" when the item has none).
+    pub variant: String,
+    /// Units given.
+    pub quantity: i64,
 }
 
 /// Input of a collection at the desk.
@@ -46,6 +59,38 @@ pub struct CollectInput {
     /// When stock runs short, give what there is instead of refusing.
     #[serde(default)]
     pub take_available: bool,
+    /// Serve someone registered at another site than the distribution's (without it, that is
+    /// refused with a `confirm` error naming their site).
+    #[serde(default)]
+    pub confirm_other_site: bool,
+}
+
+/// Who was typed at the desk, as the refusals name them.
+struct Who {
+    name: String,
+    code: String,
+    status: String,
+    site_id: String,
+    site_name: String,
+}
+
+fn who(conn: &Connection, person: &str) -> Result<Who> {
+    conn.prepare_cached(
+        "SELECT p.given_name || CASE WHEN p.family_name = '' THEN '' ELSE ' ' || p.family_name END AS name,
+                p.code, p.status, p.site_id, s.name AS site_name
+         FROM people p JOIN sites s ON s.id = p.site_id WHERE p.id = ?1",
+    )?
+    .query_row([person], |r| {
+        Ok(Who {
+            name: r.get("name")?,
+            code: r.get("code")?,
+            status: r.get("status")?,
+            site_id: r.get("site_id")?,
+            site_name: r.get("site_name")?,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| Error::NotFound("That person does not exist.".into()))
 }
 
 /// Records a collection: the household's allowance, drawn first-expiry-first-out from the
@@ -65,8 +110,33 @@ pub fn collect(
     let on = dist.held_on;
     let unit = unit_of(conn, &person, on)?;
     let Some(head) = unit.members.iter().find(|m| m.id == person).or(unit.head()) else {
-        return Err(Error::Conflict("This person's case is not active: nothing can be collected.".into()));
+        let w = who(conn, &person)?;
+        return Err(Error::Conflict(format!(
+            "{} ({})'s case is not active ({}): nothing can be collected. A coordinator can set the \
+             case back to active on their page; then type the code again.",
+            w.name,
+            w.code,
+            match w.status.as_str() {
+                "moved_on" => "moved on",
+                "reached_uk" => "reached the UK",
+                other => other,
+            }
+        )));
     };
+    if !input.confirm_other_site {
+        let w = who(conn, &person)?;
+        if w.site_id != dist.site_id {
+            return Err(Error::confirm(
+                "confirm_other_site",
+                format!(
+                    "{} ({}) is registered at {}, not {}. People move between sites, so they may be \
+                     served here: confirm to record it. What they collected at every site counts \
+                     towards the intervals.",
+                    w.name, w.code, w.site_name, dist.site_name
+                ),
+            ));
+        }
+    }
     let already: Option<String> = conn
         .prepare_cached(
             "SELECT c.created_at FROM collections c WHERE c.distribution_id = ?1 AND c.unit_id = ?2 AND c.reversed_at IS NULL",
@@ -219,9 +289,6 @@ pub fn reverse(conn: &Connection, s: &Session, collection: &str, why: &str, toda
 
 const COLLECTION_SELECT: &str = "SELECT c.id, p.code, p.given_name || CASE WHEN p.family_name = '' THEN '' ELSE ' ' || p.family_name END AS name,
         p.original_name, c.people_count AS people, c.reversed_at, c.created_at AS at,
-        (SELECT group_concat(i.name || CASE WHEN l.variant = '' THEN '' ELSE ' (' || l.variant || ')' END || ' ' || l.quantity, ', ')
-           FROM collection_lines l JOIN stock_items i ON i.id = l.item_id WHERE l.collection_id = c.id AND l.quantity > 0)
-          AS summary,
         (SELECT coalesce(sum(l.quantity), 0) FROM collection_lines l WHERE l.collection_id = c.id) AS items_out
  FROM collections c JOIN people p ON p.id = c.person_id";
 
@@ -234,9 +301,41 @@ fn collection_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Collection> {
         people: r.get("people")?,
         reversed_at: r.get("reversed_at")?,
         at: r.get("at")?,
-        summary: r.get::<_, Option<String>>("summary")?.unwrap_or_default(),
+        summary: String::new(),
+        given: Vec::new(),
         items_out: r.get("items_out")?,
     })
+}
+
+/// Fills in what each collection gave: its lines summed per item and size (a household of
+/// three babies is given "Nappies size 4 x3", not the same item three times).
+fn with_given(conn: &Connection, mut list: Vec<Collection>) -> Result<Vec<Collection>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.name AS item, l.variant, sum(l.quantity) AS quantity
+         FROM collection_lines l JOIN stock_items i ON i.id = l.item_id
+         WHERE l.collection_id = ?1 AND l.quantity > 0
+         GROUP BY l.item_id, l.variant ORDER BY i.category, i.name, l.variant",
+    )?;
+    for c in &mut list {
+        c.given = stmt
+            .query_map([&c.id], |r| {
+                Ok(Given { item: r.get("item")?, variant: r.get("variant")?, quantity: r.get("quantity")? })
+            })?
+            .collect::<Result<_, _>>()?;
+        c.summary = c
+            .given
+            .iter()
+            .map(|g| {
+                if g.variant.is_empty() {
+                    format!("{} x{}", g.item, g.quantity)
+                } else {
+                    format!("{} size {} x{}", g.item, g.variant, g.quantity)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+    }
+    Ok(list)
 }
 
 /// The collections of a distribution, newest first.
@@ -248,14 +347,18 @@ pub fn collections(conn: &Connection, distribution: &str, limit: u32) -> Result<
          ORDER BY c.created_at DESC, c.id DESC"
     ))?;
     let rows = stmt.query_map(params![distribution, limit], collection_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    with_given(conn, rows.collect::<Result<_, _>>()?)
 }
 
 /// One collection as listed at the desk.
 pub fn collection(conn: &Connection, id: &str) -> Result<Collection> {
     let mut stmt = conn.prepare_cached(&format!("{COLLECTION_SELECT} WHERE c.id = ?1"))?;
-    stmt.query_row([id], collection_row)
+    let one = stmt
+        .query_row([id], collection_row)
         .optional()?
+        .ok_or_else(|| Error::NotFound("That collection does not exist.".into()))?;
+    with_given(conn, vec![one])?
+        .pop()
         .ok_or_else(|| Error::NotFound("That collection does not exist.".into()))
 }
 

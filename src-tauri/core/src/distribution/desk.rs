@@ -4,7 +4,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::allowance::unit_of;
+use super::allowance::{unit_of, Member};
 use super::events::Distribution;
 use crate::cases::search::{self, PersonRow};
 use crate::{Error, Result};
@@ -101,8 +101,8 @@ pub fn find_person_at(conn: &Connection, site: Option<&str>, who: &str) -> Resul
     }
 }
 
-/// Someone the desk may mean: only what the front desk sees (name, code, household, whether
-/// the household has collected).
+/// Someone the desk may mean: only what the front desk sees (name, code, age, household,
+/// whether the household has collected).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DeskCandidate {
     /// Person id.
@@ -113,8 +113,13 @@ pub struct DeskCandidate {
     pub name: String,
     /// Name in original script.
     pub original_name: Option<String>,
+    /// Age in whole months on the distribution's day, when the date of birth is known.
+    pub age_months: Option<u32>,
     /// Active people in their household at this distribution (1 on their own).
     pub household_size: i64,
+    /// The other active members of their household (names, original script, ages), so
+    /// namesakes can be told apart.
+    pub household: Vec<Member>,
     /// Their household has collected at this distribution (not reversed).
     pub already_collected: bool,
 }
@@ -163,9 +168,12 @@ pub fn desk_candidates(conn: &Connection, dist: &Distribution, query: &str) -> R
     let mut candidates = Vec::with_capacity(people.len());
     for (id, code, name, original_name) in people {
         let unit = unit_of(conn, &id, dist.held_on)?;
+        let age_months = unit.members.iter().find(|m| m.id == id).and_then(|m| m.age_months);
         candidates.push(DeskCandidate {
             already_collected: collected.query_row(params![dist.id, unit.unit_id], |r| r.get(0))?,
             household_size: unit.members.len() as i64,
+            household: unit.members.into_iter().filter(|m| m.id != id).collect(),
+            age_months,
             id,
             code,
             name,

@@ -1,6 +1,6 @@
 //! Distribution days: create, read, list, open and close.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, Days, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +43,10 @@ pub struct NewDistribution {
     pub held_on: NaiveDate,
     /// Type ("weekly").
     pub dist_type: String,
+    /// Create it even though the site already has a distribution of this type in the same ISO
+    /// week (without it, that is refused with a `confirm` error naming the other day).
+    #[serde(default)]
+    pub confirm_same_week: bool,
 }
 
 const DIST_SELECT: &str =
@@ -73,6 +77,18 @@ pub fn create(conn: &Connection, s: &Session, input: &NewDistribution) -> Result
     if t.is_empty() {
         return Err(Error::invalid("dist_type", "Choose the type of distribution."));
     }
+    if !input.confirm_same_week {
+        if let Some(other) = same_week(conn, &loc.site_id, t, input.held_on)? {
+            return Err(Error::confirm(
+                "confirm_same_week",
+                format!(
+                    "{} already has a {} distribution that week: {} at {}. A household could collect \
+                     at both. Confirm to create a second one.",
+                    other.site_name, other.dist_type, other.held_on, other.location
+                ),
+            ));
+        }
+    }
     let id = new_id();
     conn.execute(
         "INSERT INTO distributions (id, site_id, location_id, held_on, dist_type, created_by)
@@ -80,6 +96,22 @@ pub fn create(conn: &Connection, s: &Session, input: &NewDistribution) -> Result
         params![id, loc.site_id, loc.id, input.held_on, t, s.user_id],
     )?;
     get(conn, &id)
+}
+
+/// A distribution of `dist_type` at the site in the ISO week (Monday to Sunday) of `on`.
+fn same_week(
+    conn: &Connection,
+    site_id: &str,
+    dist_type: &str,
+    on: NaiveDate,
+) -> Result<Option<Distribution>> {
+    let monday = on.checked_sub_days(Days::new(u64::from(on.weekday().num_days_from_monday()))).unwrap_or(on);
+    let sunday = monday.checked_add_days(Days::new(6)).unwrap_or(on);
+    let mut stmt = conn.prepare_cached(&format!(
+        "{DIST_SELECT} WHERE d.site_id = ?1 AND d.dist_type = ?2 AND d.held_on BETWEEN ?3 AND ?4
+         ORDER BY d.held_on, d.id LIMIT 1"
+    ))?;
+    Ok(stmt.query_row(params![site_id, dist_type, monday, sunday], dist_row).optional()?)
 }
 
 /// One distribution.

@@ -23,7 +23,7 @@ pub use allowance::{
     AllowanceLine, Context, Member, Unit,
 };
 pub use collections::{
-    collect, collection, collections, counters, reverse, CollectInput, Collection, Counters, Remaining,
+    collect, collection, collections, counters, reverse, CollectInput, Collection, Counters, Given, Remaining,
 };
 pub use desk::{desk_candidates, find_person, find_person_at, DeskCandidate, DeskLookup, DESK_CANDIDATES};
 pub use events::{create, get, list, set_status, Distribution, NewDistribution};

@@ -38,14 +38,23 @@ pub fn seed(conn: &Connection, today: NaiveDate) -> Result<()> {
         let d = create(
             conn,
             &s,
-            &NewDistribution { location: bus.id.clone(), held_on: day(week * 7), dist_type: "weekly".into() },
+            &NewDistribution {
+                location: bus.id.clone(),
+                held_on: day(week * 7),
+                dist_type: "weekly".into(),
+                confirm_same_week: false,
+            },
         )?;
         let ctx = Context::load(conn, &d.id)?;
         let n = 12 + (week as usize * 3);
         let skip = (week as usize * 4) % households.len().max(1);
         for code in households.iter().skip(skip).take(n) {
-            let input =
-                CollectInput { distribution: d.id.clone(), person: code.clone(), take_available: true };
+            let input = CollectInput {
+                distribution: d.id.clone(),
+                person: code.clone(),
+                take_available: true,
+                confirm_other_site: false,
+            };
             collect(conn, &s, &ctx, &input, today)?;
         }
         set_status(conn, &d.id, false)?;
@@ -55,7 +64,12 @@ pub fn seed(conn: &Connection, today: NaiveDate) -> Result<()> {
     create(
         conn,
         &s,
-        &NewDistribution { location: bus.id.clone(), held_on: next, dist_type: "weekly".into() },
+        &NewDistribution {
+            location: bus.id.clone(),
+            held_on: next,
+            dist_type: "weekly".into(),
+            confirm_same_week: false,
+        },
     )?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 #![allow(dead_code)]
 
+pub mod distribution;
 pub mod stock;
 pub mod strict;
 pub mod volunteers;

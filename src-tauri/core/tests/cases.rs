@@ -449,3 +449,33 @@ fn the_uk_checklist_is_saved_and_shown_on_the_person_page() {
     );
     assert_eq!(e.field.as_deref(), Some("gp_registered_on"));
 }
+
+/// Reads a CSV export (after its byte-order mark) as rows of cells.
+fn read_csv(path: &std::path::Path) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(path).unwrap();
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap();
+    let mut r = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    r.records().map(|rec| rec.unwrap().iter().map(str::to_string).collect()).collect()
+}
+
+#[test]
+fn a_name_that_is_a_formula_is_exported_to_csv_as_text() {
+    let t = seeded(0);
+    let lead = session(&t.db, Role::Lead);
+    let hostile = [r#"=HYPERLINK("http://x","y")"#, r#"=cmd|" /C calc"!A0"#, "@SUM(1)", "-2+3", "+1+1"];
+    for (i, name) in hostile.iter().enumerate() {
+        register(&t.db, &lead, json!({"given_name": name, "family_name": format!("Test{i}"), "site": "CAL"}));
+    }
+    let path = t.dir.path().join("people.csv");
+    call(&t.db, &lead, "export_people", json!({"path": path, "format": "csv"}));
+    let rows = read_csv(&path);
+    let given: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
+    for name in hostile {
+        assert!(given.contains(&format!("'{name}").as_str()), "{name} must be quoted as text: {given:?}");
+    }
+    for row in &rows {
+        for cell in row {
+            assert!(!cell.starts_with(['=', '+', '-', '@']), "a cell a spreadsheet would run: {cell}");
+        }
+    }
+}

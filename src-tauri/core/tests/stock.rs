@@ -259,3 +259,45 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn report_csv_exports_write_formulas_as_text_and_keep_negative_numbers() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let loc = shelf(&t.db, &s, "=1+1 shelf");
+    call(
+        &t.db,
+        &s,
+        "receive_stock",
+        json!({"location": loc, "item": "Hygiene kit", "quantity": 5, "source": "donation",
+               "party": "=cmd|' /C calc'!A0", "batch": "@SUM(1)", "note": "-2+3"}),
+    );
+    call(
+        &t.db,
+        &s,
+        "adjust_stock",
+        json!({"location": loc, "item": "Hygiene kit", "quantity": 2, "reason": "lost"}),
+    );
+    for report in ["on_hand", "movements"] {
+        let path = t.dir.path().join(format!("{report}.csv"));
+        call(&t.db, &s, "export_report", json!({"report": report, "format": "csv", "path": path}));
+        let bytes = std::fs::read(&path).unwrap();
+        let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&bytes[3..]);
+        let cells: Vec<String> =
+            r.records().flat_map(|rec| rec.unwrap().iter().map(str::to_string).collect::<Vec<_>>()).collect();
+        assert!(cells.contains(&"'=1+1 shelf".to_string()), "{report}: {cells:?}");
+        for cell in &cells {
+            let number = cell.strip_prefix('-').is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()));
+            assert!(
+                number || !cell.starts_with(['=', '+', '-', '@']),
+                "{report}: a cell a spreadsheet would run: {cell}"
+            );
+        }
+        if report == "movements" {
+            for hostile in ["'=cmd|' /C calc'!A0", "'-2+3"] {
+                assert!(cells.contains(&hostile.to_string()), "{report}: {hostile} in {cells:?}");
+            }
+            assert!(cells.contains(&"-2".to_string()), "the adjustment out stays a number: {cells:?}");
+        }
+    }
+}

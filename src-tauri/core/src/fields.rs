@@ -59,3 +59,36 @@ pub(crate) fn check_len(field: &str, label: &str, value: &str, max: usize) -> Re
     }
     Ok(())
 }
+
+/// The most units one receipt, transfer, adjustment, count or allowance rule may name. A
+/// million is far beyond any delivery the centre sees, and keeps every sum of quantities far
+/// from the limits of a 64-bit integer, so no total, value or chart can overflow.
+pub const MAX_QUANTITY: i64 = 1_000_000;
+
+/// The most units one shelf may hold of one item, size and batch (a thousand of the largest
+/// receipts).
+pub const MAX_STOCK: i64 = 1_000_000_000;
+
+/// The most one unit may cost, in pence (£100,000).
+pub const MAX_UNIT_COST: i64 = 10_000_000;
+
+/// Checks a quantity typed by a user: `min` (0 or 1) up to [`MAX_QUANTITY`]. `what` says what
+/// is counted in the refusal ("how many arrived").
+pub(crate) fn check_quantity(field: &str, what: &str, quantity: i64, min: i64) -> Result<i64> {
+    if quantity < min {
+        let floor = if min > 0 { "more than 0" } else { "0 or more" };
+        return Err(Error::invalid(field, format!("Enter {what} ({floor}).")));
+    }
+    if quantity > MAX_QUANTITY {
+        return Err(Error::invalid(
+            field,
+            format!("Enter {what}: at most {MAX_QUANTITY} at a time ({quantity} is more than any delivery)."),
+        ));
+    }
+    Ok(quantity)
+}
+
+/// Adds quantities without overflowing: a total too large to hold stays at the largest number.
+pub(crate) fn total(quantities: impl IntoIterator<Item = i64>) -> i64 {
+    quantities.into_iter().fold(0, i64::saturating_add)
+}

@@ -23,7 +23,7 @@ pub mod db;
 pub mod distribution;
 pub mod durable;
 mod error;
-mod fields;
+pub mod fields;
 pub mod print;
 pub mod privacy;
 pub mod rota;

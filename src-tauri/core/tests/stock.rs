@@ -301,3 +301,62 @@ fn report_csv_exports_write_formulas_as_text_and_keep_negative_numbers() {
         }
     }
 }
+
+#[test]
+fn quantities_are_bounded_and_no_report_overflows() {
+    let t = seeded(10);
+    let s = session(&t.db, Role::Coordinator);
+    let loc = shelf(&t.db, &s, "Big shelf");
+    let huge = i64::MAX;
+    for (function, body) in [
+        (
+            "receive_stock",
+            json!({"location": loc, "item": "Hygiene kit", "quantity": huge, "source": "donation"}),
+        ),
+        (
+            "adjust_stock",
+            json!({"location": loc, "item": "Hygiene kit", "quantity": huge, "reason": "found"}),
+        ),
+        ("adjust_stock", json!({"location": loc, "item": "Hygiene kit", "quantity": huge, "reason": "lost"})),
+        ("transfer_stock", json!({"from": loc, "to": loc, "item": "Hygiene kit", "quantity": huge})),
+        ("set_threshold", json!({"site": "CAL", "item": "Hygiene kit", "threshold": huge})),
+        (
+            "receive_stock",
+            json!({"location": loc, "item": "Hygiene kit", "quantity": 1, "source": "purchase", "unit_cost": huge}),
+        ),
+    ] {
+        let e = err(&t.db, &s, function, body);
+        assert_eq!(e.kind, ErrorKind::Validation, "{function}: {}", e.message);
+        assert!(e.field.is_some(), "{function}: the refusal names the field");
+    }
+    // The largest receipt is taken; a shelf cannot be filled beyond the bound, one receipt at a time.
+    let most = haven_core::fields::MAX_QUANTITY;
+    receive(&t.db, &s, &loc, "Hygiene kit", None, most, None);
+    let per_shelf = haven_core::fields::MAX_STOCK / most;
+    // A thousand receipts' worth, written straight into the balance (the ledger is append-only).
+    t.db.write(|c| {
+        c.execute(
+            "UPDATE stock_balances SET quantity = quantity * ?1 WHERE location_id = ?2",
+            (per_shelf, &loc),
+        )?;
+        Ok(())
+    })
+    .unwrap();
+    let e = err(
+        &t.db,
+        &s,
+        "receive_stock",
+        json!({"location": loc, "item": "Hygiene kit", "quantity": 1, "source": "donation"}),
+    );
+    assert_eq!(e.kind, ErrorKind::Validation, "{}", e.message);
+    assert!(e.message.contains("Big shelf"), "{}", e.message);
+    // Every report still answers, for every site and each one.
+    for site in [json!({}), json!({"site": "CAL"})] {
+        call(&t.db, &s, "stock_overview", site.clone());
+        call(&t.db, &s, "stock_balances", site.clone());
+        call(&t.db, &s, "stock_reports", site.clone());
+    }
+    call(&t.db, &s, "stock_chart", json!({"weeks": 8}));
+    let path = t.dir.path().join("on_hand.csv");
+    call(&t.db, &s, "export_report", json!({"report": "on_hand", "format": "csv", "path": path}));
+}

@@ -229,9 +229,7 @@ pub fn save(conn: &Connection, input: &RuleInput) -> Result<Rule> {
     if t.is_empty() {
         return Err(Error::invalid("dist_type", "Enter the distribution type, e.g. weekly."));
     }
-    if input.quantity <= 0 {
-        return Err(Error::invalid("quantity", "Enter how many (more than 0)."));
-    }
+    crate::fields::check_quantity("quantity", "how many", input.quantity, 1)?;
     if let (Some(lo), Some(hi)) = (input.min_age_months, input.max_age_months) {
         if hi <= lo {
             return Err(Error::invalid("max_age_months", "The oldest age must be above the youngest."));

@@ -114,9 +114,7 @@ pub fn save_location(conn: &Connection, input: &LocationInput) -> Result<Locatio
 
 /// Sets the low-stock threshold of an item at a site.
 pub fn set_threshold(conn: &Connection, site: &str, item: &str, threshold: i64) -> Result<()> {
-    if threshold < 0 {
-        return Err(Error::invalid("threshold", "The threshold cannot be negative."));
-    }
+    crate::fields::check_quantity("threshold", "the threshold", threshold, 0)?;
     let site = crate::sites::resolve(conn, site)?;
     let item = get_item(conn, item)?;
     conn.execute(

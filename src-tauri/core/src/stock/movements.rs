@@ -10,6 +10,7 @@ use super::ledger::{draw, lots, not_enough, post, Movement};
 use super::locations::get_location;
 use super::{MoveKind, Reason};
 use crate::access::Session;
+use crate::fields::{check_quantity, total, MAX_UNIT_COST};
 use crate::{new_id, Error, Result};
 
 /// Input of a receipt: a donation or a purchase arriving at a location.
@@ -49,9 +50,7 @@ pub struct ReceiptInput {
 
 /// Records a receipt; returns the movement id.
 pub fn receive(conn: &Connection, s: &Session, input: &ReceiptInput, today: NaiveDate) -> Result<String> {
-    if input.quantity <= 0 {
-        return Err(Error::invalid("quantity", "Enter how many arrived (more than 0)."));
-    }
+    check_quantity("quantity", "how many arrived", input.quantity, 1)?;
     if !matches!(input.source, Reason::Donation | Reason::Purchase) {
         return Err(Error::invalid("source", "A receipt is a donation or a purchase."));
     }
@@ -64,6 +63,12 @@ pub fn receive(conn: &Connection, s: &Session, input: &ReceiptInput, today: Naiv
     }
     if input.unit_cost.is_some_and(|c| c < 0) {
         return Err(Error::invalid("unit_cost", "The cost cannot be negative."));
+    }
+    if input.unit_cost.is_some_and(|c| c > MAX_UNIT_COST) {
+        return Err(Error::invalid(
+            "unit_cost",
+            "The cost of one unit is at most £100,000: enter it in pence.",
+        ));
     }
     let (batch, expires_on) = if item.tracks_expiry {
         let Some(exp) = input.expires_on else {
@@ -137,9 +142,7 @@ pub struct TransferInput {
 
 /// Moves stock between locations, batch by batch, first expiry first.
 pub fn transfer(conn: &Connection, s: &Session, input: &TransferInput, today: NaiveDate) -> Result<String> {
-    if input.quantity <= 0 {
-        return Err(Error::invalid("quantity", "Enter how many to move (more than 0)."));
-    }
+    check_quantity("quantity", "how many to move", input.quantity, 1)?;
     let from = get_location(conn, &input.from)?;
     let to = get_location(conn, &input.to)?;
     if from.id == to.id {
@@ -149,7 +152,7 @@ pub fn transfer(conn: &Connection, s: &Session, input: &TransferInput, today: Na
     let variant = check_variant(&item, input.variant.as_deref())?;
     let group = new_id();
     let lots = lots(conn, &from.id, &item.id, &variant)?;
-    let available: i64 = lots.iter().map(|l| l.quantity).sum();
+    let available = total(lots.iter().map(|l| l.quantity));
     if available < input.quantity {
         return Err(not_enough(conn, &from.id, &item.id, &variant, available, input.quantity));
     }
@@ -206,9 +209,7 @@ pub struct AdjustmentInput {
 
 /// Records an adjustment (reason required); returns its group id.
 pub fn adjust(conn: &Connection, s: &Session, input: &AdjustmentInput, today: NaiveDate) -> Result<String> {
-    if input.quantity <= 0 {
-        return Err(Error::invalid("quantity", "Enter how many (more than 0)."));
-    }
+    check_quantity("quantity", "how many", input.quantity, 1)?;
     if matches!(input.reason, Reason::Donation | Reason::Purchase) {
         return Err(Error::invalid("reason", "Choose damaged, expired, lost or found."));
     }

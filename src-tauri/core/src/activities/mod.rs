@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::Session;
 use crate::db::update_or_insert;
-use crate::fields::{check_len, text_enum};
+use crate::fields::{check_len, line, text_enum};
 use crate::volunteers::dbs::Requirement;
 use crate::{new_id, sites, Error, Result};
 use week::{check_time, Week};
@@ -122,12 +122,12 @@ pub struct ActivitySession {
 pub(crate) fn save_session(conn: &Connection, input: &SessionInput, today: NaiveDate) -> Result<String> {
     let site = sites::resolve(conn, input.site.trim())
         .map_err(|e| e.when_absent(Error::invalid("site", "Choose a site.")))?;
-    let title = input.title.trim();
+    let title = line("title", "The title", &input.title, 80)?;
+    let title = title.as_str();
     if title.is_empty() {
         return Err(Error::invalid("title", "Enter the session's title."));
     }
-    check_len("title", "The title", title, 80)?;
-    check_len("place", "The place", input.place.trim(), 80)?;
+    line("place", "The place", &input.place, 80)?;
     if !(1..=7).contains(&input.weekday) {
         return Err(Error::invalid("weekday", "Choose the day of the week."));
     }

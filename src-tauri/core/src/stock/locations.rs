@@ -70,7 +70,8 @@ pub fn get_location(conn: &Connection, id: &str) -> Result<Location> {
 
 /// Adds or changes a location.
 pub fn save_location(conn: &Connection, input: &LocationInput) -> Result<Location> {
-    let name = input.name.trim();
+    let name = crate::fields::line("name", "The location's name", &input.name, 80)?;
+    let name = name.as_str();
     if name.is_empty() {
         return Err(Error::invalid("name", "Enter the location's name."));
     }

@@ -10,7 +10,7 @@ use super::ledger::{draw, lots, not_enough, post, Movement};
 use super::locations::get_location;
 use super::{MoveKind, Reason};
 use crate::access::Session;
-use crate::fields::{check_quantity, total, MAX_UNIT_COST};
+use crate::fields::{check_date, check_len, check_quantity, line, optional_line, total, MAX_UNIT_COST};
 use crate::{new_id, Error, Result};
 
 /// Input of a receipt: a donation or a purchase arriving at a location.
@@ -57,7 +57,9 @@ pub fn receive(conn: &Connection, s: &Session, input: &ReceiptInput, today: Naiv
     let loc = get_location(conn, &input.location)?;
     let item = get_item(conn, &input.item)?;
     let variant = check_variant(&item, input.variant.as_deref())?;
-    let party = input.party.trim();
+    let party = line("party", "The donor or supplier", &input.party, 120)?;
+    let party = party.as_str();
+    check_len("note", "The note", input.note.trim(), 500)?;
     if input.source == Reason::Purchase && input.unit_cost.is_none() {
         return Err(Error::invalid("unit_cost", "Enter what one unit cost."));
     }
@@ -77,10 +79,10 @@ pub fn receive(conn: &Connection, s: &Session, input: &ReceiptInput, today: Naiv
                 format!("Enter the expiry date of this {}.", item.name),
             ));
         };
-        let b = input.batch.as_deref().map(str::trim).filter(|b| !b.is_empty());
-        (b.map(str::to_string).unwrap_or_else(|| exp.to_string()), Some(exp))
+        let b = optional_line("batch", "The batch number", input.batch.as_deref(), 40)?;
+        (b.unwrap_or_else(|| exp.to_string()), Some(check_date("expires_on", exp)?))
     } else {
-        (input.batch.as_deref().map(str::trim).unwrap_or("").to_string(), None)
+        (optional_line("batch", "The batch number", input.batch.as_deref(), 40)?.unwrap_or_default(), None)
     };
     let known: Option<Option<NaiveDate>> = conn
         .query_row(

@@ -19,7 +19,7 @@ use rusqlite::{params, Connection, OptionalExtension, ToSql};
 use serde::{Deserialize, Serialize};
 
 use crate::access::Session;
-use crate::fields::{check_len, check_phone, text_enum};
+use crate::fields::{check_email, check_len, check_phone, line, text_enum};
 use crate::{new_id, sites, Error, Result};
 use dbs::{DbsPolicy, DbsStatus, Requirement};
 
@@ -196,17 +196,15 @@ pub struct VolunteerQuery {
 }
 
 fn check(conn: &Connection, d: &VolunteerDetails) -> Result<(String, Vec<String>, Vec<String>)> {
-    let given = d.given_name.trim();
+    let given = line("given_name", "The given name", &d.given_name, 80)?;
     if given.is_empty() {
         return Err(Error::invalid("given_name", "Enter the volunteer's given name."));
     }
-    check_len("given_name", "The given name", given, 80)?;
-    check_len("family_name", "The family name", d.family_name.trim(), 80)?;
+    line("family_name", "The family name", &d.family_name, 80)?;
     let email = d.email.trim();
-    if !email.is_empty() && (!email.contains('@') || email.contains(' ')) {
-        return Err(Error::invalid("email", "Enter an email address like name@example.org."));
+    if !email.is_empty() {
+        check_email("email", email)?;
     }
-    check_len("email", "The email address", email, 120)?;
     if !d.phone.trim().is_empty() {
         check_phone("phone", d.phone.trim())?;
     }

@@ -360,3 +360,21 @@ fn quantities_are_bounded_and_no_report_overflows() {
     let path = t.dir.path().join("on_hand.csv");
     call(&t.db, &s, "export_report", json!({"report": "on_hand", "format": "csv", "path": path}));
 }
+
+#[test]
+fn expired_baby_milk_is_received_with_a_warning() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let loc = shelf(&t.db, &s, "Milk shelf");
+    let yesterday = today().checked_sub_days(Days::new(1)).unwrap();
+    let body = |exp: chrono::NaiveDate| json!({"location": loc, "item": "Baby milk", "quantity": 6, "source": "donation", "expires_on": exp});
+    let out = call(&t.db, &s, "receive_stock", body(yesterday));
+    let warnings = out["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{out}");
+    assert_eq!(warnings[0]["kind"], "expired_on_receipt");
+    assert_eq!(warnings[0]["params"]["item"], "Baby milk");
+    assert_eq!(warnings[0]["params"]["expires_on"], json!(yesterday));
+    assert_eq!(balance(&t.db, &s, &loc, "Baby milk", ""), 6, "recorded all the same");
+    let out = call(&t.db, &s, "receive_stock", body(today() + Days::new(90)));
+    assert_eq!(out["warnings"], json!([]));
+}

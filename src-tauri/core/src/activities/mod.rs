@@ -11,12 +11,14 @@ pub mod week;
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use crate::access::Session;
+use crate::cases::Sex;
 use crate::db::update_or_insert;
 use crate::fields::{check_len, line, text_enum};
 use crate::volunteers::dbs::Requirement;
-use crate::{new_id, sites, Error, Result};
+use crate::{new_id, sites, Error, Result, Warning};
 use week::{check_time, Week};
 
 /// What kind of activity a session is.
@@ -36,6 +38,29 @@ pub enum ActivityKind {
 }
 text_enum!(ActivityKind, ChildrensPlay => "childrens_play", English => "english", Womens => "womens",
     Maktab => "maktab", Other => "other");
+
+/// Who a kind of session is for: the age rule the desk is warned by when it signs someone up
+/// (a warning, not a refusal: a parent may come along with a toddler).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Audience {
+    /// The oldest age (in whole years) the session is for.
+    pub max_age: Option<u32>,
+    /// Only women and girls (and small children with them).
+    pub women: bool,
+}
+
+impl ActivityKind {
+    /// The audience of sessions of this kind: children's play is for children up to 12,
+    /// maktab early years for children up to 6, women's sessions for women and girls.
+    pub fn audience(self) -> Audience {
+        match self {
+            ActivityKind::ChildrensPlay => Audience { max_age: Some(12), women: false },
+            ActivityKind::Maktab => Audience { max_age: Some(6), women: false },
+            ActivityKind::Womens => Audience { max_age: None, women: true },
+            ActivityKind::English | ActivityKind::Other => Audience { max_age: None, women: false },
+        }
+    }
+}
 
 /// A recurring weekly session as entered.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -478,7 +503,9 @@ pub struct SignUp {
 }
 
 /// Signs a person up to an instance. Refused when cancelled, full, or already signed up.
-pub fn sign_up(conn: &Connection, session: &Session, input: &SignUpInput) -> Result<()> {
+/// Returns warnings when the person is outside the session's audience on that day (an adult
+/// at children's play, a man at a women's session): signed up all the same.
+pub fn sign_up(conn: &Connection, session: &Session, input: &SignUpInput) -> Result<Vec<Warning>> {
     let s = self::session(conn, &input.session)?;
     if !scheduled(&s, input.on_date) {
         return Err(Error::invalid(
@@ -494,12 +521,16 @@ pub fn sign_up(conn: &Connection, session: &Session, input: &SignUpInput) -> Res
             input.on_date.format("%-d %b %Y")
         )));
     }
-    let person: Option<(String, String)> = conn
-        .query_row("SELECT id, given_name FROM people WHERE id = ?1", [&input.person], |r| {
-            Ok((r.get("id")?, r.get("given_name")?))
-        })
+    let person: Option<(String, String, Option<NaiveDate>, Sex)> = conn
+        .query_row(
+            "SELECT id, given_name, date_of_birth, sex FROM people WHERE id = ?1",
+            [&input.person],
+            |r| Ok((r.get("id")?, r.get("given_name")?, r.get("date_of_birth")?, r.get("sex")?)),
+        )
         .optional()?;
-    let Some((pid, pname)) = person else { return Err(Error::NotFound("There is no such person.".into())) };
+    let Some((pid, pname, born, sex)) = person else {
+        return Err(Error::NotFound("There is no such person.".into()));
+    };
     let already: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM session_signups WHERE session_id = ?1 AND on_date = ?2 AND person_id = ?3)",
         params![s.id, input.on_date, pid],
@@ -519,7 +550,37 @@ pub fn sign_up(conn: &Connection, session: &Session, input: &SignUpInput) -> Res
          SELECT ?1, site_id, id, ?3, ?4, ?5, ?6 FROM activity_sessions WHERE id = ?2",
         params![new_id(), s.id, input.on_date, pid, input.attended, session.user_id],
     )?;
-    Ok(())
+    let age = born.and_then(|b| crate::cases::age::age_on(b, input.on_date)).map(|a| a.years);
+    Ok(audience_warnings(&s, &pname, age, sex))
+}
+
+/// The warnings of a sign-up outside the session's audience.
+fn audience_warnings(s: &ActivitySession, name: &str, age: Option<u32>, sex: Sex) -> Vec<Warning> {
+    let audience = s.kind.audience();
+    let mut out = Vec::new();
+    if let (Some(max), Some(age)) = (audience.max_age, age) {
+        if age > max {
+            out.push(Warning::new(
+                "session_audience_age",
+                json!({"name": name, "age": age, "title": s.title, "max_age": max}),
+                format!(
+                    "{name} is {age}: \"{}\" is for children up to {max}. Signed up all the same.",
+                    s.title
+                ),
+            ));
+        }
+    }
+    if audience.women && sex == Sex::Male && age.is_none_or(|a| a >= 13) {
+        out.push(Warning::new(
+            "session_audience_women",
+            json!({"name": name, "title": s.title}),
+            format!(
+                "{name} is recorded as a man: \"{}\" is a women's session. Signed up all the same.",
+                s.title
+            ),
+        ));
+    }
+    out
 }
 
 /// Takes a person off an instance.

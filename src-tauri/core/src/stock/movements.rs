@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use super::catalogue::{check_variant, get_item};
 use super::ledger::{draw, lots, not_enough, post, Movement};
@@ -11,7 +12,7 @@ use super::locations::get_location;
 use super::{MoveKind, Reason};
 use crate::access::Session;
 use crate::fields::{check_date, check_len, check_quantity, line, optional_line, total, MAX_UNIT_COST};
-use crate::{new_id, Error, Result};
+use crate::{new_id, Error, Result, Warning};
 
 /// Input of a receipt: a donation or a purchase arriving at a location.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -46,6 +47,25 @@ pub struct ReceiptInput {
     /// Note.
     #[serde(default)]
     pub note: String,
+}
+
+/// What is worth saying about a receipt that was recorded all the same: stock that is already
+/// past its expiry date (it is kept on the shelf, counted as expired, and never given out, but
+/// whoever unpacks it should set it aside now).
+pub fn receipt_warnings(conn: &Connection, input: &ReceiptInput, today: NaiveDate) -> Result<Vec<Warning>> {
+    let mut warnings = Vec::new();
+    if let Some(expires_on) = input.expires_on.filter(|e| *e < today) {
+        let item = get_item(conn, &input.item)?;
+        warnings.push(Warning::new(
+            "expired_on_receipt",
+            json!({"item": item.name, "expires_on": expires_on, "quantity": input.quantity}),
+            format!(
+                "These {} {} expired on {expires_on}: they are recorded, will not be given out, and should be set aside.",
+                input.quantity, item.name
+            ),
+        ));
+    }
+    Ok(warnings)
 }
 
 /// Records a receipt; returns the movement id.

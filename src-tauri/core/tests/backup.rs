@@ -132,3 +132,54 @@ fn two_automatic_backups_at_once_both_land_in_their_own_files() {
         assert_ne!(paths[0], paths[1], "round {round}: two backups, two files");
     }
 }
+
+#[test]
+fn an_empty_cut_or_unfinished_backup_is_refused_by_name_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(dir.path());
+    let (db, key) = centre(dir.path(), 30);
+    let file = dir.path().join("b.db");
+    backup::backup_to(&db, &file).unwrap();
+    drop(db);
+    let bytes = std::fs::read(&file).unwrap();
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    let cut = dir.path().join("cut.db");
+    std::fs::write(&cut, &bytes[..bytes.len() / 3]).unwrap();
+    let part = dir.path().join("killed.db.part");
+    std::fs::write(&part, &bytes[..bytes.len() / 2]).unwrap();
+    for (file, says) in [(&empty, "0 bytes"), (&cut, "damaged or cut short"), (&part, "unfinished backup")] {
+        let err = backup::restore(&path, file, &key).unwrap_err();
+        let payload = err.to_payload();
+        assert_eq!((payload.kind, payload.field.as_deref()), (ErrorKind::Validation, Some("file")), "{err}");
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(err.to_string().contains(&name) && err.to_string().contains(says), "{err}");
+        assert!(err.to_string().contains("Choose another backup"), "{err}");
+        assert!(!err.to_string().contains("newer Haven"), "{err}");
+    }
+}
+
+#[test]
+fn a_backup_folder_haven_cannot_write_in_is_refused_when_it_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = centre(dir.path(), 0);
+    let lead = db
+        .read(|c| {
+            haven_core::access::users::first_lead(c).map(|u| haven_core::access::users::session_for(&u))
+        })
+        .unwrap();
+    let settings = |d: &str| json!({"auto_lock_minutes": 15, "backups_kept": 2, "backup_dir": d, "retention_months": 24});
+    for bad in ["/proc/self", "/sys", "relative/folder"] {
+        let err = api::call(&db, &lead, "update_security_settings", settings(bad)).unwrap_err().to_payload();
+        assert_eq!(
+            (err.kind, err.field.as_deref()),
+            (ErrorKind::Validation, Some("backup_dir")),
+            "{bad}: {}",
+            err.message
+        );
+    }
+    let good = dir.path().join("usb").join("backups");
+    api::call(&db, &lead, "update_security_settings", settings(&good.display().to_string())).unwrap();
+    assert!(good.is_dir(), "the folder is made when it is set");
+    assert_eq!(std::fs::read_dir(&good).unwrap().count(), 0, "the check leaves nothing behind");
+}

@@ -5,6 +5,7 @@
 //! An instance is named by its session and the date it is scheduled on (`on_date`), even when
 //! moved: sign-ups stay with it. Capacity counts sign-ups; a full session refuses more.
 
+pub mod audience;
 pub mod sheet;
 pub mod week;
 
@@ -19,6 +20,7 @@ use crate::db::update_or_insert;
 use crate::fields::{check_len, line, text_enum};
 use crate::volunteers::dbs::Requirement;
 use crate::{new_id, sites, Error, Result, Warning};
+pub use audience::Audience;
 use week::{check_time, Week};
 
 /// What kind of activity a session is.
@@ -39,19 +41,8 @@ pub enum ActivityKind {
 text_enum!(ActivityKind, ChildrensPlay => "childrens_play", English => "english", Womens => "womens",
     Maktab => "maktab", Other => "other");
 
-/// Who a kind of session is for: the age rule the desk is warned by when it signs someone up
-/// (a warning, not a refusal: a parent may come along with a toddler).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Audience {
-    /// The oldest age (in whole years) the session is for.
-    pub max_age: Option<u32>,
-    /// Only women and girls (and small children with them).
-    pub women: bool,
-}
-
 impl ActivityKind {
-    /// The audience of sessions of this kind: children's play is for children up to 12,
-    /// maktab early years for children up to 6, women's sessions for women and girls.
+    /// Who sessions of this kind are for (children's play: up to 12; maktab: up to 6).
     pub fn audience(self) -> Audience {
         match self {
             ActivityKind::ChildrensPlay => Audience { max_age: Some(12), women: false },
@@ -551,36 +542,7 @@ pub fn sign_up(conn: &Connection, session: &Session, input: &SignUpInput) -> Res
         params![new_id(), s.id, input.on_date, pid, input.attended, session.user_id],
     )?;
     let age = born.and_then(|b| crate::cases::age::age_on(b, input.on_date)).map(|a| a.years);
-    Ok(audience_warnings(&s, &pname, age, sex))
-}
-
-/// The warnings of a sign-up outside the session's audience.
-fn audience_warnings(s: &ActivitySession, name: &str, age: Option<u32>, sex: Sex) -> Vec<Warning> {
-    let audience = s.kind.audience();
-    let mut out = Vec::new();
-    if let (Some(max), Some(age)) = (audience.max_age, age) {
-        if age > max {
-            out.push(Warning::new(
-                "session_audience_age",
-                json!({"name": name, "age": age, "title": s.title, "max_age": max}),
-                format!(
-                    "{name} is {age}: \"{}\" is for children up to {max}. Signed up all the same.",
-                    s.title
-                ),
-            ));
-        }
-    }
-    if audience.women && sex == Sex::Male && age.is_none_or(|a| a >= 13) {
-        out.push(Warning::new(
-            "session_audience_women",
-            json!({"name": name, "title": s.title}),
-            format!(
-                "{name} is recorded as a man: \"{}\" is a women's session. Signed up all the same.",
-                s.title
-            ),
-        ));
-    }
-    out
+    Ok(s.kind.audience().warnings(&s.title, &pname, age, sex))
 }
 
 /// Takes a person off an instance.

@@ -89,7 +89,7 @@ impl Session {
             };
             Err(Error::Forbidden(format!(
                 "Only {who} may do this: {what}. You are signed in as {}: ask {who}, or sign in as one.",
-                self.role.label().to_lowercase()
+                self.role.label()
             )))
         }
     }
@@ -119,7 +119,7 @@ mod tests {
         let err = session(Role::FrontDesk).require(Role::Lead, "the database's recovery key");
         assert!(
             matches!(err, Err(Error::Forbidden(ref m))
-                if m == "Only a lead may do this: the database's recovery key. You are signed in as volunteer (front desk): ask a lead, or sign in as one."),
+                if m == "Only a lead may do this: the database's recovery key. You are signed in as Volunteer (front desk): ask a lead, or sign in as one."),
             "{err:?}"
         );
     }

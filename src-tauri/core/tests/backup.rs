@@ -196,7 +196,7 @@ fn a_database_opened_read_only_reads_and_prints_and_refuses_changes_saying_what_
     let lead = db.read(|c| haven_core::access::users::sign_in(c, "sarah")).unwrap();
     let notices = api::sign_in(&db, &lead);
     assert_eq!(notices.len(), 1);
-    assert_eq!(serde_json::to_value(&notices[0].kind).unwrap(), "read_only_media");
+    assert_eq!(serde_json::to_value(notices[0].kind).unwrap(), "read_only_media");
     // Reading works.
     let page = api::call(&db, &lead, "search_people", json!({"limit": 5})).unwrap();
     assert_eq!(page["rows"].as_array().unwrap().len(), 5);

@@ -12,7 +12,6 @@ pub mod week;
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use crate::access::Session;
 use crate::cases::Sex;

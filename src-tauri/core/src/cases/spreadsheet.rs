@@ -112,7 +112,7 @@ fn broken(r: &Record, width: usize, delimiter: Option<u8>) -> Option<String> {
             "This row has {filled} cells but the header names {width} columns: a cell holding a comma or semicolon needs quotes, or a column has no header."
         ));
     }
-    let Some(d) = delimiter else { return None };
+    let d = delimiter?;
     if r.cells.len() < width {
         let (used, other) = if d == b';' { (';', ',') } else { (',', ';') };
         let one = r.cells.first().map(String::as_str).unwrap_or("");

@@ -147,12 +147,12 @@ pub(crate) fn check_date(field: &str, date: NaiveDate) -> Result<NaiveDate> {
 }
 
 /// Fields whose text is used exactly as given: passphrases and keys (a changed character would
-/// lock someone out) and file paths (the file system's own spelling).
+/// lock someone out: `current` and `new` are `change_passphrase`'s) and file paths (the file
+/// system's own spelling).
 fn taken_as_given(key: &str) -> bool {
-    key.contains("passphrase")
-        || key == "key"
+    matches!(key, "current" | "new" | "key" | "path")
+        || key.contains("passphrase")
         || key.ends_with("_key")
-        || key == "path"
         || key.ends_with("_path")
         || key.ends_with("_dir")
 }
@@ -317,5 +317,30 @@ pub(crate) fn check_email(field: &str, email: &str) -> Result<()> {
         Ok(())
     } else {
         Err(refused())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passphrases_keys_and_paths_pass_as_given_and_other_text_is_normalised() -> Result<()> {
+        let decomposed = "cafe\u{0301} cre\u{0300}me";
+        let mut input = serde_json::json!({
+            "current": decomposed, "new": decomposed, "passphrase": decomposed, "key": decomposed,
+            "path": decomposed, "json_path": decomposed, "backup_dir": decomposed,
+            "given_name": decomposed, "sites": [{"name": decomposed}],
+        });
+        normalise_input(&mut input)?;
+        for key in ["current", "new", "passphrase", "key", "path", "json_path", "backup_dir"] {
+            assert_eq!(input[key], decomposed, "{key} is taken as given");
+        }
+        assert_eq!(input["given_name"], "caf\u{00E9} cr\u{00E8}me");
+        assert_eq!(input["sites"][0]["name"], "caf\u{00E9} cr\u{00E8}me");
+        let mut bad = serde_json::json!({"sites": [{"code": "CAL"}, {"name": "x\u{202E}y"}]});
+        let field = normalise_input(&mut bad).err().and_then(|e| e.to_payload().field);
+        assert_eq!(field.as_deref(), Some("sites[1].name"), "the refusal names the field's path");
+        Ok(())
     }
 }

@@ -4,7 +4,8 @@
 // typing codes and pressing Enter, then one by typing a name and one by choosing from the pick
 // list a shared name opens, see the counters rise and the stock fall, and a second collection by
 // the same household refused. Then a catalogue item changed from the Stock screen, and a baby's
-// nappy size recorded on their page.
+// nappy size recorded on their page. Last, baby milk received already expired: recorded, and
+// the screen says so in a warning.
 //
 // Native save dialogs cannot be driven through WebDriver, so the test types the PDF's path into
 // the sheet's "Save as" field, which is the screen's keyboard path too.
@@ -16,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { By, Key, until } from 'selenium-webdriver';
-import { byTestId, createDistribution, find, shot, signIn, useDemoApp, WAIT } from './helpers.js';
+import { WAIT, byTestId, createDistribution, find, isoDay, shot, signIn, typeDate, useDemoApp } from './helpers.js';
 import { cli } from './driver.js';
 
 const demo = useDemoApp();
@@ -269,5 +270,28 @@ test('the reports name categories in words and write the stock\'s value in pound
   const onHand = await (await find(driver, 'report-on-hand')).getText();
   assert.match(onHand, /£\d/, 'values in pounds');
   await shot(driver, 'reports');
+  await (await find(driver, 'lock')).click();
+});
+
+test('baby milk received past its expiry date is recorded, and the screen shows the warning', async () => {
+  const { driver } = demo.app;
+  await signIn(driver, 'helene');
+  await (await find(driver, 'nav-stock')).click();
+  await find(driver, 'receive-form');
+  await choose(driver, 'receive-location', 'The bus (CAL)');
+  const milk = (await (await find(driver, 'receive-item')).findElements(By.css('option')));
+  let label = null;
+  for (const o of milk) if ((await o.getText()).startsWith('Baby milk')) { label = await o.getText(); await o.click(); break; }
+  assert.ok(label, 'baby milk is in the catalogue');
+  await (await find(driver, 'receive-quantity')).sendKeys('4');
+  await choose(driver, 'receive-source', 'Donation');
+  const expired = isoDay(-3);
+  await typeDate(driver, await find(driver, 'receive-expiry'), expired);
+  await (await find(driver, 'receive-save')).click();
+  const warning = await driver.wait(until.elementLocated(byTestId('flash-warning')), WAIT, 'a warning is shown');
+  const text = await warning.getText();
+  assert.match(text, /Baby milk/);
+  assert.match(text, new RegExp(`expired on ${expired}`));
+  await shot(driver, 'stock-received-expired');
   await (await find(driver, 'lock')).click();
 });

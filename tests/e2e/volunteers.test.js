@@ -2,7 +2,8 @@
 // DBS check is approved, then refused for a child-facing shift with the core's own words on
 // screen; after a valid enhanced DBS with the children's barred list is recorded they go on
 // the shift, and the printed roster (read back with pdftotext) has their name and the legend
-// of DBS marks.
+// of DBS marks. At the desk, an adult signed up to children's play is signed up all the same,
+// and the Activities screen shows the warning.
 //
 // Native save dialogs cannot be driven through WebDriver, so the test types the PDF's path
 // into the labelled path field, which is the form's keyboard path too.
@@ -14,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { By, until } from 'selenium-webdriver';
 import { WAIT, byTestId, chooseValue, find, isoDay, shot, signIn, typeDate, useDemoApp } from './helpers.js';
+import { cli } from './driver.js';
 
 const demo = useDemoApp();
 
@@ -205,4 +207,35 @@ test('a shift for an activity session takes its day and times, and is marked can
   assert.match(await cancelled.getText(), /Cancelled/);
   assert.equal((await cancelled.findElements(byTestId('assign-volunteer'))).length, 0, 'nobody can be put on it');
   await shot(driver, 'vol-rota-cancelled-session');
+});
+
+test("an adult signed up to children's play is signed up, and the screen shows the warning", async () => {
+  const { driver } = demo.app;
+  await (await find(driver, 'lock')).click();
+  await signIn(driver, 'tom');
+  const tt = cli(demo.dataDir, 'call', 'timetable', JSON.stringify({ site: 'CAL' }));
+  const play = tt.instances.find((i) => i.title === "Children's play" && i.exception !== 'cancelled' && i.signed_up < i.capacity);
+  assert.ok(play, "children's play at Calais this week");
+  const signedUp = () => cli(demo.dataDir, 'call', 'session_sign_ups', JSON.stringify({ session: play.session_id, on_date: play.on_date }))
+    .map((p) => p.person_id);
+  const before = signedUp();
+  const adult = cli(demo.dataDir, 'call', 'search_people', JSON.stringify({ site: 'CAL', status: 'active', age_band: 'adult', limit: 50 }))
+    .rows.find((r) => !before.includes(r.id) && r.age && r.age.years >= 18);
+  assert.ok(adult, 'an adult at Calais not signed up yet');
+
+  await (await find(driver, 'nav-activities')).click();
+  const instance = await driver.wait(until.elementLocated(
+    By.css(`[data-testid="instance"][data-session="${play.session_id}"][data-on="${play.on_date}"]`)), WAIT, 'the session is listed');
+  await instance.findElement(byTestId('instance-open')).click();
+  await (await find(driver, 'sign-up-picker')).sendKeys(adult.code);
+  const option = await driver.wait(until.elementLocated(byTestId('sign-up-picker-option')), WAIT, 'the picker offers the person');
+  await option.click();
+  await (await find(driver, 'sign-up-submit')).click();
+  const warning = await driver.wait(until.elementLocated(byTestId('flash-warning')), WAIT, 'a warning is shown');
+  const text = await warning.getText();
+  assert.match(text, /children up to 12/);
+  assert.match(text, new RegExp(`is ${adult.age.years}`));
+  assert.ok(signedUp().includes(adult.id), 'signed up all the same');
+  await shot(driver, 'activities-adult-warning');
+  await (await find(driver, 'lock')).click();
 });

@@ -169,14 +169,15 @@ export function confirmBox({ title, body, yes, no, onYes, onNo, testid }) {
 // A message carried from one screen to the next (for "Saved" after a form moves on).
 let flashed = null;
 
-/** Remembers a notice for the next screen that calls `takeFlash()`. */
-export function flash(text) { flashed = text; }
+/** Remembers a notice for the next screen that calls `takeFlash()`; `kind` 'warning' when
+ * the work was done but the core's answer carried warnings. */
+export function flash(text, kind = 'success') { flashed = { text, kind }; }
 
 /** The remembered notice (once), as an element, or null. */
 export function takeFlash() {
-  const text = flashed;
+  const f = flashed;
   flashed = null;
-  return text ? notice(text) : null;
+  return f ? h('div', { class: `notice notice-${f.kind}`, role: 'status', 'data-testid': `flash-${f.kind}` }, f.text) : null;
 }
 
 /** Value of a text input: trimmed, empty becomes null. */

@@ -56,7 +56,17 @@ export function dateTime(iso) {
  * `notice.<kind>` filled from its params, or the core's English message for a kind this UI
  * has no text for. */
 export function noticeText(notice) {
-  const key = `notice.${notice.kind}`;
+  return wordedFrom('notice', notice);
+}
+
+/** A warning from the core ({kind, params, message}: work done, but worth knowing) in the
+ * current language, from `warning.<kind>`, or the core's English message. */
+export function warningText(warning) {
+  return wordedFrom('warning', warning);
+}
+
+function wordedFrom(prefix, notice) {
+  const key = `${prefix}.${notice.kind}`;
   return key in strings || key in fallback ? t(key, notice.params || {}) : notice.message;
 }
 

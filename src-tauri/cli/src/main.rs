@@ -309,6 +309,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 fn signed_in(cli: &Cli) -> anyhow::Result<(Db, Session)> {
     let path = db_path(&haven_core::resolve_data_dir(cli.data_dir.clone())?);
     let unlocked = keyring::unlock(&path, cli.user.as_deref(), &passphrase(cli)?)?;
+    if unlocked.db.is_read_only_media() {
+        // Said once on stderr (stdout keeps the JSON): why a change will be refused.
+        print_notices(&api::sign_in(&unlocked.db, &unlocked.session));
+    }
     Ok((unlocked.db, unlocked.session))
 }
 

@@ -79,6 +79,13 @@ pub fn backup_to(db: &Db, out: &Path) -> Result<BackupDone> {
     }
     let key = key_of(db)?;
     let tmp = with_suffix(out, ".part");
+    // What a backup stopped half-way (a kill, a power cut) left under this name: not a file
+    // anyone else writes, and a half-written copy with its journal would refuse to be reused.
+    for f in
+        [tmp.clone(), with_suffix(&tmp, "-journal"), with_suffix(&tmp, "-wal"), with_suffix(&tmp, "-shm")]
+    {
+        let _ = std::fs::remove_file(f);
+    }
     let written = (|| {
         let mut dst = keyed(&tmp, key, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
         {
@@ -206,17 +213,49 @@ pub fn check_backup(file: &Path, key: &DbKey) -> Result<usize> {
     if !file.is_file() {
         return Err(Error::invalid("file", format!("There is no file at {}.", file.display())));
     }
-    let conn = keyed(file, key, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-    if integrity != "ok" {
-        return Err(Error::invalid("file", format!("The backup is damaged: {integrity}.")));
+    let name =
+        file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let choose = "Choose another backup (the backups folder keeps the newest ones).";
+    if file.extension().is_some_and(|e| e == "part") {
+        return Err(Error::invalid(
+            "file",
+            format!("{name} is an unfinished backup: a backup stopped before its end leaves a .part file. {choose}"),
+        ));
     }
-    let version = db::schema_version(&conn)?;
-    if version == 0 || version > db::latest_version() {
+    let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    if bytes < 4096 {
+        return Err(Error::invalid(
+            "file",
+            format!("{name} is not a Haven backup: it holds {bytes} bytes, and the smallest backup holds thousands. {choose}"),
+        ));
+    }
+    // SQLite's own words for a cut or damaged file ("database disk image is malformed", or a
+    // leftover journal it would have to write back) mean nothing to the person restoring.
+    let unreadable = |e: Error| match e {
+        Error::Sqlite(e) => Error::invalid(
+            "file",
+            format!("{name} cannot be read as a Haven backup: it is damaged or cut short ({e}). {choose}"),
+        ),
+        other => other,
+    };
+    let conn = keyed(file, key, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(unreadable)?;
+    let integrity: String =
+        conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| unreadable(e.into()))?;
+    if integrity != "ok" {
+        return Err(Error::invalid("file", format!("The backup {name} is damaged: {integrity}. {choose}")));
+    }
+    let version = db::schema_version(&conn).map_err(unreadable)?;
+    if version == 0 {
+        return Err(Error::invalid(
+            "file",
+            format!("{name} is not a Haven backup: it holds no Haven data. {choose}"),
+        ));
+    }
+    if version > db::latest_version() {
         return Err(Error::invalid(
             "file",
             format!(
-                "The backup's schema (version {version}) is not one this Haven knows: use a newer Haven."
+                "The backup's schema (version {version}) is newer than this Haven's: restore it with the newer Haven that made it."
             ),
         ));
     }

@@ -221,3 +221,24 @@ mod tests {
         assert_eq!(Error::WrongPassphrase.kind().as_str(), "locked");
     }
 }
+
+/// Something a person should know about work that was done all the same: part of a
+/// function's answer (a `warnings` list), never a refusal. The window words it from
+/// `warning.<kind>` in its language files with `params`; `message` is the English for the CLI
+/// and logs.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct Warning {
+    /// What it is about (`expired_on_receipt`, `session_audience`).
+    pub kind: String,
+    /// The values the text needs, by name.
+    pub params: serde_json::Value,
+    /// The warning in English.
+    pub message: String,
+}
+
+impl Warning {
+    /// A warning of `kind` with its values and English text.
+    pub fn new(kind: &str, params: serde_json::Value, message: impl Into<String>) -> Self {
+        Warning { kind: kind.to_string(), params, message: message.into() }
+    }
+}

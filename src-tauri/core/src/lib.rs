@@ -23,7 +23,7 @@ pub mod db;
 pub mod distribution;
 pub mod durable;
 mod error;
-mod fields;
+pub mod fields;
 pub mod print;
 pub mod privacy;
 pub mod rota;
@@ -38,7 +38,7 @@ use std::path::PathBuf;
 
 pub use access::{Role, Session};
 pub use db::{db_path, with_tx, Db, DbKey, DB_FILE_NAME};
-pub use error::{Error, ErrorKind, ErrorPayload, Result};
+pub use error::{Error, ErrorKind, ErrorPayload, Result, Warning};
 
 /// The app's identifier: the name of its folder in the OS app-data directory. Must match
 /// `identifier` in `tauri.conf.json`.

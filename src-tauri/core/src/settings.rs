@@ -48,7 +48,8 @@ pub fn centre(conn: &Connection) -> Result<CentreSettings> {
 
 /// Checks and stores the centre's settings.
 pub fn update_centre(conn: &Connection, input: &CentreSettings) -> Result<CentreSettings> {
-    let name = input.centre_name.trim();
+    let name = crate::fields::line("centre_name", "The centre's name", &input.centre_name, 120)?;
+    let name = name.as_str();
     if name.is_empty() || name.chars().count() > 120 {
         return Err(Error::invalid("centre_name", "Enter the centre's name (at most 120 characters)."));
     }

@@ -70,11 +70,11 @@ pub fn validate(input: &SiteInput, field_prefix: &str) -> Result<SiteInput> {
             format!("Site code \"{}\" must be 2 to 5 letters, like CAL.", input.code.trim()),
         ));
     }
-    let name = input.name.trim();
+    let name = crate::fields::line(&format!("{field_prefix}name"), "The site's name", &input.name, 80)?;
     if name.is_empty() {
         return Err(Error::invalid(format!("{field_prefix}name"), "Enter the site's name."));
     }
-    Ok(SiteInput { code, name: name.to_string(), active: input.active })
+    Ok(SiteInput { code, name, active: input.active })
 }
 
 /// Creates a site.

@@ -122,3 +122,44 @@ fn timetable_instances_follow_exceptions_and_capacity_is_enforced() {
         ErrorKind::Forbidden
     );
 }
+
+#[test]
+fn an_adult_signed_up_to_childrens_play_is_a_warning_not_a_refusal() {
+    let t = seeded(0);
+    let coord = session(&t.db, Role::Coordinator);
+    let desk = session(&t.db, Role::FrontDesk);
+    let id = ok(
+        &t.db,
+        &coord,
+        "save_session",
+        json!({"site": "CAL", "kind": "childrens_play", "title": "Children's play", "weekday": 2, "starts_at": "10:00",
+               "ends_at": "11:00", "capacity": 10, "starts_on": "2026-01-01"}),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let person = |given: &str, born: &str, sex: &str| {
+        ok(
+            &t.db,
+            &desk,
+            "create_person",
+            json!({"given_name": given, "family_name": "Play", "date_of_birth": born, "sex": sex, "site": "CAL",
+                   "confirm_not_duplicate": true}),
+        )["person"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let man = person("Karim", "1984-01-10", "male");
+    let child = person("Lina", "2020-05-01", "female");
+    let out = ok(&t.db, &desk, "sign_up", json!({"session": id, "on_date": "2026-03-03", "person": man}));
+    let warnings = out["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{out}");
+    assert_eq!(warnings[0]["kind"], "session_audience_age");
+    assert_eq!(warnings[0]["params"]["age"], 42);
+    assert!(warnings[0]["message"].as_str().unwrap().contains("Karim"), "{out}");
+    let list = ok(&t.db, &desk, "session_sign_ups", json!({"session": id, "on_date": "2026-03-03"}));
+    assert_eq!(list.as_array().unwrap().len(), 1, "signed up all the same");
+    let out = ok(&t.db, &desk, "sign_up", json!({"session": id, "on_date": "2026-03-03", "person": child}));
+    assert_eq!(out["warnings"], json!([]), "a child of 5 is the audience");
+}

@@ -132,3 +132,94 @@ fn two_automatic_backups_at_once_both_land_in_their_own_files() {
         assert_ne!(paths[0], paths[1], "round {round}: two backups, two files");
     }
 }
+
+#[test]
+fn an_empty_cut_or_unfinished_backup_is_refused_by_name_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(dir.path());
+    let (db, key) = centre(dir.path(), 30);
+    let file = dir.path().join("b.db");
+    backup::backup_to(&db, &file).unwrap();
+    drop(db);
+    let bytes = std::fs::read(&file).unwrap();
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    let cut = dir.path().join("cut.db");
+    std::fs::write(&cut, &bytes[..bytes.len() / 3]).unwrap();
+    let part = dir.path().join("killed.db.part");
+    std::fs::write(&part, &bytes[..bytes.len() / 2]).unwrap();
+    for (file, says) in [(&empty, "0 bytes"), (&cut, "damaged or cut short"), (&part, "unfinished backup")] {
+        let err = backup::restore(&path, file, &key).unwrap_err();
+        let payload = err.to_payload();
+        assert_eq!((payload.kind, payload.field.as_deref()), (ErrorKind::Validation, Some("file")), "{err}");
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(err.to_string().contains(&name) && err.to_string().contains(says), "{err}");
+        assert!(err.to_string().contains("Choose another backup"), "{err}");
+        assert!(!err.to_string().contains("newer Haven"), "{err}");
+    }
+}
+
+#[test]
+fn a_backup_folder_haven_cannot_write_in_is_refused_when_it_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = centre(dir.path(), 0);
+    let lead = db
+        .read(|c| {
+            haven_core::access::users::first_lead(c).map(|u| haven_core::access::users::session_for(&u))
+        })
+        .unwrap();
+    let settings = |d: &str| json!({"auto_lock_minutes": 15, "backups_kept": 2, "backup_dir": d, "retention_months": 24});
+    for bad in ["/proc/self", "/sys", "relative/folder"] {
+        let err = api::call(&db, &lead, "update_security_settings", settings(bad)).unwrap_err().to_payload();
+        assert_eq!(
+            (err.kind, err.field.as_deref()),
+            (ErrorKind::Validation, Some("backup_dir")),
+            "{bad}: {}",
+            err.message
+        );
+    }
+    let good = dir.path().join("usb").join("backups");
+    api::call(&db, &lead, "update_security_settings", settings(&good.display().to_string())).unwrap();
+    assert!(good.is_dir(), "the folder is made when it is set");
+    assert_eq!(std::fs::read_dir(&good).unwrap().count(), 0, "the check leaves nothing behind");
+}
+
+#[test]
+fn a_database_opened_read_only_reads_and_prints_and_refuses_changes_saying_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(dir.path());
+    let (db, key) = centre(dir.path(), 20);
+    drop(db);
+    let files_before = std::fs::read_dir(dir.path()).unwrap().count();
+    let db = Db::open_read_only_with_key(&path, &key).unwrap();
+    assert!(db.is_read_only_media());
+    let lead = db.read(|c| haven_core::access::users::sign_in(c, "sarah")).unwrap();
+    let notices = api::sign_in(&db, &lead);
+    assert_eq!(notices.len(), 1);
+    assert_eq!(serde_json::to_value(notices[0].kind).unwrap(), "read_only_media");
+    // Reading works.
+    let page = api::call(&db, &lead, "search_people", json!({"limit": 5})).unwrap();
+    assert_eq!(page["rows"].as_array().unwrap().len(), 5);
+    api::call(&db, &lead, "stock_overview", json!({})).unwrap();
+    let someone = page["rows"][0]["id"].clone();
+    let person = api::call(&db, &lead, "get_person", json!({"id": someone})).unwrap();
+    assert_eq!(person["person"]["id"], someone, "a person's page opens (its view cannot be audited there)");
+    // A change is refused, naming the file and what to do.
+    let err = api::call(&db, &lead, "create_site", json!({"code": "LIL", "name": "Lille"})).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict, "{err}");
+    assert!(
+        err.to_string().contains("read-only") && err.to_string().contains("copy the whole folder"),
+        "{err}"
+    );
+    // Printing works (written elsewhere; no audit entry can be written here).
+    let out = tempfile::tempdir().unwrap();
+    let pdf = out.path().join("roster.pdf");
+    api::call(&db, &lead, "print_roster", json!({"site": "CAL", "week": "2026-W48", "path": pdf})).unwrap();
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    drop(db);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        files_before,
+        "no WAL, journal or lock file was made"
+    );
+}

@@ -452,3 +452,124 @@ fn the_uk_checklist_is_saved_and_shown_on_the_person_page() {
     );
     assert_eq!(e.field.as_deref(), Some("gp_registered_on"));
 }
+
+/// Reads a CSV export (after its byte-order mark) as rows of cells.
+fn read_csv(path: &std::path::Path) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(path).unwrap();
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap();
+    let mut r = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    r.records().map(|rec| rec.unwrap().iter().map(str::to_string).collect()).collect()
+}
+
+#[test]
+fn a_name_that_is_a_formula_is_exported_to_csv_as_text() {
+    let t = seeded(0);
+    let lead = session(&t.db, Role::Lead);
+    let hostile = [r#"=HYPERLINK("http://x","y")"#, r#"=cmd|" /C calc"!A0"#, "@SUM(1)", "-2+3", "+1+1"];
+    for (i, name) in hostile.iter().enumerate() {
+        register(&t.db, &lead, json!({"given_name": name, "family_name": format!("Test{i}"), "site": "CAL"}));
+    }
+    let path = t.dir.path().join("people.csv");
+    call(&t.db, &lead, "export_people", json!({"path": path, "format": "csv"}));
+    let rows = read_csv(&path);
+    let given: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
+    for name in hostile {
+        assert!(given.contains(&format!("'{name}").as_str()), "{name} must be quoted as text: {given:?}");
+    }
+    for row in &rows {
+        for cell in row {
+            assert!(!cell.starts_with(['=', '+', '-', '@']), "a cell a spreadsheet would run: {cell}");
+        }
+    }
+}
+
+#[test]
+fn names_that_deceive_are_refused_and_names_are_stored_in_one_normal_form() {
+    let t = seeded(0);
+    let desk = session(&t.db, Role::FrontDesk);
+    for (field, value) in [
+        ("given_name", "Rlo\u{202E}gnp.exe"),
+        ("given_name", "Rlo\u{202D}gnp"),
+        ("family_name", "Dia\u{200B}llo"),
+        ("family_name", "Diallo\u{2066}x\u{2069}"),
+        ("given_name", "Ha\u{FEFF}dan"),
+        ("given_name", "Line\nbreak"),
+        ("original_name", "\u{202E}فاطمة"),
+    ] {
+        let e = err(
+            &t.db,
+            &desk,
+            "create_person",
+            json!({"given_name": "Fatima", "family_name": "Test", field: value, "confirm_not_duplicate": true}),
+        );
+        assert_eq!(
+            (e.kind, e.field.as_deref()),
+            (ErrorKind::Validation, Some(field)),
+            "{value:?}: {}",
+            e.message
+        );
+    }
+    // Decomposed accents are stored composed, so a search typed either way finds the person.
+    let p = register(&t.db, &desk, json!({"given_name": "Ai\u{0308}cha", "family_name": "Kone\u{0301}"}));
+    assert_eq!(p["given_name"], "A\u{00EF}cha");
+    assert_eq!(p["family_name"], "Kon\u{00E9}");
+    // A Persian name spells some words with a zero-width non-joiner between two letters: kept.
+    let persian = "محمد\u{200C}رضا";
+    let p = register(&t.db, &desk, json!({"given_name": "Mohammadreza", "original_name": persian}));
+    assert_eq!(p["original_name"], persian);
+    // A direction mark only steers display: dropped, not refused.
+    let p = register(&t.db, &desk, json!({"given_name": "Hodan\u{200F}", "family_name": "Warsame"}));
+    assert_eq!(p["given_name"], "Hodan");
+}
+
+#[test]
+fn a_name_in_another_script_in_the_latin_field_points_to_the_original_script_field() {
+    let t = seeded(0);
+    let desk = session(&t.db, Role::FrontDesk);
+    for (field, value, script) in [
+        ("given_name", "فاطمة", "Arabic"),
+        ("family_name", "ተስፋይ", "Ethiopic"),
+        ("given_name", "Fatimaفا", "Arabic"),
+    ] {
+        let e = err(
+            &t.db,
+            &desk,
+            "create_person",
+            json!({"given_name": "Fatima", field: value, "confirm_not_duplicate": true}),
+        );
+        assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::Validation, Some(field)));
+        assert!(e.message.contains(script) && e.message.contains("Name in original script"), "{}", e.message);
+    }
+    // Latin letters with accents, apostrophes and hyphens are Latin.
+    register(&t.db, &desk, json!({"given_name": "Zoë-Ngozi", "family_name": "N'Diaye Ó Súilleabháin"}));
+}
+
+#[test]
+fn text_and_dates_out_of_bounds_are_refused_naming_the_field() {
+    let t = seeded(0);
+    let lead = session(&t.db, Role::Lead);
+    let e = err(&t.db, &lead, "create_site", json!({"code": "LIL", "name": "L".repeat(1 << 20)}));
+    assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::Validation, Some("name")), "{}", e.message);
+    let e = err(&t.db, &lead, "create_site", json!({"code": "LIL", "name": "L".repeat(81)}));
+    assert_eq!(e.field.as_deref(), Some("name"), "{}", e.message);
+    let e = err(&t.db, &lead, "create_site", json!({"code": "LIL", "name": "Lille\u{202E}"}));
+    assert_eq!(e.field.as_deref(), Some("name"), "{}", e.message);
+    // A day that does not exist names the field instead of "input is out of range".
+    let e = err(&t.db, &lead, "create_person", json!({"given_name": "Awa", "date_of_birth": "2026-02-30"}));
+    assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::Validation, Some("date_of_birth")), "{}", e.message);
+    assert!(e.message.contains("2026-02-30"), "{}", e.message);
+    let e = err(&t.db, &lead, "create_person", json!({"given_name": "Awa", "date_of_birth": "1850-01-01"}));
+    assert_eq!(e.field.as_deref(), Some("date_of_birth"), "{}", e.message);
+    // An email that nobody could write to.
+    for email in
+        ["lea.martin@", "@example.org", "lea martin@example.org", "lea@localhost", "lea@@example.org"]
+    {
+        let e = err(
+            &t.db,
+            &lead,
+            "save_volunteer",
+            json!({"given_name": "Léa", "family_name": "Martin", "email": email, "site": "CAL", "arrival_on": "2026-03-01"}),
+        );
+        assert_eq!(e.field.as_deref(), Some("email"), "{email}: {}", e.message);
+    }
+}

@@ -527,3 +527,45 @@ fn the_desk_undoes_its_own_collection_within_minutes_with_a_reason() {
     let e = err(&t.db, &desk, "undo_own_collection", json!({"id": "nope", "reason": "x"}));
     assert_eq!(e.kind, ErrorKind::NotFound);
 }
+
+#[test]
+fn distribution_types_dates_and_nappy_sizes_are_bounded() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let loc = shelf(&t.db, &s, "Bounded shelf");
+    // A type is one the allowance rules give something at: a closed set, not free text.
+    for kind in ["<script>alert(1)</script>", "fortnightly"] {
+        let e = err(
+            &t.db,
+            &s,
+            "create_distribution",
+            json!({"location": loc, "held_on": today(), "dist_type": kind}),
+        );
+        assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::Validation, Some("dist_type")), "{}", e.message);
+        assert!(e.message.contains("weekly"), "the refusal lists the types: {}", e.message);
+    }
+    let e = err(
+        &t.db,
+        &s,
+        "save_rule",
+        json!({"dist_type": "<script>", "item": "Hygiene kit", "quantity": 1, "per": "household"}),
+    );
+    assert_eq!(e.field.as_deref(), Some("dist_type"), "{}", e.message);
+    for day in ["9999-12-31", "1066-10-14"] {
+        let e = err(
+            &t.db,
+            &s,
+            "create_distribution",
+            json!({"location": loc, "held_on": day, "dist_type": "weekly"}),
+        );
+        assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::Validation, Some("held_on")), "{}", e.message);
+    }
+    // The front desk cannot record a nappy size for an adult; a child's is kept.
+    let desk = session(&t.db, Role::FrontDesk);
+    let f = family(&t, &s, "Nappy");
+    let e = err(&t.db, &desk, "set_nappy_size", json!({"person": f.mother["id"], "size": "3"}));
+    assert_eq!((e.kind, e.field.as_deref()), (ErrorKind::Validation, Some("size")), "{}", e.message);
+    assert!(e.message.contains("30"), "{}", e.message);
+    call(&t.db, &desk, "set_nappy_size", json!({"person": f.baby["id"], "size": "3"}));
+    call(&t.db, &desk, "set_nappy_size", json!({"person": f.mother["id"], "size": null}));
+}

@@ -18,6 +18,9 @@ fn any_json() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(|n| json!(n)),
+        // Quantities at and past the bounds (issue 13.2).
+        prop_oneof![Just(i64::MAX), Just(i64::MIN), Just(1_000_000i64), Just(1_000_001i64), Just(-1i64)]
+            .prop_map(|n| json!(n)),
         any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null)),
         "\\PC{0,40}".prop_map(Value::String),
         prop_oneof![
@@ -28,6 +31,14 @@ fn any_json() -> impl Strategy<Value = Value> {
             Just("'; DROP TABLE people; --"),
             Just("فاطمة"),
             Just(""),
+            // Hostile text and dates (issue 13.10, 13.9): overrides, invisible characters,
+            // formulas, days that do not exist and years out of range.
+            Just("Rlo\u{202E}gnp.exe"),
+            Just("Ha\u{200B}dan"),
+            Just("=HYPERLINK(\"http://x\",\"y\")"),
+            Just("2026-02-30"),
+            Just("9999-12-31"),
+            Just("<script>"),
         ]
         .prop_map(|s| Value::String(s.into())),
     ];
@@ -44,6 +55,8 @@ fn any_json() -> impl Strategy<Value = Value> {
                     Just("text".to_string()),
                     Just("limit".to_string()),
                     Just("given_name".to_string()),
+                    Just("quantity".to_string()),
+                    Just("held_on".to_string()),
                 ],
                 inner,
                 0..5
@@ -121,4 +134,107 @@ proptest! {
         std::fs::write(&path, &bytes).unwrap();
         let _ = import::preview(&path);
     }
+
+    /// Issue 13.2: whatever quantity a receipt, adjustment, transfer, threshold or count
+    /// names, the answer is a result or a refusal naming the field, never a panic or an
+    /// overflow, and every report still answers after.
+    #[test]
+    fn any_quantity_is_taken_or_refused_and_reports_still_answer(
+        q in prop_oneof![any::<i64>(), Just(i64::MAX), Just(i64::MIN), 0i64..2_000_000],
+        cost in prop_oneof![any::<i64>(), 0i64..20_000_000],
+    ) {
+        let coord = util::session(&DB.db, Role::Coordinator);
+        let loc = STOCK_SHELF.as_str();
+        for (function, body) in [
+            ("receive_stock", json!({"location": loc, "item": "Hygiene kit", "quantity": q, "source": "donation"})),
+            ("receive_stock", json!({"location": loc, "item": "Hygiene kit", "quantity": q, "source": "purchase", "unit_cost": cost})),
+            ("adjust_stock", json!({"location": loc, "item": "Hygiene kit", "quantity": q, "reason": "found"})),
+            ("adjust_stock", json!({"location": loc, "item": "Hygiene kit", "quantity": q, "reason": "lost"})),
+            ("set_threshold", json!({"site": "CAL", "item": "Hygiene kit", "threshold": q})),
+        ] {
+            if let Err(e) = api::call(&DB.db, &coord, function, body) {
+                prop_assert!(e.kind() != ErrorKind::Internal, "{function} {q}: {e}");
+            }
+        }
+        for function in ["stock_overview", "stock_balances", "stock_reports", "stock_chart"] {
+            prop_assert!(api::call(&DB.db, &coord, function, json!({})).is_ok(), "{function} after {q}");
+        }
+    }
+
+    /// Issue 13.10: a name with hidden direction overrides, invisible or control characters
+    /// anywhere is refused naming its field, or stored normalised (NFC) without them.
+    #[test]
+    fn a_name_with_hidden_characters_is_refused_by_field_or_stored_clean(
+        parts in prop::collection::vec(prop_oneof![
+            "[A-Za-zéï' -]{1,6}",
+            Just("\u{202E}".to_string()), Just("\u{202D}".to_string()), Just("\u{2066}".to_string()),
+            Just("\u{200B}".to_string()), Just("\u{200D}".to_string()), Just("\u{FEFF}".to_string()),
+            Just("\u{200F}".to_string()), Just("\u{0007}".to_string()), Just("\n".to_string()),
+            Just("e\u{0301}".to_string()),
+        ], 1..6),
+        field in prop_oneof![Just("given_name"), Just("family_name")],
+    ) {
+        let name: String = parts.concat();
+        let desk = util::session(&DB.db, Role::FrontDesk);
+        let mut body = json!({"given_name": "Fuzz", "family_name": "Test", "confirm_not_duplicate": true});
+        body[field] = json!(name);
+        match api::call(&DB.db, &desk, "create_person", body) {
+            Ok(out) => {
+                let stored = out["person"][field].as_str().unwrap().to_string();
+                let hidden = ['\u{202E}', '\u{202D}', '\u{2066}', '\u{200B}', '\u{200D}', '\u{FEFF}', '\u{200F}', '\u{0007}', '\n'];
+                prop_assert!(!stored.contains(hidden), "{stored:?}");
+                prop_assert!(!stored.contains('\u{0301}'), "stored composed (NFC): {stored:?}");
+            }
+            Err(e) => {
+                let p = e.to_payload();
+                prop_assert_eq!(p.kind, ErrorKind::Validation, "{}", p.message);
+                prop_assert!(p.field.as_deref() == Some(field) || name.trim().is_empty(), "{:?}: {}", p.field, p.message);
+            }
+        }
+    }
+
+    /// Issue 13.6: CSV text with stray quotes, the other separator, short and long rows is
+    /// read into row errors with row numbers inside the file, never an internal error; every
+    /// data line is counted.
+    #[test]
+    fn malformed_csv_rows_are_row_errors_inside_the_file(
+        rows in prop::collection::vec(prop::collection::vec("[A-Za-z0-9 \";,]{0,8}", 0..8), 1..10),
+        sep in prop_oneof![Just(","), Just(";")],
+    ) {
+        let mut text = String::from("Given name,Family name,Sex,Date of birth,Site\n");
+        for row in &rows {
+            text.push_str(&row.join(sep));
+            text.push('\n');
+        }
+        let lines = text.lines().count();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("people.csv");
+        std::fs::write(&path, &text).unwrap();
+        let lead = util::session(&DB.db, Role::Lead);
+        let request = json!({"path": path.display().to_string(), "dry_run": true});
+        match api::call(&DB.db, &lead, "import_people", request) {
+            Ok(report) => {
+                for e in report["errors"].as_array().unwrap() {
+                    let row = e["row"].as_u64().unwrap() as usize;
+                    prop_assert!((1..=lines).contains(&row), "row {row} outside the file's {lines} lines: {e}");
+                }
+                let counted = report["rows"].as_u64().unwrap() as usize;
+                prop_assert!(counted < lines, "{counted} rows in {lines} lines");
+                if !text.contains('"') {
+                    let data = text.lines().skip(1).filter(|l| !l.is_empty()).count();
+                    let trailing_blank = text.lines().rev().take_while(|l| l.chars().all(|c| c == ',' || c == ';' || c == ' ')).count();
+                    prop_assert!(counted + trailing_blank >= data, "{counted} of {data} data lines counted");
+                }
+            }
+            Err(e) => prop_assert!(e.kind() != ErrorKind::Internal, "{e}"),
+        }
+    }
 }
+
+/// A shelf of the fuzzed stock, at Calais.
+static STOCK_SHELF: LazyLock<String> = LazyLock::new(|| {
+    let coord = util::session(&DB.db, Role::Coordinator);
+    let out =
+        api::call(&DB.db, &coord, "save_location", json!({"site": "CAL", "name": "Fuzz shelf"})).unwrap();
+    out["id"].as_str().unwrap().to_string()
+});

@@ -182,3 +182,62 @@ fn two_columns_for_one_field_are_named_and_nothing_is_imported() {
         import(&db, &s, json!({"path": file.display().to_string(), "mapping": {"Prénom": "ignore"}}));
     assert_eq!(mapped["imported"], 1);
 }
+
+/// The row errors of a dry run of `text` as a CSV file: (row, reason) pairs, and the rows counted.
+fn dry_run_csv(db: &Db, s: &Session, dir: &std::path::Path, text: &str) -> (Vec<(u64, String)>, u64, u64) {
+    let path = dir.join("malformed.csv");
+    std::fs::write(&path, text).unwrap();
+    let report = import(db, s, json!({"path": path.display().to_string(), "dry_run": true}));
+    let errors = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_u64().unwrap(), e["reason"].as_str().unwrap().to_string()))
+        .collect();
+    (errors, report["rows"].as_u64().unwrap(), report["ready"].as_u64().unwrap())
+}
+
+#[test]
+fn malformed_csv_rows_are_each_a_row_error_with_their_number() {
+    let (db, dir) = empty_centre();
+    let s = session(&db, Role::Coordinator);
+    let header = "Given name,Family name,Sex,Date of birth,Site\n";
+    // A semicolon row inside a comma file is not one person named "Mx2;Delim;F;...".
+    let (errors, rows, ready) = dry_run_csv(
+        &db,
+        &s,
+        dir.path(),
+        &format!(
+            "{header}Awa,Diallo,F,2010-01-01,CAL\nMx2;Delim;F;2010-01-01;CAL\nSara,Haile,F,2012-03-04,CAL\n"
+        ),
+    );
+    assert_eq!((rows, ready), (3, 0), "{errors:?}");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, 3);
+    assert!(errors[0].1.contains("\";\""), "{}", errors[0].1);
+    // Short and long rows.
+    let (errors, rows, _) = dry_run_csv(
+        &db,
+        &s,
+        dir.path(),
+        &format!(
+            "{header}Awa,Diallo\nSara,Haile,F,2012-03-04,CAL,extra,cells\nNour,Ali,F,2011-01-01,CAL,,\n"
+        ),
+    );
+    assert_eq!(rows, 3);
+    let numbers: Vec<u64> = errors.iter().map(|e| e.0).collect();
+    assert_eq!(numbers, [2, 3], "trailing empty cells are not a long row: {errors:?}");
+    assert!(errors[0].1.contains("2 cells") && errors[1].1.contains("7 cells"), "{errors:?}");
+    // An unclosed quote swallows the lines after it: named by its row, every line counted.
+    let (errors, rows, _) = dry_run_csv(
+        &db,
+        &s,
+        dir.path(),
+        &format!("{header}Awa,Diallo,F,2010-01-01,CAL\n\"Sara,Haile,F,2012-03-04,CAL\nNour,Ali,F,2011-01-01,CAL\nHodan,Warsame,F,2009-05-06,CAL\n"),
+    );
+    assert_eq!(rows, 4, "{errors:?}");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, 3);
+    assert!(errors[0].1.contains("quote") && errors[0].1.contains("3 lines"), "{}", errors[0].1);
+    assert!(people(&db, &s).is_empty(), "a dry run writes nothing");
+}

@@ -274,3 +274,122 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn report_csv_exports_write_formulas_as_text_and_keep_negative_numbers() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let loc = shelf(&t.db, &s, "=1+1 shelf");
+    call(
+        &t.db,
+        &s,
+        "receive_stock",
+        json!({"location": loc, "item": "Hygiene kit", "quantity": 5, "source": "donation",
+               "party": "=cmd|' /C calc'!A0", "batch": "@SUM(1)", "note": "-2+3"}),
+    );
+    call(
+        &t.db,
+        &s,
+        "adjust_stock",
+        json!({"location": loc, "item": "Hygiene kit", "quantity": 2, "reason": "lost"}),
+    );
+    for report in ["on_hand", "movements"] {
+        let path = t.dir.path().join(format!("{report}.csv"));
+        call(&t.db, &s, "export_report", json!({"report": report, "format": "csv", "path": path}));
+        let bytes = std::fs::read(&path).unwrap();
+        let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&bytes[3..]);
+        let cells: Vec<String> =
+            r.records().flat_map(|rec| rec.unwrap().iter().map(str::to_string).collect::<Vec<_>>()).collect();
+        assert!(cells.contains(&"'=1+1 shelf".to_string()), "{report}: {cells:?}");
+        for cell in &cells {
+            let number = cell.strip_prefix('-').is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()));
+            assert!(
+                number || !cell.starts_with(['=', '+', '-', '@']),
+                "{report}: a cell a spreadsheet would run: {cell}"
+            );
+        }
+        if report == "movements" {
+            for hostile in ["'=cmd|' /C calc'!A0", "'-2+3"] {
+                assert!(cells.contains(&hostile.to_string()), "{report}: {hostile} in {cells:?}");
+            }
+            assert!(cells.contains(&"-2".to_string()), "the adjustment out stays a number: {cells:?}");
+        }
+    }
+}
+
+#[test]
+fn quantities_are_bounded_and_no_report_overflows() {
+    let t = seeded(10);
+    let s = session(&t.db, Role::Coordinator);
+    let loc = shelf(&t.db, &s, "Big shelf");
+    let huge = i64::MAX;
+    for (function, body) in [
+        (
+            "receive_stock",
+            json!({"location": loc, "item": "Hygiene kit", "quantity": huge, "source": "donation"}),
+        ),
+        (
+            "adjust_stock",
+            json!({"location": loc, "item": "Hygiene kit", "quantity": huge, "reason": "found"}),
+        ),
+        ("adjust_stock", json!({"location": loc, "item": "Hygiene kit", "quantity": huge, "reason": "lost"})),
+        ("transfer_stock", json!({"from": loc, "to": loc, "item": "Hygiene kit", "quantity": huge})),
+        ("set_threshold", json!({"site": "CAL", "item": "Hygiene kit", "threshold": huge})),
+        (
+            "receive_stock",
+            json!({"location": loc, "item": "Hygiene kit", "quantity": 1, "source": "purchase", "unit_cost": huge}),
+        ),
+    ] {
+        let e = err(&t.db, &s, function, body);
+        assert_eq!(e.kind, ErrorKind::Validation, "{function}: {}", e.message);
+        assert!(e.field.is_some(), "{function}: the refusal names the field");
+    }
+    // The largest receipt is taken; a shelf cannot be filled beyond the bound, one receipt at a time.
+    let most = haven_core::fields::MAX_QUANTITY;
+    receive(&t.db, &s, &loc, "Hygiene kit", None, most, None);
+    let per_shelf = haven_core::fields::MAX_STOCK / most;
+    // A thousand receipts' worth, written straight into the balance (the ledger is append-only).
+    t.db.write(|c| {
+        c.execute(
+            "UPDATE stock_balances SET quantity = quantity * ?1 WHERE location_id = ?2",
+            (per_shelf, &loc),
+        )?;
+        Ok(())
+    })
+    .unwrap();
+    let e = err(
+        &t.db,
+        &s,
+        "receive_stock",
+        json!({"location": loc, "item": "Hygiene kit", "quantity": 1, "source": "donation"}),
+    );
+    assert_eq!(e.kind, ErrorKind::Validation, "{}", e.message);
+    assert!(e.message.contains("Big shelf"), "{}", e.message);
+    // Every report still answers, for every site and each one.
+    for site in [json!({}), json!({"site": "CAL"})] {
+        call(&t.db, &s, "stock_overview", site.clone());
+        call(&t.db, &s, "stock_balances", site.clone());
+        call(&t.db, &s, "stock_reports", site.clone());
+    }
+    call(&t.db, &s, "stock_chart", json!({"weeks": 8}));
+    let path = t.dir.path().join("on_hand.csv");
+    call(&t.db, &s, "export_report", json!({"report": "on_hand", "format": "csv", "path": path}));
+}
+
+#[test]
+fn expired_baby_milk_is_received_with_a_warning() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let loc = shelf(&t.db, &s, "Milk shelf");
+    let yesterday = today().checked_sub_days(Days::new(1)).unwrap();
+    let body = |exp: chrono::NaiveDate| json!({"location": loc, "item": "Baby milk", "quantity": 6, "source": "donation", "expires_on": exp});
+    let out = call(&t.db, &s, "receive_stock", body(yesterday));
+    let warnings = out["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{out}");
+    assert_eq!(warnings[0]["kind"], "expired_on_receipt");
+    assert_eq!(warnings[0]["params"]["item"], "Baby milk");
+    assert_eq!(warnings[0]["params"]["expires_on"], json!(yesterday));
+    assert_eq!(balance(&t.db, &s, &loc, "Baby milk", ""), 6, "recorded all the same");
+    let out = call(&t.db, &s, "receive_stock", body(today() + Days::new(90)));
+    assert_eq!(out["warnings"], json!([]));
+}

@@ -269,3 +269,23 @@ fn the_front_desk_reads_no_dbs_detail_or_restricted_notes_through_any_function()
     let text = rota.to_string();
     assert!(text.contains("Secret Keeper") && text.contains("\"state\":\"valid\""), "{text}");
 }
+
+#[test]
+fn a_volunteer_whose_dbs_does_not_cover_child_facing_work_is_in_dbs_due() {
+    let t = seeded(5);
+    let s = session(&t.db, Role::Coordinator);
+    let basic = approved_volunteer(&t.db, &s, "Basic");
+    dbs(&t.db, &s, &basic, day(-10), false, json!({"level": "basic", "workforce": "adult"}));
+    let adults = approved_volunteer(&t.db, &s, "Adults");
+    dbs(&t.db, &s, &adults, day(-10), false, json!({"workforce": "adult"}));
+    let covered = approved_volunteer(&t.db, &s, "Covered");
+    dbs(&t.db, &s, &covered, day(-10), true, json!({}));
+    let due = ok(&t.db, &s, "dbs_due", json!({}));
+    let line = |id: &str| due.as_array().unwrap().iter().find(|d| d["id"] == id).cloned();
+    for id in [&basic, &adults] {
+        let d = line(id).unwrap_or_else(|| panic!("{id} is in DBS due: {due}"));
+        assert_eq!(d["dbs"]["state"], "valid", "valid for other work: {d}");
+        assert_eq!(d["child_facing"]["state"], "insufficient", "{d}");
+    }
+    assert!(line(&covered).is_none(), "a check that covers children is not due: {due}");
+}

@@ -7,7 +7,7 @@ import * as api from '../api.js';
 import { saveDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
 import { checkbox, errorSummary, field, flash, select, showApiError, takeFlash } from '../form.js';
-import { date, num, t } from '../i18n.js';
+import { date, num, t, warningText } from '../i18n.js';
 import { can } from '../access.js';
 import { personPicker } from '../person-picker.js';
 import { dayText, isoWeek, printForm, weekBar } from '../week.js';
@@ -87,7 +87,11 @@ function signUpPanel(i, rerender) {
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       if (!picker.value) { say({ message: t('activities.choose_person') }); return; }
-      try { await api.signUp(i.session_id, i.on_date, picker.value); rerender(); } catch (err) { say(err); }
+      try {
+        const out = await api.signUp(i.session_id, i.on_date, picker.value);
+        if (out.warnings && out.warnings.length) flash(out.warnings.map(warningText).join(' '), 'warning');
+        rerender();
+      } catch (err) { say(err); }
     });
     replace(box,
       rows.length ? h('table', { class: 'table' },

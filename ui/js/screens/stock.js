@@ -9,7 +9,7 @@
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
 import { checkbox, errorSummary, field, notice, select, showApiError, takeFlash, flash, valueOrNull } from '../form.js';
-import { date, num, t } from '../i18n.js';
+import { date, num, t, warningText } from '../i18n.js';
 import { can } from '../access.js';
 import { siteFilter } from '../home-site.js';
 
@@ -292,7 +292,7 @@ function receiveForm(o, rerender) {
     const it = pick.current();
     const pence = valueOrNull(cost.input);
     try {
-      await api.receiveStock({
+      const out = await api.receiveStock({
         location: loc.input.value,
         item: pick.item.input.value,
         variant: it && it.variants.length ? pick.variant.input.value : null,
@@ -305,7 +305,9 @@ function receiveForm(o, rerender) {
       });
       lastReceipt.location = loc.input.value;
       lastReceipt.item = pick.item.input.value;
-      flash(t('stock.received', { n: num(Number(quantity.input.value)), item: it ? it.name : '' }));
+      const warnings = (out.warnings || []).map(warningText);
+      flash([t('stock.received', { n: num(Number(quantity.input.value)), item: it ? it.name : '' }), ...warnings].join(' '),
+        warnings.length ? 'warning' : 'success');
       rerender();
     } catch (err) { showApiError(summary, form, err); }
   });

@@ -70,7 +70,9 @@ function dueSection(due) {
   return h('section', { class: 'section', 'data-testid': 'dbs-due' },
     h('h2', {}, t('volunteers.dbs_due', { n: num(due.length) })),
     due.length ? h('ul', { class: 'plain-list' }, due.map((d) => h('li', {},
-      h('a', { href: `#/volunteers/${d.id}`, dir: 'auto' }, d.name), ` (${d.site}) `, dbsMark(d.dbs))))
+      h('a', { href: `#/volunteers/${d.id}`, dir: 'auto' }, d.name), ` (${d.site}) `, dbsMark(d.dbs),
+      d.child_facing && d.child_facing.state !== 'valid' && d.dbs.state === 'valid'
+        ? h('span', { class: 'hint', 'data-testid': 'dbs-due-child' }, ' ', t('volunteers.dbs_not_child')) : null)))
       : h('p', { class: 'hint' }, t('volunteers.dbs_due_none')));
 }
 

@@ -431,10 +431,21 @@ pub fn unlock_at(
     };
     let Some((key, must_change)) = opened else {
         ring.record_failure(&name, now);
-        ring.save(&ring_path)?;
+        // On media that cannot be written the count cannot be kept (and whoever holds the
+        // stick holds the files anyway): the answer stays the same.
+        if let Err(e) = ring.save(&ring_path) {
+            if !crate::db::media_is_read_only(&ring_path) {
+                return Err(e);
+            }
+        }
         return Err(wrong());
     };
     let db = Db::open_with_key(db_path, &key)?;
+    if db.is_read_only_media() {
+        // Nothing can be written: no audit entry for the sign-in, the key file left as it is.
+        let session = db.read(|c| users::sign_in(c, &name)).map_err(unknown_as_wrong)?;
+        return Ok(Unlocked { db, session, must_change_passphrase: false });
+    }
     let pending = std::mem::take(&mut ring.failed_sign_ins);
     let unlisted = ring.unlisted_failures.take();
     let session = db.write(|tx| {

@@ -75,15 +75,21 @@ pub struct Session {
 }
 
 impl Session {
-    /// Refuses with `Forbidden` unless the session's role is at least `min`.
+    /// Refuses with `Forbidden` unless the session's role is at least `min`. `what` is a
+    /// verb phrase or a noun phrase ("read case notes", "the audit log"): the refusal reads
+    /// right with either, names who may do it, and what to do.
     pub fn require(&self, min: Role, what: &str) -> Result<()> {
         if self.role >= min {
             Ok(())
         } else {
+            let who = match min {
+                Role::FrontDesk => "any signed-in user",
+                Role::Coordinator => "a coordinator or a lead",
+                Role::Lead => "a lead",
+            };
             Err(Error::Forbidden(format!(
-                "{} cannot {what}: this needs the {} role.",
-                self.role.label(),
-                min.label().to_lowercase()
+                "Only {who} may do this: {what}. You are signed in as {}: ask {who}, or sign in as one.",
+                self.role.label()
             )))
         }
     }
@@ -109,6 +115,13 @@ mod tests {
         assert!(session(Role::Lead).require(Role::Coordinator, "x").is_ok());
         let err = session(Role::FrontDesk).require(Role::Coordinator, "read case notes");
         assert!(matches!(err, Err(Error::Forbidden(ref m)) if m.contains("read case notes")), "{err:?}");
+        // A function summarised as a noun phrase reads as well as one summarised by a verb.
+        let err = session(Role::FrontDesk).require(Role::Lead, "the database's recovery key");
+        assert!(
+            matches!(err, Err(Error::Forbidden(ref m))
+                if m == "Only a lead may do this: the database's recovery key. You are signed in as Volunteer (front desk): ask a lead, or sign in as one."),
+            "{err:?}"
+        );
     }
 
     #[test]

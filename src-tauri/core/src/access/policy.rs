@@ -64,6 +64,40 @@ pub fn get(conn: &Connection) -> Result<SecuritySettings> {
     })
 }
 
+/// Checks the folder backups are to go to (empty: `backups/` beside the database): a whole
+/// path, not a folder of the system (`/proc`, `/sys`, `/dev`), and one Haven can write in now,
+/// which it checks by writing and removing a small file. A folder that is refused now is
+/// refused here, not at the first automatic backup when nobody is looking.
+fn check_backup_dir(dir: &str) -> Result<()> {
+    if dir.is_empty() {
+        return Ok(());
+    }
+    let refused = |why: String| Error::invalid("backup_dir", why);
+    if dir.chars().any(char::is_control) {
+        return Err(refused("The folder's path holds a control character: type it again.".into()));
+    }
+    let path = std::path::Path::new(dir);
+    if !path.is_absolute() {
+        return Err(refused(format!(
+            "Enter the whole path of the folder (\"{dir}\" is not), like /media/usb/haven-backups or D:\\Haven backups."
+        )));
+    }
+    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if ["/proc", "/sys", "/dev", "/run"].iter().any(|system| real.starts_with(system)) {
+        return Err(refused(format!(
+            "{dir} is a folder of the system, not a disk: choose a folder on the laptop or a USB stick."
+        )));
+    }
+    let probe = real.join(".haven-write-check");
+    let writable = std::fs::create_dir_all(&real).and_then(|()| std::fs::write(&probe, b"haven"));
+    let _ = std::fs::remove_file(&probe);
+    writable.map_err(|e| {
+        refused(format!(
+            "Haven cannot write in {dir} ({e}): choose a folder on a disk that is plugged in and writable."
+        ))
+    })
+}
+
 /// Checks and stores the settings.
 pub fn update(conn: &Connection, input: &SecuritySettings) -> Result<SecuritySettings> {
     let check = |field: &str, value: u32, lo: u32, hi: u32, what: &str| {
@@ -85,6 +119,7 @@ pub fn update(conn: &Connection, input: &SecuritySettings) -> Result<SecuritySet
     )?;
     settings::set(conn, AUTO_LOCK_MINUTES, &input.auto_lock_minutes.to_string())?;
     settings::set(conn, BACKUPS_KEPT, &input.backups_kept.to_string())?;
+    check_backup_dir(input.backup_dir.trim())?;
     settings::set(conn, BACKUP_DIR, input.backup_dir.trim())?;
     settings::set(conn, RETENTION_MONTHS, &input.retention_months.to_string())?;
     settings::set(conn, DBS_RETENTION_MONTHS, &input.dbs_retention_months.to_string())?;

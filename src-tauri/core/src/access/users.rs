@@ -73,7 +73,8 @@ pub fn validate_username(username: &str) -> Result<()> {
 pub fn create(conn: &Connection, input: &NewUser) -> Result<User> {
     let username = input.username.trim();
     validate_username(username)?;
-    let display_name = input.display_name.trim();
+    let display_name = crate::fields::line("display_name", "The name", &input.display_name, 80)?;
+    let display_name = display_name.as_str();
     if display_name.is_empty() {
         return Err(Error::invalid("display_name", "Enter the person's name."));
     }

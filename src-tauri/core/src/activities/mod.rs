@@ -5,6 +5,7 @@
 //! An instance is named by its session and the date it is scheduled on (`on_date`), even when
 //! moved: sign-ups stay with it. Capacity counts sign-ups; a full session refuses more.
 
+pub mod audience;
 pub mod seed;
 pub mod sheet;
 pub mod week;
@@ -14,10 +15,12 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::access::Session;
+use crate::cases::Sex;
 use crate::db::update_or_insert;
-use crate::fields::{check_len, text_enum};
+use crate::fields::{check_len, line, text_enum};
 use crate::volunteers::dbs::Requirement;
-use crate::{new_id, sites, Error, Result};
+use crate::{new_id, sites, Error, Result, Warning};
+pub use audience::Audience;
 use week::{check_time, Week};
 
 /// What kind of activity a session is.
@@ -37,6 +40,18 @@ pub enum ActivityKind {
 }
 text_enum!(ActivityKind, ChildrensPlay => "childrens_play", English => "english", Womens => "womens",
     Maktab => "maktab", Other => "other");
+
+impl ActivityKind {
+    /// Who sessions of this kind are for (children's play: up to 12; maktab: up to 6).
+    pub fn audience(self) -> Audience {
+        match self {
+            ActivityKind::ChildrensPlay => Audience { max_age: Some(12), women: false },
+            ActivityKind::Maktab => Audience { max_age: Some(6), women: false },
+            ActivityKind::Womens => Audience { max_age: None, women: true },
+            ActivityKind::English | ActivityKind::Other => Audience { max_age: None, women: false },
+        }
+    }
+}
 
 /// A recurring weekly session as entered.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -123,12 +138,12 @@ pub struct ActivitySession {
 pub(crate) fn save_session(conn: &Connection, input: &SessionInput, today: NaiveDate) -> Result<String> {
     let site = sites::resolve(conn, input.site.trim())
         .map_err(|e| e.when_absent(Error::invalid("site", "Choose a site.")))?;
-    let title = input.title.trim();
+    let title = line("title", "The title", &input.title, 80)?;
+    let title = title.as_str();
     if title.is_empty() {
         return Err(Error::invalid("title", "Enter the session's title."));
     }
-    check_len("title", "The title", title, 80)?;
-    check_len("place", "The place", input.place.trim(), 80)?;
+    line("place", "The place", &input.place, 80)?;
     if !(1..=7).contains(&input.weekday) {
         return Err(Error::invalid("weekday", "Choose the day of the week."));
     }
@@ -479,7 +494,9 @@ pub struct SignUp {
 }
 
 /// Signs a person up to an instance. Refused when cancelled, full, or already signed up.
-pub fn sign_up(conn: &Connection, session: &Session, input: &SignUpInput) -> Result<()> {
+/// Returns warnings when the person is outside the session's audience on that day (an adult
+/// at children's play, a man at a women's session): signed up all the same.
+pub fn sign_up(conn: &Connection, session: &Session, input: &SignUpInput) -> Result<Vec<Warning>> {
     let s = self::session(conn, &input.session)?;
     if !scheduled(&s, input.on_date) {
         return Err(Error::invalid(
@@ -495,12 +512,16 @@ pub fn sign_up(conn: &Connection, session: &Session, input: &SignUpInput) -> Res
             input.on_date.format("%-d %b %Y")
         )));
     }
-    let person: Option<(String, String)> = conn
-        .query_row("SELECT id, given_name FROM people WHERE id = ?1", [&input.person], |r| {
-            Ok((r.get("id")?, r.get("given_name")?))
-        })
+    let person: Option<(String, String, Option<NaiveDate>, Sex)> = conn
+        .query_row(
+            "SELECT id, given_name, date_of_birth, sex FROM people WHERE id = ?1",
+            [&input.person],
+            |r| Ok((r.get("id")?, r.get("given_name")?, r.get("date_of_birth")?, r.get("sex")?)),
+        )
         .optional()?;
-    let Some((pid, pname)) = person else { return Err(Error::NotFound("There is no such person.".into())) };
+    let Some((pid, pname, born, sex)) = person else {
+        return Err(Error::NotFound("There is no such person.".into()));
+    };
     let already: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM session_signups WHERE session_id = ?1 AND on_date = ?2 AND person_id = ?3)",
         params![s.id, input.on_date, pid],
@@ -520,7 +541,8 @@ pub fn sign_up(conn: &Connection, session: &Session, input: &SignUpInput) -> Res
          SELECT ?1, site_id, id, ?3, ?4, ?5, ?6 FROM activity_sessions WHERE id = ?2",
         params![new_id(), s.id, input.on_date, pid, input.attended, session.user_id],
     )?;
-    Ok(())
+    let age = born.and_then(|b| crate::cases::age::age_on(b, input.on_date)).map(|a| a.years);
+    Ok(s.kind.audience().warnings(&s.title, &pname, age, sex))
 }
 
 /// Takes a person off an instance.

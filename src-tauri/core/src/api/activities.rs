@@ -14,7 +14,7 @@ use crate::activities::{
     self, ActivitySession, Instance, InstanceRef, SessionException, SessionInput, SignUp, SignUpInput,
 };
 use crate::rota;
-use crate::{Db, Error, Result};
+use crate::{Db, Error, Result, Warning};
 
 /// A site's week on the timetable.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -71,12 +71,21 @@ pub(super) fn session_sign_ups(db: &Db, _: &Session, input: InstanceRef) -> Resu
     db.read(|c| activities::sign_ups(c, &input.session, input.on_date, today()))
 }
 
-pub(super) fn sign_up(db: &Db, s: &Session, input: SignUpInput) -> Result<Created> {
+/// What a sign-up did.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SignedUp {
+    /// The person's id.
+    pub id: String,
+    /// What the desk should know, signed up all the same (an adult at children's play).
+    pub warnings: Vec<Warning>,
+}
+
+pub(super) fn sign_up(db: &Db, s: &Session, input: SignUpInput) -> Result<SignedUp> {
     db.write(|tx| {
-        activities::sign_up(tx, s, &input)?;
+        let warnings = activities::sign_up(tx, s, &input)?;
         let detail = json!({"session": input.session, "on_date": input.on_date});
         audit::record(tx, s, "sign_up", "person", Some(&input.person), Some(&detail))?;
-        Ok(Created { id: input.person.clone() })
+        Ok(SignedUp { id: input.person.clone(), warnings })
     })
 }
 

@@ -301,7 +301,7 @@ pub(super) fn set_nappy_size(db: &Db, s: &Session, input: NappySizeInput) -> Res
                 ));
             }
         }
-        distribution::set_nappy_size(tx, &input.person, input.size.as_deref())?;
+        distribution::set_nappy_size(tx, &input.person, input.size.as_deref(), today())?;
         audit::record(tx, s, "nappy_size", "person", Some(&input.person), None)?;
         Ok(input)
     })

@@ -111,7 +111,7 @@ fn run<I: DeserializeOwned, O: Serialize>(
 ) -> Result<Value> {
     // Every input is an object of named fields (null: none given). serde would also take a
     // list and fill the fields in order, which no caller means: a path could land in a site.
-    let input = match input {
+    let mut input = match input {
         Value::Null => Value::Object(Default::default()),
         Value::Object(_) => input,
         other => {
@@ -126,6 +126,8 @@ fn run<I: DeserializeOwned, O: Serialize>(
             )));
         }
     };
+    // Every text of every input is normalised and bounded in one place, before any area sees it.
+    crate::fields::normalise_input(&mut input)?;
     let input: I = serde_json::from_value(input)
         .map_err(|e| Error::validation(format!("The input is not right: {e}.")))?;
     let out = f(db, s, input)?;

@@ -2,7 +2,8 @@
 //! the sheet is built from the database in a read, the PDF is rendered with no transaction
 //! open (rendering takes long enough to keep the desk waiting if it held the connection), and
 //! then the file is written and the audit entry recorded in one short write transaction, so a
-//! file that cannot be written leaves no audit entry for a sheet nobody got.
+//! file that cannot be written leaves no audit entry for a sheet nobody got. A database opened
+//! from read-only media prints with no audit entry, since none can be written there.
 
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -64,6 +65,12 @@ pub(super) fn print_sheet(
     let path = pdf_path(path)?;
     let printable = db.read(build)?;
     let rendered = render_report(&printable.sheet)?;
+    if db.is_read_only_media() {
+        // A database on a disk that cannot be written still prints (a distribution goes on
+        // from a locked stick): the file is written elsewhere, and no audit entry can be.
+        write_file(path, &rendered.pdf, "path")?;
+        return Ok(PrintedSheet { path: path.to_string(), rows: printable.rows, pages: rendered.pages });
+    }
     db.write(|tx| {
         write_file(path, &rendered.pdf, "path")?;
         audit::record(

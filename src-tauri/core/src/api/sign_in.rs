@@ -30,6 +30,8 @@ pub enum NoticeKind {
     Restored,
     /// A restore stopped part-way (`error`).
     RestoreUnfinished,
+    /// The database was opened read-only: its disk or folder cannot be written (`path`).
+    ReadOnlyMedia,
 }
 
 /// Something Haven did or found on the user's behalf, shown once.
@@ -119,6 +121,17 @@ fn plural(n: usize) -> &'static str {
 /// past the period anonymised, old DBS detail reduced). Returns the notices to show; a failure
 /// of the rule is a notice too, as the sign-in itself succeeded.
 pub fn sign_in(db: &Db, session: &Session) -> Vec<Notice> {
+    if db.is_read_only_media() {
+        // Nothing can be written, so no rule runs: the user is told why changes will not work.
+        let path = db.path().display().to_string();
+        return vec![Notice {
+            kind: NoticeKind::ReadOnlyMedia,
+            message: format!(
+                "Haven opened {path} read-only: its disk or folder cannot be written. You can search, read and print; to change anything, copy the whole folder to the laptop."
+            ),
+            params: serde_json::json!({"path": path}),
+        }];
+    }
     match apply_retention(db, session) {
         Ok(done) => Notice::of_retention(&done),
         Err(e) => vec![Notice::retention_failed(&e)],

@@ -19,7 +19,7 @@ use crate::stock::{
     self, AdjustmentInput, Balance, Item, ItemInput, Location, LocationInput, ReceiptInput, Threshold,
     TransferInput,
 };
-use crate::{Db, Error, Result};
+use crate::{Db, Error, Result, Warning};
 
 /// Everything the Stock screen needs at once.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -110,14 +110,19 @@ pub(super) fn set_threshold(db: &Db, s: &Session, input: ThresholdInput) -> Resu
 pub struct Recorded {
     /// The movement or group id.
     pub id: String,
+    /// What the person should know about the change, done all the same (stock received
+    /// already expired).
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
 }
 
 pub(super) fn receive_stock(db: &Db, s: &Session, input: ReceiptInput) -> Result<Recorded> {
     db.write(|tx| {
         let id = stock::receive(tx, s, &input, today())?;
+        let warnings = stock::receipt_warnings(tx, &input, today())?;
         let detail = json!({"item": input.item, "quantity": input.quantity, "source": input.source});
         audit::record(tx, s, "receive", "stock_movement", Some(&id), Some(&detail))?;
-        Ok(Recorded { id })
+        Ok(Recorded { id, warnings })
     })
 }
 
@@ -127,7 +132,7 @@ pub(super) fn transfer_stock(db: &Db, s: &Session, input: TransferInput) -> Resu
         let detail =
             json!({"item": input.item, "quantity": input.quantity, "from": input.from, "to": input.to});
         audit::record(tx, s, "transfer", "stock_movement", Some(&id), Some(&detail))?;
-        Ok(Recorded { id })
+        Ok(Recorded { id, warnings: Vec::new() })
     })
 }
 
@@ -136,7 +141,7 @@ pub(super) fn adjust_stock(db: &Db, s: &Session, input: AdjustmentInput) -> Resu
         let id = stock::adjust(tx, s, &input, today())?;
         let detail = json!({"item": input.item, "quantity": input.quantity, "reason": input.reason});
         audit::record(tx, s, "adjust", "stock_movement", Some(&id), Some(&detail))?;
-        Ok(Recorded { id })
+        Ok(Recorded { id, warnings: Vec::new() })
     })
 }
 

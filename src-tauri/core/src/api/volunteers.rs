@@ -56,20 +56,35 @@ pub(super) fn list_volunteers(db: &Db, _: &Session, q: VolunteerQuery) -> Result
 }
 
 pub(super) fn get_volunteer(db: &Db, s: &Session, input: IdInput) -> Result<VolunteerRecord> {
-    db.write(|tx| {
-        let volunteer = volunteers::get(tx, &input.id)?;
-        let checks = dbs::for_volunteer(tx, &input.id)?;
-        let policy = dbs::policy(tx)?;
+    let read = |c: &rusqlite::Connection| {
+        let volunteer = volunteers::get(c, &input.id)?;
+        let checks = dbs::for_volunteer(c, &input.id)?;
+        let policy = dbs::policy(c)?;
         let facts: Vec<dbs::CheckFacts> = checks.iter().map(dbs::CheckFacts::from).collect();
         let today = today();
-        audit::record(tx, s, "view", "volunteer", Some(&input.id), None)?;
-        audit::record(tx, s, "view", "dbs_check", Some(&input.id), Some(&json!({"records": checks.len()})))?;
         Ok(VolunteerRecord {
             volunteer,
             dbs_status: dbs::status(&facts, dbs::Requirement::None, today, &policy),
             dbs_child_facing: dbs::status(&facts, dbs::Requirement::EnhancedBarred, today, &policy),
             dbs_checks: checks,
         })
+    };
+    if db.is_read_only_media() {
+        // Nothing can be written on that disk, the view's audit entries included.
+        return db.read(read);
+    }
+    db.write(|tx| {
+        let rec = read(tx)?;
+        audit::record(tx, s, "view", "volunteer", Some(&input.id), None)?;
+        audit::record(
+            tx,
+            s,
+            "view",
+            "dbs_check",
+            Some(&input.id),
+            Some(&json!({"records": rec.dbs_checks.len()})),
+        )?;
+        Ok(rec)
     })
 }
 

@@ -88,7 +88,9 @@ pub fn export(
 }
 
 /// Writes a table (headings, then rows of text) to `path` as CSV (with a byte-order mark) or
-/// an Excel workbook with the headings in bold and frozen. Used by every export.
+/// an Excel workbook with the headings in bold and frozen. Used by every export, so every CSV
+/// cell passes [`csv_cell`]; workbook cells are written as strings, which a spreadsheet never
+/// evaluates.
 pub fn write_table<R: AsRef<[String]>>(
     path: &Path,
     format: ExportFormat,
@@ -102,7 +104,8 @@ pub fn write_table<R: AsRef<[String]>>(
                 let mut w = csv::Writer::from_writer(&mut out);
                 w.write_record(headers).map_err(csv_error)?;
                 for r in rows {
-                    w.write_record(r.as_ref()).map_err(csv_error)?;
+                    let cells: Vec<_> = r.as_ref().iter().map(|v| csv_cell(v)).collect();
+                    w.write_record(cells.iter().map(|c| c.as_bytes())).map_err(csv_error)?;
                 }
                 w.flush()?;
             }
@@ -128,6 +131,31 @@ pub fn write_table<R: AsRef<[String]>>(
     };
     std::fs::write(path, bytes)
         .map_err(|e| Error::invalid("path", format!("Could not write {}: {e}.", path.display())))
+}
+
+/// A CSV cell that a spreadsheet opening the file shows as text. Excel and LibreOffice treat a
+/// cell starting with `=`, `+`, `-` or `@` (or a tab or carriage return before one) as a formula,
+/// so a name such as `=HYPERLINK(...)` would run as code at the office: such a cell gets a
+/// leading `'`, which both show as text and hide. A plain number (`-3`, `12.50`) is left alone,
+/// because a quantity taken out of stock is negative and must stay a number.
+pub fn csv_cell(value: &str) -> std::borrow::Cow<'_, str> {
+    let risky = value
+        .starts_with(['=', '+', '-', '@', '\t', '\r', '\n', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}']);
+    if risky && !is_plain_number(value) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
+/// `-12`, `3.50`: an optional minus, digits, and at most one decimal point followed by digits.
+fn is_plain_number(value: &str) -> bool {
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    !whole.is_empty()
+        && !fraction.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn csv_error(e: csv::Error) -> Error {

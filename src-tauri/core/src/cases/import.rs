@@ -294,7 +294,7 @@ pub fn preview(path: &Path) -> Result<ImportPreview> {
     Ok(ImportPreview {
         columns: columns(&table, &BTreeMap::new()),
         sample: table.rows.iter().take(5).cloned().collect(),
-        rows: table.rows.len(),
+        rows: table.count(),
     })
 }
 
@@ -326,7 +326,7 @@ pub fn import(
     let table = read_table(Path::new(&req.path))?;
     let columns = columns(&table, &req.mapping);
     let mut report = ImportReport {
-        rows: table.rows.len(),
+        rows: table.count(),
         ready: 0,
         imported: 0,
         skipped: 0,
@@ -362,8 +362,12 @@ pub fn import(
     let default_site = crate::sites::resolve(conn, req.site.as_deref().unwrap_or(&session.site_id))?;
     let mut ready = Vec::with_capacity(table.rows.len());
     let mut in_file: HashMap<(String, Born), usize> = HashMap::new();
-    for (i, cells) in table.rows.iter().enumerate() {
-        let row = i + 2;
+    // A row that is not a row of cells is a problem of its own, by its number, and its cells
+    // are not read: a semicolon row in a comma file is not one person with a long name.
+    for b in &table.broken {
+        report.errors.push(RowError { row: b.row, column: String::new(), reason: b.reason.clone() });
+    }
+    for (cells, &row) in table.rows.iter().zip(&table.numbers) {
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -402,6 +406,7 @@ pub fn import(
             Err(e) => report.errors.push(e),
         }
     }
+    report.errors.sort_by_key(|e| e.row);
     if !report.errors.is_empty() {
         return Ok(report);
     }

@@ -75,7 +75,7 @@ pub fn save(conn: &Connection, input: &PartnerInput) -> Result<Partner> {
     if name.is_empty() {
         return Err(Error::invalid("name", "Enter the organisation's name."));
     }
-    check_len("name", "The name", name, 120)?;
+    crate::fields::line("name", "The name", name, 120)?;
     check_len("contact", "The contact", input.contact.trim(), 500)?;
     let clash: Option<String> =
         conn.query_row("SELECT id FROM partners WHERE name = ?1", [name], |r| r.get(0)).optional()?;

@@ -9,7 +9,10 @@ pub use super::record::Person;
 pub(crate) use super::record::{get_basic, get_basic_on, not_found, NAMES_SEP};
 use super::{households, Relationship, Sex, Status};
 use crate::access::Session;
-use crate::fields::{check_len, check_phone, clean};
+use crate::fields::{check_date, check_latin, check_phone, line, optional_line};
+
+/// The field a name in another script belongs in, as the registration form labels it.
+const ORIGINAL_SCRIPT: &str = "Name in original script";
 use crate::{new_id, sites, Error, Result};
 
 /// The details a person is registered with (and later edited).
@@ -92,29 +95,25 @@ pub(crate) struct Checked {
 
 /// Checks a person's details. Messages name the field, in plain words.
 pub(crate) fn check(d: &PersonDetails, today: NaiveDate) -> Result<Checked> {
-    let given_name = d.given_name.trim().to_string();
+    let given_name = line("given_name", "The given name", &d.given_name, 100)?;
     if given_name.is_empty() {
         return Err(Error::invalid("given_name", "Enter the person's given name in Latin letters."));
     }
-    let family_name = d.family_name.trim().to_string();
-    for (field, label, value) in
-        [("given_name", "The given name", &given_name), ("family_name", "The family name", &family_name)]
-    {
-        check_len(field, label, value, 100)?;
-        if value.chars().any(|c| c.is_control()) {
-            return Err(Error::invalid(field, format!("{label} has characters that cannot be printed.")));
+    let family_name = line("family_name", "The family name", &d.family_name, 100)?;
+    check_latin("given_name", "The given name", &given_name, ORIGINAL_SCRIPT)?;
+    check_latin("family_name", "The family name", &family_name, ORIGINAL_SCRIPT)?;
+    let original_name =
+        optional_line("original_name", "The name in original script", d.original_name.as_deref(), 200)?;
+    let mut others = Vec::new();
+    for (i, n) in d.other_names.iter().enumerate() {
+        let n = line(&format!("other_names[{i}]"), "Another name", n, 100)?;
+        if !n.is_empty() {
+            others.push(n);
         }
-    }
-    let original_name = clean(&d.original_name);
-    if let Some(n) = &original_name {
-        check_len("original_name", "The name in original script", n, 200)?;
-    }
-    let others: Vec<&str> = d.other_names.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
-    for n in &others {
-        check_len("other_names", "Another name", n, 100)?;
     }
     let (date_of_birth, dob_estimated) = match (d.date_of_birth, d.estimated_age) {
         (Some(dob), _) => {
+            check_date("date_of_birth", dob)?;
             if dob > today {
                 return Err(Error::invalid("date_of_birth", "The date of birth is in the future."));
             }
@@ -132,14 +131,12 @@ pub(crate) fn check(d: &PersonDetails, today: NaiveDate) -> Result<Checked> {
         }
         (None, None) => (None, false),
     };
-    let phone = clean(&d.phone);
+    let phone = optional_line("phone", "The phone number", d.phone.as_deref(), 40)?;
     if let Some(p) = &phone {
         check_phone("phone", p)?;
     }
-    let nationality = clean(&d.nationality);
-    let languages = clean(&d.languages);
-    check_len("nationality", "Nationality", nationality.as_deref().unwrap_or(""), 60)?;
-    check_len("languages", "Languages", languages.as_deref().unwrap_or(""), 200)?;
+    let nationality = optional_line("nationality", "Nationality", d.nationality.as_deref(), 60)?;
+    let languages = optional_line("languages", "Languages", d.languages.as_deref(), 200)?;
     Ok(Checked {
         given_name,
         family_name,

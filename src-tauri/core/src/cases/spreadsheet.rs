@@ -17,44 +17,119 @@ pub struct Table {
     pub headers: Vec<String>,
     /// Data rows, each as long as the header.
     pub rows: Vec<Vec<String>>,
+    /// Each data row's number as the spreadsheet (or, for a CSV, a text editor) shows it: the
+    /// header is row 1.
+    pub numbers: Vec<usize>,
+    /// Rows that could not be read as cells under the header, with what is wrong; they are not
+    /// in `rows`, and an import with any of them writes nothing.
+    pub broken: Vec<BrokenRow>,
+}
+
+impl Table {
+    /// Data rows in the file: the rows read, the broken ones, and every line a broken row
+    /// swallowed (an unclosed quote reads the lines after it into one cell).
+    pub fn count(&self) -> usize {
+        self.rows.len() + self.broken.iter().map(|b| b.lines).sum::<usize>()
+    }
+}
+
+/// A row that is not a row of cells under the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenRow {
+    /// Its number (the header is row 1).
+    pub row: usize,
+    /// Lines of the file it covers (more than 1: a quote left open).
+    pub lines: usize,
+    /// What is wrong, in plain words.
+    pub reason: String,
+}
+
+/// One record as read: its first line, how many lines it covers, its cells.
+struct Record {
+    line: usize,
+    lines: usize,
+    cells: Vec<String>,
 }
 
 /// Reads a CSV or workbook file into a [`Table`].
 pub fn read_table(path: &Path) -> Result<Table> {
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    let mut rows = match ext.as_str() {
+    let (mut records, delimiter) = match ext.as_str() {
         "csv" | "txt" => read_csv(path)?,
-        "xlsx" | "xlsm" | "xls" | "ods" => read_workbook(path)?,
+        "xlsx" | "xlsm" | "xls" | "ods" => (read_workbook(path)?, None),
         _ => return Err(Error::invalid("path", "Choose a .csv, .xlsx, .xls or .ods file.")),
     };
     // Trailing empty rows are common in spreadsheets.
-    while rows.last().is_some_and(|r| r.iter().all(|c| c.trim().is_empty())) {
-        rows.pop();
+    while records.last().is_some_and(|r| r.cells.iter().all(|c| c.trim().is_empty())) {
+        records.pop();
     }
-    if rows.is_empty() {
+    if records.is_empty() {
         return Err(Error::invalid(
             "path",
             "The file is empty: it needs a header row and at least one person.",
         ));
     }
-    let headers: Vec<String> = rows.remove(0).into_iter().map(|h| h.trim().to_string()).collect();
+    let header = records.remove(0);
+    let headers: Vec<String> = header.cells.into_iter().map(|h| h.trim().to_string()).collect();
     if headers.iter().all(String::is_empty) {
         return Err(Error::invalid("path", "The first row must name the columns."));
     }
-    if rows.len() > MAX_ROWS {
+    if records.len() > MAX_ROWS {
         return Err(Error::invalid(
             "path",
-            format!("The file has {} rows; import at most {MAX_ROWS} at a time.", rows.len()),
+            format!("The file has {} rows; import at most {MAX_ROWS} at a time.", records.len()),
         ));
     }
     let width = headers.len();
-    for r in &mut rows {
-        r.resize(width.max(r.len()), String::new());
+    let mut table = Table { headers, rows: Vec::new(), numbers: Vec::new(), broken: Vec::new() };
+    for mut r in records {
+        match broken(&r, width, delimiter) {
+            Some(reason) => table.broken.push(BrokenRow { row: r.line, lines: r.lines, reason }),
+            None => {
+                r.cells.resize(width.max(r.cells.len()), String::new());
+                table.rows.push(r.cells);
+                table.numbers.push(r.line);
+            }
+        }
     }
-    Ok(Table { headers, rows })
+    Ok(table)
 }
 
-fn read_csv(path: &Path) -> Result<Vec<Vec<String>>> {
+/// What makes a record something other than a row of cells under a header `width` wide, if
+/// anything. A CSV row must have as many cells as the header (extra empty cells, which some
+/// programs write, aside); a workbook row may be shorter (empty cells are not stored) but holds
+/// nothing beyond the last header.
+fn broken(r: &Record, width: usize, delimiter: Option<u8>) -> Option<String> {
+    if r.lines > 1 {
+        return Some(format!(
+            "This row runs over {} lines: a quote (\") is not closed, or a cell holds a line break, so the lines after it were read as one cell. Close the quote or remove the line break.",
+            r.lines
+        ));
+    }
+    let filled = r.cells.iter().rposition(|c| !c.trim().is_empty()).map_or(0, |i| i + 1);
+    if filled > width {
+        return Some(format!(
+            "This row has {filled} cells but the header names {width} columns: a cell holding a comma or semicolon needs quotes, or a column has no header."
+        ));
+    }
+    let d = delimiter?;
+    if r.cells.len() < width {
+        let (used, other) = if d == b';' { (';', ',') } else { (',', ';') };
+        let one = r.cells.first().map(String::as_str).unwrap_or("");
+        return Some(if r.cells.len() == 1 && one.contains(other) {
+            format!("This row is separated by \"{other}\" but the file by \"{used}\": write it with \"{used}\" between the cells.")
+        } else {
+            format!(
+                "This row has {} cells but the header names {width} columns: add the missing cells (empty ones too, as \"{used}{used}\").",
+                r.cells.len()
+            )
+        });
+    }
+    None
+}
+
+/// The records of a CSV file and the separator it uses.
+fn read_csv(path: &Path) -> Result<(Vec<Record>, Option<u8>)> {
     let bytes = std::fs::read(path)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     // Excel in Europe writes ';' between columns: take whichever separates the header.
@@ -65,33 +140,44 @@ fn read_csv(path: &Path) -> Result<Vec<Vec<String>>> {
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(bytes);
     let mut rows = Vec::new();
-    for (i, record) in reader.byte_records().enumerate() {
+    for record in reader.byte_records() {
         let record = record.map_err(|e| {
-            Error::invalid("path", format!("Row {}: the file is not valid CSV ({e}).", i + 1))
+            let at = e.position().map_or(String::new(), |p| format!("Row {}: ", p.line()));
+            Error::invalid("path", format!("{at}the file is not valid CSV ({e})."))
         })?;
-        let mut row = Vec::with_capacity(record.len());
+        // A text editor's line number, which is the spreadsheet's row while no cell spans lines.
+        let line = record.position().map_or(rows.len() + 1, |p| p.line() as usize);
+        let mut cells = Vec::with_capacity(record.len());
+        let mut breaks = 0;
         for field in &record {
             let text = std::str::from_utf8(field).map_err(|_| {
                 Error::invalid(
                     "path",
-                    format!("Row {}: the text is not UTF-8. Save the file as \"CSV UTF-8\".", i + 1),
+                    format!("Row {line}: the text is not UTF-8. Save the file as \"CSV UTF-8\"."),
                 )
             })?;
-            row.push(text.to_string());
+            // A quote left open at the end of the file takes the file's last line break too.
+            breaks += text.trim_end_matches(['\r', '\n']).replace("\r\n", "\n").matches(['\n', '\r']).count();
+            cells.push(text.to_string());
         }
-        rows.push(row);
+        rows.push(Record { line, lines: breaks + 1, cells });
     }
-    Ok(rows)
+    Ok((rows, Some(delimiter)))
 }
 
-fn read_workbook(path: &Path) -> Result<Vec<Vec<String>>> {
+fn read_workbook(path: &Path) -> Result<Vec<Record>> {
     let mut book = open_workbook_auto(path)
         .map_err(|e| Error::invalid("path", format!("The workbook could not be read: {e}.")))?;
     let range = book
         .worksheet_range_at(0)
         .ok_or_else(|| Error::invalid("path", "The workbook has no sheet."))?
         .map_err(|e| Error::invalid("path", format!("The first sheet could not be read: {e}.")))?;
-    Ok(range.rows().map(|r| r.iter().map(cell_text).collect()).collect())
+    let first = range.start().map_or(0, |(row, _)| row as usize);
+    Ok(range
+        .rows()
+        .enumerate()
+        .map(|(i, r)| Record { line: first + i + 1, lines: 1, cells: r.iter().map(cell_text).collect() })
+        .collect())
 }
 
 /// A workbook cell as text; dates as `YYYY-MM-DD`.

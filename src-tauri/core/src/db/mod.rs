@@ -39,6 +39,9 @@ pub struct Db {
     /// The raw database key, when the file is opened with one (per-user passphrases wrap it).
     /// `None` for a database keyed by one passphrase through SQLCipher's own derivation.
     key: Option<DbKey>,
+    /// Opened read-only because the disk or folder cannot be written (a locked USB stick, a
+    /// CD, a read-only share): reads and prints work, writes are refused by [`Db::write`].
+    read_only_media: bool,
 }
 
 /// How a database file is keyed.
@@ -117,12 +120,58 @@ impl Db {
         Self::open_with_flags(path, Keying::Passphrase(passphrase), OpenFlags::SQLITE_OPEN_READ_WRITE)
     }
 
-    /// Opens an existing database with its raw key and brings its schema up to date.
+    /// Opens an existing database with its raw key and brings its schema up to date. A file
+    /// on media that cannot be written is opened read-only instead (see
+    /// [`Db::open_read_only_with_key`]): SQLite's own answer there, "unable to open database
+    /// file", says nothing a person can act on.
     pub fn open_with_key(path: &Path, key: &DbKey) -> Result<Db> {
         if !path.is_file() {
             return Err(Error::NotFound(format!("There is no Haven database at {}.", path.display())));
         }
-        Self::open_with_flags(path, Keying::Raw(key), OpenFlags::SQLITE_OPEN_READ_WRITE)
+        match Self::open_with_flags(path, Keying::Raw(key), OpenFlags::SQLITE_OPEN_READ_WRITE) {
+            Err(Error::Sqlite(_)) if media_is_read_only(path) => Self::open_read_only_with_key(path, key),
+            other => other,
+        }
+    }
+
+    /// Opens a database read-only with its raw key, changing nothing on disk: no WAL, no
+    /// migration, no journal (SQLite is told the file cannot change under it). Reads work;
+    /// [`Db::write`] is refused with what to do. A file whose schema is older than this Haven's
+    /// is refused, since bringing it up to date would write.
+    pub fn open_read_only_with_key(path: &Path, key: &DbKey) -> Result<Db> {
+        if !path.is_file() {
+            return Err(Error::NotFound(format!("There is no Haven database at {}.", path.display())));
+        }
+        let uri = immutable_uri(path);
+        let conn = keyed_connection(
+            Path::new(&uri),
+            &Keying::Raw(key),
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        conn.pragma_update(None, "cache_size", -32_768)?;
+        conn.set_prepared_statement_cache_capacity(128);
+        let version = schema_version(&conn)?;
+        if version != latest_version() {
+            return Err(Error::Conflict(format!(
+                "{} is on a disk that cannot be written, and this Haven would have to upgrade it first. Copy the whole folder (with haven.keys) to the laptop and open it there.",
+                path.display()
+            )));
+        }
+        Ok(Db {
+            conn: Mutex::new(conn),
+            query_only: AtomicBool::new(false),
+            path: path.to_path_buf(),
+            key: Some(key.clone()),
+            read_only_media: true,
+        })
+    }
+
+    /// Whether the database was opened read-only because its disk or folder cannot be written.
+    pub fn is_read_only_media(&self) -> bool {
+        self.read_only_media
     }
 
     /// Creates a new database encrypted with a raw key, refusing to touch an existing file.
@@ -165,7 +214,13 @@ impl Db {
         };
         apply_pragmas(&conn)?;
         migrations::migrate(&mut conn)?;
-        Ok(Db { conn: Mutex::new(conn), query_only: AtomicBool::new(false), path: path.to_path_buf(), key })
+        Ok(Db {
+            conn: Mutex::new(conn),
+            query_only: AtomicBool::new(false),
+            path: path.to_path_buf(),
+            key,
+            read_only_media: false,
+        })
     }
 
     /// The raw database key, when the database is keyed by one (see [`DbKey`]).
@@ -223,6 +278,9 @@ impl Db {
     /// Refused inside [`Db::read_only`].
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         refuse_in_read_only_scope()?;
+        if self.read_only_media {
+            return Err(read_only_media_refusal(&self.path));
+        }
         let mut conn = self.lock()?;
         self.set_query_only(&conn, false)?;
         with_tx(&mut conn, f)
@@ -247,6 +305,56 @@ impl Db {
         let _scope = ReadOnlyScope::enter(name);
         f()
     }
+}
+
+/// The refusal of a change to a database opened from read-only media, saying what to do.
+pub fn read_only_media_refusal(path: &Path) -> Error {
+    Error::Conflict(format!(
+        "Haven opened {} read-only: its disk or folder cannot be written. You can search, read and print; to change anything, copy the whole folder (with haven.keys) to the laptop and open it there.",
+        path.display()
+    ))
+}
+
+/// Whether the folder holding `path` cannot be written (a read-only file system, a locked
+/// stick, a folder without write permission) or the file itself is read-only. Found by trying:
+/// a small file is made and removed again.
+pub fn media_is_read_only(path: &Path) -> bool {
+    if std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
+        return true;
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let probe = dir.join(format!(".haven-write-check-{}", std::process::id()));
+    match std::fs::write(&probe, b"haven") {
+        Ok(()) => {
+            let _ = std::fs::remove_file(&probe);
+            false
+        }
+        Err(e) => {
+            matches!(e.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem)
+        }
+    }
+}
+
+/// A `file:` URI for `path` that tells SQLite the file cannot change (`immutable=1`): no lock,
+/// WAL index or journal is looked for or made, which read-only media could not hold.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    let text = path.to_string_lossy();
+    // "C:\\..." becomes "file:/C:/...", which SQLite reads as that drive's path.
+    if path.is_absolute() && !text.starts_with('/') {
+        uri.push('/');
+    }
+    for c in text.chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            '\\' => uri.push('/'),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
 }
 
 thread_local! {

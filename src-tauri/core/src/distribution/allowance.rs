@@ -378,13 +378,40 @@ impl Context {
     }
 }
 
-/// Records a baby's nappy size (the case book has no field for it).
-pub fn set_nappy_size(conn: &Connection, person: &str, size: Option<&str>) -> Result<()> {
-    let site: String = conn
-        .query_row("SELECT site_id FROM people WHERE id = ?1", [person], |r| r.get(0))
+/// Nappy sizes are recorded for children younger than this (in years).
+pub const NAPPY_AGE_LIMIT: u32 = 18;
+
+/// Records a child's nappy size (the case book has no field for it). Only a child's: a size
+/// for an adult (or someone whose age is not known) is refused, so nappies are never drawn
+/// for a grown-up by a slip of the desk. Clearing a size is always allowed.
+pub fn set_nappy_size(conn: &Connection, person: &str, size: Option<&str>, today: NaiveDate) -> Result<()> {
+    let (site, born): (String, Option<NaiveDate>) = conn
+        .query_row("SELECT site_id, date_of_birth FROM people WHERE id = ?1", [person], |r| {
+            Ok((r.get("site_id")?, r.get("date_of_birth")?))
+        })
         .optional()?
         .ok_or_else(|| Error::NotFound("That person does not exist.".into()))?;
     let size = size.map(str::trim).filter(|s| !s.is_empty());
+    if size.is_some() {
+        match born.and_then(|b| age_on(b, today)) {
+            Some(age) if age.years < NAPPY_AGE_LIMIT => {}
+            Some(age) => {
+                return Err(Error::invalid(
+                    "size",
+                    format!(
+                        "A nappy size is for children under {NAPPY_AGE_LIMIT}; this person is {}.",
+                        age.years
+                    ),
+                ))
+            }
+            None => {
+                return Err(Error::invalid(
+                    "size",
+                    "Enter the child's date of birth (or age) on their page before a nappy size.",
+                ))
+            }
+        }
+    }
     conn.execute(
         "INSERT INTO person_sizes (id, site_id, person_id, nappy_size) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (person_id) DO UPDATE SET nappy_size = excluded.nappy_size,

@@ -77,6 +77,22 @@ pub fn create(conn: &Connection, s: &Session, input: &NewDistribution) -> Result
     if t.is_empty() {
         return Err(Error::invalid("dist_type", "Choose the type of distribution."));
     }
+    // The types are a closed set: those the allowance rules give something at. A type with no
+    // rule would list every household with nothing to give, and free text would be printed on
+    // every sheet of the distribution.
+    let types = super::rules::types(conn)?;
+    if !types.iter().any(|k| k == t) {
+        return Err(Error::invalid(
+            "dist_type",
+            if types.is_empty() {
+                "Add an allowance rule first: a distribution's type is one the rules give something at."
+                    .to_string()
+            } else {
+                format!("Choose the type of distribution: {}.", types.join(", "))
+            },
+        ));
+    }
+    crate::fields::check_date("held_on", input.held_on)?;
     if !input.confirm_same_week {
         if let Some(other) = same_week(conn, &loc.site_id, t, input.held_on)? {
             return Err(Error::confirm(

@@ -223,15 +223,31 @@ pub fn types(conn: &Connection) -> Result<Vec<String>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// A distribution type's name: a short word or two in letters (any script), digits, spaces and
+/// hyphens, as it is printed in the title of the distribution's sheets. Markup, punctuation
+/// and long text are refused.
+fn check_type_name(t: &str) -> Result<()> {
+    let fits = t.chars().count() <= 30
+        && t.chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
+        && !t.contains("  ");
+    if fits {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "dist_type",
+            "The distribution type is a short name in letters, digits, spaces or hyphens (at most 30), e.g. weekly.",
+        ))
+    }
+}
+
 /// Adds or changes a rule.
 pub fn save(conn: &Connection, input: &RuleInput) -> Result<Rule> {
     let t = input.dist_type.trim();
     if t.is_empty() {
         return Err(Error::invalid("dist_type", "Enter the distribution type, e.g. weekly."));
     }
-    if input.quantity <= 0 {
-        return Err(Error::invalid("quantity", "Enter how many (more than 0)."));
-    }
+    check_type_name(t)?;
+    crate::fields::check_quantity("quantity", "how many", input.quantity, 1)?;
     if let (Some(lo), Some(hi)) = (input.min_age_months, input.max_age_months) {
         if hi <= lo {
             return Err(Error::invalid("max_age_months", "The oldest age must be above the youngest."));

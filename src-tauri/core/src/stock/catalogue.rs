@@ -94,13 +94,20 @@ pub fn get_item(conn: &Connection, id_or_name: &str) -> Result<Item> {
 
 /// Adds or changes a catalogue item.
 pub fn save_item(conn: &Connection, input: &ItemInput) -> Result<Item> {
-    let name = input.name.trim();
+    let name = crate::fields::line("name", "The item's name", &input.name, 80)?;
+    let name = name.as_str();
     if name.is_empty() {
         return Err(Error::invalid("name", "Enter the item's name."));
     }
-    let unit = input.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()).unwrap_or("each");
-    let variants: Vec<String> =
-        input.variants.iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+    let unit = crate::fields::optional_line("unit", "The unit", input.unit.as_deref(), 20)?;
+    let unit = unit.as_deref().unwrap_or("each");
+    let mut variants = Vec::new();
+    for (i, v) in input.variants.iter().enumerate() {
+        let v = crate::fields::line(&format!("variants[{i}]"), "A size", v, 20)?;
+        if !v.is_empty() {
+            variants.push(v);
+        }
+    }
     if variants.iter().any(|v| v.contains(',')) {
         return Err(Error::invalid("variants", "A size cannot contain a comma."));
     }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Category, MoveKind, Reason};
 use crate::access::Session;
+use crate::fields::{total, MAX_STOCK};
 use crate::{new_id, Error, Result};
 
 /// One row of the ledger to write.
@@ -77,17 +78,21 @@ pub fn not_enough(
     let item_name: String = conn
         .query_row("SELECT name || ' (' || unit || ')' FROM stock_items WHERE id = ?1", [item], |r| r.get(0))
         .unwrap_or_else(|_| item.to_string());
-    let place: String = conn
-        .query_row(
-            "SELECT l.name || ', ' || s.code FROM stock_locations l JOIN sites s ON s.id = l.site_id WHERE l.id = ?1",
-            [location],
-            |r| r.get(0),
-        )
-        .unwrap_or_else(|_| location.to_string());
+    let place = location_label(conn, location);
     Error::Conflict(format!(
         "Not enough {} at {place}: {available} available, {wanted} needed.",
         item_label(&item_name, variant)
     ))
+}
+
+/// "Shelf A, CAL": a location as a refusal names it.
+fn location_label(conn: &Connection, location: &str) -> String {
+    conn.query_row(
+        "SELECT l.name || ', ' || s.code FROM stock_locations l JOIN sites s ON s.id = l.site_id WHERE l.id = ?1",
+        [location],
+        |r| r.get(0),
+    )
+    .unwrap_or_else(|_| location.to_string())
 }
 
 /// Writes one movement after checking it takes no balance below zero. Runs inside the caller's
@@ -96,10 +101,27 @@ pub fn post(conn: &Connection, s: &Session, m: &Movement<'_>) -> Result<String> 
     if m.quantity == 0 {
         return Err(Error::invalid("quantity", "The quantity cannot be zero."));
     }
-    if m.quantity < 0 {
-        let available = balance_of(conn, m.location_id, m.item_id, m.variant, m.batch)?;
-        if available + m.quantity < 0 {
-            return Err(not_enough(conn, m.location_id, m.item_id, m.variant, available, -m.quantity));
+    let available = balance_of(conn, m.location_id, m.item_id, m.variant, m.batch)?;
+    match available.checked_add(m.quantity) {
+        Some(after) if after < 0 => {
+            return Err(not_enough(
+                conn,
+                m.location_id,
+                m.item_id,
+                m.variant,
+                available,
+                m.quantity.saturating_neg(),
+            ));
+        }
+        Some(after) if after <= MAX_STOCK => {}
+        _ => {
+            return Err(Error::invalid(
+                "quantity",
+                format!(
+                    "{} would then hold more than {MAX_STOCK} of this item: check the quantity.",
+                    location_label(conn, m.location_id)
+                ),
+            ))
         }
     }
     let kind = m.kind.ok_or_else(|| Error::Internal("A movement needs a kind.".into()))?;
@@ -178,10 +200,10 @@ pub fn draw(
         .iter()
         .filter(|l| usable_on.is_some_and(|d| l.expires_on.is_some_and(|e| e < d)))
         .map(|l| l.quantity)
-        .sum();
+        .fold(0, i64::saturating_add);
     let usable: Vec<&Lot> =
         all.iter().filter(|l| usable_on.is_none_or(|d| l.expires_on.is_none_or(|e| e >= d))).collect();
-    let available: i64 = usable.iter().map(|l| l.quantity).sum();
+    let available = total(usable.iter().map(|l| l.quantity));
     if available < quantity && !partial {
         let err =
             not_enough(conn, template.location_id, template.item_id, template.variant, available, quantity);

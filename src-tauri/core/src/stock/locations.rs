@@ -70,7 +70,8 @@ pub fn get_location(conn: &Connection, id: &str) -> Result<Location> {
 
 /// Adds or changes a location.
 pub fn save_location(conn: &Connection, input: &LocationInput) -> Result<Location> {
-    let name = input.name.trim();
+    let name = crate::fields::line("name", "The location's name", &input.name, 80)?;
+    let name = name.as_str();
     if name.is_empty() {
         return Err(Error::invalid("name", "Enter the location's name."));
     }
@@ -114,9 +115,7 @@ pub fn save_location(conn: &Connection, input: &LocationInput) -> Result<Locatio
 
 /// Sets the low-stock threshold of an item at a site.
 pub fn set_threshold(conn: &Connection, site: &str, item: &str, threshold: i64) -> Result<()> {
-    if threshold < 0 {
-        return Err(Error::invalid("threshold", "The threshold cannot be negative."));
-    }
+    crate::fields::check_quantity("threshold", "the threshold", threshold, 0)?;
     let site = crate::sites::resolve(conn, site)?;
     let item = get_item(conn, item)?;
     conn.execute(

@@ -26,7 +26,9 @@ pub use locations::{
     get_location, list_locations, save_location, set_threshold, thresholds, Location, LocationInput,
     Threshold,
 };
-pub use movements::{adjust, receive, transfer, AdjustmentInput, ReceiptInput, TransferInput};
+pub use movements::{
+    adjust, receipt_warnings, receive, transfer, AdjustmentInput, ReceiptInput, TransferInput,
+};
 
 use serde::{Deserialize, Serialize};
 

@@ -4,13 +4,15 @@
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use super::catalogue::{check_variant, get_item};
 use super::ledger::{draw, lots, not_enough, post, Movement};
 use super::locations::get_location;
 use super::{MoveKind, Reason};
 use crate::access::Session;
-use crate::{new_id, Error, Result};
+use crate::fields::{check_date, check_len, check_quantity, line, optional_line, total, MAX_UNIT_COST};
+use crate::{new_id, Error, Result, Warning};
 
 /// Input of a receipt: a donation or a purchase arriving at a location.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -47,23 +49,48 @@ pub struct ReceiptInput {
     pub note: String,
 }
 
+/// What is worth saying about a receipt that was recorded all the same: stock that is already
+/// past its expiry date (it is kept on the shelf, counted as expired, and never given out, but
+/// whoever unpacks it should set it aside now).
+pub fn receipt_warnings(conn: &Connection, input: &ReceiptInput, today: NaiveDate) -> Result<Vec<Warning>> {
+    let mut warnings = Vec::new();
+    if let Some(expires_on) = input.expires_on.filter(|e| *e < today) {
+        let item = get_item(conn, &input.item)?;
+        warnings.push(Warning::new(
+            "expired_on_receipt",
+            json!({"item": item.name, "expires_on": expires_on, "quantity": input.quantity}),
+            format!(
+                "These {} {} expired on {expires_on}: they are recorded, will not be given out, and should be set aside.",
+                input.quantity, item.name
+            ),
+        ));
+    }
+    Ok(warnings)
+}
+
 /// Records a receipt; returns the movement id.
 pub fn receive(conn: &Connection, s: &Session, input: &ReceiptInput, today: NaiveDate) -> Result<String> {
-    if input.quantity <= 0 {
-        return Err(Error::invalid("quantity", "Enter how many arrived (more than 0)."));
-    }
+    check_quantity("quantity", "how many arrived", input.quantity, 1)?;
     if !matches!(input.source, Reason::Donation | Reason::Purchase) {
         return Err(Error::invalid("source", "A receipt is a donation or a purchase."));
     }
     let loc = get_location(conn, &input.location)?;
     let item = get_item(conn, &input.item)?;
     let variant = check_variant(&item, input.variant.as_deref())?;
-    let party = input.party.trim();
+    let party = line("party", "The donor or supplier", &input.party, 120)?;
+    let party = party.as_str();
+    check_len("note", "The note", input.note.trim(), 500)?;
     if input.source == Reason::Purchase && input.unit_cost.is_none() {
         return Err(Error::invalid("unit_cost", "Enter what one unit cost."));
     }
     if input.unit_cost.is_some_and(|c| c < 0) {
         return Err(Error::invalid("unit_cost", "The cost cannot be negative."));
+    }
+    if input.unit_cost.is_some_and(|c| c > MAX_UNIT_COST) {
+        return Err(Error::invalid(
+            "unit_cost",
+            "The cost of one unit is at most £100,000: enter it in pence.",
+        ));
     }
     let (batch, expires_on) = if item.tracks_expiry {
         let Some(exp) = input.expires_on else {
@@ -72,10 +99,10 @@ pub fn receive(conn: &Connection, s: &Session, input: &ReceiptInput, today: Naiv
                 format!("Enter the expiry date of this {}.", item.name),
             ));
         };
-        let b = input.batch.as_deref().map(str::trim).filter(|b| !b.is_empty());
-        (b.map(str::to_string).unwrap_or_else(|| exp.to_string()), Some(exp))
+        let b = optional_line("batch", "The batch number", input.batch.as_deref(), 40)?;
+        (b.unwrap_or_else(|| exp.to_string()), Some(check_date("expires_on", exp)?))
     } else {
-        (input.batch.as_deref().map(str::trim).unwrap_or("").to_string(), None)
+        (optional_line("batch", "The batch number", input.batch.as_deref(), 40)?.unwrap_or_default(), None)
     };
     let known: Option<Option<NaiveDate>> = conn
         .query_row(
@@ -137,9 +164,7 @@ pub struct TransferInput {
 
 /// Moves stock between locations, batch by batch, first expiry first.
 pub fn transfer(conn: &Connection, s: &Session, input: &TransferInput, today: NaiveDate) -> Result<String> {
-    if input.quantity <= 0 {
-        return Err(Error::invalid("quantity", "Enter how many to move (more than 0)."));
-    }
+    check_quantity("quantity", "how many to move", input.quantity, 1)?;
     let from = get_location(conn, &input.from)?;
     let to = get_location(conn, &input.to)?;
     if from.id == to.id {
@@ -149,7 +174,7 @@ pub fn transfer(conn: &Connection, s: &Session, input: &TransferInput, today: Na
     let variant = check_variant(&item, input.variant.as_deref())?;
     let group = new_id();
     let lots = lots(conn, &from.id, &item.id, &variant)?;
-    let available: i64 = lots.iter().map(|l| l.quantity).sum();
+    let available = total(lots.iter().map(|l| l.quantity));
     if available < input.quantity {
         return Err(not_enough(conn, &from.id, &item.id, &variant, available, input.quantity));
     }
@@ -206,9 +231,7 @@ pub struct AdjustmentInput {
 
 /// Records an adjustment (reason required); returns its group id.
 pub fn adjust(conn: &Connection, s: &Session, input: &AdjustmentInput, today: NaiveDate) -> Result<String> {
-    if input.quantity <= 0 {
-        return Err(Error::invalid("quantity", "Enter how many (more than 0)."));
-    }
+    check_quantity("quantity", "how many", input.quantity, 1)?;
     if matches!(input.reason, Reason::Donation | Reason::Purchase) {
         return Err(Error::invalid("reason", "Choose damaged, expired, lost or found."));
     }

@@ -7,6 +7,7 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
 use super::Category;
+use crate::fields::total;
 use crate::Result;
 
 fn site_id(conn: &Connection, site: Option<&str>) -> Result<Option<String>> {
@@ -45,12 +46,12 @@ pub struct OnHand {
 pub fn on_hand(conn: &Connection, site: Option<&str>) -> Result<Vec<OnHand>> {
     let site = site_id(conn, site)?;
     let mut stmt = conn.prepare(
-        "WITH cost AS (SELECT item_id, CAST(round(sum(quantity * unit_cost) * 1.0 / sum(quantity)) AS INTEGER) AS avg
+        "WITH cost AS (SELECT item_id, CAST(round(total(quantity * unit_cost) / total(quantity)) AS INTEGER) AS avg
                        FROM stock_movements WHERE kind = 'receipt' AND reason = 'purchase' GROUP BY item_id),
               site_total AS (SELECT site_id, item_id, sum(quantity) AS q FROM stock_balances GROUP BY site_id, item_id)
          SELECT s.code AS site, l.name AS location, i.name AS item, i.category, b.variant, i.unit,
                 sum(b.quantity) AS quantity,
-                sum(b.quantity) * coalesce((SELECT avg FROM cost WHERE cost.item_id = b.item_id), 0) AS value,
+                CAST(min(total(b.quantity) * coalesce((SELECT avg FROM cost WHERE cost.item_id = b.item_id), 0), 9.0e18) AS INTEGER) AS value,
                 coalesce((SELECT st.q FROM site_total st WHERE st.site_id = b.site_id AND st.item_id = b.item_id), 0)
                   <= coalesce((SELECT t.threshold FROM stock_thresholds t WHERE t.site_id = b.site_id AND t.item_id = b.item_id), -1)
                   AS low
@@ -411,18 +412,19 @@ pub fn weekly(
     for (day, n) in days {
         let w = monday(day);
         let e = weeks.entry(w).or_insert_with(|| (blank(w), Default::default()));
-        e.0.distributions += n[0];
-        e.0.households += n[1];
-        e.0.people += n[2];
-        e.0.babies += n[3];
-        e.0.children += n[4];
-        e.0.adults += n[5];
+        e.0.distributions = e.0.distributions.saturating_add(n[0]);
+        e.0.households = e.0.households.saturating_add(n[1]);
+        e.0.people = e.0.people.saturating_add(n[2]);
+        e.0.babies = e.0.babies.saturating_add(n[3]);
+        e.0.children = e.0.children.saturating_add(n[4]);
+        e.0.adults = e.0.adults.saturating_add(n[5]);
     }
     for (day, c, q) in cats {
         let w = monday(day);
         let e = weeks.entry(w).or_insert_with(|| (blank(w), Default::default()));
-        e.0.items_out += q;
-        *e.1.entry(c).or_default() += q;
+        e.0.items_out = e.0.items_out.saturating_add(q);
+        let by_category = e.1.entry(c).or_default();
+        *by_category = by_category.saturating_add(q);
     }
     Ok(weeks
         .into_values()
@@ -480,10 +482,10 @@ pub fn chart(conn: &Connection, site: Option<&str>, weeks: u32, today: NaiveDate
     for k in 0..weeks {
         let w = first.checked_add_days(Days::new(7 * k as u64)).unwrap_or(first);
         let end = w.checked_add_days(Days::new(6)).unwrap_or(w);
-        let after: i64 = per_day.iter().filter(|(d, _, _)| *d > end).map(|(_, q, _)| q).sum();
-        let given_out: i64 = per_day.iter().filter(|(d, _, _)| *d >= w && *d <= end).map(|(_, _, g)| g).sum();
+        let after = total(per_day.iter().filter(|(d, _, _)| *d > end).map(|(_, q, _)| *q));
+        let given_out = total(per_day.iter().filter(|(d, _, _)| *d >= w && *d <= end).map(|(_, _, g)| *g));
         let households = served.iter().find(|s| s.week_of == w).map_or(0, |s| s.households);
-        out.push(ChartWeek { week_of: w, stock: now - after, given_out, households });
+        out.push(ChartWeek { week_of: w, stock: now.saturating_sub(after), given_out, households });
     }
     Ok(out)
 }

@@ -147,7 +147,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<StockTake> {
                 expires_on: r.get(expires_on)?,
                 expected,
                 counted,
-                difference: counted.map(|c| c - expected),
+                difference: counted.map(|c| c.saturating_sub(expected)),
             })
         })?
         .collect::<Result<_, _>>()?;
@@ -196,8 +196,8 @@ fn require_open(conn: &Connection, id: &str) -> Result<String> {
 pub fn enter_counts(conn: &Connection, id: &str, counts: &[Count]) -> Result<StockTake> {
     require_open(conn, id)?;
     for (i, c) in counts.iter().enumerate() {
-        if c.counted.is_some_and(|n| n < 0) {
-            return Err(Error::invalid(format!("counts[{i}].counted"), "A count cannot be negative."));
+        if let Some(n) = c.counted {
+            crate::fields::check_quantity(&format!("counts[{i}].counted"), "the count", n, 0)?;
         }
         let n = conn.execute(
             "UPDATE stock_take_lines SET counted = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
@@ -222,7 +222,7 @@ pub fn finalise(conn: &Connection, s: &Session, id: &str, today: NaiveDate) -> R
     for line in take.lines.iter() {
         let Some(counted) = line.counted else { continue };
         let now = balance_of(conn, &loc.id, &line.item_id, &line.variant, &line.batch)?;
-        let diff = counted - now;
+        let diff = counted.saturating_sub(now);
         if diff == 0 {
             continue;
         }

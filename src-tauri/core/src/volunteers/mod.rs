@@ -20,7 +20,7 @@ use rusqlite::{params, Connection, OptionalExtension, ToSql};
 use serde::{Deserialize, Serialize};
 
 use crate::access::Session;
-use crate::fields::{check_len, check_phone, text_enum};
+use crate::fields::{check_email, check_len, check_phone, line, text_enum};
 use crate::{new_id, sites, Error, Result};
 use dbs::{DbsPolicy, DbsStatus, Requirement};
 
@@ -197,17 +197,15 @@ pub struct VolunteerQuery {
 }
 
 fn check(conn: &Connection, d: &VolunteerDetails) -> Result<(String, Vec<String>, Vec<String>)> {
-    let given = d.given_name.trim();
+    let given = line("given_name", "The given name", &d.given_name, 80)?;
     if given.is_empty() {
         return Err(Error::invalid("given_name", "Enter the volunteer's given name."));
     }
-    check_len("given_name", "The given name", given, 80)?;
-    check_len("family_name", "The family name", d.family_name.trim(), 80)?;
+    line("family_name", "The family name", &d.family_name, 80)?;
     let email = d.email.trim();
-    if !email.is_empty() && (!email.contains('@') || email.contains(' ')) {
-        return Err(Error::invalid("email", "Enter an email address like name@example.org."));
+    if !email.is_empty() {
+        check_email("email", email)?;
     }
-    check_len("email", "The email address", email, 120)?;
     if !d.phone.trim().is_empty() {
         check_phone("phone", d.phone.trim())?;
     }
@@ -480,10 +478,14 @@ pub struct DbsDue {
     pub status: VolunteerStatus,
     /// DBS status today (any level).
     pub dbs: DbsStatus,
+    /// DBS status today for child-facing work (an enhanced check with the children's barred
+    /// list): the centre's work with children needs it.
+    pub child_facing: DbsStatus,
 }
 
 /// Volunteers not yet gone whose DBS check is missing, expired or expiring soon on `today`,
-/// the most urgent first.
+/// or does not cover child-facing work (a basic check, or an enhanced check for the adult
+/// workforce only): the most urgent first.
 pub fn dbs_due(conn: &Connection, today: NaiveDate) -> Result<Vec<DbsDue>> {
     let policy: DbsPolicy = dbs::policy(conn)?;
     let facts = dbs::facts_by_volunteer(conn)?;
@@ -508,16 +510,20 @@ pub fn dbs_due(conn: &Connection, today: NaiveDate) -> Result<Vec<DbsDue>> {
         let (id, name, site, status) = row?;
         let f = facts.get(&id).map(Vec::as_slice).unwrap_or_default();
         let dbs = dbs::status(f, Requirement::None, today, &policy);
-        if !matches!(dbs, DbsStatus::Valid { .. }) {
-            out.push(DbsDue { id, name, site, status, dbs });
+        let child_facing = dbs::status(f, Requirement::EnhancedBarred, today, &policy);
+        if !matches!(dbs, DbsStatus::Valid { .. }) || !matches!(child_facing, DbsStatus::Valid { .. }) {
+            out.push(DbsDue { id, name, site, status, dbs, child_facing });
         }
     }
     let rank = |s: &DbsStatus| match s {
         DbsStatus::Missing => (0, NaiveDate::MIN),
         DbsStatus::Expired { since } => (1, *since),
         DbsStatus::Insufficient { .. } => (2, NaiveDate::MIN),
-        DbsStatus::ExpiringSoon { until } | DbsStatus::Valid { until } => (3, *until),
+        DbsStatus::ExpiringSoon { until } => (3, *until),
+        DbsStatus::Valid { .. } => (4, NaiveDate::MAX),
     };
-    out.sort_by(|a, b| rank(&a.dbs).cmp(&rank(&b.dbs)).then_with(|| a.name.cmp(&b.name)));
+    // Whatever is more urgent, any work or child-facing work, places the volunteer.
+    let urgency = |d: &DbsDue| rank(&d.dbs).min(rank(&d.child_facing));
+    out.sort_by(|a, b| urgency(a).cmp(&urgency(b)).then_with(|| a.name.cmp(&b.name)));
     Ok(out)
 }

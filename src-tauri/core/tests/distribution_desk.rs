@@ -122,6 +122,16 @@ fn a_second_distribution_of_a_type_at_a_site_in_a_week_needs_confirming() {
     let d = create(&dun, day(5), "weekly", Some(true)).unwrap();
     assert_eq!(d["held_on"], "2030-03-05");
     // Another type, or the next week: no question.
+    let item =
+        t.db.read(|c| Ok(c.query_row("SELECT id FROM stock_items LIMIT 1", [], |r| r.get::<_, String>(0))?))
+            .unwrap();
+    api::call(
+        &t.db,
+        &s,
+        "save_rule",
+        json!({"dist_type": "emergency", "item": item, "quantity": 1, "per": "household", "interval_days": 0}),
+    )
+    .unwrap();
     create(&cal, day(6), "emergency", None).unwrap();
     create(&cal, day(11), "weekly", None).unwrap();
     create(&cal2, day(3), "weekly", None).unwrap();

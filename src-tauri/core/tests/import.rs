@@ -182,3 +182,146 @@ fn two_columns_for_one_field_are_named_and_nothing_is_imported() {
         import(&db, &s, json!({"path": file.display().to_string(), "mapping": {"Prénom": "ignore"}}));
     assert_eq!(mapped["imported"], 1);
 }
+
+/// A minimal `.xlsx` whose first sheet is `sheet` (the XML inside `<sheetData>`) with the shared
+/// strings `strings`, written with the zip crate so a test can make any hostile shape.
+fn workbook(path: &std::path::Path, sheet: &str, strings: &[String]) {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let sst: String = strings.iter().map(|s| format!("<si><t>{s}</t></si>")).collect();
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#.to_string(),
+        ),
+        (
+            "_rels/.rels",
+            format!(r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(r#"<?xml version="1.0"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="People" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#),
+        ),
+        ("xl/sharedStrings.xml", format!(r#"<?xml version="1.0"?><sst xmlns="{main}">{sst}</sst>"#)),
+        ("xl/worksheets/sheet1.xml", format!(r#"<?xml version="1.0"?><worksheet xmlns="{main}"><sheetData>{sheet}</sheetData></worksheet>"#)),
+    ];
+    for (name, text) in parts {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+fn refusal(db: &Db, s: &Session, function: &str, path: &std::path::Path) -> String {
+    let input = json!({"path": path.display().to_string(), "dry_run": true});
+    let input =
+        if function == "preview_import" { json!({"path": path.display().to_string()}) } else { input };
+    match api::call(db, s, function, input) {
+        Ok(out) => panic!(
+            "{function} accepted a hostile file: {}",
+            &out.to_string()[..200.min(out.to_string().len())]
+        ),
+        Err(e) => {
+            assert_eq!(e.kind(), ErrorKind::Validation, "{e}");
+            e.to_string()
+        }
+    }
+}
+
+#[test]
+fn a_workbook_cell_too_long_to_be_a_name_is_refused_as_it_is_read() {
+    let (db, _dir) = empty_centre();
+    let s = session(&db, Role::Coordinator);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big-cell.xlsx");
+    // A header, then a person whose ignored "Notes" column holds two million characters.
+    let strings =
+        vec!["Given name".to_string(), "Notes".to_string(), "Amal".to_string(), "x".repeat(2_000_000)];
+    let sheet = r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" t="s"><v>3</v></c></row>"#;
+    workbook(&path, sheet, &strings);
+    for function in ["import_people", "preview_import"] {
+        let e = refusal(&db, &s, function, &path);
+        assert!(e.contains("more than 10000 characters"), "{e}");
+    }
+    // The same cell written inline in the sheet is named by its reference.
+    let inline = format!(
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Given name</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>{}</t></is></c></row>"#,
+        "y".repeat(50_000)
+    );
+    workbook(&path, &inline, &[]);
+    let e = refusal(&db, &s, "import_people", &path);
+    assert!(e.contains("Cell A2 holds more than 10000 characters"), "{e}");
+}
+
+#[test]
+fn a_workbook_past_the_row_limit_is_refused_before_the_rest_is_read() {
+    let (db, _dir) = empty_centre();
+    let s = session(&db, Role::Coordinator);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many-rows.xlsx");
+    let mut sheet =
+        String::from(r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Given name</t></is></c></row>"#);
+    for r in 2..=100_002 {
+        sheet.push_str(&format!(r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>"#));
+    }
+    // What follows the limit is not even XML: a reader that stops at the limit never sees it.
+    sheet.push_str("<row r=\"100003\"><c r=\"A100003\"><v>1</v></c></row></sheetData><<broken");
+    workbook(&path, &sheet, &[]);
+    let e = refusal(&db, &s, "import_people", &path);
+    assert!(e.contains("more than 100000 rows"), "{e}");
+
+    // One value far away spans a sheet the reader would have to make room for, cell by cell.
+    let far = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Given name</t></is></c></row><row r="150000"><c r="CV150000"><v>1</v></c></row>"#;
+    workbook(&path, far, &[]);
+    let e = refusal(&db, &s, "import_people", &path);
+    assert!(e.contains("more than 100000 rows"), "{e}");
+    let wide =
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Given name</t></is></c><c r="XFD1"><v>1</v></c></row>"#;
+    workbook(&path, wide, &[]);
+    let e = refusal(&db, &s, "import_people", &path);
+    assert!(e.contains("more than 100 columns"), "{e}");
+}
+
+#[test]
+fn a_csv_past_a_limit_is_refused_as_it_is_read() {
+    let (db, _dir) = empty_centre();
+    let s = session(&db, Role::Coordinator);
+    let dir = tempfile::tempdir().unwrap();
+    let rows = dir.path().join("many-rows.csv");
+    let mut text = b"Given name\n".to_vec();
+    for r in 0..100_001 {
+        text.extend_from_slice(format!("P{r}\n").as_bytes());
+    }
+    // Past the limit, bytes that are not UTF-8: a reader that stops at the limit never sees them.
+    text.extend_from_slice(b"Zo\xEB\n");
+    std::fs::write(&rows, text).unwrap();
+    let e = refusal(&db, &s, "import_people", &rows);
+    assert!(e.contains("more than 100000 rows"), "{e}");
+
+    let cell = dir.path().join("big-cell.csv");
+    std::fs::write(&cell, format!("Given name,Notes\nAmal,{}\n", "x".repeat(20_000))).unwrap();
+    let e = refusal(&db, &s, "import_people", &cell);
+    assert!(e.contains("Cell B2 holds more than 10000 characters"), "{e}");
+}
+
+#[test]
+fn the_preview_shows_a_glimpse_of_each_cell() {
+    let (db, _dir) = empty_centre();
+    let s = session(&db, Role::Coordinator);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.csv");
+    std::fs::write(&path, format!("Given name,Notes\nAmal,{}\n", "é".repeat(5_000))).unwrap();
+    let preview = api::call(&db, &s, "preview_import", json!({"path": path.display().to_string()})).unwrap();
+    let note = preview["sample"][0][1].as_str().unwrap();
+    assert_eq!(note.chars().count(), 201, "200 characters and an ellipsis");
+    assert!(note.ends_with('…'));
+    assert_eq!(preview["sample"][0][0], "Amal");
+}

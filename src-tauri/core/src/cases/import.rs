@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::people::{self, NewPerson, PersonDetails};
 use super::search::{self, fold};
-pub use super::spreadsheet::{read_table, Table, MAX_ROWS};
+pub use super::spreadsheet::{read_table, Table, MAX_CELL_CHARS, MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS};
 use super::{households, Relationship, Sex, Status};
 use crate::access::Session;
 use crate::Result;
@@ -289,14 +289,24 @@ pub fn columns(table: &Table, mapping: &BTreeMap<String, ImportField>) -> Vec<Co
 }
 
 /// The first rows and suggested mapping of a file.
+///
+/// Sample cells are cut to [`PREVIEW_CHARS`] characters (with an ellipsis): the screen shows a
+/// glimpse, and a reply to the window stays small whatever the file holds.
 pub fn preview(path: &Path) -> Result<ImportPreview> {
     let table = read_table(path)?;
+    let glimpse = |cell: &String| match cell.char_indices().nth(PREVIEW_CHARS) {
+        Some((cut, _)) => format!("{}…", &cell[..cut]),
+        None => cell.clone(),
+    };
     Ok(ImportPreview {
         columns: columns(&table, &BTreeMap::new()),
-        sample: table.rows.iter().take(5).cloned().collect(),
+        sample: table.rows.iter().take(5).map(|r| r.iter().map(glimpse).collect()).collect(),
         rows: table.rows.len(),
     })
 }
+
+/// The most characters of a cell the preview shows.
+pub const PREVIEW_CHARS: usize = 200;
 
 /// What a row says of when someone was born, for spotting the same person twice in one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -23,6 +23,7 @@ mod seed_names;
 pub mod sheet;
 mod spreadsheet;
 pub mod uk;
+mod workbook;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -15,12 +15,7 @@ use calamine::{open_workbook_auto, Data, DataType, Reader};
 use super::workbook;
 use crate::{Error, Result};
 
-/// The most rows one import takes.
-pub const MAX_ROWS: usize = 100_000;
-/// The most columns a file may have.
-pub const MAX_COLUMNS: usize = 100;
-/// The longest cell, in characters (a name, a note: far less).
-pub const MAX_CELL_CHARS: usize = 10_000;
+pub use super::workbook::{MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS};
 /// The largest CSV file read (100,000 rows of people take a few megabytes).
 pub const MAX_CSV_BYTES: u64 = 64 << 20;
 /// The largest `.xls` file read (the format holds at most 65,536 rows).

@@ -1,5 +1,5 @@
-//! Checking a workbook before it is read: a hostile file is refused while it is streamed, never
-//! after it was loaded.
+//! The limits of a file to import, and checking a workbook against them before it is read: a
+//! hostile file is refused while it is streamed, never after it was loaded.
 //!
 //! An `.xlsx` or `.ods` file is a zip of XML parts, and a small file can inflate to gigabytes (one
 //! cell of a billion characters compresses to a megabyte), or name a cell a million rows and
@@ -18,8 +18,14 @@ use std::rc::Rc;
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::spreadsheet::{MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS};
 use crate::{Error, Result};
+
+/// The most rows one import takes.
+pub const MAX_ROWS: usize = 100_000;
+/// The most columns a file may have.
+pub const MAX_COLUMNS: usize = 100;
+/// The longest cell, in characters (a name, a note: far less).
+pub const MAX_CELL_CHARS: usize = 10_000;
 
 /// The largest part of a workbook read, inflated (a 100,000-row sheet is far smaller).
 pub(crate) const MAX_PART_BYTES: u64 = 256 << 20;

@@ -309,6 +309,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 fn signed_in(cli: &Cli) -> anyhow::Result<(Db, Session)> {
     let path = db_path(&haven_core::resolve_data_dir(cli.data_dir.clone())?);
     let unlocked = keyring::unlock(&path, cli.user.as_deref(), &passphrase(cli)?)?;
+    // The app says this at sign-in; a script hears it on stderr, its stdout unchanged.
+    if let Some(lost) = unlocked.db.lost_commits() {
+        print_notices(&[api::Notice::commits_lost(lost)]);
+    }
     Ok((unlocked.db, unlocked.session))
 }
 

@@ -454,6 +454,16 @@ pub fn unlock_at(
             });
             audit::record(tx, &session, "sign_in_failed", "user", None, Some(&detail))?;
         }
+        if let Some(lost) = db.lost_commits() {
+            // Kept in the chain itself: the head file moves on with the next commit, and
+            // `audit verify` reports the loss from this entry from then on.
+            let detail = serde_json::json!({
+                "recorded_seq": lost.recorded_seq,
+                "recorded_hash": lost.recorded_hash,
+                "found_seq": lost.found_seq,
+            });
+            audit::record(tx, &session, audit::COMMITS_LOST, "database", None, Some(&detail))?;
+        }
         audit::record(tx, &session, "sign_in", "user", Some(&session.user_id), None)?;
         Ok(session)
     })?;

@@ -30,6 +30,9 @@ pub enum NoticeKind {
     Restored,
     /// A restore stopped part-way (`error`).
     RestoreUnfinished,
+    /// The last commits before Haven stopped were lost with the write-ahead log (`recorded`,
+    /// `found`: the newest audit entry written, and the one the database ends with).
+    CommitsLost,
 }
 
 /// Something Haven did or found on the user's behalf, shown once.
@@ -97,6 +100,15 @@ impl Notice {
         }
     }
 
+    /// The database no longer holds its last commits (see [`crate::LostCommits`]).
+    pub fn commits_lost(lost: &crate::LostCommits) -> Notice {
+        Notice {
+            kind: NoticeKind::CommitsLost,
+            params: json!({"recorded": lost.recorded_seq, "found": lost.found_seq}),
+            message: lost.message(),
+        }
+    }
+
     /// A restore stopped part-way: what is on disk is not known for sure.
     pub fn restore_unfinished(err: &Error) -> Notice {
         Notice {
@@ -119,10 +131,12 @@ fn plural(n: usize) -> &'static str {
 /// past the period anonymised, old DBS detail reduced). Returns the notices to show; a failure
 /// of the rule is a notice too, as the sign-in itself succeeded.
 pub fn sign_in(db: &Db, session: &Session) -> Vec<Notice> {
+    let mut notices: Vec<Notice> = db.lost_commits().map(Notice::commits_lost).into_iter().collect();
     match apply_retention(db, session) {
-        Ok(done) => Notice::of_retention(&done),
-        Err(e) => vec![Notice::retention_failed(&e)],
+        Ok(done) => notices.extend(Notice::of_retention(&done)),
+        Err(e) => notices.push(Notice::retention_failed(&e)),
     }
+    notices
 }
 
 /// What a signed-in session keeps that a call can change.

@@ -1,12 +1,15 @@
 //! The encrypted store: opening a SQLCipher file, the pragmas every connection gets, schema
 //! migrations, and the transaction helper every multi-statement write goes through.
 
+mod head;
 mod migrations;
 
+pub use head::{head_path, LostCommits};
 pub use migrations::{latest_version, schema_version, MIGRATIONS};
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -34,6 +37,10 @@ pub struct Db {
     /// The raw database key, when the file is opened with one (per-user passphrases wrap it).
     /// `None` for a database keyed by one passphrase through SQLCipher's own derivation.
     key: Option<DbKey>,
+    /// The audit entry the head file names (see `head.rs`): rewritten when a commit moves it.
+    head_seq: AtomicI64,
+    /// Commits found missing at open (the head file was ahead of the database).
+    lost: Option<LostCommits>,
 }
 
 /// How a database file is keyed.
@@ -137,6 +144,8 @@ impl Db {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
+        // A head file left by a database that is gone says nothing about this new one.
+        let _ = std::fs::remove_file(head_path(path));
         Self::open_with_flags(path, keying, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
     }
 
@@ -160,7 +169,47 @@ impl Db {
         };
         apply_pragmas(&conn)?;
         migrations::migrate(&mut conn)?;
-        Ok(Db { conn: Mutex::new(conn), path: path.to_path_buf(), key })
+        let found = head::current(&conn)?;
+        let lost = match head::read(path) {
+            Some(recorded) if recorded.seq > found.seq => Some(LostCommits {
+                recorded_seq: recorded.seq,
+                recorded_hash: recorded.hash,
+                found_seq: found.seq,
+            }),
+            Some(recorded) if recorded == found => None,
+            _ => {
+                // No head file yet (a new database, or one from before the file), or one
+                // behind after a power cut: it starts from what the database holds. A file
+                // that cannot be written (read-only media) leaves the check undone, not the open.
+                let _ = head::write(path, &found);
+                None
+            }
+        };
+        Ok(Db {
+            conn: Mutex::new(conn),
+            path: path.to_path_buf(),
+            key,
+            head_seq: AtomicI64::new(found.seq),
+            lost,
+        })
+    }
+
+    /// Commits this database no longer holds, found when it was opened: the head file beside
+    /// it named a newer audit entry than its log ends with (its write-ahead log was lost). The
+    /// sign-in records this in the audit log and warns; `None` when nothing is missing.
+    pub fn lost_commits(&self) -> Option<&LostCommits> {
+        self.lost.as_ref()
+    }
+
+    /// Brings the head file up to the audit log after a commit (when the commit moved it).
+    fn note_head(&self, conn: &Connection) {
+        // The commit has landed whatever happens here: a head file that cannot be written
+        // (read-only media, a full disk) is tried again at the next commit.
+        if let Ok(found) = head::current(conn) {
+            if found.seq != self.head_seq.load(Ordering::Relaxed) && head::write(&self.path, &found).is_ok() {
+                self.head_seq.store(found.seq, Ordering::Relaxed);
+            }
+        }
     }
 
     /// The raw database key, when the database is keyed by one (see [`DbKey`]).
@@ -208,7 +257,9 @@ impl Db {
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         refuse_in_read_only_scope()?;
         let mut conn = self.lock()?;
-        with_tx(&mut conn, f)
+        let out = with_tx(&mut conn, f)?;
+        self.note_head(&conn);
+        Ok(out)
     }
 
     /// Runs `f` in one deferred transaction on which SQLite refuses every write

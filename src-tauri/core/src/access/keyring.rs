@@ -530,6 +530,13 @@ pub fn create(db_path: &Path, key: &DbKey) -> Result<Db> {
     Ok(db)
 }
 
+/// Whether the key file beside `db_path` is whole and holds no user: what a set-up that failed
+/// after making the database, before sealing the first lead's key, leaves (see
+/// `setup::unfinished`). A damaged or missing key file is not this (recovery handles those).
+pub fn holds_no_user(db_path: &Path) -> bool {
+    matches!(Keyring::read(&keyring_path(db_path)), Ok(KeyFile::Whole(ring)) if ring.entries.is_empty())
+}
+
 fn ring_of(db: &Db) -> Result<Option<(PathBuf, Keyring, &DbKey)>> {
     let Some(key) = db.key() else { return Ok(None) };
     let path = keyring_path(db.path());

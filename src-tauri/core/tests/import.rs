@@ -325,3 +325,120 @@ fn the_preview_shows_a_glimpse_of_each_cell() {
     assert!(note.ends_with('…'));
     assert_eq!(preview["sample"][0][0], "Amal");
 }
+
+fn many_people_csv(dir: &std::path::Path, n: usize, poison_at: Option<usize>) -> String {
+    let mut text = String::from("Given name,Family name,Date of birth,Sex\n");
+    for i in 0..n {
+        let given = if Some(i) == poison_at { "Boom".to_string() } else { format!("Imported{i}") };
+        text.push_str(&format!(
+            "{given},Family{},{:02}/{:02}/{},F\n",
+            i % 97,
+            1 + i % 28,
+            1 + i % 12,
+            1950 + i % 60
+        ));
+    }
+    let path = dir.join(format!("many-{n}.csv"));
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+fn count(db: &Db, sql: &str) -> i64 {
+    db.read(|c| Ok(c.query_row(sql, [], |r| r.get(0))?)).unwrap()
+}
+
+/// While a long import writes, the desk (another connection, as another window or process)
+/// searches and registers people: the import writes in chunks, so neither waits for all of it.
+#[test]
+fn a_long_import_lets_the_desk_read_and_write_while_it_runs() {
+    let (db, dir) = empty_centre();
+    drop(db);
+    let path = db_path(dir.path());
+    let files = tempfile::tempdir().unwrap();
+    let file = many_people_csv(files.path(), 3 * api::IMPORT_CHUNK, None);
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let importer = {
+        let (path, done) = (path.clone(), done.clone());
+        std::thread::spawn(move || {
+            let db = Db::open(&path, "demo").unwrap();
+            let s = session(&db, Role::Coordinator);
+            let report = import(&db, &s, json!({"path": file}));
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+            report
+        })
+    };
+    let desk_db = Db::open(&path, "demo").unwrap();
+    let desk = session(&desk_db, Role::FrontDesk);
+    let mut registered = 0;
+    for i in 0.. {
+        if done.load(std::sync::atomic::Ordering::SeqCst) {
+            break;
+        }
+        api::call(&desk_db, &desk, "search_people", json!({"text": "Imported"})).unwrap();
+        let person = json!({"given_name": format!("Walkin{i}"), "confirm_not_duplicate": true});
+        api::call(&desk_db, &desk, "create_person", person).unwrap();
+        registered += 1;
+    }
+    let report = importer.join().unwrap();
+    assert_eq!(report["imported"], 3 * api::IMPORT_CHUNK, "{report}");
+    assert!(registered > 0);
+    // A registration written between two of the import's rows (in the table's own order)
+    // landed while the import was under way: with one long transaction it never could.
+    let between = count(
+        &desk_db,
+        "SELECT count(*) FROM people WHERE given_name LIKE 'Walkin%'
+           AND rowid > (SELECT min(rowid) FROM people WHERE given_name LIKE 'Imported%')
+           AND rowid < (SELECT max(rowid) FROM people WHERE given_name LIKE 'Imported%')",
+    );
+    assert!(between > 0, "the desk waited for the whole import");
+    assert_eq!(count(&desk_db, "SELECT count(*) FROM people WHERE given_name LIKE 'Imported%'"), 1500);
+    assert_eq!(count(&desk_db, "SELECT count(*) FROM settings WHERE key LIKE 'import.unfinished.%'"), 0);
+}
+
+/// A chunk that fails takes back the chunks written before it: all or nothing.
+#[test]
+fn an_import_that_fails_part_way_takes_back_what_it_wrote() {
+    let (db, _dir) = empty_centre();
+    let s = session(&db, Role::Coordinator);
+    // A write failure the checks cannot foresee, in the third chunk.
+    db.write(|tx| {
+        tx.execute_batch(
+            "CREATE TRIGGER fail_on_boom BEFORE INSERT ON people WHEN NEW.given_name = 'Boom'
+             BEGIN SELECT RAISE(ABORT, 'injected write failure'); END;",
+        )?;
+        Ok(())
+    })
+    .unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let file = many_people_csv(files.path(), 3 * api::IMPORT_CHUNK, Some(2 * api::IMPORT_CHUNK + 10));
+    let e = api::call(&db, &s, "import_people", json!({"path": file})).unwrap_err();
+    assert!(e.to_string().contains("injected"), "{e}");
+    assert_eq!(count(&db, "SELECT count(*) FROM people"), 0, "the first two chunks were taken back");
+    assert_eq!(count(&db, "SELECT count(*) FROM settings WHERE key LIKE 'import.unfinished.%'"), 0);
+}
+
+/// An import stopped part-way (its process killed) is taken back by the next one.
+#[test]
+fn an_import_stopped_part_way_is_taken_back_later() {
+    use haven_core::cases::import::{self as imp, Chunks, ImportRequest};
+    let (db, _dir) = empty_centre();
+    let s = session(&db, Role::Coordinator);
+    let files = tempfile::tempdir().unwrap();
+    let file = many_people_csv(files.path(), 30, None);
+    let req = ImportRequest { path: file, ..Default::default() };
+    let checked = db.read(|c| imp::check(c, &s, &req, util::today())).unwrap();
+    let mut chunks = Chunks::new();
+    db.write(|tx| imp::write_chunk(tx, &s, &checked, 0..10, &mut chunks, util::today(), false)).unwrap();
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM people"),
+        10,
+        "the first chunk landed, then the process died"
+    );
+    let now = chrono::Utc::now();
+    assert!(db.read(|c| imp::stale(c, now)).unwrap().is_empty(), "a live import is left alone");
+    let later = now + imp::STALE_AFTER + chrono::Duration::seconds(1);
+    assert_eq!(db.read(|c| imp::stale(c, later)).unwrap(), vec![chunks.id().to_string()]);
+    let removed = db.write(|tx| imp::undo(tx, chunks.id())).unwrap();
+    assert_eq!(removed, 10);
+    assert_eq!(count(&db, "SELECT count(*) FROM people"), 0);
+}

@@ -30,7 +30,9 @@ use crate::access::{Role, Session};
 use crate::{Db, Error, Result};
 
 use cases::*;
-pub use cases::{PersonRecord, PrintPhoneContacts};
+pub use cases::{
+    import_people_with_progress, undo_stopped_imports, PersonRecord, PrintPhoneContacts, IMPORT_CHUNK,
+};
 pub use centre::SessionInfo;
 use centre::*;
 pub use distribution::PrintDistributionSheet;
@@ -377,6 +379,13 @@ pub fn callable_by(session: &Session) -> impl Iterator<Item = &'static ApiFuncti
 pub fn call(db: &Db, session: &Session, name: &str, input: Value) -> Result<Value> {
     let f = function(name).ok_or_else(|| Error::NotFound(format!("There is no API function \"{name}\".")))?;
     dispatch(f, db, session, input)
+}
+
+/// The role check `call` makes for function `name`, for the entry points beside it that run
+/// one (the CLI's import with progress).
+pub(crate) fn check_role(session: &Session, name: &str) -> Result<()> {
+    let f = function(name).ok_or_else(|| Error::NotFound(format!("There is no API function \"{name}\".")))?;
+    session.require(f.min_role, &f.summary.trim_end_matches('.').to_lowercase())
 }
 
 /// Runs `f` after its role check; READ functions under [`Db::read_only`].

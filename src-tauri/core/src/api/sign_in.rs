@@ -132,6 +132,9 @@ fn plural(n: usize) -> &'static str {
 /// of the rule is a notice too, as the sign-in itself succeeded.
 pub fn sign_in(db: &Db, session: &Session) -> Vec<Notice> {
     let mut notices: Vec<Notice> = db.lost_commits().map(Notice::commits_lost).into_iter().collect();
+    // An import stopped part-way (the app closed, a crash) is taken back, audited; a failure
+    // here leaves it for the next import or sign-in.
+    let _ = super::undo_stopped_imports(db, session);
     match apply_retention(db, session) {
         Ok(done) => notices.extend(Notice::of_retention(&done)),
         Err(e) => notices.push(Notice::retention_failed(&e)),

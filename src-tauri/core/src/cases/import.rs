@@ -326,13 +326,46 @@ struct Ready {
 }
 
 /// Checks every row, and writes them all when nothing is wrong and this is not a dry run.
-/// Call inside one transaction: a failure part-way leaves nothing behind.
+/// Call inside one transaction: a failure part-way leaves nothing behind. (The API writes a
+/// large import in chunks instead: [`check`], then [`write_chunk`] per transaction.)
 pub fn import(
     conn: &Connection,
     session: &Session,
     req: &ImportRequest,
     today: NaiveDate,
 ) -> Result<ImportReport> {
+    let mut checked = check(conn, session, req, today)?;
+    if !checked.report.errors.is_empty() || req.dry_run {
+        return Ok(checked.report);
+    }
+    let mut chunks = Chunks::new();
+    let written = write_rows(conn, session, &checked.ready, today, &mut chunks.households)?;
+    checked.report.imported = written.people.len();
+    Ok(checked.report)
+}
+
+/// An import checked and ready to write: the report (with `ready` set), and the rows.
+pub struct Checked {
+    /// What the checks found; `imported` is 0 until rows are written.
+    pub report: ImportReport,
+    ready: Vec<Ready>,
+}
+
+impl Checked {
+    /// The rows to write.
+    pub fn len(&self) -> usize {
+        self.ready.len()
+    }
+
+    /// Whether there is nothing to write.
+    pub fn is_empty(&self) -> bool {
+        self.ready.is_empty()
+    }
+}
+
+/// Reads the file and checks every row, writing nothing (it runs on a read snapshot, so no
+/// write lock is held while a large file is read and compared with the case book).
+pub fn check(conn: &Connection, session: &Session, req: &ImportRequest, today: NaiveDate) -> Result<Checked> {
     let table = read_table(Path::new(&req.path))?;
     let columns = columns(&table, &req.mapping);
     let mut report = ImportReport {
@@ -367,7 +400,7 @@ pub fn import(
         });
     }
     if !report.errors.is_empty() {
-        return Ok(report);
+        return Ok(Checked { report, ready: Vec::new() });
     }
     let default_site = crate::sites::resolve(conn, req.site.as_deref().unwrap_or(&session.site_id))?;
     let mut ready = Vec::with_capacity(table.rows.len());
@@ -413,7 +446,7 @@ pub fn import(
         }
     }
     if !report.errors.is_empty() {
-        return Ok(report);
+        return Ok(Checked { report, ready: Vec::new() });
     }
     let mut to_write = Vec::with_capacity(ready.len());
     for r in ready {
@@ -442,11 +475,25 @@ pub fn import(
         }
     }
     report.ready = to_write.len();
-    if req.dry_run {
-        return Ok(report);
-    }
-    let mut households_by_key: HashMap<String, String> = HashMap::new();
-    for r in &to_write {
+    Ok(Checked { report, ready: to_write })
+}
+
+/// The people and households a chunk of rows created.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Written {
+    people: Vec<String>,
+    households: Vec<String>,
+}
+
+fn write_rows(
+    conn: &Connection,
+    session: &Session,
+    rows: &[Ready],
+    today: NaiveDate,
+    households_by_key: &mut HashMap<String, String>,
+) -> Result<Written> {
+    let mut written = Written::default();
+    for r in rows {
         let id = people::create(conn, session, &r.person, today)?;
         if let Some(status) = r.status.filter(|s| *s != Status::Active) {
             people::set_status(conn, &id, status)?;
@@ -454,7 +501,10 @@ pub fn import(
         if let Some(key) = &r.household {
             match households_by_key.get(key) {
                 Some(first) => {
-                    households::join(conn, &id, first, r.person.relationship)?;
+                    let household = households::join(conn, &id, first, r.person.relationship)?;
+                    if !written.households.contains(&household) {
+                        written.households.push(household);
+                    }
                 }
                 None => {
                     if let Some(rel) = r.person.relationship {
@@ -464,9 +514,130 @@ pub fn import(
                 }
             }
         }
-        report.imported += 1;
+        written.people.push(id);
     }
-    Ok(report)
+    Ok(written)
+}
+
+/// Settings keys of an import being written in chunks: `import.unfinished.<import>.<chunk>`,
+/// each holding what its chunk created and when. The last chunk's transaction removes them;
+/// while they are there the import is unfinished, and [`undo`] can take it all back.
+const UNFINISHED: &str = "import.unfinished.";
+
+/// An unfinished import whose last chunk is older than this was stopped (killed, a power cut):
+/// a live import writes a chunk every fraction of a second.
+pub const STALE_AFTER: chrono::Duration = chrono::Duration::minutes(2);
+
+/// A chunked import in progress: its id, the next chunk's number, and the households made so
+/// far by the file's household column (rows of one household may fall in different chunks).
+pub struct Chunks {
+    id: String,
+    next: usize,
+    households: HashMap<String, String>,
+}
+
+impl Chunks {
+    /// A new chunked import.
+    pub fn new() -> Chunks {
+        Chunks { id: crate::new_id(), next: 0, households: HashMap::new() }
+    }
+
+    /// The import's id (what [`undo`] takes).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Default for Chunks {
+    fn default() -> Self {
+        Chunks::new()
+    }
+}
+
+/// Writes rows `range` of a checked import in the caller's transaction, noting what they
+/// created under the import's unfinished keys; the last chunk (`last`) removes those keys, in
+/// the same transaction, so the import is finished exactly when its last rows land. Returns
+/// the people written.
+pub fn write_chunk(
+    conn: &Connection,
+    session: &Session,
+    checked: &Checked,
+    range: std::ops::Range<usize>,
+    chunks: &mut Chunks,
+    today: NaiveDate,
+    last: bool,
+) -> Result<usize> {
+    let rows = checked.ready.get(range).unwrap_or_default();
+    let written = write_rows(conn, session, rows, today, &mut chunks.households)?;
+    let n = written.people.len();
+    if last {
+        conn.execute(
+            "DELETE FROM settings WHERE key LIKE ?1 || '%' AND site_id IS NULL",
+            [format!("{UNFINISHED}{}.", chunks.id)],
+        )?;
+    } else {
+        let note = serde_json::json!({"at": chrono::Utc::now().to_rfc3339(), "written": written});
+        crate::settings::set(conn, &format!("{UNFINISHED}{}.{}", chunks.id, chunks.next), &note.to_string())?;
+    }
+    chunks.next += 1;
+    Ok(n)
+}
+
+/// Takes back everything an unfinished import wrote (its people, and households it made that
+/// are left empty), in the caller's transaction. Returns how many people were removed.
+pub fn undo(conn: &Connection, import_id: &str) -> Result<usize> {
+    let notes: Vec<String> = conn
+        .prepare("SELECT value FROM settings WHERE key LIKE ?1 || '%' AND site_id IS NULL")?
+        .query_map([format!("{UNFINISHED}{import_id}.")], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut removed = 0;
+    for note in notes {
+        let written: Written = serde_json::from_str::<serde_json::Value>(&note)
+            .ok()
+            .and_then(|v| serde_json::from_value(v["written"].clone()).ok())
+            .unwrap_or_default();
+        for id in &written.people {
+            removed += conn.execute("DELETE FROM people WHERE id = ?1", [id])?;
+        }
+        for id in &written.households {
+            conn.execute(
+                "DELETE FROM households WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM people WHERE household_id = ?1)",
+                [id],
+            )?;
+        }
+    }
+    conn.execute(
+        "DELETE FROM settings WHERE key LIKE ?1 || '%' AND site_id IS NULL",
+        [format!("{UNFINISHED}{import_id}.")],
+    )?;
+    Ok(removed)
+}
+
+/// The unfinished imports whose last chunk is older than [`STALE_AFTER`] (stopped part-way):
+/// their ids, for [`undo`].
+pub fn stale(conn: &Connection, now: chrono::DateTime<chrono::Utc>) -> Result<Vec<String>> {
+    let rows: Vec<(String, String)> = conn
+        .prepare("SELECT key, value FROM settings WHERE key LIKE ?1 || '%' AND site_id IS NULL")?
+        .query_map([UNFINISHED], |r| Ok((r.get("key")?, r.get("value")?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut newest: BTreeMap<String, Option<chrono::DateTime<chrono::Utc>>> = BTreeMap::new();
+    for (key, value) in rows {
+        let Some(id) = key.strip_prefix(UNFINISHED).and_then(|rest| rest.rsplit_once('.')).map(|(id, _)| id)
+        else {
+            continue;
+        };
+        let at = serde_json::from_str::<serde_json::Value>(&value)
+            .ok()
+            .and_then(|v| v["at"].as_str().and_then(|a| chrono::DateTime::parse_from_rfc3339(a).ok()))
+            .map(|a| a.with_timezone(&chrono::Utc));
+        let entry = newest.entry(id.to_string()).or_insert(at);
+        *entry = (*entry).max(at);
+    }
+    Ok(newest
+        .into_iter()
+        .filter(|(_, at)| at.is_none_or(|at| now - at > STALE_AFTER))
+        .map(|(id, _)| id)
+        .collect())
 }
 
 fn read_row(

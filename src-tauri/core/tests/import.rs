@@ -183,43 +183,6 @@ fn two_columns_for_one_field_are_named_and_nothing_is_imported() {
     assert_eq!(mapped["imported"], 1);
 }
 
-/// A minimal `.xlsx` whose first sheet is `sheet` (the XML inside `<sheetData>`) with the shared
-/// strings `strings`, written with the zip crate so a test can make any hostile shape.
-fn workbook(path: &std::path::Path, sheet: &str, strings: &[String]) {
-    use std::io::Write;
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    let options =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-    let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-    let sst: String = strings.iter().map(|s| format!("<si><t>{s}</t></si>")).collect();
-    let parts = [
-        (
-            "[Content_Types].xml",
-            r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#.to_string(),
-        ),
-        (
-            "_rels/.rels",
-            format!(r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
-        ),
-        (
-            "xl/workbook.xml",
-            format!(r#"<?xml version="1.0"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet name="People" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
-        ),
-        (
-            "xl/_rels/workbook.xml.rels",
-            format!(r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#),
-        ),
-        ("xl/sharedStrings.xml", format!(r#"<?xml version="1.0"?><sst xmlns="{main}">{sst}</sst>"#)),
-        ("xl/worksheets/sheet1.xml", format!(r#"<?xml version="1.0"?><worksheet xmlns="{main}"><sheetData>{sheet}</sheetData></worksheet>"#)),
-    ];
-    for (name, text) in parts {
-        zip.start_file(name, options).unwrap();
-        zip.write_all(text.as_bytes()).unwrap();
-    }
-    zip.finish().unwrap();
-}
-
 fn refusal(db: &Db, s: &Session, function: &str, path: &std::path::Path) -> String {
     let input = json!({"path": path.display().to_string(), "dry_run": true});
     let input =
@@ -246,7 +209,7 @@ fn a_workbook_cell_too_long_to_be_a_name_is_refused_as_it_is_read() {
     let strings =
         vec!["Given name".to_string(), "Notes".to_string(), "Amal".to_string(), "x".repeat(2_000_000)];
     let sheet = r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" t="s"><v>3</v></c></row>"#;
-    workbook(&path, sheet, &strings);
+    util::workbook(&path, sheet, &strings);
     for function in ["import_people", "preview_import"] {
         let e = refusal(&db, &s, function, &path);
         assert!(e.contains("more than 10000 characters"), "{e}");
@@ -256,7 +219,7 @@ fn a_workbook_cell_too_long_to_be_a_name_is_refused_as_it_is_read() {
         r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Given name</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>{}</t></is></c></row>"#,
         "y".repeat(50_000)
     );
-    workbook(&path, &inline, &[]);
+    util::workbook(&path, &inline, &[]);
     let e = refusal(&db, &s, "import_people", &path);
     assert!(e.contains("Cell A2 holds more than 10000 characters"), "{e}");
 }
@@ -274,18 +237,18 @@ fn a_workbook_past_the_row_limit_is_refused_before_the_rest_is_read() {
     }
     // What follows the limit is not even XML: a reader that stops at the limit never sees it.
     sheet.push_str("<row r=\"100003\"><c r=\"A100003\"><v>1</v></c></row></sheetData><<broken");
-    workbook(&path, &sheet, &[]);
+    util::workbook(&path, &sheet, &[]);
     let e = refusal(&db, &s, "import_people", &path);
     assert!(e.contains("more than 100000 rows"), "{e}");
 
     // One value far away spans a sheet the reader would have to make room for, cell by cell.
     let far = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Given name</t></is></c></row><row r="150000"><c r="CV150000"><v>1</v></c></row>"#;
-    workbook(&path, far, &[]);
+    util::workbook(&path, far, &[]);
     let e = refusal(&db, &s, "import_people", &path);
     assert!(e.contains("more than 100000 rows"), "{e}");
     let wide =
         r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Given name</t></is></c><c r="XFD1"><v>1</v></c></row>"#;
-    workbook(&path, wide, &[]);
+    util::workbook(&path, wide, &[]);
     let e = refusal(&db, &s, "import_people", &path);
     assert!(e.contains("more than 100 columns"), "{e}");
 }

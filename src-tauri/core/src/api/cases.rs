@@ -363,25 +363,12 @@ pub(super) fn import_people(db: &Db, s: &Session, input: ImportRequest) -> Resul
     run_import(db, s, input, |_, _| {})
 }
 
-/// Imports people as `import_people` does, calling `progress(written, total)` after each
-/// chunk (the CLI prints it).
-///
 /// The file is read and every row checked on a read snapshot, holding no lock. Then the rows
 /// are written [`IMPORT_CHUNK`] per transaction, all or nothing: each chunk notes what it
 /// created, and the last one removes the notes and writes the audit entry in its own
 /// transaction. If a chunk fails, what the earlier ones wrote is taken back; if the process
 /// is stopped part-way, the next import or sign-in takes it back (see `import::stale`).
-pub fn import_people_with_progress(
-    db: &Db,
-    s: &Session,
-    input: ImportRequest,
-    progress: impl FnMut(usize, usize),
-) -> Result<ImportReport> {
-    super::check_role(s, "import_people")?;
-    run_import(db, s, input, progress)
-}
-
-fn run_import(
+pub(super) fn run_import(
     db: &Db,
     s: &Session,
     input: ImportRequest,

@@ -30,9 +30,7 @@ use crate::access::{Role, Session};
 use crate::{Db, Error, Result};
 
 use cases::*;
-pub use cases::{
-    import_people_with_progress, undo_stopped_imports, PersonRecord, PrintPhoneContacts, IMPORT_CHUNK,
-};
+pub use cases::{undo_stopped_imports, PersonRecord, PrintPhoneContacts, IMPORT_CHUNK};
 pub use centre::SessionInfo;
 use centre::*;
 pub use distribution::PrintDistributionSheet;
@@ -381,9 +379,20 @@ pub fn call(db: &Db, session: &Session, name: &str, input: Value) -> Result<Valu
     dispatch(f, db, session, input)
 }
 
-/// The role check `call` makes for function `name`, for the entry points beside it that run
-/// one (the CLI's import with progress).
-pub(crate) fn check_role(session: &Session, name: &str) -> Result<()> {
+/// Imports people as `import_people` does (the same role check, the same chunks), calling
+/// `progress(written, total)` after each chunk: the CLI prints it.
+pub fn import_people_with_progress(
+    db: &Db,
+    session: &Session,
+    input: crate::cases::import::ImportRequest,
+    progress: impl FnMut(usize, usize),
+) -> Result<crate::cases::import::ImportReport> {
+    check_role(session, "import_people")?;
+    run_import(db, session, input, progress)
+}
+
+/// The role check `call` makes for function `name`, for the entry points beside it.
+fn check_role(session: &Session, name: &str) -> Result<()> {
     let f = function(name).ok_or_else(|| Error::NotFound(format!("There is no API function \"{name}\".")))?;
     session.require(f.min_role, &f.summary.trim_end_matches('.').to_lowercase())
 }

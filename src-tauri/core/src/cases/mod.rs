@@ -11,6 +11,7 @@ pub mod export;
 pub mod flags;
 pub mod households;
 pub mod import;
+mod import_fields;
 pub mod notes;
 pub mod partners;
 pub mod people;

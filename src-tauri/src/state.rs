@@ -106,9 +106,11 @@ impl AppState {
     pub fn new(launch: Launch) -> Result<AppState> {
         let path = db_path(&launch.data_dir);
         if launch.demo && !path.exists() {
-            let db = keyring::create(&path, &seed::demo_key())?;
-            seed::seed_demo(&db, DEMO_PEOPLE, 1)?;
-            keyring::add_missing(&db, seed::DEMO_PASSPHRASE)?;
+            // Built aside and moved in whole: a full disk leaves no half-made demo.
+            setup::create_whole(&path, &seed::demo_key(), |db| {
+                seed::seed_demo(db, DEMO_PEOPLE, 1)?;
+                keyring::add_missing(db, seed::DEMO_PASSPHRASE)
+            })?;
         }
         let phase = if path.exists() { Phase::Locked } else { Phase::NeedsSetup };
         Ok(AppState {
@@ -194,6 +196,10 @@ impl AppState {
         }
         if username.trim().is_empty() {
             return Err(Error::invalid("username", "Enter your user name."));
+        }
+        // A folder a set-up did not finish is named as such, not as a wrong passphrase.
+        if let Some(found) = setup::unfinished(&self.db_path()) {
+            return Err(setup::unfinished_error(&self.db_path(), &found));
         }
         let u = keyring::unlock(&self.db_path(), Some(username), passphrase)?;
         let session = u.session.clone();

@@ -12,19 +12,27 @@ async function fetchStrings(lang) {
   return res.json();
 }
 
-/** Loads the remembered language (or English). */
+/** Loads the language this window was using (or the one remembered on this computer, or
+ * English). */
 export async function init() {
   fallback = await fetchStrings('en');
-  const saved = localStorage.getItem(STORE_KEY);
+  // The address names the language too: a lock reloads the page at once, and the webview may
+  // not yet have handed the just-saved choice to the new page's storage.
+  const inAddress = new URLSearchParams(location.search).get('lang');
+  const saved = LANGS.includes(inAddress) ? inAddress : localStorage.getItem(STORE_KEY);
   await setLanguage(LANGS.includes(saved) ? saved : 'en');
 }
 
-/** Switches language, remembers it, and re-labels static text. */
+/** Switches language, remembers it (on this computer and in the window's address), and
+ * re-labels static text. */
 export async function setLanguage(lang) {
   if (!LANGS.includes(lang)) return;
   strings = lang === 'en' ? fallback : await fetchStrings(lang);
   current = lang;
   localStorage.setItem(STORE_KEY, lang);
+  const query = new URLSearchParams(location.search);
+  query.set('lang', lang);
+  history.replaceState(history.state, '', `${location.pathname}?${query}${location.hash}`);
   document.documentElement.lang = lang;
   translateStatic(document);
 }

@@ -148,6 +148,7 @@ pub fn run(json: bool, people: usize, only: Option<&str>) -> anyhow::Result<()> 
     }
     stock(&mut bench, &db)?;
     volunteers(&mut bench, &db, dir.path())?;
+    import_contention(&mut bench, &path, people)?;
     commit_floor(&mut bench, dir.path())?;
     if bench.rows.is_empty() {
         anyhow::bail!("no bench row matches {:?}", bench.only.unwrap_or_default());
@@ -662,6 +663,88 @@ fn volunteers(bench: &mut Bench, db: &Db, dir: &std::path::Path) -> anyhow::Resu
         let note =
             format!("dbs_due: status of every volunteer today from their checks and the policy ({due} due)");
         bench.push(Row { name: "dbs_status_5000", n: 5000, p50_ms: p50, p95_ms: p95, note })?;
+    }
+    Ok(())
+}
+
+/// The front desk during a long import: a coordinator imports a file of up to 50,000 people
+/// (in another connection, as another window or process would) while the desk searches and,
+/// every tenth search, registers someone. Reports the desk's search and registration times
+/// measured while the import ran, and how many failed (the target: none).
+fn import_contention(bench: &mut Bench, path: &std::path::Path, people: usize) -> anyhow::Result<()> {
+    if !bench.wants("search_during_import") && !bench.wants("register_during_import") {
+        return Ok(());
+    }
+    let rows = people.clamp(1000, 50_000);
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("import.csv");
+    let mut text = String::from("Given name,Family name,Date of birth,Sex,Site\n");
+    for i in 0..rows {
+        let site = ["CAL", "DUN", "BHM"][i % 3];
+        text.push_str(&format!(
+            "Imp{i},Fam{},{:02}/{:02}/{},F,{site}\n",
+            i % 997,
+            1 + i % 28,
+            1 + i % 12,
+            1950 + i % 60
+        ));
+    }
+    std::fs::write(&file, text)?;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let importer = {
+        let (path, done, file) = (path.to_path_buf(), done.clone(), file.display().to_string());
+        std::thread::spawn(move || -> anyhow::Result<(f64, usize)> {
+            let unlocked = keyring::unlock(&path, Some("helene"), BENCH_PASSPHRASE)?;
+            let start = Instant::now();
+            let out = api::call(&unlocked.db, &unlocked.session, "import_people", json!({"path": file}));
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+            let imported = out?["imported"].as_u64().unwrap_or(0) as usize;
+            Ok((start.elapsed().as_secs_f64(), imported))
+        })
+    };
+    let desk = keyring::unlock(path, Some("tom"), BENCH_PASSPHRASE)?;
+    let (mut searches, mut registrations) = (Vec::new(), Vec::new());
+    let (mut search_failed, mut register_failed) = (0, 0);
+    let mut i = 0;
+    while !done.load(std::sync::atomic::Ordering::SeqCst) {
+        let query = json!({"text": TYPED[i % TYPED.len()], "limit": 50});
+        let start = Instant::now();
+        match api::call(&desk.db, &desk.session, "search_people", query) {
+            Ok(_) => searches.push(start.elapsed().as_secs_f64() * 1000.0),
+            Err(_) => search_failed += 1,
+        }
+        if i % 10 == 9 {
+            let person =
+                json!({"given_name": format!("Desk{i}"), "estimated_age": 30, "confirm_not_duplicate": true});
+            let start = Instant::now();
+            match api::call(&desk.db, &desk.session, "create_person", person) {
+                Ok(_) => registrations.push(start.elapsed().as_secs_f64() * 1000.0),
+                Err(_) => register_failed += 1,
+            }
+        }
+        i += 1;
+    }
+    let (import_s, imported) =
+        importer.join().map_err(|_| anyhow::anyhow!("the import thread panicked"))??;
+    let quantiles = |mut t: Vec<f64>| {
+        t.sort_by(f64::total_cmp);
+        let at = |q: f64| t.get(((t.len().max(1) - 1) as f64 * q).round() as usize).copied().unwrap_or(0.0);
+        (round(at(0.5)), round(at(0.95)))
+    };
+    let (n_search, n_register) = (searches.len(), registrations.len());
+    if bench.wants("search_during_import") {
+        let (p50, p95) = quantiles(searches);
+        let note = format!(
+            "front desk, another connection: {n_search} searches, {search_failed} failed, while {imported} people were imported in {import_s:.1} s"
+        );
+        bench.push(Row { name: "search_during_import", n: rows as u64, p50_ms: p50, p95_ms: p95, note })?;
+    }
+    if bench.wants("register_during_import") {
+        let (p50, p95) = quantiles(registrations);
+        let note = format!(
+            "front desk registrations during the same import: {n_register} done, {register_failed} failed"
+        );
+        bench.push(Row { name: "register_during_import", n: rows as u64, p50_ms: p50, p95_ms: p95, note })?;
     }
     Ok(())
 }

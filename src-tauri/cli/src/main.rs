@@ -26,7 +26,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use haven_core::access::{audit, keyring, users};
-use haven_core::{api, db_path, seed, Db, DbKey, Error, Session};
+use haven_core::{api, db_path, seed, setup, Db, DbKey, Error, Session};
 
 /// Haven from a terminal: seed demo data, inspect the database, call any API function, benchmark.
 #[derive(Debug, Parser)]
@@ -134,6 +134,9 @@ enum Command {
     /// Anonymise closed cases past the retention period and reduce old DBS detail (a lead; the
     /// app also does this at every sign-in).
     Retention,
+    /// Remove what a set-up that did not finish left (a full disk, a crash): its staging folder,
+    /// or a database whose key file holds no user (renamed aside, not deleted).
+    DiscardUnfinished,
     /// Print the database's recovery key (a lead's passphrase is needed; the view is audited).
     RecoveryKey,
     /// Regain access with the recovery key: give --user a new passphrase ($HAVEN_PASSPHRASE,
@@ -194,13 +197,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::SeedDemo { people, seed } => {
             let path = db_path(&haven_core::resolve_data_dir(cli.data_dir.clone())?);
             let passphrase = passphrase(&cli)?;
-            let db = if path.exists() {
-                keyring::unlock(&path, cli.user.as_deref(), &passphrase)?.db
+            let summary = if path.exists() {
+                refuse_unfinished(&path)?;
+                let db = keyring::unlock(&path, cli.user.as_deref(), &passphrase)?.db;
+                let summary = seed::seed_demo(&db, *people, *seed)?;
+                keyring::add_missing(&db, &passphrase)?;
+                summary
             } else {
-                keyring::create(&path, &seed::demo_key())?
+                // A new demo database is built aside and moved in whole (see setup::create_whole).
+                setup::create_whole(&path, &seed::demo_key(), |db| {
+                    let summary = seed::seed_demo(db, *people, *seed)?;
+                    keyring::add_missing(db, &passphrase)?;
+                    Ok(summary)
+                })?
+                .1
             };
-            let summary = seed::seed_demo(&db, *people, *seed)?;
-            keyring::add_missing(&db, &passphrase)?;
             say!(
                 "Added {} people in {} households to {}",
                 summary.people,
@@ -220,6 +231,21 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Recover => recover(&cli),
+        Command::DiscardUnfinished => {
+            let path = db_path(&haven_core::resolve_data_dir(cli.data_dir.clone())?);
+            match setup::discard_unfinished(&path)? {
+                None => say!("Nothing unfinished in {}.", path.parent().unwrap_or(&path).display()),
+                Some(found) => {
+                    if let Some(dir) = found.staging {
+                        say!("Removed {dir}.");
+                    }
+                    if let Some(db) = found.keyless_database {
+                        say!("Set {db} and its key file aside (renamed .unfinished-...). Set the centre up again.");
+                    }
+                }
+            }
+            Ok(())
+        }
         Command::StressWrite { count, distribution } => {
             let (db, session) = signed_in(&cli)?;
             let mut out = std::io::stdout().lock();
@@ -308,12 +334,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 /// passphrase.
 fn signed_in(cli: &Cli) -> anyhow::Result<(Db, Session)> {
     let path = db_path(&haven_core::resolve_data_dir(cli.data_dir.clone())?);
+    refuse_unfinished(&path)?;
     let unlocked = keyring::unlock(&path, cli.user.as_deref(), &passphrase(cli)?)?;
     if unlocked.db.is_read_only_media() {
         // Said once on stderr (stdout keeps the JSON): why a change will be refused.
         print_notices(&api::sign_in(&unlocked.db, &unlocked.session));
+    } else if let Some(lost) = unlocked.db.lost_commits() {
+        // The app says this at sign-in; a script hears it on stderr, its stdout unchanged.
+        print_notices(&[api::Notice::commits_lost(lost)]);
     }
     Ok((unlocked.db, unlocked.session))
+}
+
+/// Refuses, saying what and how to remove it, a data folder that a set-up did not finish.
+fn refuse_unfinished(path: &Path) -> anyhow::Result<()> {
+    match setup::unfinished(path) {
+        Some(found) => Err(setup::unfinished_error(path, &found).into()),
+        None => Ok(()),
+    }
 }
 
 /// Restores a backup over the database: a lead signed in (the core checks the role and the

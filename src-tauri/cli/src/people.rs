@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
+use std::io::Write as _;
+
 use haven_core::cases::import::{ImportField, ImportReport};
 use haven_core::{api, Db, Error, Session};
 use serde_json::json;
@@ -128,8 +130,16 @@ pub fn import(db: &Db, session: &Session, what: &ImportWhat) -> anyhow::Result<b
         "mapping": parse_mapping(mapping)?,
         "on_duplicate": if *import_duplicates { "import" } else { "skip" },
     });
-    let out = api::call(db, session, "import_people", input)?;
-    let report: ImportReport = serde_json::from_value(out.clone())?;
+    // Progress on stderr (stdout keeps the report), one line per tenth of the rows.
+    let mut shown = 0;
+    let progress = |written: usize, total: usize| {
+        if total > api::IMPORT_CHUNK && (written * 10 / total > shown || written == total) {
+            shown = written * 10 / total;
+            let _ = writeln!(std::io::stderr(), "progress: {written} of {total} people written");
+        }
+    };
+    let report = api::import_people_with_progress(db, session, serde_json::from_value(input)?, progress)?;
+    let out = serde_json::to_value(&report)?;
     if *json {
         say!("{}", serde_json::to_string_pretty(&out)?);
     } else {

@@ -95,8 +95,11 @@ pub fn backup_to(db: &Db, out: &Path) -> Result<BackupDone> {
         // A single file: the backup carries no WAL of its own.
         dst.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
         drop(dst);
+        // On disk before it takes its name, and the name in the folder after: a power cut
+        // leaves a `.part` file or the whole backup, never a backup that is half there.
+        std::fs::File::open(&tmp)?.sync_all()?;
         std::fs::rename(&tmp, out)?;
-        Ok(())
+        crate::durable::sync_folder_of(out)
     })();
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
@@ -104,7 +107,7 @@ pub fn backup_to(db: &Db, out: &Path) -> Result<BackupDone> {
     }
     let ring = keyring::keyring_path(db.path());
     if ring.exists() {
-        std::fs::copy(&ring, with_suffix(out, ".keys"))?;
+        crate::durable::replace_file(&with_suffix(out, ".keys"), &std::fs::read(&ring)?)?;
     }
     let bytes = std::fs::metadata(out)?.len();
     Ok(BackupDone { path: out.display().to_string(), bytes, removed: Vec::new() })
@@ -308,7 +311,7 @@ pub fn restore(db_path: &Path, file: &Path, key: &DbKey) -> Result<RestoreDone> 
     let replaced = if db_path.exists() {
         let aside = with_suffix(db_path, &format!(".replaced-{}", Local::now().format("%Y%m%d-%H%M%S")));
         std::fs::rename(db_path, &aside)?;
-        for suffix in ["-wal", "-shm"] {
+        for suffix in ["-wal", "-shm", "-head"] {
             let side = with_suffix(db_path, suffix);
             if side.exists() {
                 std::fs::rename(&side, with_suffix(&aside, suffix))?;
@@ -319,6 +322,12 @@ pub fn restore(db_path: &Path, file: &Path, key: &DbKey) -> Result<RestoreDone> 
         None
     };
     std::fs::rename(&tmp, db_path)?;
+    // The restored file's head file (written when it was opened above) goes with it: the
+    // replaced file's head, kept aside with it, says nothing about this one.
+    let staged_head = crate::db::head_path(&tmp);
+    if staged_head.exists() {
+        std::fs::rename(&staged_head, crate::db::head_path(db_path))?;
+    }
     // The key file: keep the live one (same key, current users); else take the backup's.
     let ring = keyring::keyring_path(db_path);
     let backup_ring = with_suffix(file, ".keys");

@@ -37,7 +37,7 @@ pub mod volunteers;
 use std::path::PathBuf;
 
 pub use access::{Role, Session};
-pub use db::{db_path, with_tx, Db, DbKey, DB_FILE_NAME};
+pub use db::{db_path, with_tx, Db, DbKey, LostCommits, DB_FILE_NAME};
 pub use error::{Error, ErrorKind, ErrorPayload, Result, Warning};
 
 /// The app's identifier: the name of its folder in the OS app-data directory. Must match

@@ -141,3 +141,49 @@ fn entries_written_before_the_chain_existed_are_chained_by_the_migration() {
     let refused = conn.execute("UPDATE audit_log SET username = 'x' WHERE id = 'a1'", []);
     assert!(refused.is_err(), "append-only again after the migration");
 }
+
+/// A database whose WAL is deleted after a crash has lost its last commits; the head file
+/// beside it notices at the next open: the sign-in warns and records it, and `verify` says so.
+#[test]
+fn a_lost_write_ahead_log_is_noticed_warned_about_and_reported() {
+    use haven_core::access::keyring;
+    use haven_core::{db_path, seed};
+    let live = tempfile::tempdir().unwrap();
+    let path = db_path(live.path());
+    let db = keyring::create(&path, &seed::demo_key()).unwrap();
+    seed::seed_demo(&db, 5, 1).unwrap();
+    keyring::add_missing(&db, "demo").unwrap();
+    drop(db);
+    let clean = keyring::unlock(&path, Some("tom"), "demo").unwrap();
+    assert!(clean.db.lost_commits().is_none(), "a clean close loses nothing");
+    // A registration that lives only in the WAL while Haven runs, then Haven is "killed": the
+    // file is copied without its WAL, as a crash and a deleted haven.db-wal leave it.
+    let lead = clean.session.clone();
+    api::call(
+        &clean.db,
+        &lead,
+        "create_person",
+        json!({"given_name": "Lost", "confirm_not_duplicate": true}),
+    )
+    .unwrap();
+    let copy = tempfile::tempdir().unwrap();
+    for name in ["haven.db", "haven.keys", "haven.db-head"] {
+        std::fs::copy(live.path().join(name), copy.path().join(name)).unwrap();
+    }
+    assert!(live.path().join("haven.db-wal").exists(), "the commit is still in the WAL");
+    drop(clean);
+
+    let opened = keyring::unlock(&db_path(copy.path()), Some("tom"), "demo").unwrap();
+    let lost = opened.db.lost_commits().cloned().expect("the loss is noticed");
+    assert!(lost.recorded_seq > lost.found_seq, "{lost:?}");
+    let notices = api::sign_in(&opened.db, &opened.session);
+    assert!(notices.iter().any(|n| n.message.contains("haven.db-wal")), "the sign-in warns: {notices:?}");
+    let report = opened.db.read(audit::verify).unwrap();
+    assert!(!report.ok, "verify reports the loss: {report:?}");
+    assert!(report.problem.unwrap().contains("lost"));
+    drop(opened);
+    // Recorded in the chain: still reported after the head file has moved on.
+    let again = keyring::unlock(&db_path(copy.path()), Some("tom"), "demo").unwrap();
+    assert!(again.db.lost_commits().is_none(), "the head file follows the database again");
+    assert!(!again.db.read(audit::verify).unwrap().ok);
+}

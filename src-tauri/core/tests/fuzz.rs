@@ -135,6 +135,60 @@ proptest! {
         let _ = import::preview(&path);
     }
 
+    /// Hostile shapes (issue 13, item 4): cells of any length around the limit, any number of
+    /// columns, values anywhere on a sheet. Each file gives a table within the limits or a
+    /// validation error, never a panic or an internal error, and a too-long cell is refused.
+    #[test]
+    fn hostile_csv_shapes_give_a_table_within_limits_or_a_refusal(
+        cell in 0usize..(2 * import::MAX_CELL_CHARS),
+        columns in 1usize..(2 * import::MAX_COLUMNS),
+        multibyte in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hostile.csv");
+        let mut text = String::from("Given name");
+        for c in 1..columns {
+            text.push_str(&format!(",Col{c}"));
+        }
+        let long = if multibyte { "é".repeat(cell) } else { "x".repeat(cell) };
+        text.push_str(&format!("\nAmal,{long}\n"));
+        std::fs::write(&path, text).unwrap();
+        match import::read_table(&path) {
+            Ok(t) => {
+                prop_assert!(t.headers.len() <= import::MAX_COLUMNS);
+                prop_assert!(t.rows.iter().flatten().all(|c| c.chars().count() <= import::MAX_CELL_CHARS));
+            }
+            Err(e) => {
+                prop_assert_eq!(e.kind(), ErrorKind::Validation, "{}", e);
+                prop_assert!(columns > import::MAX_COLUMNS || cell > import::MAX_CELL_CHARS, "{}", e);
+            }
+        }
+    }
+
+    #[test]
+    fn hostile_sheet_shapes_give_a_table_within_limits_or_a_refusal(
+        cells in prop::collection::vec((1u64..2_000_000, 1u64..20_000, 0usize..50_000), 0..6),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hostile.xlsx");
+        let mut sheet = String::from(r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Given name</t></is></c></row>"#);
+        let mut sorted = cells.clone();
+        sorted.sort();
+        for (row, col, len) in sorted {
+            let at = format!("{}{}", column_letters(col), row + 1);
+            sheet.push_str(&format!(r#"<row r="{}"><c r="{at}" t="inlineStr"><is><t>{}</t></is></c></row>"#, row + 1, "y".repeat(len)));
+        }
+        util::workbook(&path, &sheet, &[]);
+        match import::read_table(&path) {
+            Ok(t) => {
+                prop_assert!(t.rows.len() <= import::MAX_ROWS);
+                prop_assert!(t.headers.len() <= import::MAX_COLUMNS);
+                prop_assert!(t.rows.iter().flatten().all(|c| c.chars().count() <= import::MAX_CELL_CHARS));
+            }
+            Err(e) => prop_assert_eq!(e.kind(), ErrorKind::Validation, "{}", e),
+        }
+    }
+
     /// Issue 13.2: whatever quantity a receipt, adjustment, transfer, threshold or count
     /// names, the answer is a result or a refusal naming the field, never a panic or an
     /// overflow, and every report still answers after.
@@ -238,3 +292,13 @@ static STOCK_SHELF: LazyLock<String> = LazyLock::new(|| {
         api::call(&DB.db, &coord, "save_location", json!({"site": "CAL", "name": "Fuzz shelf"})).unwrap();
     out["id"].as_str().unwrap().to_string()
 });
+
+/// A 1-based column number as its letters (`1` is `A`, `27` is `AA`).
+fn column_letters(mut n: u64) -> String {
+    let mut letters = Vec::new();
+    while n > 0 {
+        letters.push(char::from(b'A' + ((n - 1) % 26) as u8));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}

@@ -241,3 +241,226 @@ fn malformed_csv_rows_are_each_a_row_error_with_their_number() {
     assert!(errors[0].1.contains("quote") && errors[0].1.contains("3 lines"), "{}", errors[0].1);
     assert!(people(&db, &s).is_empty(), "a dry run writes nothing");
 }
+
+fn refusal(db: &Db, s: &Session, function: &str, path: &std::path::Path) -> String {
+    let input = json!({"path": path.display().to_string(), "dry_run": true});
+    let input =
+        if function == "preview_import" { json!({"path": path.display().to_string()}) } else { input };
+    match api::call(db, s, function, input) {
+        Ok(out) => panic!(
+            "{function} accepted a hostile file: {}",
+            &out.to_string()[..200.min(out.to_string().len())]
+        ),
+        Err(e) => {
+            assert_eq!(e.kind(), ErrorKind::Validation, "{e}");
+            e.to_string()
+        }
+    }
+}
+
+#[test]
+fn a_workbook_cell_too_long_to_be_a_name_is_refused_as_it_is_read() {
+    let (db, _dir) = empty_centre();
+    let s = session(&db, Role::Coordinator);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big-cell.xlsx");
+    // A header, then a person whose ignored "Notes" column holds two million characters.
+    let strings =
+        vec!["Given name".to_string(), "Notes".to_string(), "Amal".to_string(), "x".repeat(2_000_000)];
+    let sheet = r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>2</v></c><c r="B2" t="s"><v>3</v></c></row>"#;
+    util::workbook(&path, sheet, &strings);
+    for function in ["import_people", "preview_import"] {
+        let e = refusal(&db, &s, function, &path);
+        assert!(e.contains("more than 10000 characters"), "{e}");
+    }
+    // The same cell written inline in the sheet is named by its reference.
+    let inline = format!(
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Given name</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>{}</t></is></c></row>"#,
+        "y".repeat(50_000)
+    );
+    util::workbook(&path, &inline, &[]);
+    let e = refusal(&db, &s, "import_people", &path);
+    assert!(e.contains("Cell A2 holds more than 10000 characters"), "{e}");
+}
+
+#[test]
+fn a_workbook_past_the_row_limit_is_refused_before_the_rest_is_read() {
+    let (db, _dir) = empty_centre();
+    let s = session(&db, Role::Coordinator);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many-rows.xlsx");
+    let mut sheet =
+        String::from(r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Given name</t></is></c></row>"#);
+    for r in 2..=100_002 {
+        sheet.push_str(&format!(r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>"#));
+    }
+    // What follows the limit is not even XML: a reader that stops at the limit never sees it.
+    sheet.push_str("<row r=\"100003\"><c r=\"A100003\"><v>1</v></c></row></sheetData><<broken");
+    util::workbook(&path, &sheet, &[]);
+    let e = refusal(&db, &s, "import_people", &path);
+    assert!(e.contains("more than 100000 rows"), "{e}");
+
+    // One value far away spans a sheet the reader would have to make room for, cell by cell.
+    let far = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Given name</t></is></c></row><row r="150000"><c r="CV150000"><v>1</v></c></row>"#;
+    util::workbook(&path, far, &[]);
+    let e = refusal(&db, &s, "import_people", &path);
+    assert!(e.contains("more than 100000 rows"), "{e}");
+    let wide =
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Given name</t></is></c><c r="XFD1"><v>1</v></c></row>"#;
+    util::workbook(&path, wide, &[]);
+    let e = refusal(&db, &s, "import_people", &path);
+    assert!(e.contains("more than 100 columns"), "{e}");
+}
+
+#[test]
+fn a_csv_past_a_limit_is_refused_as_it_is_read() {
+    let (db, _dir) = empty_centre();
+    let s = session(&db, Role::Coordinator);
+    let dir = tempfile::tempdir().unwrap();
+    let rows = dir.path().join("many-rows.csv");
+    let mut text = b"Given name\n".to_vec();
+    for r in 0..100_001 {
+        text.extend_from_slice(format!("P{r}\n").as_bytes());
+    }
+    // Past the limit, bytes that are not UTF-8: a reader that stops at the limit never sees them.
+    text.extend_from_slice(b"Zo\xEB\n");
+    std::fs::write(&rows, text).unwrap();
+    let e = refusal(&db, &s, "import_people", &rows);
+    assert!(e.contains("more than 100000 rows"), "{e}");
+
+    let cell = dir.path().join("big-cell.csv");
+    std::fs::write(&cell, format!("Given name,Notes\nAmal,{}\n", "x".repeat(20_000))).unwrap();
+    let e = refusal(&db, &s, "import_people", &cell);
+    assert!(e.contains("Cell B2 holds more than 10000 characters"), "{e}");
+}
+
+#[test]
+fn the_preview_shows_a_glimpse_of_each_cell() {
+    let (db, _dir) = empty_centre();
+    let s = session(&db, Role::Coordinator);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.csv");
+    std::fs::write(&path, format!("Given name,Notes\nAmal,{}\n", "é".repeat(5_000))).unwrap();
+    let preview = api::call(&db, &s, "preview_import", json!({"path": path.display().to_string()})).unwrap();
+    let note = preview["sample"][0][1].as_str().unwrap();
+    assert_eq!(note.chars().count(), 201, "200 characters and an ellipsis");
+    assert!(note.ends_with('…'));
+    assert_eq!(preview["sample"][0][0], "Amal");
+}
+
+fn many_people_csv(dir: &std::path::Path, n: usize, poison_at: Option<usize>) -> String {
+    let mut text = String::from("Given name,Family name,Date of birth,Sex\n");
+    for i in 0..n {
+        let given = if Some(i) == poison_at { "Boom".to_string() } else { format!("Imported{i}") };
+        text.push_str(&format!(
+            "{given},Family{},{:02}/{:02}/{},F\n",
+            i % 97,
+            1 + i % 28,
+            1 + i % 12,
+            1950 + i % 60
+        ));
+    }
+    let path = dir.join(format!("many-{n}.csv"));
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+fn count(db: &Db, sql: &str) -> i64 {
+    db.read(|c| Ok(c.query_row(sql, [], |r| r.get(0))?)).unwrap()
+}
+
+/// While a long import writes, the desk (another connection, as another window or process)
+/// searches and registers people: the import writes in chunks, so neither waits for all of it.
+#[test]
+fn a_long_import_lets_the_desk_read_and_write_while_it_runs() {
+    let (db, dir) = empty_centre();
+    drop(db);
+    let path = db_path(dir.path());
+    let files = tempfile::tempdir().unwrap();
+    let file = many_people_csv(files.path(), 3 * api::IMPORT_CHUNK, None);
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let importer = {
+        let (path, done) = (path.clone(), done.clone());
+        std::thread::spawn(move || {
+            let db = Db::open(&path, "demo").unwrap();
+            let s = session(&db, Role::Coordinator);
+            let report = import(&db, &s, json!({"path": file}));
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+            report
+        })
+    };
+    let desk_db = Db::open(&path, "demo").unwrap();
+    let desk = session(&desk_db, Role::FrontDesk);
+    let mut registered = 0;
+    for i in 0.. {
+        if done.load(std::sync::atomic::Ordering::SeqCst) {
+            break;
+        }
+        api::call(&desk_db, &desk, "search_people", json!({"text": "Imported"})).unwrap();
+        let person = json!({"given_name": format!("Walkin{i}"), "confirm_not_duplicate": true});
+        api::call(&desk_db, &desk, "create_person", person).unwrap();
+        registered += 1;
+    }
+    let report = importer.join().unwrap();
+    assert_eq!(report["imported"], 3 * api::IMPORT_CHUNK, "{report}");
+    assert!(registered > 0);
+    // A registration written between two of the import's rows (in the table's own order)
+    // landed while the import was under way: with one long transaction it never could.
+    let between = count(
+        &desk_db,
+        "SELECT count(*) FROM people WHERE given_name LIKE 'Walkin%'
+           AND rowid > (SELECT min(rowid) FROM people WHERE given_name LIKE 'Imported%')
+           AND rowid < (SELECT max(rowid) FROM people WHERE given_name LIKE 'Imported%')",
+    );
+    assert!(between > 0, "the desk waited for the whole import");
+    assert_eq!(count(&desk_db, "SELECT count(*) FROM people WHERE given_name LIKE 'Imported%'"), 1500);
+    assert_eq!(count(&desk_db, "SELECT count(*) FROM settings WHERE key LIKE 'import.unfinished.%'"), 0);
+}
+
+/// A chunk that fails takes back the chunks written before it: all or nothing.
+#[test]
+fn an_import_that_fails_part_way_takes_back_what_it_wrote() {
+    let (db, _dir) = empty_centre();
+    let s = session(&db, Role::Coordinator);
+    // A write failure the checks cannot foresee, in the third chunk.
+    db.write(|tx| {
+        tx.execute_batch(
+            "CREATE TRIGGER fail_on_boom BEFORE INSERT ON people WHEN NEW.given_name = 'Boom'
+             BEGIN SELECT RAISE(ABORT, 'injected write failure'); END;",
+        )?;
+        Ok(())
+    })
+    .unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let file = many_people_csv(files.path(), 3 * api::IMPORT_CHUNK, Some(2 * api::IMPORT_CHUNK + 10));
+    let e = api::call(&db, &s, "import_people", json!({"path": file})).unwrap_err();
+    assert!(e.to_string().contains("injected"), "{e}");
+    assert_eq!(count(&db, "SELECT count(*) FROM people"), 0, "the first two chunks were taken back");
+    assert_eq!(count(&db, "SELECT count(*) FROM settings WHERE key LIKE 'import.unfinished.%'"), 0);
+}
+
+/// An import stopped part-way (its process killed) is taken back by the next one.
+#[test]
+fn an_import_stopped_part_way_is_taken_back_later() {
+    use haven_core::cases::import::{self as imp, Chunks, ImportRequest};
+    let (db, _dir) = empty_centre();
+    let s = session(&db, Role::Coordinator);
+    let files = tempfile::tempdir().unwrap();
+    let file = many_people_csv(files.path(), 30, None);
+    let req = ImportRequest { path: file, ..Default::default() };
+    let checked = db.read(|c| imp::check(c, &s, &req, util::today())).unwrap();
+    let mut chunks = Chunks::new();
+    db.write(|tx| imp::write_chunk(tx, &s, &checked, 0..10, &mut chunks, util::today(), false)).unwrap();
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM people"),
+        10,
+        "the first chunk landed, then the process died"
+    );
+    let now = chrono::Utc::now();
+    assert!(db.read(|c| imp::stale(c, now)).unwrap().is_empty(), "a live import is left alone");
+    let later = now + imp::STALE_AFTER + chrono::Duration::seconds(1);
+    assert_eq!(db.read(|c| imp::stale(c, later)).unwrap(), vec![chunks.id().to_string()]);
+    let removed = db.write(|tx| imp::undo(tx, chunks.id())).unwrap();
+    assert_eq!(removed, 10);
+    assert_eq!(count(&db, "SELECT count(*) FROM people"), 0);
+}

@@ -376,8 +376,35 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
             entries,
         ));
     }
+    if let Some((seq, detail)) = conn
+        .query_row(
+            "SELECT seq, detail FROM audit_log WHERE action = ?1 ORDER BY seq LIMIT 1",
+            [COMMITS_LOST],
+            |r| Ok((r.get::<_, i64>("seq")?, r.get::<_, Option<String>>("detail")?)),
+        )
+        .optional()?
+    {
+        let lost: Option<crate::LostCommits> = detail.and_then(|d| serde_json::from_str(&d).ok());
+        let what = lost.map_or_else(
+            || "The database lost its last commits".to_string(),
+            |l| format!("Entries {} to {} were written and then lost", l.found_seq + 1, l.recorded_seq),
+        );
+        return Ok(ChainReport {
+            ok: false,
+            entries,
+            head_hash,
+            problem: Some(format!(
+                "{what} (the write-ahead log was missing after Haven stopped; noted at entry {seq}). \
+                 The entries that remain are as written."
+            )),
+            first_bad_seq: Some(seq),
+        });
+    }
     Ok(ChainReport { ok: true, entries, head_hash, problem: None, first_bad_seq: None })
 }
+
+/// The action of the entry that records commits found lost at open (see `Db::lost_commits`).
+pub const COMMITS_LOST: &str = "commits_lost";
 
 /// Which entries to list, newest first.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]

@@ -465,6 +465,16 @@ pub fn unlock_at(
             });
             audit::record(tx, &session, "sign_in_failed", "user", None, Some(&detail))?;
         }
+        if let Some(lost) = db.lost_commits() {
+            // Kept in the chain itself: the head file moves on with the next commit, and
+            // `audit verify` reports the loss from this entry from then on.
+            let detail = serde_json::json!({
+                "recorded_seq": lost.recorded_seq,
+                "recorded_hash": lost.recorded_hash,
+                "found_seq": lost.found_seq,
+            });
+            audit::record(tx, &session, audit::COMMITS_LOST, "database", None, Some(&detail))?;
+        }
         audit::record(tx, &session, "sign_in", "user", Some(&session.user_id), None)?;
         Ok(session)
     })?;
@@ -529,6 +539,13 @@ pub fn create(db_path: &Path, key: &DbKey) -> Result<Db> {
     let db = Db::create_with_key(db_path, key)?;
     Keyring::empty().save(&ring_path)?;
     Ok(db)
+}
+
+/// Whether the key file beside `db_path` is whole and holds no user: what a set-up that failed
+/// after making the database, before sealing the first lead's key, leaves (see
+/// `setup::unfinished`). A damaged or missing key file is not this (recovery handles those).
+pub fn holds_no_user(db_path: &Path) -> bool {
+    matches!(Keyring::read(&keyring_path(db_path)), Ok(KeyFile::Whole(ring)) if ring.entries.is_empty())
 }
 
 fn ring_of(db: &Db) -> Result<Option<(PathBuf, Keyring, &DbKey)>> {

@@ -355,15 +355,81 @@ pub(super) fn preview_import(_: &Db, _: &Session, input: PathInput) -> Result<Im
     import::preview(std::path::Path::new(&input.path))
 }
 
+/// People written per transaction by an import: a chunk takes a fraction of a second, so
+/// another window or process that needs to write (a registration, a sign-in) waits that long at
+/// most, never the whole import.
+pub const IMPORT_CHUNK: usize = 500;
+
+/// The pause after each chunk: the lock is free long enough for a writer that is waiting (it
+/// tries every 2 ms, see `db::busy_wait`) to take its turn.
+const IMPORT_PAUSE: std::time::Duration = std::time::Duration::from_millis(10);
+
 pub(super) fn import_people(db: &Db, s: &Session, input: ImportRequest) -> Result<ImportReport> {
-    db.write(|tx| {
-        let report = import::import(tx, s, &input, today())?;
-        if report.imported > 0 {
-            let detail = json!({"rows": report.rows, "imported": report.imported, "skipped": report.skipped});
-            audit::record(tx, s, "import", "person", None, Some(&detail))?;
+    run_import(db, s, input, |_, _| {})
+}
+
+/// The file is read and every row checked on a read snapshot, holding no lock. Then the rows
+/// are written [`IMPORT_CHUNK`] per transaction, all or nothing: each chunk notes what it
+/// created, and the last one removes the notes and writes the audit entry in its own
+/// transaction. If a chunk fails, what the earlier ones wrote is taken back; if the process
+/// is stopped part-way, the next import or sign-in takes it back (see `import::stale`).
+pub(super) fn run_import(
+    db: &Db,
+    s: &Session,
+    input: ImportRequest,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<ImportReport> {
+    let today = today();
+    undo_stopped_imports(db, s)?;
+    let checked = db.read(|c| import::check(c, s, &input, today))?;
+    let mut report = checked.report.clone();
+    if !report.errors.is_empty() || input.dry_run || checked.is_empty() {
+        return Ok(report);
+    }
+    let total = checked.len();
+    let mut chunks = import::Chunks::new();
+    let mut written = 0;
+    while written < total {
+        let end = (written + IMPORT_CHUNK).min(total);
+        let last = end == total;
+        let done = db.write(|tx| {
+            let n = import::write_chunk(tx, s, &checked, written..end, &mut chunks, today, last)?;
+            if last {
+                let detail = json!({"rows": report.rows, "imported": total, "skipped": report.skipped});
+                audit::record(tx, s, "import", "person", None, Some(&detail))?;
+            }
+            Ok(n)
+        });
+        match done {
+            Ok(n) => written += n,
+            Err(e) => {
+                // All or nothing: the chunks already written are taken back. If even that
+                // fails, the next import or sign-in does it.
+                let _ = db.write(|tx| import::undo(tx, chunks.id()));
+                return Err(e);
+            }
         }
-        Ok(report)
-    })
+        progress(written, total);
+        if !last {
+            std::thread::sleep(IMPORT_PAUSE);
+        }
+    }
+    report.imported = written;
+    Ok(report)
+}
+
+/// Takes back imports that were stopped part-way (see [`import::stale`]), audited.
+pub fn undo_stopped_imports(db: &Db, s: &Session) -> Result<usize> {
+    let stopped = db.read(|c| import::stale(c, chrono::Utc::now()))?;
+    let mut removed = 0;
+    for id in stopped {
+        removed += db.write(|tx| {
+            let n = import::undo(tx, &id)?;
+            audit::record(tx, s, "import_undone", "person", None, Some(&json!({"import": id, "people": n})))?;
+            Ok(n)
+        })?;
+    }
+    Ok(removed)
 }
 
 pub(super) fn export_people(db: &Db, s: &Session, input: ExportRequest) -> Result<ExportReport> {

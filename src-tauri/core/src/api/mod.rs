@@ -31,7 +31,7 @@ use crate::access::{Role, Session};
 use crate::{Db, Error, Result};
 
 use cases::*;
-pub use cases::{PersonRecord, PrintPhoneContacts};
+pub use cases::{undo_stopped_imports, PersonRecord, PrintPhoneContacts, IMPORT_CHUNK};
 pub use centre::SessionInfo;
 use centre::*;
 pub use distribution::PrintDistributionSheet;
@@ -383,6 +383,24 @@ pub fn callable_by(session: &Session) -> impl Iterator<Item = &'static ApiFuncti
 pub fn call(db: &Db, session: &Session, name: &str, input: Value) -> Result<Value> {
     let f = function(name).ok_or_else(|| Error::NotFound(format!("There is no API function \"{name}\".")))?;
     dispatch(f, db, session, input)
+}
+
+/// Imports people as `import_people` does (the same role check, the same chunks), calling
+/// `progress(written, total)` after each chunk: the CLI prints it.
+pub fn import_people_with_progress(
+    db: &Db,
+    session: &Session,
+    input: crate::cases::import::ImportRequest,
+    progress: impl FnMut(usize, usize),
+) -> Result<crate::cases::import::ImportReport> {
+    check_role(session, "import_people")?;
+    run_import(db, session, input, progress)
+}
+
+/// The role check `call` makes for function `name`, for the entry points beside it.
+fn check_role(session: &Session, name: &str) -> Result<()> {
+    let f = function(name).ok_or_else(|| Error::NotFound(format!("There is no API function \"{name}\".")))?;
+    session.require(f.min_role, &f.summary.trim_end_matches('.').to_lowercase())
 }
 
 /// Runs `f` after its role check; READ functions under [`Db::read_only`].

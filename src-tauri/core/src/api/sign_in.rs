@@ -32,6 +32,9 @@ pub enum NoticeKind {
     RestoreUnfinished,
     /// The database was opened read-only: its disk or folder cannot be written (`path`).
     ReadOnlyMedia,
+    /// The last commits before Haven stopped were lost with the write-ahead log (`recorded`,
+    /// `found`: the newest audit entry written, and the one the database ends with).
+    CommitsLost,
 }
 
 /// Something Haven did or found on the user's behalf, shown once.
@@ -99,6 +102,15 @@ impl Notice {
         }
     }
 
+    /// The database no longer holds its last commits (see [`crate::LostCommits`]).
+    pub fn commits_lost(lost: &crate::LostCommits) -> Notice {
+        Notice {
+            kind: NoticeKind::CommitsLost,
+            params: json!({"recorded": lost.recorded_seq, "found": lost.found_seq}),
+            message: lost.message(),
+        }
+    }
+
     /// A restore stopped part-way: what is on disk is not known for sure.
     pub fn restore_unfinished(err: &Error) -> Notice {
         Notice {
@@ -132,10 +144,15 @@ pub fn sign_in(db: &Db, session: &Session) -> Vec<Notice> {
             params: serde_json::json!({"path": path}),
         }];
     }
+    let mut notices: Vec<Notice> = db.lost_commits().map(Notice::commits_lost).into_iter().collect();
+    // An import stopped part-way (the app closed, a crash) is taken back, audited; a failure
+    // here leaves it for the next import or sign-in.
+    let _ = super::undo_stopped_imports(db, session);
     match apply_retention(db, session) {
-        Ok(done) => Notice::of_retention(&done),
-        Err(e) => vec![Notice::retention_failed(&e)],
+        Ok(done) => notices.extend(Notice::of_retention(&done)),
+        Err(e) => notices.push(Notice::retention_failed(&e)),
     }
+    notices
 }
 
 /// What a signed-in session keeps that a call can change.

@@ -4,8 +4,11 @@
 //! Columns are matched to fields by their header (English or French, any case), or by a mapping
 //! the user chose. Every row is checked first; the report lists each problem with its row number
 //! (as the spreadsheet shows it: the header is row 1), column and reason. Only when no row has a
-//! problem, and it is not a dry run, are all rows written, in one transaction. People who look
-//! like someone already registered are reported and, unless asked otherwise, skipped.
+//! problem, and it is not a dry run, are the rows written: all or none, in chunks of their own
+//! transactions (so a long import does not lock the desk out), with what each chunk wrote noted
+//! until the last lands, so a failure or a stop part-way is taken back. People who look like
+//! someone already registered are reported and, unless asked otherwise, skipped. The fields and
+//! header words are in `import_fields.rs`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -14,113 +17,14 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+use super::import_fields::{field_name, parse_relationship, parse_sex, parse_status, parse_yes};
+pub use super::import_fields::{guess_field, parse_date, ImportField};
 use super::people::{self, NewPerson, PersonDetails};
 use super::search::{self, fold};
-pub use super::spreadsheet::{read_table, Table, MAX_ROWS};
-use super::{households, Relationship, Sex, Status};
+pub use super::spreadsheet::{read_table, Table, MAX_CELL_CHARS, MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS};
+use super::{households, Status};
 use crate::access::Session;
 use crate::Result;
-
-/// A field a column can fill.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum ImportField {
-    /// Given name (Latin script). Required.
-    GivenName,
-    /// Family name.
-    FamilyName,
-    /// Full name in original script.
-    OriginalName,
-    /// Other names, separated by `;` or `,`.
-    OtherNames,
-    /// Sex: F/M, female/male, femme/homme.
-    Sex,
-    /// Date of birth: 2026-01-31, 31/01/2026 or 31.01.2026.
-    DateOfBirth,
-    /// Age in years, when the date of birth is not known.
-    EstimatedAge,
-    /// Nationality.
-    Nationality,
-    /// Languages.
-    Languages,
-    /// Phone number.
-    Phone,
-    /// Site code.
-    Site,
-    /// Status: active, moved on, reached UK, closed.
-    Status,
-    /// Consent to keep data: yes/no.
-    Consent,
-    /// Any value shared by the rows of one household (a family number, say).
-    Household,
-    /// Relationship in the household.
-    Relationship,
-    /// Not imported.
-    Ignore,
-}
-
-/// Header words that select a field, compared lower-case without spaces or punctuation.
-const HEADERS: &[(&str, ImportField)] = &[
-    ("givenname", ImportField::GivenName),
-    ("firstname", ImportField::GivenName),
-    ("forename", ImportField::GivenName),
-    ("prenom", ImportField::GivenName),
-    ("familyname", ImportField::FamilyName),
-    ("surname", ImportField::FamilyName),
-    ("lastname", ImportField::FamilyName),
-    ("nom", ImportField::FamilyName),
-    ("nomdefamille", ImportField::FamilyName),
-    ("originalname", ImportField::OriginalName),
-    ("nameinoriginalscript", ImportField::OriginalName),
-    ("originalscript", ImportField::OriginalName),
-    ("nativename", ImportField::OriginalName),
-    ("arabicname", ImportField::OriginalName),
-    ("nomoriginal", ImportField::OriginalName),
-    ("othernames", ImportField::OtherNames),
-    ("aliases", ImportField::OtherNames),
-    ("alias", ImportField::OtherNames),
-    ("autresnoms", ImportField::OtherNames),
-    ("sex", ImportField::Sex),
-    ("gender", ImportField::Sex),
-    ("sexe", ImportField::Sex),
-    ("dateofbirth", ImportField::DateOfBirth),
-    ("dob", ImportField::DateOfBirth),
-    ("birthdate", ImportField::DateOfBirth),
-    ("datedenaissance", ImportField::DateOfBirth),
-    ("age", ImportField::EstimatedAge),
-    ("estimatedage", ImportField::EstimatedAge),
-    ("nationality", ImportField::Nationality),
-    ("nationalite", ImportField::Nationality),
-    ("languages", ImportField::Languages),
-    ("language", ImportField::Languages),
-    ("langues", ImportField::Languages),
-    ("langue", ImportField::Languages),
-    ("phone", ImportField::Phone),
-    ("telephone", ImportField::Phone),
-    ("mobile", ImportField::Phone),
-    ("site", ImportField::Site),
-    ("status", ImportField::Status),
-    ("statut", ImportField::Status),
-    ("consent", ImportField::Consent),
-    ("consentement", ImportField::Consent),
-    ("household", ImportField::Household),
-    ("householdid", ImportField::Household),
-    ("family", ImportField::Household),
-    ("familyid", ImportField::Household),
-    ("familyno", ImportField::Household),
-    ("foyer", ImportField::Household),
-    ("relationship", ImportField::Relationship),
-    ("relation", ImportField::Relationship),
-    ("lien", ImportField::Relationship),
-];
-
-/// The field a header suggests, if any.
-pub fn guess_field(header: &str) -> ImportField {
-    let key: String = fold(header).chars().filter(|c| c.is_alphanumeric()).collect();
-    HEADERS.iter().find(|(h, _)| *h == key).map(|(_, f)| *f).unwrap_or(ImportField::Ignore)
-}
 
 /// What to do with people who look like someone already registered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
@@ -218,64 +122,6 @@ pub struct ImportPreview {
     pub rows: usize,
 }
 
-/// Parses a date as people write it: ISO, day/month/year (UK and French order) or with dots.
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    ["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d"]
-        .iter()
-        .find_map(|f| NaiveDate::parse_from_str(s, f).ok())
-}
-
-fn parse_sex(s: &str) -> Option<Sex> {
-    match fold(s).as_str() {
-        "" | "unknown" | "?" | "inconnu" => Some(Sex::Unknown),
-        "f" | "female" | "woman" | "girl" | "femme" | "fille" => Some(Sex::Female),
-        "m" | "male" | "man" | "boy" | "h" | "homme" | "garcon" => Some(Sex::Male),
-        "other" | "autre" | "x" => Some(Sex::Other),
-        _ => None,
-    }
-}
-
-fn parse_status(s: &str) -> Option<Status> {
-    let key: String = fold(s).chars().filter(|c| c.is_alphanumeric()).collect();
-    match key.as_str() {
-        "" | "active" | "actif" | "en cours" => Some(Status::Active),
-        "movedon" | "parti" => Some(Status::MovedOn),
-        "reacheduk" | "uk" | "arriveauroyaumeuni" => Some(Status::ReachedUk),
-        "closed" | "ferme" | "clos" => Some(Status::Closed),
-        _ => None,
-    }
-}
-
-fn parse_yes(s: &str) -> Option<bool> {
-    match fold(s).as_str() {
-        "" | "no" | "n" | "non" | "false" | "0" => Some(false),
-        "yes" | "y" | "oui" | "o" | "true" | "1" | "x" => Some(true),
-        _ => None,
-    }
-}
-
-fn parse_relationship(s: &str) -> Option<Option<Relationship>> {
-    let key = fold(s);
-    if key.is_empty() {
-        return Some(None);
-    }
-    let r = match key.as_str() {
-        "head" | "chef" => Relationship::Head,
-        "mother" | "mere" => Relationship::Mother,
-        "father" | "pere" => Relationship::Father,
-        "child" | "son" | "daughter" | "enfant" | "fils" | "fille" => Relationship::Child,
-        "sibling" | "brother" | "sister" | "frere" | "soeur" => Relationship::Sibling,
-        "guardian" | "tuteur" | "tutrice" => Relationship::Guardian,
-        "grandparent" | "grandmother" | "grandfather" | "grand-mere" | "grand-pere" => {
-            Relationship::Grandparent
-        }
-        "other" | "autre" => Relationship::Other,
-        _ => return None,
-    };
-    Some(Some(r))
-}
-
 /// The columns of `table` with the fields they fill: the user's mapping first, else a guess.
 pub fn columns(table: &Table, mapping: &BTreeMap<String, ImportField>) -> Vec<ColumnUse> {
     table
@@ -289,14 +135,24 @@ pub fn columns(table: &Table, mapping: &BTreeMap<String, ImportField>) -> Vec<Co
 }
 
 /// The first rows and suggested mapping of a file.
+///
+/// Sample cells are cut to [`PREVIEW_CHARS`] characters (with an ellipsis): the screen shows a
+/// glimpse, and a reply to the window stays small whatever the file holds.
 pub fn preview(path: &Path) -> Result<ImportPreview> {
     let table = read_table(path)?;
+    let glimpse = |cell: &String| match cell.char_indices().nth(PREVIEW_CHARS) {
+        Some((cut, _)) => format!("{}…", &cell[..cut]),
+        None => cell.clone(),
+    };
     Ok(ImportPreview {
         columns: columns(&table, &BTreeMap::new()),
-        sample: table.rows.iter().take(5).cloned().collect(),
+        sample: table.rows.iter().take(5).map(|r| r.iter().map(glimpse).collect()).collect(),
         rows: table.count(),
     })
 }
+
+/// The most characters of a cell the preview shows.
+pub const PREVIEW_CHARS: usize = 200;
 
 /// What a row says of when someone was born, for spotting the same person twice in one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -316,13 +172,46 @@ struct Ready {
 }
 
 /// Checks every row, and writes them all when nothing is wrong and this is not a dry run.
-/// Call inside one transaction: a failure part-way leaves nothing behind.
+/// Call inside one transaction: a failure part-way leaves nothing behind. (The API writes a
+/// large import in chunks instead: [`check`], then [`write_chunk`] per transaction.)
 pub fn import(
     conn: &Connection,
     session: &Session,
     req: &ImportRequest,
     today: NaiveDate,
 ) -> Result<ImportReport> {
+    let mut checked = check(conn, session, req, today)?;
+    if !checked.report.errors.is_empty() || req.dry_run {
+        return Ok(checked.report);
+    }
+    let mut chunks = Chunks::new();
+    let written = write_rows(conn, session, &checked.ready, today, &mut chunks.households)?;
+    checked.report.imported = written.people.len();
+    Ok(checked.report)
+}
+
+/// An import checked and ready to write: the report (with `ready` set), and the rows.
+pub struct Checked {
+    /// What the checks found; `imported` is 0 until rows are written.
+    pub report: ImportReport,
+    ready: Vec<Ready>,
+}
+
+impl Checked {
+    /// The rows to write.
+    pub fn len(&self) -> usize {
+        self.ready.len()
+    }
+
+    /// Whether there is nothing to write.
+    pub fn is_empty(&self) -> bool {
+        self.ready.is_empty()
+    }
+}
+
+/// Reads the file and checks every row, writing nothing (it runs on a read snapshot, so no
+/// write lock is held while a large file is read and compared with the case book).
+pub fn check(conn: &Connection, session: &Session, req: &ImportRequest, today: NaiveDate) -> Result<Checked> {
     let table = read_table(Path::new(&req.path))?;
     let columns = columns(&table, &req.mapping);
     let mut report = ImportReport {
@@ -357,7 +246,7 @@ pub fn import(
         });
     }
     if !report.errors.is_empty() {
-        return Ok(report);
+        return Ok(Checked { report, ready: Vec::new() });
     }
     let default_site = crate::sites::resolve(conn, req.site.as_deref().unwrap_or(&session.site_id))?;
     let mut ready = Vec::with_capacity(table.rows.len());
@@ -408,7 +297,7 @@ pub fn import(
     }
     report.errors.sort_by_key(|e| e.row);
     if !report.errors.is_empty() {
-        return Ok(report);
+        return Ok(Checked { report, ready: Vec::new() });
     }
     let mut to_write = Vec::with_capacity(ready.len());
     for r in ready {
@@ -437,11 +326,25 @@ pub fn import(
         }
     }
     report.ready = to_write.len();
-    if req.dry_run {
-        return Ok(report);
-    }
-    let mut households_by_key: HashMap<String, String> = HashMap::new();
-    for r in &to_write {
+    Ok(Checked { report, ready: to_write })
+}
+
+/// The people and households a chunk of rows created.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Written {
+    people: Vec<String>,
+    households: Vec<String>,
+}
+
+fn write_rows(
+    conn: &Connection,
+    session: &Session,
+    rows: &[Ready],
+    today: NaiveDate,
+    households_by_key: &mut HashMap<String, String>,
+) -> Result<Written> {
+    let mut written = Written::default();
+    for r in rows {
         let id = people::create(conn, session, &r.person, today)?;
         if let Some(status) = r.status.filter(|s| *s != Status::Active) {
             people::set_status(conn, &id, status)?;
@@ -449,7 +352,10 @@ pub fn import(
         if let Some(key) = &r.household {
             match households_by_key.get(key) {
                 Some(first) => {
-                    households::join(conn, &id, first, r.person.relationship)?;
+                    let household = households::join(conn, &id, first, r.person.relationship)?;
+                    if !written.households.contains(&household) {
+                        written.households.push(household);
+                    }
                 }
                 None => {
                     if let Some(rel) = r.person.relationship {
@@ -459,9 +365,130 @@ pub fn import(
                 }
             }
         }
-        report.imported += 1;
+        written.people.push(id);
     }
-    Ok(report)
+    Ok(written)
+}
+
+/// Settings keys of an import being written in chunks: `import.unfinished.<import>.<chunk>`,
+/// each holding what its chunk created and when. The last chunk's transaction removes them;
+/// while they are there the import is unfinished, and [`undo`] can take it all back.
+const UNFINISHED: &str = "import.unfinished.";
+
+/// An unfinished import whose last chunk is older than this was stopped (killed, a power cut):
+/// a live import writes a chunk every fraction of a second.
+pub const STALE_AFTER: chrono::Duration = chrono::Duration::minutes(2);
+
+/// A chunked import in progress: its id, the next chunk's number, and the households made so
+/// far by the file's household column (rows of one household may fall in different chunks).
+pub struct Chunks {
+    id: String,
+    next: usize,
+    households: HashMap<String, String>,
+}
+
+impl Chunks {
+    /// A new chunked import.
+    pub fn new() -> Chunks {
+        Chunks { id: crate::new_id(), next: 0, households: HashMap::new() }
+    }
+
+    /// The import's id (what [`undo`] takes).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Default for Chunks {
+    fn default() -> Self {
+        Chunks::new()
+    }
+}
+
+/// Writes rows `range` of a checked import in the caller's transaction, noting what they
+/// created under the import's unfinished keys; the last chunk (`last`) removes those keys, in
+/// the same transaction, so the import is finished exactly when its last rows land. Returns
+/// the people written.
+pub fn write_chunk(
+    conn: &Connection,
+    session: &Session,
+    checked: &Checked,
+    range: std::ops::Range<usize>,
+    chunks: &mut Chunks,
+    today: NaiveDate,
+    last: bool,
+) -> Result<usize> {
+    let rows = checked.ready.get(range).unwrap_or_default();
+    let written = write_rows(conn, session, rows, today, &mut chunks.households)?;
+    let n = written.people.len();
+    if last {
+        conn.execute(
+            "DELETE FROM settings WHERE key LIKE ?1 || '%' AND site_id IS NULL",
+            [format!("{UNFINISHED}{}.", chunks.id)],
+        )?;
+    } else {
+        let note = serde_json::json!({"at": chrono::Utc::now().to_rfc3339(), "written": written});
+        crate::settings::set(conn, &format!("{UNFINISHED}{}.{}", chunks.id, chunks.next), &note.to_string())?;
+    }
+    chunks.next += 1;
+    Ok(n)
+}
+
+/// Takes back everything an unfinished import wrote (its people, and households it made that
+/// are left empty), in the caller's transaction. Returns how many people were removed.
+pub fn undo(conn: &Connection, import_id: &str) -> Result<usize> {
+    let notes: Vec<String> = conn
+        .prepare("SELECT value FROM settings WHERE key LIKE ?1 || '%' AND site_id IS NULL")?
+        .query_map([format!("{UNFINISHED}{import_id}.")], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut removed = 0;
+    for note in notes {
+        let written: Written = serde_json::from_str::<serde_json::Value>(&note)
+            .ok()
+            .and_then(|v| serde_json::from_value(v["written"].clone()).ok())
+            .unwrap_or_default();
+        for id in &written.people {
+            removed += conn.execute("DELETE FROM people WHERE id = ?1", [id])?;
+        }
+        for id in &written.households {
+            conn.execute(
+                "DELETE FROM households WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM people WHERE household_id = ?1)",
+                [id],
+            )?;
+        }
+    }
+    conn.execute(
+        "DELETE FROM settings WHERE key LIKE ?1 || '%' AND site_id IS NULL",
+        [format!("{UNFINISHED}{import_id}.")],
+    )?;
+    Ok(removed)
+}
+
+/// The unfinished imports whose last chunk is older than [`STALE_AFTER`] (stopped part-way):
+/// their ids, for [`undo`].
+pub fn stale(conn: &Connection, now: chrono::DateTime<chrono::Utc>) -> Result<Vec<String>> {
+    let rows: Vec<(String, String)> = conn
+        .prepare("SELECT key, value FROM settings WHERE key LIKE ?1 || '%' AND site_id IS NULL")?
+        .query_map([UNFINISHED], |r| Ok((r.get("key")?, r.get("value")?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut newest: BTreeMap<String, Option<chrono::DateTime<chrono::Utc>>> = BTreeMap::new();
+    for (key, value) in rows {
+        let Some(id) = key.strip_prefix(UNFINISHED).and_then(|rest| rest.rsplit_once('.')).map(|(id, _)| id)
+        else {
+            continue;
+        };
+        let at = serde_json::from_str::<serde_json::Value>(&value)
+            .ok()
+            .and_then(|v| v["at"].as_str().and_then(|a| chrono::DateTime::parse_from_rfc3339(a).ok()))
+            .map(|a| a.with_timezone(&chrono::Utc));
+        let entry = newest.entry(id.to_string()).or_insert(at);
+        *entry = (*entry).max(at);
+    }
+    Ok(newest
+        .into_iter()
+        .filter(|(_, at)| at.is_none_or(|at| now - at > STALE_AFTER))
+        .map(|(id, _)| id)
+        .collect())
 }
 
 fn read_row(
@@ -539,49 +566,4 @@ fn read_row(
     person.details = d;
     person.confirm_not_duplicate = true;
     Ok(Ready { row, person, status, household })
-}
-
-fn field_name(f: ImportField) -> &'static str {
-    match f {
-        ImportField::GivenName => "given_name",
-        ImportField::FamilyName => "family_name",
-        ImportField::OriginalName => "original_name",
-        ImportField::OtherNames => "other_names",
-        ImportField::Sex => "sex",
-        ImportField::DateOfBirth => "date_of_birth",
-        ImportField::EstimatedAge => "estimated_age",
-        ImportField::Nationality => "nationality",
-        ImportField::Languages => "languages",
-        ImportField::Phone => "phone",
-        ImportField::Site => "site",
-        ImportField::Status => "status",
-        ImportField::Consent => "consent",
-        ImportField::Household => "household",
-        ImportField::Relationship => "relationship",
-        ImportField::Ignore => "",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn headers_in_english_and_french_are_recognised() {
-        assert_eq!(guess_field("First Name"), ImportField::GivenName);
-        assert_eq!(guess_field("Prénom"), ImportField::GivenName);
-        assert_eq!(guess_field("SURNAME"), ImportField::FamilyName);
-        assert_eq!(guess_field("Date de naissance"), ImportField::DateOfBirth);
-        assert_eq!(guess_field("D.O.B."), ImportField::DateOfBirth);
-        assert_eq!(guess_field("Shoe size"), ImportField::Ignore);
-    }
-
-    #[test]
-    fn dates_are_read_in_day_month_order() {
-        let d = NaiveDate::from_ymd_opt(2010, 1, 31);
-        assert_eq!(parse_date("31/01/2010"), d);
-        assert_eq!(parse_date("2010-01-31"), d);
-        assert_eq!(parse_date("31.01.2010"), d);
-        assert_eq!(parse_date("01/31/2010"), None, "month/day order is not guessed");
-    }
 }

@@ -11,6 +11,7 @@ pub mod export;
 pub mod flags;
 pub mod households;
 pub mod import;
+mod import_fields;
 pub mod notes;
 pub mod partners;
 pub mod people;
@@ -23,6 +24,7 @@ mod seed_names;
 pub mod sheet;
 mod spreadsheet;
 pub mod uk;
+mod workbook;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -1,13 +1,15 @@
 //! The encrypted store: opening a SQLCipher file, the pragmas every connection gets, schema
 //! migrations, and the transaction helper every multi-statement write goes through.
 
+mod head;
 mod migrations;
 
+pub use head::{head_path, LostCommits};
 pub use migrations::{latest_version, schema_version, MIGRATIONS};
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -20,6 +22,9 @@ pub const DB_FILE_NAME: &str = "haven.db";
 
 /// How long a writer waits for another writer (another window, the CLI) before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How often a waiting writer tries again (see [`busy_wait`]).
+const BUSY_POLL: Duration = Duration::from_millis(2);
 
 /// How many times the first keyed open checks that SQLCipher has finished starting (1 ms apart).
 const START_CHECKS: u32 = 1000;
@@ -42,6 +47,10 @@ pub struct Db {
     /// Opened read-only because the disk or folder cannot be written (a locked USB stick, a
     /// CD, a read-only share): reads and prints work, writes are refused by [`Db::write`].
     read_only_media: bool,
+    /// The audit entry the head file names (see `head.rs`): rewritten when a commit moves it.
+    head_seq: AtomicI64,
+    /// Commits found missing at open (the head file was ahead of the database).
+    lost: Option<LostCommits>,
 }
 
 /// How a database file is keyed.
@@ -160,12 +169,16 @@ impl Db {
                 path.display()
             )));
         }
+        // Nothing is written here, so the head file is neither checked nor moved.
+        let found = head::current(&conn)?;
         Ok(Db {
             conn: Mutex::new(conn),
             query_only: AtomicBool::new(false),
             path: path.to_path_buf(),
             key: Some(key.clone()),
             read_only_media: true,
+            head_seq: AtomicI64::new(found.seq),
+            lost: None,
         })
     }
 
@@ -191,6 +204,8 @@ impl Db {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
+        // A head file left by a database that is gone says nothing about this new one.
+        let _ = std::fs::remove_file(head_path(path));
         Self::open_with_flags(path, keying, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
     }
 
@@ -214,13 +229,49 @@ impl Db {
         };
         apply_pragmas(&conn)?;
         migrations::migrate(&mut conn)?;
+        let found = head::current(&conn)?;
+        let lost = match head::read(path) {
+            Some(recorded) if recorded.seq > found.seq => Some(LostCommits {
+                recorded_seq: recorded.seq,
+                recorded_hash: recorded.hash,
+                found_seq: found.seq,
+            }),
+            Some(recorded) if recorded == found => None,
+            _ => {
+                // No head file yet (a new database, or one from before the file), or one
+                // behind after a power cut: it starts from what the database holds. A file
+                // that cannot be written (read-only media) leaves the check undone, not the open.
+                let _ = head::write(path, &found);
+                None
+            }
+        };
         Ok(Db {
             conn: Mutex::new(conn),
-            query_only: AtomicBool::new(false),
             path: path.to_path_buf(),
             key,
             read_only_media: false,
+            query_only: AtomicBool::new(false),
+            head_seq: AtomicI64::new(found.seq),
+            lost,
         })
+    }
+
+    /// Commits this database no longer holds, found when it was opened: the head file beside
+    /// it named a newer audit entry than its log ends with (its write-ahead log was lost). The
+    /// sign-in records this in the audit log and warns; `None` when nothing is missing.
+    pub fn lost_commits(&self) -> Option<&LostCommits> {
+        self.lost.as_ref()
+    }
+
+    /// Brings the head file up to the audit log after a commit (when the commit moved it).
+    fn note_head(&self, conn: &Connection) {
+        // The commit has landed whatever happens here: a head file that cannot be written
+        // (read-only media, a full disk) is tried again at the next commit.
+        if let Ok(found) = head::current(conn) {
+            if found.seq != self.head_seq.load(Ordering::Relaxed) && head::write(&self.path, &found).is_ok() {
+                self.head_seq.store(found.seq, Ordering::Relaxed);
+            }
+        }
     }
 
     /// The raw database key, when the database is keyed by one (see [`DbKey`]).
@@ -283,7 +334,9 @@ impl Db {
         }
         let mut conn = self.lock()?;
         self.set_query_only(&conn, false)?;
-        with_tx(&mut conn, f)
+        let out = with_tx(&mut conn, f)?;
+        self.note_head(&conn);
+        Ok(out)
     }
 
     /// Runs `f` in one deferred transaction on which SQLite refuses every write
@@ -487,9 +540,22 @@ fn check_key(conn: &Connection) -> Result<()> {
     }
 }
 
+/// Waits for another connection's write lock: tries again every [`BUSY_POLL`] until
+/// [`BUSY_TIMEOUT`] has passed. SQLite's own busy timeout sleeps longer and longer between tries
+/// (up to 100 ms), so a registration waiting behind a long import written in short chunks could
+/// miss every gap between them; trying often, it gets the lock at the first gap.
+fn busy_wait(tries: i32) -> bool {
+    let waited = BUSY_POLL * u32::try_from(tries).unwrap_or(u32::MAX);
+    if waited >= BUSY_TIMEOUT {
+        return false;
+    }
+    std::thread::sleep(BUSY_POLL);
+    true
+}
+
 /// Pragmas set on every open (they are per connection, so they are not in migrations).
 fn apply_pragmas(conn: &Connection) -> Result<()> {
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.busy_handler(Some(busy_wait))?;
     // WAL: readers never block the writer, and a crash mid-write leaves the last commit intact.
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
@@ -528,7 +594,10 @@ mod tests {
             assert_eq!(fk, 1, "foreign keys must be on");
             assert_eq!(mode, "wal");
             assert_eq!(sync, 2, "synchronous must be FULL");
-            assert_eq!(busy, 5000);
+            // The wait is Haven's own busy handler (which SQLite reports as no timeout).
+            assert_eq!(busy, 0);
+            assert!(busy_wait(0), "a writer waits at first");
+            assert!(!busy_wait(2_500), "and gives up after five seconds");
             Ok(())
         })
     }

@@ -14,8 +14,8 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+use super::duplicates::{self, fold};
 use super::people::{self, NewPerson, PersonDetails};
-use super::search::{self, fold};
 pub use super::spreadsheet::{read_table, Table, MAX_ROWS};
 use super::{households, Relationship, Sex, Status};
 use crate::access::Session;
@@ -407,7 +407,7 @@ pub fn import(
     }
     let mut to_write = Vec::with_capacity(ready.len());
     for r in ready {
-        let dups = search::duplicates(conn, &r.person.details, today)?;
+        let dups = duplicates::duplicates(conn, &r.person.details, today)?;
         if dups.is_empty() {
             to_write.push(r);
             continue;

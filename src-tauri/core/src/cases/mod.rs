@@ -7,10 +7,12 @@
 //! for coordinators and leads.
 
 pub mod age;
+pub mod duplicates;
 pub mod export;
 pub mod flags;
 pub mod households;
 pub mod import;
+pub mod names;
 pub mod notes;
 pub mod partners;
 pub mod people;

@@ -1,0 +1,16 @@
+-- Haven schema, version 7: name keys, so a person is found however their name was written.
+--
+-- One row per key of a word of a person's names (`cases/names.rs` computes them): `sound` and
+-- `skeleton` from names in Latin letters, `arabic` and `ethiopic` from the name in original
+-- script. Kept in step with `people` by the core on every write of a name, like the search
+-- index: the table is derived (no id, site or dates of its own) and rebuilt whole when needed.
+-- The keys of people registered before this version are computed by the migration's hook.
+
+CREATE TABLE person_name_keys (
+    key       TEXT NOT NULL,
+    kind      TEXT NOT NULL CHECK (kind IN ('sound', 'skeleton', 'arabic', 'ethiopic')),
+    person_id TEXT NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+    PRIMARY KEY (key, kind, person_id)
+) WITHOUT ROWID;
+
+CREATE INDEX person_name_keys_person ON person_name_keys (person_id);

@@ -339,23 +339,24 @@ fn query_source(
     source: &Source,
     page: Option<(u32, u32)>,
 ) -> Result<Vec<PersonRow>> {
-    let mut sql = format!("SELECT {ROW_COLUMNS} FROM ");
+    // The page's people are chosen first (by rowid), and only they are read whole: the columns
+    // cost a look-up each (site, household size), so they are not computed for every
+    // candidate a sort goes through.
+    let mut sql = "SELECT p.rowid AS page_rowid FROM ".to_string();
     let mut args: Vec<Value> = Vec::new();
     let mut conditions: Vec<String> = Vec::new();
     let mut order_by_index = false;
     match source {
-        Source::All => sql.push_str("people p JOIN sites s ON s.id = p.site_id"),
+        Source::All => sql.push_str("people p"),
         Source::Code(code) => {
-            sql.push_str("people p JOIN sites s ON s.id = p.site_id");
+            sql.push_str("people p");
             args.push(Value::Text(code.clone()));
             conditions.push(format!("p.code = ?{}", args.len()));
         }
         Source::Text(expr) => {
             // CROSS JOIN keeps the full-text index as the outer loop, read in rowid order, so a
             // page stops after its rows instead of filtering the whole table first.
-            sql.push_str(
-                "people_fts f CROSS JOIN people p ON p.rowid = f.rowid JOIN sites s ON s.id = p.site_id",
-            );
+            sql.push_str("people_fts f CROSS JOIN people p ON p.rowid = f.rowid");
             args.push(Value::Text(expr.clone()));
             conditions.push(format!("people_fts MATCH ?{}", args.len()));
             order_by_index = true;
@@ -376,10 +377,7 @@ fn query_source(
                     format!("SELECT person_id FROM person_name_keys k WHERE {}", key_match("k", k, &mut args))
                 })
                 .collect();
-            sql.push_str(&format!(
-                "({}) d CROSS JOIN people p ON p.id = d.person_id JOIN sites s ON s.id = p.site_id",
-                leads.join(" UNION ")
-            ));
+            sql.push_str(&format!("({}) d CROSS JOIN people p ON p.id = d.person_id", leads.join(" UNION ")));
             for word in rest {
                 let any: Vec<String> = word
                     .iter()
@@ -430,17 +428,21 @@ fn query_source(
         sql.push_str(" WHERE ");
         sql.push_str(&conditions.join(" AND "));
     }
-    sql.push_str(match q.sort {
-        Sort::Recent if order_by_index => " ORDER BY f.rowid DESC",
+    let order = match q.sort {
         Sort::Recent => " ORDER BY p.rowid DESC",
         Sort::Name => " ORDER BY p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.code",
         Sort::Code => " ORDER BY p.code",
-    });
+    };
+    sql.push_str(if order_by_index && q.sort == Sort::Recent { " ORDER BY f.rowid DESC" } else { order });
     if let Some((limit, offset)) = page {
         args.push(Value::Integer(i64::from(limit)));
         args.push(Value::Integer(i64::from(offset)));
         sql.push_str(&format!(" LIMIT ?{} OFFSET ?{}", args.len() - 1, args.len()));
     }
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} FROM ({sql}) page CROSS JOIN people p ON p.rowid = page.page_rowid
+         JOIN sites s ON s.id = p.site_id{order}"
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
     let at = RowAt::of(&stmt)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| at.read(r, today))?;

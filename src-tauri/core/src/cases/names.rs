@@ -126,8 +126,8 @@ pub const ARTICLES: &[&str] =
 const ABD_JOINS: &[&str] = &["ou", "u", "e", "a", "o", "i"];
 
 /// Arabic-script letters (Arabic, Persian, Pashto, Sorani) and the Latin letters they are
-/// written with, in the alphabet [`LATIN_RULES`] produce. `ع` and `ء` are not written in Latin
-/// spellings; `و` and `ي` are `w` and `y` at the start of a word and vowels elsewhere (see
+/// written with, in the alphabet [`LATIN_RULES`] produce. `ء` is not written in Latin spellings
+/// and `ع` is written as a vowel (Ali, Omar, Abdallah); `و` and `ي` are `w` and `y` at the start of a word and vowels elsewhere (see
 /// [`arabic_canonical`]); `ة`, `ى` and a final `ه` after a consonant are the vowel `a`.
 pub const ARABIC_LETTERS: &[(char, &str)] = &[
     ('ا', "a"),
@@ -166,7 +166,7 @@ pub const ARABIC_LETTERS: &[(char, &str)] = &[
     ('ض', "d"),
     ('ط', "t"),
     ('ظ', "z"),
-    ('ع', ""),
+    ('ع', "a"),
     ('غ', "k"),
     ('ف', "f"),
     ('ڤ', "w"),
@@ -444,10 +444,15 @@ pub fn sound_key(canonical: &str) -> String {
     String::from_utf8(key).unwrap_or_default()
 }
 
-/// The consonants of a word in canonical letters, doubled ones once.
+/// The consonants of a word in canonical letters, doubled ones once, after `_` when the word
+/// starts with a vowel: Arabic script writes that vowel (Ali and `علي`, Omar and `عمر`), and it
+/// keeps the `له` of `عبدالله` from being Ali.
 pub fn skeleton_key(canonical: &str) -> String {
     let w = squeeze(canonical);
-    let mut key = Vec::with_capacity(w.len());
+    let mut key = Vec::with_capacity(w.len() + 1);
+    if w.first().is_some_and(|c| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')) {
+        key.push(b'_');
+    }
     for i in 0..w.len() {
         if !is_vowel_at(&w, i) && key.last() != Some(&w[i]) {
             key.push(w[i]);

@@ -162,7 +162,9 @@ pub fn desk_candidates(conn: &Connection, dist: &Distribution, query: &str) -> R
     if query.is_empty() {
         return Ok(DeskLookup { candidates: Vec::new(), more: false });
     }
-    let mut people: Vec<(String, String, String, Option<String>, Option<Matched>)> = Vec::new();
+    // (id, code, name, original name, why it matched) of each person the desk may mean.
+    type Found = (String, String, String, Option<String>, Option<Matched>);
+    let mut people: Vec<Found> = Vec::new();
     let mut more = false;
     if let Some(id) = by_code_or_id(conn, query)? {
         let p = conn

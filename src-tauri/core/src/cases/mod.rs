@@ -12,6 +12,7 @@ pub mod export;
 pub mod flags;
 pub mod households;
 pub mod import;
+mod name_rules;
 pub mod names;
 pub mod notes;
 pub mod partners;

@@ -429,8 +429,10 @@ fn store(conn: &Connection, person_id: &str, names: [&str; 4]) -> rusqlite::Resu
     conn.prepare_cached("DELETE FROM person_name_keys WHERE person_id = ?1")?.execute([person_id])?;
     let [given, family, original, others] = names;
     let keys = person_keys([given, family, original].into_iter().chain(others.split(NAMES_SEP)));
-    let mut insert =
-        conn.prepare_cached("INSERT INTO person_name_keys (person_id, key, kind) VALUES (?1, ?2, ?3)")?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO person_name_keys (person_id, person_rowid, key, kind)
+         SELECT id, rowid, ?2, ?3 FROM people WHERE id = ?1",
+    )?;
     for k in keys {
         insert.execute(params![person_id, k.key, k.kind.as_str()])?;
     }

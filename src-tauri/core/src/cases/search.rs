@@ -345,7 +345,8 @@ fn query_source(
     let mut sql = "SELECT p.rowid AS page_rowid FROM ".to_string();
     let mut args: Vec<Value> = Vec::new();
     let mut conditions: Vec<String> = Vec::new();
-    let mut order_by_index = false;
+    // An order the source is read in already (newest first), used for the default sort.
+    let mut index_order: Option<&str> = None;
     match source {
         Source::All => sql.push_str("people p"),
         Source::Code(code) => {
@@ -359,11 +360,12 @@ fn query_source(
             sql.push_str("people_fts f CROSS JOIN people p ON p.rowid = f.rowid");
             args.push(Value::Text(expr.clone()));
             conditions.push(format!("people_fts MATCH ?{}", args.len()));
-            order_by_index = true;
+            index_order = Some(" ORDER BY f.rowid DESC");
         }
         Source::Keys(words) => {
-            // The first word's keys lead (an index range each); every other word is a look-up
-            // of the person's keys by primary key.
+            // The first word's keys lead; every other word is a look-up of the person's keys by
+            // primary key. With one key leading, its index range is read newest person first,
+            // so a page stops after its rows like the full-text index does.
             let Some((first, rest)) = words.split_first() else {
                 return Ok(Vec::new());
             };
@@ -371,19 +373,31 @@ fn query_source(
                 args.push(Value::Text(k.key.clone()));
                 format!("{alias}.key = ?{} AND {alias}.kind = '{}'", args.len(), k.kind.as_str())
             };
-            let leads: Vec<String> = first
-                .iter()
-                .map(|k| {
-                    format!("SELECT person_id FROM person_name_keys k WHERE {}", key_match("k", k, &mut args))
-                })
-                .collect();
-            sql.push_str(&format!("({}) d CROSS JOIN people p ON p.id = d.person_id", leads.join(" UNION ")));
+            if let [one] = first.as_slice() {
+                sql.push_str("person_name_keys d CROSS JOIN people p ON p.rowid = d.person_rowid");
+                conditions.push(key_match("d", one, &mut args));
+                index_order = Some(" ORDER BY d.person_rowid DESC");
+            } else {
+                let leads: Vec<String> = first
+                    .iter()
+                    .map(|k| {
+                        format!(
+                            "SELECT person_rowid FROM person_name_keys k WHERE {}",
+                            key_match("k", k, &mut args)
+                        )
+                    })
+                    .collect();
+                sql.push_str(&format!(
+                    "({}) d CROSS JOIN people p ON p.rowid = d.person_rowid",
+                    leads.join(" UNION ")
+                ));
+            }
             for word in rest {
                 let any: Vec<String> = word
                     .iter()
                     .map(|k| {
                         format!(
-                            "EXISTS (SELECT 1 FROM person_name_keys k WHERE k.person_id = p.id AND {})",
+                            "EXISTS (SELECT 1 FROM person_name_keys k WHERE {} AND k.person_rowid = p.rowid)",
                             key_match("k", k, &mut args)
                         )
                     })
@@ -433,7 +447,10 @@ fn query_source(
         Sort::Name => " ORDER BY p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.code",
         Sort::Code => " ORDER BY p.code",
     };
-    sql.push_str(if order_by_index && q.sort == Sort::Recent { " ORDER BY f.rowid DESC" } else { order });
+    sql.push_str(match index_order {
+        Some(by_index) if q.sort == Sort::Recent => by_index,
+        _ => order,
+    });
     if let Some((limit, offset)) = page {
         args.push(Value::Integer(i64::from(limit)));
         args.push(Value::Integer(i64::from(offset)));

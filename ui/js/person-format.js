@@ -35,6 +35,18 @@ export const relationshipText = (r) => (r ? t(`relationship.${r}`) : '');
 /** A small coloured label for a status. */
 export const statusTag = (s) => h('span', { class: `tag-status tag-status-${s}` }, statusText(s));
 
+/** Reasons a search gives for a match the letters typed do not show (spelt another way, or
+ * the same name in another script). */
+const SHOWN_MATCHES = ['sounds_like', 'arabic_script', 'ethiopic_script', 'latin_script'];
+
+/** A label saying why a person was found ("sounds like"), or null when what was typed shows it. */
+export const matchTag = (matched) => (SHOWN_MATCHES.includes(matched)
+  ? h('span', { class: `tag-match tag-match-${matched}`, 'data-testid': 'match-reason', 'data-matched': matched }, t(`match.${matched}`))
+  : null);
+
+/** Whether a person was found only by a name spelt another way or in another script. */
+export const matchedByVariant = (matched) => SHOWN_MATCHES.includes(matched);
+
 /** A calendar date for the current language. */
 export const dateText = date;
 

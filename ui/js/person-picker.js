@@ -4,7 +4,7 @@
 import * as api from './api.js';
 import { h, replace } from './dom.js';
 import { t } from './i18n.js';
-import { ageText, latinName } from './person-format.js';
+import { ageText, latinName, matchTag } from './person-format.js';
 
 let counter = 0;
 
@@ -77,7 +77,7 @@ export function personPicker({ name, label, hint, exclude = null, testid = 'pers
     }, h('span', { class: 'picker-code' }, r.code), ' ',
       h('span', { dir: 'auto' }, latinName(r)),
       r.original_name ? h('span', { dir: 'auto', class: 'name-original-inline' }, ` ${r.original_name}`) : null,
-      h('span', { class: 'picker-age' }, ` · ${ageText(r.age)}`)))
+      h('span', { class: 'picker-age' }, ` · ${ageText(r.age)}`), ' ', matchTag(r.matched)))
       : h('li', { class: 'picker-empty' }, t('picker.none')));
     list.hidden = false;
     input.setAttribute('aria-expanded', 'true');

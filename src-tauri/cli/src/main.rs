@@ -93,7 +93,7 @@ enum Command {
         /// People in the generated database.
         #[arg(long, default_value_t = 100_000)]
         people: usize,
-        /// Run only the rows whose name contains this.
+        /// Run only the rows whose name contains this (or one of these, comma-separated).
         #[arg(long)]
         only: Option<String>,
     },

@@ -141,6 +141,9 @@ fn bench_json_prints_one_object_a_line_with_the_fixed_names() {
     let names: Vec<&str> = rows.iter().filter_map(|r| r["name"].as_str()).collect();
     for name in [
         "seed_people_100k",
+        "search_people_100k",
+        "search_variants_100k",
+        "create_person",
         "open_unlock",
         "dashboard_counts",
         "commit_floor_1_page",
@@ -153,6 +156,22 @@ fn bench_json_prints_one_object_a_line_with_the_fixed_names() {
         assert!(r["p95_ms"].as_f64() >= r["p50_ms"].as_f64(), "{r}");
     }
     assert_eq!(rows.iter().find(|r| r["name"] == "seed_people_100k").unwrap()["n"], 300);
+}
+
+#[test]
+fn bench_only_takes_several_row_names_separated_by_commas() {
+    let out = Command::new(env!("CARGO_BIN_EXE_haven-cli"))
+        .args(["bench", "--json", "--people", "200", "--only", "search_variants,create_person"])
+        .output()
+        .expect("bench");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let names: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).expect("JSON line")["name"].as_str().unwrap_or("").to_string()
+        })
+        .collect();
+    assert_eq!(names, ["search_variants_100k", "create_person"]);
 }
 
 #[test]

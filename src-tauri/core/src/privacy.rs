@@ -124,6 +124,7 @@ pub fn anonymise(conn: &Connection, person_id: &str) -> Result<()> {
          WHERE id = ?1",
         params![person_id, ANONYMISED_NAME, year_only],
     )?;
+    crate::cases::names::index_person(conn, person_id, ANONYMISED_NAME, "", None, "")?;
     conn.execute("DELETE FROM notes WHERE person_id = ?1", [person_id])?;
     conn.execute("DELETE FROM uk_arrivals WHERE person_id = ?1", [person_id])?;
     conn.execute("UPDATE person_flags SET details = '' WHERE person_id = ?1", [person_id])?;

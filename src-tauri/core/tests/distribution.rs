@@ -208,11 +208,13 @@ fn desk_finds_a_person_by_name_at_the_distributions_site() {
                 "household",
                 "household_size",
                 "id",
+                "matched",
                 "name",
                 "original_name"
             ],
             "only what the desk may see: {r}"
         );
+        assert_eq!(r["matched"], "name");
         assert_eq!(r["household_size"], 1);
         assert_eq!(r["household"], json!([]));
         assert_eq!(r["already_collected"], false);
@@ -220,6 +222,17 @@ fn desk_finds_a_person_by_name_at_the_distributions_site() {
     let list = call(&t.db, &desk, "desk_lookup", json!({"distribution": d, "query": "Noori"}));
     let rows = list["candidates"].as_array().unwrap();
     assert_eq!(rows.len(), 1, "only this site's Zainab: {list}");
+    // Spelt another way: offered with the reason, never taken without a pick.
+    let list = call(&t.db, &desk, "desk_lookup", json!({"distribution": d, "query": "Zeinab Nouri"}));
+    assert_eq!(list["candidates"].as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list["candidates"][0]["id"], zainab["id"]);
+    assert_eq!(list["candidates"][0]["matched"], "sounds_like");
+    let e = err(&t.db, &desk, "household_allowance", json!({"distribution": d, "person": "Zeinab Nouri"}));
+    assert!(
+        e.message.contains("sound alike") && e.message.contains(zainab["code"].as_str().unwrap()),
+        "{}",
+        e.message
+    );
     assert_eq!(rows[0]["already_collected"], true);
     assert_eq!(rows[0]["name"], "Zainab Noori");
     // A code still wins, whatever the case; the lookup finds it too.

@@ -464,3 +464,21 @@ fn an_import_stopped_part_way_is_taken_back_later() {
     assert_eq!(removed, 10);
     assert_eq!(count(&db, "SELECT count(*) FROM people"), 0);
 }
+
+#[test]
+fn a_row_spelling_a_registered_name_another_way_is_a_likely_duplicate() {
+    let (db, _dir) = empty_centre();
+    let s = session(&db, Role::Coordinator);
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first.csv");
+    std::fs::write(&first, "First name,Surname,Age\nMohammed,Rahimi,30\n").unwrap();
+    assert_eq!(import(&db, &s, json!({"path": first.display().to_string()}))["imported"], 1);
+    let second = dir.path().join("second.csv");
+    std::fs::write(&second, "First name,Surname,Age\nMuhammad,Rahimi,31\nKhadidja,Haddad,40\n").unwrap();
+    let report = import(&db, &s, json!({"path": second.display().to_string()}));
+    assert_eq!(report["imported"], 1, "only the other person: {report}");
+    let dups = report["duplicates"].as_array().unwrap();
+    assert_eq!(dups.len(), 1, "{report}");
+    assert_eq!(dups[0]["name"], "Muhammad Rahimi");
+    assert!(dups[0]["matches"][0].as_str().unwrap().ends_with("Mohammed Rahimi"), "{report}");
+}

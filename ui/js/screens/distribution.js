@@ -10,7 +10,7 @@ import { h, replace } from '../dom.js';
 import { checkbox, confirmBox, errorSummary, field, flash, notice, select, showApiError, takeFlash, valueOrNull } from '../form.js';
 import { date, num, t } from '../i18n.js';
 import { can } from '../access.js';
-import { ageText, todayIso } from '../person-format.js';
+import { ageText, matchTag, matchedByVariant, todayIso } from '../person-format.js';
 
 export async function showDistribution(main, ctx) {
   const [first] = ctx.path;
@@ -245,7 +245,9 @@ async function showDesk(main, { id, session }) {
   const showPicks = async (who) => {
     let found;
     try { found = await api.deskLookup(id, who); } catch { closePicks(); return false; }
-    if (found.candidates.length < 2) { closePicks(); return false; }
+    // One person is a pick list too when only their name sounds alike: the desk confirms them.
+    const alike = found.candidates.length > 0 && found.candidates.every((c) => matchedByVariant(c.matched));
+    if (found.candidates.length < 2 && !alike) { closePicks(); return false; }
     const age = (m) => (m == null ? t('age.unknown') : ageText({ years: Math.floor(m / 12), months: m }));
     const rows = found.candidates.map((c) => {
       // Namesakes are told apart by age, the name in its own script and who they live with.
@@ -260,14 +262,15 @@ async function showDesk(main, { id, session }) {
           c.original_name ? h('span', {}, ' · ', h('span', { class: 'original-name', dir: 'auto', 'data-testid': 'desk-pick-original' }, c.original_name)) : null,
           h('span', { 'data-testid': 'desk-pick-age' }, ` · ${age(c.age_months)}`),
           h('span', { class: 'hint' }, ` · ${t('dist.pick_household', { n: num(c.household_size) })}`),
-          c.already_collected ? h('span', { class: 'hint' }, ` · ${t('dist.pick_collected')}`) : null),
+          c.already_collected ? h('span', { class: 'hint' }, ` · ${t('dist.pick_collected')}`) : null,
+          matchTag(c.matched)),
         others.length ? h('span', { class: 'desk-pick-household' }, h('span', { class: 'hint' }, t('dist.pick_with')),
           h('ul', { class: 'desk-pick-members' }, others)) : null);
       b.addEventListener('click', () => record(c.id));
       return h('li', {}, b);
     });
     replace(picks,
-      h('p', { id: 'desk-picks-title', class: 'label' }, t('dist.pick_title', { n: num(found.candidates.length) })),
+      h('p', { id: 'desk-picks-title', class: 'label' }, alike ? t('dist.pick_title_alike') : t('dist.pick_title', { n: num(found.candidates.length) })),
       h('p', { class: 'hint' }, found.more ? t('dist.pick_more') : t('dist.pick_hint')),
       h('ul', { class: 'desk-pick-list', 'aria-labelledby': 'desk-picks-title' }, rows));
     return true;

@@ -10,7 +10,7 @@ import { h, replace } from '../dom.js';
 import { notice, select, takeFlash } from '../form.js';
 import { num, t } from '../i18n.js';
 import {
-  AGE_BANDS, STATUSES, ageText, flagKinds, latinName, nameBlock, sexText, statusTag, todayIso,
+  AGE_BANDS, STATUSES, ageText, flagKinds, latinName, matchTag, nameBlock, sexText, statusTag, todayIso,
 } from '../person-format.js';
 import { showImport } from './people-import.js';
 import { showRegister } from './person-new.js';
@@ -234,7 +234,7 @@ function table(rows) {
       h('th', { scope: 'col', class: 'num' }, t('people.household')))),
     h('tbody', {}, rows.map((r) => h('tr', { 'data-testid': 'person-row', 'data-id': r.id },
       h('td', { class: 'code' }, r.code),
-      h('td', {}, nameBlock(latinName(r), r.original_name, { link: `#/people/${r.id}`, testid: 'person-link' })),
+      h('td', {}, nameBlock(latinName(r), r.original_name, { link: `#/people/${r.id}`, testid: 'person-link' }), matchTag(r.matched)),
       h('td', {}, ageText(r.age)),
       h('td', {}, sexText(r.sex)),
       h('td', {}, r.site),

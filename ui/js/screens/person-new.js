@@ -7,7 +7,7 @@ import { h, replace } from '../dom.js';
 import { checkbox, errorSummary, field, flash, radios, select, showApiError, valueOrNull } from '../form.js';
 import { t } from '../i18n.js';
 import { personPicker } from '../person-picker.js';
-import { RELATIONSHIPS, SEXES, ageText, latinName, nameBlock } from '../person-format.js';
+import { RELATIONSHIPS, SEXES, ageText, latinName, matchTag, nameBlock } from '../person-format.js';
 
 /** The PersonDetails fields, filled from `p` (a Person) when editing. Returns
  * {elements, read()}; `read()` gives the details or throws {field, message} for a bad age. */
@@ -59,6 +59,7 @@ function reasonText(reason) {
   if (aged) return t('dup.similar_aged', { n: aged[1] });
   if (reason === 'similar name (age not known)') return t('dup.similar_no_age');
   if (reason === 'same phone number') return t('dup.same_phone');
+  if (reason === 'born the same day') return t('dup.same_birthday');
   return reason;
 }
 
@@ -136,7 +137,8 @@ export async function showRegister(main, { session }) {
         h('div', { class: 'dup-who' },
           h('span', { class: 'code' }, d.person.code), ' ',
           nameBlock(latinName(d.person), d.person.original_name),
-          h('span', { class: 'dup-meta' }, `${ageText(d.person.age)} · ${d.person.site} · ${t(`status.${d.person.status}`)}`)),
+          h('span', { class: 'dup-meta' }, `${ageText(d.person.age)} · ${d.person.site} · ${t(`status.${d.person.status}`)} · ${t('dist.pick_household', { n: d.person.household_size })}`),
+          matchTag(d.person.matched)),
         h('p', { class: 'dup-reasons' }, d.reasons.map(reasonText).join('; ')),
         h('a', { href: `#/people/${d.person.id}`, class: 'button button-secondary', 'data-testid': 'duplicate-open' }, t('dup.open'))))),
       h('p', {}, t('dup.otherwise')),

@@ -8,6 +8,7 @@ use serde_json::json;
 use super::inputs::today;
 use super::printing::{print_sheet, Printable, PrintedSheet};
 use crate::access::{audit, Role, Session};
+use crate::cases::duplicates::{self, Duplicate};
 use crate::cases::export::{self, ExportReport, ExportRequest};
 use crate::cases::flags::{self, ClearFlag, SetFlag};
 use crate::cases::households::{self, Household, JoinHousehold, PersonRef};
@@ -17,7 +18,7 @@ use crate::cases::partners::{self, Partner, PartnerInput};
 use crate::cases::people::{self, NewPerson, Person, PersonDetails};
 use crate::cases::phones::{self, ContactLine, IssuePhone, Phone, PhoneReturn};
 use crate::cases::referrals::{self, NewReferral, Referral, UpdateReferral};
-use crate::cases::search::{self, Duplicate, PeoplePage, PeopleQuery};
+use crate::cases::search::{self, PeoplePage, PeopleQuery};
 use crate::cases::sheet::phone_contacts;
 use crate::cases::uk::{self, UkArrival};
 use crate::cases::Status;
@@ -122,13 +123,13 @@ pub(super) fn search_people(db: &Db, s: &Session, q: PeopleQuery) -> Result<Peop
 }
 
 pub(super) fn find_duplicates(db: &Db, _: &Session, d: PersonDetails) -> Result<Vec<Duplicate>> {
-    db.read(|c| search::duplicates(c, &d, today()))
+    db.read(|c| duplicates::duplicates(c, &d, today()))
 }
 
 pub(super) fn create_person(db: &Db, s: &Session, input: NewPerson) -> Result<PersonRecord> {
     db.write(|tx| {
         if !input.confirm_not_duplicate {
-            let dups = search::duplicates(tx, &input.details, today())?;
+            let dups = duplicates::duplicates(tx, &input.details, today())?;
             if !dups.is_empty() {
                 let list: Vec<String> = dups
                     .iter()

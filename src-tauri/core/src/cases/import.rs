@@ -17,10 +17,10 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
+use super::duplicates::{self, fold};
 use super::import_fields::{field_name, parse_relationship, parse_sex, parse_status, parse_yes};
 pub use super::import_fields::{guess_field, parse_date, ImportField};
 use super::people::{self, NewPerson, PersonDetails};
-use super::search::{self, fold};
 pub use super::spreadsheet::{read_table, Table, MAX_CELL_CHARS, MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS};
 use super::{households, Status};
 use crate::access::Session;
@@ -301,7 +301,7 @@ pub fn check(conn: &Connection, session: &Session, req: &ImportRequest, today: N
     }
     let mut to_write = Vec::with_capacity(ready.len());
     for r in ready {
-        let dups = search::duplicates(conn, &r.person.details, today)?;
+        let dups = duplicates::duplicates(conn, &r.person.details, today)?;
         if dups.is_empty() {
             to_write.push(r);
             continue;

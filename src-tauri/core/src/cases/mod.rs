@@ -7,11 +7,14 @@
 //! for coordinators and leads.
 
 pub mod age;
+pub mod duplicates;
 pub mod export;
 pub mod flags;
 pub mod households;
 pub mod import;
 mod import_fields;
+mod name_rules;
+pub mod names;
 pub mod notes;
 pub mod partners;
 pub mod people;

@@ -4,9 +4,9 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
-use super::flags;
 pub use super::record::Person;
 pub(crate) use super::record::{get_basic, get_basic_on, not_found, NAMES_SEP};
+use super::{flags, names};
 use super::{households, Relationship, Sex, Status};
 use crate::access::Session;
 use crate::fields::{check_date, check_latin, check_phone, line, optional_line};
@@ -151,7 +151,7 @@ pub(crate) fn check(d: &PersonDetails, today: NaiveDate) -> Result<Checked> {
     })
 }
 
-/// Registers a person. Duplicate checks are the caller's (see [`super::search::duplicates`]).
+/// Registers a person. Duplicate checks are the caller's (see [`super::duplicates::duplicates`]).
 pub fn create(conn: &Connection, session: &Session, input: &NewPerson, today: NaiveDate) -> Result<String> {
     let c = check(&input.details, today)?;
     let site = sites::resolve(conn, input.site.as_deref().unwrap_or(&session.site_id))?;
@@ -184,6 +184,14 @@ pub fn create(conn: &Connection, session: &Session, input: &NewPerson, today: Na
             session.user_id,
         ],
     )?;
+    names::index_person(
+        conn,
+        &id,
+        &c.given_name,
+        &c.family_name,
+        c.original_name.as_deref(),
+        &c.other_names,
+    )?;
     if let Some(other) = &input.household_with {
         households::join(conn, &id, other, input.relationship)?;
     }
@@ -215,7 +223,7 @@ pub fn update(conn: &Connection, id: &str, d: &PersonDetails, today: NaiveDate) 
     if n == 0 {
         return Err(not_found());
     }
-    Ok(())
+    names::index_person(conn, id, &c.given_name, &c.family_name, c.original_name.as_deref(), &c.other_names)
 }
 
 /// Sets a person's case status.

@@ -1,16 +1,16 @@
 //! Finding people: as-you-type search over every name and code (SQLite FTS5: prefix,
-//! accent-insensitive, any script), filters, and the duplicate warning shown before a new
-//! person is saved.
+//! accent-insensitive, any script), then the same name spelt another way or written in another
+//! script (the name keys of [`super::names`]), with filters. Each row says why it was found.
 
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{Connection, Row, Statement};
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
+use std::collections::HashSet;
 
 use super::age::{age_on, born_on_or_before, Age, AgeBand};
 use super::flags::FlagKind;
-use super::people::{self, PersonDetails};
+use super::names::{self, KeyKind, NameKey, Script};
 use super::{Sex, Status};
 use crate::access::{Role, Session};
 use crate::{sites, Error, Result};
@@ -58,6 +58,29 @@ pub struct PeopleQuery {
     pub offset: Option<u32>,
 }
 
+/// Why a person was found by the text typed, best first: what a volunteer reads to judge a
+/// match they did not type letter for letter.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Matched {
+    /// Their code, exactly.
+    Code,
+    /// A whole name, as typed (accents and case aside).
+    Name,
+    /// The start of a name or code.
+    Prefix,
+    /// A name spelt another way (Muhammad for Mohammed).
+    SoundsLike,
+    /// Their name in Arabic script (typed in Latin letters or another script).
+    ArabicScript,
+    /// Their name in Ge'ez script.
+    EthiopicScript,
+    /// Their name in Latin letters (typed in another script).
+    LatinScript,
+}
+
 /// One person in a list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PersonRow {
@@ -83,6 +106,9 @@ pub struct PersonRow {
     pub status: Status,
     /// People (active) in their household, 1 when alone.
     pub household_size: u32,
+    /// Why they were found, when text was typed.
+    #[serde(default)]
+    pub matched: Option<Matched>,
 }
 
 /// A page of search results.
@@ -105,7 +131,12 @@ pub fn match_expression(text: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" AND "))
 }
 
-const ROW_COLUMNS: &str =
+/// Like [`match_expression`], each word a whole word.
+fn exact_expression(text: &str) -> Option<String> {
+    match_expression(text).map(|e| e.replace("\"*", "\""))
+}
+
+pub(super) const ROW_COLUMNS: &str =
     "p.id, p.code, p.given_name, p.family_name, p.original_name, p.sex, p.date_of_birth,
     s.code AS site, p.status,
     CASE WHEN p.household_id IS NULL THEN 1 ELSE
@@ -115,7 +146,7 @@ const ROW_COLUMNS: &str =
 /// Where each of [`ROW_COLUMNS`] is in a statement, found by name once per statement: a search
 /// or an export reads many rows, and finding a column by name compares it with every name
 /// before it.
-struct RowAt {
+pub(super) struct RowAt {
     id: usize,
     code: usize,
     given_name: usize,
@@ -129,7 +160,7 @@ struct RowAt {
 }
 
 impl RowAt {
-    fn of(stmt: &Statement<'_>) -> rusqlite::Result<RowAt> {
+    pub(super) fn of(stmt: &Statement<'_>) -> rusqlite::Result<RowAt> {
         let at = |name: &str| stmt.column_index(name);
         Ok(RowAt {
             id: at("id")?,
@@ -145,7 +176,7 @@ impl RowAt {
         })
     }
 
-    fn read(&self, r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<PersonRow> {
+    pub(super) fn read(&self, r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<PersonRow> {
         let dob: Option<NaiveDate> = r.get(self.date_of_birth)?;
         Ok(PersonRow {
             id: r.get(self.id)?,
@@ -159,6 +190,7 @@ impl RowAt {
             site: r.get(self.site)?,
             status: r.get(self.status)?,
             household_size: r.get(self.household_size)?,
+            matched: None,
         })
     }
 }
@@ -202,6 +234,71 @@ pub fn active_by_name(
     query(conn, None, &q, today, Some((limit.max(1), 0)))
 }
 
+/// Where the rows of one step of a search come from.
+enum Source {
+    /// Everyone (no text typed).
+    All,
+    /// The person with this code.
+    Code(String),
+    /// The full-text index (an FTS5 expression).
+    Text(String),
+    /// The name keys: each typed word matches one of its keys.
+    Keys(Vec<Vec<NameKey>>),
+}
+
+/// The steps of a search for `text`, best match first: exact code, whole names, starts of
+/// names, the same names spelt another way, then written in another script. The steps by keys
+/// are left out when a word is too short to say how it sounds.
+fn steps(text: &str) -> Vec<(Source, Matched)> {
+    let Some(prefix) = match_expression(text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let trimmed = text.trim();
+    if !trimmed.contains(char::is_whitespace) {
+        out.push((Source::Code(trimmed.to_uppercase()), Matched::Code));
+    }
+    if let Some(exact) = exact_expression(text) {
+        out.push((Source::Text(exact), Matched::Name));
+    }
+    out.push((Source::Text(prefix), Matched::Prefix));
+    let typed = names::query_keys(text);
+    if typed.is_empty() || typed.len() != names::words(text).len() {
+        return out;
+    }
+    let own = |q: &names::QueryKey| match (q.script, &q.sound) {
+        (Script::Latin, Some(sound)) => NameKey { key: sound.clone(), kind: KeyKind::Sound },
+        (Script::Arabic, _) => NameKey { key: q.skeleton.clone(), kind: KeyKind::Arabic },
+        (Script::Ethiopic, _) => NameKey { key: q.skeleton.clone(), kind: KeyKind::Ethiopic },
+        (Script::Latin, None) => NameKey { key: q.skeleton.clone(), kind: KeyKind::Skeleton },
+    };
+    out.push((Source::Keys(typed.iter().map(|q| vec![own(q)]).collect()), Matched::SoundsLike));
+    for (script, kind, matched) in [
+        (Script::Arabic, KeyKind::Arabic, Matched::ArabicScript),
+        (Script::Ethiopic, KeyKind::Ethiopic, Matched::EthiopicScript),
+        (Script::Latin, KeyKind::Skeleton, Matched::LatinScript),
+    ] {
+        if typed.iter().all(|q| q.script == script) {
+            continue;
+        }
+        let words = typed
+            .iter()
+            .map(|q| {
+                let mut keys = vec![own(q)];
+                if q.script != script {
+                    keys.push(NameKey { key: q.skeleton.clone(), kind });
+                }
+                keys
+            })
+            .collect();
+        out.push((Source::Keys(words), matched));
+    }
+    out
+}
+
+/// The rows a query finds: each step of [`steps`] in turn, people already found left out, each
+/// row saying which step found it. With a page, each step reads at most the rows the page can
+/// still show (`limit + offset`), so as-you-type searches stop after the first steps.
 fn query(
     conn: &Connection,
     session: Option<&Session>,
@@ -209,21 +306,105 @@ fn query(
     today: NaiveDate,
     page: Option<(u32, u32)>,
 ) -> Result<Vec<PersonRow>> {
-    let mut sql = format!("SELECT {ROW_COLUMNS} FROM ");
+    let steps = steps(&q.text);
+    if steps.is_empty() {
+        return query_source(conn, session, q, today, &Source::All, page);
+    }
+    let want = page.map(|(limit, offset)| limit as usize + offset as usize);
+    let mut out: Vec<PersonRow> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    for (source, matched) in &steps {
+        if want.is_some_and(|w| out.len() >= w) {
+            break;
+        }
+        let rows = query_source(conn, session, q, today, source, want.map(|w| (w as u32, 0)))?;
+        for mut row in rows {
+            if seen.insert(row.id.clone()) {
+                row.matched = Some(*matched);
+                out.push(row);
+            }
+        }
+    }
+    Ok(match page {
+        Some((limit, offset)) => out.into_iter().skip(offset as usize).take(limit as usize).collect(),
+        None => out,
+    })
+}
+
+fn query_source(
+    conn: &Connection,
+    session: Option<&Session>,
+    q: &PeopleQuery,
+    today: NaiveDate,
+    source: &Source,
+    page: Option<(u32, u32)>,
+) -> Result<Vec<PersonRow>> {
+    // The page's people are chosen first (by rowid), and only they are read whole: the columns
+    // cost a look-up each (site, household size), so they are not computed for every
+    // candidate a sort goes through.
+    let mut sql = "SELECT p.rowid AS page_rowid FROM ".to_string();
     let mut args: Vec<Value> = Vec::new();
     let mut conditions: Vec<String> = Vec::new();
-    let text = match_expression(&q.text);
-    match &text {
-        Some(expr) => {
+    // An order the source is read in already (newest first), used for the default sort.
+    let mut index_order: Option<&str> = None;
+    match source {
+        Source::All => sql.push_str("people p"),
+        Source::Code(code) => {
+            sql.push_str("people p");
+            args.push(Value::Text(code.clone()));
+            conditions.push(format!("p.code = ?{}", args.len()));
+        }
+        Source::Text(expr) => {
             // CROSS JOIN keeps the full-text index as the outer loop, read in rowid order, so a
             // page stops after its rows instead of filtering the whole table first.
-            sql.push_str(
-                "people_fts f CROSS JOIN people p ON p.rowid = f.rowid JOIN sites s ON s.id = p.site_id",
-            );
+            sql.push_str("people_fts f CROSS JOIN people p ON p.rowid = f.rowid");
             args.push(Value::Text(expr.clone()));
             conditions.push(format!("people_fts MATCH ?{}", args.len()));
+            index_order = Some(" ORDER BY f.rowid DESC");
         }
-        None => sql.push_str("people p JOIN sites s ON s.id = p.site_id"),
+        Source::Keys(words) => {
+            // The first word's keys lead; every other word is a look-up of the person's keys by
+            // primary key. With one key leading, its index range is read newest person first,
+            // so a page stops after its rows like the full-text index does.
+            let Some((first, rest)) = words.split_first() else {
+                return Ok(Vec::new());
+            };
+            let key_match = |alias: &str, k: &NameKey, args: &mut Vec<Value>| {
+                args.push(Value::Text(k.key.clone()));
+                format!("{alias}.key = ?{} AND {alias}.kind = '{}'", args.len(), k.kind.as_str())
+            };
+            if let [one] = first.as_slice() {
+                sql.push_str("person_name_keys d CROSS JOIN people p ON p.rowid = d.person_rowid");
+                conditions.push(key_match("d", one, &mut args));
+                index_order = Some(" ORDER BY d.person_rowid DESC");
+            } else {
+                let leads: Vec<String> = first
+                    .iter()
+                    .map(|k| {
+                        format!(
+                            "SELECT person_rowid FROM person_name_keys k WHERE {}",
+                            key_match("k", k, &mut args)
+                        )
+                    })
+                    .collect();
+                sql.push_str(&format!(
+                    "({}) d CROSS JOIN people p ON p.rowid = d.person_rowid",
+                    leads.join(" UNION ")
+                ));
+            }
+            for word in rest {
+                let any: Vec<String> = word
+                    .iter()
+                    .map(|k| {
+                        format!(
+                            "EXISTS (SELECT 1 FROM person_name_keys k WHERE {} AND k.person_rowid = p.rowid)",
+                            key_match("k", k, &mut args)
+                        )
+                    })
+                    .collect();
+                conditions.push(format!("({})", any.join(" OR ")));
+            }
+        }
     }
     if let Some(site) = &q.site {
         args.push(Value::Text(sites::resolve(conn, site)?.id));
@@ -261,21 +442,46 @@ fn query(
         sql.push_str(" WHERE ");
         sql.push_str(&conditions.join(" AND "));
     }
-    sql.push_str(match q.sort {
-        Sort::Recent if text.is_some() => " ORDER BY f.rowid DESC",
+    let order = match q.sort {
         Sort::Recent => " ORDER BY p.rowid DESC",
         Sort::Name => " ORDER BY p.family_name COLLATE NOCASE, p.given_name COLLATE NOCASE, p.code",
         Sort::Code => " ORDER BY p.code",
+    };
+    sql.push_str(match index_order {
+        Some(by_index) if q.sort == Sort::Recent => by_index,
+        _ => order,
     });
     if let Some((limit, offset)) = page {
         args.push(Value::Integer(i64::from(limit)));
         args.push(Value::Integer(i64::from(offset)));
         sql.push_str(&format!(" LIMIT ?{} OFFSET ?{}", args.len() - 1, args.len()));
     }
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} FROM ({sql}) page CROSS JOIN people p ON p.rowid = page.page_rowid
+         JOIN sites s ON s.id = p.site_id{order}"
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
     let at = RowAt::of(&stmt)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| at.read(r, today))?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// People whose names match `text` by their name keys only (spelt another way, or written in
+/// another script), at any site and status: the duplicate check's candidates. At most `limit`
+/// per step.
+pub(super) fn by_keys(conn: &Connection, text: &str, today: NaiveDate, limit: u32) -> Result<Vec<PersonRow>> {
+    let q = PeopleQuery::default();
+    let mut out: Vec<PersonRow> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    for (source, matched) in steps(text).into_iter().filter(|(s, _)| matches!(s, Source::Keys(_))) {
+        for mut row in query_source(conn, None, &q, today, &source, Some((limit, 0)))? {
+            if seen.insert(row.id.clone()) {
+                row.matched = Some(matched);
+                out.push(row);
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn flag_condition(flag: FlagKind, today: NaiveDate, args: &mut Vec<Value>) -> String {
@@ -301,127 +507,6 @@ fn flag_condition(flag: FlagKind, today: NaiveDate, args: &mut Vec<Value>) -> St
     }
 }
 
-/// Someone already in the case book who may be the person being registered.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Duplicate {
-    /// The person already registered.
-    pub person: PersonRow,
-    /// Why they look alike, in plain words.
-    pub reasons: Vec<String>,
-}
-
-/// Folds a name for comparison: lower case, accents removed, spaces squeezed.
-pub fn fold(name: &str) -> String {
-    let folded: String = name
-        .nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect();
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn similar(a: &str, b: &str) -> bool {
-    let (a, b) = (fold(a), fold(b));
-    a == b || (a.chars().count() >= 3 && strsim::jaro_winkler(&a, &b) >= 0.88)
-}
-
-fn digits(phone: &str) -> String {
-    let d: String = phone.chars().filter(char::is_ascii_digit).collect();
-    // Compare the last 9 digits: "+33 6 12 34 56 78" and "06 12 34 56 78" are the same phone.
-    d.chars().skip(d.len().saturating_sub(9)).collect()
-}
-
-/// People who may be the same as the one described: a similar name (accent-insensitive, or the
-/// same name in original script) with an age within two years (or an unknown age), or the same
-/// phone number. At most ten, closest first.
-pub fn duplicates(conn: &Connection, d: &PersonDetails, today: NaiveDate) -> Result<Vec<Duplicate>> {
-    let checked = people::check(d, today)?;
-    let mut candidates: Vec<(String, PersonRow)> = Vec::new();
-    let mut add = |conn: &Connection, sql: &str, arg: &str| -> Result<()> {
-        let mut stmt = conn.prepare_cached(sql)?;
-        let at = RowAt::of(&stmt)?;
-        let phone = stmt.column_index("phone")?;
-        let found = stmt.query_map([arg], |r| {
-            Ok((r.get::<_, Option<String>>(phone)?.unwrap_or_default(), at.read(r, today)?))
-        })?;
-        for f in found {
-            let (phone, person) = f?;
-            if !candidates.iter().any(|(_, c)| c.id == person.id) {
-                candidates.push((phone, person));
-            }
-        }
-        Ok(())
-    };
-    let prefix = |name: &str| fold(name).chars().take(3).collect::<String>();
-    let with_phone = format!("SELECT {ROW_COLUMNS}, p.phone FROM");
-    let names = [&checked.given_name, &checked.family_name]
-        .iter()
-        .filter(|n| !n.is_empty())
-        .map(|n| prefix(n))
-        .collect::<Vec<_>>()
-        .join(" ");
-    if let Some(expr) = match_expression(&names) {
-        add(
-            conn,
-            &format!("{with_phone} people_fts f CROSS JOIN people p ON p.rowid = f.rowid JOIN sites s ON s.id = p.site_id
-                      WHERE people_fts MATCH ?1 LIMIT 200"),
-            &expr,
-        )?;
-    }
-    if let Some(original) = &checked.original_name {
-        add(
-            conn,
-            &format!(
-                "{with_phone} people p JOIN sites s ON s.id = p.site_id WHERE p.original_name = ?1 LIMIT 50"
-            ),
-            original,
-        )?;
-    }
-    if let Some(phone) = &checked.phone {
-        let tail = digits(phone);
-        if tail.len() >= 6 {
-            add(
-                conn,
-                &format!("{with_phone} people p JOIN sites s ON s.id = p.site_id
-                          WHERE p.phone IS NOT NULL AND replace(replace(replace(replace(replace(p.phone, ' ', ''), '-', ''), '.', ''), '(', ''), ')', '') LIKE '%' || ?1
-                          LIMIT 50"),
-                &tail,
-            )?;
-        }
-    }
-    let age = checked.date_of_birth.and_then(|dob| age_on(dob, today));
-    let mut out: Vec<(u32, Duplicate)> = Vec::new();
-    for (phone, person) in candidates {
-        let mut reasons = Vec::new();
-        let mut score = 0;
-        let name_alike = similar(&checked.given_name, &person.given_name)
-            && (checked.family_name.is_empty() || similar(&checked.family_name, &person.family_name));
-        let original_alike = checked.original_name.is_some() && checked.original_name == person.original_name;
-        let close_age = match (age, person.age) {
-            (Some(a), Some(b)) => a.years.abs_diff(b.years) <= 2,
-            _ => true,
-        };
-        if (name_alike || original_alike) && close_age {
-            reasons.push(match (age, person.age) {
-                (Some(_), Some(b)) => format!("similar name, aged {}", b.years),
-                _ => "similar name (age not known)".to_string(),
-            });
-            score += if original_alike { 3 } else { 2 };
-        }
-        if let Some(p) = &checked.phone {
-            if !phone.is_empty() && digits(p) == digits(&phone) {
-                reasons.push("same phone number".to_string());
-                score += 3;
-            }
-        }
-        if !reasons.is_empty() {
-            out.push((score, Duplicate { person, reasons }));
-        }
-    }
-    out.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.person.code.cmp(&b.1.person.code)));
-    Ok(out.into_iter().take(10).map(|(_, d)| d).collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -433,18 +518,18 @@ mod tests {
         assert_eq!(match_expression("x\" OR 1"), Some("\"x\"* AND \"OR\"* AND \"1\"*".into()));
         assert_eq!(match_expression(" - ( "), None);
         assert_eq!(match_expression("فاط"), Some("\"فاط\"*".into()));
+        assert_eq!(exact_expression("fatima ali"), Some("\"fatima\" AND \"ali\"".into()));
     }
 
     #[test]
-    fn folding_ignores_accents_and_case() {
-        assert_eq!(fold("Zoë  NGUYỄN"), "zoe nguyen");
-        assert!(similar("Mohammed", "Mohamed"));
-        assert!(similar("Hélène", "helene"));
-        assert!(!similar("Amina", "Omar"));
-    }
-
-    #[test]
-    fn phones_compare_on_their_last_nine_digits() {
-        assert_eq!(digits("+33 6 12 34 56 78"), digits("06 12 34 56 78"));
+    fn steps_go_from_the_code_to_other_scripts() {
+        let kinds = |text: &str| steps(text).into_iter().map(|(_, m)| m).collect::<Vec<_>>();
+        use Matched::*;
+        assert_eq!(kinds("fatma"), [Code, Name, Prefix, SoundsLike, ArabicScript, EthiopicScript]);
+        assert_eq!(kinds("fatma rahimi"), [Name, Prefix, SoundsLike, ArabicScript, EthiopicScript]);
+        assert_eq!(kinds("فاطمة"), [Code, Name, Prefix, SoundsLike, EthiopicScript, LatinScript]);
+        assert_eq!(kinds("fa"), [Code, Name, Prefix], "too short to say how it sounds");
+        assert_eq!(kinds("fatma r"), [Name, Prefix]);
+        assert!(kinds(" ( ").is_empty());
     }
 }

@@ -241,6 +241,7 @@ pub(crate) fn insert_people(
                 registered.to_string(),
                 consent_by,
             ])?;
+            super::names::index_person(tx, &id, given.0, family.0, original.as_deref(), "")?;
             seeded.push(Seeded {
                 id,
                 site_id: site.id.clone(),

@@ -1,12 +1,13 @@
 //! Finding the person typed at the desk: a code or id wins, else the one active person whose
-//! names start with the words typed; several are offered as a pick list.
+//! names start with the words typed; several are offered as a pick list, and so are people
+//! whose name is spelt another way or written in another script (never taken without a pick).
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::allowance::{unit_of, Member};
 use super::events::Distribution;
-use crate::cases::search::{self, PersonRow};
+use crate::cases::search::{self, Matched, PersonRow};
 use crate::{Error, Result};
 
 /// How many people the desk lists for a name before asking for more of it.
@@ -39,7 +40,8 @@ fn looks_like_code(who: &str) -> bool {
     })
 }
 
-/// Active people of `site` (any site when `None`) whose names start with the words typed, by
+/// Active people of `site` (any site when `None`) whose names start with the words typed, then
+/// those whose names sound alike or are the same in another script: by how they matched, then
 /// family name; `more` when there were more than [`DESK_CANDIDATES`].
 fn named(conn: &Connection, site: Option<&str>, who: &str) -> Result<(Vec<PersonRow>, bool)> {
     // Punctuation alone is no name (the search would otherwise match everyone).
@@ -50,7 +52,9 @@ fn named(conn: &Connection, site: Option<&str>, who: &str) -> Result<(Vec<Person
     let mut rows = search::active_by_name(conn, site, who, DESK_CANDIDATES + 1, today)?;
     let more = rows.len() > DESK_CANDIDATES as usize;
     rows.truncate(DESK_CANDIDATES as usize);
-    rows.sort_by_cached_key(|r| (r.family_name.to_lowercase(), r.given_name.to_lowercase(), r.code.clone()));
+    rows.sort_by_cached_key(|r| {
+        (r.matched, r.family_name.to_lowercase(), r.given_name.to_lowercase(), r.code.clone())
+    });
     Ok((rows, more))
 }
 
@@ -62,11 +66,17 @@ fn full_name(given: &str, family: &str) -> String {
     }
 }
 
+/// Whether a row was found by the letters typed (not by a name spelt another way).
+fn typed_as_is(r: &PersonRow) -> bool {
+    matches!(r.matched, None | Some(Matched::Code | Matched::Name | Matched::Prefix))
+}
+
 /// Finds the person typed at the desk: a code (`CAL-0042`, any case) or id wins; otherwise the
 /// one active person of `site` (any site when `None`) whose given, family, other or
 /// original-script name starts with each word typed. Several people matching is a validation
 /// error on `person` that names them with their codes, so the desk can type the code (or pick
-/// from [`desk_candidates`]); nobody matching is one too.
+/// from [`desk_candidates`]); nobody matching is one too. Someone whose name only sounds
+/// alike is never taken without a pick: the error names them.
 pub fn find_person_at(conn: &Connection, site: Option<&str>, who: &str) -> Result<String> {
     let who = who.trim();
     if who.is_empty() {
@@ -78,13 +88,28 @@ pub fn find_person_at(conn: &Connection, site: Option<&str>, who: &str) -> Resul
     if looks_like_code(who) {
         return Err(Error::invalid("person", format!("Nobody has the code {}.", who.to_uppercase())));
     }
-    let (rows, more) = named(conn, site, who)?;
+    let (mut rows, more) = named(conn, site, who)?;
+    let sounds_alike = !rows.iter().any(typed_as_is);
+    if !sounds_alike {
+        rows.retain(typed_as_is);
+    }
     match rows.as_slice() {
         [] => Err(Error::invalid(
             "person",
             format!("Nobody registered here matches \"{who}\". Check the spelling, or type the code."),
         )),
-        [one] => Ok(one.id.clone()),
+        [one] if !sounds_alike => Ok(one.id.clone()),
+        many if sounds_alike => {
+            let list = many
+                .iter()
+                .map(|r| format!("{} ({})", full_name(&r.given_name, &r.family_name), r.code))
+                .collect::<Vec<_>>()
+                .join(", ");
+            Err(Error::invalid(
+                "person",
+                format!("Nobody is registered as \"{who}\". Names that sound alike: {list}. Pick one, or type the code."),
+            ))
+        }
         many => {
             let list = many
                 .iter()
@@ -122,6 +147,8 @@ pub struct DeskCandidate {
     pub household: Vec<Member>,
     /// Their household has collected at this distribution (not reversed).
     pub already_collected: bool,
+    /// Why they were found: their code (or id), or how a name typed matched theirs.
+    pub matched: Option<Matched>,
 }
 
 /// The desk's pick list for what was typed.
@@ -140,7 +167,9 @@ pub fn desk_candidates(conn: &Connection, dist: &Distribution, query: &str) -> R
     if query.is_empty() {
         return Ok(DeskLookup { candidates: Vec::new(), more: false });
     }
-    let mut people: Vec<(String, String, String, Option<String>)> = Vec::new();
+    // (id, code, name, original name, why it matched) of each person the desk may mean.
+    type Found = (String, String, String, Option<String>, Option<Matched>);
+    let mut people: Vec<Found> = Vec::new();
     let mut more = false;
     if let Some(id) = by_code_or_id(conn, query)? {
         let p = conn
@@ -153,20 +182,21 @@ pub fn desk_candidates(conn: &Connection, dist: &Distribution, query: &str) -> R
                     r.get("original_name")?,
                 ))
             })?;
-        people.push((id, p.0, full_name(&p.1, &p.2), p.3));
+        people.push((id, p.0, full_name(&p.1, &p.2), p.3, Some(Matched::Code)));
     } else if !looks_like_code(query) {
         let (rows, m) = named(conn, Some(&dist.site_id), query)?;
         more = m;
         people.extend(
-            rows.into_iter()
-                .map(|r| (r.id, r.code, full_name(&r.given_name, &r.family_name), r.original_name)),
+            rows.into_iter().map(|r| {
+                (r.id, r.code, full_name(&r.given_name, &r.family_name), r.original_name, r.matched)
+            }),
         );
     }
     let mut collected = conn.prepare_cached(
         "SELECT EXISTS (SELECT 1 FROM collections WHERE distribution_id = ?1 AND unit_id = ?2 AND reversed_at IS NULL)",
     )?;
     let mut candidates = Vec::with_capacity(people.len());
-    for (id, code, name, original_name) in people {
+    for (id, code, name, original_name, matched) in people {
         let unit = unit_of(conn, &id, dist.held_on)?;
         let age_months = unit.members.iter().find(|m| m.id == id).and_then(|m| m.age_months);
         candidates.push(DeskCandidate {
@@ -178,6 +208,7 @@ pub fn desk_candidates(conn: &Connection, dist: &Distribution, query: &str) -> R
             code,
             name,
             original_name,
+            matched,
         });
     }
     Ok(DeskLookup { candidates, more })

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::search::fold;
+use super::duplicates::fold;
 use super::{Relationship, Sex, Status};
 
 /// A field a column can fill.

@@ -39,6 +39,7 @@
 
 mod fonts;
 mod pdf;
+pub mod sample;
 mod sheet;
 mod table;
 mod text;

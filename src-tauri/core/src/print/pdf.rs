@@ -11,13 +11,13 @@
 use std::collections::HashMap;
 
 use printpdf::{
-    Codepoint, Color, DateTime, FontId, Greyscale, Line as PdfLine, LinePoint, Op, PaintMode, ParsedFont,
-    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+    Codepoint, Color, DateTime, DictItem, FontId, Greyscale, Line as PdfLine, LinePoint, Op, PaintMode,
+    ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
 };
 
 use super::fonts::Face;
 use super::sheet::{Mark, Sheet};
-use super::table::{Draw, Layout};
+use super::table::{Draw, Layout, Span};
 use crate::{Error, Result};
 
 /// Builds the PDF bytes.
@@ -82,6 +82,16 @@ impl Fonts {
     fn text(&mut self, face: Face, gid: u16, text: &str) -> String {
         self.unicode.entry((face, gid)).or_insert_with(|| text.into()).to_string()
     }
+}
+
+/// Opens a marked-content span whose text is `text` for search, copy and screen readers
+/// (PDF 1.5 ActualText, as UTF-16BE with a byte-order mark), whatever its glyphs show.
+fn actual_text(text: &str) -> Op {
+    let mut data = vec![0xFE, 0xFF];
+    data.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    let mut map = std::collections::BTreeMap::new();
+    map.insert("ActualText".to_string(), DictItem::String { data, literal: false });
+    Op::BeginMarkedContentWithProperties { tag: "Span".into(), properties: DictItem::Dict { map } }
 }
 
 fn grey(level: f32) -> Color {
@@ -193,7 +203,10 @@ fn page_ops(doc: &mut PdfDocument, fonts: &mut Fonts, draws: &[Draw]) -> Result<
     ops.push(Op::StartTextSection);
     let mut current: Option<(Face, f32)> = None;
     for d in draws {
-        let Draw::Text { x, y, size, line } = d else { continue };
+        let Draw::Text { x, y, size, line, span } = d else { continue };
+        if let Span::Begin { text, .. } = span {
+            ops.push(actual_text(text));
+        }
         for g in &line.glyphs {
             if current != Some((g.face, *size)) {
                 let id = fonts.id(doc, g.face)?;
@@ -205,6 +218,9 @@ fn page_ops(doc: &mut PdfDocument, fonts: &mut Fonts, draws: &[Draw]) -> Result<
             ops.push(Op::ShowText {
                 items: vec![TextItem::GlyphIds(vec![Codepoint { gid: g.gid, offset: 0.0, cid: Some(text) }])],
             });
+        }
+        if matches!(span, Span::End | Span::Begin { end: true, .. }) {
+            ops.push(Op::EndMarkedContentWithProperties);
         }
     }
     ops.push(Op::EndTextSection);

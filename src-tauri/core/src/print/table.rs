@@ -25,7 +25,7 @@ const TITLE: TextStyle = TextStyle { size: 14.0, weight: Weight::Bold };
 const SUBTITLE: TextStyle = TextStyle { size: 10.0, weight: Weight::Regular };
 const FOOTER: TextStyle = TextStyle { size: 8.0, weight: Weight::Regular };
 const LINE_FACTOR: f32 = 1.3;
-const HEADING_LINES: usize = 2;
+const HEADING_LINES: usize = 3;
 const MARK_SIZE: f32 = 3.2 * MM;
 const TICK_BOX: f32 = 5.0 * MM;
 /// Default body row height when people write in the rows.
@@ -45,9 +45,23 @@ pub(crate) enum Draw {
     /// A straight line.
     Rule { x1: f32, y1: f32, x2: f32, y2: f32, width: f32, grey: f32 },
     /// A shaped line of text with its left end of baseline at (x, y).
-    Text { x: f32, y: f32, size: f32, line: Line },
+    Text { x: f32, y: f32, size: f32, line: Line, span: Span },
     /// A mark in the square of side `size` whose bottom-left corner is (x, y).
     Mark { mark: Mark, x: f32, y: f32, size: f32 },
+}
+
+/// Whether a text item opens or closes a span whose text layer is given whole
+/// (ActualText): a cell cut with "…" still copies and searches as all of its text.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) enum Span {
+    /// Plain text: its glyphs carry their own text.
+    #[default]
+    None,
+    /// The first line of a cut cell, with the cell's whole text; `end` when it is also the
+    /// last line.
+    Begin { text: Box<str>, end: bool },
+    /// The last line of a cut cell of several lines.
+    End,
 }
 
 /// One laid-out page.
@@ -109,17 +123,25 @@ impl Warnings {
     }
 }
 
+/// A body row with its cells' lines shaped and its height known.
+struct RowLines {
+    height: f32,
+    /// One entry per column: the lines of a text cell (empty for boxes and empty cells) and
+    /// the text layer of the whole cell when it is cut or on several lines.
+    cells: Vec<(Vec<Line>, Option<Box<str>>)>,
+}
+
 /// Checks the sheet and lays it out.
 pub(crate) fn layout(sheet: &Sheet) -> Result<Layout> {
     validate(sheet)?;
     let (page_w, page_h) = sheet.page.size_mm();
     let (page_w, page_h) = (page_w * MM, page_h * MM);
     let table_w = page_w - 2.0 * MARGIN;
-    let widths = column_widths(sheet, table_w)?;
     let mut shaper = Shaper::new()?;
+    let widths = column_widths(sheet, table_w, &mut shaper)?;
     let mut warnings = Warnings { list: Vec::new(), more: 0 };
 
-    // Heights: headings take up to two lines; body rows one height for all.
+    // Headings wrap at spaces only (columns are at least as wide as their longest word).
     let line_h = BODY.size * LINE_FACTOR;
     let heading_lines: Vec<Vec<Line>> = sheet
         .columns
@@ -132,17 +154,53 @@ pub(crate) fn layout(sheet: &Sheet) -> Result<Layout> {
     }
     let most_heading_lines = heading_lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
     let heading_h = (most_heading_lines as f32 * HEADING.size * LINE_FACTOR + 2.0 * PAD_Y).max(7.0 * MM);
-    let row_h = row_height(sheet, line_h);
-    let lines_per_cell = (((row_h - 2.0 * PAD_Y) / line_h).floor() as usize).max(1);
 
     let table_top = page_h - MARGIN - HEADER_HEIGHT;
     let table_bottom = MARGIN + FOOTER_HEIGHT;
     let room = table_top - table_bottom - heading_h;
-    let rows_per_page = (room / row_h).floor() as usize;
-    if rows_per_page == 0 {
+    let min_row = row_height(sheet, line_h);
+    if min_row > room {
         return Err(Error::invalid("row_height_mm", "The rows are too tall to fit on the page."));
     }
-    let page_count = sheet.rows.len().div_ceil(rows_per_page).max(1);
+    // No cell may take more lines than a page holds.
+    let page_lines = (((room - 2.0 * PAD_Y) / line_h).floor() as usize).max(1);
+
+    // Every cell's lines first: a row is as tall as its fullest cell (at least `min_row`).
+    let mut rows = Vec::with_capacity(sheet.rows.len());
+    for (r, row) in sheet.rows.iter().enumerate() {
+        let mut cells = Vec::with_capacity(row.len());
+        let mut most = 0usize;
+        for (column, (cell, w)) in sheet.columns.iter().zip(row.iter().zip(&widths)) {
+            let laid = match column.kind {
+                ColumnKind::Text { max_lines } => {
+                    let laid = text_lines(&mut shaper, cell, *w, (max_lines as usize).clamp(1, page_lines));
+                    warnings.missing(
+                        &format!("Row {}, column \"{}\"", r + 1, column.title),
+                        &missing_of(&laid.0),
+                    );
+                    laid
+                }
+                _ => (Vec::new(), None),
+            };
+            most = most.max(laid.0.len());
+            cells.push(laid);
+        }
+        let height = (most as f32 * line_h + 2.0 * PAD_Y).max(min_row).min(room);
+        rows.push(RowLines { height, cells });
+    }
+
+    // Pages: as many rows as fit under the heading.
+    let mut breaks = vec![0usize];
+    let mut used = 0.0;
+    for (i, row) in rows.iter().enumerate() {
+        if used + row.height > room + 0.01 && used > 0.0 {
+            breaks.push(i);
+            used = 0.0;
+        }
+        used += row.height;
+    }
+    breaks.push(rows.len());
+    let page_count = breaks.len() - 1;
 
     let mut pages = Vec::with_capacity(page_count);
     for p in 0..page_count {
@@ -150,9 +208,9 @@ pub(crate) fn layout(sheet: &Sheet) -> Result<Layout> {
         page_header(&mut shaper, sheet, &mut draws, page_w, page_h);
         page_footer(&mut shaper, sheet, &mut draws, page_w, p + 1, page_count);
 
-        let first = p * rows_per_page;
-        let rows = sheet.rows.get(first..(first + rows_per_page).min(sheet.rows.len())).unwrap_or_default();
-        let body_h = rows.len() as f32 * row_h;
+        let first = breaks[p];
+        let page_rows = rows.get(first..breaks[p + 1]).unwrap_or_default();
+        let body_h: f32 = page_rows.iter().map(|r| r.height).sum();
         let bottom = table_top - heading_h - body_h;
 
         // Heading row: shaded, bold, centred.
@@ -166,27 +224,27 @@ pub(crate) fn layout(sheet: &Sheet) -> Result<Layout> {
         let mut x = MARGIN;
         for (lines, w) in heading_lines.iter().zip(&widths) {
             let cell = CellBox { x: x + PAD_X, y: table_top - heading_h, w: w - 2.0 * PAD_X, h: heading_h };
-            place_lines(&mut draws, lines.clone(), cell, Align::Center, HEADING);
+            place_lines(&mut draws, lines.clone(), cell, Align::Center, HEADING, None);
             x += w;
         }
 
         // Body rows.
-        for (i, row) in rows.iter().enumerate() {
-            let top = table_top - heading_h - i as f32 * row_h;
+        let mut top = table_top - heading_h;
+        for (i, laid) in page_rows.iter().enumerate() {
+            let row_h = laid.height;
             let y = top - row_h;
+            top = y;
+            let row = &sheet.rows[first + i];
             let shaded = sheet.row_style == RowStyle::Zebra && (first + i) % 2 == 1;
             if shaded {
                 draws.push(Draw::Fill { x: MARGIN, y, w: table_w, h: row_h, grey: ZEBRA_GREY });
             }
             let mut x = MARGIN;
-            for ((column, cell), w) in sheet.columns.iter().zip(row).zip(&widths) {
-                let place = || format!("Row {}, column \"{}\"", first + i + 1, column.title);
+            for (((column, cell), w), lines) in sheet.columns.iter().zip(row).zip(&widths).zip(&laid.cells) {
                 let cell_box = CellBox { x, y, w: *w, h: row_h };
                 match column.kind {
-                    ColumnKind::Text { max_lines } => {
-                        let lines = (max_lines as usize).clamp(1, lines_per_cell);
-                        let missing = text_cell(&mut shaper, &mut draws, cell, cell_box, column.align, lines);
-                        warnings.missing(&place(), &missing);
+                    ColumnKind::Text { .. } => {
+                        text_cell(&mut draws, cell, lines.0.clone(), lines.1.clone(), cell_box, column.align)
                     }
                     ColumnKind::TickBox => tick_cell(&mut draws, cell, cell_box, shaded),
                     ColumnKind::SignatureBox => {
@@ -244,6 +302,7 @@ fn validate(sheet: &Sheet) -> Result<()> {
         let ok = match c.width {
             ColumnWidth::Mm(mm) => mm.is_finite() && mm > 0.0,
             ColumnWidth::Weight(w) => w.is_finite() && w > 0.0,
+            ColumnWidth::Auto => true,
         };
         if !ok {
             return Err(Error::invalid(
@@ -273,8 +332,73 @@ fn validate(sheet: &Sheet) -> Result<()> {
     Ok(())
 }
 
-/// Column widths in points: fixed ones as given, the rest shared by weight.
-fn column_widths(sheet: &Sheet, table_w: f32) -> Result<Vec<f32>> {
+/// What a text column's cells need, in points (padding and marks included).
+#[derive(Debug, Clone, Copy, Default)]
+struct Need {
+    /// The widest thing that must never be cut: a number, code or date (a short cell or line
+    /// with a digit), or the longest word (a very long word may still break inside).
+    min: f32,
+    /// The widest cell on one line.
+    full: f32,
+}
+
+/// Words longer than this may break inside rather than widen their column further.
+const LONG_WORD: f32 = 45.0 * MM;
+/// The narrowest a signature box is made to leave room for text.
+const SIGNATURE_FLOOR: f32 = 25.0 * MM;
+/// The narrowest a tick-box column is made to leave room for text.
+const TICK_FLOOR: f32 = 12.0 * MM;
+
+/// Whether a line of a cell is one token that must print whole: short, with a digit
+/// (row numbers, codes, dates, times, amounts).
+fn is_token(line: &str) -> bool {
+    line.chars().any(|c| c.is_ascii_digit()) && line.chars().count() <= 24
+}
+
+/// What a text column needs: its heading's longest word, and each cell's tokens, words and
+/// one-line width. Every distinct text is shaped once (the shaper caches it).
+fn need(shaper: &mut Shaper, sheet: &Sheet, col: usize) -> Need {
+    let title = &sheet.columns[col].title;
+    let heading_word =
+        title.split_whitespace().map(|w| shaper.shape(w, HEADING, None).width).fold(0.0, f32::max);
+    let mut need = Need { min: heading_word + 2.0 * PAD_X, full: heading_word + 2.0 * PAD_X };
+    let mut seen: std::collections::HashSet<(&str, bool)> = std::collections::HashSet::new();
+    for row in &sheet.rows {
+        let Some(cell) = row.get(col) else { continue };
+        let text = cell.text.trim();
+        if !seen.insert((text, cell.mark.is_some())) {
+            continue;
+        }
+        let mark = if cell.mark.is_some() { MARK_SIZE + 1.0 * MM } else { 0.0 };
+        if text.is_empty() {
+            need.min = need.min.max(mark + 2.0 * PAD_X);
+            continue;
+        }
+        let mut widest_word: f32 = 0.0;
+        let mut whole: f32 = 0.0;
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let width = shaper.shape(line, BODY, None).width;
+            whole = whole.max(width);
+            if is_token(line) {
+                widest_word = widest_word.max(width);
+            } else {
+                for word in line.split_whitespace() {
+                    widest_word = widest_word.max(shaper.shape(word, BODY, None).width.min(LONG_WORD));
+                }
+            }
+        }
+        need.min = need.min.max(widest_word + mark + 2.0 * PAD_X);
+        need.full = need.full.max(whole + mark + 2.0 * PAD_X);
+    }
+    need.full = need.full.max(need.min);
+    need
+}
+
+/// Column widths in points. Fixed columns as given, proportional ones by weight, content
+/// ones from what their cells need; then every text column is widened to its [`Need::min`]
+/// (taking room from columns with more than they need, then from signature and tick boxes
+/// down to a floor), so numbers, codes, dates and words are not cut.
+fn column_widths(sheet: &Sheet, table_w: f32, shaper: &mut Shaper) -> Result<Vec<f32>> {
     let fixed: f32 = sheet
         .columns
         .iter()
@@ -287,8 +411,8 @@ fn column_widths(sheet: &Sheet, table_w: f32) -> Result<Vec<f32>> {
         .sum();
     let left = table_w - fixed;
     // Every proportional column gets at least 10 mm.
-    let min_flexible =
-        10.0 * MM * sheet.columns.iter().filter(|c| matches!(c.width, ColumnWidth::Weight(_))).count() as f32;
+    let flexible = sheet.columns.iter().filter(|c| !matches!(c.width, ColumnWidth::Mm(_))).count();
+    let min_flexible = 10.0 * MM * flexible as f32;
     if left < min_flexible {
         return Err(Error::invalid(
             "columns",
@@ -299,16 +423,122 @@ fn column_widths(sheet: &Sheet, table_w: f32) -> Result<Vec<f32>> {
             ),
         ));
     }
-    Ok(sheet
+    let needs: Vec<Option<Need>> = (0..sheet.columns.len())
+        .map(|i| matches!(sheet.columns[i].kind, ColumnKind::Text { .. }).then(|| need(shaper, sheet, i)))
+        .collect();
+    let need_of = |i: usize| needs[i].unwrap_or_default();
+
+    // Content columns: their full width if everything fits, else their minimum and a share
+    // of what is left in proportion to what they lack.
+    let autos: Vec<usize> =
+        (0..sheet.columns.len()).filter(|i| sheet.columns[*i].width == ColumnWidth::Auto).collect();
+    let weighted_min: f32 = (0..sheet.columns.len())
+        .filter(|i| matches!(sheet.columns[*i].width, ColumnWidth::Weight(_)))
+        .map(|i| need_of(i).min.max(10.0 * MM))
+        .sum();
+    let auto_full: f32 = autos.iter().map(|i| need_of(*i).full.max(10.0 * MM)).sum();
+    let mut auto_w = vec![0.0; sheet.columns.len()];
+    let weighted_left;
+    if auto_full + weighted_min <= left {
+        let spare = left - auto_full;
+        if weights > 0.0 {
+            weighted_left = spare;
+            autos.iter().for_each(|i| auto_w[*i] = need_of(*i).full.max(10.0 * MM));
+        } else {
+            // Only content columns: the spare room goes in proportion to their width.
+            weighted_left = 0.0;
+            for i in &autos {
+                let full = need_of(*i).full.max(10.0 * MM);
+                auto_w[*i] = full + spare * full / auto_full.max(1.0);
+            }
+        }
+    } else {
+        weighted_left = weighted_min;
+        // Each content column gets the same fraction of its one-line width, never less than
+        // its minimum: found by halving, as the sum grows with the fraction.
+        let room = (left - weighted_min).max(0.0);
+        let width_at = |f: f32, i: usize| {
+            let n = need_of(i);
+            (n.full * f).clamp(n.min.max(10.0 * MM), n.full.max(10.0 * MM))
+        };
+        let (mut lo, mut hi) = (0.0f32, 1.0f32);
+        for _ in 0..30 {
+            let mid = (lo + hi) / 2.0;
+            if autos.iter().map(|i| width_at(mid, *i)).sum::<f32>() > room {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        autos.iter().for_each(|i| auto_w[*i] = width_at(lo, *i));
+    }
+    let mut widths: Vec<f32> = sheet
         .columns
         .iter()
-        .map(|c| match c.width {
+        .enumerate()
+        .map(|(i, c)| match c.width {
             ColumnWidth::Mm(mm) => mm * MM,
-            ColumnWidth::Weight(w) => left * w / weights,
+            ColumnWidth::Weight(w) => weighted_left * w / weights,
+            ColumnWidth::Auto => auto_w[i],
         })
-        .collect())
+        .collect();
+    settle(sheet, &mut widths, &needs, table_w);
+    Ok(widths)
 }
 
+/// Widens text columns narrower than their minimum, taking the room from text columns wider
+/// than theirs (in proportion to what they can spare), then from signature and tick boxes;
+/// if the page is still too narrow, every text column is scaled down alike.
+fn settle(sheet: &Sheet, widths: &mut [f32], needs: &[Option<Need>], table_w: f32) {
+    let mins: Vec<f32> = needs.iter().map(|n| n.map_or(0.0, |n| n.min)).collect();
+    let deficit: f32 = widths.iter().zip(&mins).map(|(w, m)| (m - w).max(0.0)).sum();
+    if deficit <= 0.01 {
+        return;
+    }
+    for (w, m) in widths.iter_mut().zip(&mins) {
+        *w = w.max(*m);
+    }
+    let mut owed = deficit;
+    // First from text columns with room to spare, then from the boxes.
+    let spare = |widths: &[f32], i: usize| -> f32 {
+        match sheet.columns[i].kind {
+            ColumnKind::Text { .. } => (widths[i] - mins[i]).max(0.0),
+            ColumnKind::SignatureBox => (widths[i] - SIGNATURE_FLOOR).max(0.0),
+            ColumnKind::TickBox => (widths[i] - TICK_FLOOR).max(0.0),
+        }
+    };
+    for boxes in [false, true] {
+        let pick = |i: usize| matches!(sheet.columns[i].kind, ColumnKind::Text { .. }) != boxes;
+        let total: f32 = (0..widths.len()).filter(|i| pick(*i)).map(|i| spare(widths, i)).sum();
+        if total <= 0.0 || owed <= 0.0 {
+            continue;
+        }
+        let take = owed.min(total);
+        let shares: Vec<f32> =
+            (0..widths.len()).map(|i| if pick(i) { take * spare(widths, i) / total } else { 0.0 }).collect();
+        widths.iter_mut().zip(shares).for_each(|(w, s)| *w -= s);
+        owed -= take;
+    }
+    if owed > 0.01 {
+        // Not even the minimums fit: text columns shrink alike (long tokens then wrap).
+        let text: f32 = (0..widths.len())
+            .filter(|i| matches!(sheet.columns[*i].kind, ColumnKind::Text { .. }))
+            .map(|i| widths[i])
+            .sum();
+        let others: f32 = widths.iter().sum::<f32>() - text;
+        let scale = ((table_w - others) / text.max(1.0)).clamp(0.0, 1.0);
+        for (i, w) in widths.iter_mut().enumerate() {
+            if matches!(sheet.columns[i].kind, ColumnKind::Text { .. }) {
+                *w *= scale;
+            }
+        }
+    }
+}
+
+/// The smallest body row height: the sheet's own; else tall enough for the most lines a
+/// fixed or proportional column allows (a content-sized column's rows just grow), and at
+/// least 9.5 mm when there are tick or signature columns (room for a pen), else 7 mm. Rows
+/// grow past it to fit their text.
 fn row_height(sheet: &Sheet, line_h: f32) -> f32 {
     if let Some(mm) = sheet.row_height_mm {
         return mm * MM;
@@ -317,6 +547,7 @@ fn row_height(sheet: &Sheet, line_h: f32) -> f32 {
     let most_lines = sheet
         .columns
         .iter()
+        .filter(|c| c.width != ColumnWidth::Auto)
         .map(|c| if let ColumnKind::Text { max_lines } = c.kind { max_lines.min(6) as usize } else { 1 })
         .max()
         .unwrap_or(1);
@@ -328,38 +559,61 @@ fn row_height(sheet: &Sheet, line_h: f32) -> f32 {
     }
 }
 
-/// Lays out a text cell; returns the characters no font covers.
+/// Where a cell's text goes in its column box of width `w`: inside the padding, beside the
+/// mark if there is one. Returns (left inset, width).
+fn text_room(cell: &Cell, w: f32) -> (f32, f32) {
+    let inner = w - 2.0 * PAD_X;
+    if cell.mark.is_none() {
+        return (PAD_X, inner);
+    }
+    let rtl = Shaper::is_rtl(&cell.text);
+    let taken = MARK_SIZE + 1.0 * MM;
+    (if rtl { PAD_X } else { PAD_X + taken }, inner - taken)
+}
+
+/// A text cell's lines in a column of width `w`: wrapped at spaces onto up to `lines` lines,
+/// cut with "…" only past them. A cell cut or on several lines also gets its whole text for
+/// the PDF's text layer (ActualText), so it reads back whole wherever a reader's column
+/// guessing would split it: the text of its glyphs set on one line, which is how readers
+/// expect right-to-left text (see `text.rs`).
+fn text_lines(shaper: &mut Shaper, cell: &Cell, w: f32, lines: usize) -> (Vec<Line>, Option<Box<str>>) {
+    let (_, room) = text_room(cell, w);
+    if cell.text.trim().is_empty() || room <= 0.0 {
+        return (Vec::new(), None);
+    }
+    let laid = if lines == 1 && !cell.text.contains('\n') {
+        vec![shaper.fit(&cell.text, BODY, room, None)]
+    } else {
+        shaper.wrap(&cell.text, BODY, room, lines)
+    };
+    let actual = (laid.len() > 1 || laid.iter().any(|l| l.truncated)).then(|| {
+        let whole = cell.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        shaper.shape(&whole, BODY, None).glyphs.iter().map(|g| &*g.text).collect::<String>().into_boxed_str()
+    });
+    (laid, actual)
+}
+
+/// Draws a text cell's mark and lines, with `actual` as the text layer of all of them.
 fn text_cell(
-    shaper: &mut Shaper,
     draws: &mut Vec<Draw>,
     cell: &Cell,
+    lines: Vec<Line>,
+    actual: Option<Box<str>>,
     b: CellBox,
     align: Align,
-    lines: usize,
-) -> Vec<char> {
-    let mut inner = CellBox { x: b.x + PAD_X, y: b.y, w: b.w - 2.0 * PAD_X, h: b.h };
-    let rtl = Shaper::is_rtl(&cell.text);
+) {
+    let (left, room) = text_room(cell, b.w);
     if let Some(mark) = cell.mark {
         // The mark sits on the side the text starts from.
+        let rtl = Shaper::is_rtl(&cell.text);
         let my = b.y + (b.h - MARK_SIZE) / 2.0;
-        let mx = if rtl { inner.x + inner.w - MARK_SIZE } else { inner.x };
+        let mx = if rtl { b.x + b.w - PAD_X - MARK_SIZE } else { b.x + PAD_X };
         draws.push(Draw::Mark { mark, x: mx, y: my, size: MARK_SIZE });
-        inner.w -= MARK_SIZE + 1.0 * MM;
-        if !rtl {
-            inner.x += MARK_SIZE + 1.0 * MM;
-        }
     }
-    if cell.text.trim().is_empty() || inner.w <= 0.0 {
-        return Vec::new();
+    if lines.is_empty() {
+        return;
     }
-    let laid = if lines == 1 {
-        vec![shaper.fit(&cell.text, BODY, inner.w, None)]
-    } else {
-        shaper.wrap(&cell.text, BODY, inner.w, lines)
-    };
-    let missing = missing_of(&laid);
-    place_lines(draws, laid, inner, align, BODY);
-    missing
+    place_lines(draws, lines, CellBox { x: b.x + left, y: b.y, w: room, h: b.h }, align, BODY, actual);
 }
 
 fn tick_cell(draws: &mut Vec<Draw>, cell: &Cell, b: CellBox, shaded: bool) {
@@ -383,15 +637,24 @@ pub(crate) fn place_lines(
     b: CellBox,
     align: Align,
     style: TextStyle,
+    actual: Option<Box<str>>,
 ) {
     let line_h = style.size * LINE_FACTOR;
     let block = lines.len() as f32 * line_h;
     let top = b.y + (b.h + block) / 2.0;
+    let last = lines.len().saturating_sub(1);
+    let mut actual = actual;
+    let spans = actual.is_some();
     for (i, line) in lines.into_iter().enumerate() {
         let x = aligned_x(&line, b.x, b.w, align);
         // Centre the cap height in the line box.
         let y = top - (i as f32 + 0.5) * line_h - 0.35 * style.size;
-        draws.push(Draw::Text { x, y, size: style.size, line });
+        let span = match (actual.take(), spans && i == last) {
+            (Some(text), end) => Span::Begin { text, end },
+            (None, true) => Span::End,
+            (None, false) => Span::None,
+        };
+        draws.push(Draw::Text { x, y, size: style.size, line, span });
     }
 }
 
@@ -422,14 +685,21 @@ fn page_header(shaper: &mut Shaper, sheet: &Sheet, draws: &mut Vec<Draw>, page_w
     let date = shaper.fit(&h.date, SUBTITLE, width * 0.4, None);
     let date_w = date.width;
     let line1 = shaper.fit(&place, SUBTITLE, width, Some(false));
-    draws.push(Draw::Text { x: MARGIN, y: top - 4.0 * MM, size: SUBTITLE.size, line: line1 });
+    draws.push(Draw::Text {
+        x: MARGIN,
+        y: top - 4.0 * MM,
+        size: SUBTITLE.size,
+        line: line1,
+        span: Span::None,
+    });
     let title = shaper.fit(&h.title, TITLE, width - date_w - 6.0 * MM, Some(false));
-    draws.push(Draw::Text { x: MARGIN, y: top - 10.5 * MM, size: TITLE.size, line: title });
+    draws.push(Draw::Text { x: MARGIN, y: top - 10.5 * MM, size: TITLE.size, line: title, span: Span::None });
     draws.push(Draw::Text {
         x: page_w - MARGIN - date_w,
         y: top - 10.5 * MM,
         size: SUBTITLE.size,
         line: date,
+        span: Span::None,
     });
     draws.push(Draw::Rule {
         x1: MARGIN,
@@ -454,9 +724,15 @@ fn page_footer(
     let text = format!("Printed {} · page {page} of {pages}", sheet.printed_at.format("%Y-%m-%d %H:%M"));
     let right = shaper.fit(&text, FOOTER, width * 0.6, Some(false));
     let right_w = right.width;
-    draws.push(Draw::Text { x: page_w - MARGIN - right_w, y, size: FOOTER.size, line: right });
+    draws.push(Draw::Text {
+        x: page_w - MARGIN - right_w,
+        y,
+        size: FOOTER.size,
+        line: right,
+        span: Span::None,
+    });
     let left = shaper.fit(&sheet.header.title, FOOTER, width - right_w - 6.0 * MM, Some(false));
-    draws.push(Draw::Text { x: MARGIN, y, size: FOOTER.size, line: left });
+    draws.push(Draw::Text { x: MARGIN, y, size: FOOTER.size, line: left, span: Span::None });
     draws.push(Draw::Rule {
         x1: MARGIN,
         y1: y + 3.5 * MM,
@@ -504,7 +780,7 @@ mod tests {
     /// Every text item of a page lies inside one column of the table or the page margins.
     fn assert_text_inside_cells(layout: &Layout, sheet: &Sheet) {
         let table_w = layout.width - 2.0 * MARGIN;
-        let widths = column_widths(sheet, table_w).unwrap();
+        let widths = column_widths(sheet, table_w, &mut Shaper::new().unwrap()).unwrap();
         let mut edges = vec![MARGIN];
         for w in &widths {
             edges.push(edges.last().unwrap() + w);

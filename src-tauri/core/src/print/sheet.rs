@@ -239,6 +239,14 @@ pub struct Sheet {
     pub row_height_mm: Option<f32>,
     /// Zebra or ruled rows.
     pub row_style: RowStyle,
+    /// Printed on one line under the table on the last page (a legend of marks, a contact):
+    /// each cell with its mark. Empty: nothing.
+    #[serde(default)]
+    pub notes: Vec<Cell>,
+    /// A column whose empty cells continue the cell above (a session's rows under its
+    /// name): when such a row starts a page, the cell repeats that text with "(continued)".
+    #[serde(default)]
+    pub group_column: Option<usize>,
 }
 
 impl Sheet {
@@ -253,6 +261,8 @@ impl Sheet {
             rows: Vec::new(),
             row_height_mm: None,
             row_style: RowStyle::default(),
+            notes: Vec::new(),
+            group_column: None,
         }
     }
 }

@@ -189,15 +189,59 @@ pub(crate) fn layout(sheet: &Sheet) -> Result<Layout> {
         rows.push(RowLines { height, cells });
     }
 
-    // Pages: as many rows as fit under the heading.
+    // A row that starts a page inside a group repeats the group's text: its lines and the
+    // height they need, per group start.
+    let group = sheet.group_column.filter(|g| *g < sheet.columns.len());
+    let mut group_of: Vec<Option<usize>> = vec![None; rows.len()];
+    let mut continued: std::collections::HashMap<usize, (Vec<Line>, Option<Box<str>>, f32)> =
+        std::collections::HashMap::new();
+    if let Some(g) = group {
+        let mut current = None;
+        for (i, row) in sheet.rows.iter().enumerate() {
+            if !row[g].text.trim().is_empty() {
+                current = Some(i);
+            } else {
+                group_of[i] = current;
+            }
+        }
+        if let ColumnKind::Text { max_lines } = sheet.columns[g].kind {
+            for start in group_of.iter().flatten().copied().collect::<std::collections::BTreeSet<_>>() {
+                let cell = Cell {
+                    text: format!("{} (continued)", sheet.rows[start][g].text.trim()),
+                    mark: sheet.rows[start][g].mark,
+                };
+                let (lines, actual) =
+                    text_lines(&mut shaper, &cell, widths[g], (max_lines as usize).clamp(1, page_lines));
+                let h = lines.len() as f32 * line_h + 2.0 * PAD_Y;
+                continued.insert(start, (lines, actual, h));
+            }
+        }
+    }
+    let notes = notes_lines(&mut shaper, sheet, table_w);
+    let notes_h = notes_height(&notes);
+
+    // Pages: as many rows as fit under the heading (the notes go under the last one).
     let mut breaks = vec![0usize];
     let mut used = 0.0;
-    for (i, row) in rows.iter().enumerate() {
-        if used + row.height > room + 0.01 && used > 0.0 {
+    for i in 0..rows.len() {
+        let mut h = rows[i].height;
+        if used > 0.0 && used + h > room + 0.01 {
             breaks.push(i);
             used = 0.0;
         }
-        used += row.height;
+        if used == 0.0 {
+            if let Some((lines, actual, need)) = group_of[i].and_then(|s| continued.get(&s)) {
+                h = h.max(*need).min(room);
+                rows[i].height = h;
+                if let Some(g) = group {
+                    rows[i].cells[g] = (lines.clone(), actual.clone());
+                }
+            }
+        }
+        used += h;
+    }
+    if notes_h > 0.0 && used + notes_h > room + 0.01 {
+        breaks.push(rows.len());
     }
     breaks.push(rows.len());
     let page_count = breaks.len() - 1;
@@ -285,9 +329,66 @@ pub(crate) fn layout(sheet: &Sheet) -> Result<Layout> {
             draws.push(Draw::Rule { x1: x, y1: bottom, x2: x, y2: table_top, width: 0.4, grey: GRID_GREY });
         }
         draws.push(Draw::Box { x: MARGIN, y: bottom, w: table_w, h: table_top - bottom, width: 0.8 });
+        if p + 1 == page_count {
+            place_notes(&mut draws, &notes, MARGIN, bottom);
+        }
         pages.push(Page { draws });
     }
     Ok(Layout { width: page_w, height: page_h, pages, warnings: warnings.finish() })
+}
+
+/// Height of a line of notes under the table.
+const NOTES_LINE: f32 = 6.0 * MM;
+/// Room between the table and the notes.
+const NOTES_TOP: f32 = 2.0 * MM;
+/// Room between two notes on a line.
+const NOTES_GAP: f32 = 6.0 * MM;
+
+/// A note under the table: its mark and its one line of text, and where it starts (from the
+/// table's left edge, and which line).
+struct Note {
+    mark: Option<Mark>,
+    line: Line,
+    x: f32,
+    row: usize,
+}
+
+/// The sheet's notes flowed left to right onto as many lines as they need, each note whole
+/// (one wider than the table is cut with "…").
+fn notes_lines(shaper: &mut Shaper, sheet: &Sheet, table_w: f32) -> Vec<Note> {
+    let mut notes = Vec::new();
+    let (mut x, mut row) = (0.0, 0usize);
+    for cell in sheet.notes.iter().filter(|c| !c.text.trim().is_empty() || c.mark.is_some()) {
+        let mark_w = if cell.mark.is_some() { MARK_SIZE + 1.0 * MM } else { 0.0 };
+        let line = shaper.fit(cell.text.trim(), BODY, (table_w - mark_w).max(0.0), None);
+        let w = mark_w + line.width;
+        if x > 0.0 && x + w > table_w {
+            row += 1;
+            x = 0.0;
+        }
+        notes.push(Note { mark: cell.mark, line, x, row });
+        x += w + NOTES_GAP;
+    }
+    notes
+}
+
+/// The height the notes take under the table (nothing when there are none).
+fn notes_height(notes: &[Note]) -> f32 {
+    notes.iter().map(|n| n.row + 1).max().map_or(0.0, |rows| NOTES_TOP + rows as f32 * NOTES_LINE)
+}
+
+/// Draws the notes from `left`, their first line just under `top`.
+fn place_notes(draws: &mut Vec<Draw>, notes: &[Note], left: f32, top: f32) {
+    for note in notes {
+        let mut x = left + note.x;
+        let y = top - NOTES_TOP - (note.row + 1) as f32 * NOTES_LINE;
+        if let Some(mark) = note.mark {
+            draws.push(Draw::Mark { mark, x, y: y + (NOTES_LINE - MARK_SIZE) / 2.0, size: MARK_SIZE });
+            x += MARK_SIZE + 1.0 * MM;
+        }
+        let baseline = y + NOTES_LINE / 2.0 - 0.35 * BODY.size;
+        draws.push(Draw::Text { x, y: baseline, size: BODY.size, line: note.line.clone(), span: Span::None });
+    }
 }
 
 fn missing_of(lines: &[Line]) -> Vec<char> {

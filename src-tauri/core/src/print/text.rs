@@ -326,13 +326,16 @@ impl Shaper {
         max_width: f32,
         rtl: Option<bool>,
     ) -> (Line, usize) {
-        let whole = self.shape_uncached(text, style, rtl);
+        let whole = self.shape(text, style, rtl);
         if whole.width <= max_width {
             return (whole, text.len());
         }
         // Prefer the last space that leaves a fitting line.
         let spaces: Vec<usize> =
             text.char_indices().filter(|(_, c)| c.is_whitespace()).map(|(i, _)| i).collect();
+        if let Some(found) = self.fitting_by_words(text, &spaces, style, max_width, rtl) {
+            return found;
+        }
         if let Some((line, end)) = self.longest_fitting(text, &spaces, style, max_width, rtl) {
             return (line, end);
         }
@@ -345,6 +348,42 @@ impl Shaper {
         let mut line = self.fit(&text[..first], style, max_width, rtl);
         line.truncated = true;
         (line, first)
+    }
+
+    /// The longest `text[..end]` ending at one of the `spaces` that fits, guessed from the
+    /// widths of its words (each distinct word is shaped once for the whole document: names
+    /// share their words) and then shaped once to confirm. `None` when the guess does not
+    /// fit, and the caller searches by shaping.
+    fn fitting_by_words(
+        &mut self,
+        text: &str,
+        spaces: &[usize],
+        style: TextStyle,
+        max_width: f32,
+        rtl: Option<bool>,
+    ) -> Option<(Line, usize)> {
+        let space = self.shape(" ", style, Some(false)).width;
+        let mut start = 0;
+        let mut width = 0.0;
+        let mut best = None;
+        for &end in spaces.iter().chain(std::iter::once(&text.len())) {
+            let word = text[start..end].trim();
+            if !word.is_empty() {
+                let w = self.shape(word, style, rtl).width;
+                width += if width > 0.0 { space + w } else { w };
+            }
+            // Leave a little room: shaping across a space can differ from the sum.
+            if width > max_width * 0.995 {
+                break;
+            }
+            if end < text.len() && !text[..end].trim().is_empty() {
+                best = Some(end);
+            }
+            start = end;
+        }
+        let end = best?;
+        let line = self.shape(text[..end].trim_end(), style, rtl);
+        (line.width <= max_width).then_some((line, end))
     }
 
     /// The longest `text[..end]` over the sorted candidate `ends` that fits, by binary search.

@@ -83,12 +83,15 @@ pub(crate) struct Line {
 pub(crate) struct Shaper {
     faces: &'static Faces,
     cache: HashMap<(Box<str>, u32, bool, Option<bool>), Line>,
+    /// Shaping plans by face, direction and script: building one reads the font's layout
+    /// tables, which costs far more than shaping a name with it.
+    plans: HashMap<(Face, bool, Option<rustybuzz::Script>), rustybuzz::ShapePlan>,
 }
 
 impl Shaper {
     /// A shaper over the embedded fonts.
     pub(crate) fn new() -> Result<Shaper> {
-        Ok(Shaper { faces: Faces::get()?, cache: HashMap::new() })
+        Ok(Shaper { faces: Faces::get()?, cache: HashMap::new(), plans: HashMap::new() })
     }
 
     /// The direction of `text` as a paragraph: right to left when its first strong character
@@ -112,7 +115,7 @@ impl Shaper {
         line
     }
 
-    fn shape_uncached(&self, text: &str, style: TextStyle, rtl: Option<bool>) -> Line {
+    fn shape_uncached(&mut self, text: &str, style: TextStyle, rtl: Option<bool>) -> Line {
         let cleaned;
         let text = if text.chars().any(char::is_control) {
             cleaned = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>();
@@ -173,7 +176,7 @@ impl Shaper {
     /// Shapes `sub` in `face` (or draws replacement marks when `face` is `None`) starting at
     /// `x`; returns the pen position after it.
     fn shape_piece(
-        &self,
+        &mut self,
         sub: &str,
         face: Option<Face>,
         rtl: bool,
@@ -203,7 +206,12 @@ impl Shaper {
         });
         buffer.guess_segment_properties();
         buffer.set_cluster_level(rustybuzz::BufferClusterLevel::MonotoneCharacters);
-        let shaped = rustybuzz::shape(self.faces.face(face), &[], buffer);
+        let script = Some(buffer.script()).filter(|s| *s != rustybuzz::script::UNKNOWN);
+        let font = self.faces.face(face);
+        let plan = self.plans.entry((face, rtl, script)).or_insert_with(|| {
+            rustybuzz::ShapePlan::new(font, buffer.direction(), script, buffer.language().as_ref(), &[])
+        });
+        let shaped = rustybuzz::shape_with_plan(font, plan, buffer);
         let scale = size / self.faces.units_per_em(face);
 
         // Cluster starts in logical order: a cluster's text runs to the next start.

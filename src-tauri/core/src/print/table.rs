@@ -253,7 +253,7 @@ pub(crate) fn layout(sheet: &Sheet) -> Result<Layout> {
         page_footer(&mut shaper, sheet, &mut draws, page_w, p + 1, page_count);
 
         let first = breaks[p];
-        let page_rows = rows.get(first..breaks[p + 1]).unwrap_or_default();
+        let page_rows = rows.get_mut(first..breaks[p + 1]).unwrap_or_default();
         let body_h: f32 = page_rows.iter().map(|r| r.height).sum();
         let bottom = table_top - heading_h - body_h;
 
@@ -274,7 +274,7 @@ pub(crate) fn layout(sheet: &Sheet) -> Result<Layout> {
 
         // Body rows.
         let mut top = table_top - heading_h;
-        for (i, laid) in page_rows.iter().enumerate() {
+        for (i, laid) in page_rows.iter_mut().enumerate() {
             let row_h = laid.height;
             let y = top - row_h;
             top = y;
@@ -284,11 +284,14 @@ pub(crate) fn layout(sheet: &Sheet) -> Result<Layout> {
                 draws.push(Draw::Fill { x: MARGIN, y, w: table_w, h: row_h, grey: ZEBRA_GREY });
             }
             let mut x = MARGIN;
-            for (((column, cell), w), lines) in sheet.columns.iter().zip(row).zip(&widths).zip(&laid.cells) {
+            for (((column, cell), w), lines) in
+                sheet.columns.iter().zip(row).zip(&widths).zip(&mut laid.cells)
+            {
                 let cell_box = CellBox { x, y, w: *w, h: row_h };
                 match column.kind {
                     ColumnKind::Text { .. } => {
-                        text_cell(&mut draws, cell, lines.0.clone(), lines.1.clone(), cell_box, column.align)
+                        let (lines, actual) = std::mem::take(lines);
+                        text_cell(&mut draws, cell, lines, actual, cell_box, column.align)
                     }
                     ColumnKind::TickBox => tick_cell(&mut draws, cell, cell_box, shaded),
                     ColumnKind::SignatureBox => {

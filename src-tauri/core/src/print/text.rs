@@ -23,6 +23,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 
 use unicode_bidi::{Level, ParagraphBidiInfo};
 use unicode_script::{Script, UnicodeScript};
@@ -58,7 +59,7 @@ pub(crate) struct PlacedGlyph {
     pub y: f32,
     /// The source text this glyph stands for (empty for the second and later glyphs of one
     /// cluster). In right-to-left runs it is in visual order, see [`visual_text`].
-    pub text: Box<str>,
+    pub text: Rc<str>,
 }
 
 /// A shaped line, in visual order.
@@ -191,7 +192,7 @@ impl Shaper {
             let scale = size / self.faces.units_per_em(Face::Latin);
             for c in sub.chars().filter(|c| !clings(*c)) {
                 line.missing.push(c);
-                let text = REPLACEMENT.to_string().into_boxed_str();
+                let text: Rc<str> = Rc::from(REPLACEMENT.to_string());
                 line.glyphs.push(PlacedGlyph { face: Face::Latin, gid, x, y: 0.0, text });
                 x += advance * scale;
             }
@@ -221,7 +222,7 @@ impl Shaper {
         let mut previous: Option<u32> = None;
         for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
             let text = if previous == Some(info.cluster) {
-                Box::<str>::default()
+                Rc::from("")
             } else {
                 let start = info.cluster as usize;
                 let end = match starts.binary_search(&start) {
@@ -230,9 +231,9 @@ impl Shaper {
                 };
                 let text = sub.get(start..end).unwrap_or_default();
                 if rtl {
-                    visual_text(text)
+                    Rc::from(visual_text(text))
                 } else {
-                    text.into()
+                    Rc::from(text)
                 }
             };
             previous = Some(info.cluster);

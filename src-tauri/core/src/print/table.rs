@@ -128,8 +128,11 @@ struct RowLines {
     height: f32,
     /// One entry per column: the lines of a text cell (empty for boxes and empty cells) and
     /// the text layer of the whole cell when it is cut or on several lines.
-    cells: Vec<(Vec<Line>, Option<Box<str>>)>,
+    cells: Vec<CellLines>,
 }
+
+/// A text cell's lines and the whole text for its text layer (when cut or on several lines).
+type CellLines = (Vec<Line>, Option<Box<str>>);
 
 /// Checks the sheet and lays it out.
 pub(crate) fn layout(sheet: &Sheet) -> Result<Layout> {
@@ -193,8 +196,7 @@ pub(crate) fn layout(sheet: &Sheet) -> Result<Layout> {
     // height they need, per group start.
     let group = sheet.group_column.filter(|g| *g < sheet.columns.len());
     let mut group_of: Vec<Option<usize>> = vec![None; rows.len()];
-    let mut continued: std::collections::HashMap<usize, (Vec<Line>, Option<Box<str>>, f32)> =
-        std::collections::HashMap::new();
+    let mut continued: std::collections::HashMap<usize, (CellLines, f32)> = std::collections::HashMap::new();
     if let Some(g) = group {
         let mut current = None;
         for (i, row) in sheet.rows.iter().enumerate() {
@@ -210,10 +212,10 @@ pub(crate) fn layout(sheet: &Sheet) -> Result<Layout> {
                     text: format!("{} (continued)", sheet.rows[start][g].text.trim()),
                     mark: sheet.rows[start][g].mark,
                 };
-                let (lines, actual) =
+                let laid =
                     text_lines(&mut shaper, &cell, widths[g], (max_lines as usize).clamp(1, page_lines));
-                let h = lines.len() as f32 * line_h + 2.0 * PAD_Y;
-                continued.insert(start, (lines, actual, h));
+                let h = laid.0.len() as f32 * line_h + 2.0 * PAD_Y;
+                continued.insert(start, (laid, h));
             }
         }
     }
@@ -230,11 +232,11 @@ pub(crate) fn layout(sheet: &Sheet) -> Result<Layout> {
             used = 0.0;
         }
         if used == 0.0 {
-            if let Some((lines, actual, need)) = group_of[i].and_then(|s| continued.get(&s)) {
+            if let Some((laid, need)) = group_of[i].and_then(|s| continued.get(&s)) {
                 h = h.max(*need).min(room);
                 rows[i].height = h;
                 if let Some(g) = group {
-                    rows[i].cells[g] = (lines.clone(), actual.clone());
+                    rows[i].cells[g] = laid.clone();
                 }
             }
         }
@@ -680,7 +682,7 @@ fn text_room(cell: &Cell, w: f32) -> (f32, f32) {
 /// the PDF's text layer (ActualText), so it reads back whole wherever a reader's column
 /// guessing would split it: the text of its glyphs set on one line, which is how readers
 /// expect right-to-left text (see `text.rs`).
-fn text_lines(shaper: &mut Shaper, cell: &Cell, w: f32, lines: usize) -> (Vec<Line>, Option<Box<str>>) {
+fn text_lines(shaper: &mut Shaper, cell: &Cell, w: f32, lines: usize) -> CellLines {
     let (_, room) = text_room(cell, w);
     if cell.text.trim().is_empty() || room <= 0.0 {
         return (Vec::new(), None);

@@ -48,11 +48,13 @@
 //!   [`Rendered::warnings`]; it is never silently dropped.
 
 mod fonts;
+mod metrics;
 mod pdf;
 pub mod sample;
 mod sheet;
 mod table;
 mod text;
+mod widths;
 
 pub use sheet::{
     Align, Cell, Column, ColumnKind, ColumnWidth, Mark, PageSetup, PaperSize, RowStyle, Sheet, SheetHeader,

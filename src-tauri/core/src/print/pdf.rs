@@ -44,8 +44,8 @@ pub(crate) fn emit(sheet: &Sheet, layout: &Layout) -> Result<Vec<u8>> {
     for page in &layout.pages {
         let ops = page_ops(&mut doc, &mut fonts, &page.draws)?;
         pages.push(PdfPage::new(
-            printpdf::Mm(layout.width / super::table::MM),
-            printpdf::Mm(layout.height / super::table::MM),
+            printpdf::Mm(layout.width / super::metrics::MM),
+            printpdf::Mm(layout.height / super::metrics::MM),
             ops,
         ));
     }

@@ -39,7 +39,12 @@ pub(crate) fn emit(sheet: &Sheet, layout: &Layout) -> Result<Vec<u8>> {
     info.modification_date = stamp;
     info.metadata_date = stamp;
 
-    let mut fonts = Fonts { ids: HashMap::new(), unicode: HashMap::new() };
+    let mut fonts = Fonts {
+        ids: HashMap::new(),
+        unicode: HashMap::new(),
+        parsed: HashMap::new(),
+        widths: HashMap::new(),
+    };
     let mut pages = Vec::with_capacity(layout.pages.len());
     for page in &layout.pages {
         let ops = page_ops(&mut doc, &mut fonts, &page.draws)?;
@@ -117,6 +122,9 @@ fn compress(stream: &mut lopdf::Stream) -> std::io::Result<()> {
 struct Fonts {
     ids: HashMap<Face, FontId>,
     unicode: HashMap<(Face, u16), Box<str>>,
+    /// Each face as printpdf reads it, to take glyph advances as it does.
+    parsed: HashMap<Face, ParsedFont>,
+    widths: HashMap<(Face, u16), f32>,
 }
 
 impl Fonts {
@@ -128,7 +136,22 @@ impl Fonts {
             .ok_or_else(|| Error::Internal(format!("The embedded font {face:?} could not be read.")))?;
         let id = doc.add_font(&parsed);
         self.ids.insert(face, id.clone());
+        self.parsed.insert(face, parsed);
         Ok(id)
+    }
+
+    /// A glyph's advance in thousandths of an em, rounded down to a whole number exactly as
+    /// printpdf does when it writes a run, so adjustments computed from it land every glyph
+    /// where the shaper put it.
+    fn width(&mut self, face: Face, gid: u16) -> f32 {
+        let parsed = &self.parsed;
+        *self.widths.entry((face, gid)).or_insert_with(|| {
+            parsed.get(&face).map_or(0.0, |font| {
+                let units = f32::from(font.pdf_font_metrics.units_per_em.max(1));
+                font.get_or_decode_glyph(gid)
+                    .map_or(0.0, |g| (f32::from(g.horz_advance) * 1000.0 / units) as i64 as f32)
+            })
+        })
     }
 
     /// The text a glyph maps to in the ToUnicode map: the first text seen for it.
@@ -260,17 +283,46 @@ fn page_ops(doc: &mut PdfDocument, fonts: &mut Fonts, draws: &[Draw]) -> Result<
         if let Span::Begin { text, .. } = span {
             ops.push(actual_text(text));
         }
-        for g in &line.glyphs {
-            if current != Some((g.face, *size)) {
-                let id = fonts.id(doc, g.face)?;
+        // One positioned run per stretch of glyphs in one face on the baseline: the glyphs
+        // after the first are placed by TJ adjustments from the font's own advances, which
+        // keeps a page's operators (and the memory they take) to a few per line.
+        let glyphs = &line.glyphs;
+        let mut i = 0;
+        while i < glyphs.len() {
+            let first = &glyphs[i];
+            if current != Some((first.face, *size)) {
+                let id = fonts.id(doc, first.face)?;
                 ops.push(Op::SetFont { font: PdfFontHandle::External(id), size: Pt(*size) });
-                current = Some((g.face, *size));
+                current = Some((first.face, *size));
             }
-            ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(pt(x + g.x), pt(y + g.y)) });
-            let text = fonts.text(g.face, g.gid, &g.text);
-            ops.push(Op::ShowText {
-                items: vec![TextItem::GlyphIds(vec![Codepoint { gid: g.gid, offset: 0.0, cid: Some(text) }])],
-            });
+            let mut end = i + 1;
+            if first.y == 0.0 {
+                while end < glyphs.len() && glyphs[end].face == first.face && glyphs[end].y == 0.0 {
+                    end += 1;
+                }
+            }
+            ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(pt(x + first.x), pt(y + first.y)) });
+            let mut run = Vec::with_capacity(end - i);
+            for k in i..end {
+                let g = &glyphs[k];
+                let offset = match glyphs.get(k + 1).filter(|_| k + 1 < end) {
+                    Some(next) => {
+                        let advance = (next.x - g.x) * 1000.0 / size;
+                        let adjust = fonts.width(g.face, g.gid) - advance;
+                        // Two decimals of a thousandth of an em are far below print resolution.
+                        let adjust = (adjust * 100.0).round() / 100.0;
+                        if adjust.abs() < 0.05 {
+                            0.0
+                        } else {
+                            adjust
+                        }
+                    }
+                    None => 0.0,
+                };
+                run.push(Codepoint { gid: g.gid, offset, cid: Some(fonts.text(g.face, g.gid, &g.text)) });
+            }
+            ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(run)] });
+            i = end;
         }
         if matches!(span, Span::End | Span::Begin { end: true, .. }) {
             ops.push(Op::EndMarkedContentWithProperties);

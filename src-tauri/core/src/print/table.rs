@@ -779,4 +779,61 @@ mod tests {
         let layout = layout(&sheet(0)).unwrap();
         assert_eq!(layout.pages.len(), 1);
     }
+
+    #[test]
+    fn numbers_codes_and_heading_words_are_never_cut_and_boxes_give_way_first() {
+        let headings: Vec<String> =
+            ["No", "Name", "Name (original script)", "Code", "Household", "Allowance"]
+                .map(String::from)
+                .to_vec();
+        let rows: Vec<Vec<String>> = (0..300)
+            .map(|i| {
+                vec![
+                    (i + 1).to_string(),
+                    "Dr. Şeyda Zerafet Karaağaçlıoğlu Quang Hoàng Nguyễn".into(),
+                    "فاطمة أحمد محمد عبد الرحمن الحسيني".into(),
+                    format!("HLD-{:05}", i * 7),
+                    "4".into(),
+                    "Food parcel, Hygiene kit, Nappies size 4 × 20, Baby milk (first stage) × 2".into(),
+                ]
+            })
+            .collect();
+        let mut s = Sheet::table("T", &headings, rows);
+        s.columns.push(Column::signature("Signature"));
+        s.rows.iter_mut().for_each(|r| r.push(Cell::default()));
+        let mut shaper = Shaper::new().unwrap();
+        let widths = column_widths(&s, 186.0 * MM, &mut shaper).unwrap();
+        let code = shaper.shape("HLD-02093", BODY, None).width + 2.0 * PAD_X;
+        assert!(widths[3] >= code - 0.01, "code column {} < {code}", widths[3]);
+        let number = shaper.shape("300", BODY, None).width + 2.0 * PAD_X;
+        assert!(widths[0] >= number - 0.01);
+        let household = shaper.shape("Household", HEADING, None).width + 2.0 * PAD_X;
+        assert!(widths[4] >= household - 0.01, "heading word cut");
+        assert!(widths[6] <= 40.0 * MM + 0.01, "the signature box takes no more than given");
+        assert!((widths.iter().sum::<f32>() - 186.0 * MM).abs() < 0.5, "the table fills the width");
+        let laid = layout(&s).unwrap();
+        // Every heading line is whole words of the headings (the heading row is the first
+        // text drawn in the table, centred over its column).
+        let mut words: Vec<&str> = headings.iter().flat_map(|h| h.split(' ')).collect();
+        words.push("Signature");
+        let heading_lines: Vec<&Line> = laid.pages[0]
+            .draws
+            .iter()
+            .filter_map(|d| {
+                if let Draw::Text { line, size, .. } = d {
+                    (*size == HEADING.size).then_some(line)
+                } else {
+                    None
+                }
+            })
+            .filter(|l| !l.text.starts_with("Printed") && l.text != "T")
+            .collect();
+        assert!(heading_lines.len() >= headings.len());
+        for line in heading_lines {
+            for w in line.text.split(' ') {
+                assert!(words.contains(&w), "heading broken inside a word: {:?}", line.text);
+            }
+        }
+        assert_text_inside_cells(&laid, &s);
+    }
 }

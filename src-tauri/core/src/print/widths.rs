@@ -16,6 +16,8 @@ struct Need {
     full: f32,
 }
 
+/// Characters of a line measured for its one-line width (more never fit on a page).
+const MEASURED_CHARS: usize = 300;
 /// Words longer than this may break inside rather than widen their column further.
 const LONG_WORD: f32 = 45.0 * MM;
 /// The narrowest a signature box is made to leave room for text.
@@ -51,7 +53,9 @@ fn need(shaper: &mut Shaper, sheet: &Sheet, col: usize) -> Need {
         let mut widest_word: f32 = 0.0;
         let mut whole: f32 = 0.0;
         for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            let width = shaper.shape(line, BODY, None).width;
+            // A line is measured whole up to a length no column shows on one line anyway.
+            let shown = line.char_indices().nth(MEASURED_CHARS).map_or(line, |(i, _)| &line[..i]);
+            let width = shaper.shape(shown, BODY, None).width;
             whole = whole.max(width);
             if is_token(line) {
                 widest_word = widest_word.max(width);

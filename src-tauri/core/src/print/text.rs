@@ -83,7 +83,8 @@ pub(crate) struct Line {
 /// life of one document: names and codes repeat across a sheet.
 pub(crate) struct Shaper {
     faces: &'static Faces,
-    cache: HashMap<(Box<str>, u32, bool, Option<bool>), Line>,
+    /// Lines by style and direction, then by text (looked up by `&str`, with no copy).
+    cache: HashMap<(u32, bool, Option<bool>), HashMap<Box<str>, Line>>,
     /// Shaping plans by face, direction and script: building one reads the font's layout
     /// tables, which costs far more than shaping a name with it.
     plans: HashMap<(Face, bool, Option<rustybuzz::Script>), rustybuzz::ShapePlan>,
@@ -107,13 +108,23 @@ impl Shaper {
     /// Shapes one line without fitting it. `rtl` forces the paragraph direction (`None`: from
     /// the text). Control characters (tabs, line breaks) are shown as spaces.
     pub(crate) fn shape(&mut self, text: &str, style: TextStyle, rtl: Option<bool>) -> Line {
-        let key = (Box::<str>::from(text), style.size.to_bits(), style.weight == Weight::Bold, rtl);
-        if let Some(line) = self.cache.get(&key) {
-            return line.clone();
+        self.cached(text, style, rtl).clone()
+    }
+
+    /// The advance width of `text` on one line, as [`Shaper::shape`] measures it.
+    pub(crate) fn width(&mut self, text: &str, style: TextStyle, rtl: Option<bool>) -> f32 {
+        self.cached(text, style, rtl).width
+    }
+
+    fn cached(&mut self, text: &str, style: TextStyle, rtl: Option<bool>) -> &Line {
+        let key = (style.size.to_bits(), style.weight == Weight::Bold, rtl);
+        let known = self.cache.get(&key).is_some_and(|m| m.contains_key(text));
+        if !known {
+            let line = self.shape_uncached(text, style, rtl);
+            self.cache.entry(key).or_default().insert(text.into(), line);
         }
-        let line = self.shape_uncached(text, style, rtl);
-        self.cache.insert(key, line.clone());
-        line
+        // Just inserted if it was not there.
+        &self.cache[&key][text]
     }
 
     fn shape_uncached(&mut self, text: &str, style: TextStyle, rtl: Option<bool>) -> Line {
@@ -371,14 +382,14 @@ impl Shaper {
         max_width: f32,
         rtl: Option<bool>,
     ) -> Option<(Line, usize)> {
-        let space = self.shape(" ", style, Some(false)).width;
+        let space = self.width(" ", style, Some(false));
         let mut start = 0;
         let mut width = 0.0;
         let mut best = None;
         for &end in spaces.iter().chain(std::iter::once(&text.len())) {
             let word = text[start..end].trim();
             if !word.is_empty() {
-                let w = self.shape(word, style, rtl).width;
+                let w = self.width(word, style, rtl);
                 width += if width > 0.0 { space + w } else { w };
             }
             // Leave a little room: shaping across a space can differ from the sum.

@@ -35,8 +35,7 @@ fn is_token(line: &str) -> bool {
 /// one-line width. Every distinct text is shaped once (the shaper caches it).
 fn need(shaper: &mut Shaper, sheet: &Sheet, col: usize) -> Need {
     let title = &sheet.columns[col].title;
-    let heading_word =
-        title.split_whitespace().map(|w| shaper.shape(w, HEADING, None).width).fold(0.0, f32::max);
+    let heading_word = title.split_whitespace().map(|w| shaper.width(w, HEADING, None)).fold(0.0, f32::max);
     let mut need = Need { min: heading_word + 2.0 * PAD_X, full: heading_word + 2.0 * PAD_X };
     let mut seen: std::collections::HashSet<(&str, bool)> = std::collections::HashSet::new();
     for row in &sheet.rows {
@@ -55,13 +54,13 @@ fn need(shaper: &mut Shaper, sheet: &Sheet, col: usize) -> Need {
         for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
             // A line is measured whole up to a length no column shows on one line anyway.
             let shown = line.char_indices().nth(MEASURED_CHARS).map_or(line, |(i, _)| &line[..i]);
-            let width = shaper.shape(shown, BODY, None).width;
+            let width = shaper.width(shown, BODY, None);
             whole = whole.max(width);
             if is_token(line) {
                 widest_word = widest_word.max(width);
             } else {
                 for word in line.split_whitespace() {
-                    widest_word = widest_word.max(shaper.shape(word, BODY, None).width.min(LONG_WORD));
+                    widest_word = widest_word.max(shaper.width(word, BODY, None).min(LONG_WORD));
                 }
             }
         }

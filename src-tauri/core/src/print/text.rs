@@ -79,12 +79,15 @@ pub(crate) struct Line {
     pub text: String,
 }
 
+/// A text style and forced direction as a cache key: size (bits), bold, direction.
+type StyleKey = (u32, bool, Option<bool>);
+
 /// Lays out text with the embedded fonts. Keeps a cache of single-line layouts for the
 /// life of one document: names and codes repeat across a sheet.
 pub(crate) struct Shaper {
     faces: &'static Faces,
     /// Lines by style and direction, then by text (looked up by `&str`, with no copy).
-    cache: HashMap<(u32, bool, Option<bool>), HashMap<Box<str>, Line>>,
+    cache: HashMap<StyleKey, HashMap<Box<str>, Line>>,
     /// Shaping plans by face, direction and script: building one reads the font's layout
     /// tables, which costs far more than shaping a name with it.
     plans: HashMap<(Face, bool, Option<rustybuzz::Script>), rustybuzz::ShapePlan>,

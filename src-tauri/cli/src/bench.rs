@@ -77,6 +77,7 @@ pub fn run(json: bool, people: usize, only: Option<&str>) -> anyhow::Result<()> 
         say!("{:<28} {:>9} {:>10} {:>10}  note", "name", "n", "p50 ms", "p95 ms");
     }
 
+    print_table_process(&mut bench, dir.path())?;
     let db = keyring::create(&path, &DbKey::generate())?;
     // Seeding is the set-up of every other row, so it always runs; it is reported when asked.
     let start = Instant::now();
@@ -154,6 +155,34 @@ pub fn run(json: bool, people: usize, only: Option<&str>) -> anyhow::Result<()> 
         anyhow::bail!("no bench row matches {:?}", bench.only.unwrap_or_default());
     }
     Ok(())
+}
+
+/// The whole `haven-cli print table` process on the generated 2,000-row multi-script table
+/// (names in five scripts and long Latin names, a signature column), as a person runs it:
+/// start, read the CSV, lay out, shape, embed and subset the fonts, write the PDF, exit.
+fn print_table_process(bench: &mut Bench, dir: &std::path::Path) -> anyhow::Result<()> {
+    if !bench.wants("print_table_2000_process") {
+        return Ok(());
+    }
+    let csv = dir.join("print-table-2000.csv");
+    std::fs::write(&csv, print::sample::csv(2000, 1)?)?;
+    let pdf = dir.join("print-table-2000.pdf");
+    let exe = std::env::current_exe()?;
+    let (p50, p95) = measure(9, || {
+        let out = std::process::Command::new(&exe)
+            .args(["print", "table", "--title", "Multi-script sample", "--sign-column", "Signature", "--in"])
+            .arg(&csv)
+            .arg("--out")
+            .arg(&pdf)
+            .output()?;
+        if !out.status.success() {
+            anyhow::bail!("print table failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        Ok(())
+    })?;
+    let bytes = std::fs::metadata(&pdf).map(|m| m.len()).unwrap_or(0);
+    let note = format!("whole process, {bytes} bytes; print sample-csv --rows 2000 --seed 1");
+    bench.push(Row { name: "print_table_2000_process", n: 2000, p50_ms: p50, p95_ms: p95, note })
 }
 
 /// As-you-type searches: each word typed one letter at a time, in Latin and original scripts,

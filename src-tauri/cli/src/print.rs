@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use haven_core::api::{self, PrintPhoneContacts, PrintedSheet};
-use haven_core::print::{render_report, Align, Cell, Column, PageSetup, PaperSize, Sheet, SheetHeader};
+use haven_core::print::{render_report, Cell, Column, PageSetup, PaperSize, Sheet, SheetHeader};
 use haven_core::{Db, Error, Session};
 
 /// The sheets `print` can make.
@@ -27,6 +27,23 @@ pub enum PrintCommand {
     Roster(WeekArgs),
     /// Print a site's activity sign-up and attendance sheet for a week.
     ActivitySheet(WeekArgs),
+    /// Write a generated CSV of made-up people with names in many scripts (for trying
+    /// `print table` on data like a centre's).
+    SampleCsv(SampleCsvArgs),
+}
+
+/// Options of `print sample-csv`.
+#[derive(Debug, Args)]
+pub struct SampleCsvArgs {
+    /// How many rows.
+    #[arg(long, default_value_t = 2000)]
+    rows: usize,
+    /// The generator's seed: the same seed writes the same file.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Where to write the CSV.
+    #[arg(long, value_name = "FILE.csv")]
+    out: PathBuf,
 }
 
 /// Options of `print distribution-sheet`.
@@ -121,6 +138,13 @@ pub fn run(
 ) -> anyhow::Result<()> {
     match command {
         PrintCommand::Table(args) => table(args),
+        PrintCommand::SampleCsv(args) => {
+            let text = haven_core::print::sample::csv(args.rows, args.seed)?;
+            std::fs::write(&args.out, text)
+                .map_err(|e| Error::invalid("out", format!("Cannot write {}: {e}.", args.out.display())))?;
+            say!("Wrote {}: {} rows", args.out.display(), args.rows);
+            Ok(())
+        }
         PrintCommand::PhoneContacts(args) => {
             let (db, session) = open()?;
             phone_contacts(&db, &session, args)
@@ -186,15 +210,12 @@ fn week_sheet(db: &Db, session: &Session, function: &str, what: &str, args: &Wee
 
 fn table(args: &TableArgs) -> anyhow::Result<()> {
     let (headings, rows) = read_csv(&args.input)?;
-    let mut columns: Vec<Column> =
-        headings.iter().enumerate().map(|(i, h)| text_column(h, i, &rows)).collect();
-    let mut rows: Vec<Vec<Cell>> =
-        rows.into_iter().map(|r| r.into_iter().map(Cell::from).collect()).collect();
+    let row_count = rows.len();
+    let mut sheet = Sheet::table(args.title.as_str(), &headings, rows);
     if let Some(heading) = &args.sign_column {
-        columns.push(Column::signature(heading.as_str()));
-        rows.iter_mut().for_each(|r| r.push(Cell::default()));
+        sheet.columns.push(Column::signature(heading.as_str()).mm(30.0));
+        sheet.rows.iter_mut().for_each(|r| r.push(Cell::default()));
     }
-    let mut sheet = Sheet::new(args.title.as_str(), columns);
     sheet.page = PageSetup {
         size: if args.letter { PaperSize::Letter } else { PaperSize::A4 },
         landscape: args.landscape,
@@ -206,8 +227,6 @@ fn table(args: &TableArgs) -> anyhow::Result<()> {
         date: args.date.clone(),
     };
     sheet.author = if args.centre.is_empty() { "Haven".into() } else { args.centre.clone() };
-    let row_count = rows.len();
-    sheet.rows = rows;
 
     let rendered = render_report(&sheet)?;
     std::fs::write(&args.out, &rendered.pdf)
@@ -277,25 +296,4 @@ fn csv_error(name: &str, e: &csv::Error) -> Error {
         _ => format!("{name} is not a valid CSV file: {e}."),
     };
     Error::invalid("in", message)
-}
-
-/// A text column sized by its content: wider for longer text, numbers to the right.
-fn text_column(heading: &str, index: usize, rows: &[Vec<String>]) -> Column {
-    let cells = rows.iter().filter_map(|r| r.get(index)).map(|c| c.trim());
-    let (mut count, mut total, mut numeric) = (0usize, 0usize, true);
-    for cell in cells.clone().take(500) {
-        count += 1;
-        total += cell.chars().count().min(60);
-        numeric &= !cell.is_empty() && cell.parse::<f64>().is_ok();
-    }
-    let mean = if count == 0 { 0.0 } else { total as f32 / count as f32 };
-    let weight = mean.max(heading.chars().count() as f32 * 0.8).clamp(3.0, 40.0);
-    let mut column = Column::text(heading).weight(weight);
-    if numeric && count > 0 {
-        column = column.align(Align::End);
-    }
-    if mean > 30.0 {
-        column = column.lines(2);
-    }
-    column
 }

@@ -138,7 +138,47 @@ fn a_ten_thousand_character_cell_prints_cut() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_valid_pdf(&pdf);
     let text = text_of(&pdf);
-    assert!(text.contains('…') && text.contains("CAL-0001"), "{text}");
+    assert!(text.contains("CAL-0001"), "{text}");
+    // Cut on paper after three lines; the text layer (ActualText) holds all of it.
+    let info = String::from_utf8(tool("pdfinfo", &[pdf.to_str().unwrap()]).stdout).unwrap();
+    assert!(info.lines().any(|l| l.starts_with("Pages:") && l.ends_with(" 1")), "{info}");
+    let squeezed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(squeezed.chars().count() >= 10_000, "the text layer lost the long cell");
+}
+
+#[test]
+fn a_generated_multi_script_csv_prints_with_every_name_and_code_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("sample.csv");
+    let out = Command::new(env!("CARGO_BIN_EXE_haven-cli"))
+        .args(["print", "sample-csv", "--rows", "500", "--seed", "3", "--out"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pdf = dir.path().join("sample.pdf");
+    let out = print_table(&csv, &pdf, &["--sign-column", "Signature"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_valid_pdf(&pdf);
+    // pdftotext wraps right-to-left lines in bidi controls: read them as spaces.
+    let text: String =
+        text_of(&pdf).chars().map(|c| if matches!(c, '\u{202A}'..='\u{202E}') { ' ' } else { c }).collect();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut reader = csv::Reader::from_path(&csv).unwrap();
+    let (mut names, mut lost) = (0, Vec::new());
+    for record in reader.records() {
+        let record = record.unwrap();
+        assert!(text.contains(&record[3]), "code {} is cut", &record[3]);
+        for name in [&record[1], &record[2]].into_iter().filter(|n| !n.is_empty()) {
+            names += 1;
+            if !text.contains(name) {
+                lost.push(name.to_string());
+            }
+        }
+    }
+    assert!(names >= 500);
+    assert!(lost.len() * 200 <= names, "{} of {names} names do not read back whole: {lost:?}", lost.len());
+    assert!(!text.contains('…'), "something was cut");
 }
 
 #[test]

@@ -163,3 +163,72 @@ fn an_adult_signed_up_to_childrens_play_is_a_warning_not_a_refusal() {
     let out = ok(&t.db, &desk, "sign_up", json!({"session": id, "on_date": "2026-03-03", "person": child}));
     assert_eq!(out["warnings"], json!([]), "a child of 5 is the audience");
 }
+
+fn pdf_text(path: &std::path::Path, page: Option<usize>) -> String {
+    let mut cmd = std::process::Command::new("pdftotext");
+    if let Some(p) = page {
+        cmd.args(["-f", &p.to_string(), "-l", &p.to_string()]);
+    }
+    let out = cmd.arg(path).arg("-").output().expect("pdftotext (poppler-utils) must be installed");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn a_single_sessions_sheet_has_a_row_per_place_repeats_its_name_and_gives_babies_months() {
+    let t = seeded(30);
+    let coord = session(&t.db, Role::Coordinator);
+    let desk = session(&t.db, Role::FrontDesk);
+    let id = ok(
+        &t.db,
+        &coord,
+        "save_session",
+        json!({"site": "CAL", "kind": "other", "title": "Baby massage", "weekday": 2, "starts_at": "10:00",
+               "ends_at": "11:00", "capacity": 30, "starts_on": "2026-01-01"}),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let people: Vec<String> =
+        t.db.read(|c| {
+            let mut st = c.prepare("SELECT id FROM people ORDER BY code LIMIT 3")?;
+            let v = st.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+            Ok(v)
+        })
+        .unwrap();
+    // The first is a baby of eight months.
+    let born = util::today().checked_sub_months(chrono::Months::new(8)).unwrap();
+    t.db.write(|c| {
+        Ok(c.execute(
+            "UPDATE people SET date_of_birth = ?1 WHERE id = ?2",
+            rusqlite::params![born, people[0]],
+        )?)
+    })
+    .unwrap();
+    for p in &people {
+        ok(&t.db, &desk, "sign_up", json!({"session": id, "on_date": "2026-03-03", "person": p}));
+    }
+    let path = t.dir.path().join("session.pdf");
+    let printed = ok(
+        &t.db,
+        &desk,
+        "print_activity_sheet",
+        json!({"site": "CAL", "week": "2026-W10", "session": id, "path": path.to_str().unwrap()}),
+    );
+    assert_eq!(printed["rows"], 3);
+    let pages = printed["pages"].as_u64().unwrap() as usize;
+    assert!(pages >= 2, "30 places take more than a page");
+    let all = pdf_text(&path, None);
+    assert!(all.contains("8 months"), "a baby's age is in months: {all}");
+    // A blank row for every free place: rows numbered up to the capacity, 30.
+    let numbers: Vec<&str> = all.split(' ').collect();
+    for n in 4..=30 {
+        assert!(numbers.contains(&n.to_string().as_str()), "no blank row {n}: {all}");
+    }
+    assert!(!numbers.contains(&"31"), "no more rows than places");
+    // The session continued on the next page repeats its name there.
+    for p in 2..=pages {
+        let text = pdf_text(&path, Some(p));
+        assert!(text.contains("Baby massage (continued)"), "page {p} does not name its session: {text}");
+    }
+}

@@ -427,6 +427,15 @@ fn sign_up_sheet_has_every_household_in_both_scripts() {
     assert!(text.contains("Fatima Ahmadi") && text.contains("Senait Tesfay"), "{text}");
     assert!(text.contains("ሰናይት"), "Ge'ez name missing: {text}");
     assert!(text.contains("Food parcel 1"), "{text}");
+    // The distribution's type is capitalised in the title.
+    assert!(text.contains("Distribution sign-up sheet: Weekly"), "{text}");
+    // Ten blank numbered rows for walk-ins follow the two households.
+    let numbers: Vec<&str> = text.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    for n in 3..=12 {
+        assert!(numbers.contains(&n.to_string().as_str()), "no walk-in row {n}:\n{text}");
+    }
+    let walk_in = text.lines().find(|l| l.split_whitespace().next() == Some("12")).unwrap();
+    assert_eq!(walk_in.split_whitespace().count(), 1, "walk-in rows are blank: {walk_in:?}");
     let desk = session(&t.db, Role::FrontDesk);
     let e = err(&t.db, &desk, "print_distribution_sheet", json!({"distribution": d, "path": out}));
     assert_eq!(e.kind, ErrorKind::Forbidden);

@@ -15,7 +15,7 @@ use std::process::Command;
 use chrono::NaiveDate;
 use haven_core::api;
 use haven_core::print::{
-    render, render_report, Align, Cell, Column, Mark, PageSetup, PaperSize, Sheet, SheetHeader,
+    render, render_report, sample, Align, Cell, Column, Mark, PageSetup, PaperSize, Sheet, SheetHeader,
 };
 use haven_core::{ErrorKind, Role};
 use serde_json::json;
@@ -248,7 +248,9 @@ fn a_ten_thousand_character_cell_is_cut_not_spilled() {
     let path = write_pdf(dir.path(), "long-cell.pdf", &render(&sheet).unwrap());
     assert_valid_pdf(&path);
     let text = pdftotext(&path, None);
-    assert!(text.contains('…'), "no ellipsis");
+    // On paper the cell ends in "…"; its text layer (ActualText) holds the whole text.
+    assert!(uncompressed(&path).contains("/ActualText"), "the cut cell has no text layer");
+    assert!(read_back(&text).contains(&"Amina فاطمة ሰላም Zoé ".repeat(20)), "the text layer is not whole");
     assert!(text.contains("CAL-0001"), "the next cell was lost");
 }
 
@@ -375,4 +377,96 @@ fn printing_the_contact_list_to_a_folder_that_does_not_exist_is_a_validation_err
         .map(|e| e.to_payload());
     let err = err.expect("refused");
     assert_eq!((err.kind, err.field.as_deref()), (ErrorKind::Validation, Some("path")));
+}
+
+/// pdftotext's text with the bidi controls it wraps right-to-left lines in made spaces (it
+/// puts no space between such a line and the cell beside it), and runs of whitespace made
+/// single spaces.
+fn read_back(text: &str) -> String {
+    let plain: String = text
+        .chars()
+        .map(|c| {
+            if matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    squeezed(&plain)
+}
+
+/// The PDF's content streams uncompressed (qpdf), to look for operators.
+fn uncompressed(path: &Path) -> String {
+    let out = tool("qpdf", &["--qdf", "--object-streams=disable", path.to_str().unwrap(), "-"]);
+    assert!(out.status.success(), "qpdf --qdf failed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The generated multi-script table (names in Arabic, Persian, Pashto, Sorani and Ge'ez
+/// scripts, long Turkish, Vietnamese, Polish and French names) printed as `print table`
+/// prints a CSV, with a signature column: names read back whole, and no number or code is cut.
+fn assert_sample_table_reads_back(rows: usize, seed: u64, page: PageSetup) {
+    let data = haven_core::print::sample::table(rows, seed);
+    let headings: Vec<String> = haven_core::print::sample::HEADINGS.iter().map(|h| h.to_string()).collect();
+    let mut sheet = Sheet::table("Multi-script sample", &headings, data.clone());
+    sheet.columns.push(Column::signature("Signature").mm(30.0));
+    sheet.rows.iter_mut().for_each(|r| r.push(Cell::default()));
+    sheet.page = page;
+    let dir = tempfile::tempdir().unwrap();
+    let rendered = render_report(&sheet).unwrap();
+    assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
+    let path = write_pdf(dir.path(), "sample.pdf", &rendered.pdf);
+    assert_valid_pdf(&path);
+    let raw = pdftotext(&path, None);
+    let text = read_back(&raw);
+    let names: Vec<&String> = data
+        .iter()
+        .flat_map(|r| [&r[sample::NAME], &r[sample::ORIGINAL]])
+        .filter(|n| !n.is_empty())
+        .collect();
+    let lost: Vec<&&String> = names.iter().filter(|n| !text.contains(n.as_str())).collect();
+    let whole = 1.0 - lost.len() as f64 / names.len() as f64;
+    assert!(
+        whole >= 0.995,
+        "{:.2} % of {} names read back whole; lost: {:?}",
+        whole * 100.0,
+        names.len(),
+        &lost[..lost.len().min(10)]
+    );
+    let tokens: std::collections::HashSet<&str> = text.split(' ').collect();
+    for row in &data {
+        assert!(tokens.contains(row[0].as_str()), "row number {} is cut", row[0]);
+        assert!(tokens.contains(row[sample::CODE].as_str()), "code {} is cut", row[sample::CODE]);
+    }
+    assert!(!raw.contains('…'), "something was cut with an ellipsis");
+}
+
+#[test]
+fn a_generated_table_of_600_names_in_every_script_reads_back_whole_and_cuts_no_code() {
+    assert_sample_table_reads_back(600, 1, PageSetup::default());
+}
+
+#[test]
+fn the_generated_table_reads_back_whole_on_letter_landscape_too() {
+    assert_sample_table_reads_back(500, 2, PageSetup { size: PaperSize::Letter, landscape: true });
+}
+
+#[test]
+fn a_name_past_three_lines_is_cut_on_paper_but_whole_in_the_text_layer() {
+    let mut sheet =
+        Sheet::new("Long", vec![Column::text("No").auto(), Column::text("Name").mm(30.0).lines(3)]);
+    let long = "Marie-Hélène Françoise Anaïs Zoé Gaëlle Noémie Ayşegül Öztürk Kılıçarslan Brzęczyszczykiewicz de la Fontaine";
+    let arabic = "فاطمة عائشة خديجة مريم زينب سلمى نور العبدالله الحسيني الشامي المصري الزهراني";
+    sheet.rows.push(vec!["1".into(), long.into()]);
+    sheet.rows.push(vec!["2".into(), arabic.into()]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_pdf(dir.path(), "long.pdf", &render(&sheet).unwrap());
+    assert_valid_pdf(&path);
+    let text = read_back(&pdftotext(&path, None));
+    assert!(text.contains(long), "the whole Latin name is not in the text layer: {text}");
+    assert!(text.contains(arabic), "the whole Arabic name is not in the text layer: {text}");
+    // On paper it is cut: the content stream holds an ellipsis glyph inside an ActualText span.
+    let content = uncompressed(&path);
+    assert!(content.matches("/ActualText").count() >= 2, "no ActualText spans");
 }

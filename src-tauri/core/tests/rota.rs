@@ -107,6 +107,31 @@ fn the_roster_and_activity_sheet_print_names_marks_legend_and_contact() {
         assert!(text.contains(want), "the roster has \"{want}\":\n{text}");
     }
     assert!(!text.contains("001234567890"), "no certificate number on the roster");
+    // The DBS date is whole: "until 12 Nov 2029", never cut with "…".
+    let after = text.split("Zainab Test until ").nth(1).expect("Zainab's DBS date");
+    let date: Vec<&str> = after.split(' ').take(3).collect();
+    assert!(
+        date[0].parse::<u32>().is_ok()
+            && date[1].len() == 3
+            && date[2].len() == 4
+            && date[2].parse::<u32>().is_ok(),
+        "the DBS date is cut: {date:?}"
+    );
+    assert!(!text.contains('…'), "nothing on the roster is cut: {text}");
+    // The shift is child-facing, and says so; the legend is one line under the table, not a row.
+    assert!(text.contains("07:00–08:00") && text.contains("Child-facing"), "{text}");
+    let layout = std::process::Command::new("pdftotext")
+        .args(["-layout", path.to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let layout = String::from_utf8(layout.stdout).unwrap();
+    assert!(
+        layout.lines().any(|l| l.contains("DBS valid until date")
+            && l.contains("DBS not valid")
+            && l.contains("Gaps:")),
+        "the legend is not one line:\n{layout}"
+    );
+    assert!(!text.contains("Legend"), "the legend is no longer a table row");
 
     let sheet = t.dir.path().join("activity.pdf");
     let printed =

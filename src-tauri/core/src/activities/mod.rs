@@ -489,6 +489,9 @@ pub struct SignUp {
     pub original_name: Option<String>,
     /// Age in years (when the date of birth is known or estimated).
     pub age: Option<u32>,
+    /// Age in whole months (babies' ages are given in months).
+    #[serde(default)]
+    pub age_months: Option<u32>,
     /// Attended.
     pub attended: Option<bool>,
 }
@@ -593,6 +596,7 @@ pub fn sign_ups(
             ),
             original_name: r.get("original_name")?,
             age: born.and_then(|b| crate::cases::age::age_on(b, today)).map(|a| a.years),
+            age_months: born.and_then(|b| crate::cases::age::age_on(b, today)).map(|a| a.months),
             attended: r.get("attended")?,
         })
     })?;

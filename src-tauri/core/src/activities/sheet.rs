@@ -6,13 +6,24 @@ use chrono::NaiveDateTime;
 use super::{ExceptionKind, Instance, SignUp};
 use crate::print::{Align, Cell, Column, Mark, PageSetup, Sheet, SheetHeader};
 
+/// A person's age as printed: months under two years ("8 months"), else years.
+fn age(p: &SignUp) -> String {
+    match (p.age_months, p.age) {
+        (Some(1), _) => "1 month".to_string(),
+        (Some(m), _) if m < 24 => format!("{m} months"),
+        (_, Some(years)) => years.to_string(),
+        _ => String::new(),
+    }
+}
+
 /// Title of the activity sheet.
 pub const ACTIVITY_TITLE: &str = "Activity sign-up and attendance";
 
 /// The sign-up / attendance sheet of a site's sessions in a week: for each session held, one
 /// row per person signed up (name in both scripts, code, age, signed-up tick, attended box,
-/// ticked or crossed when already recorded), then blank rows for people who walk in, up to
-/// the places left (at most 3).
+/// ticked or crossed when already recorded), then blank rows for people who walk in: every
+/// place left when the sheet is for one session, else up to 3. A session continued on a new
+/// page repeats its name there; babies under two have their age in months.
 pub fn activity_sheet(
     week_heading: &str,
     sessions: &[(Instance, Vec<SignUp>)],
@@ -44,6 +55,8 @@ pub fn activity_sheet(
     sheet.printed_at = printed_at;
     // Two lines for the session's day, time, title and place.
     sheet.row_height_mm = Some(11.0);
+    sheet.group_column = Some(0);
+    let single = sessions.len() == 1;
     for (i, people) in sessions {
         let label = format!(
             "{} {}–{} {}{}",
@@ -59,7 +72,8 @@ pub fn activity_sheet(
             sheet.rows.push(row);
             continue;
         }
-        let blanks = (i.capacity as usize).saturating_sub(people.len()).min(3);
+        let free = (i.capacity as usize).saturating_sub(people.len());
+        let blanks = if single { free } else { free.min(3) };
         for n in 0..people.len() + blanks {
             let first = if n == 0 { Cell::from(label.as_str()) } else { Cell::default() };
             let row = match people.get(n) {
@@ -69,7 +83,7 @@ pub fn activity_sheet(
                     p.name.as_str().into(),
                     p.original_name.clone().unwrap_or_default().into(),
                     p.code.as_str().into(),
-                    p.age.map(|a| a.to_string()).unwrap_or_default().into(),
+                    age(p).into(),
                     Cell::mark(Mark::Tick),
                     match p.attended {
                         Some(true) => Cell::mark(Mark::Tick),

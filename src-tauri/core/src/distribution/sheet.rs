@@ -5,11 +5,15 @@ use chrono::NaiveDateTime;
 use super::Plan;
 use crate::print::{Align, Cell, Column, PageSetup, Sheet, SheetHeader};
 
+/// Blank numbered rows after the households, for people who walk in.
+pub const WALK_IN_ROWS: usize = 10;
+
 /// Title of the sign-up sheet.
 pub const TITLE: &str = "Distribution sign-up sheet";
 
 /// One row per household: No., name (Latin and original script), code, household size, the
-/// allowance in one line, a collected tick box and a signature box. Landscape for room.
+/// allowance in one line, a collected tick box and a signature box; then [`WALK_IN_ROWS`]
+/// blank numbered rows for people who walk in. Landscape for room.
 pub fn sign_up(plan: &Plan, centre: &str, printed_at: NaiveDateTime) -> Sheet {
     let d = &plan.distribution;
     let mut sheet = Sheet::new(
@@ -26,7 +30,7 @@ pub fn sign_up(plan: &Plan, centre: &str, printed_at: NaiveDateTime) -> Sheet {
         ],
     );
     sheet.page = PageSetup { landscape: true, ..PageSetup::default() };
-    let title = format!("{TITLE}: {}", d.dist_type);
+    let title = format!("{TITLE}: {}", capitalised(&d.dist_type));
     sheet.header = SheetHeader {
         centre: centre.to_string(),
         site: format!("{} ({})", d.site_name, d.location),
@@ -53,5 +57,17 @@ pub fn sign_up(plan: &Plan, centre: &str, printed_at: NaiveDateTime) -> Sheet {
             ]
         })
         .collect();
+    let households = sheet.rows.len();
+    for n in households..households + WALK_IN_ROWS {
+        let mut row = vec![Cell::from((n + 1).to_string())];
+        row.resize(sheet.columns.len(), Cell::default());
+        sheet.rows.push(row);
+    }
     sheet
+}
+
+/// The text with its first letter in capitals ("weekly" → "Weekly").
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -28,20 +28,33 @@
 //!   and placed in the PDF as glyph ids with their source text attached: Arabic script is
 //!   joined and right to left, Ge'ez and accents render, and copying text out of the PDF gives
 //!   names in logical order.
-//! - **Nothing overflows**: every line is measured from its shaped advances and either fits
-//!   its cell, wraps to the column's line limit, or is cut with "…". Right-to-left text aligns
-//!   right.
-//! - **One row height** for the whole body, tall enough to write in (9.5 mm by default when
-//!   the sheet has tick or signature columns), so pages hold a known number of rows and
-//!   "page X of Y" is known before drawing. The column headings repeat on every page.
+//! - **Nothing overflows, and nothing that matters is cut**: every line is measured from its
+//!   shaped advances. Columns are at least as wide as their widest number, code or date (a
+//!   short line with a digit) and their longest word, taking room from wider columns, then
+//!   from signature and tick boxes ([`ColumnWidth::Auto`] columns share the rest in
+//!   proportion to what their cells need on one line). Text wraps at spaces onto its column's
+//!   line limit and the row grows to fit; only text past that limit is cut with "…".
+//!   Right-to-left text aligns right. Headings wrap at spaces only.
+//! - **The text layer is whole**: a cell cut or on several lines is one marked-content span
+//!   whose ActualText is the whole cell, so search, copy and `pdftotext` give the name whole
+//!   and in logical order (right-to-left text is stored as readers expect it, see `text.rs`).
+//! - **Rows grow; pages follow**: a row is as tall as its fullest cell (at least the sheet's
+//!   row height, 9.5 mm by default when the sheet has tick or signature columns), pages are
+//!   filled row by row before anything is drawn, so "page X of Y" is known. The column
+//!   headings repeat on every page; a row that starts a page inside a group (see
+//!   [`Sheet::group_column`]) repeats the group's name; [`Sheet::notes`] go under the table on
+//!   the last page.
 //! - A character that no embedded font covers is drawn as "�" and listed in
 //!   [`Rendered::warnings`]; it is never silently dropped.
 
 mod fonts;
+mod metrics;
 mod pdf;
+pub mod sample;
 mod sheet;
 mod table;
 mod text;
+mod widths;
 
 pub use sheet::{
     Align, Cell, Column, ColumnKind, ColumnWidth, Mark, PageSetup, PaperSize, RowStyle, Sheet, SheetHeader,

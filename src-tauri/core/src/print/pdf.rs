@@ -11,13 +11,13 @@
 use std::collections::HashMap;
 
 use printpdf::{
-    Codepoint, Color, DateTime, FontId, Greyscale, Line as PdfLine, LinePoint, Op, PaintMode, ParsedFont,
-    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+    Codepoint, Color, DateTime, DictItem, FontId, Greyscale, Line as PdfLine, LinePoint, Op, PaintMode,
+    ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
 };
 
 use super::fonts::Face;
 use super::sheet::{Mark, Sheet};
-use super::table::{Draw, Layout};
+use super::table::{Draw, Layout, Span};
 use crate::{Error, Result};
 
 /// Builds the PDF bytes.
@@ -39,31 +39,92 @@ pub(crate) fn emit(sheet: &Sheet, layout: &Layout) -> Result<Vec<u8>> {
     info.modification_date = stamp;
     info.metadata_date = stamp;
 
-    let mut fonts = Fonts { ids: HashMap::new(), unicode: HashMap::new() };
+    let mut fonts = Fonts {
+        ids: HashMap::new(),
+        unicode: HashMap::new(),
+        parsed: HashMap::new(),
+        widths: HashMap::new(),
+    };
     let mut pages = Vec::with_capacity(layout.pages.len());
     for page in &layout.pages {
         let ops = page_ops(&mut doc, &mut fonts, &page.draws)?;
         pages.push(PdfPage::new(
-            printpdf::Mm(layout.width / super::table::MM),
-            printpdf::Mm(layout.height / super::table::MM),
+            printpdf::Mm(layout.width / super::metrics::MM),
+            printpdf::Mm(layout.height / super::metrics::MM),
             ops,
         ));
     }
     doc.with_pages(pages);
+    // printpdf compresses at zlib's best level, one stream after another; a sheet's content
+    // streams are plain operators that the fast level packs nearly as well, so we compress
+    // them ourselves, on every core.
     let options =
-        PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None };
+        PdfSaveOptions { optimize: false, subset_fonts: true, secure: true, image_optimization: None };
     let mut warnings = Vec::new();
-    let bytes = doc.save(&options, &mut warnings);
+    let mut lo = printpdf::serialize::to_lopdf_doc(&doc, &options, &mut warnings);
+    compress_streams(&mut lo)?;
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes).map_err(|e| Error::Internal(format!("The PDF could not be written: {e}.")))?;
     if bytes.is_empty() {
         return Err(Error::Internal("The PDF could not be written.".into()));
     }
     Ok(bytes)
 }
 
+/// Flate-compresses every stream that has no filter yet, split over the machine's cores.
+fn compress_streams(doc: &mut lopdf::Document) -> Result<()> {
+    let mut streams: Vec<&mut lopdf::Stream> = doc
+        .objects
+        .values_mut()
+        .filter_map(|o| match o {
+            lopdf::Object::Stream(s) if s.allows_compression && s.dict.get(b"Filter").is_err() => Some(s),
+            _ => None,
+        })
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let chunk = streams.len().div_ceil(threads).max(1);
+    let results: Vec<std::io::Result<()>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = streams
+            .chunks_mut(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    for stream in part.iter_mut() {
+                        compress(stream)?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(std::io::Error::other("a compression thread failed"))))
+            .collect()
+    });
+    for r in results {
+        r.map_err(|e| Error::Internal(format!("The PDF could not be compressed: {e}.")))?;
+    }
+    Ok(())
+}
+
+fn compress(stream: &mut lopdf::Stream) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(&stream.content)?;
+    let packed = encoder.finish()?;
+    if packed.len() + 19 < stream.content.len() {
+        stream.dict.set("Filter", "FlateDecode");
+        stream.set_content(packed);
+    }
+    Ok(())
+}
+
 /// The document's fonts, added on first use, and the text each glyph stands for.
 struct Fonts {
     ids: HashMap<Face, FontId>,
     unicode: HashMap<(Face, u16), Box<str>>,
+    /// Each face as printpdf reads it, to take glyph advances as it does.
+    parsed: HashMap<Face, ParsedFont>,
+    widths: HashMap<(Face, u16), f32>,
 }
 
 impl Fonts {
@@ -75,13 +136,38 @@ impl Fonts {
             .ok_or_else(|| Error::Internal(format!("The embedded font {face:?} could not be read.")))?;
         let id = doc.add_font(&parsed);
         self.ids.insert(face, id.clone());
+        self.parsed.insert(face, parsed);
         Ok(id)
+    }
+
+    /// A glyph's advance in thousandths of an em, rounded down to a whole number exactly as
+    /// printpdf does when it writes a run, so adjustments computed from it land every glyph
+    /// where the shaper put it.
+    fn width(&mut self, face: Face, gid: u16) -> f32 {
+        let parsed = &self.parsed;
+        *self.widths.entry((face, gid)).or_insert_with(|| {
+            parsed.get(&face).map_or(0.0, |font| {
+                let units = f32::from(font.pdf_font_metrics.units_per_em.max(1));
+                font.get_or_decode_glyph(gid)
+                    .map_or(0.0, |g| (f32::from(g.horz_advance) * 1000.0 / units) as i64 as f32)
+            })
+        })
     }
 
     /// The text a glyph maps to in the ToUnicode map: the first text seen for it.
     fn text(&mut self, face: Face, gid: u16, text: &str) -> String {
         self.unicode.entry((face, gid)).or_insert_with(|| text.into()).to_string()
     }
+}
+
+/// Opens a marked-content span whose text is `text` for search, copy and screen readers
+/// (PDF 1.5 ActualText, as UTF-16BE with a byte-order mark), whatever its glyphs show.
+fn actual_text(text: &str) -> Op {
+    let mut data = vec![0xFE, 0xFF];
+    data.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    let mut map = std::collections::BTreeMap::new();
+    map.insert("ActualText".to_string(), DictItem::String { data, literal: false });
+    Op::BeginMarkedContentWithProperties { tag: "Span".into(), properties: DictItem::Dict { map } }
 }
 
 fn grey(level: f32) -> Color {
@@ -193,18 +279,53 @@ fn page_ops(doc: &mut PdfDocument, fonts: &mut Fonts, draws: &[Draw]) -> Result<
     ops.push(Op::StartTextSection);
     let mut current: Option<(Face, f32)> = None;
     for d in draws {
-        let Draw::Text { x, y, size, line } = d else { continue };
-        for g in &line.glyphs {
-            if current != Some((g.face, *size)) {
-                let id = fonts.id(doc, g.face)?;
+        let Draw::Text { x, y, size, line, span } = d else { continue };
+        if let Span::Begin { text, .. } = span {
+            ops.push(actual_text(text));
+        }
+        // One positioned run per stretch of glyphs in one face on the baseline: the glyphs
+        // after the first are placed by TJ adjustments from the font's own advances, which
+        // keeps a page's operators (and the memory they take) to a few per line.
+        let glyphs = &line.glyphs;
+        let mut i = 0;
+        while i < glyphs.len() {
+            let first = &glyphs[i];
+            if current != Some((first.face, *size)) {
+                let id = fonts.id(doc, first.face)?;
                 ops.push(Op::SetFont { font: PdfFontHandle::External(id), size: Pt(*size) });
-                current = Some((g.face, *size));
+                current = Some((first.face, *size));
             }
-            ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(pt(x + g.x), pt(y + g.y)) });
-            let text = fonts.text(g.face, g.gid, &g.text);
-            ops.push(Op::ShowText {
-                items: vec![TextItem::GlyphIds(vec![Codepoint { gid: g.gid, offset: 0.0, cid: Some(text) }])],
-            });
+            let mut end = i + 1;
+            if first.y == 0.0 {
+                while end < glyphs.len() && glyphs[end].face == first.face && glyphs[end].y == 0.0 {
+                    end += 1;
+                }
+            }
+            ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(pt(x + first.x), pt(y + first.y)) });
+            let mut run = Vec::with_capacity(end - i);
+            for k in i..end {
+                let g = &glyphs[k];
+                let offset = match glyphs.get(k + 1).filter(|_| k + 1 < end) {
+                    Some(next) => {
+                        let advance = (next.x - g.x) * 1000.0 / size;
+                        let adjust = fonts.width(g.face, g.gid) - advance;
+                        // Two decimals of a thousandth of an em are far below print resolution.
+                        let adjust = (adjust * 100.0).round() / 100.0;
+                        if adjust.abs() < 0.05 {
+                            0.0
+                        } else {
+                            adjust
+                        }
+                    }
+                    None => 0.0,
+                };
+                run.push(Codepoint { gid: g.gid, offset, cid: Some(fonts.text(g.face, g.gid, &g.text)) });
+            }
+            ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(run)] });
+            i = end;
+        }
+        if matches!(span, Span::End | Span::Begin { end: true, .. }) {
+            ops.push(Op::EndMarkedContentWithProperties);
         }
     }
     ops.push(Op::EndTextSection);

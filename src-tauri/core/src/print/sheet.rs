@@ -60,6 +60,9 @@ pub enum ColumnWidth {
     Mm(f32),
     /// A share of the width the fixed columns leave.
     Weight(f32),
+    /// From the content: at least the widest word, number or code of its cells (never cut),
+    /// then a share of the width left in proportion to what its cells need on one line.
+    Auto,
 }
 
 /// Where text sits in its cell.
@@ -137,6 +140,12 @@ impl Column {
     /// With a proportional width.
     pub fn weight(mut self, weight: f32) -> Column {
         self.width = ColumnWidth::Weight(weight);
+        self
+    }
+
+    /// With its width from its content.
+    pub fn auto(mut self) -> Column {
+        self.width = ColumnWidth::Auto;
         self
     }
 
@@ -230,6 +239,14 @@ pub struct Sheet {
     pub row_height_mm: Option<f32>,
     /// Zebra or ruled rows.
     pub row_style: RowStyle,
+    /// Printed on one line under the table on the last page (a legend of marks, a contact):
+    /// each cell with its mark. Empty: nothing.
+    #[serde(default)]
+    pub notes: Vec<Cell>,
+    /// A column whose empty cells continue the cell above (a session's rows under its
+    /// name): when such a row starts a page, the cell repeats that text with "(continued)".
+    #[serde(default)]
+    pub group_column: Option<usize>,
 }
 
 impl Sheet {
@@ -244,6 +261,42 @@ impl Sheet {
             rows: Vec::new(),
             row_height_mm: None,
             row_style: RowStyle::default(),
+            notes: Vec::new(),
+            group_column: None,
         }
+    }
+}
+
+impl Sheet {
+    /// A sheet of any table of text (headings and rows, as read from a spreadsheet or CSV):
+    /// every column sized from its content ([`ColumnWidth::Auto`]), numbers aligned to the
+    /// right, and every text cell allowed three lines before anything is cut. Rows shorter than
+    /// the headings are padded with empty cells; longer ones keep only as many cells.
+    pub fn table(title: impl Into<String>, headings: &[String], rows: Vec<Vec<String>>) -> Sheet {
+        let columns = headings
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let mut cells = rows.iter().filter_map(|r| r.get(i)).map(|c| c.trim()).peekable();
+                let any = cells.peek().is_some();
+                let numeric = any && cells.all(|c| !c.is_empty() && c.parse::<f64>().is_ok());
+                let column = Column::text(h.as_str()).auto().lines(3);
+                if numeric {
+                    column.align(Align::End)
+                } else {
+                    column
+                }
+            })
+            .collect();
+        let mut sheet = Sheet::new(title, columns);
+        let n = headings.len();
+        sheet.rows = rows
+            .into_iter()
+            .map(|mut r| {
+                r.resize(n, String::new());
+                r.into_iter().map(Cell::from).collect()
+            })
+            .collect();
+        sheet
     }
 }

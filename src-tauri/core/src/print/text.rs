@@ -23,6 +23,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 
 use unicode_bidi::{Level, ParagraphBidiInfo};
 use unicode_script::{Script, UnicodeScript};
@@ -58,7 +59,7 @@ pub(crate) struct PlacedGlyph {
     pub y: f32,
     /// The source text this glyph stands for (empty for the second and later glyphs of one
     /// cluster). In right-to-left runs it is in visual order, see [`visual_text`].
-    pub text: Box<str>,
+    pub text: Rc<str>,
 }
 
 /// A shaped line, in visual order.
@@ -78,17 +79,24 @@ pub(crate) struct Line {
     pub text: String,
 }
 
+/// A text style and forced direction as a cache key: size (bits), bold, direction.
+type StyleKey = (u32, bool, Option<bool>);
+
 /// Lays out text with the embedded fonts. Keeps a cache of single-line layouts for the
 /// life of one document: names and codes repeat across a sheet.
 pub(crate) struct Shaper {
     faces: &'static Faces,
-    cache: HashMap<(Box<str>, u32, bool, Option<bool>), Line>,
+    /// Lines by style and direction, then by text (looked up by `&str`, with no copy).
+    cache: HashMap<StyleKey, HashMap<Box<str>, Line>>,
+    /// Shaping plans by face, direction and script: building one reads the font's layout
+    /// tables, which costs far more than shaping a name with it.
+    plans: HashMap<(Face, bool, Option<rustybuzz::Script>), rustybuzz::ShapePlan>,
 }
 
 impl Shaper {
     /// A shaper over the embedded fonts.
     pub(crate) fn new() -> Result<Shaper> {
-        Ok(Shaper { faces: Faces::get()?, cache: HashMap::new() })
+        Ok(Shaper { faces: Faces::get()?, cache: HashMap::new(), plans: HashMap::new() })
     }
 
     /// The direction of `text` as a paragraph: right to left when its first strong character
@@ -103,16 +111,26 @@ impl Shaper {
     /// Shapes one line without fitting it. `rtl` forces the paragraph direction (`None`: from
     /// the text). Control characters (tabs, line breaks) are shown as spaces.
     pub(crate) fn shape(&mut self, text: &str, style: TextStyle, rtl: Option<bool>) -> Line {
-        let key = (Box::<str>::from(text), style.size.to_bits(), style.weight == Weight::Bold, rtl);
-        if let Some(line) = self.cache.get(&key) {
-            return line.clone();
-        }
-        let line = self.shape_uncached(text, style, rtl);
-        self.cache.insert(key, line.clone());
-        line
+        self.cached(text, style, rtl).clone()
     }
 
-    fn shape_uncached(&self, text: &str, style: TextStyle, rtl: Option<bool>) -> Line {
+    /// The advance width of `text` on one line, as [`Shaper::shape`] measures it.
+    pub(crate) fn width(&mut self, text: &str, style: TextStyle, rtl: Option<bool>) -> f32 {
+        self.cached(text, style, rtl).width
+    }
+
+    fn cached(&mut self, text: &str, style: TextStyle, rtl: Option<bool>) -> &Line {
+        let key = (style.size.to_bits(), style.weight == Weight::Bold, rtl);
+        let known = self.cache.get(&key).is_some_and(|m| m.contains_key(text));
+        if !known {
+            let line = self.shape_uncached(text, style, rtl);
+            self.cache.entry(key).or_default().insert(text.into(), line);
+        }
+        // Just inserted if it was not there.
+        &self.cache[&key][text]
+    }
+
+    fn shape_uncached(&mut self, text: &str, style: TextStyle, rtl: Option<bool>) -> Line {
         let cleaned;
         let text = if text.chars().any(char::is_control) {
             cleaned = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>();
@@ -173,7 +191,7 @@ impl Shaper {
     /// Shapes `sub` in `face` (or draws replacement marks when `face` is `None`) starting at
     /// `x`; returns the pen position after it.
     fn shape_piece(
-        &self,
+        &mut self,
         sub: &str,
         face: Option<Face>,
         rtl: bool,
@@ -188,7 +206,7 @@ impl Shaper {
             let scale = size / self.faces.units_per_em(Face::Latin);
             for c in sub.chars().filter(|c| !clings(*c)) {
                 line.missing.push(c);
-                let text = REPLACEMENT.to_string().into_boxed_str();
+                let text: Rc<str> = Rc::from(REPLACEMENT.to_string());
                 line.glyphs.push(PlacedGlyph { face: Face::Latin, gid, x, y: 0.0, text });
                 x += advance * scale;
             }
@@ -203,7 +221,12 @@ impl Shaper {
         });
         buffer.guess_segment_properties();
         buffer.set_cluster_level(rustybuzz::BufferClusterLevel::MonotoneCharacters);
-        let shaped = rustybuzz::shape(self.faces.face(face), &[], buffer);
+        let script = Some(buffer.script()).filter(|s| *s != rustybuzz::script::UNKNOWN);
+        let font = self.faces.face(face);
+        let plan = self.plans.entry((face, rtl, script)).or_insert_with(|| {
+            rustybuzz::ShapePlan::new(font, buffer.direction(), script, buffer.language().as_ref(), &[])
+        });
+        let shaped = rustybuzz::shape_with_plan(font, plan, buffer);
         let scale = size / self.faces.units_per_em(face);
 
         // Cluster starts in logical order: a cluster's text runs to the next start.
@@ -213,7 +236,7 @@ impl Shaper {
         let mut previous: Option<u32> = None;
         for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
             let text = if previous == Some(info.cluster) {
-                Box::<str>::default()
+                Rc::from("")
             } else {
                 let start = info.cluster as usize;
                 let end = match starts.binary_search(&start) {
@@ -222,9 +245,9 @@ impl Shaper {
                 };
                 let text = sub.get(start..end).unwrap_or_default();
                 if rtl {
-                    visual_text(text)
+                    Rc::from(visual_text(text))
                 } else {
-                    text.into()
+                    Rc::from(text)
                 }
             };
             previous = Some(info.cluster);
@@ -326,13 +349,16 @@ impl Shaper {
         max_width: f32,
         rtl: Option<bool>,
     ) -> (Line, usize) {
-        let whole = self.shape_uncached(text, style, rtl);
+        let whole = self.shape(text, style, rtl);
         if whole.width <= max_width {
             return (whole, text.len());
         }
         // Prefer the last space that leaves a fitting line.
         let spaces: Vec<usize> =
             text.char_indices().filter(|(_, c)| c.is_whitespace()).map(|(i, _)| i).collect();
+        if let Some(found) = self.fitting_by_words(text, &spaces, style, max_width, rtl) {
+            return found;
+        }
         if let Some((line, end)) = self.longest_fitting(text, &spaces, style, max_width, rtl) {
             return (line, end);
         }
@@ -345,6 +371,42 @@ impl Shaper {
         let mut line = self.fit(&text[..first], style, max_width, rtl);
         line.truncated = true;
         (line, first)
+    }
+
+    /// The longest `text[..end]` ending at one of the `spaces` that fits, guessed from the
+    /// widths of its words (each distinct word is shaped once for the whole document: names
+    /// share their words) and then shaped once to confirm. `None` when the guess does not
+    /// fit, and the caller searches by shaping.
+    fn fitting_by_words(
+        &mut self,
+        text: &str,
+        spaces: &[usize],
+        style: TextStyle,
+        max_width: f32,
+        rtl: Option<bool>,
+    ) -> Option<(Line, usize)> {
+        let space = self.width(" ", style, Some(false));
+        let mut start = 0;
+        let mut width = 0.0;
+        let mut best = None;
+        for &end in spaces.iter().chain(std::iter::once(&text.len())) {
+            let word = text[start..end].trim();
+            if !word.is_empty() {
+                let w = self.width(word, style, rtl);
+                width += if width > 0.0 { space + w } else { w };
+            }
+            // Leave a little room: shaping across a space can differ from the sum.
+            if width > max_width * 0.995 {
+                break;
+            }
+            if end < text.len() && !text[..end].trim().is_empty() {
+                best = Some(end);
+            }
+            start = end;
+        }
+        let end = best?;
+        let line = self.shape(text[..end].trim_end(), style, rtl);
+        (line.width <= max_width).then_some((line, end))
     }
 
     /// The longest `text[..end]` over the sorted candidate `ends` that fits, by binary search.

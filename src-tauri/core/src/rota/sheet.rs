@@ -21,19 +21,28 @@ fn short(d: NaiveDate) -> String {
     d.format("%-d %b %Y").to_string()
 }
 
+/// A volunteer's cell: the name, then the DBS date on a line of its own (a short line with a
+/// digit, so the engine never cuts it).
 fn dbs_cell(name: &str, st: &DbsStatus) -> Cell {
     let (mark, text) = match st {
-        DbsStatus::Valid { until } => (Mark::Tick, format!("{name} (until {})", short(*until))),
-        DbsStatus::ExpiringSoon { until } => (Mark::Warning, format!("{name} (expires {})", short(*until))),
-        _ => (Mark::Cross, format!("{name} (DBS not valid)")),
+        DbsStatus::Valid { until } => (Mark::Tick, format!("{name}\nuntil {}", short(*until))),
+        DbsStatus::ExpiringSoon { until } => (Mark::Warning, format!("{name}\nexpires {}", short(*until))),
+        _ => (Mark::Cross, format!("{name}\nDBS not valid")),
     };
     Cell { text, mark: Some(mark) }
 }
 
+/// Written under a child-facing shift's time and role.
+pub const CHILD_FACING: &str = "Child-facing";
+
+/// What [`CHILD_FACING`] means, in the notes under the table.
+pub const CHILD_FACING_NOTE: &str = "Child-facing: enhanced DBS with the children's barred list";
+
 /// The weekly roster of a site: a grid of shifts (rows) by days (columns); each volunteer with
 /// a DBS mark for what the shift needs on its date (valid until / expiring soon / not valid),
-/// unfilled places written as such, shifts whose session is cancelled written "Cancelled", a
-/// legend of the marks and the rota contact in the header.
+/// unfilled places written as such, shifts whose session is cancelled written "Cancelled",
+/// child-facing shifts marked under their time and role, the rota contact in the header, and
+/// under the table the legend of the marks, the gaps, the contact and the printed date.
 pub fn roster(rota: &RotaWeek, centre: &str, contact: &str, printed_at: NaiveDateTime) -> Sheet {
     let mut columns = vec![Column::text("Shift").mm(40.0).lines(3)];
     for d in &rota.days {
@@ -92,9 +101,14 @@ pub fn roster(rota: &RotaWeek, centre: &str, contact: &str, printed_at: NaiveDat
             })
             .collect();
         let height = lines_per_day.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        let child_facing = on_day.iter().flatten().any(|s| s.child_facing && !s.cancelled);
+        let label = if child_facing {
+            format!("{starts}–{ends} {role}\n{CHILD_FACING}")
+        } else {
+            format!("{starts}–{ends} {role}")
+        };
         for j in 0..height {
-            let mut row =
-                vec![if j == 0 { Cell::from(format!("{starts}–{ends} {role}")) } else { Cell::default() }];
+            let mut row = vec![if j == 0 { Cell::from(label.as_str()) } else { Cell::default() }];
             for cells in &lines_per_day {
                 row.push(cells.get(j).cloned().unwrap_or_default());
             }
@@ -106,14 +120,17 @@ pub fn roster(rota: &RotaWeek, centre: &str, contact: &str, printed_at: NaiveDat
         row.extend((0..7).map(|_| Cell::default()));
         sheet.rows.push(row);
     }
-    let mut legend = vec![Cell::from("Legend")];
-    legend.extend(ROSTER_LEGEND.iter().map(|(m, t)| Cell { text: (*t).to_string(), mark: Some(*m) }));
-    legend.push(Cell::from(format!("Gaps: {}", rota.gaps)));
-    let contact_cell =
-        if contact.trim().is_empty() { String::new() } else { format!("Contact: {}", contact.trim()) };
-    legend.push(Cell::from(contact_cell));
-    legend.push(Cell::from(format!("Printed {}", printed_at.format("%-d %b %Y %H:%M"))));
-    legend.resize(sheet.columns.len(), Cell::default());
-    sheet.rows.push(legend);
+    // The legend goes under the table, not in a row of it.
+    let mut notes: Vec<Cell> =
+        ROSTER_LEGEND.iter().map(|(m, t)| Cell { text: (*t).to_string(), mark: Some(*m) }).collect();
+    if rota.shifts.iter().any(|s| s.child_facing && !s.cancelled) {
+        notes.push(Cell::from(CHILD_FACING_NOTE));
+    }
+    notes.push(Cell::from(format!("Gaps: {}", rota.gaps)));
+    if !contact.trim().is_empty() {
+        notes.push(Cell::from(format!("Contact: {}", contact.trim())));
+    }
+    notes.push(Cell::from(format!("Printed {}", printed_at.format("%-d %b %Y %H:%M"))));
+    sheet.notes = notes;
     sheet
 }

@@ -9,20 +9,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By, Key, until } from 'selenium-webdriver';
-import { WAIT, byTestId, field, find, settled, shot, signIn, typeDate, useDemoApp } from './helpers.js';
+import { WAIT, byTestId, field, find, settled, shot, signIn, textOf, typeDate, useDemoApp } from './helpers.js';
 import { cli } from './driver.js';
 
 const demo = useDemoApp();
 
-/** The text of the element with data-testid `id`; '' while the screen is redrawing it. */
-async function textOf(driver, id) {
-  try {
-    return await (await find(driver, id)).getText();
-  } catch (err) {
-    if (err.name === 'StaleElementReferenceError') return '';
-    throw err;
-  }
-}
 
 /** The demo's open distribution (this week's, on the bus). */
 function openDistribution() {

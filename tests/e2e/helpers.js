@@ -55,6 +55,16 @@ export async function chooseValue(driver, id, value) {
   }, WAIT, `no option ${value} in [data-testid="${id}"]`);
 }
 
+/** The text of the element with data-testid `id`; '' while the screen is redrawing it. */
+export async function textOf(driver, id) {
+  try {
+    return await (await find(driver, id)).getText();
+  } catch (err) {
+    if (err.name === 'StaleElementReferenceError') return '';
+    throw err;
+  }
+}
+
 /** The input of the form field named `name`. */
 export const field = (driver, name) =>
   driver.wait(until.elementLocated(By.css(`[data-field="${name}"] input`)), WAIT, `no field ${name}`);

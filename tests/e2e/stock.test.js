@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { By, Key, until } from 'selenium-webdriver';
-import { WAIT, byTestId, createDistribution, find, isoDay, shot, signIn, typeDate, useDemoApp } from './helpers.js';
+import { WAIT, byTestId, createDistribution, find, isoDay, shot, signIn, textOf, typeDate, useDemoApp } from './helpers.js';
 import { cli } from './driver.js';
 
 const demo = useDemoApp();
@@ -49,15 +49,6 @@ async function remaining(driver, item) {
   return Number((await driver.executeScript('return arguments[0].textContent', cell)).replace(/[^\d]/g, ''));
 }
 
-/** The text of the element with data-testid `id`; '' while the screen is redrawing it. */
-async function textOf(driver, id) {
-  try {
-    return await (await find(driver, id)).getText();
-  } catch (err) {
-    if (err.name === 'StaleElementReferenceError') return '';
-    throw err;
-  }
-}
 
 test('receive a donation, create a distribution, print its sheet, record collections by code, by name and from the list, and see stock fall', async () => {
   const { driver } = demo.app;

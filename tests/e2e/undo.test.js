@@ -4,19 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By, Key, until } from 'selenium-webdriver';
-import { byTestId, createDistribution, find, shot, signIn, useDemoApp, WAIT } from './helpers.js';
+import { byTestId, createDistribution, find, shot, signIn, textOf, useDemoApp, WAIT } from './helpers.js';
 import { cli } from './driver.js';
 
 const demo = useDemoApp();
 
-async function textOf(driver, id) {
-  try {
-    return await (await find(driver, id)).getText();
-  } catch (err) {
-    if (err.name === 'StaleElementReferenceError') return '';
-    throw err;
-  }
-}
 
 test('the front desk undoes its own collection with a reason', async () => {
   const { driver } = demo.app;

@@ -1,18 +1,29 @@
-//! Writes a [`Layout`] as PDF with printpdf.
+//! Writes a [`Layout`] as PDF: printpdf builds the document, embeds and subsets the fonts
+//! and writes their ToUnicode maps; the pages' content streams are written here, directly.
 //!
-//! Text goes in as glyph ids (`TextItem::GlyphIds`), one positioned glyph at a time;
-//! printpdf merges glyphs on one baseline into a single `TJ` and subsets the fonts, keeping
-//! only the glyphs used. Each glyph carries the text it stands for, from which printpdf
+//! Why both: printpdf turns every positioned glyph into an operation object, then into a
+//! lopdf operator, then into bytes, which made a 2,000-row sheet spend most of its time in
+//! allocation. A sheet's content is a few simple operators (grey fills, rules, one text
+//! object of glyph runs), so the bytes are written straight from the layout, and printpdf
+//! is given each used glyph once (on a stand-in first page whose stream is then replaced)
+//! so that it subsets the fonts and maps every glyph to its text as before.
+//!
+//! Glyph numbering: printpdf's subsetter gives glyph 0 (.notdef) the new id 0 and every other
+//! used glyph, in ascending order of its original id, the next id (`subset_font` in printpdf's
+//! `font.rs`); [`GlyphMap`] computes the same numbers. The text read-back tests fail if that
+//! ever stops holding.
+//!
+//! Text goes in as glyph ids; each glyph carries the text it stands for, from which printpdf
 //! writes the ToUnicode map that text extraction and copy-paste read. A glyph id can map to
-//! one text only, so the first text seen for a glyph is kept for all its uses.
-//!
-//! Marks (tick, cross, warning) are stroked paths.
+//! one text only, so the first text seen for a glyph is kept for all its uses. Marks (tick,
+//! cross, warning) are stroked paths.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 
 use printpdf::{
-    Codepoint, Color, DateTime, DictItem, FontId, Greyscale, Line as PdfLine, LinePoint, Op, PaintMode,
-    ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+    Codepoint, DateTime, FontId, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt,
+    TextItem,
 };
 
 use super::fonts::Face;
@@ -39,29 +50,57 @@ pub(crate) fn emit(sheet: &Sheet, layout: &Layout) -> Result<Vec<u8>> {
     info.modification_date = stamp;
     info.metadata_date = stamp;
 
-    let mut fonts = Fonts {
-        ids: HashMap::new(),
-        unicode: HashMap::new(),
-        parsed: HashMap::new(),
-        widths: HashMap::new(),
-    };
+    let used = used_glyphs(layout);
+    let mut fonts = Fonts::add(&mut doc, &used)?;
+
+    // printpdf sees every used glyph once, with its text, on the first page; every page's
+    // stream is replaced below.
+    let mut first_ops = Vec::new();
+    for (face, glyphs) in &used {
+        let id = fonts.id(*face)?;
+        first_ops.push(Op::SetFont { font: PdfFontHandle::External(id), size: Pt(10.0) });
+        let run = glyphs
+            .iter()
+            .map(|(gid, text)| Codepoint { gid: *gid, offset: 0.0, cid: Some(text.to_string()) })
+            .collect();
+        first_ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(run)] });
+    }
+    let (w, h) =
+        (printpdf::Mm(layout.width / super::metrics::MM), printpdf::Mm(layout.height / super::metrics::MM));
     let mut pages = Vec::with_capacity(layout.pages.len());
-    for page in &layout.pages {
-        let ops = page_ops(&mut doc, &mut fonts, &page.draws)?;
-        pages.push(PdfPage::new(
-            printpdf::Mm(layout.width / super::metrics::MM),
-            printpdf::Mm(layout.height / super::metrics::MM),
-            ops,
-        ));
+    for i in 0..layout.pages.len() {
+        let ops = if i == 0 { std::mem::take(&mut first_ops) } else { Vec::new() };
+        pages.push(PdfPage::new(w, h, ops));
     }
     doc.with_pages(pages);
-    // printpdf compresses at zlib's best level, one stream after another; a sheet's content
-    // streams are plain operators that the fast level packs nearly as well, so we compress
-    // them ourselves, on every core.
+
     let options =
         PdfSaveOptions { optimize: false, subset_fonts: true, secure: true, image_optimization: None };
     let mut warnings = Vec::new();
     let mut lo = printpdf::serialize::to_lopdf_doc(&doc, &options, &mut warnings);
+
+    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    if page_ids.len() != layout.pages.len() {
+        return Err(Error::Internal("The PDF's pages do not match the sheet's.".into()));
+    }
+    for (page, id) in layout.pages.iter().zip(page_ids) {
+        let content = page_content(&mut fonts, &page.draws)?;
+        let stream_id = lo
+            .get_object(id)
+            .and_then(lopdf::Object::as_dict)
+            .and_then(|d| d.get(b"Contents"))
+            .and_then(lopdf::Object::as_reference)
+            .map_err(|e| Error::Internal(format!("A PDF page has no content stream: {e}.")))?;
+        let stream = lo
+            .get_object_mut(stream_id)
+            .and_then(lopdf::Object::as_stream_mut)
+            .map_err(|e| Error::Internal(format!("A PDF page has no content stream: {e}.")))?;
+        stream.dict.remove(b"Filter");
+        stream.set_content(content);
+    }
+    // printpdf compresses at zlib's best level, one stream after another; a sheet's content
+    // streams are plain operators that the fast level packs nearly as well, so we compress
+    // them ourselves, on every core.
     compress_streams(&mut lo)?;
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes).map_err(|e| Error::Internal(format!("The PDF could not be written: {e}.")))?;
@@ -69,6 +108,21 @@ pub(crate) fn emit(sheet: &Sheet, layout: &Layout) -> Result<Vec<u8>> {
         return Err(Error::Internal("The PDF could not be written.".into()));
     }
     Ok(bytes)
+}
+
+/// Every glyph the layout draws, by face, with the text it stands for (the first text seen).
+fn used_glyphs(layout: &Layout) -> BTreeMap<Face, BTreeMap<u16, Box<str>>> {
+    let mut used: BTreeMap<Face, BTreeMap<u16, Box<str>>> = BTreeMap::new();
+    for page in &layout.pages {
+        for d in &page.draws {
+            if let Draw::Text { line, .. } = d {
+                for g in &line.glyphs {
+                    used.entry(g.face).or_default().entry(g.gid).or_insert_with(|| (*g.text).into());
+                }
+            }
+        }
+    }
+    used
 }
 
 /// Flate-compresses every stream that has no filter yet, split over the machine's cores.
@@ -118,31 +172,60 @@ fn compress(stream: &mut lopdf::Stream) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The document's fonts, added on first use, and the text each glyph stands for.
+/// The document's fonts: printpdf's id for each face, the new glyph numbers after
+/// subsetting, and each glyph's advance as printpdf writes it in the font's widths.
 struct Fonts {
     ids: HashMap<Face, FontId>,
-    unicode: HashMap<(Face, u16), Box<str>>,
     /// Each face as printpdf reads it, to take glyph advances as it does.
     parsed: HashMap<Face, ParsedFont>,
+    /// Used glyphs in ascending order of their original id, by face: the new id of a glyph
+    /// is its position here plus one (0 stays .notdef).
+    order: HashMap<Face, Vec<u16>>,
     widths: HashMap<(Face, u16), f32>,
 }
 
 impl Fonts {
-    fn id(&mut self, doc: &mut PdfDocument, face: Face) -> Result<FontId> {
-        if let Some(id) = self.ids.get(&face) {
-            return Ok(id.clone());
+    /// Adds every face the layout uses to the document.
+    fn add(doc: &mut PdfDocument, used: &BTreeMap<Face, BTreeMap<u16, Box<str>>>) -> Result<Fonts> {
+        let mut fonts = Fonts {
+            ids: HashMap::new(),
+            parsed: HashMap::new(),
+            order: HashMap::new(),
+            widths: HashMap::new(),
+        };
+        for (face, glyphs) in used {
+            let parsed = ParsedFont::from_bytes(face.bytes(), 0, &mut Vec::new())
+                .ok_or_else(|| Error::Internal(format!("The embedded font {face:?} could not be read.")))?;
+            let id = doc.add_font(&parsed);
+            fonts.ids.insert(*face, id);
+            fonts.parsed.insert(*face, parsed);
+            fonts.order.insert(*face, glyphs.keys().copied().filter(|g| *g != 0).collect());
         }
-        let parsed = ParsedFont::from_bytes(face.bytes(), 0, &mut Vec::new())
-            .ok_or_else(|| Error::Internal(format!("The embedded font {face:?} could not be read.")))?;
-        let id = doc.add_font(&parsed);
-        self.ids.insert(face, id.clone());
-        self.parsed.insert(face, parsed);
-        Ok(id)
+        Ok(fonts)
+    }
+
+    fn id(&self, face: Face) -> Result<FontId> {
+        self.ids
+            .get(&face)
+            .cloned()
+            .ok_or_else(|| Error::Internal(format!("The font {face:?} was not added to the PDF.")))
+    }
+
+    /// The glyph's id in the subset font (see the module's notes).
+    fn new_gid(&self, face: Face, gid: u16) -> u16 {
+        if gid == 0 {
+            return 0;
+        }
+        self.order
+            .get(&face)
+            .and_then(|order| order.binary_search(&gid).ok())
+            .and_then(|i| u16::try_from(i + 1).ok())
+            .unwrap_or(0)
     }
 
     /// A glyph's advance in thousandths of an em, rounded down to a whole number exactly as
-    /// printpdf does when it writes a run, so adjustments computed from it land every glyph
-    /// where the shaper put it.
+    /// printpdf does when it writes the font's widths, so adjustments computed from it land
+    /// every glyph where the shaper put it.
     fn width(&mut self, face: Face, gid: u16) -> f32 {
         let parsed = &self.parsed;
         *self.widths.entry((face, gid)).or_insert_with(|| {
@@ -153,121 +236,134 @@ impl Fonts {
             })
         })
     }
+}
 
-    /// The text a glyph maps to in the ToUnicode map: the first text seen for it.
-    fn text(&mut self, face: Face, gid: u16, text: &str) -> String {
-        self.unicode.entry((face, gid)).or_insert_with(|| text.into()).to_string()
+/// A page's content stream, written as PDF operators.
+struct Content {
+    out: String,
+    fill: Option<f32>,
+    stroke: Option<(f32, f32)>,
+}
+
+impl Content {
+    /// Writes a number with at most two decimals, far finer than print resolution.
+    fn num(&mut self, v: f32) {
+        let hundredths = (f64::from(v) * 100.0).round() as i64;
+        if hundredths < 0 {
+            self.out.push('-');
+        }
+        let a = hundredths.unsigned_abs();
+        let (whole, frac) = (a / 100, a % 100);
+        let _ = write!(self.out, "{whole}");
+        if frac != 0 {
+            if frac % 10 == 0 {
+                let _ = write!(self.out, ".{}", frac / 10);
+            } else {
+                let _ = write!(self.out, ".{frac:02}");
+            }
+        }
+        self.out.push(' ');
+    }
+
+    fn op(&mut self, op: &str) {
+        self.out.push_str(op);
+        self.out.push('\n');
+    }
+
+    fn fill_grey(&mut self, g: f32) {
+        if self.fill != Some(g) {
+            self.num(g);
+            self.op("g");
+            self.fill = Some(g);
+        }
+    }
+
+    fn stroke(&mut self, g: f32, w: f32) {
+        if self.stroke != Some((g, w)) {
+            self.num(g);
+            self.op("G");
+            self.num(w);
+            self.op("w");
+            self.stroke = Some((g, w));
+        }
+    }
+
+    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, paint: &str) {
+        for v in [x, y, w, h] {
+            self.num(v);
+        }
+        self.op("re");
+        self.op(paint);
+    }
+
+    fn polyline(&mut self, points: &[(f32, f32)], closed: bool) {
+        for (i, (x, y)) in points.iter().enumerate() {
+            self.num(*x);
+            self.num(*y);
+            self.op(if i == 0 { "m" } else { "l" });
+        }
+        if closed {
+            self.op("h");
+        }
+        self.op("S");
+    }
+
+    /// Opens a marked-content span whose text is `text` for search, copy and screen readers
+    /// (PDF 1.5 ActualText, as UTF-16BE with a byte-order mark), whatever its glyphs show.
+    fn actual_text(&mut self, text: &str) {
+        self.out.push_str("/Span <</ActualText <FEFF");
+        for unit in text.encode_utf16() {
+            let _ = write!(self.out, "{unit:04X}");
+        }
+        self.out.push_str(">>> BDC\n");
     }
 }
 
-/// Opens a marked-content span whose text is `text` for search, copy and screen readers
-/// (PDF 1.5 ActualText, as UTF-16BE with a byte-order mark), whatever its glyphs show.
-fn actual_text(text: &str) -> Op {
-    let mut data = vec![0xFE, 0xFF];
-    data.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
-    let mut map = std::collections::BTreeMap::new();
-    map.insert("ActualText".to_string(), DictItem::String { data, literal: false });
-    Op::BeginMarkedContentWithProperties { tag: "Span".into(), properties: DictItem::Dict { map } }
-}
-
-fn grey(level: f32) -> Color {
-    Color::Greyscale(Greyscale::new(level, None))
-}
-
-fn pt(p: f32) -> Pt {
-    // Two decimals are far finer than print resolution and keep content streams short.
-    Pt((p * 100.0).round() / 100.0)
-}
-
-fn point(x: f32, y: f32) -> LinePoint {
-    LinePoint { p: Point { x: pt(x), y: pt(y) }, bezier: false }
-}
-
-fn rect(x: f32, y: f32, w: f32, h: f32, mode: PaintMode) -> Op {
-    Op::DrawRectangle {
-        rectangle: Rect {
-            x: pt(x),
-            y: pt(y),
-            width: pt(w),
-            height: pt(h),
-            mode: Some(mode),
-            winding_order: None,
-        },
-    }
-}
-
-fn polyline(points: &[(f32, f32)], closed: bool) -> Op {
-    Op::DrawLine {
-        line: PdfLine { points: points.iter().map(|(x, y)| point(*x, *y)).collect(), is_closed: closed },
-    }
-}
-
-fn page_ops(doc: &mut PdfDocument, fonts: &mut Fonts, draws: &[Draw]) -> Result<Vec<Op>> {
-    let mut ops = Vec::new();
+fn page_content(fonts: &mut Fonts, draws: &[Draw]) -> Result<Vec<u8>> {
+    let mut c = Content { out: String::with_capacity(64 * 1024), fill: None, stroke: None };
     // Graphics first (fills under lines), then all text in one text object.
-    let mut fill: Option<f32> = None;
-    let mut stroke: Option<(f32, f32)> = None;
-    let mut set_fill = |ops: &mut Vec<Op>, g: f32| {
-        if fill != Some(g) {
-            ops.push(Op::SetFillColor { col: grey(g) });
-            fill = Some(g);
-        }
-    };
-    let mut set_stroke = |ops: &mut Vec<Op>, g: f32, w: f32| {
-        if stroke != Some((g, w)) {
-            ops.push(Op::SetOutlineColor { col: grey(g) });
-            ops.push(Op::SetOutlineThickness { pt: Pt(w) });
-            stroke = Some((g, w));
-        }
-    };
     for d in draws {
         match d {
             Draw::Fill { x, y, w, h, grey } => {
-                set_fill(&mut ops, *grey);
-                ops.push(rect(*x, *y, *w, *h, PaintMode::Fill));
+                c.fill_grey(*grey);
+                c.rect(*x, *y, *w, *h, "f");
             }
             Draw::Box { x, y, w, h, width } => {
-                set_stroke(&mut ops, 0.0, *width);
-                ops.push(rect(*x, *y, *w, *h, PaintMode::Stroke));
+                c.stroke(0.0, *width);
+                c.rect(*x, *y, *w, *h, "S");
             }
             Draw::Rule { x1, y1, x2, y2, width, grey } => {
-                set_stroke(&mut ops, *grey, *width);
-                ops.push(polyline(&[(*x1, *y1), (*x2, *y2)], false));
+                c.stroke(*grey, *width);
+                c.polyline(&[(*x1, *y1), (*x2, *y2)], false);
             }
             Draw::Mark { mark, x, y, size } => {
                 let (x, y, s) = (*x, *y, *size);
                 match mark {
                     Mark::Tick => {
-                        set_stroke(&mut ops, 0.0, (s * 0.12).max(1.0));
-                        ops.push(polyline(
+                        c.stroke(0.0, (s * 0.12).max(1.0));
+                        c.polyline(
                             &[
                                 (x + 0.1 * s, y + 0.5 * s),
                                 (x + 0.4 * s, y + 0.15 * s),
                                 (x + 0.92 * s, y + 0.9 * s),
                             ],
                             false,
-                        ));
+                        );
                     }
                     Mark::Cross => {
-                        set_stroke(&mut ops, 0.0, (s * 0.12).max(1.0));
-                        ops.push(polyline(
-                            &[(x + 0.15 * s, y + 0.15 * s), (x + 0.85 * s, y + 0.85 * s)],
-                            false,
-                        ));
-                        ops.push(polyline(
-                            &[(x + 0.15 * s, y + 0.85 * s), (x + 0.85 * s, y + 0.15 * s)],
-                            false,
-                        ));
+                        c.stroke(0.0, (s * 0.12).max(1.0));
+                        c.polyline(&[(x + 0.15 * s, y + 0.15 * s), (x + 0.85 * s, y + 0.85 * s)], false);
+                        c.polyline(&[(x + 0.15 * s, y + 0.85 * s), (x + 0.85 * s, y + 0.15 * s)], false);
                     }
                     Mark::Warning => {
-                        set_stroke(&mut ops, 0.0, (s * 0.08).max(0.8));
-                        ops.push(polyline(
+                        c.stroke(0.0, (s * 0.08).max(0.8));
+                        c.polyline(
                             &[(x, y + 0.05 * s), (x + s, y + 0.05 * s), (x + 0.5 * s, y + 0.95 * s)],
                             true,
-                        ));
-                        ops.push(polyline(&[(x + 0.5 * s, y + 0.38 * s), (x + 0.5 * s, y + 0.7 * s)], false));
-                        set_fill(&mut ops, 0.0);
-                        ops.push(rect(x + 0.45 * s, y + 0.2 * s, 0.1 * s, 0.1 * s, PaintMode::Fill));
+                        );
+                        c.polyline(&[(x + 0.5 * s, y + 0.38 * s), (x + 0.5 * s, y + 0.7 * s)], false);
+                        c.fill_grey(0.0);
+                        c.rect(x + 0.45 * s, y + 0.2 * s, 0.1 * s, 0.1 * s, "f");
                     }
                 }
             }
@@ -275,24 +371,26 @@ fn page_ops(doc: &mut PdfDocument, fonts: &mut Fonts, draws: &[Draw]) -> Result<
         }
     }
 
-    ops.push(Op::SetFillColor { col: grey(0.0) });
-    ops.push(Op::StartTextSection);
+    c.fill_grey(0.0);
+    c.op("BT");
     let mut current: Option<(Face, f32)> = None;
     for d in draws {
         let Draw::Text { x, y, size, line, span } = d else { continue };
         if let Span::Begin { text, .. } = span {
-            ops.push(actual_text(text));
+            c.actual_text(text);
         }
         // One positioned run per stretch of glyphs in one face on the baseline: the glyphs
         // after the first are placed by TJ adjustments from the font's own advances, which
-        // keeps a page's operators (and the memory they take) to a few per line.
+        // keeps a page's operators to a few per line.
         let glyphs = &line.glyphs;
         let mut i = 0;
         while i < glyphs.len() {
             let first = &glyphs[i];
             if current != Some((first.face, *size)) {
-                let id = fonts.id(doc, first.face)?;
-                ops.push(Op::SetFont { font: PdfFontHandle::External(id), size: Pt(*size) });
+                let id = fonts.id(first.face)?;
+                let _ = write!(c.out, "/{} ", id.0);
+                c.num(*size);
+                c.op("Tf");
                 current = Some((first.face, *size));
             }
             let mut end = i + 1;
@@ -301,33 +399,31 @@ fn page_ops(doc: &mut PdfDocument, fonts: &mut Fonts, draws: &[Draw]) -> Result<
                     end += 1;
                 }
             }
-            ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(pt(x + first.x), pt(y + first.y)) });
-            let mut run = Vec::with_capacity(end - i);
+            c.out.push_str("1 0 0 1 ");
+            c.num(x + first.x);
+            c.num(y + first.y);
+            c.op("Tm");
+            c.out.push('[');
             for k in i..end {
                 let g = &glyphs[k];
-                let offset = match glyphs.get(k + 1).filter(|_| k + 1 < end) {
-                    Some(next) => {
-                        let advance = (next.x - g.x) * 1000.0 / size;
-                        let adjust = fonts.width(g.face, g.gid) - advance;
-                        // Two decimals of a thousandth of an em are far below print resolution.
-                        let adjust = (adjust * 100.0).round() / 100.0;
-                        if adjust.abs() < 0.05 {
-                            0.0
-                        } else {
-                            adjust
-                        }
+                let _ = write!(c.out, "<{:04X}>", fonts.new_gid(g.face, g.gid));
+                if let Some(next) = glyphs.get(k + 1).filter(|_| k + 1 < end) {
+                    let advance = (next.x - g.x) * 1000.0 / size;
+                    let adjust = fonts.width(g.face, g.gid) - advance;
+                    // Two decimals of a thousandth of an em are far below print resolution.
+                    if adjust.abs() >= 0.05 {
+                        c.out.push(' ');
+                        c.num(adjust);
                     }
-                    None => 0.0,
-                };
-                run.push(Codepoint { gid: g.gid, offset, cid: Some(fonts.text(g.face, g.gid, &g.text)) });
+                }
             }
-            ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(run)] });
+            c.op("] TJ");
             i = end;
         }
         if matches!(span, Span::End | Span::Begin { end: true, .. }) {
-            ops.push(Op::EndMarkedContentWithProperties);
+            c.op("EMC");
         }
     }
-    ops.push(Op::EndTextSection);
-    Ok(ops)
+    c.op("ET");
+    Ok(c.out.into_bytes())
 }

@@ -30,13 +30,16 @@ fn by_code_or_id(conn: &Connection, who: &str) -> Result<Option<String>> {
         .optional()?)
 }
 
-/// Whether what was typed has the shape of a code (`CAL-0042`): letters, a dash, digits.
+/// Whether what was typed has the shape of a code (`CAL-0042`, or `CAL-B0042` from a replica
+/// that joined the centre later): letters, a dash, up to two letters, digits.
 fn looks_like_code(who: &str) -> bool {
     who.split_once('-').is_some_and(|(site, n)| {
+        let digits = n.trim_start_matches(|c: char| c.is_ascii_alphabetic());
         !site.is_empty()
             && site.chars().all(|c| c.is_ascii_alphabetic())
-            && !n.is_empty()
-            && n.chars().all(|c| c.is_ascii_digit())
+            && n.len() - digits.len() <= 2
+            && !digits.is_empty()
+            && digits.chars().all(|c| c.is_ascii_digit())
     })
 }
 

@@ -8,7 +8,7 @@ use haven_core::{api, db_path, exchange, Db, Session};
 /// `haven-cli invite --site CODE --out FILE [--json]`: writes the join file as the signed-in
 /// lead and prints its one-time code.
 pub fn invite(db: &Db, session: &Session, site: &str, out: &Path, json: bool) -> anyhow::Result<()> {
-    let input = serde_json::json!({"site": site, "out": out.display().to_string()});
+    let input = serde_json::json!({"site": site, "path": out.display().to_string()});
     let made: exchange::Invite = serde_json::from_value(api::call(db, session, "create_invite", input)?)?;
     if json {
         say!("{}", serde_json::json!({"file": made.file, "code": made.code}));

@@ -49,8 +49,12 @@ fn call(db: &Db, s: &Session, name: &str, input: Value) -> Value {
 /// A join file for `site` made on `from`, in `from`'s folder: (file, code).
 fn invite(from: &Replica, site: &str) -> (PathBuf, String) {
     let file = from.dir.path().join(format!("join-{site}-{}.haven", Uuid::now_v7()));
-    let out =
-        call(&from.db, &from.lead, "create_invite", json!({"site": site, "out": file.display().to_string()}));
+    let out = call(
+        &from.db,
+        &from.lead,
+        "create_invite",
+        json!({"site": site, "path": file.display().to_string()}),
+    );
     assert_eq!(out["file"], json!(file.display().to_string()));
     (file, out["code"].as_str().unwrap().to_string())
 }
@@ -486,7 +490,7 @@ fn a_joined_replica_holds_the_whole_centre_and_its_own_database_key() {
         &cal.db,
         &coordinator,
         "create_invite",
-        json!({"site": "BHM", "out": out.display().to_string()}),
+        json!({"site": "BHM", "path": out.display().to_string()}),
     )
     .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Forbidden);

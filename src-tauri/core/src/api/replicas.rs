@@ -37,9 +37,9 @@ pub struct CreateInvite {
     /// The new replica's site (code or id).
     pub site: String,
     /// The join file to write (a new file, on a stick or a shared folder).
-    pub out: String,
+    pub path: String,
 }
 
 pub(super) fn create_invite(db: &Db, s: &Session, input: CreateInvite) -> Result<Invite> {
-    exchange::invite(db, s, &input.site, std::path::Path::new(input.out.trim()))
+    exchange::invite(db, s, &input.site, std::path::Path::new(input.path.trim()))
 }

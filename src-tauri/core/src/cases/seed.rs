@@ -168,6 +168,13 @@ pub(crate) fn insert_people(
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
         .collect::<Result<_, _>>()?;
 
+    // This replica's code tag (see `sites::next_person_code`): seeded codes follow the same rule.
+    let tag: String = tx.query_row(
+        "SELECT coalesce((SELECT r.code_tag FROM replicas r
+                          WHERE r.id = (SELECT replica FROM exchange_secrets WHERE id = 1)), '')",
+        [],
+        |r| r.get(0),
+    )?;
     let mut insert_household =
         tx.prepare("INSERT INTO households (id, site_id, name) VALUES (?1, ?2, ?3)")?;
     let mut insert_person = tx.prepare(
@@ -223,7 +230,7 @@ pub(crate) fn insert_people(
                 format!("+33 7 {:02} {:02} {:02} {:02}", part(), part(), part(), part())
             });
             let n = next_number.entry(site.id.clone()).or_insert(1);
-            let code = format!("{}-{:04}", site.code, n);
+            let code = format!("{}-{tag}{:04}", site.code, n);
             *n += 1;
             insert_person.execute(params![
                 id,

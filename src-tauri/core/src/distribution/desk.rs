@@ -216,3 +216,18 @@ pub fn desk_candidates(conn: &Connection, dist: &Distribution, query: &str) -> R
     }
     Ok(DeskLookup { candidates, more })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_of_every_replica_have_the_shape_of_a_code() {
+        assert!(looks_like_code("CAL-0042"));
+        assert!(looks_like_code("bhm-b0001"), "a joined replica's code, typed in lower case");
+        assert!(looks_like_code("BHM-BC0001"), "two tag letters");
+        assert!(!looks_like_code("BHM-BCD0001"), "at most two tag letters");
+        assert!(!looks_like_code("BHM-B"), "a tag without a number");
+        assert!(!looks_like_code("Jean-Luc"), "a name with a dash");
+    }
+}

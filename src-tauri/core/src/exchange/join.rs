@@ -39,6 +39,8 @@ const DOMAIN: &[u8] = b"haven-join-v1";
 const FORMAT: &str = "haven-join-1";
 const USED_FORMAT: &str = "haven-join-used-1";
 const SALT_LEN: usize = 16;
+/// The name a snapshot is written under beside the database while a join file is made.
+const SNAPSHOT_PREFIX: &str = "join-snapshot-";
 const NONCE_LEN: usize = 24;
 
 /// Argon2id cost of the code's key: 46 MiB and two passes, so each guess at a code costs an
@@ -152,17 +154,17 @@ fn seal_file(cipher: &XChaCha20Poly1305, salt: &[u8], header: &[u8], body: &[u8]
 /// Returns the one-time code. The caller checks that `session` is a lead.
 pub fn invite(db: &Db, session: &Session, site: &str, out: &Path) -> Result<Invite> {
     if out.as_os_str().is_empty() {
-        return Err(Error::invalid("out", "Choose where to write the join file."));
+        return Err(Error::invalid("path", "Choose where to write the join file."));
     }
     if out.exists() {
         return Err(Error::invalid(
-            "out",
+            "path",
             format!("{} already exists: choose a new file name.", out.display()),
         ));
     }
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         if !dir.is_dir() {
-            return Err(Error::invalid("out", format!("There is no folder {}.", dir.display())));
+            return Err(Error::invalid("path", format!("There is no folder {}.", dir.display())));
         }
     }
     let signing = replicas::new_signing_key();
@@ -235,7 +237,15 @@ pub fn invite(db: &Db, session: &Session, site: &str, out: &Path) -> Result<Invi
 /// freed pages gone: the bytes of the file.
 fn snapshot(db: &Db, key: &DbKey) -> Result<Vec<u8>> {
     let dir = db.path().parent().unwrap_or(Path::new("."));
-    let tmp = dir.join(format!("join-snapshot-{}.part", Uuid::now_v7()));
+    // A snapshot left by a crash is unreadable noise (its key is gone): it is removed.
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(SNAPSHOT_PREFIX) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    let tmp = dir.join(format!("{SNAPSHOT_PREFIX}{}.part", Uuid::now_v7()));
     let companions = |p: &Path| {
         ["", "-journal", "-wal", "-shm"].map(|s| {
             let mut os = p.as_os_str().to_owned();

@@ -10,6 +10,13 @@
 //!
 //! LOCAL tables never leave the replica: they are not captured, not put in a bundle, and are
 //! emptied in the snapshot a join file carries ([`replicas::LOCAL_TABLES`]).
+//!
+//! Writing a bundle: [`replicas::next_header`] for its header, [`replicas::seal_keys`] and
+//! [`seal::seal`] for the file, then [`replicas::note_bundle`] with [`seal::file_hash`] in the
+//! transaction that records it as written. Reading one: [`replicas::directory`] and
+//! [`seal::open`] (or [`seal::open_signed`] and [`seal::standing`] to sort a folder's bundles
+//! first), then [`replicas::note_bundle`] in the transaction that applies it, so that a bundle
+//! is accepted exactly when its changes land.
 
 pub mod bundle;
 pub mod join;

@@ -439,6 +439,13 @@ fn a_join_file_works_once_with_its_code_only() {
     let err = exchange::join(&path, &file, &code, None, "short").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Validation);
 
+    // A user the centre does not have: refused after the file was opened, and the folder is
+    // left empty and the file usable.
+    let err = exchange::join(&path, &file, &code, Some("nobody"), NEW_PASS).unwrap_err();
+    assert!(matches!(&err, Error::Validation { field: Some(f), .. } if f == "user"), "{err}");
+    assert!(std::fs::read_dir(target.path()).unwrap().next().is_none(), "nothing left behind");
+    assert_eq!(std::fs::read(&file).unwrap(), bytes, "a join that failed leaves the file as it was");
+
     // The code in any case, with spaces: Priya joins and signs in with her passphrase here.
     let typed = code.to_lowercase().replace('-', " ");
     let j = exchange::join(&path, &file, &typed, Some("priya"), NEW_PASS).unwrap();

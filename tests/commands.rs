@@ -316,3 +316,47 @@ fn a_lead_restores_a_backup_in_the_app_and_everyone_signs_in_again() {
         "the notice was shown once"
     );
 }
+
+#[test]
+fn a_new_computer_joins_a_centre_from_its_first_run_screen() {
+    // A centre on another computer, whose lead makes a join file for Birmingham.
+    let centre = tempfile::tempdir().unwrap();
+    let input = haven_core::setup::SetupInput {
+        centre_name: "Haven Centre".into(),
+        sites: haven_core::sites::default_sites(),
+        lead_username: "sarah".into(),
+        lead_display_name: "Sarah Okafor".into(),
+        passphrase: "river lantern seven".into(),
+    };
+    let made = haven_core::setup::initialise(&centre.path().join("haven.db"), &input).unwrap();
+    let file = centre.path().join("bhm.join");
+    let invite = json!({"site": "BHM", "path": file.display().to_string()});
+    let out = haven_core::api::call(&made.db, &made.session, "create_invite", invite).unwrap();
+    let code = out["code"].as_str().unwrap().to_string();
+    drop(made);
+
+    let laptop = tempfile::tempdir().unwrap();
+    let (_app, w) = app(laptop.path(), false);
+    assert_eq!(invoke(&w, "app_status", json!({})).unwrap()["phase"], "setup");
+    let file = file.display().to_string();
+    let args = |code: &str| json!({"file": file, "code": code, "username": null, "passphrase": "harbour window eleven"});
+    let err = invoke(&w, "join_centre", args("2222-3333-4444")).unwrap_err();
+    assert_eq!((err["kind"].clone(), err["field"].clone()), (json!("validation"), json!("code")), "{err}");
+    assert!(!laptop.path().join("haven.db").exists());
+
+    let done = invoke(&w, "join_centre", args(&code)).unwrap();
+    assert_eq!(done["session"]["username"], "sarah", "the lead who made the file, by default");
+    assert_eq!(
+        done["recovery_key"]["key"].as_str().unwrap().len(),
+        64,
+        "this computer's own key, shown once"
+    );
+    let status = invoke(&w, "app_status", json!({})).unwrap();
+    assert_eq!(status["phase"], "unlocked", "{status}");
+    let replicas = invoke(&w, "call", json!({"name": "list_replicas"})).unwrap();
+    let here: Vec<&Value> =
+        replicas.as_array().unwrap().iter().filter(|r| r["this_computer"] == true).collect();
+    assert_eq!(here[0]["site"], "BHM");
+    let again = invoke(&w, "join_centre", args(&code)).unwrap_err();
+    assert_eq!(again["kind"], "conflict");
+}

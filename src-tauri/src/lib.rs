@@ -42,6 +42,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
     builder.invoke_handler(tauri::generate_handler![
         commands::app_status,
         commands::setup_centre,
+        commands::join_centre,
         commands::unlock,
         commands::lock,
         commands::restore_backup,

@@ -184,6 +184,27 @@ impl AppState {
         Ok(SetupDone { session, recovery_key })
     }
 
+    /// First run on a computer joining a centre: makes this data folder a replica from a join
+    /// file and its one-time code, and signs `username` (default: the lead who made the file)
+    /// in with the passphrase they choose for this computer.
+    pub fn join(
+        &self,
+        file: &Path,
+        code: &str,
+        username: Option<&str>,
+        passphrase: &str,
+    ) -> Result<SetupDone> {
+        let mut phase = self.phase()?;
+        if !matches!(*phase, Phase::NeedsSetup) {
+            return Err(Error::Conflict("This computer already holds a Haven database.".into()));
+        }
+        let joined = haven_core::exchange::join(&self.db_path(), file, code, username, passphrase)?;
+        let recovery_key = RecoveryKey::of(&joined.recovery_key);
+        let session = joined.session.clone();
+        *phase = unlocked(joined.db, joined.session, false)?;
+        Ok(SetupDone { session, recovery_key })
+    }
+
     /// Opens the database with `username`'s own passphrase and signs them in.
     pub fn unlock(&self, username: &str, passphrase: &str) -> Result<Session> {
         let mut phase = self.phase()?;

@@ -35,6 +35,9 @@ function call(name, input = {}) {
 // App life cycle.
 export const appStatus = () => invoke('app_status');
 export const setupCentre = (input) => invoke('setup_centre', { input });
+/** First run on a computer joining a centre: the join file, its one-time code, the user who
+ * signs in here (null: the lead who made the file) and their passphrase on this computer. */
+export const joinCentre = (file, code, username, passphrase) => invoke('join_centre', { file, code, username, passphrase });
 export const unlock = (username, passphrase) => invoke('unlock', { username, passphrase });
 export const lock = () => invoke('lock');
 /** Restores a backup over the database (a lead); Haven is locked afterwards. */

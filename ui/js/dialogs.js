@@ -22,6 +22,7 @@ export const SAVE_DIALOGS = {
 export const OPEN_DIALOGS = {
   import_people: { title: 'dialog.open.import_people', filter: 'import.spreadsheets', extensions: ['csv', 'xlsx', 'xls', 'ods'] },
   restore_backup: { title: 'dialog.open.restore_backup', filter: 'restore.filter', extensions: ['db'] },
+  join_file: { title: 'dialog.open.join_file', filter: 'join.filter', extensions: ['join'] },
 };
 
 const FORMAT_NAMES = { pdf: 'PDF', csv: 'people.csv_files', xlsx: 'people.excel_files' };

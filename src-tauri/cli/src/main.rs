@@ -16,6 +16,7 @@ macro_rules! say {
 
 mod bench;
 mod info;
+mod join;
 mod people;
 mod print;
 
@@ -142,6 +143,27 @@ enum Command {
     /// Regain access with the recovery key: give --user a new passphrase ($HAVEN_PASSPHRASE,
     /// --passphrase-file or a prompt). The key comes from $HAVEN_RECOVERY_KEY or a prompt.
     Recover,
+    /// Write a join file for a new computer at a site and print its one-time code (a lead).
+    Invite {
+        /// The new computer's site code.
+        #[arg(long, value_name = "CODE")]
+        site: String,
+        /// The join file to write (a new file).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Print {"file": ..., "code": ...} instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make an empty --data-dir a replica of the centre from a join file and its one-time code.
+    /// --user (default: the lead who made the file) gets $HAVEN_PASSPHRASE on this computer.
+    Join {
+        /// The join file.
+        file: PathBuf,
+        /// The one-time code shown when the file was made.
+        #[arg(long, value_name = "CODE")]
+        code: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -231,6 +253,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Recover => recover(&cli),
+        Command::Invite { site, out, json } => {
+            let (db, session) = signed_in(&cli)?;
+            join::invite(&db, &session, site, out, *json)
+        }
+        Command::Join { file, code } => {
+            let dir = haven_core::resolve_data_dir(cli.data_dir.clone())?;
+            join::join(dir, file, code, cli.user.as_deref(), &passphrase(&cli)?)
+        }
         Command::DiscardUnfinished => {
             let path = db_path(&haven_core::resolve_data_dir(cli.data_dir.clone())?);
             match setup::discard_unfinished(&path)? {

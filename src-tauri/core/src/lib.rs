@@ -8,6 +8,7 @@
 //! `access`; then the areas, each calling only areas below it (`cases`, `stock`,
 //! `distribution`; `volunteers`, `activities`, then `rota`, whose shifts follow activity
 //! sessions); `privacy`, `backup`, `setup`, `seed` and `dashboard` above them; and `api` on top.
+//! `exchange` (replicas, their keys, sealed bundles, joining) sits above `setup`, below `api`.
 //! `print` knows no area: each area builds its sheets as plain data. `tests/layers.rs` fails on
 //! any import circle between files or between these modules.
 //!
@@ -23,6 +24,7 @@ pub mod db;
 pub mod distribution;
 pub mod durable;
 mod error;
+pub mod exchange;
 pub mod fields;
 pub mod print;
 pub mod privacy;

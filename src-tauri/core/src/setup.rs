@@ -72,6 +72,18 @@ pub fn staging_dir(db_path: &Path) -> PathBuf {
 /// staging folder and leaves the data folder as it was; a crash leaves the staging folder,
 /// which [`unfinished`] recognises and [`discard_unfinished`] (or the next set-up) removes.
 pub fn create_whole<T>(path: &Path, key: &DbKey, build: impl FnOnce(&Db) -> Result<T>) -> Result<(Db, T)> {
+    create_whole_from(path, key, |staged| keyring::create(staged, key), build)
+}
+
+/// [`create_whole`] for a database that `make` brings into the staging folder (at the path it
+/// is given, keyed with `key`, with its key file) instead of an empty new one: a replica
+/// joining a centre starts from the snapshot its join file carries.
+pub fn create_whole_from<T>(
+    path: &Path,
+    key: &DbKey,
+    make: impl FnOnce(&Path) -> Result<Db>,
+    build: impl FnOnce(&Db) -> Result<T>,
+) -> Result<(Db, T)> {
     if path.exists() {
         return Err(Error::Conflict(format!("A database already exists at {}.", path.display())));
     }
@@ -82,7 +94,8 @@ pub fn create_whole<T>(path: &Path, key: &DbKey, build: impl FnOnce(&Db) -> Resu
     }
     let staged = staging.join(path.file_name().unwrap_or_else(|| std::ffi::OsStr::new(crate::DB_FILE_NAME)));
     let built = (|| {
-        let db = keyring::create(&staged, key)?;
+        std::fs::create_dir_all(&staging)?;
+        let db = make(&staged)?;
         let out = build(&db)?;
         // Everything into the one file before it moves: not a read, and not in a transaction.
         db.conn()?.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;

@@ -129,14 +129,33 @@ pub fn list(conn: &Connection) -> Result<Vec<Site>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Takes the next human code for a person at `site_id` (`CAL-0042`) and advances the counter.
+/// Takes the next human code for a person at `site_id` and advances this replica's counter.
 /// Call inside the transaction that inserts the person.
+///
+/// Each replica counts on its own (the LOCAL `person_code_counters`) behind its own code tag
+/// from the directory of replicas: the replica the centre was set up on has none and goes on
+/// with `CAL-0042`; a replica that joined later writes `CAL-B0001`. Two replicas registering at
+/// the same time therefore never make the same code, and codes already given never change. A
+/// number already taken (a code that arrived from elsewhere) is skipped.
 pub fn next_person_code(conn: &Connection, site_id: &str) -> Result<String> {
-    let (code, n): (String, i64) = conn.query_row(
-        "UPDATE sites SET next_person_number = next_person_number + 1 WHERE id = ?1
-         RETURNING code, next_person_number - 1 AS taken",
+    let (code, tag): (String, String) = conn.query_row(
+        "SELECT s.code, coalesce((SELECT r.code_tag FROM replicas r
+                                  WHERE r.id = (SELECT replica FROM exchange_secrets WHERE id = 1)), '')
+         FROM sites s WHERE s.id = ?1",
         [site_id],
-        |r| Ok((r.get("code")?, r.get("taken")?)),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    Ok(format!("{code}-{n:04}"))
+    let mut take = conn.prepare_cached(
+        "INSERT INTO person_code_counters (site_id, next_number) VALUES (?1, 2)
+         ON CONFLICT (site_id) DO UPDATE SET next_number = next_number + 1
+         RETURNING next_number - 1",
+    )?;
+    let mut taken = conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM people WHERE code = ?1)")?;
+    loop {
+        let n: i64 = take.query_row([site_id], |r| r.get(0))?;
+        let candidate = format!("{code}-{tag}{n:04}");
+        if !taken.query_row([&candidate], |r| r.get::<_, bool>(0))? {
+            return Ok(candidate);
+        }
+    }
 }

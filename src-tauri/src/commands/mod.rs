@@ -22,6 +22,19 @@ pub fn setup_centre(state: State<'_, AppState>, input: SetupInput) -> Result<Set
     Ok(state.setup(&input)?)
 }
 
+/// First run on a computer joining an existing centre: a join file, its one-time code, who
+/// signs in here (none: the lead who made the file) and their passphrase on this computer.
+#[tauri::command(async)]
+pub fn join_centre(
+    state: State<'_, AppState>,
+    file: String,
+    code: String,
+    username: Option<String>,
+    passphrase: String,
+) -> Result<SetupDone, IpcError> {
+    Ok(state.join(std::path::Path::new(file.trim()), &code, username.as_deref(), &passphrase)?)
+}
+
 /// Opens the database and signs a user in.
 #[tauri::command(async)]
 pub fn unlock(state: State<'_, AppState>, username: String, passphrase: String) -> Result<Session, IpcError> {

@@ -1,7 +1,9 @@
-// First run: the centre's name, its sites, the first lead and the database passphrase.
+// First run: the centre's name, its sites, the first lead and the database passphrase; or, on
+// a computer joining an existing centre, the join file a lead made, its one-time code and the
+// passphrase of whoever signs in here.
 
 import * as api from '../api.js';
-import { saveDialog } from '../dialogs.js';
+import { openDialog, saveDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
 import { errorSummary, field, notice, showApiError } from '../form.js';
 import { t } from '../i18n.js';
@@ -22,10 +24,13 @@ export function showSetup(root, status, done) {
   const pass2 = field({ name: 'passphrase2', label: t('setup.passphrase_again'), type: 'password', autocomplete: 'new-password' });
   const rules = h('ul', { class: 'hint-list' }, status.passphrase_rules.map((r) => h('li', {}, r)));
   const button = h('button', { type: 'submit', class: 'button' }, t('setup.submit'));
+  const joinInstead = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'setup-join' }, t('join.instead'));
+  joinInstead.addEventListener('click', () => showJoin(root, status, done));
 
   const form = h('form', { class: 'panel form', novalidate: true },
     h('h1', {}, t('setup.title')),
     h('p', { class: 'lead' }, t('setup.intro')),
+    h('p', { class: 'hint' }, t('join.offer')), joinInstead,
     summary,
     centre,
     h('fieldset', { class: 'fieldset' }, h('legend', {}, t('setup.sites')), h('p', { class: 'hint' }, t('setup.sites_hint')),
@@ -62,6 +67,60 @@ export function showSetup(root, status, done) {
   replace(root, h('header', { class: 'topbar' }, h('span', { class: 'brand' }, 'Haven'), languageSwitch(() => showSetup(root, status, done))),
     h('main', { id: 'main', class: 'main-narrow' }, form));
   centre.input.focus();
+}
+
+// A computer joining an existing centre: the join file (from a stick or the shared folder),
+// the one-time code the lead was shown, and who signs in here with which passphrase.
+function showJoin(root, status, done) {
+  const summary = errorSummary();
+  const file = field({ name: 'file', label: t('join.file'), hint: t('join.file_hint') });
+  const choose = h('button', { type: 'button', class: 'button button-secondary' }, t('join.choose'));
+  choose.addEventListener('click', async () => {
+    try {
+      const path = await api.chooseFile(openDialog('join_file'));
+      if (path) file.input.value = path;
+    } catch (err) {
+      showApiError(summary, form, err);
+    }
+  });
+  const code = field({ name: 'code', label: t('join.code'), hint: t('join.code_hint'), autocomplete: 'off' });
+  const user = field({ name: 'user', label: t('join.username'), hint: t('join.username_hint'), required: false, autocomplete: 'username' });
+  const pass = field({ name: 'passphrase', label: t('setup.passphrase'), type: 'password', autocomplete: 'new-password' });
+  const pass2 = field({ name: 'passphrase2', label: t('setup.passphrase_again'), type: 'password', autocomplete: 'new-password' });
+  const rules = h('ul', { class: 'hint-list' }, status.passphrase_rules.map((r) => h('li', {}, r)));
+  const button = h('button', { type: 'submit', class: 'button', 'data-testid': 'join-submit' }, t('join.submit'));
+  const back = h('button', { type: 'button', class: 'button button-secondary' }, t('join.back'));
+  back.addEventListener('click', () => showSetup(root, status, done));
+  const form = h('form', { class: 'panel form', novalidate: true },
+    h('h1', {}, t('join.title')),
+    h('p', { class: 'lead' }, t('join.intro')),
+    summary,
+    h('div', { class: 'row' }, file, choose),
+    code,
+    user,
+    h('fieldset', { class: 'fieldset' }, h('legend', {}, t('setup.passphrase_title')), rules, pass, pass2),
+    h('div', { class: 'button-group' }, button, back),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (pass.input.value !== pass2.input.value) {
+      summary.show([{ field: 'passphrase2', message: t('setup.passphrase_mismatch') }], form);
+      return;
+    }
+    button.disabled = true;
+    try {
+      const username = user.input.value.trim() || null;
+      const joined = await api.joinCentre(file.input.value, code.input.value, username, pass.input.value);
+      showRecoveryKey(root, joined.recovery_key, done);
+    } catch (err) {
+      showApiError(summary, form, err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  replace(root, h('header', { class: 'topbar' }, h('span', { class: 'brand' }, 'Haven'), languageSwitch(() => showJoin(root, status, done))),
+    h('main', { id: 'main', class: 'main-narrow' }, form));
+  file.input.focus();
 }
 
 // Shown once, straight after setup: the recovery key opens the data if every passphrase is

@@ -541,6 +541,14 @@ pub fn create(db_path: &Path, key: &DbKey) -> Result<Db> {
     Ok(db)
 }
 
+/// Opens an existing database file that has no key file yet with its raw key, and gives it an
+/// empty key file (a replica joining a centre, built from a snapshot).
+pub fn create_for_existing(db_path: &Path, key: &DbKey) -> Result<Db> {
+    let db = Db::open_with_key(db_path, key)?;
+    Keyring::empty().save(&keyring_path(db_path))?;
+    Ok(db)
+}
+
 /// Whether the key file beside `db_path` is whole and holds no user: what a set-up that failed
 /// after making the database, before sealing the first lead's key, leaves (see
 /// `setup::unfinished`). A damaged or missing key file is not this (recovery handles those).

@@ -17,6 +17,7 @@ mod distribution;
 mod inputs;
 mod printing;
 mod privacy;
+mod replicas;
 mod rota;
 mod security;
 mod sign_in;
@@ -40,6 +41,8 @@ pub use inputs::{Created, NoInput, PrintWeek, WeekInput};
 pub use printing::PrintedSheet;
 use privacy::*;
 pub use privacy::{apply_retention, RetentionDone, SUBJECT_ACCESS_TITLE};
+use replicas::*;
+pub use replicas::{CreateInvite, RemoveReplica};
 use security::*;
 pub use security::{RecoveryKey, RECOVERY_SHEET_TITLE};
 pub use sign_in::{session_policy, sign_in, Notice, NoticeKind, SessionPolicy};
@@ -204,6 +207,25 @@ pub static FUNCTIONS: &[ApiFunction] = &[
         Lead,
         WRITE,
         "Check the audit log's hash chain for edited or deleted entries."
+    ),
+    // The centre's replicas: the computers that exchange its data.
+    function!(
+        list_replicas,
+        Coordinator,
+        READ,
+        "The centre's replicas: each computer, its site and code tag."
+    ),
+    function!(
+        remove_replica,
+        Lead,
+        WRITE,
+        "Remove a lost or retired computer's replica: its bundles are refused from then on."
+    ),
+    function!(
+        create_invite,
+        Lead,
+        WRITE,
+        "Write a join file for a new computer at a site; returns its one-time code."
     ),
     // The case book.
     function!(search_people, FrontDesk, READ, "Find people by any name or code, with filters."),

@@ -161,10 +161,20 @@ pub(crate) fn insert_people(
     let origins: Vec<(&Origin, u32)> = ORIGINS.iter().map(|o| (o, o.weight)).collect();
 
     let mut next_number: std::collections::HashMap<String, i64> = tx
-        .prepare("SELECT id, next_person_number FROM sites")?
-        .query_map([], |r| Ok((r.get::<_, String>("id")?, r.get::<_, i64>("next_person_number")?)))?
+        .prepare(
+            "SELECT s.id, coalesce(c.next_number, 1) FROM sites s
+             LEFT JOIN person_code_counters c ON c.site_id = s.id",
+        )?
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
         .collect::<Result<_, _>>()?;
 
+    // This replica's code tag (see `sites::next_person_code`): seeded codes follow the same rule.
+    let tag: String = tx.query_row(
+        "SELECT coalesce((SELECT r.code_tag FROM replicas r
+                          WHERE r.id = (SELECT replica FROM exchange_secrets WHERE id = 1)), '')",
+        [],
+        |r| r.get(0),
+    )?;
     let mut insert_household =
         tx.prepare("INSERT INTO households (id, site_id, name) VALUES (?1, ?2, ?3)")?;
     let mut insert_person = tx.prepare(
@@ -220,7 +230,7 @@ pub(crate) fn insert_people(
                 format!("+33 7 {:02} {:02} {:02} {:02}", part(), part(), part(), part())
             });
             let n = next_number.entry(site.id.clone()).or_insert(1);
-            let code = format!("{}-{:04}", site.code, n);
+            let code = format!("{}-{tag}{:04}", site.code, n);
             *n += 1;
             insert_person.execute(params![
                 id,
@@ -254,7 +264,10 @@ pub(crate) fn insert_people(
             added += 1;
         }
     }
-    let mut update = tx.prepare("UPDATE sites SET next_person_number = ?2 WHERE id = ?1")?;
+    let mut update = tx.prepare(
+        "INSERT INTO person_code_counters (site_id, next_number) VALUES (?1, ?2)
+         ON CONFLICT (site_id) DO UPDATE SET next_number = excluded.next_number",
+    )?;
     for (site_id, n) in &next_number {
         update.execute(params![site_id, n])?;
     }

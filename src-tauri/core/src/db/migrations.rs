@@ -19,12 +19,16 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/0005_security.sql"),
     include_str!("../../migrations/0006_linked_shifts.sql"),
     include_str!("../../migrations/0007_name_keys.sql"),
+    include_str!("../../migrations/0009_exchange_security.sql"),
 ];
 
 /// Migrations that also run Rust code after their SQL, in the same transaction.
 fn hook_for(sql: &str) -> Option<fn(&rusqlite::Transaction<'_>) -> rusqlite_migration::HookResult> {
     if sql.starts_with("-- Haven schema, version 5: the audit log becomes a hash chain;") {
         return Some(crate::access::audit::chain_existing_entries);
+    }
+    if sql.starts_with("-- Haven schema: exchange security:") {
+        return Some(crate::exchange::replicas::create_first_replica);
     }
     sql.starts_with("-- Haven schema, version 7: name keys,")
         .then_some(crate::cases::names::index_existing_people)

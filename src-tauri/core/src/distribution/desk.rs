@@ -30,13 +30,16 @@ fn by_code_or_id(conn: &Connection, who: &str) -> Result<Option<String>> {
         .optional()?)
 }
 
-/// Whether what was typed has the shape of a code (`CAL-0042`): letters, a dash, digits.
+/// Whether what was typed has the shape of a code (`CAL-0042`, or `CAL-B0042` from a replica
+/// that joined the centre later): letters, a dash, up to two letters, digits.
 fn looks_like_code(who: &str) -> bool {
     who.split_once('-').is_some_and(|(site, n)| {
+        let digits = n.trim_start_matches(|c: char| c.is_ascii_alphabetic());
         !site.is_empty()
             && site.chars().all(|c| c.is_ascii_alphabetic())
-            && !n.is_empty()
-            && n.chars().all(|c| c.is_ascii_digit())
+            && n.len() - digits.len() <= 2
+            && !digits.is_empty()
+            && digits.chars().all(|c| c.is_ascii_digit())
     })
 }
 
@@ -212,4 +215,19 @@ pub fn desk_candidates(conn: &Connection, dist: &Distribution, query: &str) -> R
         });
     }
     Ok(DeskLookup { candidates, more })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_of_every_replica_have_the_shape_of_a_code() {
+        assert!(looks_like_code("CAL-0042"));
+        assert!(looks_like_code("bhm-b0001"), "a joined replica's code, typed in lower case");
+        assert!(looks_like_code("BHM-BC0001"), "two tag letters");
+        assert!(!looks_like_code("BHM-BCD0001"), "at most two tag letters");
+        assert!(!looks_like_code("BHM-B"), "a tag without a number");
+        assert!(!looks_like_code("Jean-Luc"), "a name with a dash");
+    }
 }

@@ -1,0 +1,208 @@
+//! A bundle on disk: encrypted under the centre's exchange key and signed by its origin.
+//!
+//! The file is `nonce (24 bytes) | XChaCha20-Poly1305 ciphertext`, and nothing else: the header
+//! is encrypted with the payload, so a file found on a stick tells an outsider nothing but its
+//! size (not the centre, the replica, the sequence numbers or that it is Haven's). Inside:
+//! `header length (u32, little-endian) | header (JSON) | payload | Ed25519 signature (64)`, the
+//! signature by the origin replica over everything before it. The exchange key is shared by
+//! the centre's replicas, so the signature, not the encryption, is what proves the origin.
+//!
+//! [`open`] refuses, changing nothing (it only reads): a file that does not open under this
+//! centre's key (damaged, tampered with, or another centre's), a header naming another centre,
+//! an unknown or removed replica, a bad signature, a newer schema (kept, to apply after an
+//! update), a bundle already accepted (a replay), one that leaves a gap, and a broken chain
+//! (its `prev_hash` is not the hash of the last file accepted from its origin).
+
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use ed25519_dalek::{Signature, Signer, Verifier};
+use sha2::{Digest, Sha256};
+
+use super::replicas::{Directory, SealKeys};
+use super::BundleHeader;
+use crate::{Error, Result};
+
+/// Bound into every bundle's encryption and signature: a bundle is never taken for another
+/// kind of file (a join file), nor a later format for this one.
+const DOMAIN: &[u8] = b"haven-bundle-v1";
+
+const NONCE_LEN: usize = 24;
+const TAG_LEN: usize = 16;
+const SIGNATURE_LEN: usize = 64;
+
+/// Where a bundle stands against what this replica already accepted from its origin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// The next one: it may be applied.
+    Next,
+    /// Every sequence number it covers was already accepted: nothing to do.
+    AlreadyApplied,
+    /// Bundles before it are missing: it waits for `missing_from`.
+    Gap {
+        /// The first sequence number not yet accepted from its origin.
+        missing_from: u64,
+    },
+}
+
+/// The SHA-256 of a sealed bundle file: what the next bundle from its origin names as its
+/// `prev_hash`, and what [`super::replicas::note_bundle`] records.
+pub fn file_hash(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+/// Seals `payload` under `header` with this replica's keys: the bytes of a bundle file.
+pub fn seal(header: &BundleHeader, payload: &[u8], keys: &SealKeys) -> Result<Vec<u8>> {
+    if header.centre != keys.centre || header.origin != keys.replica {
+        return Err(Error::Internal(
+            "A bundle may only be sealed by its own origin, for its own centre.".into(),
+        ));
+    }
+    if header.first_seq == 0 || header.last_seq < header.first_seq {
+        return Err(Error::Internal(
+            "A bundle's sequence numbers start at 1 and do not run backwards.".into(),
+        ));
+    }
+    let header_json = serde_json::to_vec(header)
+        .map_err(|e| Error::Internal(format!("Could not encode a bundle header: {e}")))?;
+    let header_len = u32::try_from(header_json.len())
+        .map_err(|_| Error::Internal("A bundle header is too long.".into()))?;
+    let mut inner = Vec::with_capacity(4 + header_json.len() + payload.len() + SIGNATURE_LEN);
+    inner.extend_from_slice(&header_len.to_le_bytes());
+    inner.extend_from_slice(&header_json);
+    inner.extend_from_slice(payload);
+    let signature = keys.signing.sign(&signed_message(&inner));
+    inner.extend_from_slice(&signature.to_bytes());
+
+    let nonce_bytes = super::replicas::random_32();
+    let nonce = XNonce::from_slice(&nonce_bytes[..NONCE_LEN]);
+    let cipher = XChaCha20Poly1305::new(keys.exchange_key.as_slice().into());
+    let sealed = cipher
+        .encrypt(nonce, Payload { msg: &inner, aad: DOMAIN })
+        .map_err(|_| Error::Internal("The bundle could not be encrypted.".into()))?;
+    let mut out = Vec::with_capacity(NONCE_LEN + sealed.len());
+    out.extend_from_slice(nonce);
+    out.extend_from_slice(&sealed);
+    Ok(out)
+}
+
+fn signed_message(inner: &[u8]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(DOMAIN.len() + inner.len());
+    m.extend_from_slice(DOMAIN);
+    m.extend_from_slice(inner);
+    m
+}
+
+fn refused(message: impl Into<String>) -> Error {
+    Error::invalid("bundle", message)
+}
+
+/// Opens a bundle file: decrypts it with the centre's exchange key, checks its origin's
+/// signature against the directory and its place in the origin's chain, and returns its header
+/// and payload. Every refusal is a typed error, and nothing is written (see the module's
+/// documentation for the list).
+pub fn open(bytes: &[u8], keys: &SealKeys, replicas: &Directory) -> Result<(BundleHeader, Vec<u8>)> {
+    let (header, payload) = open_signed(bytes, keys, replicas)?;
+    match standing(&header, replicas) {
+        Standing::Next => Ok((header, payload)),
+        Standing::AlreadyApplied => Err(Error::Conflict(format!(
+            "This bundle from {} (numbers {} to {}) was already applied: it is not applied again.",
+            origin_name(&header, replicas),
+            header.first_seq,
+            header.last_seq
+        ))),
+        Standing::Gap { missing_from } => Err(Error::Conflict(format!(
+            "This bundle from {} waits for its bundle number {missing_from}, which has not arrived yet.",
+            origin_name(&header, replicas)
+        ))),
+    }
+}
+
+/// [`open`] without the chain's order: a bundle that is authentic (this centre, a replica of
+/// the directory not removed, a good signature, a schema this Haven knows), whatever its
+/// [`standing`]. The exchange engine uses it to sort what a folder holds; a broken chain is
+/// still refused here, since it can be told from a gap only for the next bundle.
+pub fn open_signed(bytes: &[u8], keys: &SealKeys, replicas: &Directory) -> Result<(BundleHeader, Vec<u8>)> {
+    if bytes.len() < NONCE_LEN + TAG_LEN + 4 + SIGNATURE_LEN {
+        return Err(refused("This file is too short to be a bundle: it was not applied."));
+    }
+    let (nonce, sealed) = bytes.split_at(NONCE_LEN);
+    let cipher = XChaCha20Poly1305::new(keys.exchange_key.as_slice().into());
+    let inner = cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: DOMAIN }).map_err(|_| {
+        refused("This file is not a bundle of this centre, or it was changed or damaged on the way: it was not applied.")
+    })?;
+    // From here on the bytes were sealed with this centre's key: what follows checks who wrote
+    // them and when, not whether an outsider did.
+    let (signed, signature) = inner.split_at(inner.len() - SIGNATURE_LEN);
+    let header_len = u32::from_le_bytes([signed[0], signed[1], signed[2], signed[3]]) as usize;
+    let rest = &signed[4..];
+    if header_len > rest.len() {
+        return Err(refused("This bundle's header is cut short: it was not applied."));
+    }
+    let header: BundleHeader = serde_json::from_slice(&rest[..header_len])
+        .map_err(|_| refused("This bundle's header cannot be read: it was not applied."))?;
+    if header.centre != replicas.centre || header.centre != keys.centre {
+        return Err(refused("This bundle belongs to another centre: it was not applied."));
+    }
+    let Some(origin) = replicas.replicas.get(&header.origin) else {
+        return Err(refused(
+            "This bundle comes from a replica this computer does not know: exchange with the replica that added it first.",
+        ));
+    };
+    if origin.removed {
+        return Err(refused(format!(
+            "This bundle comes from \"{}\", which a lead removed from the centre: it was not applied.",
+            origin.name
+        )));
+    }
+    let signature = Signature::from_slice(signature)
+        .map_err(|_| refused("This bundle's signature cannot be read: it was not applied."))?;
+    origin.public_key.verify(&signed_message(signed), &signature).map_err(|_| {
+        refused(format!(
+            "This bundle is not signed by \"{}\", the replica it names: it was not applied.",
+            origin.name
+        ))
+    })?;
+    let ours = crate::db::latest_version();
+    if usize::try_from(header.schema).map_or(true, |s| s > ours) {
+        return Err(Error::Conflict(format!(
+            "This bundle from \"{}\" was written by a newer Haven (schema {}, this one knows {ours}): update Haven on this computer. The bundle is kept and applies after the update.",
+            origin.name, header.schema
+        )));
+    }
+    if header.first_seq == 0 || header.last_seq < header.first_seq {
+        return Err(refused("This bundle's sequence numbers are out of order: it was not applied."));
+    }
+    if let Some((last_seq, last_hash)) = replicas.chain.get(&header.origin) {
+        if header.first_seq == last_seq + 1 && header.prev_hash != *last_hash {
+            return Err(refused(format!(
+                "This bundle from \"{}\" does not follow the last one applied from it (the chain is broken): it was not applied.",
+                origin.name
+            )));
+        }
+    } else if header.first_seq == 1 && header.prev_hash != [0u8; 32] {
+        return Err(refused(format!(
+            "This bundle from \"{}\" names a bundle before its first one (the chain is broken): it was not applied.",
+            origin.name
+        )));
+    }
+    Ok((header, rest[header_len..].to_vec()))
+}
+
+/// Where `header` stands against the last bundle accepted from its origin.
+pub fn standing(header: &BundleHeader, replicas: &Directory) -> Standing {
+    let last = replicas.chain.get(&header.origin).map_or(0, |(seq, _)| *seq);
+    if header.last_seq <= last {
+        Standing::AlreadyApplied
+    } else if header.first_seq > last + 1 {
+        Standing::Gap { missing_from: last + 1 }
+    } else {
+        Standing::Next
+    }
+}
+
+fn origin_name(header: &BundleHeader, replicas: &Directory) -> String {
+    replicas
+        .replicas
+        .get(&header.origin)
+        .map_or_else(|| header.origin.to_string(), |r| format!("\"{}\"", r.name))
+}

@@ -24,6 +24,7 @@ pub mod distribution;
 pub mod durable;
 mod error;
 pub mod fields;
+pub mod money;
 pub mod print;
 pub mod privacy;
 pub mod rota;

@@ -36,6 +36,8 @@ pub const DEMO_USERS: &[(&str, &str, Role, &str)] = &[
     ("helene", "Hélène Martin", Role::Coordinator, "DUN"),
     ("priya", "Priya Sandhu", Role::Coordinator, "BHM"),
     ("tom", "Tom Reyes", Role::FrontDesk, "CAL"),
+    // A second lead, so that a lead's expense claim has someone to approve it.
+    ("amira", "Amira Haddad", Role::Lead, "BHM"),
 ];
 
 /// Adds the demo centre (settings, sites, users; those already present are kept) and `people`

@@ -1,0 +1,1 @@
+//! The demo's money: filled in below.

@@ -575,3 +575,29 @@ fn every_money_report_is_written_to_csv_xlsx_and_a_pdf_that_reads_back() {
     );
     assert_eq!(field(&e).as_deref(), Some("from"));
 }
+
+#[test]
+fn every_money_change_is_audited_and_the_log_names_what_it_is_about() {
+    let t = seeded(5);
+    let lead = session(&t.db, Role::Lead);
+    let amira = second_lead(&t.db);
+    let id = fund(&t.db, &lead, "Winter coats", true, &["clothing"]);
+    let claim = ok(
+        &t.db,
+        &lead,
+        "submit_claim",
+        json!({"from": "Calais", "to": "Dunkirk", "purpose": "Stock", "miles": 30}),
+    );
+    ok(&t.db, &amira, "approve_claim", json!({"id": claim["id"]}));
+    let log = ok(&t.db, &lead, "list_audit_log", json!({}));
+    let entries = log["entries"].as_array().or_else(|| log.as_array()).unwrap().clone();
+    let about = |entity: &str, action: &str| {
+        entries
+            .iter()
+            .find(|e| e["entity"] == entity && e["action"] == action)
+            .map(|e| e["subject"].as_str().unwrap_or_default().to_string())
+    };
+    assert_eq!(about("money_fund", "create").as_deref(), Some("Winter coats"), "{id}");
+    assert!(about("money_claim", "approve").unwrap_or_default().starts_with("Sarah Okafor"));
+    assert!(about("money_claim", "submit").is_some());
+}

@@ -159,10 +159,10 @@ pub fn seed(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
     // Weekly gifts: named donors online (Gift Aid where declared) and cash in euros at Calais.
     for week in 0..52u64 {
         let on = day(364 - week * 7);
-        for _ in 0..rng.random_range(1..4) {
+        for _ in 0..rng.random_range(2..6) {
             let (donor, declared) = donors.choose(&mut rng).cloned().unwrap_or_default();
             let to = if rng.random_bool(0.45) { milk.as_str() } else { GENERAL_FUND };
-            let mut gift = income(to, IncomeKind::Donation, on, rng.random_range(1..20) * 500);
+            let mut gift = income(to, IncomeKind::Donation, on, rng.random_range(2..40) * 500);
             gift.donor = Some(donor);
             gift.gift_aid = declared;
             gift.declared_on = declared.then_some(start);
@@ -174,6 +174,13 @@ pub fn seed(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
         cash.method = Method::Cash;
         cash.site = Some("CAL".into());
         record_income(conn, &lead, &cash, today)?;
+    }
+    // The baby-milk appeal's online page pays out each month.
+    for month in 0..12u64 {
+        let mut appeal =
+            income(&milk, IncomeKind::Donation, day(345 - month * 30), rng.random_range(300..600) * 100);
+        appeal.source = "Baby milk appeal (online giving page)".into();
+        record_income(conn, &lead, &appeal, today)?;
     }
     // A grant each quarter, and a bake sale twice a year.
     for q in 0..4u64 {
@@ -189,7 +196,7 @@ pub fn seed(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
         record_income(conn, &lead, &sale, today)?;
     }
     // The travel fund's own appeal, and a top-up from the general fund.
-    record_income(conn, &lead, &income(&travel, IncomeKind::Donation, day(360), 150_000), today)?;
+    record_income(conn, &lead, &income(&travel, IncomeKind::Donation, day(360), 300_000), today)?;
     transfer(
         conn,
         &lead,
@@ -222,9 +229,11 @@ pub fn seed(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
         let care = payment(&mothers, Hygiene, on, "Boots", rng.random_range(50..150) * 100);
         record_payment(conn, &lead, &care, nowhere, today)?;
     }
-    // The demo stock's purchases, paid through their receipts: baby milk from the appeal.
+    // The demo stock's purchases, paid through their receipts: baby milk from the appeal,
+    // nappies and other baby things from the mothers' fund, the rest from the general fund.
     let mut st = conn.prepare(
-        "SELECT m.id, i.category FROM stock_movements m JOIN stock_items i ON i.id = m.item_id
+        "SELECT m.id, CASE WHEN i.name = 'Baby milk' THEN 'milk' ELSE i.category END
+         FROM stock_movements m JOIN stock_items i ON i.id = m.item_id
          WHERE m.kind = 'receipt' AND m.reason = 'purchase'
            AND NOT EXISTS (SELECT 1 FROM money_payments p WHERE p.stock_movement_id = m.id)
          ORDER BY m.moved_on, m.id",
@@ -233,7 +242,11 @@ pub fn seed(conn: &Connection, seed: u64, today: NaiveDate) -> Result<()> {
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for (movement, category) in purchases {
-        let fund = if category == "baby" { Some(milk.as_str()) } else { None };
+        let fund = match category.as_str() {
+            "milk" => Some(milk.as_str()),
+            "baby" => Some(mothers.as_str()),
+            _ => None,
+        };
         pay_for_receipt(conn, &lead, &ReceiptPayment { movement_id: &movement, fund, category: None })?;
     }
     // The lead's monthly trips: tunnel and mileage, approved by the other lead and paid from the

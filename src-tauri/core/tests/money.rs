@@ -483,3 +483,53 @@ fn every_money_change_is_audited_and_the_log_names_what_it_is_about() {
     assert!(about("money_claim", "approve").unwrap_or_default().starts_with("Sarah Okafor"));
     assert!(about("money_claim", "submit").is_some());
 }
+
+#[test]
+fn a_scanned_receipt_is_kept_beside_the_database_and_a_grant_names_its_funder() {
+    let t = seeded(5);
+    let coord = session(&t.db, Role::Coordinator);
+    let scan = t.dir.path().join("till-receipt.png");
+    std::fs::write(&scan, b"\x89PNG\r\n\x1a\n scanned").unwrap();
+    let id = ok(
+        &t.db,
+        &coord,
+        "record_payment",
+        json!({"payee": "Lidl", "amount": 1_250, "category": "food", "receipt_path": scan.display().to_string()}),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let kept = t.dir.path().join("receipts").join(format!("{id}.png"));
+    assert_eq!(std::fs::read(&kept).unwrap(), std::fs::read(&scan).unwrap(), "a copy named by the payment");
+    let exe = t.dir.path().join("receipt.exe");
+    std::fs::write(&exe, b"MZ").unwrap();
+    let before = count(&t.db, "money_payments");
+    let e = err(
+        &t.db,
+        &coord,
+        "record_payment",
+        json!({"payee": "X", "amount": 5, "category": "food", "receipt_path": exe.display().to_string()}),
+    );
+    assert_eq!(field(&e).as_deref(), Some("receipt_path"));
+    assert_eq!(count(&t.db, "money_payments"), before);
+    // A payment refused by its fund keeps no copy of its receipt.
+    let lead = session(&t.db, Role::Lead);
+    fund(&t.db, &lead, "Coats only", true, &["clothing"]);
+    let files = || std::fs::read_dir(t.dir.path().join("receipts")).unwrap().count();
+    let n = files();
+    err(
+        &t.db,
+        &coord,
+        "record_payment",
+        json!({"payee": "X", "amount": 5, "category": "food", "fund": "Coats only", "receipt_path": scan.display().to_string()}),
+    );
+    assert_eq!(files(), n);
+    let e = err(&t.db, &coord, "record_income", json!({"kind": "grant", "amount": 100_000}));
+    assert_eq!(field(&e).as_deref(), Some("source"));
+    ok(
+        &t.db,
+        &coord,
+        "record_income",
+        json!({"kind": "grant", "amount": 100_000, "source": "Lottery Community Fund"}),
+    );
+}

@@ -167,6 +167,22 @@ export const recordAttendance = (session, onDate, person, attended) =>
 export const printActivitySheet = (site, week, path, session = null) =>
   call('print_activity_sheet', { site, week, path, session });
 
+// The centre's money (leads and coordinators; the core checks every role).
+export const moneyOverview = () => call('money_overview');
+/** `fund`: {name, restricted, purpose, categories}, with `id` to change a fund (leads). */
+export const saveFund = (fund) => call('save_fund', fund);
+export const saveDonor = (donor) => call('save_donor', donor);
+/** Amounts in pence or cents; euros with the `rate` used (pounds for one euro, as typed). */
+export const recordIncome = (income) => call('record_income', income);
+export const recordPayment = (payment) => call('record_payment', payment);
+export const transferFunds = (transfer) => call('transfer_funds', transfer);
+export const submitClaim = (claim) => call('submit_claim', claim);
+export const approveClaim = (id) => call('approve_claim', { id });
+export const payClaim = (id, fund = null) => call('pay_claim', { id, fund });
+export const moneyReport = (report, from = null, to = null) => call('money_report', { report, from, to });
+export const exportMoneyReport = (report, from, to, format, path) =>
+  call('export_money_report', { report, from, to, format, path });
+
 // Native dialogs and the system viewer.
 
 async function plugin(run) {

@@ -13,6 +13,7 @@ export const SAVE_DIALOGS = {
   person_data: { title: 'dialog.save.person_data', formats: ['pdf'] },
   recovery_sheet: { title: 'dialog.save.recovery_sheet', formats: ['pdf'] },
   report: { title: 'dialog.save.report', formats: ['csv', 'xlsx'] },
+  money_report: { title: 'dialog.save.money_report', formats: ['csv', 'xlsx', 'pdf'] },
   roster: { title: 'dialog.save.roster', formats: ['pdf'] },
   activity_sheet: { title: 'dialog.save.activity_sheet', formats: ['pdf'] },
   session_sheet: { title: 'dialog.save.session_sheet', formats: ['pdf'] },

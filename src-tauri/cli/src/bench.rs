@@ -17,6 +17,8 @@ use haven_core::{api, dashboard, db_path, seed, Db, DbKey};
 use serde::Serialize;
 use serde_json::json;
 
+mod money;
+
 const BENCH_PASSPHRASE: &str = "bench passphrase";
 
 /// One row of the bench table; serialised as one JSON line.
@@ -149,6 +151,7 @@ pub fn run(json: bool, people: usize, only: Option<&str>) -> anyhow::Result<()> 
     }
     stock(&mut bench, &db)?;
     volunteers(&mut bench, &db, dir.path())?;
+    money::money(&mut bench, &db)?;
     import_contention(&mut bench, &path, people)?;
     commit_floor(&mut bench, dir.path())?;
     if bench.rows.is_empty() {

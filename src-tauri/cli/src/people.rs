@@ -43,6 +43,8 @@ pub enum Format {
     Csv,
     /// Excel workbook.
     Xlsx,
+    /// A printed PDF (the money reports only).
+    Pdf,
 }
 
 /// What to export.
@@ -66,7 +68,7 @@ pub enum ExportWhat {
         #[arg(long)]
         status: Option<String>,
     },
-    /// A stock or distribution report.
+    /// A stock, distribution or money report (money: CSV, XLSX or PDF, a lead).
     Report {
         /// Which report.
         #[arg(value_enum)]
@@ -80,7 +82,8 @@ pub enum ExportWhat {
         /// Only this site.
         #[arg(long)]
         site: Option<String>,
-        /// From this date (YYYY-MM-DD; movements and weekly; default 12 weeks ago).
+        /// From this date (YYYY-MM-DD; movements and weekly: default 12 weeks ago; money: the
+        /// last 6 April).
         #[arg(long)]
         from: Option<String>,
         /// To this date (default today).
@@ -105,6 +108,14 @@ pub enum ReportArg {
     Movements,
     /// Weekly distribution summary.
     Weekly,
+    /// Money: receipts and payments by fund in the Charity Commission's CC16 shape.
+    MoneyCc16,
+    /// Money: the donors' one-page "Where your money went".
+    WhereMoneyWent,
+    /// Money: donations with a Gift Aid declaration.
+    GiftAid,
+    /// Money: expense claims (travel costs).
+    Travel,
 }
 
 fn parse_mapping(pairs: &[String]) -> anyhow::Result<BTreeMap<String, ImportField>> {
@@ -172,16 +183,38 @@ pub fn export(db: &Db, session: &Session, what: &ExportWhat) -> anyhow::Result<(
     let (out, format, text, site, status) = match what {
         ExportWhat::People { out, format, text, site, status } => (out, format, text, site, status),
         ExportWhat::Report { report, out, format, site, from, to, days } => {
-            let report = match report {
-                ReportArg::OnHand => "on_hand",
-                ReportArg::LowStock => "low_stock",
-                ReportArg::Expiring => "expiring",
-                ReportArg::Movements => "movements",
-                ReportArg::Weekly => "weekly",
+            // The money reports have a function of their own (and a PDF form).
+            let (money, report) = match report {
+                ReportArg::OnHand => (false, "on_hand"),
+                ReportArg::LowStock => (false, "low_stock"),
+                ReportArg::Expiring => (false, "expiring"),
+                ReportArg::Movements => (false, "movements"),
+                ReportArg::Weekly => (false, "weekly"),
+                ReportArg::MoneyCc16 => (true, "cc16"),
+                ReportArg::WhereMoneyWent => (true, "where_money_went"),
+                ReportArg::GiftAid => (true, "gift_aid"),
+                ReportArg::Travel => (true, "travel"),
             };
+            if money {
+                let ext = |e: &str| out.extension().is_some_and(|x| x.eq_ignore_ascii_case(e));
+                let format = match format {
+                    Some(Format::Xlsx) => "xlsx",
+                    Some(Format::Csv) => "csv",
+                    Some(Format::Pdf) => "pdf",
+                    None if ext("xlsx") => "xlsx",
+                    None if ext("pdf") => "pdf",
+                    None => "csv",
+                };
+                let input = json!({"report": report, "format": format, "path": out.display().to_string(),
+                                   "from": from, "to": to});
+                let done = api::call(db, session, "export_money_report", input)?;
+                say!("Wrote {} rows to {}", done["rows"], out.display());
+                return Ok(());
+            }
             let format = match format {
                 Some(Format::Xlsx) => "xlsx",
                 Some(Format::Csv) => "csv",
+                Some(Format::Pdf) => return Err(pdf_refused()),
                 None if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) => "xlsx",
                 None => "csv",
             };
@@ -195,6 +228,7 @@ pub fn export(db: &Db, session: &Session, what: &ExportWhat) -> anyhow::Result<(
     let format = match format {
         Some(Format::Xlsx) => "xlsx",
         Some(Format::Csv) => "csv",
+        Some(Format::Pdf) => return Err(pdf_refused()),
         None if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) => "xlsx",
         None => "csv",
     };
@@ -206,4 +240,9 @@ pub fn export(db: &Db, session: &Session, what: &ExportWhat) -> anyhow::Result<(
     let report = api::call(db, session, "export_people", input)?;
     say!("Wrote {} people to {}", report["rows"], out.display());
     Ok(())
+}
+
+/// A PDF asked of an export that has none.
+fn pdf_refused() -> anyhow::Error {
+    Error::invalid("format", "Only the money reports are written as a PDF: choose csv or xlsx.").into()
 }

@@ -348,3 +348,47 @@ fn print_roster_and_activity_sheet_for_an_iso_week_and_site() {
     let err: Value = serde_json::from_slice(&bad.stderr).expect("JSON error on stderr");
     assert_eq!(err["kind"], "validation", "{err}");
 }
+
+#[test]
+fn export_report_writes_the_money_reports_as_csv_xlsx_and_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cli_in(dir.path(), &["seed-demo", "--people", "50"]).status.success());
+    let today = chrono::Local::now().date_naive();
+    let from = (today - chrono::Days::new(90)).to_string();
+    let to = today.to_string();
+    let run = |report: &str, file: &str| {
+        let out = dir.path().join(file);
+        let args = [
+            "--user",
+            "sarah",
+            "export",
+            "report",
+            report,
+            "--from",
+            &from,
+            "--to",
+            &to,
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        let done = cli_in(dir.path(), &args);
+        assert!(done.status.success(), "{report}: {}", String::from_utf8_lossy(&done.stderr));
+        out
+    };
+    let pdf = run("where-money-went", "where.pdf");
+    assert_valid_pdf(&pdf);
+    let text = text_of(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("Where your money went") && text.contains("Money out"), "{text}");
+    let csv = std::fs::read_to_string(run("money-cc16", "cc16.csv")).unwrap();
+    assert!(csv.contains("Cash funds at the end of the period"), "{csv}");
+    assert!(std::fs::read_to_string(run("gift-aid", "gift.csv")).unwrap().contains("Postcode"));
+    assert!(std::fs::metadata(run("travel", "travel.xlsx")).unwrap().len() > 0);
+    // The front desk sees nothing of money.
+    let out = dir.path().join("no.csv");
+    let denied = cli_in(
+        dir.path(),
+        &["--user", "tom", "export", "report", "gift-aid", "--out", out.to_str().unwrap()],
+    );
+    assert!(!denied.status.success());
+    assert!(String::from_utf8_lossy(&denied.stderr).contains("forbidden"));
+}

@@ -6,7 +6,7 @@
 //!
 //! Layers, lowest first: `error`, `fields` (checks every area uses), `db`, `settings`, `sites`,
 //! `access`; then the areas, each calling only areas below it (`cases`, `stock`,
-//! `distribution`; `volunteers`, `activities`, then `rota`, whose shifts follow activity
+//! `distribution`; `money`, above `stock`; `volunteers`, `activities`, then `rota`, whose shifts follow activity
 //! sessions); `privacy`, `backup`, `setup`, `seed` and `dashboard` above them; and `api` on top.
 //! `exchange` (replicas, their keys, sealed bundles, joining) sits above `setup`, below `api`.
 //! `print` knows no area: each area builds its sheets as plain data. `tests/layers.rs` fails on
@@ -26,6 +26,7 @@ pub mod durable;
 mod error;
 pub mod exchange;
 pub mod fields;
+pub mod money;
 pub mod print;
 pub mod privacy;
 pub mod rota;

@@ -7,7 +7,7 @@
 //! This file sets up the centre and calls each area's seed, lowest area first: the case book
 //! (`cases/seed.rs`), stock (`stock/seed.rs`) and its distributions (`distribution/seed.rs`),
 //! then volunteers (`volunteers/seed.rs`), activity sessions (`activities/seed.rs`) and the rota
-//! (`rota/seed.rs`).
+//! (`rota/seed.rs`), and last the centre's money (`money/seed.rs`).
 
 use chrono::Local;
 use rand::SeedableRng;
@@ -36,6 +36,8 @@ pub const DEMO_USERS: &[(&str, &str, Role, &str)] = &[
     ("helene", "Hélène Martin", Role::Coordinator, "DUN"),
     ("priya", "Priya Sandhu", Role::Coordinator, "BHM"),
     ("tom", "Tom Reyes", Role::FrontDesk, "CAL"),
+    // A second lead, so that a lead's expense claim has someone to approve it.
+    ("amira", "Amira Haddad", Role::Lead, "BHM"),
 ];
 
 /// Adds the demo centre (settings, sites, users; those already present are kept) and `people`
@@ -60,6 +62,10 @@ pub fn seed_demo(db: &Db, people: usize, seed: u64) -> Result<SeedSummary> {
             let team = crate::volunteers::seed::seed(tx, &mut rng, today)?;
             let sessions = crate::activities::seed::seed(tx, &mut rng, today)?;
             crate::rota::seed::seed(tx, &mut rng, today, &team, &sessions)?;
+        }
+        // A year of the centre's money, after the stock whose purchases it pays.
+        if !crate::money::seed::seeded(tx)? {
+            crate::money::seed::seed(tx, seed, today)?;
         }
         Ok(summary)
     })

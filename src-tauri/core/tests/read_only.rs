@@ -64,6 +64,7 @@ fn every_read_function_runs_and_writes_nothing() {
         ("rota_week", json!({"site": "CAL", "week": week})),
         ("timetable", json!({"site": "CAL", "week": week})),
         ("session_sign_ups", json!({"session": activity["id"], "on_date": on})),
+        ("money_report", json!({"report": "where_money_went"})),
     ];
 
     let mut ran = Vec::new();

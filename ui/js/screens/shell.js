@@ -13,6 +13,8 @@ import { showReports } from './reports.js';
 import { showActivities } from './activities.js';
 import { showRota } from './rota.js';
 import { showVolunteers } from './volunteers.js';
+import { showMoney } from './money.js';
+import { can } from '../access.js';
 
 const SCREENS = [
   ['dashboard', showDashboard],
@@ -23,6 +25,7 @@ const SCREENS = [
   ['volunteers', showVolunteers],
   ['rota', showRota],
   ['reports', showReports],
+  ['money', showMoney],
   ['settings', showSettings],
 ];
 
@@ -38,7 +41,8 @@ export async function showShell(root, status, done) {
   const session = { ...status.session, functions: new Set(status.functions || []) };
   const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
   const nav = h('nav', { class: 'nav', 'aria-label': t('nav.label') },
-    h('ul', {}, SCREENS.map(([name]) => h('li', {},
+    // Money is for leads and coordinators only: the front desk has no entry for it.
+    h('ul', {}, SCREENS.filter(([name]) => name !== 'money' || can(session, 'money_overview')).map(([name]) => h('li', {},
       h('a', { href: `#/${name}`, 'data-screen': name, 'data-testid': `nav-${name}` }, t(`nav.${name}`))))));
   const lockButton = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'lock' }, t('shell.lock'));
   lockButton.addEventListener('click', async () => { clearTimeout(idleTimer); await api.lock(); done(); });

@@ -20,6 +20,8 @@ export async function showStock(main, ctx) {
   if (first === 'take' && id) return showTake(main, id);
   const caseworker = can(ctx.session, 'receive_stock');
   const [o, sites] = await Promise.all([api.stockOverview(), api.listSites()]);
+  // A purchase is paid from a fund: those who see the funds choose it (the general fund else).
+  const funds = caseworker && can(ctx.session, 'money_overview') ? (await api.moneyOverview()).funds.filter((f) => f.active) : [];
   const flashed = takeFlash();
   const rerender = () => showStock(main, ctx);
   // The user's own site first (or the one chosen here before): its lines, and its locations
@@ -35,7 +37,7 @@ export async function showStock(main, ctx) {
     o.locations.length === 0 ? h('div', { class: 'empty' }, h('p', {}, t('stock.no_locations'))) : null,
     // Receiving comes first, above the tables, so that the form and its confirmation are in
     // view without scrolling.
-    caseworker && o.locations.length ? receiveForm(view, rerender) : null,
+    caseworker && o.locations.length ? receiveForm(view, funds, rerender) : null,
     balancesTable(o.balances.filter(here)),
     expiringSection(o.expiring.filter(here)),
     lowSection(o.low.filter(here)),
@@ -260,7 +262,7 @@ function itemForm(o, sites, rerender) {
   return wrapper;
 }
 
-function receiveForm(o, rerender) {
+function receiveForm(o, funds, rerender) {
   const summary = errorSummary();
   const loc = locationSelect(o.locations, 'location', t('stock.location'), 'receive-location', lastReceipt.location);
   const pick = itemPicker(o.items, 'receive');
@@ -275,17 +277,23 @@ function receiveForm(o, rerender) {
   const cost = field({ name: 'unit_cost', label: t('stock.unit_cost'), hint: t('stock.unit_cost_hint'), required: false, inputmode: 'decimal', width: 'short', testid: 'receive-cost' });
   const expires = field({ name: 'expires_on', label: t('stock.expires_on'), type: 'date', required: false, testid: 'receive-expiry' });
   const batch = field({ name: 'batch', label: t('stock.batch'), hint: t('stock.batch_hint'), required: false, testid: 'receive-batch' });
+  const fund = select({ name: 'fund', label: t('stock.fund'), hint: t('stock.fund_hint'), testid: 'receive-fund',
+    options: [['', t('stock.fund_general')], ...funds.filter((f) => f.id !== 'general').map((f) => [f.id, f.name])] });
+  const category = select({ name: 'category', label: t('money.category'), testid: 'receive-category',
+    options: [['', t('stock.category_of_item')], ...['baby', 'food', 'hygiene', 'clothing', 'phone', 'other'].map((c) => [c, t(`money.category.${c}`)])] });
   const sync = () => {
     const it = pick.current();
     expires.hidden = !(it && it.tracks_expiry);
     batch.hidden = expires.hidden;
     cost.hidden = source.input.value !== 'purchase';
+    fund.hidden = cost.hidden || !funds.length;
+    category.hidden = fund.hidden;
   };
   pick.item.input.addEventListener('change', sync);
   source.input.addEventListener('change', sync);
   sync();
   const form = h('form', { novalidate: true, 'data-testid': 'receive-form' },
-    summary, loc, pick.item, pick.variant, quantity, source, party, cost, expires, batch,
+    summary, loc, pick.item, pick.variant, quantity, source, party, cost, fund, category, expires, batch,
     h('button', { type: 'submit', class: 'button', 'data-testid': 'receive-save' }, t('stock.receive')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -302,6 +310,8 @@ function receiveForm(o, rerender) {
         unit_cost: pence === null ? null : Math.round(Number(pence.replace(',', '.')) * 100),
         expires_on: it && it.tracks_expiry ? valueOrNull(expires.input) : null,
         batch: it && it.tracks_expiry ? valueOrNull(batch.input) : null,
+        fund: source.input.value === 'purchase' ? valueOrNull(fund.input) : null,
+        category: source.input.value === 'purchase' ? valueOrNull(category.input) : null,
       });
       lastReceipt.location = loc.input.value;
       lastReceipt.item = pick.item.input.value;

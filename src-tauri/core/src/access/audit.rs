@@ -127,6 +127,11 @@ const SUBJECT: &str = "CASE a.entity
     WHEN 'stock_movement' THEN (SELECT i.name FROM stock_movements m JOIN stock_items i ON i.id = m.item_id
                                 WHERE m.id = a.entity_id)
     WHEN 'distribution' THEN (SELECT d.dist_type || ' ' || d.held_on FROM distributions d WHERE d.id = a.entity_id)
+    WHEN 'money_fund' THEN (SELECT f.name FROM money_funds f WHERE f.id = a.entity_id)
+    WHEN 'money_donor' THEN (SELECT d.name FROM money_donors d WHERE d.id = a.entity_id)
+    WHEN 'money_payment' THEN (SELECT p.payee || ' ' || p.paid_on FROM money_payments p WHERE p.id = a.entity_id)
+    WHEN 'money_claim' THEN (SELECT u.display_name || ' ' || c.claimed_on FROM money_claims c
+                             JOIN users u ON u.id = c.claimant_id WHERE c.id = a.entity_id)
     WHEN 'collection' THEN (SELECT coalesce(trim(p.code || ' ' || p.given_name || ' ' || coalesce(p.family_name, '')), h.name)
                             FROM collections c LEFT JOIN people p ON p.id = c.person_id
                             LEFT JOIN households h ON h.id = c.household_id WHERE c.id = a.entity_id)

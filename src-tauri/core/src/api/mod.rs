@@ -15,6 +15,7 @@ mod cases;
 mod centre;
 mod distribution;
 mod inputs;
+mod money;
 mod printing;
 mod privacy;
 mod replicas;
@@ -47,6 +48,11 @@ use security::*;
 pub use security::{RecoveryKey, RECOVERY_SHEET_TITLE};
 pub use sign_in::{session_policy, sign_in, Notice, NoticeKind, SessionPolicy};
 use stock::*;
+
+use money::*;
+pub use money::{
+    MoneyExportInput, MoneyFormat, MoneyOverview, MoneyReportInput, MoneyReportView, PeriodInput,
+};
 
 pub use activities::Timetable;
 use activities::*;
@@ -377,6 +383,38 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     function!(cancel_sign_up, FrontDesk, WRITE, "Take a person off a session."),
     function!(record_attendance, FrontDesk, WRITE, "Record whether a signed-up person came."),
     function!(print_activity_sheet, FrontDesk, WRITE, "Print the sign-up and attendance sheet of a week."),
+    // The centre's money: nothing for the front desk; coordinators record, leads decide.
+    function!(
+        money_overview,
+        Coordinator,
+        READ,
+        "Funds with balances, donors, money in and out, claims, by month."
+    ),
+    function!(save_fund, Lead, WRITE, "Add or change a fund (restricted funds name what they may pay for)."),
+    function!(save_donor, Coordinator, WRITE, "Add or change a donor (name, house, postcode, thanks)."),
+    function!(record_income, Coordinator, WRITE, "Record money in: a donation, a grant or other income."),
+    function!(
+        record_payment,
+        Coordinator,
+        WRITE,
+        "Record a payment from a fund (refused when the fund may not pay for it)."
+    ),
+    function!(transfer_funds, Lead, WRITE, "Move money between funds, with a reason."),
+    function!(
+        submit_claim,
+        Coordinator,
+        WRITE,
+        "Submit your expense claim: costs and mileage at HMRC rates."
+    ),
+    function!(approve_claim, Lead, WRITE, "Approve someone else's expense claim."),
+    function!(pay_claim, Lead, WRITE, "Pay an approved expense claim from a fund."),
+    function!(
+        money_report,
+        Lead,
+        READ,
+        "A money report: CC16 by fund, where the money went, Gift Aid, travel."
+    ),
+    function!(export_money_report, Lead, WRITE, "Write a money report to CSV, Excel or PDF."),
 ];
 
 /// Looks a function up by name.

@@ -12,9 +12,11 @@ use serde_json::json;
 use super::cases::{IdInput, SiteFilter};
 use super::inputs::today;
 use crate::access::{audit, Session};
+use crate::money;
 use crate::stock::export::{self, ReportExport};
 use crate::stock::report::{self, ChartWeek, Expiring, Low, MovementLine, OnHand, WeekSummary};
 use crate::stock::take::{self, Count, StockTake};
+use crate::stock::Reason;
 use crate::stock::{
     self, AdjustmentInput, Balance, Item, ItemInput, Location, LocationInput, ReceiptInput, Threshold,
     TransferInput,
@@ -122,6 +124,19 @@ pub(super) fn receive_stock(db: &Db, s: &Session, input: ReceiptInput) -> Result
         let warnings = stock::receipt_warnings(tx, &input, today())?;
         let detail = json!({"item": input.item, "quantity": input.quantity, "source": input.source});
         audit::record(tx, s, "receive", "stock_movement", Some(&id), Some(&detail))?;
+        // A purchase writes its payment in the same transaction: a fund that may not pay for
+        // it refuses, and the receipt is taken back with it, so stock and money always agree.
+        if input.source == Reason::Purchase {
+            let receipt = money::ReceiptPayment {
+                movement_id: &id,
+                fund: input.fund.as_deref(),
+                category: input.category.as_deref(),
+            };
+            if let Some(payment) = money::pay_for_receipt(tx, s, &receipt)? {
+                let detail = json!({"stock_movement": id, "fund": input.fund});
+                audit::record(tx, s, "record", "money_payment", Some(&payment), Some(&detail))?;
+            }
+        }
         Ok(Recorded { id, warnings })
     })
 }

@@ -47,6 +47,14 @@ pub struct ReceiptInput {
     /// Note.
     #[serde(default)]
     pub note: String,
+    /// Purchase: the fund that pays for it, id or name (default: the general fund). The
+    /// payment is written with the receipt, in the same transaction.
+    #[serde(default)]
+    pub fund: Option<String>,
+    /// Purchase: the payment's spending category (`baby`, `food`, ...; default: the item's
+    /// own category).
+    #[serde(default)]
+    pub category: Option<String>,
 }
 
 /// What is worth saying about a receipt that was recorded all the same: stock that is already
@@ -80,6 +88,11 @@ pub fn receive(conn: &Connection, s: &Session, input: &ReceiptInput, today: Naiv
     let party = line("party", "The donor or supplier", &input.party, 120)?;
     let party = party.as_str();
     check_len("note", "The note", input.note.trim(), 500)?;
+    let names = |v: &Option<String>| v.as_deref().is_some_and(|f| !f.trim().is_empty());
+    if input.source != Reason::Purchase && (names(&input.fund) || names(&input.category)) {
+        let field = if names(&input.fund) { "fund" } else { "category" };
+        return Err(Error::invalid(field, "Only a purchase is paid from a fund."));
+    }
     if input.source == Reason::Purchase && input.unit_cost.is_none() {
         return Err(Error::invalid("unit_cost", "Enter what one unit cost."));
     }

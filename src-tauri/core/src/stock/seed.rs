@@ -63,6 +63,8 @@ pub fn seed_stock(conn: &Connection, today: NaiveDate) -> Result<bool> {
             expires_on: exp,
             received_on: Some(day(on)),
             note: String::new(),
+            fund: None,
+            category: None,
         };
         let receipts = [
             r("Baby milk", None, 6, Reason::Donation, Some(day(5)), 70),

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use ed25519_dalek::SigningKey;
 use haven_core::access::keyring;
-use haven_core::db::{latest_version, MIGRATIONS};
+use haven_core::db::{latest_version, version_of, MIGRATIONS};
 use haven_core::exchange::replicas::{self, Directory, SealKeys};
 use haven_core::exchange::{self, seal, BundleHeader};
 use haven_core::setup::{self, SetupInput};
@@ -353,7 +353,8 @@ fn keys_live_only_in_local_tables_and_each_replica_has_its_own_signing_key() {
 #[test]
 fn an_existing_database_gets_its_keys_and_keeps_its_codes_on_first_open() {
     let mut conn = Connection::open_in_memory().unwrap();
-    MIGRATIONS.to_version(&mut conn, latest_version() - 1).unwrap();
+    let security = version_of("-- Haven schema: exchange security:").unwrap();
+    MIGRATIONS.to_version(&mut conn, security - 1).unwrap();
     conn.execute_batch(
         "INSERT INTO sites (id, site_id, code, name, next_person_number) VALUES ('s1', 's1', 'CAL', 'Calais', 43);
          INSERT INTO users (id, site_id, username, display_name, role) VALUES ('u1', 's1', 'sarah', 'Sarah', 'lead');

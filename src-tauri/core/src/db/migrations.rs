@@ -54,6 +54,12 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
+/// The schema version that the migration whose SQL starts with `sql_start` (its first line)
+/// brings a database to: tests use it to stop just before one, wherever it sits in the list.
+pub fn version_of(sql_start: &str) -> Option<usize> {
+    FILES.iter().position(|sql| sql.starts_with(sql_start)).map(|i| i + 1)
+}
+
 /// The schema version of an open database (0 for an empty file).
 pub fn schema_version(conn: &Connection) -> Result<usize> {
     Ok(match MIGRATIONS.current_version(conn)? {

@@ -5,7 +5,7 @@ mod head;
 mod migrations;
 
 pub use head::{head_path, LostCommits};
-pub use migrations::{latest_version, schema_version, MIGRATIONS};
+pub use migrations::{latest_version, schema_version, version_of, MIGRATIONS};
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};

@@ -325,6 +325,30 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     ),
     function!(add_dbs_check, Coordinator, WRITE, "Record a DBS check seen for a volunteer."),
     function!(record_dbs_status_check, Coordinator, WRITE, "Record an Update Service status check."),
+    function!(
+        check_issuers,
+        Coordinator,
+        READ,
+        "The issuers of criminal-record checks: levels, number formats, what each asks."
+    ),
+    function!(
+        add_check,
+        Coordinator,
+        WRITE,
+        "Record a check of any issuer (DBS, Disclosure Scotland, PVG, AccessNI, ICPC, another country)."
+    ),
+    function!(
+        record_risk_assessment,
+        Coordinator,
+        WRITE,
+        "Record a coordinator's risk assessment of a check (restricted)."
+    ),
+    function!(
+        mark_pvg_leaver_notified,
+        Coordinator,
+        WRITE,
+        "Mark Disclosure Scotland as told that a PVG volunteer who left no longer works here."
+    ),
     function!(dbs_due, Coordinator, READ, "Volunteers whose DBS check is missing, expired or expiring soon."),
     function!(
         get_dbs_policy,

@@ -66,3 +66,8 @@ CREATE INDEX dbs_checks_volunteer ON dbs_checks (volunteer_id, issued_on);
 
 -- What retention keeps of a check names its issuer too.
 ALTER TABLE dbs_reduced ADD COLUMN issuer TEXT NOT NULL DEFAULT 'dbs';
+
+-- Applications from the interest form: what the applicant said about their check, and when
+-- the centre received their references (NULL: not yet).
+ALTER TABLE volunteers ADD COLUMN check_declared TEXT NOT NULL DEFAULT '';
+ALTER TABLE volunteers ADD COLUMN references_on TEXT;

@@ -318,6 +318,13 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     ),
     function!(save_volunteer, Coordinator, WRITE, "Add a volunteer or change their details."),
     function!(
+        import_volunteers,
+        Coordinator,
+        WRITE,
+        "Import applications from the interest form's export (CSV or workbook): all rows or none."
+    ),
+    function!(record_references, Coordinator, WRITE, "Record that a volunteer's references were received."),
+    function!(
         set_volunteer_status,
         Coordinator,
         WRITE,

@@ -262,3 +262,45 @@ pub(super) fn mark_pvg_leaver_notified(db: &Db, s: &Session, input: IdInput) -> 
         Ok(Created { id: input.id.clone() })
     })
 }
+
+/// Input to record that a volunteer's references were received.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferencesInput {
+    /// The volunteer's id.
+    pub id: String,
+    /// When they were received (default today).
+    #[serde(default)]
+    pub received_on: Option<chrono::NaiveDate>,
+}
+
+pub(super) fn record_references(db: &Db, s: &Session, input: ReferencesInput) -> Result<Created> {
+    db.write(|tx| {
+        let today = today();
+        let on = input.received_on.unwrap_or(today);
+        if on > today {
+            return Err(crate::Error::invalid(
+                "received_on",
+                "The references cannot be received in the future.",
+            ));
+        }
+        volunteers::record_references(tx, &input.id, on)?;
+        audit::record(tx, s, "update", "volunteer", Some(&input.id), Some(&json!({"references_on": on})))?;
+        Ok(Created { id: input.id.clone() })
+    })
+}
+
+pub(super) fn import_volunteers(
+    db: &Db,
+    s: &Session,
+    input: crate::volunteers::import::ApplicationImport,
+) -> Result<crate::volunteers::import::ApplicationReport> {
+    db.write(|tx| {
+        let report = crate::volunteers::import::import(tx, s, &input)?;
+        if report.imported > 0 {
+            let detail = json!({"imported": report.imported, "skipped": report.skipped});
+            audit::record(tx, s, "import", "volunteer", None, Some(&detail))?;
+        }
+        Ok(report)
+    })
+}

@@ -348,3 +348,37 @@ fn print_roster_and_activity_sheet_for_an_iso_week_and_site() {
     let err: Value = serde_json::from_slice(&bad.stderr).expect("JSON error on stderr");
     assert_eq!(err["kind"], "validation", "{err}");
 }
+
+#[test]
+fn print_volunteer_info_fills_in_the_site_and_the_rota_contact() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_haven-cli"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .env("HAVEN_PASSPHRASE", "demo")
+            .env_remove("HAVEN_DATA_DIR")
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["seed-demo", "--people", "2"]).status.success());
+    let pdf = dir.path().join("info.pdf");
+    let out = run(&[
+        "--user",
+        "helene",
+        "print",
+        "volunteer-info",
+        "--site",
+        "CAL",
+        "--lang",
+        "fr",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::process::Command::new("pdftotext").args([pdf.to_str().unwrap(), "-"]).output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("Informations pour les bénévoles") && text.contains("Calais"), "{text}");
+    assert!(text.contains("Questions sur le planning : Sarah Okafor"), "{text}");
+}

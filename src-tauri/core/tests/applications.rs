@@ -277,3 +277,50 @@ fn the_same_name_and_phone_is_a_duplicate_and_a_mapping_reads_any_header() {
     let e = haven_core::api::call(&t.db, &desk, "import_volunteers", json!({"path": path.to_str().unwrap()}));
     assert_eq!(e.unwrap_err().kind(), ErrorKind::Forbidden);
 }
+
+#[test]
+fn the_information_sheet_is_edited_in_both_languages_and_printed_with_the_address_and_contact() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let mut info = ok(&t.db, &s, "get_volunteer_info", json!({}));
+    assert!(info["fr"].as_str().unwrap().contains("Bienvenue"), "{info}");
+    info["fr"] = json!("Bienvenue à {site} !\n\nRendez-vous au {address}. Planning : {contact}.");
+    for a in info["addresses"].as_array_mut().unwrap() {
+        if a["site"] == "DUN" {
+            a["address"] = json!("Rue des Bénévoles 12\n59140 Dunkerque");
+        }
+    }
+    ok(&t.db, &s, "update_volunteer_info", info.clone());
+    let mut empty = info.clone();
+    empty["en"] = json!("  ");
+    let e = err(&t.db, &s, "update_volunteer_info", empty);
+    assert_eq!(e.to_payload().field.as_deref(), Some("en"));
+    let path = t.dir.path().join("info.pdf");
+    let printed = ok(
+        &t.db,
+        &s,
+        "print_volunteer_info",
+        json!({"site": "DUN", "language": "fr", "path": path.to_str().unwrap()}),
+    );
+    assert_eq!(printed["pages"], 1);
+    let out = std::process::Command::new("pdftotext").args([path.to_str().unwrap(), "-"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [
+        "Informations pour les bénévoles",
+        "Rue des Bénévoles 12",
+        "Rendez-vous au Rue des Bénévoles 12, 59140 Dunkerque",
+        "Contact pour le planning",
+        "Sarah Okafor",
+    ] {
+        assert!(text.contains(want), "the sheet reads \"{want}\": {text}");
+    }
+    assert!(!text.contains("{address}") && !text.contains("{contact}"), "{text}");
+    let desk = session(&t.db, Role::FrontDesk);
+    let e = haven_core::api::call(
+        &t.db,
+        &desk,
+        "print_volunteer_info",
+        json!({"site": "DUN", "path": path.to_str().unwrap()}),
+    );
+    assert_eq!(e.unwrap_err().kind(), ErrorKind::Forbidden);
+}

@@ -364,6 +364,19 @@ pub static FUNCTIONS: &[ApiFunction] = &[
         "The DBS policy: recheck period, Update Service, expiring soon."
     ),
     function!(update_dbs_policy, Lead, WRITE, "Change the DBS policy."),
+    function!(
+        get_volunteer_info,
+        Coordinator,
+        READ,
+        "The volunteer information sheet's texts (English, French) and the sites' addresses."
+    ),
+    function!(update_volunteer_info, Coordinator, WRITE, "Change the volunteer information sheet."),
+    function!(
+        print_volunteer_info,
+        Coordinator,
+        WRITE,
+        "Print the volunteer information sheet for a site, in English or French."
+    ),
     // The rota: the front desk reads the week; shifts and the printed roster, coordinators.
     function!(rota_week, FrontDesk, READ, "A site's rota for a week: shifts, names with DBS marks, gaps."),
     function!(create_shift, Coordinator, WRITE, "Add a shift to the rota."),

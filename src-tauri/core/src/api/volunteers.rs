@@ -304,3 +304,76 @@ pub(super) fn import_volunteers(
         Ok(report)
     })
 }
+
+/// Input to print the volunteer information sheet.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrintVolunteerInfo {
+    /// The site (code or id) whose address is filled in.
+    pub site: String,
+    /// English (default) or French.
+    #[serde(default)]
+    pub language: crate::volunteers::info::Language,
+    /// Where to write the PDF.
+    pub path: String,
+}
+
+pub(super) fn get_volunteer_info(
+    db: &Db,
+    _: &Session,
+    _: super::inputs::NoInput,
+) -> Result<crate::volunteers::info::VolunteerInfo> {
+    db.read(crate::volunteers::info::get)
+}
+
+pub(super) fn update_volunteer_info(
+    db: &Db,
+    s: &Session,
+    input: crate::volunteers::info::VolunteerInfo,
+) -> Result<crate::volunteers::info::VolunteerInfo> {
+    db.write(|tx| {
+        let saved = crate::volunteers::info::update(tx, &input)?;
+        audit::record(tx, s, "update", "volunteer_info", None, None)?;
+        Ok(saved)
+    })
+}
+
+pub(super) fn print_volunteer_info(
+    db: &Db,
+    s: &Session,
+    input: PrintVolunteerInfo,
+) -> Result<super::printing::PrintedSheet> {
+    use crate::volunteers::info;
+    super::printing::print_sheet(db, s, &input.path, |c| {
+        let site = crate::sites::resolve(c, input.site.trim())
+            .map_err(|e| e.when_absent(crate::Error::invalid("site", "Choose a site.")))?;
+        let texts = info::get(c)?;
+        let address = texts
+            .addresses
+            .iter()
+            .find(|a| a.site == site.code)
+            .map(|a| a.address.clone())
+            .unwrap_or_default();
+        let contact = super::rota::roster_contact(c)?;
+        let text = info::filled(&texts, input.language, &site.name, &address, &contact);
+        let centre = crate::settings::centre(c)?.centre_name;
+        let sheet = crate::volunteers::sheet::info_sheet(
+            input.language,
+            &text,
+            &centre,
+            &site.name,
+            &address,
+            &contact,
+            chrono::Local::now().naive_local(),
+        );
+        let rows = sheet.rows.len();
+        Ok(super::printing::Printable {
+            sheet,
+            rows,
+            action: "print",
+            entity: "volunteer_info",
+            entity_id: None,
+            detail: Some(json!({"site": site.code, "language": input.language})),
+        })
+    })
+}

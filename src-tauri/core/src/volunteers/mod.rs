@@ -15,8 +15,10 @@
 pub mod checks;
 pub mod dbs;
 pub mod import;
+pub mod info;
 pub mod issuers;
 pub mod seed;
+pub mod sheet;
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, ToSql};

@@ -477,7 +477,7 @@ pub fn status(checks: &[CheckFacts], req: Requirement, date: NaiveDate, policy: 
     // Of the checks of the right level, the one that lasts longest.
     let best = fitting.filter(|c| c.issued_on <= date).map(|c| c.valid_until(policy)).max();
     let current = |c: &&CheckFacts| c.issued_on <= date && c.valid_until(policy) >= date;
-    if !best.is_some_and(|until| until >= date) {
+    if best.is_none_or(|until| until < date) {
         // A current check that only lacks a risk assessment says so, rather than "expired".
         if let Some(c) = checks.iter().filter(current).find(|c| c.needs_risk_assessment(req, policy)) {
             return DbsStatus::NeedsRiskAssessment { issuer: c.issuer };

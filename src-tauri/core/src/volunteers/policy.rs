@@ -81,7 +81,7 @@ impl DbsPolicy {
     /// Whether a check of `code` with a recorded risk assessment is accepted for child-facing
     /// work (issuers whose rule is the risk assessment).
     pub fn children_with_risk_assessment(&self, code: IssuerCode) -> bool {
-        self.issuers.iter().find(|p| p.issuer == code).map_or(true, |p| p.children_with_risk_assessment)
+        self.issuers.iter().find(|p| p.issuer == code).is_none_or(|p| p.children_with_risk_assessment)
     }
 }
 

@@ -1,10 +1,15 @@
 // End to end: checks of other issuers in the real app window. A Scottish volunteer's PVG
 // membership (for the child workforce) is recorded and they go on a child-facing shift; a French
 // volunteer's extrait de casier judiciaire is recorded and the rota refuses them, naming the
-// risk assessment, until a coordinator records one on their page.
+// risk assessment, until a coordinator records one on their page. Then applications from the
+// interest form are imported (a bad date first: nothing imported), and the volunteer
+// information sheet is printed in French from Settings and read back.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { By, until } from 'selenium-webdriver';
 import { WAIT, byTestId, chooseValue, find, isoDay, shot, signIn, typeDate, useDemoApp } from './helpers.js';
 
@@ -55,6 +60,9 @@ async function onShift(driver, role, name) {
 /** Adds an approved volunteer at Calais and leaves their page open. */
 async function addVolunteer(driver, given, family) {
   await (await find(driver, 'nav-volunteers')).click();
+  // The list draws once its data is in: wait for it, or its drawing would replace the form.
+  await find(driver, 'volunteer-results');
+  await find(driver, 'dbs-due');
   await (await find(driver, 'volunteer-add')).click();
   await type(await find(driver, 'volunteer-given'), given);
   await type(await find(driver, 'volunteer-family'), family);
@@ -131,4 +139,39 @@ test('a PVG member goes on a child-facing shift; a French certificate is refused
   await assignTo(driver, 'Story time', 'Camille Martin');
   await onShift(driver, 'Story time', 'Camille Martin');
   await shot(driver, 'checks-assigned');
+});
+
+test('applications are imported from the form after a bad date is fixed, and the information sheet prints in French', async () => {
+  const { driver } = demo.app;
+  const file = path.join(demo.dataDir, 'form.csv');
+  const rows = (arrival) => 'First name,Last name,Email address,Dates available,Site wanted,Anything else?\n'
+    + 'Hannah,Price,hannah@example.org,01/03/2027 - 21/03/2027,Calais,Can drive\n'
+    + `Yusuf,Ahmed,yusuf@example.org,${arrival} - 14/03/2027,Calais,\n`;
+  fs.writeFileSync(file, rows('31/02/2027'));
+  await (await find(driver, 'nav-volunteers')).click();
+  await find(driver, 'dbs-due');
+  await (await find(driver, 'applications-open')).click();
+  await type(await find(driver, 'applications-path'), file);
+  await (await find(driver, 'applications-check')).click();
+  await waitText(driver, 'applications-errors', /Row 3.*31\/02\/2027/, 'the bad date is named by row');
+  assert.equal((await driver.findElements(byTestId('applications-import'))).length, 0, 'nothing can be imported');
+  fs.writeFileSync(file, rows('01/02/2027'));
+  await (await find(driver, 'applications-check')).click();
+  await (await find(driver, 'applications-import')).click();
+  await type(await find(driver, 'volunteer-search'), 'Hannah');
+  await driver.wait(async () => (await driver.findElements(byTestId('volunteer-row'))).length === 1, WAIT, 'Hannah was imported');
+  await waitText(driver, 'volunteer-lacks', /references/, 'the list says what she still lacks');
+  await shot(driver, 'checks-applied');
+
+  await driver.executeScript("location.hash = '#/settings/volunteer-info'");
+  await find(driver, 'volunteer-info');
+  await chooseValue(driver, 'info-site', 'DUN');
+  await chooseValue(driver, 'info-language', 'fr');
+  const pdf = path.join(demo.dataDir, 'info.pdf');
+  await type(await find(driver, 'print-info-path'), pdf);
+  await (await find(driver, 'print-info-submit')).click();
+  await waitText(driver, 'print-info-status', /Saved/, 'the sheet is saved');
+  const text = execFileSync('pdftotext', [pdf, '-']).toString().split(/\s+/).join(' ');
+  assert.match(text, /Informations pour les bénévoles/);
+  assert.match(text, /Contact pour le planning/);
 });

@@ -273,6 +273,18 @@ fn the_same_name_and_phone_is_a_duplicate_and_a_mapping_reads_any_header() {
     assert_eq!(r["imported"], 1, "{r}");
     assert_eq!(r["duplicates"][0]["row"], 2);
     assert!(r["duplicates"][0]["matches"][0].as_str().unwrap().contains("same name and phone"), "{r}");
+    // A cell with a direction override is a row problem, by its column.
+    std::fs::write(
+        &path,
+        "Name,Dates available,Anything else?\nEve Stone,01/01/2027 - 31/01/2027,see Rlo\u{202E}gnp.exe\n",
+    )
+    .unwrap();
+    let r = ok(&t.db, &s, "import_volunteers", json!({"path": path.to_str().unwrap()}));
+    assert_eq!(
+        (r["imported"].as_u64(), r["errors"][0]["column"].as_str()),
+        (Some(0), Some("Anything else?")),
+        "{r}"
+    );
     let desk = session(&t.db, Role::FrontDesk);
     let e = haven_core::api::call(&t.db, &desk, "import_volunteers", json!({"path": path.to_str().unwrap()}));
     assert_eq!(e.unwrap_err().kind(), ErrorKind::Forbidden);

@@ -15,7 +15,7 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
-use super::{create_application, VolunteerDetails, SKILLS};
+use super::{create_application, VolunteerDetails};
 use crate::access::Session;
 use crate::cases::duplicates::fold;
 use crate::cases::import::{parse_date, read_table, RowDuplicate, RowError};
@@ -289,8 +289,18 @@ fn read_row(
     let mut notes: Vec<String> = Vec::new();
     let (mut arrival, mut departure) = (None, None);
     for (c, cell) in cols.iter().zip(cells) {
-        let v = cell.trim();
-        if v.is_empty() {
+        // A file's cells never went through the API's normalising: each follows the same rule
+        // here (NFC, no control characters, direction overrides or invisible characters).
+        let text = crate::fields::normalise("cell", cell).map_err(|e| RowError {
+            row,
+            column: c.header.clone(),
+            reason: match e {
+                Error::Validation { message, .. } => message,
+                other => other.to_string(),
+            },
+        })?;
+        let v = text.trim();
+        if v.is_empty() || c.field == ApplicationField::Ignore {
             continue;
         }
         match c.field {
@@ -344,7 +354,6 @@ fn read_row(
             Ignore => {}
         }
     }
-    debug_assert!(d.skills.iter().all(|s| SKILLS.contains(&s.as_str())));
     d.notes = notes.join("\n");
     d.arrival_on = arrival.ok_or_else(|| RowError {
         row,

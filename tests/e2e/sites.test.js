@@ -108,9 +108,9 @@ test('Settings is in sections, each reached by its tab and its address', async (
   await find(driver, 'settings-panel-centre');
   const tabs = await driver.executeScript(
     'return [...document.querySelectorAll(\'[data-testid="settings-sections"] a\')].map((a) => a.dataset.testid)');
-  assert.deepEqual(tabs, ['centre', 'passphrase', 'users', 'partners', 'dbs', 'security', 'audit'].map((n) => `settings-${n}`),
+  assert.deepEqual(tabs, ['centre', 'passphrase', 'users', 'partners', 'dbs', 'volunteer-info', 'security', 'audit'].map((n) => `settings-${n}`),
     'a lead has every section');
-  for (const name of ['passphrase', 'users', 'partners', 'dbs', 'security', 'audit', 'centre']) await reach(driver, name);
+  for (const name of ['passphrase', 'users', 'partners', 'dbs', 'volunteer-info', 'security', 'audit', 'centre']) await reach(driver, name);
   // Each section's own content is there.
   await (await find(driver, 'settings-users')).click();
   await find(driver, 'users');
@@ -125,5 +125,5 @@ test('Settings is in sections, each reached by its tab and its address', async (
   await find(driver, 'dbs-policy');
   const theirs = await driver.executeScript(
     'return [...document.querySelectorAll(\'[data-testid="settings-sections"] a\')].map((a) => a.dataset.testid)');
-  assert.deepEqual(theirs, ['centre', 'passphrase', 'partners', 'dbs', 'security'].map((n) => `settings-${n}`));
+  assert.deepEqual(theirs, ['centre', 'passphrase', 'partners', 'dbs', 'volunteer-info', 'security'].map((n) => `settings-${n}`));
 });

@@ -144,6 +144,18 @@ export const setVolunteerStatus = (id, status) => call('set_volunteer_status', {
 export const addDbsCheck = (check) => call('add_dbs_check', check);
 export const recordDbsStatusCheck = (id, checkedOn = null) => call('record_dbs_status_check', { id, checked_on: checkedOn });
 export const dbsDue = () => call('dbs_due');
+/** The issuers of criminal-record checks: levels, number formats, what each form asks. */
+export const checkIssuers = () => call('check_issuers');
+/** `check`: a check of any issuer (the fields of `add_check`). */
+export const addCheck = (check) => call('add_check', check);
+export const recordRiskAssessment = (id, note) => call('record_risk_assessment', { id, note });
+export const markPvgLeaverNotified = (id) => call('mark_pvg_leaver_notified', { id });
+export const recordReferences = (id) => call('record_references', { id, received_on: null });
+export const importVolunteers = (path, dryRun) => call('import_volunteers', { path, dry_run: dryRun });
+export const getVolunteerInfo = () => call('get_volunteer_info');
+/** `info`: the sheet's texts (`en`, `fr`) and the sites' `addresses`. */
+export const updateVolunteerInfo = (info) => call('update_volunteer_info', info);
+export const printVolunteerInfo = (site, language, path) => call('print_volunteer_info', { site, language, path });
 export const getDbsPolicy = () => call('get_dbs_policy');
 export const updateDbsPolicy = (policy) => call('update_dbs_policy', policy);
 export const rotaWeek = (site, week = null) => call('rota_week', { site, week });

@@ -17,6 +17,7 @@ export const SAVE_DIALOGS = {
   roster: { title: 'dialog.save.roster', formats: ['pdf'] },
   activity_sheet: { title: 'dialog.save.activity_sheet', formats: ['pdf'] },
   session_sheet: { title: 'dialog.save.session_sheet', formats: ['pdf'] },
+  volunteer_info: { title: 'dialog.save.volunteer_info', formats: ['pdf'] },
 };
 
 /** What each "open" dialog opens: its title's key and the files it lists. */

@@ -38,7 +38,8 @@ export function dbsText(dbs) {
     case 'valid': return t('dbs.valid_until', { date: date(dbs.until) });
     case 'expiring_soon': return t('dbs.expiring_until', { date: date(dbs.until) });
     case 'expired': return t('dbs.expired_since', { date: date(dbs.since) });
-    case 'insufficient': return t('dbs.insufficient', { level: t(`dbs.level.${dbs.level}`) });
+    case 'insufficient': return dbs.level === 'enhanced_barred' ? t('dbs.not_for_children') : t('dbs.insufficient', { level: t(`dbs.level.${dbs.level}`) });
+    case 'needs_risk_assessment': return t('dbs.needs_risk_assessment', { issuer: t(`checks.issuer.${dbs.issuer}`) });
     default: return t('dbs.missing');
   }
 }

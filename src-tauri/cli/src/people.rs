@@ -8,6 +8,7 @@ use clap::{Subcommand, ValueEnum};
 use std::io::Write as _;
 
 use haven_core::cases::import::{ImportField, ImportReport};
+use haven_core::volunteers::import::{ApplicationField, ApplicationReport};
 use haven_core::{api, Db, Error, Session};
 use serde_json::json;
 
@@ -30,6 +31,25 @@ pub enum ImportWhat {
         /// Import rows that look like someone already registered (default: skip them).
         #[arg(long)]
         import_duplicates: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Volunteer applications from the interest form's export (.csv, .xlsx, .xls or .ods):
+    /// each becomes a volunteer in status "applied"; applicants already known (same email, or
+    /// same name and phone) are listed, not imported.
+    Volunteers {
+        /// The file.
+        file: PathBuf,
+        /// Check every row and report; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Site for rows without a site column (default: the user's site).
+        #[arg(long)]
+        site: Option<String>,
+        /// Map a column to a field: --map "Vos disponibilités=dates_available" (repeatable).
+        #[arg(long = "map", value_name = "HEADER=FIELD")]
+        mapping: Vec<String>,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -118,13 +138,13 @@ pub enum ReportArg {
     Travel,
 }
 
-fn parse_mapping(pairs: &[String]) -> anyhow::Result<BTreeMap<String, ImportField>> {
+fn parse_mapping<F: serde::de::DeserializeOwned>(pairs: &[String]) -> anyhow::Result<BTreeMap<String, F>> {
     let mut out = BTreeMap::new();
     for pair in pairs {
         let (header, field) = pair
             .rsplit_once('=')
             .ok_or_else(|| Error::validation(format!("--map \"{pair}\" must look like HEADER=field.")))?;
-        let field: ImportField = serde_json::from_value(json!(field.trim())).map_err(|_| {
+        let field: F = serde_json::from_value(json!(field.trim())).map_err(|_| {
             Error::validation(format!("\"{}\" is not a field (see `commands --json`).", field.trim()))
         })?;
         out.insert(header.trim().to_string(), field);
@@ -133,12 +153,19 @@ fn parse_mapping(pairs: &[String]) -> anyhow::Result<BTreeMap<String, ImportFiel
 }
 
 pub fn import(db: &Db, session: &Session, what: &ImportWhat) -> anyhow::Result<bool> {
-    let ImportWhat::People { file, dry_run, site, mapping, import_duplicates, json } = what;
+    let (file, dry_run, site, mapping, import_duplicates, json) = match what {
+        ImportWhat::People { file, dry_run, site, mapping, import_duplicates, json } => {
+            (file, dry_run, site, mapping, import_duplicates, json)
+        }
+        ImportWhat::Volunteers { file, dry_run, site, mapping, json } => {
+            return import_volunteers(db, session, file, *dry_run, site, mapping, *json)
+        }
+    };
     let input = json!({
         "path": file.display().to_string(),
         "dry_run": dry_run,
         "site": site,
-        "mapping": parse_mapping(mapping)?,
+        "mapping": parse_mapping::<ImportField>(mapping)?,
         "on_duplicate": if *import_duplicates { "import" } else { "skip" },
     });
     // Progress on stderr (stdout keeps the report), one line per tenth of the rows.
@@ -159,19 +186,57 @@ pub fn import(db: &Db, session: &Session, what: &ImportWhat) -> anyhow::Result<b
     Ok(report.errors.is_empty())
 }
 
-fn print_report(r: &ImportReport) -> anyhow::Result<()> {
+fn import_volunteers(
+    db: &Db,
+    session: &Session,
+    file: &std::path::Path,
+    dry_run: bool,
+    site: &Option<String>,
+    mapping: &[String],
+    json: bool,
+) -> anyhow::Result<bool> {
+    let input = json!({
+        "path": file.display().to_string(),
+        "dry_run": dry_run,
+        "site": site,
+        "mapping": parse_mapping::<ApplicationField>(mapping)?,
+    });
+    let out = api::call(db, session, "import_volunteers", input)?;
+    let r: ApplicationReport = serde_json::from_value(out.clone())?;
+    if json {
+        say!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(r.errors.is_empty());
+    }
     say!("{} rows read{}", r.rows, if r.dry_run { " (dry run: nothing written)" } else { "" });
     for c in &r.columns {
         say!("  column {:<28} -> {:?}", format!("\"{}\"", c.header), c.field);
     }
-    if !r.errors.is_empty() {
-        say!("{} problem(s); nothing was imported:", r.errors.len());
-        for e in &r.errors {
+    print_problems(&r.errors)?;
+    for d in &r.duplicates {
+        say!("  row {} ({}) is already known: {}", d.row, d.name, d.matches.join("; "));
+    }
+    say!("{} imported, {} already known (not imported)", r.imported, r.skipped);
+    Ok(r.errors.is_empty())
+}
+
+fn print_problems(errors: &[haven_core::cases::import::RowError]) -> anyhow::Result<()> {
+    if !errors.is_empty() {
+        say!("{} problem(s); nothing was imported:", errors.len());
+        for e in errors {
             let column =
                 if e.column.is_empty() { String::new() } else { format!(", column \"{}\"", e.column) };
             say!("  row {}{column}: {}", e.row, e.reason);
         }
     }
+    Ok(())
+}
+
+fn print_report(r: &ImportReport) -> anyhow::Result<()> {
+    say!("{} rows read{}", r.rows, if r.dry_run { " (dry run: nothing written)" } else { "" });
+    for c in &r.columns {
+        say!("  column {:<28} -> {:?}", format!("\"{}\"", c.header), c.field);
+    }
+    print_problems(&r.errors)?;
     for d in &r.duplicates {
         say!("  row {} ({}) looks like {}", d.row, d.name, d.matches.join("; "));
     }

@@ -27,9 +27,26 @@ pub enum PrintCommand {
     Roster(WeekArgs),
     /// Print a site's activity sign-up and attendance sheet for a week.
     ActivitySheet(WeekArgs),
+    /// Print the volunteer information sheet for a site, with its address and the rota
+    /// contact filled in (coordinators).
+    VolunteerInfo(VolunteerInfoArgs),
     /// Write a generated CSV of made-up people with names in many scripts (for trying
     /// `print table` on data like a centre's).
     SampleCsv(SampleCsvArgs),
+}
+
+/// Options of `print volunteer-info`.
+#[derive(Debug, Args)]
+pub struct VolunteerInfoArgs {
+    /// The site (code) whose address is filled in.
+    #[arg(long)]
+    site: String,
+    /// The language: en or fr.
+    #[arg(long, default_value = "en")]
+    lang: String,
+    /// Where to write the PDF.
+    #[arg(long, value_name = "FILE.pdf")]
+    out: PathBuf,
 }
 
 /// Options of `print sample-csv`.
@@ -160,6 +177,18 @@ pub fn run(
         PrintCommand::ActivitySheet(args) => {
             let (db, session) = open()?;
             week_sheet(&db, &session, "print_activity_sheet", "people signed up", args)
+        }
+        PrintCommand::VolunteerInfo(args) => {
+            let (db, session) = open()?;
+            let out = args
+                .out
+                .to_str()
+                .ok_or_else(|| Error::invalid("out", "The file name must be valid text."))?;
+            let input = serde_json::json!({"site": args.site, "language": args.lang, "path": out});
+            let printed: PrintedSheet =
+                serde_json::from_value(api::call(&db, &session, "print_volunteer_info", input)?)?;
+            say!("Wrote {}: {} page(s)", printed.path, printed.pages);
+            Ok(())
         }
     }
 }

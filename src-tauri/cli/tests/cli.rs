@@ -350,3 +350,48 @@ fn a_database_whose_key_file_holds_no_user_is_named_and_set_aside() {
         .count();
     assert_eq!(aside, 1, "renamed aside, not deleted");
 }
+
+#[test]
+fn import_volunteers_lists_row_problems_imports_nothing_and_then_imports_the_fixed_file() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cli(dir.path(), Some("demo"), &["seed-demo", "--people", "2"]).status.success());
+    let file = dir.path().join("form.csv");
+    let header = "Prénom,Nom,Courriel,Téléphone,Disponibilités,Site souhaité,Compétences,Casier judiciaire\n";
+    std::fs::write(
+        &file,
+        format!(
+            "{header}Camille,Martin,camille@example.fr,+33 6 12 34 56 78,01/03/2027 - 31/03/2027,Calais,Enseignement,Oui\n\
+             Léa,Dubois,lea@example.fr,+33 6 98 76 54 32,01/04/2027 - 31/13/2027,Dunkerque,Conduite,Non\n"
+        ),
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let out = cli(dir.path(), Some("demo"), &["--user", "helene", "import", "volunteers", path]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("row 3, column \"Disponibilités\"") && text.contains("0 imported"), "{text}");
+    std::fs::write(&file, std::fs::read_to_string(&file).unwrap().replace("31/13/2027", "30/04/2027"))
+        .unwrap();
+    let dry = cli(
+        dir.path(),
+        Some("demo"),
+        &["--user", "helene", "import", "volunteers", path, "--dry-run", "--json"],
+    );
+    assert_eq!(json_out(&dry)["ready"], 2);
+    let out = json_out(&cli(
+        dir.path(),
+        Some("demo"),
+        &["--user", "helene", "import", "volunteers", path, "--json"],
+    ));
+    assert_eq!(out["imported"], 2, "{out}");
+    let out = json_out(&cli(
+        dir.path(),
+        Some("demo"),
+        &["--user", "helene", "import", "volunteers", path, "--json"],
+    ));
+    assert_eq!(
+        (out["imported"].as_u64(), out["skipped"].as_u64()),
+        (Some(0), Some(2)),
+        "already known: {out}"
+    );
+}

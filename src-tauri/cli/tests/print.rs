@@ -392,3 +392,37 @@ fn export_report_writes_the_money_reports_as_csv_xlsx_and_pdf() {
     assert!(!denied.status.success());
     assert!(String::from_utf8_lossy(&denied.stderr).contains("forbidden"));
 }
+
+#[test]
+fn print_volunteer_info_fills_in_the_site_and_the_rota_contact() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_haven-cli"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .env("HAVEN_PASSPHRASE", "demo")
+            .env_remove("HAVEN_DATA_DIR")
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["seed-demo", "--people", "2"]).status.success());
+    let pdf = dir.path().join("info.pdf");
+    let out = run(&[
+        "--user",
+        "helene",
+        "print",
+        "volunteer-info",
+        "--site",
+        "CAL",
+        "--lang",
+        "fr",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::process::Command::new("pdftotext").args([pdf.to_str().unwrap(), "-"]).output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("Informations pour les bénévoles") && text.contains("Calais"), "{text}");
+    assert!(text.contains("Questions sur le planning : Sarah Okafor"), "{text}");
+}

@@ -180,7 +180,7 @@ pub struct ReducedCheck {
 /// Reduces the DBS checks of volunteers who left more than `months` ago to the certificate
 /// number and the status the check had on the day they left, in the caller's transaction.
 pub fn reduce_dbs_detail(conn: &Connection, months: u32, today: NaiveDate) -> Result<Vec<ReducedCheck>> {
-    use crate::volunteers::dbs;
+    use crate::volunteers::{checks, dbs};
     let cutoff = today
         .checked_sub_months(Months::new(months))
         .ok_or_else(|| Error::invalid("dbs_retention_months", "That retention period is too long."))?;
@@ -199,25 +199,28 @@ pub fn reduce_dbs_detail(conn: &Connection, months: u32, today: NaiveDate) -> Re
     };
     let mut done = Vec::new();
     // Rows come ordered by volunteer: each volunteer's checks are read once.
-    let mut checks: (String, Vec<dbs::DbsCheck>) = (String::new(), Vec::new());
+    // Every issuer's checks are reduced alike.
+    let mut checks: (String, Vec<checks::Check>) = (String::new(), Vec::new());
     for (check_id, volunteer_id, left_on) in due {
         if checks.0 != volunteer_id {
-            checks = (volunteer_id.clone(), dbs::for_volunteer(conn, &volunteer_id)?);
+            checks = (volunteer_id.clone(), checks::for_volunteer(conn, &volunteer_id)?);
         }
         let Some(check) = checks.1.iter().find(|c| c.id == check_id) else { continue };
-        let until = dbs::CheckFacts::from(check).valid_until(&policy);
-        let status = if until >= left_on {
-            format!(
-                "{}: valid when the volunteer left (until {})",
-                check.level.label(),
-                until.format("%-d %b %Y")
-            )
+        let until = checks::facts(check).valid_until(&policy);
+        // DBS checks keep the wording they always had; the others name their issuer.
+        let what = if check.issuer == crate::volunteers::issuers::IssuerCode::Dbs {
+            check.level_label.clone()
         } else {
-            format!("{}: expired before the volunteer left", check.level.label())
+            format!("{}, {}", check.issuer_name, check.level_label)
+        };
+        let status = if until >= left_on {
+            format!("{what}: valid when the volunteer left (until {})", until.format("%-d %b %Y"))
+        } else {
+            format!("{what}: expired before the volunteer left")
         };
         conn.execute(
-            "INSERT INTO dbs_reduced (id, site_id, volunteer_id, certificate_number, status, reduced_on)
-             SELECT ?1, site_id, volunteer_id, certificate_number, ?3, ?4 FROM dbs_checks WHERE id = ?2",
+            "INSERT INTO dbs_reduced (id, site_id, volunteer_id, certificate_number, status, reduced_on, issuer)
+             SELECT ?1, site_id, volunteer_id, certificate_number, ?3, ?4, issuer FROM dbs_checks WHERE id = ?2",
             params![crate::new_id(), check_id, status, today.format("%Y-%m-%d").to_string()],
         )?;
         conn.execute("DELETE FROM dbs_checks WHERE id = ?1", [&check_id])?;

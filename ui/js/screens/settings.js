@@ -10,6 +10,7 @@ import { openDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
 import { checkbox, confirmBox, errorSummary, field, notice, select, showApiError } from '../form.js';
 import { passphraseForm } from './passphrase.js';
+import { volunteerInfoSection } from './volunteer-info.js';
 import { auditSection } from './audit.js';
 import { t } from '../i18n.js';
 
@@ -20,6 +21,7 @@ const SECTIONS = [
   ['users', 'settings.users', (may) => may('create_user')],
   ['partners', 'settings.partners', (may) => may('list_partners')],
   ['dbs', 'dbs_policy.title', (may) => may('get_dbs_policy')],
+  ['volunteer-info', 'volunteer_info.title', (may) => may('get_volunteer_info')],
   ['security', 'security.title', () => true],
   ['audit', 'audit.title', (may) => may('list_audit_log')],
 ];
@@ -55,6 +57,8 @@ async function sectionBody(name, { session, status, locked, may, rerender }) {
       return partnersSection(await api.listPartners(), may('save_partner'), rerender);
     case 'dbs':
       return dbsPolicySection(await api.getDbsPolicy(), may('update_dbs_policy'));
+    case 'volunteer-info':
+      return volunteerInfoSection(await api.getVolunteerInfo(), await api.listSites(), may('update_volunteer_info'));
     case 'security':
       // Restoring goes with the backup settings: offered to whoever may change them (the core's
       // restore check refuses anyone else).
@@ -332,11 +336,23 @@ function dbsPolicySection(policy, canChange) {
   const update = field({ name: 'update_service_months', label: t('dbs_policy.update_months'), hint: t('dbs_policy.update_hint'), type: 'number', width: 'short', value: String(policy.update_service_months), testid: 'policy-update' });
   const soon = field({ name: 'expiring_soon_days', label: t('dbs_policy.soon_days'), hint: t('dbs_policy.soon_hint'), type: 'number', width: 'short', value: String(policy.expiring_soon_days), testid: 'policy-soon' });
   const contact = field({ name: 'roster_contact', label: t('dbs_policy.contact'), hint: t('dbs_policy.contact_hint'), required: false, value: policy.roster_contact, dir: 'auto', testid: 'policy-contact' });
+  // Each other issuer's recheck period, and whether its checks count for work with children
+  // once a coordinator has recorded a risk assessment (ICPC, another country's certificate).
+  const issuers = policy.issuers.map((p) => {
+    const months = field({ name: `recheck_${p.issuer}`, label: t('dbs_policy.issuer_recheck', { issuer: t(`checks.issuer.${p.issuer}`) }), type: 'number', width: 'short', value: String(p.recheck_months), testid: `policy-recheck-${p.issuer}` });
+    months.input.disabled = !canChange;
+    const withRisk = ['icpc', 'foreign'].includes(p.issuer)
+      ? checkbox({ name: `children_${p.issuer}`, label: t('dbs_policy.children_with_risk'), checked: p.children_with_risk_assessment, testid: `policy-children-${p.issuer}` }) : null;
+    if (withRisk) withRisk.input.disabled = !canChange;
+    return { issuer: p.issuer, months, withRisk };
+  });
   for (const f of [recheck, update, soon, contact]) f.input.disabled = !canChange;
   const status = h('div');
   const form = h('form', { class: 'form section', novalidate: true, 'data-testid': 'dbs-policy' },
     h('h2', {}, t('dbs_policy.title')), canChange ? null : h('p', { class: 'hint' }, t('dbs_policy.lead_only')),
-    summary, h('div', { class: 'cols' }, recheck, update, soon), contact, status,
+    summary, h('div', { class: 'cols' }, recheck, update, soon), contact,
+    h('h3', {}, t('dbs_policy.issuers')), h('p', { class: 'hint' }, t('dbs_policy.issuers_hint')),
+    issuers.map((i) => h('div', { class: 'cols' }, i.months, i.withRisk)), status,
     canChange ? h('button', { type: 'submit', class: 'button', 'data-testid': 'policy-save' }, t('form.save')) : null);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -345,6 +361,7 @@ function dbsPolicySection(policy, canChange) {
       await api.updateDbsPolicy({
         recheck_months: Number(recheck.input.value) || 0, update_service_months: Number(update.input.value) || 0,
         expiring_soon_days: Number(soon.input.value) || 0, roster_contact: contact.input.value,
+        issuers: issuers.map((i) => ({ issuer: i.issuer, recheck_months: Number(i.months.input.value) || 0, children_with_risk_assessment: !!i.withRisk && i.withRisk.input.checked })),
       });
       replace(status, notice(t('form.saved')));
     } catch (err) {

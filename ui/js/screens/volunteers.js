@@ -11,11 +11,10 @@ import { can } from '../access.js';
 import { todayIso } from '../person-format.js';
 import { dbsMark } from '../week.js';
 import { homeSite, siteFilter } from '../home-site.js';
+import { checksSection, leaverNotice, showApplicationsImport } from './volunteer-checks.js';
 
 const STATUSES = ['applied', 'approved', 'active', 'left'];
 const SKILLS = ['early_years', 'teaching', 'medical', 'interpreting', 'driving'];
-const LEVELS = ['basic', 'standard', 'enhanced', 'enhanced_barred'];
-const WORKFORCES = ['child', 'adult', 'both'];
 const NEXT = { applied: ['approved', 'left'], approved: ['active', 'left'], active: ['left'], left: ['approved'] };
 
 export async function showVolunteers(main, { path, session }) {
@@ -25,6 +24,7 @@ export async function showVolunteers(main, { path, session }) {
   }
   const [first, second] = path;
   if (first === 'new') return showForm(main, null, session);
+  if (first === 'import' && can(session, 'import_volunteers')) return showApplicationsImport(main);
   if (first && second === 'edit') return showForm(main, await api.getVolunteer(first), session);
   if (first) return showVolunteer(main, first, session);
   return showList(main, session);
@@ -45,20 +45,24 @@ async function showList(main, session) {
     replace(results,
       h('p', { class: 'count' }, t('volunteers.count', { n: num(rows.length) })),
       rows.length ? h('table', { class: 'table table-people' },
-        h('thead', {}, h('tr', {}, ['volunteers.name', 'people.site', 'volunteers.status', 'volunteers.stay', 'volunteers.dbs_child'].map((k) => h('th', { scope: 'col' }, t(k))))),
+        h('thead', {}, h('tr', {}, ['volunteers.name', 'people.site', 'volunteers.status', 'volunteers.stay', 'volunteers.dbs_child', 'volunteers.lacks'].map((k) => h('th', { scope: 'col' }, t(k))))),
         h('tbody', {}, rows.map((v) => h('tr', { 'data-testid': 'volunteer-row' },
           h('td', { dir: 'auto' }, h('a', { href: `#/volunteers/${v.id}`, 'data-testid': 'volunteer-link' }, v.name)),
           h('td', {}, v.site),
           h('td', {}, statusTag(v.status)),
           h('td', {}, `${date(v.arrival_on)} – ${v.departure_on ? date(v.departure_on) : t('volunteers.open_ended')}`),
-          h('td', {}, dbsMark(v.dbs))))))
+          h('td', {}, dbsMark(v.dbs)),
+          // What an applicant still lacks before approval; nothing for those already approved.
+          h('td', { 'data-testid': 'volunteer-lacks' }, v.status === 'applied' ? (v.lacks.map((l) => t(`volunteer.lack.${l}`)).join(', ') || t('volunteers.lacks_nothing')) : '')))))
         : h('div', { class: 'empty' }, h('p', {}, t('volunteers.none'))));
   };
   statusSel.input.addEventListener('change', () => { state.status = statusSel.input.value; load(); });
   search.input.addEventListener('input', () => { state.text = search.input.value.trim(); load(); });
   replace(main,
     h('div', { class: 'page-head' }, h('h1', {}, t('nav.volunteers')),
-      h('a', { href: '#/volunteers/new', class: 'button', 'data-testid': 'volunteer-add' }, t('volunteers.add'))),
+      h('div', { class: 'button-group' },
+        h('a', { href: '#/volunteers/new', class: 'button', 'data-testid': 'volunteer-add' }, t('volunteers.add')),
+        can(session, 'import_volunteers') ? h('a', { href: '#/volunteers/import', class: 'button button-secondary', 'data-testid': 'applications-open' }, t('applications.title')) : null)),
     takeFlash(),
     dueSection(due),
     h('div', { class: 'filters' }, search, statusSel, siteSel),
@@ -70,7 +74,9 @@ function dueSection(due) {
   return h('section', { class: 'section', 'data-testid': 'dbs-due' },
     h('h2', {}, t('volunteers.dbs_due', { n: num(due.length) })),
     due.length ? h('ul', { class: 'plain-list' }, due.map((d) => h('li', {},
-      h('a', { href: `#/volunteers/${d.id}`, dir: 'auto' }, d.name), ` (${d.site}) `, dbsMark(d.dbs),
+      h('a', { href: `#/volunteers/${d.id}`, dir: 'auto' }, d.name), ` (${d.site}) `,
+      d.leaver_notice ? h('strong', { 'data-testid': 'dbs-due-leaver' }, t('checks.leaver_notice_short'), ' ') : null,
+      dbsMark(d.dbs),
       d.child_facing && d.child_facing.state !== 'valid' && d.dbs.state === 'valid'
         ? h('span', { class: 'hint', 'data-testid': 'dbs-due-child' }, ' ', t('volunteers.dbs_not_child')) : null)))
       : h('p', { class: 'hint' }, t('volunteers.dbs_due_none')));
@@ -153,7 +159,13 @@ async function showVolunteer(main, id, session) {
     ['volunteer.emergency_contact', v.emergency_contact || '–'], ['person.languages', v.languages || '–'],
     ['volunteer.skills', v.skills.map((k) => t(`volunteer.skill.${k}`)).join(', ') || '–'],
     ['volunteer.qualifications', v.qualifications || '–'],
+    ['volunteer.check_declared', v.check_declared || '–'],
+    ['volunteer.references', v.references_on ? date(v.references_on) : t('volunteer.references_none')],
   ];
+  const references = v.references_on ? null : h('button', {
+    type: 'button', class: 'button button-secondary', 'data-testid': 'volunteer-references',
+    onclick: async () => { await api.recordReferences(v.id); flash(t('form.saved')); rerender(); },
+  }, t('volunteer.references_received'));
   replace(main,
     h('p', { class: 'back' }, h('a', { href: '#/volunteers' }, t('volunteers.back'))),
     h('div', { class: 'page-head' },
@@ -161,58 +173,10 @@ async function showVolunteer(main, id, session) {
       h('a', { href: `#/volunteers/${v.id}/edit`, class: 'button button-secondary', 'data-testid': 'volunteer-edit' }, t('volunteers.edit'))),
     takeFlash(), message,
     h('p', {}, statusTag(v.status), ' ', h('span', { 'data-testid': 'volunteer-dbs' }, t('volunteer.dbs_child'), ': ', dbsMark(rec.dbs_child_facing))),
-    h('div', { class: 'button-group' }, statusButtons),
+    leaverNotice(rec, rerender),
+    h('div', { class: 'button-group' }, statusButtons, references),
     h('dl', { class: 'facts' }, facts.flatMap(([k, val]) => [h('dt', {}, t(k)), h('dd', { dir: 'auto' }, val)])),
     h('section', { class: 'section' }, h('h2', {}, t('volunteer.notes')), h('p', { class: 'hint' }, t('volunteer.notes_hint')),
       h('p', { class: 'prewrap', dir: 'auto', 'data-testid': 'volunteer-notes' }, v.notes || '–')),
-    dbsSection(rec, rerender));
-}
-
-function dbsSection(rec, rerender) {
-  const checks = rec.dbs_checks;
-  const table = checks.length ? h('table', { class: 'table', 'data-testid': 'dbs-checks' },
-    h('thead', {}, h('tr', {}, ['dbs.level_label', 'dbs.workforce', 'dbs.barred', 'dbs.certificate', 'dbs.issued_on', 'dbs.update_service', 'dbs.verified'].map((k) => h('th', { scope: 'col' }, t(k))))),
-    h('tbody', {}, checks.map((c) => h('tr', {},
-      h('td', {}, t(`dbs.level.${c.level}`)), h('td', {}, t(`dbs.workforce.${c.workforce}`)),
-      h('td', {}, [c.barred_children ? t('dbs.barred_children') : null, c.barred_adults ? t('dbs.barred_adults') : null].filter(Boolean).join(', ') || '–'),
-      h('td', { class: 'code' }, c.certificate_number), h('td', {}, date(c.issued_on)),
-      h('td', {}, c.update_service_id ? `${c.update_service_id}${c.update_checked_on ? ` · ${t('dbs.checked_on', { date: date(c.update_checked_on) })}` : ''}` : '–',
-        c.update_service_id ? h('button', { type: 'button', class: 'button button-secondary button-small', onclick: async () => { await api.recordDbsStatusCheck(c.id); flash(t('form.saved')); rerender(); } }, t('dbs.checked_today')) : null),
-      h('td', {}, `${c.verified_by || ''} ${date(c.verified_on)}`)))))
-    : h('p', { class: 'empty' }, t('dbs.none'));
-
-  const summary = errorSummary();
-  const level = select({ name: 'level', label: t('dbs.level_label'), value: 'enhanced_barred', options: LEVELS.map((l) => [l, t(`dbs.level.${l}`)]), testid: 'dbs-level' });
-  const workforce = select({ name: 'workforce', label: t('dbs.workforce'), value: 'child', options: WORKFORCES.map((w) => [w, t(`dbs.workforce.${w}`)]), testid: 'dbs-workforce' });
-  const children = checkbox({ name: 'barred_children', label: t('dbs.barred_children'), checked: true, testid: 'dbs-barred-children' });
-  const adults = checkbox({ name: 'barred_adults', label: t('dbs.barred_adults') });
-  const number = field({ name: 'certificate_number', label: t('dbs.certificate'), hint: t('dbs.certificate_hint'), inputmode: 'numeric', width: 'medium', testid: 'dbs-number' });
-  const issued = field({ name: 'issued_on', label: t('dbs.issued_on'), type: 'date', width: 'date', testid: 'dbs-issued' });
-  const usId = field({ name: 'update_service_id', label: t('dbs.update_service_id'), hint: t('dbs.update_service_hint'), required: false, width: 'medium' });
-  const usChecked = field({ name: 'update_checked_on', label: t('dbs.update_checked_on'), type: 'date', width: 'date', required: false });
-  const form = h('form', { class: 'form', novalidate: true, 'data-testid': 'dbs-form' },
-    h('h3', {}, t('dbs.add')), h('p', { class: 'hint' }, t('dbs.never_content')), summary,
-    h('div', { class: 'cols' }, level, workforce), children, adults, number, issued, h('div', { class: 'cols' }, usId, usChecked),
-    h('button', { type: 'submit', class: 'button button-secondary', 'data-testid': 'dbs-save' }, t('dbs.add')));
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    summary.clear(form);
-    if (!issued.input.value) { summary.show([{ field: 'issued_on', message: t('dbs.issued_missing') }], form); return; }
-    try {
-      await api.addDbsCheck({
-        volunteer: rec.volunteer.id, level: level.input.value, workforce: workforce.input.value,
-        barred_children: children.input.checked, barred_adults: adults.input.checked,
-        certificate_number: number.input.value, issued_on: issued.input.value,
-        update_service_id: valueOrNull(usId.input), update_checked_on: valueOrNull(usChecked.input),
-      });
-      flash(t('form.saved'));
-      rerender();
-    } catch (err) {
-      showApiError(summary, form, err);
-    }
-  });
-  return h('section', { class: 'section' },
-    h('h2', {}, t('dbs.title')), h('p', { class: 'hint' }, t('dbs.restricted')),
-    h('p', {}, t('volunteer.dbs_any'), ': ', dbsMark(rec.dbs_status)),
-    table, form);
+    await checksSection(rec, rerender));
 }

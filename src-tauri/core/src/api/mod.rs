@@ -346,6 +346,13 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     ),
     function!(save_volunteer, Coordinator, WRITE, "Add a volunteer or change their details."),
     function!(
+        import_volunteers,
+        Coordinator,
+        WRITE,
+        "Import applications from the interest form's export (CSV or workbook): all rows or none."
+    ),
+    function!(record_references, Coordinator, WRITE, "Record that a volunteer's references were received."),
+    function!(
         set_volunteer_status,
         Coordinator,
         WRITE,
@@ -353,6 +360,30 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     ),
     function!(add_dbs_check, Coordinator, WRITE, "Record a DBS check seen for a volunteer."),
     function!(record_dbs_status_check, Coordinator, WRITE, "Record an Update Service status check."),
+    function!(
+        check_issuers,
+        Coordinator,
+        READ,
+        "The issuers of criminal-record checks: levels, number formats, what each asks."
+    ),
+    function!(
+        add_check,
+        Coordinator,
+        WRITE,
+        "Record a check of any issuer (DBS, Disclosure Scotland, PVG, AccessNI, ICPC, another country)."
+    ),
+    function!(
+        record_risk_assessment,
+        Coordinator,
+        WRITE,
+        "Record a coordinator's risk assessment of a check (restricted)."
+    ),
+    function!(
+        mark_pvg_leaver_notified,
+        Coordinator,
+        WRITE,
+        "Mark Disclosure Scotland as told that a PVG volunteer who left no longer works here."
+    ),
     function!(dbs_due, Coordinator, READ, "Volunteers whose DBS check is missing, expired or expiring soon."),
     function!(
         get_dbs_policy,
@@ -361,6 +392,19 @@ pub static FUNCTIONS: &[ApiFunction] = &[
         "The DBS policy: recheck period, Update Service, expiring soon."
     ),
     function!(update_dbs_policy, Lead, WRITE, "Change the DBS policy."),
+    function!(
+        get_volunteer_info,
+        Coordinator,
+        READ,
+        "The volunteer information sheet's texts (English, French) and the sites' addresses."
+    ),
+    function!(update_volunteer_info, Coordinator, WRITE, "Change the volunteer information sheet."),
+    function!(
+        print_volunteer_info,
+        Coordinator,
+        WRITE,
+        "Print the volunteer information sheet for a site, in English or French."
+    ),
     // The rota: the front desk reads the week; shifts and the printed roster, coordinators.
     function!(rota_week, FrontDesk, READ, "A site's rota for a week: shifts, names with DBS marks, gaps."),
     function!(create_shift, Coordinator, WRITE, "Add a shift to the rota."),

@@ -76,7 +76,7 @@ fn audit_assignment(
 }
 
 /// The rota contact: the policy's, else the first lead's name.
-fn roster_contact(conn: &rusqlite::Connection) -> Result<String> {
+pub(super) fn roster_contact(conn: &rusqlite::Connection) -> Result<String> {
     let contact = dbs::policy(conn)?.roster_contact;
     if !contact.trim().is_empty() {
         return Ok(contact);

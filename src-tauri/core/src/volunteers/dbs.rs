@@ -16,53 +16,26 @@
 //! - **Child-facing work** needs an enhanced check with the children's barred list checked, for
 //!   the child (or both) workforce. An enhanced check without the barred list is
 //!   "insufficient level", not valid.
+//! - **Other issuers** (Disclosure Scotland, PVG, AccessNI, ICPC, another country) follow the
+//!   issuer table ([`super::issuers`]): each check counts as a DBS level, stays current by its
+//!   issuer's rule and policy, and is good for child-facing work by its issuer's rule. Of a
+//!   volunteer's checks, the best one on the date decides.
+//! - **Information disclosed**, and an ICPC or another country's certificate for child-facing
+//!   work, count only once a coordinator has recorded a risk assessment.
 
 use chrono::{Months, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
+pub use super::issuers::DbsLevel;
+use super::issuers::{issuer, ChildRule, IssuerCode, Validity};
+pub use super::policy::{
+    policy, update_policy, DbsPolicy, IssuerPolicy, EXPIRING_SOON_DAYS, RECHECK_MONTHS, ROSTER_CONTACT,
+    UPDATE_SERVICE_MONTHS,
+};
 use crate::access::Session;
 use crate::fields::text_enum;
-use crate::{new_id, settings, Error, Result};
-
-/// Setting key: months from issue after which a certificate must be rechecked.
-pub const RECHECK_MONTHS: &str = "dbs_recheck_months";
-/// Setting key: months an Update Service status check keeps a certificate current.
-pub const UPDATE_SERVICE_MONTHS: &str = "dbs_update_service_months";
-/// Setting key: days before the end of validity when a check is "expiring soon".
-pub const EXPIRING_SOON_DAYS: &str = "dbs_expiring_soon_days";
-/// Setting key: the contact printed on the roster.
-pub const ROSTER_CONTACT: &str = "roster_contact";
-
-/// Level of a DBS check, lowest first.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum DbsLevel {
-    /// Basic.
-    Basic,
-    /// Standard.
-    Standard,
-    /// Enhanced.
-    Enhanced,
-    /// Enhanced with a barred list check.
-    EnhancedBarred,
-}
-text_enum!(DbsLevel, Basic => "basic", Standard => "standard", Enhanced => "enhanced",
-    EnhancedBarred => "enhanced_barred");
-
-impl DbsLevel {
-    /// In plain words.
-    pub fn label(self) -> &'static str {
-        match self {
-            DbsLevel::Basic => "basic",
-            DbsLevel::Standard => "standard",
-            DbsLevel::Enhanced => "enhanced",
-            DbsLevel::EnhancedBarred => "enhanced with barred list check",
-        }
-    }
-}
+use crate::{new_id, Error, Result};
 
 /// What a shift or session asks of a volunteer's DBS check.
 #[derive(
@@ -93,7 +66,12 @@ impl Requirement {
             Requirement::Basic => "a basic DBS check",
             Requirement::Standard => "a standard DBS check",
             Requirement::Enhanced => "an enhanced DBS check",
-            Requirement::EnhancedBarred => "an enhanced DBS check with the children's barred list",
+            Requirement::EnhancedBarred => {
+                "an enhanced DBS check with the children's barred list (or the same from AccessNI, a \
+                 Disclosure Scotland Level 2 with the children's list check, PVG membership for work \
+                 with children, or an ICPC or another country's certificate with a coordinator's risk \
+                 assessment)"
+            }
         }
     }
 }
@@ -110,68 +88,6 @@ pub enum Workforce {
     Both,
 }
 text_enum!(Workforce, Child => "child", Adult => "adult", Both => "both");
-
-/// The centre's DBS policy (settings, changed by a lead).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DbsPolicy {
-    /// Recheck a certificate this many months after its issue date (default 36).
-    pub recheck_months: u32,
-    /// A certificate on the Update Service is current if its last status check is within this
-    /// many months (default 12).
-    pub update_service_months: u32,
-    /// "Expiring soon" this many days before a check stops being valid (default 30).
-    pub expiring_soon_days: u32,
-    /// Who to call about the rota, printed on the roster ("Sarah Okafor, +33 6 ...").
-    #[serde(default)]
-    pub roster_contact: String,
-}
-
-impl Default for DbsPolicy {
-    fn default() -> Self {
-        DbsPolicy {
-            recheck_months: 36,
-            update_service_months: 12,
-            expiring_soon_days: 30,
-            roster_contact: String::new(),
-        }
-    }
-}
-
-fn number_setting(conn: &Connection, key: &str, default: u32) -> Result<u32> {
-    Ok(settings::get(conn, key)?.and_then(|v| v.parse().ok()).unwrap_or(default))
-}
-
-/// The DBS policy in force.
-pub fn policy(conn: &Connection) -> Result<DbsPolicy> {
-    let d = DbsPolicy::default();
-    Ok(DbsPolicy {
-        recheck_months: number_setting(conn, RECHECK_MONTHS, d.recheck_months)?,
-        update_service_months: number_setting(conn, UPDATE_SERVICE_MONTHS, d.update_service_months)?,
-        expiring_soon_days: number_setting(conn, EXPIRING_SOON_DAYS, d.expiring_soon_days)?,
-        roster_contact: settings::get(conn, ROSTER_CONTACT)?.unwrap_or_default(),
-    })
-}
-
-/// Checks and stores the DBS policy.
-pub fn update_policy(conn: &Connection, p: &DbsPolicy) -> Result<DbsPolicy> {
-    if !(1..=120).contains(&p.recheck_months) {
-        return Err(Error::invalid("recheck_months", "Enter a number of months from 1 to 120."));
-    }
-    if !(1..=120).contains(&p.update_service_months) {
-        return Err(Error::invalid("update_service_months", "Enter a number of months from 1 to 120."));
-    }
-    if !(1..=365).contains(&p.expiring_soon_days) {
-        return Err(Error::invalid("expiring_soon_days", "Enter a number of days from 1 to 365."));
-    }
-    let contact = p.roster_contact.trim();
-    crate::fields::check_len("roster_contact", "The roster contact", contact, 200)?;
-    settings::set(conn, RECHECK_MONTHS, &p.recheck_months.to_string())?;
-    settings::set(conn, UPDATE_SERVICE_MONTHS, &p.update_service_months.to_string())?;
-    settings::set(conn, EXPIRING_SOON_DAYS, &p.expiring_soon_days.to_string())?;
-    settings::set(conn, ROSTER_CONTACT, contact)?;
-    policy(conn)
-}
 
 /// A DBS check as stored (what leads and coordinators see).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -363,14 +279,15 @@ fn check_from_row(r: &Row<'_>) -> rusqlite::Result<DbsCheck> {
     })
 }
 
-/// Every DBS check of a volunteer, newest first. Callers check the role and audit the view.
+/// Every DBS (England and Wales) check of a volunteer, newest first (every issuer's:
+/// [`super::checks::for_volunteer`]). Callers check the role and audit the view.
 pub fn for_volunteer(conn: &Connection, volunteer: &str) -> Result<Vec<DbsCheck>> {
     let mut stmt = conn.prepare(
         "SELECT d.id, d.volunteer_id, d.level, d.workforce, d.barred_children, d.barred_adults,
                 d.certificate_number, d.issued_on, d.update_service_id, d.update_checked_on,
                 u.display_name AS verified_by, d.verified_on
          FROM dbs_checks d LEFT JOIN users u ON u.id = d.verified_by
-         WHERE d.volunteer_id = ?1 ORDER BY d.issued_on DESC, d.id DESC",
+         WHERE d.volunteer_id = ?1 AND d.issuer = 'dbs' ORDER BY d.issued_on DESC, d.id DESC",
     )?;
     let rows = stmt.query_map([volunteer], check_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -379,7 +296,9 @@ pub fn for_volunteer(conn: &Connection, volunteer: &str) -> Result<Vec<DbsCheck>
 /// The facts status is computed from: no certificate number, nothing a front desk may not see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CheckFacts {
-    /// Level.
+    /// Issuer.
+    pub issuer: IssuerCode,
+    /// The DBS level the check counts as.
     pub level: DbsLevel,
     /// Workforce.
     pub workforce: Workforce,
@@ -389,11 +308,42 @@ pub struct CheckFacts {
     pub issued_on: NaiveDate,
     /// Last Update Service check, when subscribed.
     pub update_checked_on: Option<NaiveDate>,
+    /// PVG: the renewal date Disclosure Scotland gave, when recorded.
+    pub renewal_on: Option<NaiveDate>,
+    /// It covers work with children (another country's certificate; ICPC always).
+    pub covers_children: bool,
+    /// Information was disclosed.
+    pub disclosed: bool,
+    /// A coordinator recorded a risk assessment.
+    pub risk_assessed: bool,
+}
+
+impl CheckFacts {
+    /// A DBS check with nothing disclosed, of `level`, for `workforce`, issued on `issued_on`.
+    pub fn dbs(level: DbsLevel, workforce: Workforce, barred_children: bool, issued_on: NaiveDate) -> Self {
+        CheckFacts {
+            issuer: IssuerCode::Dbs,
+            level,
+            workforce,
+            barred_children,
+            issued_on,
+            update_checked_on: None,
+            renewal_on: None,
+            covers_children: false,
+            disclosed: false,
+            risk_assessed: false,
+        }
+    }
 }
 
 impl From<&DbsCheck> for CheckFacts {
     fn from(c: &DbsCheck) -> Self {
         CheckFacts {
+            issuer: IssuerCode::Dbs,
+            renewal_on: None,
+            covers_children: false,
+            disclosed: false,
+            risk_assessed: false,
             level: c.level,
             workforce: c.workforce,
             barred_children: c.barred_children,
@@ -406,30 +356,55 @@ impl From<&DbsCheck> for CheckFacts {
 impl CheckFacts {
     /// The last day this check counts as current under `policy`.
     pub fn valid_until(&self, policy: &DbsPolicy) -> NaiveDate {
+        let iss = issuer(self.issuer);
+        if iss.validity == Validity::Membership {
+            return super::issuers::Issuer::renewal_on(self.issued_on, self.renewal_on)
+                .pred_opt()
+                .unwrap_or(NaiveDate::MIN);
+        }
         let from_issue = self
             .issued_on
-            .checked_add_months(Months::new(policy.recheck_months))
+            .checked_add_months(Months::new(policy.recheck_months_for(self.issuer)))
             .and_then(|d| d.pred_opt())
             .unwrap_or(NaiveDate::MAX);
         let from_update = self
             .update_checked_on
+            .filter(|_| iss.update_service)
             .and_then(|c| c.checked_add_months(Months::new(policy.update_service_months)));
         from_update.map_or(from_issue, |u| u.max(from_issue))
     }
 
-    /// Whether the check is of a level that meets `req`.
-    pub fn meets(&self, req: Requirement) -> bool {
+    /// Whether the check's level (and, for child-facing work, its issuer's rule) meets `req`,
+    /// leaving aside any risk assessment it still needs ([`CheckFacts::needs_risk_assessment`]).
+    fn level_meets(&self, req: Requirement, policy: &DbsPolicy) -> bool {
+        let children = matches!(self.workforce, Workforce::Child | Workforce::Both);
         match req {
             Requirement::None => true,
             Requirement::Basic => true,
             Requirement::Standard => self.level >= DbsLevel::Standard,
             Requirement::Enhanced => self.level >= DbsLevel::Enhanced,
-            Requirement::EnhancedBarred => {
-                self.level == DbsLevel::EnhancedBarred
-                    && self.barred_children
-                    && matches!(self.workforce, Workforce::Child | Workforce::Both)
-            }
+            Requirement::EnhancedBarred => match issuer(self.issuer).child_rule {
+                ChildRule::BarredList => {
+                    self.level == DbsLevel::EnhancedBarred && self.barred_children && children
+                }
+                ChildRule::ChildWorkforce => children,
+                ChildRule::RiskAssessment => {
+                    self.covers_children && policy.children_with_risk_assessment(self.issuer)
+                }
+            },
         }
+    }
+
+    /// Whether the check would meet `req` once a coordinator records a risk assessment.
+    pub fn needs_risk_assessment(&self, req: Requirement, policy: &DbsPolicy) -> bool {
+        let for_children =
+            req == Requirement::EnhancedBarred && issuer(self.issuer).child_rule == ChildRule::RiskAssessment;
+        !self.risk_assessed && (self.disclosed || for_children) && self.level_meets(req, policy)
+    }
+
+    /// Whether the check meets `req` under `policy`.
+    pub fn meets(&self, req: Requirement, policy: &DbsPolicy) -> bool {
+        self.level_meets(req, policy) && !self.needs_risk_assessment(req, policy)
     }
 }
 
@@ -459,6 +434,12 @@ pub enum DbsStatus {
         /// The highest level held.
         level: DbsLevel,
     },
+    /// A current check would do, once a coordinator records a risk assessment (an ICPC or
+    /// another country's certificate for child-facing work, or information disclosed).
+    NeedsRiskAssessment {
+        /// The check's issuer.
+        issuer: IssuerCode,
+    },
 }
 
 impl DbsStatus {
@@ -476,7 +457,13 @@ impl DbsStatus {
             }
             DbsStatus::Expired { since } => format!("expired (last valid {})", since.format("%-d %b %Y")),
             DbsStatus::Missing => "missing".to_string(),
+            DbsStatus::Insufficient { level: DbsLevel::EnhancedBarred } => {
+                "not for work with children (adult workforce, or the children's list not checked)".to_string()
+            }
             DbsStatus::Insufficient { level } => format!("insufficient level ({})", level.label()),
+            DbsStatus::NeedsRiskAssessment { issuer: code } => {
+                format!("waiting for a coordinator's risk assessment of their {}", issuer(*code).name)
+            }
         }
     }
 }
@@ -486,9 +473,16 @@ pub fn status(checks: &[CheckFacts], req: Requirement, date: NaiveDate, policy: 
     if checks.is_empty() {
         return DbsStatus::Missing;
     }
-    let fitting = checks.iter().filter(|c| c.meets(req));
+    let fitting = checks.iter().filter(|c| c.meets(req, policy));
     // Of the checks of the right level, the one that lasts longest.
     let best = fitting.filter(|c| c.issued_on <= date).map(|c| c.valid_until(policy)).max();
+    let current = |c: &&CheckFacts| c.issued_on <= date && c.valid_until(policy) >= date;
+    if best.is_none_or(|until| until < date) {
+        // A current check that only lacks a risk assessment says so, rather than "expired".
+        if let Some(c) = checks.iter().filter(current).find(|c| c.needs_risk_assessment(req, policy)) {
+            return DbsStatus::NeedsRiskAssessment { issuer: c.issuer };
+        }
+    }
     match best {
         Some(until) if until >= date => {
             let days_left = (until - date).num_days();
@@ -499,7 +493,7 @@ pub fn status(checks: &[CheckFacts], req: Requirement, date: NaiveDate, policy: 
             }
         }
         Some(until) => DbsStatus::Expired { since: until },
-        None if checks.iter().any(|c| c.meets(req)) => DbsStatus::Missing,
+        None if checks.iter().any(|c| c.meets(req, policy)) => DbsStatus::Missing,
         None => {
             DbsStatus::Insufficient { level: checks.iter().map(|c| c.level).max().unwrap_or(DbsLevel::Basic) }
         }
@@ -508,31 +502,54 @@ pub fn status(checks: &[CheckFacts], req: Requirement, date: NaiveDate, policy: 
 
 /// The status facts of every volunteer's checks, by volunteer id (for lists and the roster).
 pub fn facts_by_volunteer(conn: &Connection) -> Result<std::collections::HashMap<String, Vec<CheckFacts>>> {
+    facts_where(conn, None)
+}
+
+/// The facts of one volunteer's checks, of every issuer.
+pub fn facts_for(conn: &Connection, volunteer: &str) -> Result<Vec<CheckFacts>> {
+    Ok(facts_where(conn, Some(volunteer))?.remove(volunteer).unwrap_or_default())
+}
+
+/// The status facts of every check (of one volunteer, when given), by volunteer id.
+fn facts_where(
+    conn: &Connection,
+    volunteer: Option<&str>,
+) -> Result<std::collections::HashMap<String, Vec<CheckFacts>>> {
     let mut stmt = conn.prepare(
-        "SELECT volunteer_id, level, workforce, barred_children, issued_on,
-                CASE WHEN update_service_id = '' THEN NULL ELSE update_checked_on END AS update_checked_on
-         FROM dbs_checks",
+        "SELECT volunteer_id, issuer, level, workforce, barred_children, issued_on,
+                CASE WHEN update_service_id = '' THEN NULL ELSE update_checked_on END AS update_checked_on,
+                renewal_on, covers_children, result, risk_assessment
+         FROM dbs_checks WHERE ?1 IS NULL OR volunteer_id = ?1",
     )?;
     let mut map: std::collections::HashMap<String, Vec<CheckFacts>> = std::collections::HashMap::new();
     // Every check is read: the columns are found by name once, not once a row.
     let at = |name: &str| stmt.column_index(name);
-    let (volunteer_id, level, workforce, barred_children, issued_on, update_checked_on) = (
+    let (volunteer_id, issuer_at, level, workforce, barred_children, issued_on, update_checked_on) = (
         at("volunteer_id")?,
+        at("issuer")?,
         at("level")?,
         at("workforce")?,
         at("barred_children")?,
         at("issued_on")?,
         at("update_checked_on")?,
     );
-    let rows = stmt.query_map([], |r| {
+    let (renewal_on, covers_children, result, risk_assessment) =
+        (at("renewal_on")?, at("covers_children")?, at("result")?, at("risk_assessment")?);
+    let rows = stmt.query_map([volunteer], |r| {
+        let code: IssuerCode = r.get(issuer_at)?;
         Ok((
             r.get::<_, String>(volunteer_id)?,
             CheckFacts {
-                level: r.get(level)?,
+                issuer: code,
+                level: issuer(code).counts_as(&r.get::<_, String>(level)?),
                 workforce: r.get(workforce)?,
                 barred_children: r.get(barred_children)?,
                 issued_on: r.get(issued_on)?,
                 update_checked_on: r.get(update_checked_on)?,
+                renewal_on: r.get(renewal_on)?,
+                covers_children: r.get(covers_children)?,
+                disclosed: r.get::<_, String>(result)? == "disclosed",
+                risk_assessed: !r.get::<_, String>(risk_assessment)?.trim().is_empty(),
             },
         ))
     })?;
@@ -541,11 +558,6 @@ pub fn facts_by_volunteer(conn: &Connection) -> Result<std::collections::HashMap
         map.entry(v).or_default().push(f);
     }
     Ok(map)
-}
-
-/// The facts of one volunteer's checks.
-pub fn facts_for(conn: &Connection, volunteer: &str) -> Result<Vec<CheckFacts>> {
-    Ok(for_volunteer(conn, volunteer)?.iter().map(CheckFacts::from).collect())
 }
 
 #[cfg(test)]
@@ -557,13 +569,7 @@ mod tests {
     }
 
     fn enhanced(issued: NaiveDate) -> CheckFacts {
-        CheckFacts {
-            level: DbsLevel::EnhancedBarred,
-            workforce: Workforce::Child,
-            barred_children: true,
-            issued_on: issued,
-            update_checked_on: None,
-        }
+        CheckFacts::dbs(DbsLevel::EnhancedBarred, Workforce::Child, true, issued)
     }
 
     #[test]
@@ -628,17 +634,18 @@ mod tests {
 
     #[test]
     fn levels_meet_requirements_in_order_and_child_work_needs_the_childrens_list() {
+        let p = DbsPolicy::default();
         let base = enhanced(d(2026, 1, 1));
-        assert!(base.meets(Requirement::EnhancedBarred));
-        assert!(!CheckFacts { barred_children: false, ..base }.meets(Requirement::EnhancedBarred));
-        assert!(!CheckFacts { workforce: Workforce::Adult, ..base }.meets(Requirement::EnhancedBarred));
+        assert!(base.meets(Requirement::EnhancedBarred, &p));
+        assert!(!CheckFacts { barred_children: false, ..base }.meets(Requirement::EnhancedBarred, &p));
+        assert!(!CheckFacts { workforce: Workforce::Adult, ..base }.meets(Requirement::EnhancedBarred, &p));
         let enhanced_only = CheckFacts { level: DbsLevel::Enhanced, barred_children: false, ..base };
         assert!(
-            enhanced_only.meets(Requirement::Enhanced) && !enhanced_only.meets(Requirement::EnhancedBarred)
+            enhanced_only.meets(Requirement::Enhanced, &p)
+                && !enhanced_only.meets(Requirement::EnhancedBarred, &p)
         );
         let basic = CheckFacts { level: DbsLevel::Basic, ..enhanced_only };
-        assert!(basic.meets(Requirement::Basic) && !basic.meets(Requirement::Standard));
-        let p = DbsPolicy::default();
+        assert!(basic.meets(Requirement::Basic, &p) && !basic.meets(Requirement::Standard, &p));
         assert_eq!(
             status(&[basic], Requirement::EnhancedBarred, d(2026, 2, 1), &p),
             DbsStatus::Insufficient { level: DbsLevel::Basic }

@@ -12,8 +12,17 @@
 //! - **Status** moves applied → approved → active → left; only approved or active volunteers
 //!   are put on the rota.
 
+pub mod checks;
 pub mod dbs;
+mod due;
+pub mod import;
+pub mod info;
+pub mod issuers;
+pub mod policy;
 pub mod seed;
+pub mod sheet;
+
+pub use due::{dbs_due, DbsDue};
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
@@ -22,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use crate::access::Session;
 use crate::fields::{check_email, check_len, check_phone, line, text_enum};
 use crate::{new_id, sites, Error, Result};
-use dbs::{DbsPolicy, DbsStatus, Requirement};
+use dbs::{DbsStatus, Requirement};
 
 /// Shortest stay, in days counting both ends, without a structured activity.
 pub const MIN_STAY_DAYS: i64 = 14;
@@ -140,6 +149,10 @@ pub struct Volunteer {
     pub structured_activity: String,
     /// Restricted notes.
     pub notes: String,
+    /// What the applicant said about their check on the interest form.
+    pub check_declared: String,
+    /// When their references were received.
+    pub references_on: Option<NaiveDate>,
 }
 
 impl Volunteer {
@@ -176,6 +189,25 @@ pub struct VolunteerLine {
     pub skills: Vec<String>,
     /// DBS status today for child-facing work.
     pub dbs: DbsStatus,
+    /// What they still lack before they can be approved (shown for applicants).
+    pub lacks: Vec<Lack>,
+}
+
+/// Something an applicant still lacks before approval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Lack {
+    /// A stay of at least 14 days, or a named structured activity.
+    Stay,
+    /// A current criminal-record check (any issuer) for their first day, or today.
+    Check,
+    /// References received.
+    References,
+}
+
+/// Whether a stay from `arrival` to `departure` is long enough without a structured activity.
+fn stay_is_short(arrival: NaiveDate, departure: Option<NaiveDate>, activity: &str) -> bool {
+    departure.is_some_and(|d| (d - arrival).num_days() + 1 < MIN_STAY_DAYS) && activity.trim().is_empty()
 }
 
 /// Which volunteers to list.
@@ -196,7 +228,13 @@ pub struct VolunteerQuery {
     pub include_left: bool,
 }
 
-fn check(conn: &Connection, d: &VolunteerDetails) -> Result<(String, Vec<String>, Vec<String>)> {
+/// Checks a volunteer's details. `short_stay_ok`: an application, whose stay may still be
+/// shorter than the minimum (the applied list shows it as lacking; approval refuses it).
+fn check(
+    conn: &Connection,
+    d: &VolunteerDetails,
+    short_stay_ok: bool,
+) -> Result<(String, Vec<String>, Vec<String>)> {
     let given = line("given_name", "The given name", &d.given_name, 80)?;
     if given.is_empty() {
         return Err(Error::invalid("given_name", "Enter the volunteer's given name."));
@@ -232,7 +270,7 @@ fn check(conn: &Connection, d: &VolunteerDetails) -> Result<(String, Vec<String>
             ));
         }
         let days = (dep - d.arrival_on).num_days() + 1;
-        if days < MIN_STAY_DAYS && d.structured_activity.trim().is_empty() {
+        if days < MIN_STAY_DAYS && d.structured_activity.trim().is_empty() && !short_stay_ok {
             return Err(Error::invalid(
                 "departure_on",
                 format!(
@@ -288,7 +326,30 @@ fn detail_values<'a>(home: &'a str, d: &'a VolunteerDetails, skills: String) -> 
 
 /// Adds a volunteer (status "applied").
 pub fn create(conn: &Connection, session: &Session, d: &VolunteerDetails) -> Result<String> {
-    let (home, all, skills) = check(conn, d)?;
+    create_checked(conn, session, d, false)
+}
+
+/// Adds an application from the interest form (status "applied"): its stay may still be short,
+/// and what the applicant said about their check is kept.
+pub fn create_application(
+    conn: &Connection,
+    session: &Session,
+    d: &VolunteerDetails,
+    check_declared: &str,
+) -> Result<String> {
+    let declared = line("check_declared", "The check the applicant declared", check_declared, 200)?;
+    let id = create_checked(conn, session, d, true)?;
+    conn.execute("UPDATE volunteers SET check_declared = ?2 WHERE id = ?1", params![id, declared])?;
+    Ok(id)
+}
+
+fn create_checked(
+    conn: &Connection,
+    session: &Session,
+    d: &VolunteerDetails,
+    short_stay_ok: bool,
+) -> Result<String> {
+    let (home, all, skills) = check(conn, d, short_stay_ok)?;
     let id = new_id();
     conn.execute(
         "INSERT INTO volunteers (id, site_id, given_name, family_name, email, phone, emergency_contact, languages,
@@ -306,7 +367,7 @@ pub fn create(conn: &Connection, session: &Session, d: &VolunteerDetails) -> Res
 
 /// Changes a volunteer's details. Shifts already assigned outside a shortened stay are refused.
 pub fn update(conn: &Connection, id: &str, d: &VolunteerDetails) -> Result<()> {
-    let (home, all, skills) = check(conn, d)?;
+    let (home, all, skills) = check(conn, d, false)?;
     let outside: i64 = conn.query_row(
         "SELECT count(*) FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id
          WHERE a.volunteer_id = ?1 AND (s.on_date < ?2 OR (?3 IS NOT NULL AND s.on_date > ?3))",
@@ -339,10 +400,30 @@ pub fn update(conn: &Connection, id: &str, d: &VolunteerDetails) -> Result<()> {
 
 /// Moves a volunteer to `status`: forward one step at a time, or to "left" from anywhere.
 pub fn set_status(conn: &Connection, id: &str, status: VolunteerStatus) -> Result<VolunteerStatus> {
-    let now: VolunteerStatus = conn
-        .query_row("SELECT status FROM volunteers WHERE id = ?1", [id], |r| r.get(0))
+    let (now, arrival, departure, activity): (VolunteerStatus, NaiveDate, Option<NaiveDate>, String) = conn
+        .query_row(
+            "SELECT status, arrival_on, departure_on, structured_activity FROM volunteers WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get("status")?,
+                    r.get("arrival_on")?,
+                    r.get("departure_on")?,
+                    r.get("structured_activity")?,
+                ))
+            },
+        )
         .optional()?
         .ok_or_else(|| Error::NotFound("There is no such volunteer.".into()))?;
+    // An application from the form may have a short stay; it is not approved with one.
+    if status == VolunteerStatus::Approved && now != status && stay_is_short(arrival, departure, &activity) {
+        return Err(Error::invalid(
+            "status",
+            format!(
+                "The stay is shorter than {MIN_STAY_DAYS} days: change the dates, or name the structured activity, before approving."
+            ),
+        ));
+    }
     use VolunteerStatus::*;
     let allowed = now == status
         || matches!(
@@ -372,7 +453,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Volunteer> {
         .query_row(
             "SELECT v.id, v.given_name, v.family_name, v.email, v.phone, v.emergency_contact, v.languages,
                     v.skills, v.qualifications, s.code AS site, v.arrival_on, v.departure_on, v.status,
-                    v.structured_activity, v.notes
+                    v.structured_activity, v.notes, v.check_declared, v.references_on
              FROM volunteers v JOIN sites s ON s.id = v.site_id WHERE v.id = ?1",
             [id],
             |r| {
@@ -393,6 +474,8 @@ pub fn get(conn: &Connection, id: &str) -> Result<Volunteer> {
                     status: r.get("status")?,
                     structured_activity: r.get("structured_activity")?,
                     notes: r.get("notes")?,
+                    check_declared: r.get("check_declared")?,
+                    references_on: r.get("references_on")?,
                 })
             },
         )
@@ -415,7 +498,8 @@ pub fn list(conn: &Connection, q: &VolunteerQuery, today: NaiveDate) -> Result<V
     let policy = dbs::policy(conn)?;
     let facts = dbs::facts_by_volunteer(conn)?;
     let mut stmt = conn.prepare(
-        "SELECT v.id, v.given_name, v.family_name, s.code AS site, v.status, v.arrival_on, v.departure_on, v.skills
+        "SELECT v.id, v.given_name, v.family_name, s.code AS site, v.status, v.arrival_on, v.departure_on, v.skills,
+                v.structured_activity, v.references_on
          FROM volunteers v JOIN sites s ON s.id = v.site_id
          WHERE (?1 IS NULL OR EXISTS (SELECT 1 FROM volunteer_sites vs WHERE vs.volunteer_id = v.id AND vs.site_id = ?1))
            AND (?2 IS NULL OR v.status = ?2)
@@ -435,6 +519,7 @@ pub fn list(conn: &Connection, q: &VolunteerQuery, today: NaiveDate) -> Result<V
         at("departure_on")?,
         at("skills")?,
     );
+    let (activity, references_on) = (at("structured_activity")?, at("references_on")?);
     let rows = stmt.query_map(params![site, q.status, text, q.include_left], |r| {
         Ok((
             r.get::<_, String>(id)?,
@@ -444,13 +529,25 @@ pub fn list(conn: &Connection, q: &VolunteerQuery, today: NaiveDate) -> Result<V
             r.get(arrival_on)?,
             r.get(departure_on)?,
             r.get::<_, String>(skills)?,
+            r.get::<_, String>(activity)?,
+            r.get::<_, Option<String>>(references_on)?.is_some(),
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, name, site, status, arrival_on, departure_on, skills) = row?;
+        let (id, name, site, status, arrival_on, departure_on, skills, activity, references) = row?;
         let f = facts.get(&id).map(Vec::as_slice).unwrap_or_default();
         let dbs = dbs::status(f, Requirement::EnhancedBarred, today, &policy);
+        let mut lacks = Vec::new();
+        if stay_is_short(arrival_on, departure_on, &activity) {
+            lacks.push(Lack::Stay);
+        }
+        if !dbs::status(f, Requirement::None, arrival_on.max(today), &policy).is_valid() {
+            lacks.push(Lack::Check);
+        }
+        if !references {
+            lacks.push(Lack::References);
+        }
         out.push(VolunteerLine {
             id,
             name,
@@ -460,70 +557,20 @@ pub fn list(conn: &Connection, q: &VolunteerQuery, today: NaiveDate) -> Result<V
             departure_on,
             skills: split_list(&skills),
             dbs,
+            lacks,
         });
     }
     Ok(out)
 }
 
-/// One line of the "DBS due" list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct DbsDue {
-    /// The volunteer's id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// Home site code.
-    pub site: String,
-    /// Status.
-    pub status: VolunteerStatus,
-    /// DBS status today (any level).
-    pub dbs: DbsStatus,
-    /// DBS status today for child-facing work (an enhanced check with the children's barred
-    /// list): the centre's work with children needs it.
-    pub child_facing: DbsStatus,
-}
-
-/// Volunteers not yet gone whose DBS check is missing, expired or expiring soon on `today`,
-/// or does not cover child-facing work (a basic check, or an enhanced check for the adult
-/// workforce only): the most urgent first.
-pub fn dbs_due(conn: &Connection, today: NaiveDate) -> Result<Vec<DbsDue>> {
-    let policy: DbsPolicy = dbs::policy(conn)?;
-    let facts = dbs::facts_by_volunteer(conn)?;
-    let mut stmt = conn.prepare(
-        "SELECT v.id, v.given_name, v.family_name, s.code AS site, v.status FROM volunteers v JOIN sites s ON s.id = v.site_id
-         WHERE v.status <> 'left' AND (v.departure_on IS NULL OR v.departure_on >= ?1)",
+/// Records that a volunteer's references were received on `on`.
+pub fn record_references(conn: &Connection, id: &str, on: NaiveDate) -> Result<()> {
+    let n = conn.execute(
+        "UPDATE volunteers SET references_on = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
+        params![id, on],
     )?;
-    // Every volunteer is read: the columns are found by name once, not once a row.
-    let at = |name: &str| stmt.column_index(name);
-    let (id, given_name, family_name, site, status) =
-        (at("id")?, at("given_name")?, at("family_name")?, at("site")?, at("status")?);
-    let rows = stmt.query_map([today], |r| {
-        Ok((
-            r.get::<_, String>(id)?,
-            full_name(&r.get::<_, String>(given_name)?, &r.get::<_, String>(family_name)?),
-            r.get(site)?,
-            r.get(status)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, name, site, status) = row?;
-        let f = facts.get(&id).map(Vec::as_slice).unwrap_or_default();
-        let dbs = dbs::status(f, Requirement::None, today, &policy);
-        let child_facing = dbs::status(f, Requirement::EnhancedBarred, today, &policy);
-        if !matches!(dbs, DbsStatus::Valid { .. }) || !matches!(child_facing, DbsStatus::Valid { .. }) {
-            out.push(DbsDue { id, name, site, status, dbs, child_facing });
-        }
+    if n == 0 {
+        return Err(Error::NotFound("There is no such volunteer.".into()));
     }
-    let rank = |s: &DbsStatus| match s {
-        DbsStatus::Missing => (0, NaiveDate::MIN),
-        DbsStatus::Expired { since } => (1, *since),
-        DbsStatus::Insufficient { .. } => (2, NaiveDate::MIN),
-        DbsStatus::ExpiringSoon { until } => (3, *until),
-        DbsStatus::Valid { .. } => (4, NaiveDate::MAX),
-    };
-    // Whatever is more urgent, any work or child-facing work, places the volunteer.
-    let urgency = |d: &DbsDue| rank(&d.dbs).min(rank(&d.child_facing));
-    out.sort_by(|a, b| urgency(a).cmp(&urgency(b)).then_with(|| a.name.cmp(&b.name)));
-    Ok(out)
+    Ok(())
 }

@@ -214,7 +214,7 @@ test("an adult signed up to children's play is signed up, and the screen shows t
   await (await find(driver, 'lock')).click();
   await signIn(driver, 'tom');
   const tt = cli(demo.dataDir, 'call', 'timetable', JSON.stringify({ site: 'CAL' }));
-  const play = tt.instances.find((i) => i.title === "Children's play" && i.exception !== 'cancelled' && i.signed_up < i.capacity);
+  const play = tt.instances.find((i) => i.title === "Children's play" && i.exception !== 'cancelled' && i.signed_up + 1 < i.capacity);
   assert.ok(play, "children's play at Calais this week");
   const signedUp = () => cli(demo.dataDir, 'call', 'session_sign_ups', JSON.stringify({ session: play.session_id, on_date: play.on_date }))
     .map((p) => p.person_id);
@@ -222,6 +222,11 @@ test("an adult signed up to children's play is signed up, and the screen shows t
   const adult = cli(demo.dataDir, 'call', 'search_people', JSON.stringify({ site: 'CAL', status: 'active', age_band: 'adult', limit: 50 }))
     .rows.find((r) => !before.includes(r.id) && r.age && r.age.years >= 18);
   assert.ok(adult, 'an adult at Calais not signed up yet');
+  // A baby signed up beforehand: the window gives babies' ages in months, as the sheet does.
+  const baby = cli(demo.dataDir, 'call', 'search_people', JSON.stringify({ site: 'CAL', status: 'active', age_band: 'baby', limit: 50 }))
+    .rows.find((r) => !before.includes(r.id));
+  assert.ok(baby, 'a baby at Calais not signed up yet');
+  cli(demo.dataDir, 'call', 'sign_up', JSON.stringify({ session: play.session_id, on_date: play.on_date, person: baby.id }));
 
   await (await find(driver, 'nav-activities')).click();
   const instance = await driver.wait(until.elementLocated(
@@ -236,6 +241,11 @@ test("an adult signed up to children's play is signed up, and the screen shows t
   assert.match(text, /children up to 12/);
   assert.match(text, new RegExp(`is ${adult.age.years}`));
   assert.ok(signedUp().includes(adult.id), 'signed up all the same');
+  const rows = await driver.findElements(byTestId('sign-up-row'));
+  const texts = await Promise.all(rows.map((r) => r.getText()));
+  const babyRow = texts.find((x) => x.includes(baby.code));
+  assert.ok(babyRow, 'the baby is listed');
+  assert.match(babyRow, /\b([02-9]|1[0-9]|2[0-3]) months\b|\b1 month\b/, 'a baby\'s age is given in months');
   await shot(driver, 'activities-adult-warning');
   await (await find(driver, 'lock')).click();
 });

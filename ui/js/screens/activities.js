@@ -63,6 +63,12 @@ export async function showActivities(main, { session }) {
     manager ? await sessionsSection(rerender) : null);
 }
 
+/** A person's age as the sheet prints it: months under two years, else years. */
+function ageText(p) {
+  if (p.age_months != null && p.age_months < 24) return t(p.age_months === 1 ? 'activities.age_month' : 'activities.age_months', { n: p.age_months });
+  return p.age ?? '–';
+}
+
 function signUpPanel(i, rerender) {
   const box = h('div', { class: 'sign-ups' }, h('p', { class: 'loading' }, t('app.loading')));
   const message = h('div', { tabindex: '-1' });
@@ -72,7 +78,7 @@ function signUpPanel(i, rerender) {
     const rows = people.map((p) => h('tr', { 'data-testid': 'sign-up-row' },
       h('td', { class: 'code' }, p.code),
       h('td', { dir: 'auto' }, p.name, p.original_name ? h('span', { class: 'name-original', dir: 'auto' }, ` ${p.original_name}`) : null),
-      h('td', { class: 'num' }, p.age ?? '–'),
+      h('td', { class: 'num' }, ageText(p)),
       h('td', {}, ['true', 'false'].map((v) => {
         const value = v === 'true';
         return h('button', { type: 'button', class: `button button-small ${p.attended === value ? '' : 'button-secondary'}`, 'aria-pressed': String(p.attended === value),

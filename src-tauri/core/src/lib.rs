@@ -23,6 +23,7 @@ pub mod db;
 pub mod distribution;
 pub mod durable;
 mod error;
+pub mod exchange;
 pub mod fields;
 pub mod print;
 pub mod privacy;

@@ -1,0 +1,323 @@
+//! Exchange through a folder: a USB stick, a shared network folder, a synced folder.
+//!
+//! One run reads every other replica's acknowledgement (`<replica>.ack`) and bundle
+//! (`<replica>-<n>.bundle`) in the folder, applies what is new in one transaction, writes one
+//! bundle of its own holding every change some replica there has not acknowledged, and its own
+//! acknowledgement. Files are written aside and renamed, so a reader never sees half a file.
+//! Running it twice changes nothing: the second run finds nothing new to apply, and writes no
+//! bundle or acknowledgement that would say the same as the ones already there.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::apply::{apply_change, Outcome};
+use super::bundle::{decode_changes, encode_changes, BundleHeader, Change};
+use super::{open_bundle, seal_bundle};
+use crate::access::{audit, Session};
+use crate::db::capture::{self, applied_vector, ensure_identity, rows_of, Identity};
+use crate::db::latest_version;
+use crate::{Db, Error, Result};
+
+/// What one exchange did (`haven-cli exchange --json` prints the first four).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ExchangeReport {
+    /// Changes written into this replica's new bundle (0 when no bundle was needed).
+    pub sent: usize,
+    /// Changes from other replicas applied here.
+    pub applied: usize,
+    /// Changes found that wait for others not here yet.
+    pub waiting: usize,
+    /// Conflicts this exchange found (each listed once in the conflicts list).
+    pub conflicts: usize,
+    /// Why changes wait: which replica's change is missing.
+    pub waiting_for: Vec<String>,
+    /// Files in the folder that were not read, and why.
+    pub refused: Vec<String>,
+}
+
+/// A replica's acknowledgement file: the last change of each origin it has applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Ack {
+    centre: String,
+    replica: String,
+    applied: BTreeMap<String, i64>,
+}
+
+/// What the folder holds for this replica.
+#[derive(Default)]
+struct Scan {
+    acks: Vec<Ack>,
+    changes: BTreeMap<(String, i64), Change>,
+    /// This replica's own bundles there: (file, the changes it holds).
+    own: Vec<(PathBuf, BTreeSet<(String, i64)>)>,
+    refused: Vec<String>,
+}
+
+/// Runs one exchange through `dir` as `session` (see the module's documentation).
+pub fn exchange_folder(db: &Db, session: &Session, dir: &Path) -> Result<ExchangeReport> {
+    if !dir.is_dir() {
+        return Err(Error::invalid("dir", format!("There is no folder at {}.", dir.display())));
+    }
+    let me = db.write_uncaptured(|tx| ensure_identity(tx))?;
+    let scan = scan(dir, &me)?;
+    let mut report = ExchangeReport { refused: scan.refused.clone(), ..ExchangeReport::default() };
+    db.write_uncaptured(|tx| {
+        for ack in &scan.acks {
+            let acked = serde_json::to_string(&ack.applied).unwrap_or_else(|_| "{}".into());
+            tx.execute(
+                "INSERT INTO exchange_peers (replica, acked, seen_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (replica) DO UPDATE SET acked = excluded.acked, seen_at = excluded.seen_at",
+                params![ack.replica, acked, super::now_utc()],
+            )?;
+        }
+        let mut lost = Vec::new();
+        let mut touched = Vec::new();
+        let mut pending: BTreeMap<&(String, i64), &Change> = scan.changes.iter().collect();
+        loop {
+            let mut progress = false;
+            let keys: Vec<_> = pending.keys().copied().collect();
+            for key in keys {
+                let Some(change) = pending.get(key).copied() else { continue };
+                match apply_change(tx, &me.replica, change, &mut lost)? {
+                    Outcome::Applied => {
+                        report.applied += 1;
+                        touched.extend(rows_of(&change.changeset)?);
+                        pending.remove(key);
+                        progress = true;
+                    }
+                    Outcome::AlreadyIn => {
+                        pending.remove(key);
+                    }
+                    Outcome::Waits(_) => {}
+                }
+            }
+            if !progress {
+                break;
+            }
+        }
+        for change in pending.values() {
+            if let Outcome::Waits(why) = apply_change(tx, &me.replica, change, &mut lost)? {
+                report.waiting += 1;
+                if !report.waiting_for.contains(&why) {
+                    report.waiting_for.push(why);
+                }
+            }
+        }
+        report.conflicts = super::conflicts::record(tx, &me, &lost)?;
+        if report.applied > 0 {
+            super::rebuild_derived(tx, &touched)?;
+            let detail = serde_json::json!({"dir": dir.display().to_string(), "applied": report.applied,
+                "waiting": report.waiting, "conflicts": report.conflicts});
+            audit::record(tx, session, "exchange", "exchange", None, Some(&detail))?;
+        }
+        forget_acknowledged(tx, &me.replica)?;
+        Ok(())
+    })?;
+    report.sent = write_bundle(db, dir, &me, &scan)?;
+    write_ack(db, dir, &me)?;
+    Ok(report)
+}
+
+/// Reads the acknowledgements and bundles in `dir`.
+fn scan(dir: &Path, me: &Identity) -> Result<Scan> {
+    let mut scan = Scan::default();
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if name.ends_with(".ack") {
+            match std::fs::read(&path).ok().and_then(|b| serde_json::from_slice::<Ack>(&b).ok()) {
+                Some(ack) if ack.replica == me.replica => {}
+                Some(ack) if ack.centre != me.centre => {}
+                Some(ack) => scan.acks.push(ack),
+                None => scan.refused.push(format!("{name}: not an acknowledgement Haven can read")),
+            }
+        } else if name.ends_with(".bundle") {
+            let bytes = std::fs::read(&path)?;
+            let read = open_bundle(&bytes).and_then(|(h, payload)| Ok((h, decode_changes(&payload)?)));
+            match read {
+                Err(e) => scan.refused.push(format!("{name}: {e}")),
+                Ok((header, _)) if header.centre.to_string() != me.centre => {
+                    scan.refused.push(format!("{name}: the bundle is from another centre"));
+                }
+                Ok((header, _)) if header.schema as usize > latest_version() => {
+                    scan.refused.push(format!(
+                        "{name}: the bundle is from a newer Haven; update Haven on this computer"
+                    ));
+                }
+                Ok((header, changes)) if header.origin.to_string() == me.replica => {
+                    scan.own.push((path, changes.iter().map(|c| (c.origin.clone(), c.seq)).collect()));
+                }
+                Ok((_, changes)) => {
+                    for c in changes {
+                        scan.changes.entry((c.origin.clone(), c.seq)).or_insert(c);
+                    }
+                }
+            }
+        }
+    }
+    Ok(scan)
+}
+
+/// Deletes outbox rows every known replica has acknowledged, so personal data does not stay
+/// in them longer than the exchange needs. Known: every replica met in a folder and every
+/// origin whose changes arrived here (a replica known but silent keeps everything it lacks).
+fn forget_acknowledged(conn: &Connection, me: &str) -> Result<()> {
+    let mut peers: BTreeMap<String, BTreeMap<String, i64>> = conn
+        .prepare("SELECT replica, acked FROM exchange_peers")?
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .filter_map(|r| r.ok().map(|(p, a)| (p, serde_json::from_str(&a).unwrap_or_default())))
+        .collect();
+    for origin in applied_vector(conn)?.into_keys() {
+        if origin != me {
+            peers.entry(origin).or_default();
+        }
+    }
+    if peers.is_empty() {
+        return Ok(());
+    }
+    let peers: Vec<BTreeMap<String, i64>> = peers.into_values().collect();
+    let origins: Vec<String> = conn
+        .prepare("SELECT DISTINCT origin FROM exchange_outbox")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for origin in origins {
+        let everyone = peers.iter().map(|p| p.get(&origin).copied().unwrap_or(0)).min().unwrap_or(0);
+        conn.execute(
+            "DELETE FROM exchange_outbox WHERE origin = ?1 AND seq <= ?2",
+            params![origin, everyone],
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes this replica's bundle when some replica in the folder lacks a change it holds and
+/// no bundle of its own there already holds exactly those; removes its older bundles there.
+fn write_bundle(db: &Db, dir: &Path, me: &Identity, scan: &Scan) -> Result<usize> {
+    let acks: Vec<&BTreeMap<String, i64>> = scan.acks.iter().map(|a| &a.applied).collect();
+    let changes = db.read(|conn| {
+        let mut stmt = conn
+            .prepare("SELECT origin, seq, hlc, deps, changeset FROM exchange_outbox ORDER BY origin, seq")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Change {
+                origin: r.get("origin")?,
+                seq: r.get("seq")?,
+                hlc: r.get("hlc")?,
+                deps: r.get("deps")?,
+                changeset: r.get("changeset")?,
+            })
+        })?;
+        let mut out = Vec::new();
+        for c in rows {
+            let c = c?;
+            let wanted =
+                acks.is_empty() || acks.iter().any(|a| a.get(&c.origin).copied().unwrap_or(0) < c.seq);
+            if wanted {
+                out.push(c);
+            }
+        }
+        Ok(out)
+    })?;
+    let keys: BTreeSet<(String, i64)> = changes.iter().map(|c| (c.origin.clone(), c.seq)).collect();
+    if !keys.is_empty() && scan.own.iter().any(|(_, held)| *held == keys) {
+        return Ok(0);
+    }
+    let mut written = None;
+    if !keys.is_empty() {
+        let (n, prev) = db.read(|c| {
+            Ok(c.query_row("SELECT bundle_seq, bundle_hash FROM exchange_self WHERE id = 1", [], |r| {
+                Ok((r.get::<_, i64>("bundle_seq")?, r.get::<_, Option<Vec<u8>>>("bundle_hash")?))
+            })?)
+        })?;
+        let n = n + 1;
+        let mut prev_hash = [0u8; 32];
+        if let Some(p) = prev.filter(|p| p.len() == 32) {
+            prev_hash.copy_from_slice(&p);
+        }
+        let header = BundleHeader {
+            centre: parse_uuid(&me.centre)?,
+            origin: parse_uuid(&me.replica)?,
+            first_seq: n as u64,
+            last_seq: n as u64,
+            schema: latest_version() as u32,
+            prev_hash,
+        };
+        let bytes = seal_bundle(&header, &encode_changes(&changes))?;
+        let path = dir.join(format!("{}-{n:08}.bundle", me.replica));
+        write_aside(&path, &bytes)?;
+        let hash = Sha256::digest(&bytes).to_vec();
+        db.write_uncaptured(|tx| {
+            tx.execute(
+                "UPDATE exchange_self SET bundle_seq = ?1, bundle_hash = ?2 WHERE id = 1",
+                params![n, hash],
+            )?;
+            Ok(())
+        })?;
+        written = Some(path);
+    }
+    for (old, _) in &scan.own {
+        if Some(old) != written.as_ref() {
+            // An older bundle of ours holds nothing the new one (or the others' acks) lacks.
+            let _ = std::fs::remove_file(old);
+        }
+    }
+    Ok(changes.len())
+}
+
+/// Writes this replica's acknowledgement, unless the one there says the same.
+fn write_ack(db: &Db, dir: &Path, me: &Identity) -> Result<()> {
+    let applied = db.read(applied_vector)?;
+    let ack = Ack { centre: me.centre.clone(), replica: me.replica.clone(), applied };
+    let bytes = serde_json::to_vec_pretty(&ack)
+        .map_err(|e| Error::Internal(format!("Could not encode the acknowledgement: {e}")))?;
+    let path = dir.join(format!("{}.ack", me.replica));
+    if std::fs::read(&path).ok().as_deref() == Some(bytes.as_slice()) {
+        return Ok(());
+    }
+    write_aside(&path, &bytes)
+}
+
+/// Writes a file beside its place and renames it there, so nobody reads half of it.
+fn write_aside(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+fn parse_uuid(text: &str) -> Result<Uuid> {
+    Uuid::parse_str(text).map_err(|_| Error::Internal(format!("This replica's id {text} is not a UUID.")))
+}
+
+/// The identity of this replica, for callers above (tests, join).
+pub fn identity(db: &Db) -> Result<Identity> {
+    db.write_uncaptured(|tx| ensure_identity(tx))
+}
+
+/// Makes a copy of another replica's database a replica of its own: a new replica id at
+/// `site_id`, the same centre. Used on a database copied whole from another replica (the
+/// snapshot a new replica starts from).
+pub fn become_new_replica(db: &Db, site_id: &str) -> Result<Identity> {
+    db.write_uncaptured(|tx| {
+        let me = ensure_identity(tx)?;
+        let replica = Uuid::new_v4().to_string();
+        tx.execute(
+            "UPDATE exchange_self SET replica = ?1, site = ?2, bundle_seq = 0, bundle_hash = NULL WHERE id = 1",
+            params![replica, site_id],
+        )?;
+        tx.execute("DELETE FROM exchange_peers", [])?;
+        let _ = capture::next_hlc(tx)?;
+        Ok(Identity { centre: me.centre, replica, site: site_id.to_string() })
+    })
+}
+
+/// The number of changes in the outbox (for tests and the screen).
+pub fn outbox_len(db: &Db) -> Result<i64> {
+    db.read(|c| Ok(c.query_row("SELECT count(*) FROM exchange_outbox", [], |r| r.get(0))?))
+}

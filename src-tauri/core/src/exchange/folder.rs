@@ -46,6 +46,10 @@ struct Ack {
     centre: String,
     replica: String,
     applied: BTreeMap<String, i64>,
+    /// Every other replica the writer knows of: a replica met only through a relay is known
+    /// here too, and keeps what it has not acknowledged.
+    #[serde(default)]
+    known: Vec<String>,
 }
 
 /// What the folder holds for this replica.
@@ -74,6 +78,12 @@ pub fn exchange_folder(db: &Db, session: &Session, dir: &Path) -> Result<Exchang
                  ON CONFLICT (replica) DO UPDATE SET acked = excluded.acked, seen_at = excluded.seen_at",
                 params![ack.replica, acked, super::now_utc()],
             )?;
+            for other in ack.known.iter().filter(|k| **k != me.replica) {
+                tx.execute(
+                    "INSERT OR IGNORE INTO exchange_peers (replica, acked, seen_at) VALUES (?1, '{}', ?2)",
+                    params![other, super::now_utc()],
+                )?;
+            }
         }
         let mut lost = Vec::new();
         let mut touched = Vec::new();
@@ -272,8 +282,14 @@ fn write_bundle(db: &Db, dir: &Path, me: &Identity, scan: &Scan) -> Result<usize
 
 /// Writes this replica's acknowledgement, unless the one there says the same.
 fn write_ack(db: &Db, dir: &Path, me: &Identity) -> Result<()> {
-    let applied = db.read(applied_vector)?;
-    let ack = Ack { centre: me.centre.clone(), replica: me.replica.clone(), applied };
+    let (applied, known) = db.read(|c| {
+        let known = c
+            .prepare("SELECT replica FROM exchange_peers ORDER BY replica")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok((applied_vector(c)?, known))
+    })?;
+    let ack = Ack { centre: me.centre.clone(), replica: me.replica.clone(), applied, known };
     let bytes = serde_json::to_vec_pretty(&ack)
         .map_err(|e| Error::Internal(format!("Could not encode the acknowledgement: {e}")))?;
     let path = dir.join(format!("{}.ack", me.replica));

@@ -186,6 +186,8 @@ fn a_write_stores_its_changeset_in_the_same_transaction_and_a_failed_one_stores_
     assert_eq!(outbox_count(&r.db), before + 1);
 }
 
+/// Do triggers fire while SQLite applies a changeset? Yes: the people_fts triggers index the
+/// arriving person (and the stock balance trigger runs too; balances are rebuilt anyway).
 #[test]
 fn triggers_run_during_an_apply_so_the_search_index_follows_and_name_keys_are_rebuilt() {
     let reps = replicas(&["CAL", "DUN"]);

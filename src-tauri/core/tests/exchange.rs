@@ -592,7 +592,7 @@ fn run_steps(steps: &[Step]) {
     assert_same(&reps[1], &reps[2]);
     for r in &reps {
         util::stock::assert_ledger_matches(&r.db);
-        let chain = r.db.read(|c| haven_core::access::audit::verify(c)).unwrap();
+        let chain = r.db.read(haven_core::access::audit::verify).unwrap();
         assert!(chain.ok, "{}: {:?}", r.site, chain.problem);
         // Every conflict is listed once: one row per losing change.
         let dupes = one(

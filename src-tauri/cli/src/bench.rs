@@ -154,6 +154,8 @@ pub fn run(json: bool, people: usize, only: Option<&str>) -> anyhow::Result<()> 
     money::money(&mut bench, &db)?;
     import_contention(&mut bench, &path, people)?;
     commit_floor(&mut bench, dir.path())?;
+    exchange(&mut bench, dir.path())?;
+    capture_overhead(&mut bench, &db)?;
     if bench.rows.is_empty() {
         anyhow::bail!("no bench row matches {:?}", bench.only.unwrap_or_default());
     }
@@ -824,4 +826,126 @@ fn import_contention(bench: &mut Bench, path: &std::path::Path, people: usize) -
         bench.push(Row { name: "register_during_import", n: rows as u64, p50_ms: p50, p95_ms: p95, note })?;
     }
     Ok(())
+}
+
+/// Exchange between replicas: a replica's bundle of 10,000 new people (one seeding
+/// transaction: people, households and their rows) written to an empty folder, and applied on
+/// a copy of the centre taken before them (each sample on a fresh copy).
+fn exchange(bench: &mut Bench, dir: &std::path::Path) -> anyhow::Result<()> {
+    if !bench.wants("exchange_export_10k_changes") && !bench.wants("exchange_apply_10k_changes") {
+        return Ok(());
+    }
+    let key = DbKey::generate();
+    let source_path = dir.join("exchange-source").join("haven.db");
+    let source = keyring::create(&source_path, &key)?;
+    seed::seed_demo(&source, 0, 42)?;
+    let lead = source.read(|c| users::first_lead(c).map(|u| users::session_for(&u)))?;
+    // The receiving replica, at Dunkirk: added to the centre before the copy is taken.
+    let handover = haven_core::exchange::hand_over(&source, &lead, "DUN")?;
+    source.conn()?.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    let before = dir.join("exchange-before.db");
+    std::fs::copy(&source_path, &before)?;
+    seed::seed_demo(&source, 10_000, 43)?;
+    let rows = source.read(|c| {
+        let mut n = 0usize;
+        let mut stmt = c.prepare("SELECT changeset FROM exchange_outbox")?;
+        let mut found = stmt.query([])?;
+        while let Some(row) = found.next()? {
+            let changeset: Vec<u8> = row.get(0)?;
+            n += haven_core::db::capture::rows_of(&changeset)?.len();
+        }
+        Ok(n)
+    })?;
+    let mut round_no = 0;
+    let mut bundle = (std::path::PathBuf::new(), 0u64);
+    let (p50, p95) = measure(5, || {
+        round_no += 1;
+        let folder = dir.join(format!("exchange-out-{round_no}"));
+        std::fs::create_dir_all(&folder)?;
+        haven_core::exchange::exchange_folder(&source, &lead, &folder)?;
+        for entry in std::fs::read_dir(&folder)? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "bundle") {
+                bundle = (folder.clone(), std::fs::metadata(&path)?.len());
+            }
+        }
+        Ok(())
+    })?;
+    if bench.wants("exchange_export_10k_changes") {
+        let note = format!("bundle of 10,000 people ({rows} rows changed in all): {} bytes", bundle.1);
+        bench.push(Row { name: "exchange_export_10k_changes", n: 10_000, p50_ms: p50, p95_ms: p95, note })?;
+    }
+    if bench.wants("exchange_apply_10k_changes") {
+        let mut samples = Vec::new();
+        for i in 0..3 {
+            let target_path = dir.join(format!("exchange-target-{i}")).join("haven.db");
+            std::fs::create_dir_all(target_path.parent().unwrap_or(dir))?;
+            std::fs::copy(&before, &target_path)?;
+            let target = Db::open_with_key(&target_path, &key)?;
+            haven_core::exchange::take_over(&target, &handover)?;
+            let start = Instant::now();
+            let done = haven_core::exchange::exchange_folder(&target, &lead, &bundle.0)?;
+            samples.push(start.elapsed().as_secs_f64() * 1000.0);
+            if done.applied == 0 {
+                anyhow::bail!("the exchange bench applied nothing: {done:?}");
+            }
+        }
+        samples.sort_by(f64::total_cmp);
+        let note =
+            format!("the same bundle on a fresh copy each time; {rows} rows, name keys and index rebuilt");
+        bench.push(Row {
+            name: "exchange_apply_10k_changes",
+            n: 10_000,
+            p50_ms: round(samples[1]),
+            p95_ms: round(samples[2]),
+            note,
+        })?;
+    }
+    Ok(())
+}
+
+/// What capture costs a registration: `create_person` with capture, against the same without.
+fn capture_overhead(bench: &mut Bench, db: &Db) -> anyhow::Result<()> {
+    if !bench.wants("capture_overhead") {
+        return Ok(());
+    }
+    let lead = db.read(|c| users::first_lead(c).map(|u| users::session_for(&u)))?;
+    let mut i: u64 = 1_000_000;
+    let mut one = |db: &Db| -> anyhow::Result<()> {
+        i += 1;
+        let given: String = (0..8).map(|k| char::from(b'a' + ((i >> (k * 3)) % 26) as u8)).collect();
+        let input = json!({"given_name": given, "family_name": "Overhead", "estimated_age": 30, "consent": true,
+                           "confirm_not_duplicate": true});
+        api::call(db, &lead, "create_person", input)?;
+        Ok(())
+    };
+    // Alternate the two so that the machine's load falls on both alike.
+    let (mut with, mut without) = (Vec::new(), Vec::new());
+    for _ in 0..60 {
+        let start = Instant::now();
+        one(db)?;
+        with.push(start.elapsed().as_secs_f64() * 1000.0);
+        haven_core::db::capture::set_capture_off_for_bench(true);
+        let start = Instant::now();
+        let r = one(db);
+        haven_core::db::capture::set_capture_off_for_bench(false);
+        r?;
+        without.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    with.sort_by(f64::total_cmp);
+    without.sort_by(f64::total_cmp);
+    let at = |v: &[f64], q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    let (w50, o50) = (at(&with, 0.5), at(&without, 0.5));
+    let note = format!(
+        "create_person with capture; without: p50 {:.3} ms; capture adds {:.1} %",
+        o50,
+        (w50 / o50 - 1.0) * 100.0
+    );
+    bench.push(Row {
+        name: "capture_overhead",
+        n: 60,
+        p50_ms: round(w50),
+        p95_ms: round(at(&with, 0.95)),
+        note,
+    })
 }

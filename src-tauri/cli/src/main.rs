@@ -114,6 +114,16 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Exchange changes with the centre's other replicas through a folder (a USB stick, a
+    /// shared folder): write this replica's bundle, apply the others', acknowledge.
+    Exchange {
+        /// The folder every replica can reach.
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+        /// One JSON object: {"sent", "applied", "waiting", "conflicts"}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Replace the database with a backup, after checking it (the current file is kept aside).
     /// Signs in to the current database for its key, or takes $HAVEN_RECOVERY_KEY.
     Restore {
@@ -330,6 +340,36 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Restore { file } => restore(&cli, file),
+        Command::Exchange { dir, json } => {
+            let (db, session) = signed_in(&cli)?;
+            let out = api::call(
+                &db,
+                &session,
+                "exchange_folder",
+                serde_json::json!({"dir": dir.display().to_string()}),
+            )?;
+            let done: haven_core::exchange::ExchangeReport = serde_json::from_value(out)?;
+            if *json {
+                let four = serde_json::json!({"sent": done.sent, "applied": done.applied,
+                    "waiting": done.waiting, "conflicts": done.conflicts});
+                say!("{four}");
+            } else {
+                say!(
+                    "Sent {} changes, applied {}, {} waiting, {} conflicts.",
+                    done.sent,
+                    done.applied,
+                    done.waiting,
+                    done.conflicts
+                );
+                for why in &done.waiting_for {
+                    say!("Waiting: {why}.");
+                }
+            }
+            for why in &done.refused {
+                let _ = writeln!(std::io::stderr(), "notice: not read: {why}");
+            }
+            Ok(())
+        }
         Command::Retention => {
             let (db, session) = signed_in(&cli)?;
             let out = api::call(&db, &session, "run_retention", serde_json::Value::Null)?;

@@ -395,3 +395,48 @@ fn import_volunteers_lists_row_problems_imports_nothing_and_then_imports_the_fix
         "already known: {out}"
     );
 }
+
+/// Issue 16: `exchange --dir DIR --json` between two replicas of one centre (the second a copy
+/// of the first made a replica of its own at Dunkirk, as a joining laptop starts).
+#[test]
+fn exchange_passes_a_registration_to_another_replica_and_a_second_run_changes_nothing() {
+    let calais = tempfile::tempdir().unwrap();
+    let dunkirk = tempfile::tempdir().unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    assert!(cli(calais.path(), Some("demo"), &["seed-demo", "--people", "5"]).status.success());
+    // Calais's lead adds a Dunkirk replica to the centre; Dunkirk takes over a copy made after.
+    let handover = {
+        let unlocked =
+            haven_core::access::keyring::unlock(&calais.path().join("haven.db"), None, "demo").unwrap();
+        let handover = haven_core::exchange::hand_over(&unlocked.db, &unlocked.session, "DUN").unwrap();
+        unlocked.db.conn().unwrap().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+        handover
+    };
+    for file in ["haven.db", "haven.keys"] {
+        std::fs::copy(calais.path().join(file), dunkirk.path().join(file)).unwrap();
+    }
+    {
+        let unlocked =
+            haven_core::access::keyring::unlock(&dunkirk.path().join("haven.db"), None, "demo").unwrap();
+        haven_core::exchange::take_over(&unlocked.db, &handover).unwrap();
+    }
+    let body = r#"{"given_name":"Across","family_name":"Channel","site":"CAL","confirm_not_duplicate":true}"#;
+    json_out(&cli(calais.path(), Some("demo"), &["call", "create_person", body]));
+    let dir = folder.path().to_str().unwrap();
+    let sent = json_out(&cli(calais.path(), Some("demo"), &["exchange", "--dir", dir, "--json"]));
+    assert!(sent["sent"].as_u64().unwrap() >= 1, "{sent}");
+    assert_eq!(sent.as_object().unwrap().len(), 4, "exactly sent, applied, waiting, conflicts: {sent}");
+    let got = json_out(&cli(dunkirk.path(), Some("demo"), &["exchange", "--dir", dir, "--json"]));
+    assert!(got["applied"].as_u64().unwrap() >= 1, "{got}");
+    assert_eq!((got["waiting"].as_u64(), got["conflicts"].as_u64()), (Some(0), Some(0)), "{got}");
+    let found = json_out(&cli(
+        dunkirk.path(),
+        Some("demo"),
+        &["call", "search_people", r#"{"text":"Across Channel"}"#],
+    ));
+    assert!(found.to_string().contains("Channel"), "{found}");
+    let again = json_out(&cli(dunkirk.path(), Some("demo"), &["exchange", "--dir", dir, "--json"]));
+    assert_eq!(again, serde_json::json!({"sent": 0, "applied": 0, "waiting": 0, "conflicts": 0}));
+    let front = json_err(&cli(dunkirk.path(), Some("demo"), &["--user", "tom", "exchange", "--dir", dir]));
+    assert_eq!(front["kind"], "forbidden", "{front}");
+}

@@ -509,13 +509,13 @@ fn a_joined_replica_holds_the_whole_centre_and_its_own_database_key() {
 fn a_replicas_own_bundles_chain_from_one_to_the_next() {
     let (cal, bhm) = two_replicas();
     let k = keys(&bhm);
-    let first_header = bhm.db.read(|c| replicas::next_header(c, 4)).unwrap();
+    let first_header = bhm.db.read(|c| seal::next_header(c, 4)).unwrap();
     assert_eq!(first_header, header(&k, 1, 4, [0; 32]));
     let first = seal::seal(&first_header, b"one to four", &k).unwrap();
     bhm.db.write(|tx| replicas::note_bundle(tx, &first_header, &seal::file_hash(&first))).unwrap();
-    let second_header = bhm.db.read(|c| replicas::next_header(c, 6)).unwrap();
+    let second_header = bhm.db.read(|c| seal::next_header(c, 6)).unwrap();
     assert_eq!(second_header, header(&k, 5, 6, seal::file_hash(&first)));
-    assert!(bhm.db.read(|c| replicas::next_header(c, 4)).is_err(), "nothing new to cover");
+    assert!(bhm.db.read(|c| seal::next_header(c, 4)).is_err(), "nothing new to cover");
     let second = seal::seal(&second_header, b"five and six", &k).unwrap();
     // Calais takes them in order only.
     refused(&cal, &second, ErrorKind::Conflict, "bundle number 1");

@@ -14,6 +14,7 @@ mod activities;
 mod cases;
 mod centre;
 mod distribution;
+mod exchange;
 mod inputs;
 mod money;
 mod printing;
@@ -38,6 +39,8 @@ pub use centre::SessionInfo;
 use centre::*;
 pub use distribution::PrintDistributionSheet;
 use distribution::*;
+use exchange::*;
+pub use exchange::{ExchangeFolder, ListConflicts, ResolveConflict};
 pub use inputs::{Created, NoInput, PrintWeek, WeekInput};
 pub use printing::PrintedSheet;
 use privacy::*;
@@ -208,6 +211,19 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     function!(get_security_settings, FrontDesk, READ, "Auto-lock, backup and retention settings."),
     function!(update_security_settings, Lead, WRITE, "Change the auto-lock, backup and retention settings."),
     function!(list_audit_log, Lead, READ, "The audit log, newest first, with filters."),
+    function!(
+        exchange_folder,
+        Coordinator,
+        WRITE,
+        "Exchange changes with the other replicas through a folder (send, apply, acknowledge)."
+    ),
+    function!(list_conflicts, Coordinator, READ, "Changes that lost to a concurrent one, side by side."),
+    function!(
+        resolve_conflict,
+        Coordinator,
+        WRITE,
+        "Resolve a conflict: keep the winner, or take the other version (a new change)."
+    ),
     function!(
         verify_audit_log,
         Lead,

@@ -19,6 +19,7 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/0005_security.sql"),
     include_str!("../../migrations/0006_linked_shifts.sql"),
     include_str!("../../migrations/0007_name_keys.sql"),
+    include_str!("../../migrations/0008_exchange.sql"),
     include_str!("../../migrations/0009_exchange_security.sql"),
     include_str!("../../migrations/0010_checks.sql"),
     include_str!("../../migrations/0012_money.sql"),

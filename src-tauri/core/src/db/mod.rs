@@ -1,6 +1,7 @@
 //! The encrypted store: opening a SQLCipher file, the pragmas every connection gets, schema
 //! migrations, and the transaction helper every multi-statement write goes through.
 
+pub mod capture;
 mod head;
 mod migrations;
 
@@ -229,6 +230,7 @@ impl Db {
         };
         apply_pragmas(&conn)?;
         migrations::migrate(&mut conn)?;
+        capture::ensure_identity(&conn)?;
         let found = head::current(&conn)?;
         let lost = match head::read(path) {
             Some(recorded) if recorded.seq > found.seq => Some(LostCommits {
@@ -325,9 +327,25 @@ impl Db {
     }
 
     /// Runs `f` inside one immediate transaction: everything it writes lands, or nothing does.
+    /// What it changes in replicated tables is captured for the other replicas in the same
+    /// transaction (see [`capture`]).
     ///
     /// Refused inside [`Db::read_only`].
     pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        refuse_in_read_only_scope()?;
+        if self.read_only_media {
+            return Err(read_only_media_refusal(&self.path));
+        }
+        let mut conn = self.lock()?;
+        self.set_query_only(&conn, false)?;
+        let out = capture::with_captured_tx(&mut conn, f)?;
+        self.note_head(&conn);
+        Ok(out)
+    }
+
+    /// Runs `f` in one immediate transaction without capture: for the exchange engine, which
+    /// applies changes received from other replicas and stores them with their own origin.
+    pub(crate) fn write_uncaptured<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
         refuse_in_read_only_scope()?;
         if self.read_only_media {
             return Err(read_only_media_refusal(&self.path));

@@ -169,25 +169,7 @@ pub fn invite(db: &Db, session: &Session, site: &str, out: &Path) -> Result<Invi
     }
     let signing = replicas::new_signing_key();
     let replica = Uuid::now_v7();
-    let (site, tag, keys) = db.write(|tx| {
-        let site = crate::sites::resolve(tx, site).map_err(|e| {
-            e.when_absent(Error::invalid("site", format!("There is no site \"{}\".", site.trim())))
-        })?;
-        let tag = replicas::next_code_tag(tx)?;
-        let name = format!("{} ({tag})", site.name);
-        replicas::add(
-            tx,
-            replica,
-            Some(&site.id),
-            &name,
-            &signing.verifying_key(),
-            &tag,
-            Some(&session.user_id),
-        )?;
-        let detail = serde_json::json!({"site": site.code, "code_tag": tag});
-        audit::record(tx, session, "invite", "replica", Some(&replica.to_string()), Some(&detail))?;
-        Ok((site, tag, replicas::seal_keys(tx)?))
-    })?;
+    let (site, tag, keys) = add_to_directory(db, session, site, replica, &signing)?;
     let written = (|| {
         let snapshot_key = DbKey::generate();
         let snapshot = snapshot(db, &snapshot_key)?;
@@ -235,6 +217,85 @@ pub fn invite(db: &Db, session: &Session, site: &str, out: &Path) -> Result<Invi
 
 /// A SQLCipher copy of the whole database under `key`, with every LOCAL table emptied and the
 /// freed pages gone: the bytes of the file.
+/// Adds a new replica at `site` to the centre's directory (a captured, audited write that
+/// reaches every replica), with the public half of `signing`.
+fn add_to_directory(
+    db: &Db,
+    session: &Session,
+    site: &str,
+    replica: Uuid,
+    signing: &SigningKey,
+) -> Result<(crate::sites::Site, String, replicas::SealKeys)> {
+    db.write(|tx| {
+        let site = crate::sites::resolve(tx, site).map_err(|e| {
+            e.when_absent(Error::invalid("site", format!("There is no site \"{}\".", site.trim())))
+        })?;
+        let tag = replicas::next_code_tag(tx)?;
+        let name = format!("{} ({tag})", site.name);
+        replicas::add(
+            tx,
+            replica,
+            Some(&site.id),
+            &name,
+            &signing.verifying_key(),
+            &tag,
+            Some(&session.user_id),
+        )?;
+        let detail = serde_json::json!({"site": site.code, "code_tag": tag});
+        audit::record(tx, session, "invite", "replica", Some(&replica.to_string()), Some(&detail))?;
+        Ok((site, tag, replicas::seal_keys(tx)?))
+    })
+}
+
+/// A new replica's keys handed over in memory instead of in a join file: for tests and the
+/// bench, which copy a database file whole where a new computer would read a join file.
+/// Never written anywhere.
+pub struct Handover {
+    centre: Uuid,
+    replica: Uuid,
+    exchange_key: Zeroizing<[u8; 32]>,
+    signing: SigningKey,
+}
+
+impl Handover {
+    /// The new replica's id.
+    pub fn replica(&self) -> String {
+        self.replica.to_string()
+    }
+}
+
+/// Adds a replica at `site` to the directory of `db`'s centre (as [`invite`] does) and keeps
+/// its keys for [`take_over`] on a copy of the database file taken after this call.
+pub fn hand_over(db: &Db, session: &Session, site: &str) -> Result<Handover> {
+    let signing = replicas::new_signing_key();
+    let replica = Uuid::now_v7();
+    let (_, _, keys) = add_to_directory(db, session, site, replica, &signing)?;
+    Ok(Handover { centre: keys.centre, replica, exchange_key: keys.exchange_key, signing })
+}
+
+/// Makes `db`, a whole copy of the database a [`Handover`] was made on, that new replica: its
+/// keys, and an empty chain and code counters, as a joined replica starts.
+pub fn take_over(db: &Db, handover: &Handover) -> Result<()> {
+    db.write(|tx| {
+        let listed = replicas::find(tx, &handover.replica.to_string())?;
+        if listed.public_key != hex::encode(handover.signing.verifying_key().as_bytes()) {
+            return Err(Error::invalid("replica", "This copy was taken before the replica was added."));
+        }
+        tx.execute_batch(
+            "DELETE FROM exchange_secrets; DELETE FROM exchange_chain; DELETE FROM person_code_counters;",
+        )?;
+        replicas::store_secrets(
+            tx,
+            handover.centre,
+            handover.replica,
+            &handover.exchange_key,
+            &handover.signing,
+            Some(handover.replica),
+        )
+    })?;
+    db.write_uncaptured(|tx| crate::db::capture::ensure_identity(tx).map(|_| ()))
+}
+
 fn snapshot(db: &Db, key: &DbKey) -> Result<Vec<u8>> {
     let dir = db.path().parent().unwrap_or(Path::new("."));
     // A snapshot left by a crash is unreadable noise (its key is gone): it is removed.

@@ -1,6 +1,22 @@
-//! Exchange between the replicas of a centre: each Haven install is one replica, belongs to one
-//! site and holds the whole centre's data; replicas pass each other change bundles through any
-//! folder both can reach.
+//! Exchange between replicas: every Haven install of a centre holds the whole centre's data
+//! and passes its changes to the others through folders (a USB stick, a shared folder).
+//!
+//! - Capture (`db::capture`, below every area): each write transaction stores its own full
+//!   changeset in the outbox, in the same transaction.
+//! - Bundles ([`bundle`]): the changes a folder's other replicas have not acknowledged, with
+//!   their header, sealed and signed ([`seal`]); each new bundle of a replica holds everything
+//!   its older ones there held, so it replaces them in the folder.
+//! - Apply ([`apply`]): received changes apply in causal order (each origin's in sequence,
+//!   after what they depended on), are kept in the outbox with their origin to be passed on,
+//!   and a concurrent change to the same row is a conflict with one winner on every replica.
+//! - Conflicts ([`conflicts`]): the replicated list of losing versions, resolved by a
+//!   coordinator or lead.
+//! - Folder exchange ([`folder`]): one run of read, apply, write, acknowledge.
+//!
+//! After an apply the data derived locally is brought up to date: stock balances from the
+//! ledger and the name keys of every person touched (they hold local rowids). The search index
+//! follows by its own triggers, which SQLite runs during an apply as for any write
+//! (`tests/exchange.rs` checks it).
 //!
 //! Rooms: `bundle` (the header every bundle carries), `seal` (a bundle's encryption under the
 //! centre's exchange key and its origin's Ed25519 signature, and every refusal of a bundle),
@@ -11,19 +27,108 @@
 //! LOCAL tables never leave the replica: they are not captured, not put in a bundle, and are
 //! emptied in the snapshot a join file carries ([`replicas::LOCAL_TABLES`]).
 //!
-//! Writing a bundle: [`replicas::next_header`] for its header, [`replicas::seal_keys`] and
+//! Writing a bundle: [`seal::next_header`] for its header, [`replicas::seal_keys`] and
 //! [`seal::seal`] for the file, then [`replicas::note_bundle`] with [`seal::file_hash`] in the
 //! transaction that records it as written. Reading one: [`replicas::directory`] and
 //! [`seal::open`] (or [`seal::open_signed`] and [`seal::standing`] to sort a folder's bundles
 //! first), then [`replicas::note_bundle`] in the transaction that applies it, so that a bundle
 //! is accepted exactly when its changes land.
 
+pub mod apply;
 pub mod bundle;
+pub mod conflicts;
+pub mod folder;
 pub mod join;
 pub mod replicas;
 pub mod seal;
 
-pub use bundle::BundleHeader;
-pub use join::{invite, join, Invite, Joined};
+use std::collections::BTreeSet;
+
+use rusqlite::{Connection, OptionalExtension};
+
+pub use apply::{apply_change, Lost, Outcome};
+pub use bundle::{BundleHeader, Change};
+pub use conflicts::{Conflict, Resolution};
+pub use folder::{exchange_folder, identity, outbox_len, ExchangeReport};
+pub use join::{hand_over, invite, join, take_over, Handover, Invite, Joined};
 pub use replicas::{Directory, Replica, SealKeys};
 pub use seal::{open, seal};
+
+use crate::db::capture::RowRef;
+use crate::Result;
+
+/// Seals a bundle file with this replica's keys (see [`seal::seal`]).
+pub fn seal_bundle(conn: &Connection, header: &BundleHeader, payload: &[u8]) -> Result<Vec<u8>> {
+    seal::seal(header, payload, &replicas::seal_keys(conn)?)
+}
+
+/// Opens an authentic bundle file of this centre (see [`seal::open_signed`]).
+pub fn open_bundle(conn: &Connection, bytes: &[u8]) -> Result<(BundleHeader, Vec<u8>)> {
+    seal::open_signed(bytes, &replicas::seal_keys(conn)?, &replicas::directory(conn)?)
+}
+
+/// UTC now, as every table stores it.
+pub(crate) fn now_utc() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// Brings derived data up to date after `rows` were changed by an apply.
+pub(crate) fn rebuild_derived(conn: &Connection, rows: &[RowRef]) -> Result<()> {
+    let mut people = BTreeSet::new();
+    let mut ledger = false;
+    for row in rows {
+        match row.table.as_str() {
+            "people" if !row.deleted => {
+                if let Ok(pk) = serde_json::from_str::<Vec<String>>(&row.pk) {
+                    people.extend(pk);
+                }
+            }
+            "stock_movements" => ledger = true,
+            _ => {}
+        }
+    }
+    for id in people {
+        let names = conn
+            .query_row(
+                "SELECT given_name, family_name, original_name, other_names FROM people WHERE id = ?1",
+                [&id],
+                |r| {
+                    Ok((
+                        r.get::<_, String>("given_name")?,
+                        r.get::<_, Option<String>>("family_name")?.unwrap_or_default(),
+                        r.get::<_, Option<String>>("original_name")?,
+                        r.get::<_, Option<String>>("other_names")?.unwrap_or_default(),
+                    ))
+                },
+            )
+            .optional()?;
+        if let Some((given, family, original, others)) = names {
+            crate::cases::names::index_person(conn, &id, &given, &family, original.as_deref(), &others)?;
+        }
+    }
+    if ledger {
+        rebuild_balances(conn)?;
+    }
+    Ok(())
+}
+
+/// Rebuilds every stock balance from the ledger. A sum below zero (movements from two sites
+/// that together take more than was there) is kept at zero here; showing it to the receiving
+/// site as a conflict is the stock-in-transit work still to come.
+pub fn rebuild_balances(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "DELETE FROM stock_balances;
+         INSERT INTO stock_balances (location_id, item_id, variant, batch, site_id, expires_on, quantity)
+         SELECT m.location_id, m.item_id, m.variant, m.batch,
+                (SELECT f.site_id FROM stock_movements f WHERE f.location_id = m.location_id
+                   AND f.item_id = m.item_id AND f.variant = m.variant AND f.batch = m.batch
+                 ORDER BY f.created_at, f.id LIMIT 1) AS site_id,
+                (SELECT f.expires_on FROM stock_movements f WHERE f.location_id = m.location_id
+                   AND f.item_id = m.item_id AND f.variant = m.variant AND f.batch = m.batch
+                 ORDER BY f.created_at, f.id LIMIT 1) AS expires_on,
+                max(sum(m.quantity), 0) AS quantity
+         FROM stock_movements m
+         GROUP BY m.location_id, m.item_id, m.variant, m.batch;",
+    )?;
+    Ok(())
+}

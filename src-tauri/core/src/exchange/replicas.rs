@@ -335,24 +335,3 @@ pub fn note_bundle(conn: &Connection, header: &super::BundleHeader, file_hash: &
     )?;
     Ok(())
 }
-
-/// The header of this replica's next bundle, covering its sequence numbers up to `last_seq`:
-/// it starts after the last bundle this replica recorded writing ([`note_bundle`]) and names
-/// that bundle's file hash (zeros before the first).
-pub fn next_header(conn: &Connection, last_seq: u64) -> Result<super::BundleHeader> {
-    let (centre, replica) = identity(conn)?;
-    let (done, prev_hash) = directory(conn)?.chain.get(&replica).copied().unwrap_or((0, [0u8; 32]));
-    if last_seq <= done {
-        return Err(Error::Internal(format!(
-            "This replica's bundles up to number {done} are written already; the next covers more."
-        )));
-    }
-    Ok(super::BundleHeader {
-        centre,
-        origin: replica,
-        first_seq: done + 1,
-        last_seq,
-        schema: u32::try_from(crate::db::latest_version()).unwrap_or(u32::MAX),
-        prev_hash,
-    })
-}

@@ -18,7 +18,9 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use ed25519_dalek::{Signature, Signer, Verifier};
 use sha2::{Digest, Sha256};
 
-use super::replicas::{Directory, SealKeys};
+use rusqlite::Connection;
+
+use super::replicas::{self, Directory, SealKeys};
 use super::BundleHeader;
 use crate::{Error, Result};
 
@@ -205,4 +207,25 @@ fn origin_name(header: &BundleHeader, replicas: &Directory) -> String {
         .replicas
         .get(&header.origin)
         .map_or_else(|| header.origin.to_string(), |r| format!("\"{}\"", r.name))
+}
+
+/// The header of this replica's next bundle, covering its sequence numbers up to `last_seq`:
+/// it starts after the last bundle this replica recorded writing ([`replicas::note_bundle`]) and names
+/// that bundle's file hash (zeros before the first).
+pub fn next_header(conn: &Connection, last_seq: u64) -> Result<BundleHeader> {
+    let (centre, replica) = replicas::identity(conn)?;
+    let (done, prev_hash) = replicas::directory(conn)?.chain.get(&replica).copied().unwrap_or((0, [0u8; 32]));
+    if last_seq <= done {
+        return Err(Error::Internal(format!(
+            "This replica's bundles up to number {done} are written already; the next covers more."
+        )));
+    }
+    Ok(BundleHeader {
+        centre,
+        origin: replica,
+        first_seq: done + 1,
+        last_seq,
+        schema: u32::try_from(crate::db::latest_version()).unwrap_or(u32::MAX),
+        prev_hash,
+    })
 }

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod distribution;
+pub mod exchange;
 pub mod stock;
 pub mod strict;
 pub mod volunteers;

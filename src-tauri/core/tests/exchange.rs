@@ -1,0 +1,298 @@
+//! Exchange between replicas: capture, apply, conflicts and folder exchange, on real encrypted
+//! files in temporary folders. Every replica starts as a copy of one seeded centre (the
+//! snapshot a joining replica receives) made a replica of its own at another site. The
+//! property test over three replicas is in `exchange_random.rs`.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+mod util;
+
+use haven_core::db::capture::{LOCAL_TABLES, REPLICATED_TABLES};
+use haven_core::exchange;
+use haven_core::{api, Role};
+use serde_json::json;
+use util::exchange::*;
+use util::{call, seeded, session};
+
+#[test]
+fn every_table_is_classified_replicated_or_local_and_replicated_ones_have_a_primary_key() {
+    let t = seeded(0);
+    let tables: Vec<String> =
+        t.db.read(|c| {
+            Ok(c.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?)
+        })
+        .unwrap();
+    for table in &tables {
+        let replicated = REPLICATED_TABLES.contains(&table.as_str());
+        let local = LOCAL_TABLES.contains(&table.as_str());
+        assert!(
+            replicated ^ local,
+            "table {table} must be in exactly one of REPLICATED_TABLES and LOCAL_TABLES"
+        );
+        if replicated {
+            let pk: i64 =
+                t.db.read(|c| {
+                    Ok(c.query_row(
+                        &format!("SELECT count(*) FROM pragma_table_info('{table}') WHERE pk > 0"),
+                        [],
+                        |r| r.get(0),
+                    )?)
+                })
+                .unwrap();
+            assert!(
+                pk > 0,
+                "replicated table {table} has no primary key: the session extension would skip it"
+            );
+        }
+    }
+    for listed in REPLICATED_TABLES.iter().chain(LOCAL_TABLES) {
+        assert!(tables.iter().any(|t| t == listed), "{listed} is listed but no such table exists");
+    }
+}
+
+#[test]
+fn a_write_stores_its_changeset_in_the_same_transaction_and_a_failed_one_stores_nothing() {
+    let r = replicas(&["CAL"]).remove(0);
+    let before = outbox_count(&r.db);
+    register(&r, "Amina", "Capture");
+    assert_eq!(outbox_count(&r.db), before + 1, "one registration is one captured change");
+    let failed: haven_core::Result<()> = r.db.write(|tx| {
+        tx.execute("UPDATE people SET given_name = 'Gone' WHERE family_name = 'Capture'", [])?;
+        Err(haven_core::Error::invalid("x", "Stop here."))
+    });
+    assert!(failed.is_err());
+    assert_eq!(outbox_count(&r.db), before + 1, "a rolled-back write leaves no change in the outbox");
+    // Derived and local tables are not captured: a write to them alone stores nothing.
+    sql(&r, "DELETE FROM person_name_keys WHERE person_id IN (SELECT id FROM people WHERE family_name = 'Capture')", &[]);
+    assert_eq!(outbox_count(&r.db), before + 1);
+}
+
+/// Do triggers fire while SQLite applies a changeset? Yes: the people_fts triggers index the
+/// arriving person (and the stock balance trigger runs too; balances are rebuilt anyway).
+#[test]
+fn triggers_run_during_an_apply_so_the_search_index_follows_and_name_keys_are_rebuilt() {
+    let reps = replicas(&["CAL", "DUN"]);
+    let (a, b) = (&reps[0], &reps[1]);
+    let folder = tempfile::tempdir().unwrap();
+    register(a, "Mohammed", "Searchable");
+    swap(a, folder.path());
+    let got = swap(b, folder.path());
+    assert!(got.applied >= 1, "{got:?}");
+    // The FTS5 triggers on people ran while the changeset was applied.
+    let fts = one(b, "SELECT count(*) FROM people_fts WHERE people_fts MATCH 'Searchable'", &[]);
+    assert_eq!(fts.as_deref().map(str::parse::<i64>).map(Result::unwrap), Some(1));
+    // The name keys (local rowids) were recomputed: a sound-alike spelling finds the person.
+    let keys = one(b, "SELECT count(*) FROM person_name_keys k JOIN people p ON p.id = k.person_id AND p.rowid = k.person_rowid WHERE p.family_name = 'Searchable'", &[]);
+    assert!(keys.unwrap().parse::<i64>().unwrap() > 0, "name keys are computed with this replica's rowids");
+    let page = call(&b.db, &b.s, "search_people", json!({"text": "Muhammad Searchable"}));
+    let text = page.to_string();
+    assert!(text.contains("Searchable"), "{text}");
+}
+
+#[test]
+fn two_replicas_exchange_registrations_edits_deletes_stock_and_end_equal() {
+    let reps = replicas(&["CAL", "DUN"]);
+    let (a, b) = (&reps[0], &reps[1]);
+    let folder = tempfile::tempdir().unwrap();
+    let p = register(a, "Hodan", "Exchange");
+    let q = register(b, "Yonas", "Exchange");
+    sql(a, "UPDATE people SET other_names = 'Hodi' WHERE id = ?1", &[&p]);
+    call(&a.db, &a.s, "add_note", json!({"person": p, "body": "Met at the bus."}));
+    sql(b, "DELETE FROM notes WHERE person_id = ?1", &[&q]);
+    let loc = call(&a.db, &a.s, "save_location", json!({"site": "CAL", "name": "Exchange shelf"}))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let item = one(a, "SELECT id FROM stock_items ORDER BY name LIMIT 1", &[]).unwrap();
+    call(
+        &a.db,
+        &a.s,
+        "receive_stock",
+        json!({"location": loc, "item": item, "quantity": 12, "source": "donation", "party": "Donor",
+               "expires_on": "2030-01-01"}),
+    );
+    for _ in 0..2 {
+        swap(a, folder.path());
+        swap(b, folder.path());
+    }
+    assert_same(a, b);
+    assert_eq!(one(b, "SELECT other_names FROM people WHERE id = ?1", &[&p]).as_deref(), Some("Hodi"));
+    let shelf = one(b, "SELECT quantity FROM stock_balances WHERE location_id = ?1", &[&loc]);
+    assert_eq!(shelf.as_deref(), Some("12"), "the balance was rebuilt from the arriving ledger");
+    // Once both have acknowledged everything, running again changes nothing, files included.
+    swap(a, folder.path());
+    swap(b, folder.path());
+    let files = folder_listing(folder.path());
+    let again = swap(a, folder.path());
+    let again_b = swap(b, folder.path());
+    assert_eq!((again.sent, again.applied, again.conflicts), (0, 0, 0), "{again:?}");
+    assert_eq!((again_b.sent, again_b.applied, again_b.conflicts), (0, 0, 0), "{again_b:?}");
+    assert_eq!(folder_listing(folder.path()), files, "a second run writes no file");
+    assert_eq!(outbox_count(&a.db), 0, "changes both replicas have are deleted from the outbox");
+    assert_eq!(outbox_count(&b.db), 0);
+}
+
+#[test]
+fn a_concurrent_edit_has_one_winner_everywhere_and_is_listed_once_then_resolved() {
+    let reps = replicas(&["CAL", "DUN"]);
+    let (a, b) = (&reps[0], &reps[1]);
+    let folder = tempfile::tempdir().unwrap();
+    let p = register(a, "Samir", "Conflict");
+    swap(a, folder.path());
+    swap(b, folder.path());
+    sql(a, "UPDATE people SET given_name = 'Samira' WHERE id = ?1", &[&p]);
+    sql(b, "UPDATE people SET given_name = 'Sami' WHERE id = ?1", &[&p]);
+    for _ in 0..2 {
+        swap(a, folder.path());
+        swap(b, folder.path());
+    }
+    assert_same(a, b);
+    // b's edit is later on the clock: it wins on both.
+    assert_eq!(one(a, "SELECT given_name FROM people WHERE id = ?1", &[&p]).as_deref(), Some("Sami"));
+    for r in [a, b] {
+        let list = call(&r.db, &r.s, "list_conflicts", json!({}));
+        let list = list.as_array().unwrap();
+        assert_eq!(list.len(), 1, "{}: {list:?}", r.site);
+        assert_eq!(list[0]["kind"], "edit");
+        assert_eq!(list[0]["winner"]["given_name"], "Sami");
+        assert_eq!(list[0]["loser"]["given_name"], "Samira");
+    }
+    let id = call(&a.db, &a.s, "list_conflicts", json!({}))[0]["id"].as_str().unwrap().to_string();
+    call(&a.db, &a.s, "resolve_conflict", json!({"id": id, "choice": "take_other"}));
+    swap(a, folder.path());
+    swap(b, folder.path());
+    assert_eq!(one(b, "SELECT given_name FROM people WHERE id = ?1", &[&p]).as_deref(), Some("Samira"));
+    assert_eq!(call(&b.db, &b.s, "list_conflicts", json!({})), json!([]), "resolved everywhere");
+    let front = session(&b.db, Role::FrontDesk);
+    assert!(
+        api::call(&b.db, &front, "list_conflicts", json!({})).is_err(),
+        "the front desk may not see conflicts"
+    );
+}
+
+#[test]
+fn a_delete_meeting_an_edit_is_a_conflict_and_the_delete_wins_on_both() {
+    let reps = replicas(&["CAL", "DUN"]);
+    let (a, b) = (&reps[0], &reps[1]);
+    let folder = tempfile::tempdir().unwrap();
+    let p = register(a, "Delia", "Deleted");
+    call(&a.db, &a.s, "add_note", json!({"person": p, "body": "First words."}));
+    swap(a, folder.path());
+    swap(b, folder.path());
+    sql(a, "DELETE FROM notes WHERE person_id = ?1", &[&p]);
+    sql(b, "UPDATE notes SET body = 'Edited words.' WHERE person_id = ?1", &[&p]);
+    // Each side applies the other's change in turn.
+    swap(b, folder.path());
+    swap(a, folder.path());
+    swap(b, folder.path());
+    assert_same(a, b);
+    assert_eq!(one(b, "SELECT count(*) FROM notes WHERE person_id = ?1", &[&p]).as_deref(), Some("0"));
+    for r in [a, b] {
+        let list = call(&r.db, &r.s, "list_conflicts", json!({}));
+        let list = list.as_array().unwrap();
+        assert_eq!(list.len(), 1, "{}: {list:?}", r.site);
+        assert_eq!(list[0]["kind"], "delete");
+        assert!(list[0]["loser"].to_string().contains("Edited words."), "{list:?}");
+    }
+}
+
+#[test]
+fn three_replicas_pass_changes_on_through_two_folders_and_a_gap_waits() {
+    let reps = replicas(&["CAL", "DUN", "BHM"]);
+    let (a, b, c) = (&reps[0], &reps[1], &reps[2]);
+    let stick = tempfile::tempdir().unwrap();
+    let office = tempfile::tempdir().unwrap();
+    // c has written something b has read: b knows c, so it keeps what c has not acknowledged.
+    register(c, "From", "Birmingham");
+    swap(c, office.path());
+    swap(b, office.path());
+    let p = register(a, "Relay", "Person");
+    register(a, "Second", "Person");
+    swap(a, stick.path());
+    swap(b, stick.path());
+    swap(b, office.path());
+    let got = swap(c, office.path());
+    assert!(got.applied >= 2, "{got:?}");
+    assert_eq!(one(c, "SELECT given_name FROM people WHERE id = ?1", &[&p]).as_deref(), Some("Relay"));
+
+    // A bundle missing a's first change: a's later ones wait for it, and say so.
+    register(a, "Third", "Person");
+    register(a, "Fourth", "Person");
+    let lone = tempfile::tempdir().unwrap();
+    swap(a, lone.path());
+    let (name, bytes) =
+        folder_listing(lone.path()).into_iter().find(|(n, _)| n.ends_with(".bundle")).unwrap();
+    let (header, payload) = a.db.read(|c| exchange::open_bundle(c, &bytes)).unwrap();
+    let mut changes = exchange::bundle::decode_changes(&payload).unwrap();
+    let cut = tempfile::tempdir().unwrap();
+    let a_id = exchange::identity(&a.db).unwrap().replica;
+    let last = changes.iter().filter(|ch| ch.origin == a_id).map(|ch| ch.seq).max().unwrap();
+    changes.retain(|ch| !(ch.origin == a_id && ch.seq == last - 1));
+    let cut_bytes =
+        a.db.read(|c| exchange::seal_bundle(c, &header, &exchange::bundle::encode_changes(&changes)))
+            .unwrap();
+    std::fs::write(cut.path().join(&name), &cut_bytes).unwrap();
+    let waited = swap(c, cut.path());
+    assert_eq!(waited.applied, 0, "{waited:?}");
+    assert_eq!(waited.waiting, 1, "{waited:?}");
+    assert!(waited.waiting_for.iter().any(|w| w.contains("has not arrived")), "{waited:?}");
+    // The whole bundle, read twice (and the cut one again): everything applies once.
+    std::fs::write(cut.path().join(&name), &bytes).unwrap();
+    let done = swap(c, cut.path());
+    assert_eq!(done.waiting, 0, "{done:?}");
+    let twice = swap(c, cut.path());
+    assert_eq!(twice.applied, 0, "{twice:?}");
+    assert_eq!(one(c, "SELECT count(*) FROM people WHERE given_name = 'Fourth'", &[]).as_deref(), Some("1"));
+
+    for _ in 0..2 {
+        for r in [a, b, c] {
+            swap(r, stick.path());
+            swap(r, office.path());
+        }
+    }
+    assert_same(a, b);
+    assert_same(b, c);
+}
+
+#[test]
+fn a_row_whose_parent_has_not_arrived_waits_and_applies_after_it() {
+    let reps = replicas(&["CAL", "DUN", "BHM"]);
+    let (a, b, c) = (&reps[0], &reps[1], &reps[2]);
+    let ab = tempfile::tempdir().unwrap();
+    // b registers a person; a receives it and adds a note about them.
+    let p = register(b, "Parent", "Later");
+    swap(b, ab.path());
+    swap(a, ab.path());
+    call(&a.db, &a.s, "add_note", json!({"person": p, "body": "About the parent row."}));
+    let only_a = tempfile::tempdir().unwrap();
+    swap(a, only_a.path());
+    // A bundle holding a's note but not b's person, its dependencies forgotten (as an older
+    // Haven's would be): the note must wait, not be dropped.
+    let (name, bytes) =
+        folder_listing(only_a.path()).into_iter().find(|(n, _)| n.ends_with(".bundle")).unwrap();
+    let (header, payload) = a.db.read(|c| exchange::open_bundle(c, &bytes)).unwrap();
+    let b_id = exchange::identity(&b.db).unwrap().replica;
+    let mut changes = exchange::bundle::decode_changes(&payload).unwrap();
+    changes.retain(|ch| ch.origin != b_id);
+    for ch in &mut changes {
+        ch.deps = "{}".into();
+    }
+    let forged = tempfile::tempdir().unwrap();
+    std::fs::write(
+        forged.path().join(name),
+        a.db.read(|c| exchange::seal_bundle(c, &header, &exchange::bundle::encode_changes(&changes)))
+            .unwrap(),
+    )
+    .unwrap();
+    let waited = swap(c, forged.path());
+    assert!(waited.waiting >= 1, "{waited:?}");
+    assert!(waited.waiting_for.iter().any(|w| w.contains("refers to")), "{waited:?}");
+    assert_eq!(one(c, "SELECT count(*) FROM notes WHERE person_id = ?1", &[&p]).as_deref(), Some("0"));
+    // b's bundle arrives: the person, then the waiting note.
+    swap(c, ab.path());
+    let done = swap(c, forged.path());
+    assert_eq!(done.waiting, 0, "{done:?}");
+    assert_eq!(one(c, "SELECT count(*) FROM notes WHERE person_id = ?1", &[&p]).as_deref(), Some("1"));
+}

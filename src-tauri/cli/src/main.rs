@@ -18,6 +18,7 @@ mod bench;
 mod info;
 mod people;
 mod print;
+mod print_day;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};

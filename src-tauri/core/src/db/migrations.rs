@@ -19,6 +19,7 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/0005_security.sql"),
     include_str!("../../migrations/0006_linked_shifts.sql"),
     include_str!("../../migrations/0007_name_keys.sql"),
+    include_str!("../../migrations/0011_id_cards.sql"),
 ];
 
 /// Migrations that also run Rust code after their SQL, in the same transaction.

@@ -16,6 +16,9 @@ export const SAVE_DIALOGS = {
   roster: { title: 'dialog.save.roster', formats: ['pdf'] },
   activity_sheet: { title: 'dialog.save.activity_sheet', formats: ['pdf'] },
   session_sheet: { title: 'dialog.save.session_sheet', formats: ['pdf'] },
+  id_cards: { title: 'dialog.save.id_cards', formats: ['pdf'] },
+  packing_list: { title: 'dialog.save.packing_list', formats: ['pdf', 'csv', 'xlsx'] },
+  bag_labels: { title: 'dialog.save.bag_labels', formats: ['pdf'] },
 };
 
 /** What each "open" dialog opens: its title's key and the files it lists. */

@@ -452,3 +452,47 @@ fn api_call(
 ) -> haven_core::Result<Value> {
     haven_core::api::call(&t.db, s, name, input)
 }
+
+#[test]
+fn after_the_day_lists_who_did_not_come_with_a_phone_only_where_consented_and_requested_against_given() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let d = stocked_distribution(&t, &s, 1);
+    let came = person_with_script(&t, &s, "Hodan", "Warsame", "هودان ورسمه");
+    let phoned = call(
+        &t.db,
+        &s,
+        "create_person",
+        json!({"given_name": "Amina", "family_name": "Jama", "date_of_birth": "1991-02-03", "site": "CAL",
+               "phone": "+33 6 12 34 56 78", "consent": true, "confirm_not_duplicate": true}),
+    )["person"]
+        .clone();
+    let no_consent = call(
+        &t.db,
+        &s,
+        "create_person",
+        json!({"given_name": "Samira", "family_name": "Osman", "date_of_birth": "1992-02-03", "site": "CAL",
+               "phone": "+33 6 98 76 54 32", "consent": false, "confirm_not_duplicate": true}),
+    )["person"]
+        .clone();
+    // Stock for one household only: the second collection gets what is left.
+    call(&t.db, &s, "record_collection", json!({"distribution": d, "person": came["code"]}));
+
+    let after = call(&t.db, &s, "distribution_after", json!({"distribution": d}));
+    let missing = after["not_collected"].as_array().unwrap();
+    let row = |p: &Value| missing.iter().find(|r| r["code"] == p["code"]).cloned();
+    assert!(row(&came).is_none(), "who came is not listed: {after}");
+    assert_eq!(row(&phoned).expect("listed")["phone"], "+33 6 12 34 56 78");
+    assert_eq!(row(&no_consent).expect("listed")["phone"], Value::Null, "no consent, no number");
+    // Requested against given: the one collection asked for its allowance and got it.
+    let items = after["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    let parcel = items.iter().find(|i| i["item"] == "Food parcel").expect("food parcels were given");
+    assert_eq!((parcel["requested"].as_i64(), parcel["given"].as_i64()), (Some(1), Some(1)));
+    // Phones are not for the front desk.
+    let desk = session(&t.db, Role::FrontDesk);
+    assert_eq!(
+        err(&t.db, &desk, "distribution_after", json!({"distribution": d})).kind,
+        ErrorKind::Forbidden
+    );
+}

@@ -238,8 +238,14 @@ async function showDesk(main, { id, session }) {
   const pickButtons = () => [...picks.querySelectorAll('button')];
   // Ticks in the eligible list, by the code of every member of each household.
   const ticks = new Map();
+  // The codes of every member of each eligible household, by code; the codes of households that
+  // have collected here.
+  const householdOf = new Map();
+  const served = new Set();
   // Records `who`'s household; true when it was recorded. From the list (`fromList`), the
   // focus stays there and a refusal is not offered as a pick list.
+  // The text the desk put back in the box after a refusal, to be corrected or picked.
+  let putBack = '';
   const record = async (who, { fromList = false, otherSite = false } = {}) => {
     let focusPicks = false;
     let focusAsk = null;
@@ -250,6 +256,7 @@ async function showDesk(main, { id, session }) {
       replace(remaining, remainingTable(done.counters));
       if (done.collection) {
         mine.set(done.collection.id, Date.now());
+        for (const c of householdOf.get(done.collection.code) || [done.collection.code]) served.add(c);
         list.prepend(collectionRow(done.collection));
         const tick = ticks.get(done.collection.code);
         if (tick) tick();
@@ -257,6 +264,9 @@ async function showDesk(main, { id, session }) {
       const shown = done.collection ? `${done.collection.name} (${done.collection.code})` : who;
       say(notice(t('dist.collected', { code: shown, what: done.collection ? done.collection.summary : '' })));
       signal('recorded');
+      // A name put back after a refusal (then picked from the list) is done with.
+      if (!fromList && putBack && code.value === putBack) code.value = '';
+      putBack = '';
       closePicks();
       recorded = true;
     } catch (err) {
@@ -281,6 +291,7 @@ async function showDesk(main, { id, session }) {
         // being typed (a scanner does not wait for the answer).
         if (!fromList && !code.value) {
           code.value = who;
+          putBack = who;
           if (!focusPicks) code.select();
         }
       }
@@ -291,8 +302,13 @@ async function showDesk(main, { id, session }) {
     }
     return recorded;
   };
-  // Whether a refusal was for a household that has collected here already (the desk's signal).
+  // Whether a refusal was for a household that has collected here already (the desk's signal):
+  // a code (or a card's text) is known from the eligible list and this desk's collections; only
+  // a name typed needs asking the core.
   const alreadyCollected = async (who) => {
+    const key = who.trim().toUpperCase().replace(/\/\d+$/, '');
+    if (served.has(key)) return true;
+    if (/^[A-Z]+-\d+$/.test(key)) return false;
     try {
       const found = await api.deskLookup(id, who);
       return found.candidates.length === 1 && found.candidates[0].already_collected;
@@ -416,6 +432,11 @@ async function showDesk(main, { id, session }) {
   code.focus();
   if (can(session, 'distribution_after')) afterTheDay(d).then((el) => replace(afterBox, el)).catch(() => {});
   const plan = await api.distributionPlan(id);
+  for (const r of plan.rows) {
+    const codes = r.unit.members.map((m) => m.code);
+    for (const c of codes) householdOf.set(c, codes);
+    if (r.collected) for (const c of codes) served.add(c);
+  }
   replace(planBox, planTables(plan, d.status === 'open' ? { ticks, record } : null));
 }
 

@@ -239,7 +239,25 @@ fn the_front_desk_prints_its_own_sites_cards_with_no_flags_and_no_other_site() {
     );
     assert_eq!(refused.kind, ErrorKind::Forbidden);
     assert!(!t.dir.path().join("y.pdf").exists());
-    // New since a day: nobody registered after today.
+    // New since a day: today's registrations only (the demo's people were registered earlier
+    // in the seed's clock, so count them by the date they carry).
+    let new_today: i64 =
+        t.db.read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM people WHERE status = 'active' AND created_at >= ?1",
+                [today().format("%Y-%m-%d").to_string()],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    let since =
+        call(&t.db, &s, "print_id_cards", json!({"since": today(), "path": t.dir.path().join("new.pdf")}));
+    assert_eq!(since["rows"], new_today);
+    assert!(
+        pdftotext(&t.dir.path().join("new.pdf")).contains("Nadia Farah"),
+        "registered today, so on the cards"
+    );
+    // Nobody registered after today.
     let none = err(
         &t.db,
         &s,

@@ -167,3 +167,24 @@ test('measurement: 200 scans with 2,000 households, Enter to the recorded signal
   console.log(`desk scan, Enter to recorded on screen: ${times.length} scans, ${plan.rows.length} households: `
     + `p50 ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms`);
 });
+
+test('the print buttons: the front desk prints cards and labels, a coordinator also the packing list and sees who did not come', async () => {
+  const { driver } = session.app;
+  const dist = call('list_distributions', {}).find((d) => d.status === 'open' && d.site === 'CAL');
+  const someone = call('distribution_plan', { id: dist.id }).rows.find((r) => !r.collected).unit.members[0];
+  // The front desk (signed in from the tests above): a card on the person page; cards and
+  // labels, no packing list and no after-the-day list, on the desk.
+  await driver.executeScript(`location.hash = '#/people/${someone.id}'`);
+  await find(driver, 'print-id-card');
+  await openDesk(driver, dist.id);
+  await find(driver, 'day-printing');
+  assert.equal((await driver.findElements(byTestId('print-labels-21'))).length, 1);
+  assert.equal((await driver.findElements(byTestId('packing-pdf'))).length, 0, 'the packing list is for coordinators');
+  assert.equal((await driver.findElements(byTestId('after-day'))).length, 0, 'phones are for coordinators');
+  await (await find(driver, 'lock')).click();
+  await signIn(driver, 'sarah');
+  await openDesk(driver, dist.id);
+  for (const id of ['print-site-cards', 'print-labels-24', 'packing-pdf', 'packing-csv', 'packing-xlsx']) await find(driver, id);
+  await find(driver, 'not-collected-row');
+  await find(driver, 'requested-given-row');
+});

@@ -132,6 +132,10 @@ export const reverseCollection = (id, reason) => call('reverse_collection', { id
 /** Undoes a collection the signed-in user recorded a few minutes ago (any role), with a reason. */
 export const undoOwnCollection = (id, reason) => call('undo_own_collection', { id, reason });
 export const printDistributionSheet = (distribution, sort, path) => call('print_distribution_sheet', { distribution, sort, path });
+export const printIdCards = (person, site, path) => call('print_id_cards', { person, site, path });
+export const printPackingList = (distribution, path) => call('print_packing_list', { distribution, path });
+export const printBagLabels = (distribution, perPage, path) => call('print_bag_labels', { distribution, per_page: perPage, path });
+export const distributionAfter = (distribution) => call('distribution_after', { distribution });
 export const stockReports = (query) => call('stock_reports', query);
 export const exportReport = (request) => call('export_report', request);
 export const stockChart = (query = {}) => call('stock_chart', query);

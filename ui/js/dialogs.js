@@ -18,6 +18,9 @@ export const SAVE_DIALOGS = {
   activity_sheet: { title: 'dialog.save.activity_sheet', formats: ['pdf'] },
   session_sheet: { title: 'dialog.save.session_sheet', formats: ['pdf'] },
   volunteer_info: { title: 'dialog.save.volunteer_info', formats: ['pdf'] },
+  id_cards: { title: 'dialog.save.id_cards', formats: ['pdf'] },
+  packing_list: { title: 'dialog.save.packing_list', formats: ['pdf', 'csv', 'xlsx'] },
+  bag_labels: { title: 'dialog.save.bag_labels', formats: ['pdf'] },
 };
 
 /** What each "open" dialog opens: its title's key and the files it lists. */

@@ -150,6 +150,7 @@ pub fn run(json: bool, people: usize, only: Option<&str>) -> anyhow::Result<()> 
         })?;
     }
     stock(&mut bench, &db)?;
+    distribution_day(&mut bench, &db)?;
     volunteers(&mut bench, &db, dir.path())?;
     money::money(&mut bench, &db)?;
     import_contention(&mut bench, &path, people)?;
@@ -619,6 +620,60 @@ fn stock(bench: &mut Bench, db: &Db) -> anyhow::Result<()> {
             p95_ms: p95,
             note,
         })?;
+    }
+    Ok(())
+}
+
+/// Distribution day's documents: 500 ID cards (who, their next numbers, the PDF with QR codes
+/// and barcodes) and the packing list of 2,000 households (allowances, totals, stock).
+fn distribution_day(bench: &mut Bench, db: &Db) -> anyhow::Result<()> {
+    let lead = db.read(|c| users::sign_in(c, "sarah"))?;
+    if bench.wants("id_cards_500") {
+        let centre = db.read(haven_core::settings::centre)?.centre_name;
+        let today = Local::now().date_naive();
+        let selection =
+            haven_core::distribution::cards::CardSelection { site: Some("CAL".into()), ..Default::default() };
+        let mut last = (0, 0);
+        let (p50, p95) = measure(3, || {
+            let mut cards =
+                db.read(|c| haven_core::distribution::cards::cards_to_issue(c, &lead, &selection, today))?;
+            cards.truncate(500);
+            let r = haven_core::distribution::cards_sheet::render_cards(
+                &cards,
+                &centre,
+                haven_core::distribution::cards_sheet::CardsPerPage::Ten,
+                Local::now().naive_local(),
+            )?;
+            last = (cards.len(), r.pages);
+            Ok(())
+        })?;
+        let note = format!("{} cards read and drawn (QR, Code 128, both scripts), {} pages", last.0, last.1);
+        bench.push(Row { name: "id_cards_500", n: last.0 as u64, p50_ms: p50, p95_ms: p95, note })?;
+    }
+    if bench.wants("packing_list_2000") {
+        let made: Option<String> = db.read(|c| {
+            let mut stmt = c.prepare("SELECT id FROM stock_locations WHERE name = 'Bench desk'")?;
+            let mut rows = stmt.query([])?;
+            Ok(match rows.next()? {
+                Some(r) => Some(r.get(0)?),
+                None => None,
+            })
+        })?;
+        let loc = match made {
+            Some(id) => id,
+            None => bench_location(db, &lead)?,
+        };
+        let held_on = Local::now().date_naive() + chrono::Days::new(33);
+        let id = weekly_distribution(db, &lead, &loc, held_on)?;
+        let mut last = (0, 0);
+        let (p50, p95) = measure(5, || {
+            let list =
+                db.read(|c| haven_core::distribution::packing::packing_list_some(c, &id, Some(2000)))?;
+            last = (list.households.len(), list.totals.len());
+            Ok(())
+        })?;
+        let note = format!("{} households' bags and {} item totals with the site's stock", last.0, last.1);
+        bench.push(Row { name: "packing_list_2000", n: last.0 as u64, p50_ms: p50, p95_ms: p95, note })?;
     }
     Ok(())
 }

@@ -19,6 +19,7 @@ mod info;
 mod join;
 mod people;
 mod print;
+mod print_day;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};

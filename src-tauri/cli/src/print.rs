@@ -30,6 +30,13 @@ pub enum PrintCommand {
     /// Print the volunteer information sheet for a site, with its address and the rota
     /// contact filled in (coordinators).
     VolunteerInfo(VolunteerInfoArgs),
+    /// Print ID cards with a QR code and a barcode; each print issues new card numbers.
+    IdCards(crate::print_day::IdCardsArgs),
+    /// Write a distribution's packing list (totals with stock and shortfall, each household's
+    /// bag) as PDF, CSV or Excel (coordinators).
+    PackingList(crate::print_day::PackingListArgs),
+    /// Print a label per household for the bags packed in advance (21 or 24 to a sheet).
+    BagLabels(crate::print_day::BagLabelsArgs),
     /// Write a generated CSV of made-up people with names in many scripts (for trying
     /// `print table` on data like a centre's).
     SampleCsv(SampleCsvArgs),
@@ -169,6 +176,18 @@ pub fn run(
         PrintCommand::DistributionSheet(args) => {
             let (db, session) = open()?;
             distribution_sheet(&db, &session, args)
+        }
+        PrintCommand::IdCards(args) => {
+            let (db, session) = open()?;
+            crate::print_day::id_cards(&db, &session, args)
+        }
+        PrintCommand::PackingList(args) => {
+            let (db, session) = open()?;
+            crate::print_day::packing_list(&db, &session, args)
+        }
+        PrintCommand::BagLabels(args) => {
+            let (db, session) = open()?;
+            crate::print_day::bag_labels(&db, &session, args)
         }
         PrintCommand::Roster(args) => {
             let (db, session) = open()?;

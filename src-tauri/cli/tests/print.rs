@@ -426,3 +426,66 @@ fn print_volunteer_info_fills_in_the_site_and_the_rota_contact() {
     assert!(text.contains("Informations pour les bénévoles") && text.contains("Calais"), "{text}");
     assert!(text.contains("Questions sur le planning : Sarah Okafor"), "{text}");
 }
+
+/// Runs haven-cli with the demo passphrase on `dir`.
+fn day_cli(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_haven-cli"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env("HAVEN_PASSPHRASE", "demo")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn distribution_day_commands_write_cards_packing_lists_and_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(day_cli(d, &["seed-demo", "--people", "60"]).status.success());
+    let list: Value =
+        serde_json::from_slice(&day_cli(d, &["call", "list_distributions", "{}"]).stdout).unwrap();
+    let dist = list.as_array().unwrap().iter().find(|x| x["status"] == "open").unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let cards = d.join("cards.pdf");
+    let out = day_cli(d, &["--user", "tom", "print", "id-cards", "--out", cards.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("cards on"));
+    assert!(text_of(&cards).contains("/1"), "card numbers are printed");
+    let out = day_cli(
+        d,
+        &["--user", "tom", "print", "id-cards", "--site", "DUN", "--out", cards.to_str().unwrap()],
+    );
+    assert!(!out.status.success(), "the front desk prints its own site's cards only");
+    let out = day_cli(d, &["print", "id-cards", "--per-page", "9", "--out", cards.to_str().unwrap()]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("per_page"));
+
+    for ext in ["pdf", "csv", "xlsx"] {
+        let file = d.join(format!("packing.{ext}"));
+        let out =
+            day_cli(d, &["print", "packing-list", "--distribution", &dist, "--out", file.to_str().unwrap()]);
+        assert!(out.status.success(), "{ext}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(file.exists());
+    }
+    let labels = d.join("labels.pdf");
+    for per_page in ["21", "24"] {
+        let out = day_cli(
+            d,
+            &[
+                "print",
+                "bag-labels",
+                "--distribution",
+                &dist,
+                "--per-page",
+                per_page,
+                "--out",
+                labels.to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("labels on"));
+    }
+}

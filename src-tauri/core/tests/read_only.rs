@@ -60,6 +60,8 @@ fn every_read_function_runs_and_writes_nothing() {
         ("get_stock_take", json!({"id": take["id"]})),
         ("distribution_plan", json!({"id": dist["id"]})),
         ("distribution_desk", json!({"id": dist["id"]})),
+        ("packing_list", json!({"distribution": dist["id"]})),
+        ("distribution_after", json!({"distribution": dist["id"]})),
         ("desk_lookup", json!({"distribution": dist["id"], "query": person})),
         ("rota_week", json!({"site": "CAL", "week": week})),
         ("timetable", json!({"site": "CAL", "week": week})),

@@ -35,6 +35,8 @@ const APT_PACKAGES: &[&str] = &[
     // PDF checks: pdftotext, pdftoppm, qpdf.
     "poppler-utils",
     "qpdf",
+    // ID card tests read the Code 128 barcode back with zbarimg.
+    "zbar-tools",
     // The Windows cross-check.
     "gcc-mingw-w64-x86-64",
     // The SQLCipher interoperability check's virtualenv.

@@ -6,6 +6,7 @@
 
 import * as api from '../api.js';
 import { saveDialog } from '../dialogs.js';
+import { afterTheDay, dayPrinting } from '../day-printing.js';
 import { h, replace } from '../dom.js';
 import { checkbox, confirmBox, errorSummary, field, flash, notice, select, showApiError, takeFlash, valueOrNull } from '../form.js';
 import { date, num, t } from '../i18n.js';
@@ -98,6 +99,48 @@ function givenText(c) {
     : t('dist.given_item', { item: g.item, n: num(g.quantity) }))).join(', ');
 }
 
+/** The desk's tones: [frequency in Hz, seconds] played one after another. */
+const TONES = {
+  recorded: [[1320, 0.12]],
+  already: [[660, 0.12], [660, 0.12]],
+  refused: [[220, 0.45]],
+  ask: [[880, 0.1], [660, 0.1]],
+};
+let audio = null;
+
+/** The desk's sound output, made once; null where there is none. */
+function audioOutput() {
+  if (audio === null) {
+    try { audio = new AudioContext(); } catch { audio = false; }
+  }
+  return audio || null;
+}
+
+/** Plays the desk's tone for `kind` (WebAudio, no sound file) after the signal is drawn, so a
+ * slow sound device never holds the screen; silent where there is no sound. */
+function beep(kind) {
+  setTimeout(() => tone(kind), 0);
+}
+
+function tone(kind) {
+  try {
+    const out = audioOutput();
+    if (!out) return;
+    let at = out.currentTime;
+    for (const [frequency, seconds] of TONES[kind] || []) {
+      const osc = out.createOscillator();
+      const gain = out.createGain();
+      osc.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.25, at);
+      gain.gain.exponentialRampToValueAtTime(0.001, at + seconds);
+      osc.connect(gain).connect(out.destination);
+      osc.start(at);
+      osc.stop(at + seconds);
+      at += seconds + 0.06;
+    }
+  } catch { /* No audio device: the colour still says it. */ }
+}
+
 /** Minutes after recording it that the desk may undo its own collection (the core's rule). */
 const UNDO_MINUTES = 15;
 
@@ -182,6 +225,8 @@ async function showDesk(main, { id, session }) {
     return row;
   };
   replace(list, ...desk.collections.map(collectionRow));
+  // The sound output is opened with the desk, not at the first scan (opening it can take a while).
+  setTimeout(audioOutput, 0);
 
   // The desk: a code or a name, Enter; the focus stays in the box. A name several people share
   // opens a pick list (arrow keys move through it, Enter records the one chosen, Escape closes it).
@@ -193,10 +238,15 @@ async function showDesk(main, { id, session }) {
   const pickButtons = () => [...picks.querySelectorAll('button')];
   // Ticks in the eligible list, by the code of every member of each household.
   const ticks = new Map();
+  // The codes of every member of each eligible household, by code; the codes of households that
+  // have collected here.
+  const householdOf = new Map();
+  const served = new Set();
   // Records `who`'s household; true when it was recorded. From the list (`fromList`), the
   // focus stays there and a refusal is not offered as a pick list.
+  // The text the desk put back in the box after a refusal, to be corrected or picked.
+  let putBack = '';
   const record = async (who, { fromList = false, otherSite = false } = {}) => {
-    code.disabled = true;
     let focusPicks = false;
     let focusAsk = null;
     let recorded = false;
@@ -206,13 +256,17 @@ async function showDesk(main, { id, session }) {
       replace(remaining, remainingTable(done.counters));
       if (done.collection) {
         mine.set(done.collection.id, Date.now());
+        for (const c of householdOf.get(done.collection.code) || [done.collection.code]) served.add(c);
         list.prepend(collectionRow(done.collection));
         const tick = ticks.get(done.collection.code);
         if (tick) tick();
       }
       const shown = done.collection ? `${done.collection.name} (${done.collection.code})` : who;
       say(notice(t('dist.collected', { code: shown, what: done.collection ? done.collection.summary : '' })));
-      if (!fromList) code.value = '';
+      signal('recorded');
+      // A name put back after a refusal (then picked from the list) is done with.
+      if (!fromList && putBack && code.value === putBack) code.value = '';
+      putBack = '';
       closePicks();
       recorded = true;
     } catch (err) {
@@ -227,19 +281,57 @@ async function showDesk(main, { id, session }) {
           onYes: async () => { if (await record(who, { fromList, otherSite: true }) && fromList) code.focus(); },
         });
         say(box);
+        signal('ask');
         focusAsk = box.querySelector('[data-testid="other-site-confirm-yes"]');
       } else {
         say(h('p', { class: 'field-error', role: 'alert', 'data-testid': 'desk-error' }, err.message));
+        signal(err.kind === 'conflict' && await alreadyCollected(who) ? 'already' : 'refused');
         focusPicks = !fromList && err.kind === 'validation' && err.field === 'person' && await showPicks(who);
-        if (!focusPicks && !fromList) code.select();
+        // A name typed by hand comes back to be corrected, unless the next code is already
+        // being typed (a scanner does not wait for the answer).
+        if (!fromList && !code.value) {
+          code.value = who;
+          putBack = who;
+          if (!focusPicks) code.select();
+        }
       }
     } finally {
-      code.disabled = d.status !== 'open';
       const first = focusPicks && pickButtons()[0];
       if (focusAsk) focusAsk.focus();
       else if (!fromList) (first || code).focus();
     }
     return recorded;
+  };
+  // Whether a refusal was for a household that has collected here already (the desk's signal):
+  // a code (or a card's text) is known from the eligible list and this desk's collections; only
+  // a name typed needs asking the core.
+  const alreadyCollected = async (who) => {
+    const key = who.trim().toUpperCase().replace(/\/\d+$/, '');
+    if (served.has(key)) return true;
+    if (/^[A-Z]+-\d+$/.test(key)) return false;
+    try {
+      const found = await api.deskLookup(id, who);
+      return found.candidates.length === 1 && found.candidates[0].already_collected;
+    } catch { return false; }
+  };
+  // Codes entered (typed, or a scanner's keystrokes and Enter) wait their turn: each is taken
+  // from the box at its Enter, so the box is empty for the next one at once, and recorded
+  // one after another, in order, each once.
+  const waiting = [];
+  let draining = false;
+  const drain = async () => {
+    if (draining) return;
+    draining = true;
+    try {
+      while (waiting.length) await record(waiting.shift());
+    } finally { draining = false; }
+  };
+  // What the desk did, seen and heard: green and one high beep for recorded, amber and two
+  // beeps for already collected, red and one low tone for not eligible or not found.
+  const signal = (kind) => {
+    message.dataset.signal = kind;
+    message.dataset.signals = String(Number(message.dataset.signals || 0) + 1);
+    beep(kind);
   };
   // The people a name may mean; true when there is a list to choose from.
   const showPicks = async (who) => {
@@ -300,8 +392,10 @@ async function showDesk(main, { id, session }) {
     if (e.key !== 'Enter') return;
     e.preventDefault();
     const who = code.value.trim();
+    code.value = '';
     if (!who) return;
-    await record(who);
+    waiting.push(who);
+    drain();
   });
 
   // At 1280x800 the code box, the message beside it and the latest collections show without
@@ -318,6 +412,7 @@ async function showDesk(main, { id, session }) {
     picks, counters);
 
   const planBox = h('div', { 'data-testid': 'plan' }, h('p', { class: 'loading' }, t('app.loading')));
+  const afterBox = h('div', {});
   replace(main,
     h('div', { class: 'desk-head' },
       h('h1', {}, t('dist.heading', { date: date(d.held_on), location: d.location, type: d.dist_type })),
@@ -331,9 +426,17 @@ async function showDesk(main, { id, session }) {
     planBox,
     h('details', { class: 'desk-stock', 'data-testid': 'remaining-box' },
       h('summary', {}, t('dist.remaining')), remaining),
-    caseworker ? toolsBlock(d) : null);
+    caseworker ? toolsBlock(d) : null,
+    can(session, 'print_bag_labels') ? dayPrinting(d, { coordinator: can(session, 'print_packing_list') }) : null,
+    afterBox);
   code.focus();
+  if (can(session, 'distribution_after')) afterTheDay(d).then((el) => replace(afterBox, el)).catch(() => {});
   const plan = await api.distributionPlan(id);
+  for (const r of plan.rows) {
+    const codes = r.unit.members.map((m) => m.code);
+    for (const c of codes) householdOf.set(c, codes);
+    if (r.collected) for (const c of codes) served.add(c);
+  }
   replace(planBox, planTables(plan, d.status === 'open' ? { ticks, record } : null));
 }
 

@@ -6,6 +6,7 @@
 import { can } from '../access.js';
 import * as api from '../api.js';
 import { saveDialog } from '../dialogs.js';
+import { idCardButton } from '../day-printing.js';
 import { h, replace } from '../dom.js';
 import { checkbox, confirmBox, errorSummary, field, notice, select, showApiError, takeFlash, textarea, valueOrNull } from '../form.js';
 import { date, t } from '../i18n.js';
@@ -98,6 +99,7 @@ function render(page, { focusTab = false, focusMessage = false } = {}) {
   replace(main,
     h('p', { class: 'back' }, h('a', { href: '#/people', 'data-testid': 'back-to-people' }, t('people.back'))),
     header(p),
+    can(session, 'print_id_cards') && p.status === 'active' ? idCardButton(p) : null,
     tablist,
     panel);
   if (focusTab) tabButtons[tabs.indexOf(page.tab)].focus();

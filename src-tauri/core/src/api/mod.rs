@@ -14,6 +14,7 @@ mod activities;
 mod cases;
 mod centre;
 mod distribution;
+mod distribution_day;
 mod exchange;
 mod inputs;
 mod money;
@@ -39,6 +40,8 @@ pub use centre::SessionInfo;
 use centre::*;
 pub use distribution::PrintDistributionSheet;
 use distribution::*;
+use distribution_day::*;
+pub use distribution_day::{DistributionRef, PrintBagLabels, PrintIdCards, PrintPackingList};
 use exchange::*;
 pub use exchange::{ExchangeFolder, ListConflicts, ResolveConflict};
 pub use inputs::{Created, NoInput, PrintWeek, WeekInput};
@@ -349,6 +352,36 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     ),
     function!(set_nappy_size, FrontDesk, WRITE, "Record a baby's nappy size."),
     function!(print_distribution_sheet, Coordinator, WRITE, "Print a distribution's sign-up sheet."),
+    function!(
+        print_id_cards,
+        FrontDesk,
+        WRITE,
+        "Print ID cards (one person, a site, or new since a day); each print issues a new card number."
+    ),
+    function!(
+        packing_list,
+        Coordinator,
+        READ,
+        "A distribution's packing list: totals per item and size with stock and shortfall, and each household's bag."
+    ),
+    function!(
+        print_packing_list,
+        Coordinator,
+        WRITE,
+        "Write a distribution's packing list as PDF, CSV or Excel."
+    ),
+    function!(
+        print_bag_labels,
+        FrontDesk,
+        WRITE,
+        "Print a label per household to collect (21 or 24 to a sheet): code, names, the bag's items."
+    ),
+    function!(
+        distribution_after,
+        Coordinator,
+        READ,
+        "After the day: eligible households who did not come (with a phone where allowed), requested against given."
+    ),
     function!(stock_reports, Coordinator, READ, "Stock and distribution reports."),
     function!(export_report, Coordinator, WRITE, "Write a stock or distribution report to CSV or Excel."),
     function!(stock_chart, FrontDesk, READ, "Stock and distributions per week, for the Dashboard."),

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::access::{audit, Session};
-use crate::print::{render_report, Sheet};
+use crate::print::{render_report, Rendered, Sheet};
 use crate::{Db, Error, Result};
 
 /// A sheet written to a PDF file.
@@ -71,16 +71,47 @@ pub(super) fn print_sheet(
         write_file(path, &rendered.pdf, "path")?;
         return Ok(PrintedSheet { path: path.to_string(), rows: printable.rows, pages: rendered.pages });
     }
+    let Printable { rows, action, entity, entity_id, detail, .. } = printable;
+    let audit = Audited { rows, action, entity, entity_id, detail };
+    write_and_audit(db, s, path, &rendered, &audit, |_| Ok(()))
+}
+
+/// What a printed document records in the audit log, and reports back.
+pub(super) struct Audited {
+    /// What the document lists, reported back as its rows.
+    pub rows: usize,
+    /// The audit entry's action.
+    pub action: &'static str,
+    /// The audit entry's entity.
+    pub entity: &'static str,
+    /// The audit entry's entity id, when the document is of one thing.
+    pub entity_id: Option<String>,
+    /// The audit entry's detail.
+    pub detail: Option<Value>,
+}
+
+/// Writes a rendered document to `path` and records its audit entry, with `also` (what the
+/// print itself issues, such as ID card numbers) in the same write transaction: a file that
+/// cannot be written leaves neither.
+pub(super) fn write_and_audit(
+    db: &Db,
+    s: &Session,
+    path: &str,
+    rendered: &Rendered,
+    audited: &Audited,
+    also: impl FnOnce(&Connection) -> Result<()>,
+) -> Result<PrintedSheet> {
     db.write(|tx| {
+        also(tx)?;
         write_file(path, &rendered.pdf, "path")?;
         audit::record(
             tx,
             s,
-            printable.action,
-            printable.entity,
-            printable.entity_id.as_deref(),
-            printable.detail.as_ref(),
+            audited.action,
+            audited.entity,
+            audited.entity_id.as_deref(),
+            audited.detail.as_ref(),
         )?;
-        Ok(PrintedSheet { path: path.to_string(), rows: printable.rows, pages: rendered.pages })
+        Ok(PrintedSheet { path: path.to_string(), rows: audited.rows, pages: rendered.pages })
     })
 }

@@ -56,6 +56,7 @@ pub const REPLICATED_TABLES: &[&str] = &[
     "dbs_reduced",
     "conflicts",
     "replicas",
+    "id_cards",
     "money_funds",
     "money_donors",
     "money_income",

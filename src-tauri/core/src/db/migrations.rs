@@ -22,6 +22,7 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/0008_exchange.sql"),
     include_str!("../../migrations/0009_exchange_security.sql"),
     include_str!("../../migrations/0010_checks.sql"),
+    include_str!("../../migrations/0011_id_cards.sql"),
     include_str!("../../migrations/0012_money.sql"),
 ];
 

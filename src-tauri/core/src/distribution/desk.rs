@@ -6,6 +6,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::allowance::{unit_of, Member};
+use super::cards::desk_code;
 use super::events::Distribution;
 use crate::cases::search::{self, Matched, PersonRow};
 use crate::{Error, Result};
@@ -74,7 +75,8 @@ fn typed_as_is(r: &PersonRow) -> bool {
     matches!(r.matched, None | Some(Matched::Code | Matched::Name | Matched::Prefix))
 }
 
-/// Finds the person typed at the desk: a code (`CAL-0042`, any case) or id wins; otherwise the
+/// Finds the person typed at the desk: a code (`CAL-0042`, any case), the newest ID card's
+/// text (`CAL-0042/2`; an older card's is refused, see [`desk_code`]) or id wins; otherwise the
 /// one active person of `site` (any site when `None`) whose given, family, other or
 /// original-script name starts with each word typed. Several people matching is a validation
 /// error on `person` that names them with their codes, so the desk can type the code (or pick
@@ -85,6 +87,9 @@ pub fn find_person_at(conn: &Connection, site: Option<&str>, who: &str) -> Resul
     if who.is_empty() {
         return Err(Error::invalid("person", "Type a code or a name, e.g. CAL-0042."));
     }
+    // A scanned card's text (`CAL-0042/2`) stands for its code when it is the newest card.
+    let card = desk_code(conn, who)?;
+    let who: &str = &card;
     if let Some(id) = by_code_or_id(conn, who)? {
         return Ok(id);
     }
@@ -174,6 +179,8 @@ pub fn desk_candidates(conn: &Connection, dist: &Distribution, query: &str) -> R
     type Found = (String, String, String, Option<String>, Option<Matched>);
     let mut people: Vec<Found> = Vec::new();
     let mut more = false;
+    let card = desk_code(conn, query)?;
+    let query: &str = &card;
     if let Some(id) = by_code_or_id(conn, query)? {
         let p = conn
             .prepare_cached("SELECT code, given_name, family_name, original_name FROM people WHERE id = ?1")?

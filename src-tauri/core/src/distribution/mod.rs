@@ -8,10 +8,16 @@
 //! transaction; a household collects once per event; a mistaken collection is reversed by new
 //! movements, never by editing or deleting.
 
+pub mod after;
 mod allowance;
+pub mod cards;
+pub mod cards_sheet;
 mod collections;
 mod desk;
 mod events;
+pub mod labels_sheet;
+pub mod packing;
+pub mod packing_sheet;
 mod plan;
 pub mod rules;
 pub mod seed;

@@ -44,9 +44,12 @@
 //!   headings repeat on every page; a row that starts a page inside a group (see
 //!   [`Sheet::group_column`]) repeats the group's name; [`Sheet::notes`] go under the table on
 //!   the last page.
+//! - **Free-form pages** ([`Canvas`]) place shaped text, filled rectangles and rules where
+//!   the caller says, for documents that are not tables (ID cards, bag labels).
 //! - A character that no embedded font covers is drawn as "�" and listed in
 //!   [`Rendered::warnings`]; it is never silently dropped.
 
+mod canvas;
 mod fonts;
 mod metrics;
 mod pdf;
@@ -56,6 +59,7 @@ mod table;
 mod text;
 mod widths;
 
+pub use canvas::{Canvas, TextBox};
 pub use sheet::{
     Align, Cell, Column, ColumnKind, ColumnWidth, Mark, PageSetup, PaperSize, RowStyle, Sheet, SheetHeader,
 };

@@ -1,0 +1,98 @@
+//! After the day: the eligible households who did not come (with a phone number to call them
+//! where the centre holds one and the person consented to being contacted), and, per item and
+//! size, what the collections asked for against what they gave (short stock shows here).
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::events::Distribution;
+use super::plan::{plan, SheetSort};
+use crate::Result;
+
+/// An eligible household that did not collect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct NotCollected {
+    /// The household's id (or the person's, on their own).
+    pub unit_id: String,
+    /// The code of the person the sheet names.
+    pub code: String,
+    /// Their name.
+    pub name: String,
+    /// Their name in original script.
+    pub original_name: Option<String>,
+    /// Active people in the household.
+    pub people: i64,
+    /// A number to call: a member's own phone when they consented, else a centre phone a
+    /// member holds now.
+    pub phone: Option<String>,
+}
+
+/// One item and size over the day's collections.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct RequestedGiven {
+    /// Item name.
+    pub item: String,
+    /// Size ("" when the item has none).
+    pub variant: String,
+    /// Units the collections' allowances asked for.
+    pub requested: i64,
+    /// Units given.
+    pub given: i64,
+}
+
+/// What a distribution day left.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct AfterTheDay {
+    /// The distribution.
+    pub distribution: Distribution,
+    /// Eligible households that did not collect, in the sign-up sheet's order.
+    pub not_collected: Vec<NotCollected>,
+    /// Requested against given, by item then size.
+    pub items: Vec<RequestedGiven>,
+}
+
+/// The not-collected list and requested against given of `distribution`.
+pub fn after_the_day(conn: &Connection, distribution: &str) -> Result<AfterTheDay> {
+    let plan = plan(conn, distribution, SheetSort::FamilyName)?;
+    let mut phone = conn.prepare_cached(
+        "SELECT number FROM (
+           SELECT p.phone AS number, 0 AS rank FROM people p
+            WHERE (p.household_id = ?1 OR p.id = ?1) AND p.status = 'active'
+              AND p.phone IS NOT NULL AND p.phone <> '' AND p.consent_at IS NOT NULL
+           UNION ALL
+           SELECT h.number AS number, 1 AS rank FROM phones h JOIN people p ON p.id = h.person_id
+            WHERE (p.household_id = ?1 OR p.id = ?1) AND p.status = 'active'
+              AND h.returned_on IS NULL AND h.lost_on IS NULL AND h.number <> '')
+         ORDER BY rank LIMIT 1",
+    )?;
+    let mut not_collected = Vec::new();
+    for r in plan.rows.iter().filter(|r| !r.collected) {
+        let head = r.unit.head();
+        not_collected.push(NotCollected {
+            unit_id: r.unit.unit_id.clone(),
+            code: head.map(|h| h.code.clone()).unwrap_or_default(),
+            name: head.map(|h| h.name.clone()).unwrap_or_default(),
+            original_name: head.and_then(|h| h.original_name.clone()),
+            people: r.unit.members.len() as i64,
+            phone: phone.query_row([&r.unit.unit_id], |row| row.get(0)).optional()?,
+        });
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.name AS item, l.variant, sum(l.wanted) AS requested, sum(l.quantity) AS given
+         FROM collections c JOIN collection_lines l ON l.collection_id = c.id
+         JOIN stock_items i ON i.id = l.item_id
+         WHERE c.distribution_id = ?1 AND c.reversed_at IS NULL AND l.reversed = 0
+         GROUP BY i.name, l.variant ORDER BY i.name, l.variant",
+    )?;
+    let items = stmt
+        .query_map(params![plan.distribution.id], |r| {
+            Ok(RequestedGiven {
+                item: r.get("item")?,
+                variant: r.get("variant")?,
+                requested: r.get("requested")?,
+                given: r.get("given")?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(AfterTheDay { distribution: plan.distribution, not_collected, items })
+}

@@ -121,6 +121,8 @@ pub fn package(version: &str) -> Result<PathBuf> {
     };
     copy(&release_exe("haven"), "Haven.exe")?;
     copy(&release_exe("haven-cli"), "haven-cli.exe")?;
+    // Haven.exe built for the GNU target imports WebView2Loader.dll; cargo leaves it beside it.
+    copy(&target_dir().join(TARGET).join("release/WebView2Loader.dll"), "WebView2Loader.dll")?;
     copy(&root().join("icons/icon.ico"), "haven.ico")?;
     let msi = work_dir().join(format!("Haven-{version}-x64.msi"));
     // wixl looks for the files named in the source relative to the folder it runs in.
@@ -166,7 +168,7 @@ fn check_msi(msi: &Path, version: &str) -> Result {
         }
     }
     let files = output(Command::new("msiextract").arg("--list").arg(msi))?;
-    for want in ["Haven/Haven.exe", "Haven/haven-cli.exe"] {
+    for want in ["Haven/Haven.exe", "Haven/haven-cli.exe", "Haven/WebView2Loader.dll"] {
         if !files.lines().any(|l| l.trim() == want) {
             return Err(format!("msiextract does not list {want}:\n{files}"));
         }

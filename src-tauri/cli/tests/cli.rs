@@ -200,6 +200,61 @@ fn restore_is_for_a_lead_and_puts_the_backups_data_back() {
     assert!(log.as_array().unwrap().iter().any(|e| e["action"] == "restore"), "{log}");
 }
 
+/// The Birmingham office's PCs keep the data in `C:\Users\<name>\AppData\Roaming`, and a
+/// user's name has spaces and accents. The whole life of a database there, with the folder
+/// given by `HAVEN_DATA_DIR`: set-up, key file writes, a backup to another such folder, a
+/// restore that sets the live file aside, the audit check and a print.
+#[test]
+fn a_data_folder_with_spaces_and_accents_works_from_set_up_to_restore() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home
+        .path()
+        .join("Users")
+        .join("Hélène Dupont")
+        .join("AppData")
+        .join("Roaming")
+        .join("org.haven-centre.haven");
+    let run_as = |passphrase: &str, args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_haven-cli"))
+            .args(["--user", "sarah"])
+            .args(args)
+            .env("HAVEN_DATA_DIR", &data)
+            .env("HAVEN_PASSPHRASE", passphrase)
+            .output()
+            .expect("run haven-cli")
+    };
+    let out = run_as("demo", &["seed-demo", "--people", "40"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        data.join("haven.db").is_file() && data.join("haven.keys").is_file(),
+        "the files are in the folder"
+    );
+    // A new passphrase rewrites the key file through a rename.
+    json_out(&run_as(
+        "demo",
+        &["call", "change_passphrase", r#"{"current":"demo","new":"Zoë à la fenêtre 42"}"#],
+    ));
+    let run = |args: &[&str]| run_as("Zoë à la fenêtre 42", args);
+    let aside = home.path().join("Sauvegardes à part");
+    std::fs::create_dir_all(&aside).unwrap();
+    let copy = aside.join("copie du 29 novembre.db");
+    json_out(&run(&["backup", "--out", copy.to_str().unwrap()]));
+    json_out(&run(&["call", "create_site", r#"{"code":"LIL","name":"Lille"}"#]));
+    let done = json_out(&run(&["restore", copy.to_str().unwrap()]));
+    assert!(Path::new(done["replaced"].as_str().unwrap()).is_file(), "the live file is kept aside: {done}");
+    let sites = json_out(&run(&["call", "list_sites"]));
+    assert!(
+        !sites.as_array().unwrap().iter().any(|s| s["code"] == "LIL"),
+        "the backup's data is back: {sites}"
+    );
+    let verify = json_out(&run(&["audit", "verify", "--json"]));
+    assert_eq!(verify["ok"], true, "{verify}");
+    let pdf = aside.join("liste téléphones.pdf");
+    let out = run(&["print", "phone-contacts", "--out", pdf.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"), "the PDF is written under its accented name");
+}
+
 /// Issue 13, item 13: `haven-cli commands --json | head -c 10` panicked on the closed pipe
 /// (exit 101). A reader that stops early ends the output; the command exits quietly.
 #[test]

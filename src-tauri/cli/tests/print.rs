@@ -25,6 +25,24 @@ fn print_table(input: &Path, out: &Path, extra: &[&str]) -> Output {
         .expect("run haven-cli")
 }
 
+/// Whether this test program runs under Wine (the test command's Windows step: Wine sets
+/// `WINELOADER` in every process it starts). There a Linux program such as pdftotext starts, but
+/// its output and exit status never reach the Windows program, so a test that reads a PDF back
+/// with poppler stops before it, saying so on stderr (past the test harness's capture): the PDF
+/// has been written by then. The Linux run reads the same engine's PDFs back, and the test
+/// command's MSI smoke test reads back PDFs that the Windows build printed.
+fn poppler_skipped_under_wine(test: &str) -> bool {
+    let wine = cfg!(windows) && std::env::var_os("WINELOADER").is_some();
+    if wine {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "{test}: PDF written; reading it back with poppler skipped under Wine (README, Windows)"
+        );
+    }
+    wine
+}
+
 fn tool(name: &str, args: &[&str]) -> Output {
     Command::new(name)
         .args(args)
@@ -69,6 +87,9 @@ fn prints_the_names_csv_with_a_signature_column() {
     let out = print_table(&names_csv(), &pdf, &["--sign-column", "Signature", "--site", "Calais"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("18 rows on 1 page"));
+    if poppler_skipped_under_wine("prints_the_names_csv_with_a_signature_column") {
+        return;
+    }
     let info = assert_valid_pdf(&pdf);
     assert!(info.contains("Test sheet"), "{info}");
     let text = text_of(&pdf);
@@ -91,6 +112,9 @@ fn letter_and_landscape_flags_set_the_page() {
     let pdf = dir.path().join("names.pdf");
     let out = print_table(&names_csv(), &pdf, &["--letter", "--landscape"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    if poppler_skipped_under_wine("letter_and_landscape_flags_set_the_page") {
+        return;
+    }
     let info = assert_valid_pdf(&pdf);
     assert!(info.contains("792 x 612"), "{info}");
 }
@@ -136,6 +160,9 @@ fn a_ten_thousand_character_cell_prints_cut() {
     let pdf = dir.path().join("out.pdf");
     let out = print_table(&csv, &pdf, &[]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    if poppler_skipped_under_wine("a_ten_thousand_character_cell_prints_cut") {
+        return;
+    }
     assert_valid_pdf(&pdf);
     let text = text_of(&pdf);
     assert!(text.contains("CAL-0001"), "{text}");
@@ -159,6 +186,9 @@ fn a_generated_multi_script_csv_prints_with_every_name_and_code_whole() {
     let pdf = dir.path().join("sample.pdf");
     let out = print_table(&csv, &pdf, &["--sign-column", "Signature"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    if poppler_skipped_under_wine("a_generated_multi_script_csv_prints_with_every_name_and_code_whole") {
+        return;
+    }
     assert_valid_pdf(&pdf);
     // pdftotext wraps right-to-left lines in bidi controls: read them as spaces.
     let text: String =
@@ -191,6 +221,9 @@ fn a_script_no_font_covers_prints_marked_with_a_warning() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("warning: Row 1") && stderr.contains("U+738B"), "{stderr}");
+    if poppler_skipped_under_wine("a_script_no_font_covers_prints_marked_with_a_warning") {
+        return;
+    }
     assert_valid_pdf(&pdf);
     assert!(text_of(&pdf).contains('\u{FFFD}'));
 }
@@ -203,6 +236,9 @@ fn a_header_only_csv_prints_a_blank_sheet_and_a_missing_file_is_not_found() {
     let pdf = dir.path().join("blank.pdf");
     let out = print_table(&csv, &pdf, &[]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    if poppler_skipped_under_wine("a_header_only_csv_prints_a_blank_sheet_and_a_missing_file_is_not_found") {
+        return;
+    }
     assert_valid_pdf(&pdf);
     // The byte-order mark is not part of the first heading.
     assert!(text_of(&pdf).contains("Name"));
@@ -220,6 +256,9 @@ fn a_semicolon_separated_csv_from_a_french_spreadsheet_prints() {
     let pdf = dir.path().join("fr.pdf");
     let out = print_table(&csv, &pdf, &[]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    if poppler_skipped_under_wine("a_semicolon_separated_csv_from_a_french_spreadsheet_prints") {
+        return;
+    }
     let text = text_of(&pdf);
     assert!(text.contains("Remarque") && text.contains("lait bébé, taille 4"), "{text}");
 }
@@ -245,6 +284,11 @@ fn print_phone_contacts_writes_the_list_for_a_coordinator_and_refuses_the_front_
     assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.starts_with("Wrote ") && said.contains("phone"), "{said}");
+    if poppler_skipped_under_wine(
+        "print_phone_contacts_writes_the_list_for_a_coordinator_and_refuses_the_front_desk",
+    ) {
+        return;
+    }
     assert_valid_pdf(&pdf);
     assert!(text_of(&pdf).contains("Emergency contact list"), "the sheet has its title");
 
@@ -282,6 +326,9 @@ fn print_distribution_sheet_and_export_a_stock_report() {
     );
     assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("households"));
+    if poppler_skipped_under_wine("print_distribution_sheet_and_export_a_stock_report") {
+        return;
+    }
     assert_valid_pdf(&pdf);
     assert!(text_of(&pdf).contains("Distribution sign-up sheet"), "the sheet has its title");
 
@@ -315,6 +362,9 @@ fn print_roster_and_activity_sheet_for_an_iso_week_and_site() {
     ];
     let out = cli_in(dir.path(), &args);
     assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    if poppler_skipped_under_wine("print_roster_and_activity_sheet_for_an_iso_week_and_site") {
+        return;
+    }
     assert_valid_pdf(&roster);
     // Cells wrap: compare words, not lines.
     let text = text_of(&roster).split_whitespace().collect::<Vec<_>>().join(" ");

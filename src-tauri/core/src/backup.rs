@@ -97,8 +97,8 @@ pub fn backup_to(db: &Db, out: &Path) -> Result<BackupDone> {
         drop(dst);
         // On disk before it takes its name, and the name in the folder after: a power cut
         // leaves a `.part` file or the whole backup, never a backup that is half there.
-        std::fs::File::open(&tmp)?.sync_all()?;
-        std::fs::rename(&tmp, out)?;
+        crate::durable::sync_file(&tmp)?;
+        crate::durable::rename_replacing(&tmp, out)?;
         crate::durable::sync_folder_of(out)
     })();
     if let Err(e) = written {

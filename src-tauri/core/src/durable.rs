@@ -12,10 +12,18 @@
 //! flushes a move done as copy-and-delete across volumes, would add nothing), and NTFS records
 //! that rename in its metadata journal, which a power cut replays whole or not at all. The
 //! worst case after a power cut is the *old* file under the name, never a damaged one.
+//!
+//! Windows also refuses to replace a file that another program holds open without sharing
+//! its deletion (a virus scanner or a search indexer reading the new file, another Haven
+//! process reading the key file, or any open handle on a FAT-formatted USB stick, where Rust's
+//! POSIX-style rename is not available): the rename fails with "access denied" for as long
+//! as the handle is open, which is usually milliseconds. [`rename_replacing`] tries again for
+//! a short while there instead of failing the user's work.
 
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::{Error, Result};
 
@@ -36,7 +44,7 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);
-        std::fs::rename(&tmp, path)
+        rename_replacing(&tmp, path)
     })();
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
@@ -46,6 +54,41 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
         )));
     }
     sync_folder_of(path)
+}
+
+/// Flushes a file that was written and closed to disk. It is opened for writing: Windows
+/// flushes (`FlushFileBuffers`) only through a handle with write access, and refuses a
+/// read-only one with "access denied".
+pub fn sync_file(path: &Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new().write(true).open(path)?.sync_all()
+}
+
+/// How long [`rename_replacing`] keeps trying while another program holds the target open.
+const RENAME_PATIENCE: Duration = Duration::from_secs(2);
+
+/// `std::fs::rename(from, to)`, replacing `to`. On Windows a refusal because `to` (or `from`)
+/// is open elsewhere ("access denied", a sharing violation) is tried again every few
+/// milliseconds for up to two seconds, since such handles are short-lived; any other error, or
+/// the same one past that time, is returned. Elsewhere it is one rename: POSIX systems replace
+/// an open file.
+pub fn rename_replacing(from: &Path, to: &Path) -> std::io::Result<()> {
+    let started = Instant::now();
+    let mut wait = Duration::from_millis(2);
+    loop {
+        match std::fs::rename(from, to) {
+            Err(e) if cfg!(windows) && held_open(&e) && started.elapsed() < RENAME_PATIENCE => {
+                std::thread::sleep(wait);
+                wait = (wait * 2).min(Duration::from_millis(100));
+            }
+            done => return done,
+        }
+    }
+}
+
+/// Whether a failed rename on Windows means a handle open elsewhere: `ERROR_ACCESS_DENIED` (5)
+/// or `ERROR_SHARING_VIOLATION` (32).
+fn held_open(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(5) | Some(32))
 }
 
 /// Makes a rename or a new file in `path`'s folder survive a power cut (see the module docs
@@ -99,6 +142,37 @@ mod tests {
         std::fs::create_dir(temp_path(&path))?;
         assert!(replace_file(&path, b"new").is_err());
         assert_eq!(std::fs::read(&path)?, b"old", "the old contents stay");
+        Ok(())
+    }
+
+    #[test]
+    fn a_written_and_closed_file_is_synced() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("haven.db");
+        std::fs::write(&path, b"whole")?;
+        sync_file(&path)?;
+        assert_eq!(std::fs::read(&path)?, b"whole", "syncing leaves the contents as they were");
+        assert!(sync_file(&dir.path().join("missing.db")).is_err(), "a missing file is an error");
+        Ok(())
+    }
+
+    #[test]
+    fn replaces_a_file_that_a_reader_holds_open_for_a_moment() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("haven.keys");
+        replace_file(&path, b"old")?;
+        // Another process reading the key file (or a virus scanner): open while the new one is
+        // renamed over it, closed a moment later. Windows refuses the rename while it is open.
+        let reader = File::open(&path)?;
+        let closer = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(150));
+            drop(reader);
+        });
+        let replaced = replace_file(&path, b"new");
+        let _ = closer.join();
+        replaced?;
+        assert_eq!(std::fs::read(&path)?, b"new", "the file is replaced once the reader is gone");
+        assert!(!temp_path(&path).exists(), "the temporary file is renamed away");
         Ok(())
     }
 

@@ -100,7 +100,7 @@ pub fn create_whole_from<T>(
         // Everything into the one file before it moves: not a read, and not in a transaction.
         db.conn()?.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
         drop(db);
-        std::fs::File::open(&staged)?.sync_all()?;
+        crate::durable::sync_file(&staged)?;
         move_in(&staged, path)?;
         Ok(out)
     })();

@@ -218,6 +218,11 @@ fn a_single_sessions_sheet_has_a_row_per_place_repeats_its_name_and_gives_babies
     assert_eq!(printed["rows"], 3);
     let pages = printed["pages"].as_u64().unwrap() as usize;
     assert!(pages >= 2, "30 places take more than a page");
+    if util::poppler_skipped_under_wine(
+        "a_single_sessions_sheet_has_a_row_per_place_repeats_its_name_and_gives_babies_months",
+    ) {
+        return;
+    }
     let all = pdf_text(&path, None);
     assert!(all.contains("8 months"), "a baby's age is in months: {all}");
     // A blank row for every free place: rows numbered up to the capacity, 30.

@@ -113,6 +113,50 @@ fn french_headers_semicolons_and_a_byte_order_mark_are_read() {
     assert_eq!(people(&db, &s)[0]["family_name"], "Koné");
 }
 
+/// A CSV as Excel on Windows saves it: a byte order mark and CRLF line ends, in a folder whose
+/// path has spaces and accents (a user's Documents on Windows).
+fn windows_csv(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let folder = dir.join("Hélène Dupont").join("Mes documents");
+    std::fs::create_dir_all(&folder).unwrap();
+    let path = folder.join(name);
+    std::fs::write(&path, format!("\u{FEFF}{}", text.replace("\r\n", "\n").replace('\n', "\r\n"))).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn a_csv_with_crlf_line_ends_imports_like_the_same_file_with_lf() {
+    let (db, dir) = empty_centre();
+    let s = session(&db, Role::Coordinator);
+    let text = std::fs::read_to_string(fixture("people_import.csv")).unwrap();
+    let path = windows_csv(dir.path(), "personnes.csv", &text);
+    assert!(std::fs::read(&path).unwrap().windows(2).any(|w| w == b"\r\n"), "the file has CRLF line ends");
+    let report = import(&db, &s, json!({"path": path}));
+    assert_eq!(
+        report["errors"],
+        json!([]),
+        "no carriage return is left in a cell (\"yes\\r\" is no consent)"
+    );
+    assert_eq!(report["imported"], 5, "{report}");
+    let rows = people(&db, &s);
+    let shilan = rows.iter().find(|r| r["given_name"] == "Shilan").unwrap();
+    assert_eq!(shilan["original_name"], "شیلان ڕەشید", "the last name cell of a line has no \\r");
+    assert!(rows.iter().any(|r| r["family_name"] == "Nguyễn" && r["site"] == "BHM"));
+    for row in &rows {
+        assert!(!row.to_string().contains("\\r"), "no value keeps a carriage return: {row}");
+    }
+    // Row numbers are the lines a text editor shows, CRLF or not.
+    let bad = std::fs::read_to_string(fixture("people_import_bad.csv")).unwrap();
+    let report = import(&db, &s, json!({"path": windows_csv(dir.path(), "bad.csv", &bad), "dry_run": true}));
+    assert_eq!(report["errors"].as_array().unwrap().len(), 1, "{report}");
+    assert_eq!(report["errors"][0]["row"], 4, "the header is row 1");
+    assert_eq!(report["errors"][0]["column"], "Date of birth");
+    let open_quote = "Given name,Family name,Sex,Date of birth,Site\nAwa,Diallo,F,2010-01-01,CAL\n\"Sara,Haile,F,2012-03-04,CAL\nNour,Ali,F,2011-01-01,CAL\n";
+    let report =
+        import(&db, &s, json!({"path": windows_csv(dir.path(), "quote.csv", open_quote), "dry_run": true}));
+    assert_eq!(report["rows"], 3, "{report}");
+    assert_eq!(report["errors"][0]["row"], 3, "{report}");
+}
+
 #[test]
 fn unreadable_files_are_clear_validation_errors() {
     let (db, _dir) = empty_centre();

@@ -4,6 +4,8 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod util;
+
 use chrono::{Duration, Utc};
 use haven_core::access::{audit, keyring};
 use haven_core::setup::{self, SetupInput};
@@ -169,9 +171,11 @@ fn recovery_key_is_for_leads_and_opens_the_file() {
         api::call(&new.db, &new.session, "print_recovery_sheet", json!({"path": pdf.to_str().unwrap()}))
             .unwrap();
     assert_eq!(printed["pages"], 1);
-    let text = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
-    let text = String::from_utf8_lossy(&text.stdout).replace(char::is_whitespace, "");
-    assert!(text.contains(&new.recovery_key.to_hex()), "the key is on the sheet, in full");
+    if !util::poppler_skipped_under_wine("recovery_key_is_for_leads_and_opens_the_file") {
+        let text = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
+        let text = String::from_utf8_lossy(&text.stdout).replace(char::is_whitespace, "");
+        assert!(text.contains(&new.recovery_key.to_hex()), "the key is on the sheet, in full");
+    }
 
     let tom = json!({"username": "tom", "display_name": "Tom", "role": "coordinator", "site": "CAL", "passphrase": "tom first words"});
     api::call(&new.db, &new.session, "create_user", tom).unwrap();

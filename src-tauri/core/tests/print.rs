@@ -137,6 +137,9 @@ fn every_name_in_every_script_comes_back_out_in_logical_order() {
     let rendered = render_report(&sheet).unwrap();
     assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
     let path = write_pdf(dir.path(), "sample.pdf", &rendered.pdf);
+    if util::poppler_skipped_under_wine("every_name_in_every_script_comes_back_out_in_logical_order") {
+        return;
+    }
     let info = assert_valid_pdf(&path);
     assert_eq!(info_field(&info, "Title"), "Distribution sign-up");
     assert_eq!(info_field(&info, "Author"), "Haven test");
@@ -165,6 +168,9 @@ fn long_sheets_repeat_the_headings_and_number_the_pages() {
     let sheet = sample_sheet(12); // 216 rows
     let rendered = render_report(&sheet).unwrap();
     let path = write_pdf(dir.path(), "long.pdf", &rendered.pdf);
+    if util::poppler_skipped_under_wine("long_sheets_repeat_the_headings_and_number_the_pages") {
+        return;
+    }
     let info = assert_valid_pdf(&path);
     let pages: usize = info_field(&info, "Pages").parse().unwrap();
     assert_eq!(pages, rendered.pages);
@@ -186,6 +192,9 @@ fn long_sheets_repeat_the_headings_and_number_the_pages() {
 fn fonts_are_embedded_and_subset() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_pdf(dir.path(), "fonts.pdf", &render(&sample_sheet(1)).unwrap());
+    if util::poppler_skipped_under_wine("fonts_are_embedded_and_subset") {
+        return;
+    }
     let out = tool("pdffonts", &[path.to_str().unwrap()]);
     let listing = String::from_utf8(out.stdout).unwrap();
     let fonts: Vec<&str> = listing.lines().skip(2).collect();
@@ -215,6 +224,9 @@ fn letter_and_landscape_pages_have_their_sizes() {
         let mut sheet = sample_sheet(1);
         sheet.page = PageSetup { size, landscape };
         let path = write_pdf(dir.path(), "page.pdf", &render(&sheet).unwrap());
+        if util::poppler_skipped_under_wine("letter_and_landscape_pages_have_their_sizes") {
+            return;
+        }
         let info = assert_valid_pdf(&path);
         assert!(info_field(&info, "Page size").starts_with(expected), "{size:?} {landscape}: {info}");
         let text = pdftotext(&path, None);
@@ -232,6 +244,9 @@ fn a_script_no_font_covers_is_marked_and_the_pdf_stays_valid() {
     assert_eq!(rendered.warnings.len(), 2, "{:?}", rendered.warnings);
     assert!(rendered.warnings[0].contains("Row 1") && rendered.warnings[0].contains("王"));
     let path = write_pdf(dir.path(), "fallback.pdf", &rendered.pdf);
+    if util::poppler_skipped_under_wine("a_script_no_font_covers_is_marked_and_the_pdf_stays_valid") {
+        return;
+    }
     assert_valid_pdf(&path);
     let text = pdftotext(&path, None);
     assert!(text.contains('\u{FFFD}'), "the fallback mark is not in the text");
@@ -246,6 +261,9 @@ fn a_ten_thousand_character_cell_is_cut_not_spilled() {
     let long = "Amina فاطمة ሰላም Zoé ".repeat(500);
     sheet.rows.push(vec![long.clone().into(), long.into(), "CAL-0001".into()]);
     let path = write_pdf(dir.path(), "long-cell.pdf", &render(&sheet).unwrap());
+    if util::poppler_skipped_under_wine("a_ten_thousand_character_cell_is_cut_not_spilled") {
+        return;
+    }
     assert_valid_pdf(&path);
     let text = pdftotext(&path, None);
     // On paper the cell ends in "…"; its text layer (ActualText) holds the whole text.
@@ -261,6 +279,9 @@ fn sample_sheet_page_one_renders_to_png() {
     sheet.page.landscape = false;
     let pdf = render(&sheet).unwrap();
     let path = write_pdf(dir.path(), "sample.pdf", &pdf);
+    if util::poppler_skipped_under_wine("sample_sheet_page_one_renders_to_png") {
+        return;
+    }
     assert_valid_pdf(&path);
     let prefix = dir.path().join("page");
     let out = tool(
@@ -308,6 +329,11 @@ fn the_emergency_contact_list_prints_each_minors_phone_and_name_from_the_demo() 
             .unwrap();
     assert_eq!(printed["rows"].as_u64(), Some(lines.len() as u64), "{printed}");
     assert!(printed["pages"].as_u64().unwrap() >= 1, "{printed}");
+    if util::poppler_skipped_under_wine(
+        "the_emergency_contact_list_prints_each_minors_phone_and_name_from_the_demo",
+    ) {
+        return;
+    }
     let info = assert_valid_pdf(&path);
     assert_eq!(info_field(&info, "Title"), "Emergency contact list: phones issued to minors");
     let text = squeezed(&pdftotext(&path, None));
@@ -444,11 +470,19 @@ fn assert_sample_table_reads_back(rows: usize, seed: u64, page: PageSetup) {
 
 #[test]
 fn a_generated_table_of_600_names_in_every_script_reads_back_whole_and_cuts_no_code() {
+    if util::poppler_skipped_under_wine(
+        "a_generated_table_of_600_names_in_every_script_reads_back_whole_and_cuts_no_code",
+    ) {
+        return;
+    }
     assert_sample_table_reads_back(600, 1, PageSetup::default());
 }
 
 #[test]
 fn the_generated_table_reads_back_whole_on_letter_landscape_too() {
+    if util::poppler_skipped_under_wine("the_generated_table_reads_back_whole_on_letter_landscape_too") {
+        return;
+    }
     assert_sample_table_reads_back(500, 2, PageSetup { size: PaperSize::Letter, landscape: true });
 }
 
@@ -462,6 +496,10 @@ fn a_name_past_three_lines_is_cut_on_paper_but_whole_in_the_text_layer() {
     sheet.rows.push(vec!["2".into(), arabic.into()]);
     let dir = tempfile::tempdir().unwrap();
     let path = write_pdf(dir.path(), "long.pdf", &render(&sheet).unwrap());
+    if util::poppler_skipped_under_wine("a_name_past_three_lines_is_cut_on_paper_but_whole_in_the_text_layer")
+    {
+        return;
+    }
     assert_valid_pdf(&path);
     let text = read_back(&pdftotext(&path, None));
     assert!(text.contains(long), "the whole Latin name is not in the text layer: {text}");

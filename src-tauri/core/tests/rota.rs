@@ -95,6 +95,10 @@ fn the_roster_and_activity_sheet_print_names_marks_legend_and_contact() {
     assert_eq!(err(&t.db, &desk, "print_roster", input.clone()).kind(), ErrorKind::Forbidden);
     let printed = ok(&t.db, &coord, "print_roster", input);
     assert!(printed["pages"].as_u64().unwrap() >= 1);
+    if util::poppler_skipped_under_wine("the_roster_and_activity_sheet_print_names_marks_legend_and_contact")
+    {
+        return;
+    }
     let text = pdf_text(&path);
     for want in [
         "Volunteer rota",
@@ -240,6 +244,9 @@ fn a_shift_for_a_session_follows_it_when_moved_or_cancelled_and_a_move_its_volun
         "print_roster",
         json!({"site": "CAL", "week": iso_week(on), "path": roster.to_str().unwrap()}),
     );
+    if util::poppler_skipped_under_wine("a_shift_for_a_session_follows_it_when_moved_or_cancelled_and_a_move_its_volunteers_cannot_make_is_refused") {
+        return;
+    }
     let text = pdf_text(&roster);
     assert!(
         text.contains("Cancelled") && !text.contains("Stays Test"),

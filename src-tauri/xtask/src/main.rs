@@ -3,8 +3,10 @@
 //! - `cargo xtask demo` installs what is missing and opens the app on the demo database.
 //! - `cargo xtask test` installs what is missing and runs every check: formatting, lints, core,
 //!   CLI and command (mock runtime) tests, the end-to-end tests in a real window, and the
-//!   Windows cross-check.
+//!   Windows cross-check; with `--windows-full`, the core's and CLI's tests for Windows under
+//!   Wine and the Windows installer's build, install and upgrade instead of the cross-check.
 //! - `cargo xtask e2e` builds the app and the CLI and runs the end-to-end tests alone.
+//! - `cargo xtask windows` cross-builds the release app and CLI for Windows and packs the MSI.
 //!
 //! Plain std only, so it builds in seconds before anything else. Built binaries are looked for
 //! in `CARGO_TARGET_DIR` when it is set, else in the repository's `target/`.
@@ -13,6 +15,8 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
+
+mod windows;
 
 /// Debian packages the build, the app and the tests need.
 const APT_PACKAGES: &[&str] = &[
@@ -37,13 +41,19 @@ const APT_PACKAGES: &[&str] = &[
     "qpdf",
     // ID card tests read the Code 128 barcode back with zbarimg.
     "zbar-tools",
-    // The Windows cross-check.
+    // Windows: the cross-compiler (also for the Wine prefix's ProcessPrng shim), Wine to run
+    // the tests and the installer, wixl to build the MSI and msitools (msiinfo, msiextract,
+    // msibuild) to read and finish it.
     "gcc-mingw-w64-x86-64",
+    "wine",
+    "wine64",
+    "wixl",
+    "msitools",
     // The SQLCipher interoperability check's virtualenv.
     "python3-venv",
 ];
 
-const WINDOWS_TARGET: &str = "x86_64-pc-windows-gnu";
+const WINDOWS_TARGET: &str = windows::TARGET;
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -54,8 +64,9 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("e2e") => e2e_only(&args[1..]),
         Some("setup") => setup(true),
-        _ => Err("usage: cargo xtask demo [--release] | test [--no-e2e] [--no-windows] \
-                  | e2e [--no-build] | setup"
+        Some("windows") => setup(true).and_then(|()| windows::windows(&args[1..])),
+        _ => Err("usage: cargo xtask demo [--release] | test [--no-e2e] [--no-windows] [--windows-full] \
+                  | e2e [--no-build] | windows [--version X.Y.Z] [--no-build] [--smoke-test] [--wine-tests] | setup"
             .into()),
     };
     match result {
@@ -229,6 +240,12 @@ fn test(args: &[String]) -> Result {
     let mut times: Vec<(&str, f64)> = Vec::new();
     let e2e = !args.iter().any(|a| a == "--no-e2e");
     let windows = !args.iter().any(|a| a == "--no-windows") && cfg!(target_os = "linux");
+    // The whole Windows step (the suites under Wine, the release cross-build, the MSIs and
+    // their smoke test) is not yet part of every run: its time on an idle 2-core machine is
+    // still to be measured against CI's 90 minutes. Until then every run cross-checks, and
+    // `--windows-full` (or HAVEN_TEST_WINDOWS=full) runs the whole step.
+    let windows_full = args.iter().any(|a| a == "--windows-full")
+        || env::var("HAVEN_TEST_WINDOWS").is_ok_and(|v| v == "full");
     setup(true)?;
 
     step("cargo fmt --check");
@@ -258,7 +275,9 @@ fn test(args: &[String]) -> Result {
         "clippy",
         cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
     )?;
-    if windows {
+    if windows && windows_full {
+        windows_steps(&mut times)?;
+    } else if windows {
         step("cargo check --target x86_64-pc-windows-gnu (Windows portability)");
         timed(
             &mut times,
@@ -271,6 +290,29 @@ fn test(args: &[String]) -> Result {
         println!("{name:<16} {secs:>7.0} s");
     }
     println!("All checks passed in {:.0} s.", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// The Windows steps of the test command, all in one Windows target folder: the core's and the
+/// CLI's tests under Wine, the release build, the MSI and a second one of a higher version,
+/// and the installed MSI's smoke test with the upgrade in place.
+fn windows_steps(times: &mut Vec<(&'static str, f64)>) -> Result {
+    let t = Instant::now();
+    let wine = windows::Wine::prepare()?;
+    times.push(("wine prefix", t.elapsed().as_secs_f64()));
+    step("cargo test --target x86_64-pc-windows-gnu: core and CLI tests under Wine");
+    timed(times, "windows tests", &mut windows::test_under_wine(&wine))?;
+    step("release cross-build: Haven.exe and haven-cli.exe for Windows");
+    timed(times, "windows release", &mut windows::release_build())?;
+    let t = Instant::now();
+    let version = windows::crate_version()?;
+    let higher = windows::next_version(&version)?;
+    let first = windows::package(&version)?;
+    let second = windows::package(&higher)?;
+    times.push(("windows msi", t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    windows::msi_smoke_test(&wine, &first, &second, &higher)?;
+    times.push(("msi smoke test", t.elapsed().as_secs_f64()));
     Ok(())
 }
 

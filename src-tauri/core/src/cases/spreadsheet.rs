@@ -157,6 +157,59 @@ impl<R: Read> Read for Capped<R> {
     }
 }
 
+/// Hands on a file with each CRLF line end (Excel on Windows, Notepad) as LF. The CSV reader
+/// ends a record at the `\r` of a CRLF and counts the line only when it reads the `\n`, at the
+/// start of the next record, so every row of such a file was numbered one too low. A `\r` that
+/// ends the buffered block waits for the next block to see what follows it.
+struct CrlfAsLf<R> {
+    inner: R,
+    cr_pending: bool,
+}
+
+impl<R: BufRead> Read for CrlfAsLf<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        if self.cr_pending {
+            self.cr_pending = false;
+            if !self.inner.fill_buf()?.starts_with(b"\n") {
+                out[0] = b'\r';
+                return Ok(1);
+            }
+        }
+        let data = self.inner.fill_buf()?;
+        let (mut i, mut j) = (0, 0);
+        while i < data.len() && j < out.len() {
+            if data[i] == b'\r' {
+                match data.get(i + 1) {
+                    Some(b'\n') => {
+                        i += 1;
+                        continue;
+                    }
+                    None => {
+                        if j == 0 {
+                            self.cr_pending = true;
+                            i += 1;
+                        }
+                        break;
+                    }
+                    Some(_) => {}
+                }
+            }
+            out[j] = data[i];
+            i += 1;
+            j += 1;
+        }
+        self.inner.consume(i);
+        if j == 0 && self.cr_pending {
+            // Only a '\r' was left in the block: settle it against the next block.
+            return self.read(out);
+        }
+        Ok(j)
+    }
+}
+
 fn too_long(row: usize, col: usize) -> Error {
     Error::invalid(
         "path",
@@ -189,6 +242,7 @@ fn read_csv(path: &Path) -> Result<(Vec<Record>, Option<u8>)> {
     if input.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
         input.consume(3);
     }
+    let input = CrlfAsLf { inner: input, cr_pending: false };
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(input);
     let mut rows = Vec::new();
@@ -285,5 +339,36 @@ fn cell_text(cell: &Data) -> String {
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
         Data::DateTime(_) | Data::DateTimeIso(_) => cell.as_date().map(|d| d.to_string()).unwrap_or_default(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Everything `CrlfAsLf` hands on from `input`, read through blocks of `block` bytes into
+    /// reads of `chunk` bytes, so a `\r` falls at every block's end in turn.
+    fn through(input: &[u8], block: usize, chunk: usize) -> std::io::Result<Vec<u8>> {
+        let mut reader = CrlfAsLf { inner: BufReader::with_capacity(block, input), cr_pending: false };
+        let mut out = Vec::new();
+        let mut buf = vec![0; chunk];
+        loop {
+            match reader.read(&mut buf)? {
+                0 => return Ok(out),
+                n => out.extend_from_slice(&buf[..n]),
+            }
+        }
+    }
+
+    #[test]
+    fn crlf_becomes_lf_and_a_lone_cr_stays_whatever_the_block_sizes() -> std::io::Result<()> {
+        let input = b"a,b\r\n\"x\r\ny\",z\r\nlone\rcr\r\n\r\nend\r";
+        let want = b"a,b\n\"x\ny\",z\nlone\rcr\n\nend\r".to_vec();
+        for block in 1..=8 {
+            for chunk in 1..=5 {
+                assert_eq!(through(input, block, chunk)?, want, "block {block}, chunk {chunk}");
+            }
+        }
+        Ok(())
     }
 }

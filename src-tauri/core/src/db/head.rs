@@ -71,7 +71,8 @@ pub(crate) fn write(db: &Path, head: &Head) -> std::io::Result<()> {
     let path = head_path(db);
     let tmp = crate::durable::temp_path(&path);
     std::fs::write(&tmp, serde_json::to_vec(head).map_err(std::io::Error::other)?)?;
-    std::fs::rename(&tmp, &path)
+    // Another Haven process may be reading it at this moment (Windows refuses the rename then).
+    crate::durable::rename_replacing(&tmp, &path)
 }
 
 /// The audit log's newest entry in the open database (number 0 before the first entry, or

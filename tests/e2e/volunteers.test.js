@@ -245,7 +245,8 @@ test("an adult signed up to children's play is signed up, and the screen shows t
   const texts = await Promise.all(rows.map((r) => r.getText()));
   const babyRow = texts.find((x) => x.includes(baby.code));
   assert.ok(babyRow, 'the baby is listed');
-  assert.match(babyRow, /\b([02-9]|1[0-9]|2[0-3]) months\b|\b1 month\b/, 'a baby\'s age is given in months');
+  const months = babyRow.match(/(\d+) months?/);
+  assert.ok(months && Number(months[1]) < 24, `a baby's age is given in months: ${babyRow}`);
   await shot(driver, 'activities-adult-warning');
   await (await find(driver, 'lock')).click();
 });

@@ -77,6 +77,18 @@ const CARD_SQL: &str = "SELECT p.id, p.code, p.given_name || CASE WHEN p.family_
    AND (?3 IS NULL OR p.created_at >= ?3)
  ORDER BY s.code, p.family_name, p.given_name, p.code";
 
+/// [`CARD_SQL`] for one person, found by the primary key (the general query's `OR` would read
+/// every person of the centre for one card).
+const ONE_CARD_SQL: &str = "SELECT p.id, p.code, p.given_name || CASE WHEN p.family_name = '' THEN '' ELSE ' ' || p.family_name END AS name,
+        p.original_name, s.name AS site_name,
+        CASE WHEN p.household_id IS NULL THEN 1 ELSE
+          (SELECT count(*) FROM people m WHERE m.household_id = p.household_id AND m.status = 'active') END
+          AS household_size,
+        (SELECT max(c.number) FROM id_cards c WHERE c.person_id = p.id) AS last_card
+ FROM people p JOIN sites s ON s.id = p.site_id
+ WHERE p.id = ?2 AND p.status = 'active' AND (?1 IS NULL OR p.site_id = ?1)
+   AND (?3 IS NULL OR p.created_at >= ?3)";
+
 /// The cards a print would issue, each with its next number, in site and family-name order.
 /// The front desk prints its own site's cards only: with no site it gets its own, and another
 /// site (or a person registered at one) is refused.
@@ -111,7 +123,7 @@ pub fn cards_to_issue(
         site = Some(s.site_id.clone());
     }
     let since = selection.since.map(|d| d.format("%Y-%m-%d").to_string());
-    let mut stmt = conn.prepare_cached(CARD_SQL)?;
+    let mut stmt = conn.prepare_cached(if person.is_some() { ONE_CARD_SQL } else { CARD_SQL })?;
     let mut rows = stmt.query(params![site, person, since])?;
     let mut cards = Vec::new();
     while let Some(r) = rows.next()? {

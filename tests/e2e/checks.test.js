@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { By, until } from 'selenium-webdriver';
-import { WAIT, byTestId, chooseValue, find, isoDay, shot, signIn, typeDate, useDemoApp } from './helpers.js';
+import { byTestId, chooseValue, find, isoDay, openScreen, shot, signIn, typeDate, useDemoApp, WAIT } from './helpers.js';
 
 const demo = useDemoApp();
 
@@ -59,7 +59,7 @@ async function onShift(driver, role, name) {
 
 /** Adds an approved volunteer at Calais and leaves their page open. */
 async function addVolunteer(driver, given, family) {
-  await (await find(driver, 'nav-volunteers')).click();
+  await openScreen(driver, 'volunteers');
   // The list draws once its data is in: wait for it, or its drawing would replace the form.
   await find(driver, 'volunteer-results');
   await find(driver, 'dbs-due');
@@ -91,7 +91,7 @@ test('a PVG member goes on a child-facing shift; a French certificate is refused
   await shot(driver, 'checks-pvg');
 
   // A child-facing shift at Calais today, for two.
-  await (await find(driver, 'nav-rota')).click();
+  await openScreen(driver, 'rota');
   await chooseValue(driver, 'week-site', 'CAL');
   await find(driver, 'shift-form');
   await type(await find(driver, 'shift-starts'), '06:00');
@@ -115,7 +115,7 @@ test('a PVG member goes on a child-facing shift; a French certificate is refused
   await (await find(driver, 'dbs-save')).click();
   await waitText(driver, 'volunteer-dbs', /risk assessment/, 'the certificate waits for a risk assessment');
 
-  await (await find(driver, 'nav-rota')).click();
+  await openScreen(driver, 'rota');
   await assignTo(driver, 'Story time', 'Camille Martin');
   const message = await (await shiftNamed(driver, 'Story time')).findElement(byTestId('shift-message'));
   await driver.wait(async () => (await message.getText()) !== '', WAIT, 'a refusal is shown beside the shift');
@@ -125,7 +125,7 @@ test('a PVG member goes on a child-facing shift; a French certificate is refused
   await shot(driver, 'checks-refused');
 
   // The coordinator records the risk assessment on Camille's page; the rota takes her.
-  await (await find(driver, 'nav-volunteers')).click();
+  await openScreen(driver, 'volunteers');
   await type(await find(driver, 'volunteer-search'), 'Camille');
   await driver.wait(async () => (await driver.findElements(byTestId('volunteer-row'))).length === 1, WAIT, 'one volunteer found');
   await (await find(driver, 'volunteer-link')).click();
@@ -135,7 +135,7 @@ test('a PVG member goes on a child-facing shift; a French certificate is refused
   await waitText(driver, 'volunteer-dbs', /valid until/, 'the certificate counts with the risk assessment');
   await waitText(driver, 'check-risk', /Met Camille/, 'the risk assessment is shown');
 
-  await (await find(driver, 'nav-rota')).click();
+  await openScreen(driver, 'rota');
   await assignTo(driver, 'Story time', 'Camille Martin');
   await onShift(driver, 'Story time', 'Camille Martin');
   await shot(driver, 'checks-assigned');
@@ -148,7 +148,7 @@ test('applications are imported from the form after a bad date is fixed, and the
     + 'Hannah,Price,hannah@example.org,01/03/2027 - 21/03/2027,Calais,Can drive\n'
     + `Yusuf,Ahmed,yusuf@example.org,${arrival} - 14/03/2027,Calais,\n`;
   fs.writeFileSync(file, rows('31/02/2027'));
-  await (await find(driver, 'nav-volunteers')).click();
+  await openScreen(driver, 'volunteers');
   await find(driver, 'dbs-due');
   await (await find(driver, 'applications-open')).click();
   await type(await find(driver, 'applications-path'), file);

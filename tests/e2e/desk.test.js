@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By, Key, until } from 'selenium-webdriver';
-import { WAIT, byTestId, field, find, settled, shot, signIn, textOf, typeDate, useDemoApp } from './helpers.js';
+import { byTestId, field, find, openScreen, settled, shot, signIn, textOf, typeDate, useDemoApp, WAIT } from './helpers.js';
 import { cli } from './driver.js';
 
 const demo = useDemoApp();
@@ -110,7 +110,7 @@ test('a second distribution of the week at the site is asked about before it is 
   const dist = openDistribution();
   const count = cli(demo.dataDir, 'call', 'list_distributions', '{}').length;
   await signInAs(driver, 'sarah');
-  await (await find(driver, 'nav-distribution')).click();
+  await openScreen(driver, 'distribution');
   const loc = await find(driver, 'dist-location');
   await loc.findElement(By.css(`option[value="${dist.location_id}"]`)).click();
   await typeDate(driver, await field(driver, 'held_on'), dist.held_on);

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { createDistribution, find, shot, signIn, useDemoApp, WAIT } from './helpers.js';
+import { createDistribution, find, openScreen, shot, signIn, useDemoApp, WAIT } from './helpers.js';
 
 const demo = useDemoApp();
 
@@ -51,7 +51,7 @@ test('every file dialog has a title of its own, in English and French', async ()
 
 test("the sign-up sheet's save dialog on the screen is titled for the sign-up sheet", async () => {
   const { driver } = demo.app;
-  await (await find(driver, 'nav-distribution')).click();
+  await openScreen(driver, 'distribution');
   await createDistribution(driver);
   await find(driver, 'print-sheet');
   assert.ok(!windowNames().includes('Save the sign-up sheet (PDF)'), 'no such dialog yet');

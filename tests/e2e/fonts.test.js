@@ -3,14 +3,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WAIT, find, shot, signIn, useDemoApp } from './helpers.js';
+import { find, openScreen, shot, signIn, useDemoApp, WAIT } from './helpers.js';
 
 const demo = useDemoApp();
 
 test("a Ge'ez name is drawn with Haven's Ethiopic font, not as empty boxes", async () => {
   const { driver } = demo.app;
   await signIn(driver, 'tom');
-  await (await find(driver, 'nav-people')).click();
+  await openScreen(driver, 'people');
   await (await find(driver, 'people-search')).sendKeys('Senait');
   // The list redraws as the search is typed: the page finds the name itself when it measures.
   await driver.wait(async () => driver.executeScript(

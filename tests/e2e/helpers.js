@@ -35,9 +35,37 @@ export function useDemoApp() {
 
 export const byTestId = (id) => By.css(`[data-testid="${id}"]`);
 
-/** Waits for the element with data-testid `id`. */
-export const find = (driver, id) =>
-  driver.wait(until.elementLocated(byTestId(id)), WAIT, `no [data-testid="${id}"] on the screen`);
+/** Waits for the element with data-testid `id`. When it never comes, the error says what the
+ * window showed instead (an error message on the screen is the usual reason). */
+export async function find(driver, id) {
+  try {
+    return await driver.wait(until.elementLocated(byTestId(id)), WAIT, `no [data-testid="${id}"] on the screen`);
+  } catch (err) {
+    if (err?.name === 'TimeoutError') {
+      const shown = await driver.executeScript('return document.body ? document.body.innerText : ""').catch(() => '');
+      err.message += `\nthe window showed:\n${String(shown).slice(0, 2000)}`;
+    }
+    throw err;
+  }
+}
+
+/**
+ * Moves to screen `name` by its navigation link, the way a person would, and waits until the
+ * address names it. A click that lands while the page is still moving under the pointer (a
+ * screen drawn again after a save scrolls its message into view) can hit the next link along:
+ * the address then names another screen, and the link is clicked again.
+ */
+export async function openScreen(driver, name) {
+  await driver.wait(async () => {
+    if ((await driver.executeScript('return location.hash')) === `#/${name}`) return true;
+    try {
+      await (await driver.findElement(byTestId(`nav-${name}`))).click();
+    } catch (err) {
+      if (err.name !== 'NoSuchElementError' && err.name !== 'StaleElementReferenceError') throw err;
+    }
+    return false;
+  }, WAIT, `the ${name} screen does not open`);
+}
 
 /** Chooses the option `value` of the select with data-testid `id`, waiting for the screen to
  * show it (a move's screen draws after the click that asked for it) and looking again if a

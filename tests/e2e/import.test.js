@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { By, until } from 'selenium-webdriver';
-import { WAIT, byTestId, find, shot, signIn, useDemoApp } from './helpers.js';
+import { byTestId, find, openScreen, shot, signIn, useDemoApp, WAIT } from './helpers.js';
 
 const demo = useDemoApp();
 
@@ -17,7 +17,7 @@ const DATA = path.resolve('tests/data');
 
 /** Searches the People list for `text` and returns the text of each row drawn for it. */
 async function peopleFound(driver, text) {
-  await (await find(driver, 'nav-people')).click();
+  await openScreen(driver, 'people');
   const box = await find(driver, 'people-search');
   await box.clear();
   await box.sendKeys(text);
@@ -30,7 +30,7 @@ async function peopleFound(driver, text) {
 
 /** Opens the import screen from the People list and goes to the column matching for `file`. */
 async function openFile(driver, file) {
-  await (await find(driver, 'nav-people')).click();
+  await openScreen(driver, 'people');
   await (await find(driver, 'import-people')).click();
   const box = await find(driver, 'import-path');
   await box.clear();
@@ -54,7 +54,7 @@ test('a file with a bad date is refused row by row, then the good file is import
   await shot(driver, 'io-people-tools');
 
   // The bad file: Senait's date of birth is 31/02/2001 (row 4, counting the header as row 1).
-  await (await find(driver, 'nav-people')).click();
+  await openScreen(driver, 'people');
   await (await find(driver, 'import-people')).click();
   await find(driver, 'import-path');
   await shot(driver, 'io-import-file');
@@ -102,7 +102,7 @@ test('a file with a bad date is refused row by row, then the good file is import
 test('the front desk gets no import, export or print buttons', async () => {
   const { driver } = demo.app;
   await signIn(driver, 'tom');
-  await (await find(driver, 'nav-people')).click();
+  await openScreen(driver, 'people');
   await find(driver, 'people-search');
   for (const id of ['import-people', 'export-csv', 'export-excel', 'print-phone-contacts']) {
     assert.equal((await driver.findElements(byTestId(id))).length, 0, `no ${id} for the front desk`);

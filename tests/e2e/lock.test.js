@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By } from 'selenium-webdriver';
-import { WAIT, byTestId, field, find, shot, signIn, useDemoApp } from './helpers.js';
+import { byTestId, field, find, openScreen, shot, signIn, useDemoApp, WAIT } from './helpers.js';
 
 const demo = useDemoApp();
 
@@ -32,7 +32,7 @@ test("after a lead locks, the front desk finds none of the lead's page", async (
   assert.ok(person && !person.error, `the demo has a person with a restricted note: ${JSON.stringify(person)}`);
 
   // The lead searches by code (one match opens the person) and reads the restricted notes.
-  await (await find(driver, 'nav-people')).click();
+  await openScreen(driver, 'people');
   await (await find(driver, 'people-search')).sendKeys(person.code);
   await driver.wait(async () => {
     if ((await driver.findElements(byTestId('tab-notes'))).length) return true;
@@ -61,7 +61,7 @@ test("after a lead locks, the front desk finds none of the lead's page", async (
   await shot(driver, 'lock-front-desk-start');
 
   // The People screen starts afresh: the lead's search is not typed there.
-  await (await find(driver, 'nav-people')).click();
+  await openScreen(driver, 'people');
   const search = await find(driver, 'people-search');
   assert.equal(await search.getAttribute('value'), '', 'the search box is empty');
   await (await find(driver, 'lock')).click();

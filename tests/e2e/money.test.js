@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { By, until } from 'selenium-webdriver';
-import { WAIT, byTestId, find, isoDay, settled, shot, signIn, typeDate, useDemoApp } from './helpers.js';
+import { byTestId, find, isoDay, openScreen, settled, shot, signIn, typeDate, useDemoApp, WAIT } from './helpers.js';
 
 const demo = useDemoApp();
 const MILK_FUND = 'Baby milk and protein';
@@ -36,7 +36,7 @@ async function signInAs(driver, user) {
 }
 
 async function openMoney(driver) {
-  await (await find(driver, 'nav-money')).click();
+  await openScreen(driver, 'money');
   await find(driver, 'money-funds');
 }
 
@@ -63,7 +63,7 @@ test('a donation to the milk fund, milk bought from it, a claim approved by the 
   await shot(driver, 'money-screen');
 
   // Ten tins of baby milk bought on the Stock screen at £8.50, paid from the milk fund.
-  await (await find(driver, 'nav-stock')).click();
+  await openScreen(driver, 'stock');
   await find(driver, 'receive-form');
   await choose(driver, 'receive-location', 'The bus (CAL)');
   await choose(driver, 'receive-item', 'Baby milk');

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By, Key, until } from 'selenium-webdriver';
-import { WAIT, byTestId, find, shot, signIn, useDemoApp } from './helpers.js';
+import { byTestId, find, openScreen, shot, signIn, useDemoApp, WAIT } from './helpers.js';
 
 const demo = useDemoApp();
 
@@ -22,7 +22,7 @@ async function choose(driver, id, text) {
 
 /** Fills the register form with a name and an estimated age and submits it. */
 async function register(driver, given, family, age) {
-  await (await find(driver, 'nav-people')).click();
+  await openScreen(driver, 'people');
   await (await find(driver, 'register-person')).click();
   await (await find(driver, 'given-name')).sendKeys(given);
   await (await find(driver, 'family-name')).sendKeys(family);
@@ -56,7 +56,7 @@ test('a name spelt another way is found in People, warned of at registration and
   const code = await (await find(driver, 'person-code')).getText();
 
   // People: "Muhammad Rahimi" finds him, and says why.
-  await (await find(driver, 'nav-people')).click();
+  await openScreen(driver, 'people');
   const box = await find(driver, 'people-search');
   await box.clear();
   await box.sendKeys('Muhammad Rahimi');
@@ -85,7 +85,7 @@ test('a name spelt another way is found in People, warned of at registration and
   await shot(driver, 'register-duplicate-sounds-like');
 
   // The desk of a new distribution on the bus: the other spelling, Enter.
-  await (await find(driver, 'nav-distribution')).click();
+  await openScreen(driver, 'distribution');
   await choose(driver, 'dist-location', 'The bus (CAL)');
   await (await find(driver, 'dist-create')).click();
   const desk = await find(driver, 'desk-code');

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By, until, Key } from 'selenium-webdriver';
-import { WAIT, byTestId, find, isoDay, shot, signIn, typeDate, useDemoApp } from './helpers.js';
+import { byTestId, find, isoDay, openScreen, shot, signIn, typeDate, useDemoApp, WAIT } from './helpers.js';
 
 const demo = useDemoApp();
 
@@ -35,7 +35,7 @@ test('register a person with an Arabic name, find them in both scripts, and see 
   await signIn(driver, 'sarah');
   await find(driver, 'count-people');
 
-  await (await find(driver, 'nav-people')).click();
+  await openScreen(driver, 'people');
   await find(driver, 'person-row');
   await shot(driver, 'people-list');
 
@@ -72,7 +72,7 @@ test('register a person with an Arabic name, find them in both scripts, and see 
   await shot(driver, 'person-details');
 
   // Find her again by a Latin prefix, then by an Arabic prefix.
-  await (await find(driver, 'nav-people')).click();
+  await openScreen(driver, 'people');
   await searchFor(driver, 'Rahm', 'Rahma Idriss');
   await shot(driver, 'people-search-latin');
   const row = await searchFor(driver, 'رحم', 'Rahma Idriss');
@@ -100,7 +100,7 @@ test('register a person with an Arabic name, find them in both scripts, and see 
   await shot(driver, 'person-referrals');
 
   // The Dashboard lists her among the overdue follow-ups.
-  await (await find(driver, 'nav-dashboard')).click();
+  await openScreen(driver, 'dashboard');
   const overdue = await driver.wait(async () => {
     for (const r of await driver.findElements(byTestId('overdue-row'))) {
       if ((await r.getText()).includes('Rahma Idriss')) return r;
@@ -117,7 +117,7 @@ test('register a person with an Arabic name, find them in both scripts, and see 
 test('the front desk sees no Notes or Referrals tabs on a person page', async () => {
   const { driver } = demo.app;
   await signIn(driver, 'tom');
-  await (await find(driver, 'nav-people')).click();
+  await openScreen(driver, 'people');
   await (await searchFor(driver, 'Rahm', 'Rahma Idriss')).findElement(byTestId('person-link')).click();
   await find(driver, 'tab-details');
   await find(driver, 'tab-household');

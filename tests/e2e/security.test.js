@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { By, until } from 'selenium-webdriver';
 import { launch, tempDataDir } from './driver.js';
-import { WAIT, byTestId, enterCredentials, field, find, settled, shot, signIn, useDemoApp } from './helpers.js';
+import { byTestId, enterCredentials, field, find, openScreen, settled, shot, signIn, useDemoApp, WAIT } from './helpers.js';
 
 const demo = useDemoApp();
 
@@ -75,7 +75,7 @@ test('setup shows the recovery key once; a new user chooses their own passphrase
   await find(driver, 'who');
 
   // The lead adds a front-desk user with a first passphrase.
-  await (await find(driver, 'nav-settings')).click();
+  await openScreen(driver, 'settings');
   await (await find(driver, 'settings-users')).click();
   await (await field(driver, 'display_name')).sendKeys('Tom Reed');
   await (await field(driver, 'username')).sendKeys('tom');
@@ -139,7 +139,7 @@ test('a lead restores a backup from Settings: the data goes back and everyone si
   await find(driver, 'who');
 
   // A change after the backup: the centre's name.
-  await (await find(driver, 'nav-settings')).click();
+  await openScreen(driver, 'settings');
   const name = await field(driver, 'centre_name');
   await name.clear();
   await name.sendKeys('Renamed Centre');
@@ -168,7 +168,7 @@ test('a lead restores a backup from Settings: the data goes back and everyone si
 
   await enterCredentials(driver, 'amina', 'river lantern seven');
   await find(driver, 'who');
-  await (await find(driver, 'nav-settings')).click();
+  await openScreen(driver, 'settings');
   await driver.wait(settled(async () => (await (await field(driver, 'centre_name')).getAttribute('value')) === 'Test Centre'), WAIT,
     'the centre has the name it had when the backup was made');
 });

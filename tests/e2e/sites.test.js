@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By, until } from 'selenium-webdriver';
-import { WAIT, byTestId, find, settled, shot, signIn, useDemoApp } from './helpers.js';
+import { byTestId, find, openScreen, settled, shot, signIn, useDemoApp, WAIT } from './helpers.js';
 import { cli } from './driver.js';
 
 const demo = useDemoApp();
@@ -37,7 +37,7 @@ test('a Dunkirk coordinator finds Dunkirk chosen on the Dashboard, Stock, a new 
   assert.equal(Number(people.split('\n')[0].replace(/[^\d]/g, '')), dun.people_active, 'the cards count Dunkirk');
 
   // Stock: Dunkirk's lines and store; the receive form first, in view without scrolling.
-  await (await find(driver, 'nav-stock')).click();
+  await openScreen(driver, 'stock');
   await find(driver, 'receive-form');
   assert.equal((await chosen(driver, 'stock-site'))[0], 'DUN', 'Stock starts at Dunkirk');
   const sites = await driver.executeScript(
@@ -65,11 +65,11 @@ test('a Dunkirk coordinator finds Dunkirk chosen on the Dashboard, Stock, a new 
   await shot(driver, 'after-stock-received');
 
   // A new distribution starts at a Dunkirk location.
-  await (await find(driver, 'nav-distribution')).click();
+  await openScreen(driver, 'distribution');
   assert.match((await chosen(driver, 'dist-location'))[1], /\(DUN\)$/, 'a new distribution starts at Dunkirk');
 
   // Volunteers: the list and a new volunteer's site.
-  await (await find(driver, 'nav-volunteers')).click();
+  await openScreen(driver, 'volunteers');
   await find(driver, 'dbs-due');
   assert.equal((await chosen(driver, 'volunteers-site'))[0], 'DUN', 'the volunteer list starts at Dunkirk');
   await driver.wait(settled(async () => {
@@ -104,7 +104,7 @@ async function reach(driver, name) {
 test('Settings is in sections, each reached by its tab and its address', async () => {
   const { driver } = demo.app;
   await switchUser(driver, 'sarah');
-  await (await find(driver, 'nav-settings')).click();
+  await openScreen(driver, 'settings');
   await find(driver, 'settings-panel-centre');
   const tabs = await driver.executeScript(
     'return [...document.querySelectorAll(\'[data-testid="settings-sections"] a\')].map((a) => a.dataset.testid)');

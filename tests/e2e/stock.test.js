@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { By, Key, until } from 'selenium-webdriver';
-import { WAIT, byTestId, createDistribution, find, isoDay, shot, signIn, textOf, typeDate, useDemoApp } from './helpers.js';
+import { byTestId, createDistribution, find, isoDay, openScreen, shot, signIn, textOf, typeDate, useDemoApp, WAIT } from './helpers.js';
 import { cli } from './driver.js';
 
 const demo = useDemoApp();
@@ -34,7 +34,7 @@ async function choose(driver, id, text) {
 
 /** Units shown for `item` at `location` on the Stock screen (0 when there is no line). */
 async function balance(driver, item, location) {
-  await (await find(driver, 'nav-stock')).click();
+  await openScreen(driver, 'stock');
   await find(driver, 'receive-form');
   const rows = await driver.findElements(By.css(`[data-testid="balance-row"][data-item="${item}"][data-variant=""][data-location="${location}"]`));
   if (!rows.length) return 0;
@@ -70,7 +70,7 @@ test('receive a donation, create a distribution, print its sheet, record collect
   await shot(driver, 'stock-screen');
 
   // Create today's distribution on the bus.
-  await (await find(driver, 'nav-distribution')).click();
+  await openScreen(driver, 'distribution');
   await choose(driver, 'dist-location', 'The bus (CAL)');
   await createDistribution(driver);
   await driver.wait(until.elementLocated(byTestId('plan-row')), WAIT, 'the eligible households are listed');
@@ -196,7 +196,7 @@ test('receive a donation, create a distribution, print its sheet, record collect
 test('a coordinator changes a catalogue item and its threshold; the front desk records a baby\'s nappy size', async () => {
   const { driver } = demo.app;
   await signIn(driver, 'helene');
-  await (await find(driver, 'nav-stock')).click();
+  await openScreen(driver, 'stock');
   await (await find(driver, 'stock-setup')).findElement(By.css('summary')).click();
   const edit = async () => {
     const row = await driver.wait(until.elementLocated(By.css('[data-testid="catalogue-row"][data-item="Hygiene kit"]')), WAIT);
@@ -253,7 +253,7 @@ test('a coordinator changes a catalogue item and its threshold; the front desk r
 test('the reports name categories in words and write the stock\'s value in pounds', async () => {
   const { driver } = demo.app;
   await signIn(driver, 'sarah');
-  await (await find(driver, 'nav-reports')).click();
+  await openScreen(driver, 'reports');
   const weekly = await find(driver, 'report-weekly');
   const text = await weekly.getText();
   assert.match(text, /Baby \d/, 'a category by its name');
@@ -267,7 +267,7 @@ test('the reports name categories in words and write the stock\'s value in pound
 test('baby milk received past its expiry date is recorded, and the screen shows the warning', async () => {
   const { driver } = demo.app;
   await signIn(driver, 'helene');
-  await (await find(driver, 'nav-stock')).click();
+  await openScreen(driver, 'stock');
   await find(driver, 'receive-form');
   await choose(driver, 'receive-location', 'The bus (CAL)');
   const milk = (await (await find(driver, 'receive-item')).findElements(By.css('option')));

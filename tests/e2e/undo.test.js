@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By, Key, until } from 'selenium-webdriver';
-import { byTestId, createDistribution, find, shot, signIn, textOf, useDemoApp, WAIT } from './helpers.js';
+import { byTestId, createDistribution, find, openScreen, shot, signIn, textOf, useDemoApp, WAIT } from './helpers.js';
 import { cli } from './driver.js';
 
 const demo = useDemoApp();
@@ -14,7 +14,7 @@ test('the front desk undoes its own collection with a reason', async () => {
   const { driver } = demo.app;
   // A coordinator opens today's distribution; the front desk runs the desk.
   await signIn(driver, 'sarah');
-  await (await find(driver, 'nav-distribution')).click();
+  await openScreen(driver, 'distribution');
   await createDistribution(driver);
   const distId = (await driver.getCurrentUrl()).split('#/distribution/')[1];
   assert.ok(distId, 'the new distribution is shown');

@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { By, until } from 'selenium-webdriver';
-import { WAIT, byTestId, chooseValue, find, isoDay, shot, signIn, typeDate, useDemoApp } from './helpers.js';
+import { byTestId, chooseValue, find, isoDay, openScreen, shot, signIn, typeDate, useDemoApp, WAIT } from './helpers.js';
 import { cli } from './driver.js';
 
 const demo = useDemoApp();
@@ -56,7 +56,7 @@ test('a volunteer without DBS is refused a child-facing shift, then assigned onc
   await signIn(driver, 'sarah');
 
   // Add the volunteer: no DBS yet.
-  await (await find(driver, 'nav-volunteers')).click();
+  await openScreen(driver, 'volunteers');
   await find(driver, 'dbs-due');
   await shot(driver, 'vol-list');
   await (await find(driver, 'volunteer-add')).click();
@@ -72,7 +72,7 @@ test('a volunteer without DBS is refused a child-facing shift, then assigned onc
   await find(driver, 'volunteer-make-active');
 
   // A child-facing shift today at Calais; Noor is refused with the reason.
-  await (await find(driver, 'nav-rota')).click();
+  await openScreen(driver, 'rota');
   await chooseValue(driver, 'week-site', 'CAL');
   await find(driver, 'shift-form');
   await type(await find(driver, 'shift-starts'), '06:00');
@@ -91,7 +91,7 @@ test('a volunteer without DBS is refused a child-facing shift, then assigned onc
   assert.equal((await (await shiftNamed(driver, 'Early play')).findElements(byTestId('shift-volunteer'))).length, 0, 'nobody was put on the shift');
 
   // Record a valid enhanced DBS with the children's barred list.
-  await (await find(driver, 'nav-volunteers')).click();
+  await openScreen(driver, 'volunteers');
   await type(await find(driver, 'volunteer-search'), 'Noor');
   await driver.wait(async () => (await driver.findElements(byTestId('volunteer-row'))).length === 1, WAIT, 'one volunteer found');
   await (await find(driver, 'volunteer-link')).click();
@@ -104,7 +104,7 @@ test('a volunteer without DBS is refused a child-facing shift, then assigned onc
   await shot(driver, 'vol-dbs');
 
   // Now the rota takes her.
-  await (await find(driver, 'nav-rota')).click();
+  await openScreen(driver, 'rota');
   await assignTo(driver, 'Early play', 'Noor Haidari');
   await driver.wait(async () => {
     try {
@@ -136,12 +136,12 @@ test('the front desk sees the rota with DBS marks and the timetable, but no volu
   const { driver } = demo.app;
   await (await find(driver, 'lock')).click();
   await signIn(driver, 'tom');
-  await (await find(driver, 'nav-volunteers')).click();
+  await openScreen(driver, 'volunteers');
   await waitText(driver, 'nav-volunteers', /Volunteers/, 'the volunteers screen');
   await driver.wait(async () => /Only coordinators and leads/.test(await (await driver.findElement(By.css('main'))).getText()), WAIT,
     'the front desk is told who can see volunteers');
 
-  await (await find(driver, 'nav-rota')).click();
+  await openScreen(driver, 'rota');
   await chooseValue(driver, 'week-site', 'CAL');
   const shift = await shiftNamed(driver, 'Early play');
   assert.match(await shift.getText(), /Noor Haidari/);
@@ -152,7 +152,7 @@ test('the front desk sees the rota with DBS marks and the timetable, but no volu
   assert.equal((await driver.findElements(byTestId('assign-volunteer'))).length, 0, 'no rota changes for the front desk');
   await shot(driver, 'vol-rota-front-desk');
 
-  await (await find(driver, 'nav-activities')).click();
+  await openScreen(driver, 'activities');
   await find(driver, 'print-activity');
   assert.ok((await driver.findElements(byTestId('instance'))).length > 0, 'the demo week has sessions');
   await shot(driver, 'vol-activities');
@@ -162,7 +162,7 @@ test('a shift for an activity session takes its day and times, and is marked can
   const { driver } = demo.app;
   await (await find(driver, 'lock')).click();
   await signIn(driver, 'sarah');
-  await (await find(driver, 'nav-rota')).click();
+  await openScreen(driver, 'rota');
   await chooseValue(driver, 'week-site', 'CAL');
 
   // Choose the week's first session: date and times come from it and cannot be typed over.
@@ -179,7 +179,7 @@ test('a shift for an activity session takes its day and times, and is marked can
   assert.match(await shift.getText(), /Activity session/);
 
   // Cancel that week's session on the Activities screen.
-  await (await find(driver, 'nav-activities')).click();
+  await openScreen(driver, 'activities');
   const instance = await driver.wait(until.elementLocated(By.css(`[data-testid="instance"][data-session="${sessionId}"][data-on="${onDate}"]`)), WAIT, 'the session is listed');
   const title = await instance.getAttribute('data-title');
   await (await instance.findElement(byTestId('instance-open'))).click();
@@ -195,7 +195,7 @@ test('a shift for an activity session takes its day and times, and is marked can
   await driver.wait(until.elementLocated(By.css(`[data-testid="instance"][data-session="${sessionId}"][data-on="${onDate}"] [data-testid="instance-exception"]`)), WAIT, 'the session is cancelled');
 
   // The rota keeps the shift, marked cancelled, with no place to fill.
-  await (await find(driver, 'nav-rota')).click();
+  await openScreen(driver, 'rota');
   await driver.wait(async () => {
     try {
       return (await (await shiftNamed(driver, 'Session helpers')).getAttribute('data-cancelled')) === 'true';
@@ -228,7 +228,7 @@ test("an adult signed up to children's play is signed up, and the screen shows t
   assert.ok(baby, 'a baby at Calais not signed up yet');
   cli(demo.dataDir, 'call', 'sign_up', JSON.stringify({ session: play.session_id, on_date: play.on_date, person: baby.id }));
 
-  await (await find(driver, 'nav-activities')).click();
+  await openScreen(driver, 'activities');
   const instance = await driver.wait(until.elementLocated(
     By.css(`[data-testid="instance"][data-session="${play.session_id}"][data-on="${play.on_date}"]`)), WAIT, 'the session is listed');
   await instance.findElement(byTestId('instance-open')).click();

@@ -35,11 +35,18 @@ async function choose(driver, id, text) {
 /** Units shown for `item` at `location` on the Stock screen (0 when there is no line). */
 async function balance(driver, item, location) {
   await openScreen(driver, 'stock');
-  await find(driver, 'receive-form');
-  const rows = await driver.findElements(By.css(`[data-testid="balance-row"][data-item="${item}"][data-variant=""][data-location="${location}"]`));
-  if (!rows.length) return 0;
-  const text = await rows[0].findElement(byTestId('balance-qty')).getText();
-  return Number(text.replace(/[^\d]/g, ''));
+  // The screen draws itself again after a save: a line read while it does is read again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await find(driver, 'receive-form');
+      const rows = await driver.findElements(By.css(`[data-testid="balance-row"][data-item="${item}"][data-variant=""][data-location="${location}"]`));
+      if (!rows.length) return 0;
+      const text = await rows[0].findElement(byTestId('balance-qty')).getText();
+      return Number(text.replace(/[^\d]/g, ''));
+    } catch (err) {
+      if (err?.name !== 'StaleElementReferenceError' || attempt >= 5) throw err;
+    }
+  }
 }
 
 /** Units left of `item` on the desk's "stock left" table. */
@@ -284,5 +291,33 @@ test('baby milk received past its expiry date is recorded, and the screen shows 
   assert.match(text, /Baby milk/);
   assert.match(text, new RegExp(`expired on ${expired}`));
   await shot(driver, 'stock-received-expired');
+  await (await find(driver, 'lock')).click();
+});
+
+test('sanitary pads sent from the bus to the Birmingham office are on their way until Birmingham marks them received', async () => {
+  const { driver } = demo.app;
+  await signIn(driver, 'sarah');
+  await openScreen(driver, 'stock');
+  await find(driver, 'transfer-save');
+  await choose(driver, 'transfer-from', 'The bus (CAL)');
+  await choose(driver, 'transfer-to', 'Office (BHM)');
+  await choose(driver, 'transfer-item', 'Sanitary pads (pack)');
+  await (await find(driver, 'transfer-quantity')).sendKeys('5');
+  await (await find(driver, 'transfer-save')).click();
+  const sent = await driver.wait(until.elementLocated(byTestId('flash-success')), WAIT, 'the transfer is recorded');
+  assert.match(await sent.getText(), /on its way until someone at BHM marks it received/);
+  const onWay = By.css('[data-testid="transit"][data-item="Sanitary pads"][data-status="on_way"]');
+  assert.match(await (await driver.wait(until.elementLocated(onWay), WAIT, 'listed as on its way')).getText(), /5 pack/);
+  await shot(driver, 'stock-in-transit');
+  await (await find(driver, 'lock')).click();
+
+  // Priya, a Birmingham coordinator, marks it received: the office's packs rise by five.
+  await signIn(driver, 'priya');
+  const before = await balance(driver, 'Sanitary pads', 'Office');
+  const row = await driver.wait(until.elementLocated(onWay), WAIT, 'Birmingham sees it coming');
+  await (await row.findElement(byTestId('transit-receive'))).click();
+  await driver.wait(until.elementLocated(By.css('[data-testid="transit"][data-item="Sanitary pads"][data-status="arrived"]')), WAIT,
+    'listed as arrived');
+  assert.equal(await balance(driver, 'Sanitary pads', 'Office'), before + 5, 'five more packs at the office');
   await (await find(driver, 'lock')).click();
 });

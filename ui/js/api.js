@@ -107,6 +107,8 @@ export const saveItem = (item) => call('save_item', item);
 export const saveLocation = (location) => call('save_location', location);
 export const setThreshold = (threshold) => call('set_threshold', threshold);
 export const transferStock = (transfer) => call('transfer_stock', transfer);
+/** Confirms that stock sent from another site arrived (`transfer`: the id transfer_stock gave). */
+export const receiveTransfer = (transfer) => call('receive_transfer', { transfer });
 export const adjustStock = (adjustment) => call('adjust_stock', adjustment);
 export const startStockTake = (location) => call('start_stock_take', { location });
 export const getStockTake = (id) => call('get_stock_take', { id });

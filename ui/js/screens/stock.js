@@ -1,7 +1,8 @@
 // Stock: what each location holds (from the balance table), batches expiring soon or expired,
 // low stock, and, for coordinators and leads, the forms that write the ledger: receive a
 // donation or purchase (first on the screen, with its confirmation above it), move stock
-// between locations, record damaged/expired/lost/found stock, and stock-takes
+// between locations (to another site: on its way until that site marks it received), record
+// damaged/expired/lost/found stock, and stock-takes
 // (`#/stock/take/<id>`: count, review differences, finalise). The screen starts at the user's
 // own site (its lines, its locations first in the forms) and keeps a site chosen here, and the
 // last receipt's location and item, for the next receipt.
@@ -38,6 +39,8 @@ export async function showStock(main, ctx) {
     // Receiving comes first, above the tables, so that the form and its confirmation are in
     // view without scrolling.
     caseworker && o.locations.length ? receiveForm(view, funds, rerender) : null,
+    shortfallSection((o.shortfalls || []).filter(here)),
+    transitSection((o.transits || []).filter((r) => !site || r.from_site === site || r.to_site === site), ctx.session, sites, rerender),
     balancesTable(o.balances.filter(here)),
     expiringSection(o.expiring.filter(here)),
     lowSection(o.low.filter(here)),
@@ -75,6 +78,68 @@ function balancesTable(rows) {
       h('td', { class: 'num', 'data-testid': 'balance-qty' }, `${num(b.quantity)} ${b.unit}`),
       h('td', { class: 'num' }, b.expired ? num(b.expired) : ''),
       h('td', {}, b.next_expiry ? date(b.next_expiry) : ''))))));
+}
+
+/** Lots an exchange took below zero: shown as empty above, listed here until a count settles
+ * them. */
+function shortfallSection(rows) {
+  if (!rows.length) return null;
+  return h('section', { class: 'notice notice-warning', 'aria-labelledby': 'shortfall-title', 'data-testid': 'shortfalls' },
+    h('h2', { id: 'shortfall-title' }, t('stock.shortfall_title')),
+    h('p', {}, t('stock.shortfall_why')),
+    h('ul', {}, rows.map((r) => h('li', { 'data-testid': 'shortfall', 'data-location': r.location },
+      t('stock.shortfall_line', { item: label(r.item, r.variant), location: r.location, site: r.site, n: num(r.short) })))));
+}
+
+/** Stock on its way between sites (one line a transfer), with "Mark as received" for the
+ * receiving site's coordinators (and leads), and what arrived lately. */
+function transitSection(rows, session, sites, rerender) {
+  if (!rows.length) return null;
+  const groups = new Map();
+  for (const r of rows) {
+    const g = groups.get(r.group_id);
+    if (g) { g.quantity += r.quantity; g.batches.push(r.batch); } else groups.set(r.group_id, { ...r, batches: [r.batch] });
+  }
+  const mySite = sites.find((s) => s.id === session.site_id)?.code;
+  const mayReceive = (g) => !g.received_on && can(session, 'receive_transfer') && (session.role === 'lead' || g.to_site === mySite);
+  const status = h('div', { role: 'status' });
+  const receive = async (g, button) => {
+    button.disabled = true;
+    try {
+      await api.receiveTransfer(g.group_id);
+      flash(t('stock.transit_received', { location: `${g.to_location} (${g.to_site})` }));
+      rerender();
+    } catch (err) {
+      button.disabled = false;
+      replace(status, h('p', { class: 'field-error' }, err.message));
+    }
+  };
+  return h('section', { 'aria-labelledby': 'transit-title', 'data-testid': 'transits' },
+    h('h2', { id: 'transit-title' }, t('stock.transit_title')),
+    status,
+    h('table', { class: 'table' },
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col' }, t('stock.item')),
+        h('th', { scope: 'col', class: 'num' }, t('stock.quantity')),
+        h('th', { scope: 'col' }, t('stock.from')),
+        h('th', { scope: 'col' }, t('stock.to')),
+        h('th', { scope: 'col' }, t('stock.transit_sent')),
+        h('th', { scope: 'col' }, t('stock.transit_status')))),
+      h('tbody', {}, [...groups.values()].map((g) => {
+        const button = mayReceive(g)
+          ? h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'transit-receive' }, t('stock.transit_receive'))
+          : null;
+        if (button) button.addEventListener('click', () => receive(g, button));
+        return h('tr', { 'data-testid': 'transit', 'data-item': g.item, 'data-status': g.received_on ? 'arrived' : 'on_way' },
+          h('td', {}, label(g.item, g.variant)),
+          h('td', { class: 'num' }, `${num(g.quantity)} ${g.unit}`),
+          h('td', {}, `${g.from_location} (${g.from_site})`),
+          h('td', {}, `${g.to_location} (${g.to_site})`),
+          h('td', {}, date(g.sent_on), g.sent_by ? ` · ${g.sent_by}` : ''),
+          h('td', {}, g.received_on
+            ? t('stock.transit_arrived', { date: date(g.received_on), name: g.received_by || '' })
+            : h('span', {}, t('stock.transit_on_way'), button ? ' ' : null, button)));
+      }))));
 }
 
 function expiringSection(rows) {
@@ -330,16 +395,17 @@ function transferForm(o, rerender) {
   const from = locationSelect(o.locations, 'from', t('stock.from'), 'transfer-from');
   const to = locationSelect(o.locations, 'to', t('stock.to'), 'transfer-to');
   const pick = itemPicker(o.items, 'transfer');
-  const quantity = field({ name: 'quantity', label: t('stock.quantity'), type: 'number', inputmode: 'numeric', width: 'short' });
+  const quantity = field({ name: 'quantity', label: t('stock.quantity'), type: 'number', inputmode: 'numeric', width: 'short', testid: 'transfer-quantity' });
   const form = h('form', { novalidate: true }, summary, from, to, pick.item, pick.variant, quantity,
-    h('button', { type: 'submit', class: 'button button-secondary' }, t('stock.transfer')));
+    h('button', { type: 'submit', class: 'button button-secondary', 'data-testid': 'transfer-save' }, t('stock.transfer')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const it = pick.current();
     try {
       await api.transferStock({ from: from.input.value, to: to.input.value, item: pick.item.input.value,
         variant: it && it.variants.length ? pick.variant.input.value : null, quantity: Number(quantity.input.value || 0) });
-      flash(t('stock.moved'));
+      const [a, b] = [from.input.value, to.input.value].map((id) => o.locations.find((l) => l.id === id));
+      flash(a && b && a.site_code !== b.site_code ? t('stock.sent_in_transit', { site: b.site_code }) : t('stock.moved'));
       rerender();
     } catch (err) { showApiError(summary, form, err); }
   });

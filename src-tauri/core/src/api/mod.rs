@@ -321,7 +321,14 @@ pub static FUNCTIONS: &[ApiFunction] = &[
     function!(save_location, Coordinator, WRITE, "Add or change a stock location."),
     function!(set_threshold, Coordinator, WRITE, "Set an item's low-stock threshold at a site."),
     function!(receive_stock, Coordinator, WRITE, "Record stock received: a donation or a purchase."),
-    function!(transfer_stock, Coordinator, WRITE, "Move stock between locations."),
+    function!(
+        transfer_stock,
+        Coordinator,
+        WRITE,
+        "Move stock between locations (to another site: in transit until that site receives it)."
+    ),
+    function!(stock_transits, FrontDesk, READ, "Stock on its way between sites, and what arrived lately."),
+    function!(receive_transfer, Coordinator, WRITE, "Confirm that stock sent from another site arrived."),
     function!(adjust_stock, Coordinator, WRITE, "Record damaged, expired, lost or found stock."),
     function!(start_stock_take, Coordinator, WRITE, "Start a stock-take of a location."),
     function!(get_stock_take, Coordinator, READ, "A stock-take with its lines."),

@@ -16,10 +16,11 @@ use crate::money;
 use crate::stock::export::{self, ReportExport};
 use crate::stock::report::{self, ChartWeek, Expiring, Low, MovementLine, OnHand, WeekSummary};
 use crate::stock::take::{self, Count, StockTake};
+use crate::stock::transit::{self, Transit};
 use crate::stock::Reason;
 use crate::stock::{
-    self, AdjustmentInput, Balance, Item, ItemInput, Location, LocationInput, ReceiptInput, Threshold,
-    TransferInput,
+    self, AdjustmentInput, Balance, Item, ItemInput, Location, LocationInput, ReceiptInput, Shortfall,
+    Threshold, TransferInput,
 };
 use crate::{Db, Error, Result, Warning};
 
@@ -40,6 +41,12 @@ pub struct StockOverview {
     pub open_takes: Vec<(String, String, String)>,
     /// Low-stock thresholds set, per site and item.
     pub thresholds: Vec<Threshold>,
+    /// Stock on its way to or from the site's locations, and what arrived in the last 14 days.
+    #[serde(default)]
+    pub transits: Vec<Transit>,
+    /// Lots an exchange took below zero, which a count settles.
+    #[serde(default)]
+    pub shortfalls: Vec<Shortfall>,
 }
 
 pub(super) fn stock_overview(db: &Db, _: &Session, input: SiteFilter) -> Result<StockOverview> {
@@ -54,7 +61,34 @@ pub(super) fn stock_overview(db: &Db, _: &Session, input: SiteFilter) -> Result<
             low: report::low_stock(c, site)?,
             open_takes: take::open_takes(c)?,
             thresholds: stock::thresholds(c)?,
+            transits: transit::list(c, site, today, RECENT_ARRIVALS_DAYS)?,
+            shortfalls: stock::shortfalls(c, site)?,
         })
+    })
+}
+
+/// How long stock that arrived from another site stays listed on the Stock screen.
+const RECENT_ARRIVALS_DAYS: u64 = 14;
+
+pub(super) fn stock_transits(db: &Db, _: &Session, input: SiteFilter) -> Result<Vec<Transit>> {
+    let site = input.site.filter(|s| !s.trim().is_empty());
+    db.read(|c| transit::list(c, site.as_deref(), today(), RECENT_ARRIVALS_DAYS))
+}
+
+/// Input naming a transfer between sites by its reference (the `id` `transfer_stock` returned).
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRef {
+    /// The transfer's reference.
+    pub transfer: String,
+}
+
+pub(super) fn receive_transfer(db: &Db, s: &Session, input: TransferRef) -> Result<Recorded> {
+    db.write(|tx| {
+        let batches = transit::receive(tx, s, &input.transfer, today())?;
+        let detail = json!({"batches": batches});
+        audit::record(tx, s, "receive", "stock_transit", Some(&input.transfer), Some(&detail))?;
+        Ok(Recorded { id: input.transfer.clone(), warnings: Vec::new() })
     })
 }
 

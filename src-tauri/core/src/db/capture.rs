@@ -64,6 +64,7 @@ pub const REPLICATED_TABLES: &[&str] = &[
     "money_claim_items",
     "money_payments",
     "money_transfers",
+    "stock_transits",
 ];
 
 /// Tables that never travel, each for a reason: derived data every replica rebuilds after an

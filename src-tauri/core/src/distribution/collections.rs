@@ -398,7 +398,7 @@ pub fn counters(conn: &Connection, distribution: &str) -> Result<Counters> {
         .query_row([distribution], |r| Ok((r.get("households")?, r.get("people")?, r.get("items_out")?)))?;
     let mut stmt = conn.prepare_cached(
         "SELECT i.name AS item, b.variant,
-                sum(CASE WHEN b.expires_on IS NULL OR b.expires_on >= ?2 THEN b.quantity ELSE 0 END) AS quantity
+                sum(CASE WHEN b.expires_on IS NULL OR b.expires_on >= ?2 THEN max(b.quantity, 0) ELSE 0 END) AS quantity
          FROM stock_balances b JOIN stock_items i ON i.id = b.item_id
          WHERE b.location_id = ?1 GROUP BY b.item_id, b.variant ORDER BY i.category, i.name, b.variant",
     )?;

@@ -112,8 +112,8 @@ pub fn packing_list_some(conn: &Connection, distribution: &str, limit: Option<us
     let d = &plan.distribution;
     let on = d.held_on;
     let mut stock = conn.prepare_cached(
-        "SELECT COALESCE(sum(b.quantity), 0) AS at_site,
-                COALESCE(sum(CASE WHEN b.location_id = ?4 THEN b.quantity END), 0) AS at_location
+        "SELECT COALESCE(sum(max(b.quantity, 0)), 0) AS at_site,
+                COALESCE(sum(CASE WHEN b.location_id = ?4 THEN max(b.quantity, 0) END), 0) AS at_location
          FROM stock_balances b JOIN stock_locations l ON l.id = b.location_id
          WHERE b.site_id = ?1 AND b.item_id = ?2 AND b.variant = ?3 AND l.active = 1
            AND (b.expires_on IS NULL OR b.expires_on >= ?5)",

@@ -112,9 +112,9 @@ pub(crate) fn rebuild_derived(conn: &Connection, rows: &[RowRef]) -> Result<()> 
     Ok(())
 }
 
-/// Rebuilds every stock balance from the ledger. A sum below zero (movements from two sites
-/// that together take more than was there) is kept at zero here; showing it to the receiving
-/// site as a conflict is the stock-in-transit work still to come.
+/// Rebuilds every stock balance from the ledger, exactly: a sum below zero (two computers of a
+/// site giving out the same stock between exchanges) stays below zero in the table, is shown as
+/// empty, and is listed to its site as a shortfall ([`crate::stock::shortfalls`]).
 pub fn rebuild_balances(conn: &Connection) -> Result<()> {
     conn.execute_batch(
         "DELETE FROM stock_balances;
@@ -126,7 +126,7 @@ pub fn rebuild_balances(conn: &Connection) -> Result<()> {
                 (SELECT f.expires_on FROM stock_movements f WHERE f.location_id = m.location_id
                    AND f.item_id = m.item_id AND f.variant = m.variant AND f.batch = m.batch
                  ORDER BY f.created_at, f.id LIMIT 1) AS expires_on,
-                max(sum(m.quantity), 0) AS quantity
+                sum(m.quantity) AS quantity
          FROM stock_movements m
          GROUP BY m.location_id, m.item_id, m.variant, m.batch;",
     )?;

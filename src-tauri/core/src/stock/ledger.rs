@@ -47,6 +47,13 @@ pub struct Movement<'a> {
     pub stock_take_id: Option<&'a str>,
     /// The movement it undoes.
     pub reverses_id: Option<&'a str>,
+    /// Its id when it must be the same on every computer that writes it (the arrival of a
+    /// transfer between sites); a new id otherwise.
+    pub id: Option<&'a str>,
+    /// When it was made (UTC), likewise; now otherwise.
+    pub created_at: Option<&'a str>,
+    /// Who made it, when not the signed-in user (the arrival: whoever sent the transfer).
+    pub created_by: Option<&'a str>,
 }
 
 /// The balance of one (location, item, variant, batch), 0 when there is none.
@@ -103,13 +110,15 @@ pub fn post(conn: &Connection, s: &Session, m: &Movement<'_>) -> Result<String> 
     }
     let available = balance_of(conn, m.location_id, m.item_id, m.variant, m.batch)?;
     match available.checked_add(m.quantity) {
-        Some(after) if after < 0 => {
+        // Only taking stock away is refused: stock arriving at a lot an exchange left below
+        // zero is recorded, and brings it nearer to nothing.
+        Some(after) if after < 0 && m.quantity < 0 => {
             return Err(not_enough(
                 conn,
                 m.location_id,
                 m.item_id,
                 m.variant,
-                available,
+                available.max(0),
                 m.quantity.saturating_neg(),
             ));
         }
@@ -126,11 +135,13 @@ pub fn post(conn: &Connection, s: &Session, m: &Movement<'_>) -> Result<String> 
     }
     let kind = m.kind.ok_or_else(|| Error::Internal("A movement needs a kind.".into()))?;
     let moved_on = m.moved_on.ok_or_else(|| Error::Internal("A movement needs a date.".into()))?;
-    let id = new_id();
+    let id = m.id.map_or_else(new_id, str::to_string);
     let mut stmt = conn.prepare_cached(
         "INSERT INTO stock_movements (id, site_id, location_id, item_id, variant, batch, expires_on, quantity, kind,
-                reason, party, unit_cost, moved_on, note, group_id, collection_id, stock_take_id, reverses_id, created_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                reason, party, unit_cost, moved_on, note, group_id, collection_id, stock_take_id, reverses_id, created_by,
+                created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+                 coalesce(?20, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), coalesce(?20, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
     )?;
     stmt.execute(params![
         id,
@@ -151,7 +162,8 @@ pub fn post(conn: &Connection, s: &Session, m: &Movement<'_>) -> Result<String> 
         m.collection_id,
         m.stock_take_id,
         m.reverses_id,
-        s.user_id,
+        m.created_by.unwrap_or(&s.user_id),
+        m.created_at,
     ])?;
     Ok(id)
 }
@@ -256,13 +268,14 @@ pub struct Balance {
     pub next_expiry: Option<NaiveDate>,
 }
 
-/// Balances of one site (or all), from the balance table: never a sum over the ledger.
+/// Balances of one site (or all), from the balance table: never a sum over the ledger. A lot an
+/// exchange took below zero counts as empty here; [`shortfalls`] lists it.
 pub fn balances(conn: &Connection, site: Option<&str>, today: NaiveDate) -> Result<Vec<Balance>> {
     let site_id = site.map(|s| crate::sites::resolve(conn, s)).transpose()?.map(|s| s.id);
     let mut stmt = conn.prepare_cached(
         "SELECT s.code AS site, b.location_id, l.name AS location, b.item_id, i.name AS item, i.category, i.unit,
-                b.variant, sum(b.quantity) AS quantity,
-                sum(CASE WHEN b.expires_on < ?2 THEN b.quantity ELSE 0 END) AS expired,
+                b.variant, sum(max(b.quantity, 0)) AS quantity,
+                sum(CASE WHEN b.expires_on < ?2 THEN max(b.quantity, 0) ELSE 0 END) AS expired,
                 min(CASE WHEN b.quantity > 0 AND b.expires_on >= ?2 THEN b.expires_on END) AS next_expiry
          FROM stock_balances b
          JOIN stock_locations l ON l.id = b.location_id
@@ -334,6 +347,52 @@ fn read_keys(stmt: &mut rusqlite::Statement<'_>) -> Result<Vec<BalanceKey>> {
         (at("location_id")?, at("item_id")?, at("variant")?, at("batch")?, at("quantity")?);
     let rows = stmt.query_map([], |r| {
         Ok((r.get(location_id)?, r.get(item_id)?, r.get(variant)?, r.get(batch)?, r.get(quantity)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A lot that holds less than nothing: two computers of its site gave out the same stock
+/// between two exchanges. The site counts it (a stock-take) to settle it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Shortfall {
+    /// Site code.
+    pub site: String,
+    /// Location id.
+    pub location_id: String,
+    /// Location name.
+    pub location: String,
+    /// Item name.
+    pub item: String,
+    /// Size.
+    pub variant: String,
+    /// Batch.
+    pub batch: String,
+    /// How many more were given out than were there.
+    pub short: i64,
+}
+
+/// The lots of one site (or all) below zero, largest shortfall first.
+pub fn shortfalls(conn: &Connection, site: Option<&str>) -> Result<Vec<Shortfall>> {
+    let site_id = site.map(|s| crate::sites::resolve(conn, s)).transpose()?.map(|s| s.id);
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.code, b.location_id, l.name, i.name, b.variant, b.batch, -b.quantity
+         FROM stock_balances b
+         JOIN stock_locations l ON l.id = b.location_id
+         JOIN sites s ON s.id = b.site_id
+         JOIN stock_items i ON i.id = b.item_id
+         WHERE b.quantity < 0 AND (?1 IS NULL OR b.site_id = ?1)
+         ORDER BY b.quantity, s.code, l.name, i.name, b.variant, b.batch",
+    )?;
+    let rows = stmt.query_map([site_id], |r| {
+        Ok(Shortfall {
+            site: r.get(0)?,
+            location_id: r.get(1)?,
+            location: r.get(2)?,
+            item: r.get(3)?,
+            variant: r.get(4)?,
+            batch: r.get(5)?,
+            short: r.get(6)?,
+        })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -7,6 +7,11 @@
 //! takes stock away, [`post`] checks the balance inside the caller's write transaction (which is
 //! IMMEDIATE, so no other writer can take the same stock in between) and refuses with a message
 //! naming the item, the location and the quantity available.
+//!
+//! Across sites: a transfer to another site's location is in transit until that site confirms
+//! it ([`transit`]), and a balance an exchange took below zero (two computers of one site
+//! giving out the same stock between exchanges) is shown as empty and listed as a
+//! [`Shortfall`] until a stock-take settles it.
 
 mod catalogue;
 pub mod export;
@@ -16,11 +21,12 @@ mod movements;
 pub mod report;
 pub mod seed;
 pub mod take;
+pub mod transit;
 
 pub use catalogue::{check_variant, get_item, list_items, save_item, Item, ItemInput};
 pub use ledger::{
-    balance_of, balance_rows, balances, draw, item_label, ledger_sums, lots, not_enough, post, Balance,
-    BalanceKey, Lot, Movement,
+    balance_of, balance_rows, balances, draw, item_label, ledger_sums, lots, not_enough, post, shortfalls,
+    Balance, BalanceKey, Lot, Movement, Shortfall,
 };
 pub use locations::{
     get_location, list_locations, save_location, set_threshold, thresholds, Location, LocationInput,

@@ -175,7 +175,8 @@ pub struct TransferInput {
     pub note: String,
 }
 
-/// Moves stock between locations, batch by batch, first expiry first.
+/// Moves stock between locations, batch by batch, first expiry first. Stock for another
+/// site's location is in transit until that site confirms it (see [`super::transit`]).
 pub fn transfer(conn: &Connection, s: &Session, input: &TransferInput, today: NaiveDate) -> Result<String> {
     check_quantity("quantity", "how many to move", input.quantity, 1)?;
     let from = get_location(conn, &input.from)?;
@@ -190,6 +191,21 @@ pub fn transfer(conn: &Connection, s: &Session, input: &TransferInput, today: Na
     let available = total(lots.iter().map(|l| l.quantity));
     if available < input.quantity {
         return Err(not_enough(conn, &from.id, &item.id, &variant, available, input.quantity));
+    }
+    if from.site_id != to.site_id {
+        // To another site: in transit until that site confirms it arrived.
+        let mut left = input.quantity;
+        let mut taken = Vec::new();
+        for lot in lots {
+            if left == 0 {
+                break;
+            }
+            let q = left.min(lot.quantity);
+            left -= q;
+            taken.push((lot, q));
+        }
+        super::transit::send(conn, s, &from, &to, &item, &variant, &taken, input.note.trim(), &group, today)?;
+        return Ok(group);
     }
     let mut left = input.quantity;
     for lot in lots {

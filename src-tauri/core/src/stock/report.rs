@@ -48,17 +48,17 @@ pub fn on_hand(conn: &Connection, site: Option<&str>) -> Result<Vec<OnHand>> {
     let mut stmt = conn.prepare(
         "WITH cost AS (SELECT item_id, CAST(round(total(quantity * unit_cost) / total(quantity)) AS INTEGER) AS avg
                        FROM stock_movements WHERE kind = 'receipt' AND reason = 'purchase' GROUP BY item_id),
-              site_total AS (SELECT site_id, item_id, sum(quantity) AS q FROM stock_balances GROUP BY site_id, item_id)
+              site_total AS (SELECT site_id, item_id, sum(max(quantity, 0)) AS q FROM stock_balances GROUP BY site_id, item_id)
          SELECT s.code AS site, l.name AS location, i.name AS item, i.category, b.variant, i.unit,
-                sum(b.quantity) AS quantity,
-                CAST(min(total(b.quantity) * coalesce((SELECT avg FROM cost WHERE cost.item_id = b.item_id), 0), 9.0e18) AS INTEGER) AS value,
+                sum(max(b.quantity, 0)) AS quantity,
+                CAST(min(total(max(b.quantity, 0)) * coalesce((SELECT avg FROM cost WHERE cost.item_id = b.item_id), 0), 9.0e18) AS INTEGER) AS value,
                 coalesce((SELECT st.q FROM site_total st WHERE st.site_id = b.site_id AND st.item_id = b.item_id), 0)
                   <= coalesce((SELECT t.threshold FROM stock_thresholds t WHERE t.site_id = b.site_id AND t.item_id = b.item_id), -1)
                   AS low
          FROM stock_balances b JOIN stock_locations l ON l.id = b.location_id JOIN sites s ON s.id = b.site_id
          JOIN stock_items i ON i.id = b.item_id
          WHERE ?1 IS NULL OR b.site_id = ?1
-         GROUP BY b.site_id, b.location_id, b.item_id, b.variant HAVING sum(b.quantity) > 0
+         GROUP BY b.site_id, b.location_id, b.item_id, b.variant HAVING sum(max(b.quantity, 0)) > 0
          ORDER BY s.code, l.name, i.category, i.name, b.variant",
     )?;
     // Every row of the report is read: the columns are found by name once, not once a row.
@@ -110,7 +110,7 @@ pub fn low_stock(conn: &Connection, site: Option<&str>) -> Result<Vec<Low>> {
     let site = site_id(conn, site)?;
     let mut stmt = conn.prepare(
         "SELECT s.code AS site, i.name AS item, i.unit,
-                coalesce((SELECT sum(b.quantity) FROM stock_balances b WHERE b.site_id = t.site_id AND b.item_id = t.item_id), 0) AS q,
+                coalesce((SELECT sum(max(b.quantity, 0)) FROM stock_balances b WHERE b.site_id = t.site_id AND b.item_id = t.item_id), 0) AS q,
                 t.threshold
          FROM stock_thresholds t JOIN sites s ON s.id = t.site_id JOIN stock_items i ON i.id = t.item_id
          WHERE (?1 IS NULL OR t.site_id = ?1) AND i.active = 1 AND q <= t.threshold
@@ -457,7 +457,7 @@ pub fn chart(conn: &Connection, site: Option<&str>, weeks: u32, today: NaiveDate
     let this_monday = monday(today);
     let first = this_monday.checked_sub_days(Days::new(7 * (weeks as u64 - 1))).unwrap_or(this_monday);
     let now: i64 = conn.query_row(
-        "SELECT coalesce(sum(quantity), 0) FROM stock_balances WHERE ?1 IS NULL OR site_id = ?1",
+        "SELECT coalesce(sum(max(quantity, 0)), 0) FROM stock_balances WHERE ?1 IS NULL OR site_id = ?1",
         [&site],
         |r| r.get(0),
     )?;

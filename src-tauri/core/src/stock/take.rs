@@ -76,7 +76,7 @@ pub fn start(conn: &Connection, s: &Session, location: &str, today: NaiveDate) -
         "INSERT INTO stock_take_lines (id, site_id, stock_take_id, item_id, variant, batch, expires_on, expected)
          SELECT lower(hex(randomblob(16))), b.site_id, ?1, b.item_id, b.variant, b.batch, b.expires_on, b.quantity
          FROM stock_balances b JOIN stock_items i ON i.id = b.item_id
-         WHERE b.location_id = ?2 AND (b.quantity > 0 OR i.active = 1)",
+         WHERE b.location_id = ?2 AND (b.quantity <> 0 OR i.active = 1)",
         params![id, loc.id],
     )?;
     // ...and a line at zero for every active item and size not held, so stock found is counted too.

@@ -33,6 +33,11 @@ pub fn session(db: &Db, role: Role) -> Session {
     db.read(|c| users::sign_in(c, name)).expect("sign in")
 }
 
+/// The session of the demo user `username`.
+pub fn signed_in(db: &Db, username: &str) -> Session {
+    db.read(|c| users::sign_in(c, username)).expect("sign in")
+}
+
 /// Today, local.
 pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()

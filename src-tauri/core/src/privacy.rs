@@ -93,22 +93,78 @@ pub fn subject_access(conn: &Connection, person_id: &str) -> Result<Value> {
     }))
 }
 
-/// Removes what identifies a person, in the caller's transaction. Refuses a person already
-/// anonymised.
-pub fn anonymise(conn: &Connection, person_id: &str) -> Result<()> {
-    let row: Option<(Option<String>, Option<String>, Option<String>)> = conn
-        .query_row(
-            "SELECT date_of_birth, household_id, anonymised_at FROM people WHERE id = ?1",
-            [person_id],
-            |r| Ok((r.get("date_of_birth")?, r.get("household_id")?, r.get("anonymised_at")?)),
-        )
+/// Why a person's record was erased.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Erasure {
+    /// The person asked.
+    Request,
+    /// The retention rule: a closed case past the retention period.
+    Retention,
+}
+
+/// Erases a person on this replica: records the erasure (the one change that travels, an
+/// `erasures` row naming the person and when, no values) and anonymises the record here,
+/// outside the captured change, so that no changeset carries the values removed. Runs in a
+/// transaction that is not captured ([`crate::Db::write_uncaptured`]); every other replica
+/// anonymises the person itself when the erasure arrives ([`scrub_erased`]). Returns when it
+/// was erased.
+pub fn erase(
+    tx: &rusqlite::Transaction<'_>,
+    s: &crate::Session,
+    person_id: &str,
+    why: Erasure,
+) -> Result<String> {
+    let done: Option<Option<String>> = tx
+        .query_row("SELECT anonymised_at FROM people WHERE id = ?1", [person_id], |r| r.get(0))
         .optional()?;
-    let Some((dob, household, done)) = row else {
+    match done {
+        None => return Err(Error::NotFound("That person is not in the case book.".into())),
+        Some(Some(_)) => return Err(Error::Conflict("This person's record is already anonymised.".into())),
+        Some(None) => {}
+    }
+    let at: String = tx.query_row("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", [], |r| r.get(0))?;
+    let reason = match why {
+        Erasure::Request => "request",
+        Erasure::Retention => "retention",
+    };
+    crate::db::capture::capture_in(tx, |tx| {
+        tx.execute(
+            "INSERT INTO erasures (person_id, reason, erased_at, erased_by, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?3, ?3)",
+            params![person_id, reason, at, s.user_id],
+        )?;
+        Ok(())
+    })?;
+    scrub(tx, person_id, &at)?;
+    Ok(at)
+}
+
+/// Anonymises again every person of `people` that has an erasure record: after an apply, a
+/// change made elsewhere before that replica knew of the erasure (a new note, a name edited)
+/// must not bring a removed value back. Runs uncaptured, inside the apply's transaction.
+pub(crate) fn scrub_erased(conn: &Connection, people: &std::collections::BTreeSet<String>) -> Result<()> {
+    for id in people {
+        let at: Option<String> = conn
+            .query_row("SELECT erased_at FROM erasures WHERE person_id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        if let Some(at) = at {
+            scrub(conn, id, &at)?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes what identifies the person (see the module's documentation), dated `erased_at` so
+/// that every replica ends with the same row. Running it again changes nothing.
+fn scrub(conn: &Connection, person_id: &str, erased_at: &str) -> Result<()> {
+    let row: Option<(Option<String>, Option<String>)> = conn
+        .query_row("SELECT date_of_birth, household_id FROM people WHERE id = ?1", [person_id], |r| {
+            Ok((r.get("date_of_birth")?, r.get("household_id")?))
+        })
+        .optional()?;
+    let Some((dob, household)) = row else {
         return Err(Error::NotFound("That person is not in the case book.".into()));
     };
-    if done.is_some() {
-        return Err(Error::Conflict("This person's record is already anonymised.".into()));
-    }
     // The year of birth stays (for age statistics), set to mid-year and marked estimated.
     let year_only = dob
         .as_deref()
@@ -119,10 +175,9 @@ pub fn anonymise(conn: &Connection, person_id: &str) -> Result<()> {
         "UPDATE people SET given_name = ?2, family_name = '', original_name = NULL, other_names = '',
              date_of_birth = ?3, dob_estimated = CASE WHEN ?3 IS NULL THEN dob_estimated ELSE 1 END,
              nationality = NULL, languages = NULL, phone = NULL,
-             anonymised_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             anonymised_at = ?4, updated_at = ?4
          WHERE id = ?1",
-        params![person_id, ANONYMISED_NAME, year_only],
+        params![person_id, ANONYMISED_NAME, year_only, erased_at],
     )?;
     crate::cases::names::index_person(conn, person_id, ANONYMISED_NAME, "", None, "")?;
     conn.execute("DELETE FROM notes WHERE person_id = ?1", [person_id])?;
@@ -142,9 +197,9 @@ pub fn anonymise(conn: &Connection, person_id: &str) -> Result<()> {
         )?;
         if named == 0 {
             conn.execute(
-                "UPDATE households SET name = 'Anonymised household',
-                     updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
-                [&h],
+                "UPDATE households SET name = 'Anonymised household', updated_at = ?2
+                 WHERE id = ?1 AND name <> 'Anonymised household'",
+                params![h, erased_at],
             )?;
         }
     }

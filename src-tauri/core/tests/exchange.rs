@@ -507,3 +507,68 @@ fn stock_given_out_twice_between_exchanges_is_a_shortfall_until_the_shelf_is_cou
         util::stock::assert_ledger_matches(&r.db);
     }
 }
+
+/// Whether any change in `r`'s outbox holds `text` (changesets store text values as they are).
+fn outbox_holds(r: &Replica, text: &str) -> bool {
+    r.db.read(|c| {
+        let mut stmt = c.prepare("SELECT changeset FROM exchange_outbox")?;
+        let blobs: Vec<Vec<u8>> = stmt.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
+        Ok(blobs.iter().any(|b| b.windows(text.len()).any(|w| w == text.as_bytes())))
+    })
+    .unwrap()
+}
+
+#[test]
+fn an_erasure_travels_as_a_record_and_no_change_carries_the_erased_values() {
+    let reps = replicas(&["CAL", "DUN"]);
+    let (a, b) = (&reps[0], &reps[1]);
+    let folder = tempfile::tempdir().unwrap();
+    let p = register(a, "Leyla", "Secretname");
+    call(&a.db, &a.s, "add_note", json!({"person": p, "body": "Private note about Secretname."}));
+    for _ in 0..2 {
+        swap(a, folder.path());
+        swap(b, folder.path());
+    }
+    swap(a, folder.path());
+    assert!(!outbox_holds(a, "Secretname"), "acknowledged registrations have left the outbox");
+    // Dunkirk edits the record before it hears of the erasure; Calais erases it on request.
+    sql(b, "UPDATE people SET other_names = 'Secretalias' WHERE id = ?1", &[&p]);
+    call(&b.db, &b.s, "add_note", json!({"person": p, "body": "Dunkirk's note on Secretalias."}));
+    call(&a.db, &a.s, "erase_person", json!({"id": p, "confirm": true}));
+    assert!(!outbox_holds(a, "Secretname"), "the erasure's change carries no erased value");
+    assert!(!outbox_holds(a, "Private note"), "nor the note it removed");
+    assert_eq!(one(a, "SELECT count(*) FROM erasures WHERE person_id = ?1", &[&p]).as_deref(), Some("1"));
+    for _ in 0..3 {
+        swap(a, folder.path());
+        swap(b, folder.path());
+    }
+    assert_same(a, b);
+    for r in [a, b] {
+        let row = one(
+            r,
+            "SELECT given_name || '|' || family_name || '|' || other_names FROM people WHERE id = ?1",
+            &[&p],
+        );
+        assert_eq!(
+            row.as_deref(),
+            Some("Anonymised||"),
+            "{}: the alias made before the erasure arrived is gone too",
+            r.site
+        );
+        assert_eq!(
+            one(r, "SELECT count(*) FROM notes WHERE person_id = ?1", &[&p]).as_deref(),
+            Some("0"),
+            "{}: both notes are gone, Dunkirk's made before it heard of the erasure too",
+            r.site
+        );
+        let found = call(&r.db, &r.s, "search_people", json!({"text": "Secretname"}));
+        assert_eq!(found["rows"], json!([]), "{}: {found}", r.site);
+    }
+    for r in [a, b] {
+        assert!(
+            !outbox_holds(r, "Secret"),
+            "{}: once acknowledged, nothing in the outbox names the erased person",
+            r.site
+        );
+    }
+}

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use super::inputs::today;
 use super::printing::write_file;
 use crate::access::{audit, policy, Session};
+use crate::db::capture::capture_in;
 use crate::print::{render_report, Column, PageSetup, Sheet, SheetHeader};
 use crate::{privacy, settings, Db, Error, Result};
 
@@ -145,13 +146,14 @@ pub(super) fn erase_person(db: &Db, s: &Session, input: ErasePerson) -> Result<E
             "Confirm the erasure: the name, contact details, notes and checklist are removed for good.",
         ));
     }
-    db.write(|tx| {
+    // Uncaptured: only the erasure record travels (privacy::erase captures it alone).
+    db.write_uncaptured(|tx| {
         let code: String = tx
             .query_row("SELECT code FROM people WHERE id = ?1", [&input.id], |r| r.get(0))
             .map_err(|e| {
             Error::from(e).when_absent(Error::NotFound("That person is not in the case book.".into()))
         })?;
-        privacy::anonymise(tx, &input.id)?;
+        privacy::erase(tx, s, &input.id, privacy::Erasure::Request)?;
         audit::record(tx, s, "erase", "person", Some(&input.id), Some(&json!({"reason": "request"})))?;
         Ok(Erased { code })
     })
@@ -172,7 +174,9 @@ pub struct RetentionDone {
 
 /// Anonymises every closed case past the retention period, in one transaction.
 pub fn apply_retention(db: &Db, s: &Session) -> Result<RetentionDone> {
-    db.write(|tx| {
+    // Uncaptured: each erasure record travels (privacy::erase captures it alone), the values it
+    // removes do not; the DBS reductions are captured as ordinary changes.
+    db.write_uncaptured(|tx| {
         let settings = policy::get(tx)?;
         let months = settings.retention_months;
         let (cutoff, ids) = privacy::retention_due(tx, months, today())?;
@@ -181,7 +185,7 @@ pub fn apply_retention(db: &Db, s: &Session) -> Result<RetentionDone> {
             codes.push(
                 tx.query_row("SELECT code FROM people WHERE id = ?1", [id], |r| r.get::<_, String>(0))?,
             );
-            privacy::anonymise(tx, id)?;
+            privacy::erase(tx, s, id, privacy::Erasure::Retention)?;
             audit::record(
                 tx,
                 s,
@@ -191,7 +195,8 @@ pub fn apply_retention(db: &Db, s: &Session) -> Result<RetentionDone> {
                 Some(&json!({"reason": "retention", "months": months})),
             )?;
         }
-        let reduced = privacy::reduce_dbs_detail(tx, settings.dbs_retention_months, today())?;
+        let reduced =
+            capture_in(tx, |tx| privacy::reduce_dbs_detail(tx, settings.dbs_retention_months, today()))?;
         for r in &reduced {
             let detail =
                 json!({"reason": "retention", "months": settings.dbs_retention_months, "check": r.check_id});

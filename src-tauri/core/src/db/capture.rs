@@ -65,6 +65,7 @@ pub const REPLICATED_TABLES: &[&str] = &[
     "money_payments",
     "money_transfers",
     "stock_transits",
+    "erasures",
 ];
 
 /// Tables that never travel, each for a reason: derived data every replica rebuilds after an

@@ -161,8 +161,9 @@ fn decide(
             loser_stamp: l,
         });
     };
-    if table == "conflicts" {
-        // The list itself: the later version of a conflict's row stands, nothing is listed.
+    if table == "conflicts" || table == "erasures" {
+        // The list itself, or an erasure (two replicas' retention rules erasing the same closed
+        // case): the later version of the row stands, nothing is listed.
         return match kind {
             ConflictType::SQLITE_CHANGESET_DATA | ConflictType::SQLITE_CHANGESET_CONFLICT
                 if *incoming > local_stamp =>

@@ -75,18 +75,33 @@ pub(crate) fn now_utc() -> String {
 /// Brings derived data up to date after `rows` were changed by an apply.
 pub(crate) fn rebuild_derived(conn: &Connection, rows: &[RowRef]) -> Result<()> {
     let mut people = BTreeSet::new();
+    let mut touched = BTreeSet::new();
     let mut ledger = false;
     for row in rows {
+        let pk = || serde_json::from_str::<Vec<String>>(&row.pk).unwrap_or_default();
         match row.table.as_str() {
-            "people" if !row.deleted => {
-                if let Ok(pk) = serde_json::from_str::<Vec<String>>(&row.pk) {
-                    people.extend(pk);
+            "people" if !row.deleted => people.extend(pk()),
+            "erasures" if !row.deleted => touched.extend(pk()),
+            // A row about a person, made elsewhere before that replica knew of an erasure.
+            "notes" | "uk_arrivals" | "person_flags" | "referrals" | "phones" if !row.deleted => {
+                for id in pk() {
+                    let person: Option<String> = conn
+                        .query_row(
+                            &format!("SELECT person_id FROM {} WHERE id = ?1", row.table),
+                            [&id],
+                            |r| r.get(0),
+                        )
+                        .optional()?;
+                    touched.extend(person);
                 }
             }
             "stock_movements" => ledger = true,
             _ => {}
         }
     }
+    touched.extend(people.iter().cloned());
+    // Erased people stay erased, whatever arrived (the erasure itself, or an older change).
+    crate::privacy::scrub_erased(conn, &touched)?;
     for id in people {
         let names = conn
             .query_row(

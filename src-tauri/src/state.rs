@@ -252,9 +252,14 @@ impl AppState {
     pub fn close_for_exit(&self) {
         self.wait_for_backup();
         let Ok(mut phase) = self.phase() else { return };
-        if let Phase::Unlocked { db, .. } = &*phase {
+        if let Phase::Unlocked { db, session, .. } = &*phase {
             if let Err(e) = backup::automatic(db) {
                 eprintln!("Haven could not make its backup on exit: {e}");
+            }
+            // The last changes of the day reach the office's shared folder.
+            let last = haven_core::api::ExchangeAutomatic { due_only: false };
+            if let Err(e) = haven_core::api::exchange_automatic(db, session, last) {
+                eprintln!("Haven could not exchange through its folder on exit: {e}");
             }
         }
         *phase = Phase::Locked;

@@ -201,6 +201,19 @@ export const moneyReport = (report, from = null, to = null) => call('money_repor
 export const exportMoneyReport = (report, from, to, format, path) =>
   call('export_money_report', { report, from, to, format, path });
 
+// Exchange between the centre's computers.
+export const exchangeOverview = () => call('exchange_overview', {});
+export const exchangeFolder = (dir) => call('exchange_folder', { dir });
+/** This computer's automatic folder ('' turns it off) and minutes between exchanges. */
+export const setExchangeFolder = (dir, minutes) => call('set_exchange_folder', { dir, minutes });
+/** The automatic exchange now, or (`dueOnly`) only when its minutes have passed. */
+export const exchangeAutomatic = (dueOnly) => call('exchange_automatic', { due_only: dueOnly });
+export const listConflicts = (all = false) => call('list_conflicts', { all });
+/** `choice`: 'keep' or 'take_other'. */
+export const resolveConflict = (id, choice) => call('resolve_conflict', { id, choice });
+export const removeReplica = (replica) => call('remove_replica', { replica });
+export const createInvite = (site, path) => call('create_invite', { site, path });
+
 // Native dialogs and the system viewer.
 
 async function plugin(run) {

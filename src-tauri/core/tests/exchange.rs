@@ -572,3 +572,53 @@ fn an_erasure_travels_as_a_record_and_no_change_carries_the_erased_values() {
         );
     }
 }
+
+#[test]
+fn the_automatic_folder_exchanges_when_due_for_whoever_is_signed_in_and_records_the_outcome() {
+    let reps = replicas(&["BHM", "BHM"]);
+    let (a, b) = (&reps[0], &reps[1]);
+    let share = tempfile::tempdir().unwrap();
+    let dir = share.path().to_string_lossy().to_string();
+    // Refused settings change nothing.
+    let bad = util::err(&a.db, &a.s, "set_exchange_folder", json!({"dir": dir, "minutes": 2}));
+    assert_eq!(bad.field.as_deref(), Some("minutes"), "{bad:?}");
+    let gone = util::err(
+        &a.db,
+        &a.s,
+        "set_exchange_folder",
+        json!({"dir": format!("{dir}/missing"), "minutes": 15}),
+    );
+    assert_eq!(gone.field.as_deref(), Some("dir"), "{gone:?}");
+    assert_eq!(call(&a.db, &a.s, "exchange_overview", json!({}))["automatic"]["dir"], "");
+    // The front desk may not choose the folder, but its sign-in runs the exchange.
+    let desk = session(&a.db, Role::FrontDesk);
+    let refused = util::err(&a.db, &desk, "set_exchange_folder", json!({"dir": dir, "minutes": 15}));
+    assert_eq!(refused.kind.as_str(), "forbidden");
+    assert_eq!(
+        call(&a.db, &desk, "exchange_automatic", json!({})),
+        serde_json::Value::Null,
+        "no folder: nothing"
+    );
+    for r in [a, b] {
+        call(&r.db, &r.s, "set_exchange_folder", json!({"dir": dir, "minutes": 15}));
+    }
+    let p = register(a, "Automatic", "Officepc");
+    let first = call(&a.db, &desk, "exchange_automatic", json!({"due_only": true}));
+    assert!(first["sent"].as_u64().unwrap() > 0, "never exchanged, so due: {first}");
+    assert_eq!(
+        call(&a.db, &desk, "exchange_automatic", json!({"due_only": true})),
+        serde_json::Value::Null,
+        "not due again yet"
+    );
+    call(&b.db, &b.s, "exchange_automatic", json!({}));
+    assert_eq!(one(b, "SELECT family_name FROM people WHERE id = ?1", &[&p]).as_deref(), Some("Officepc"));
+    let seen = call(&b.db, &b.s, "exchange_overview", json!({}));
+    assert_eq!(seen["automatic"]["last_report"]["applied"].as_u64().map(|n| n > 0), Some(true), "{seen}");
+    assert_eq!(seen["replicas"].as_array().unwrap().len(), 2);
+    // The share gone (the network down): the outcome says so, and nothing else changes.
+    drop(share);
+    let down = util::err(&b.db, &b.s, "exchange_automatic", json!({}));
+    assert_eq!(down.field.as_deref(), Some("dir"), "{down:?}");
+    let after = call(&b.db, &b.s, "exchange_overview", json!({}));
+    assert!(after["automatic"]["last_error"].as_str().unwrap().contains("no folder"), "{after}");
+}

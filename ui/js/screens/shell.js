@@ -14,6 +14,7 @@ import { showActivities } from './activities.js';
 import { showRota } from './rota.js';
 import { showVolunteers } from './volunteers.js';
 import { showMoney } from './money.js';
+import { showExchange } from './exchange.js';
 import { can } from '../access.js';
 
 const SCREENS = [
@@ -26,6 +27,7 @@ const SCREENS = [
   ['rota', showRota],
   ['reports', showReports],
   ['money', showMoney],
+  ['exchange', showExchange],
   ['settings', showSettings],
 ];
 
@@ -42,7 +44,9 @@ export async function showShell(root, status, done) {
   const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
   const nav = h('nav', { class: 'nav', 'aria-label': t('nav.label') },
     // Money is for leads and coordinators only: the front desk has no entry for it.
-    h('ul', {}, SCREENS.filter(([name]) => name !== 'money' || can(session, 'money_overview')).map(([name]) => h('li', {},
+    // Exchange is for coordinators and leads (the automatic exchange runs for everyone).
+    h('ul', {}, SCREENS.filter(([name]) => (name !== 'money' || can(session, 'money_overview'))
+      && (name !== 'exchange' || can(session, 'exchange_overview'))).map(([name]) => h('li', {},
       h('a', { href: `#/${name}`, 'data-screen': name, 'data-testid': `nav-${name}` }, t(`nav.${name}`))))));
   const lockButton = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'lock' }, t('shell.lock'));
   lockButton.addEventListener('click', async () => { clearTimeout(idleTimer); await api.lock(); done(); });
@@ -86,7 +90,21 @@ export async function showShell(root, status, done) {
     render().then(() => { if (!main.contains(document.activeElement)) main.focus(); });
   };
   watchIdle(status.auto_lock_minutes, done);
+  exchangeAutomatically(session);
   await render();
+}
+
+// This computer's automatic exchange folder (the office's shared folder): once at sign-in,
+// then whenever its minutes have passed (the core decides; this page only asks each minute).
+// The core also exchanges when Haven closes. A folder that is not there is recorded for the
+// Exchange screen; nothing here interrupts the person at work.
+// A sign-in starts a fresh document, so "once per document" is once per sign-in (a redraw after
+// a language switch does not exchange again).
+let exchangeTimer = null;
+function exchangeAutomatically(session) {
+  if (exchangeTimer !== null || !can(session, 'exchange_automatic')) return;
+  api.exchangeAutomatic(false).catch(() => {});
+  exchangeTimer = setInterval(() => { api.exchangeAutomatic(true).catch(() => {}); }, 60 * 1000);
 }
 
 // Locks the app after the centre's auto-lock time without a key press, click or scroll (the

@@ -43,7 +43,10 @@ use distribution::*;
 use distribution_day::*;
 pub use distribution_day::{DistributionRef, PrintBagLabels, PrintIdCards, PrintPackingList};
 use exchange::*;
-pub use exchange::{ExchangeFolder, ListConflicts, ResolveConflict};
+pub use exchange::{
+    exchange_automatic, ExchangeAutomatic, ExchangeFolder, ExchangeOverview, ListConflicts, ResolveConflict,
+    SetExchangeFolder,
+};
 pub use inputs::{Created, NoInput, PrintWeek, WeekInput};
 pub use printing::PrintedSheet;
 use privacy::*;
@@ -219,6 +222,24 @@ pub static FUNCTIONS: &[ApiFunction] = &[
         Coordinator,
         WRITE,
         "Exchange changes with the other replicas through a folder (send, apply, acknowledge)."
+    ),
+    function!(
+        exchange_overview,
+        Coordinator,
+        READ,
+        "The Exchange screen: the centre's replicas, this computer's automatic folder, the last exchange."
+    ),
+    function!(
+        set_exchange_folder,
+        Coordinator,
+        WRITE,
+        "Set this computer's automatic exchange folder and minutes ('' turns it off)."
+    ),
+    function!(
+        exchange_automatic,
+        FrontDesk,
+        WRITE,
+        "Exchange through this computer's automatic folder now (or only when due), if one is set."
     ),
     function!(list_conflicts, Coordinator, READ, "Changes that lost to a concurrent one, side by side."),
     function!(

@@ -73,7 +73,8 @@ pub const REPLICATED_TABLES: &[&str] = &[
 /// that hold local rowids), the audit log and its head (each replica's own hash chain until
 /// chains per origin replica exist), the exchange engine's own bookkeeping, this replica's
 /// keys and bundle chain (`exchange_secrets`, `exchange_chain`: keys never leave a replica),
-/// and the counters of the human codes each replica hands out behind its own tag.
+/// the counters of the human codes each replica hands out behind its own tag, and this
+/// computer's automatic exchange folder.
 pub const LOCAL_TABLES: &[&str] = &[
     "stock_balances",
     "people_fts",
@@ -92,6 +93,7 @@ pub const LOCAL_TABLES: &[&str] = &[
     "exchange_applied",
     "exchange_stamps",
     "exchange_peers",
+    "exchange_auto",
 ];
 
 /// Whether changes to `table` are captured and exchanged.

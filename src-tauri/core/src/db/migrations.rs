@@ -26,6 +26,7 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/0012_money.sql"),
     include_str!("../../migrations/0014_stock_transit.sql"),
     include_str!("../../migrations/0015_erasures.sql"),
+    include_str!("../../migrations/0016_exchange_auto.sql"),
 ];
 
 /// Migrations that also run Rust code after their SQL, in the same transaction.

@@ -35,6 +35,7 @@
 //! is accepted exactly when its changes land.
 
 pub mod apply;
+pub mod auto;
 pub mod bundle;
 pub mod conflicts;
 pub mod folder;

@@ -93,6 +93,11 @@ fn erasure_removes_identity_keeps_the_numbers_and_asks_for_confirmation() {
     assert!(flags.iter().all(|f| f["details"].as_str().unwrap_or_default().is_empty()));
     let again = call(&t, Role::Lead, "erase_person", json!({"id": id, "confirm": true}));
     assert_eq!(again.unwrap_err().kind(), ErrorKind::Conflict);
+    // Nothing identifying can be put back on the anonymised record.
+    let note = call(&t, Role::Lead, "add_note", json!({"person": id, "body": "A name again"}));
+    assert_eq!(note.unwrap_err().kind(), ErrorKind::Conflict, "no note on an anonymised record");
+    let flag = call(&t, Role::Lead, "set_flag", json!({"person": id, "kind": "medical", "details": "Named"}));
+    assert_eq!(flag.unwrap_err().kind(), ErrorKind::Conflict, "no flag details either");
 }
 
 #[test]

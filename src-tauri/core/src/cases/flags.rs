@@ -53,7 +53,7 @@ fn may_use(session: &Session, kind: FlagKind) -> Result<()> {
 /// Sets (or replaces) a flag by hand.
 pub fn set(conn: &Connection, session: &Session, input: &SetFlag, today: NaiveDate) -> Result<()> {
     may_use(session, input.kind)?;
-    let person = people::get_basic_on(conn, &input.person, today)?;
+    let person = people::writable_on(conn, &input.person, today)?;
     let details = input.details.trim();
     check_len("details", "The details", details, 2000)?;
     let due_date = match input.kind {

@@ -52,7 +52,7 @@ pub fn add(conn: &Connection, session: &Session, input: &NewNote, today: NaiveDa
     if noted_on > today {
         return Err(crate::Error::invalid("noted_on", "The note's date is in the future."));
     }
-    let person = people::get_basic_on(conn, &input.person, today)?;
+    let person = people::writable_on(conn, &input.person, today)?;
     let id = new_id();
     conn.execute(
         "INSERT INTO notes (id, site_id, person_id, author_id, noted_on, body, restricted)

@@ -5,7 +5,7 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
 pub use super::record::Person;
-pub(crate) use super::record::{get_basic, get_basic_on, not_found, NAMES_SEP};
+pub(crate) use super::record::{get_basic, get_basic_on, not_found, writable_on, NAMES_SEP};
 use super::{flags, names};
 use super::{households, Relationship, Sex, Status};
 use crate::access::Session;
@@ -201,6 +201,7 @@ pub fn create(conn: &Connection, session: &Session, input: &NewPerson, today: Na
 /// Changes a person's details.
 pub fn update(conn: &Connection, id: &str, d: &PersonDetails, today: NaiveDate) -> Result<()> {
     let c = check(d, today)?;
+    writable_on(conn, id, today)?;
     let n = conn.execute(
         "UPDATE people SET given_name = ?2, family_name = ?3, original_name = ?4, other_names = ?5, sex = ?6,
                 date_of_birth = ?7, dob_estimated = ?8, nationality = ?9, languages = ?10, phone = ?11,

@@ -93,7 +93,7 @@ const SELECT: &str = "SELECT id, person_id, number, imei, issued_on, returned_on
 
 /// Issues a phone; a person holds at most one at a time.
 pub fn issue(conn: &Connection, input: &IssuePhone, today: NaiveDate) -> Result<Phone> {
-    let person = people::get_basic_on(conn, &input.person, today)?;
+    let person = people::writable_on(conn, &input.person, today)?;
     let number = input.number.trim();
     let imei: String = input.imei.chars().filter(|c| !c.is_whitespace()).collect();
     if number.is_empty() && imei.is_empty() {

@@ -113,6 +113,19 @@ pub(crate) fn get_basic_on(conn: &Connection, id: &str, today: NaiveDate) -> Res
         .ok_or_else(not_found)
 }
 
+/// The person with `id`, for a change about them: an anonymised record (erased on request or by
+/// the retention rule) takes no new details, notes, flags, referrals, phones or checklist,
+/// which would put identifying data back on it.
+pub(crate) fn writable_on(conn: &Connection, id: &str, today: NaiveDate) -> Result<Person> {
+    let person = get_basic_on(conn, id, today)?;
+    if person.anonymised_at.is_some() {
+        return Err(crate::Error::Conflict(
+            "This person's record is anonymised: nothing about them can be added or changed.".into(),
+        ));
+    }
+    Ok(person)
+}
+
 pub(crate) fn get_basic(conn: &Connection, id: &str) -> Result<Person> {
     get_basic_on(conn, id, chrono::Local::now().date_naive())
 }

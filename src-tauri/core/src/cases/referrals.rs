@@ -123,7 +123,7 @@ pub fn create(
     input: &NewReferral,
     today: NaiveDate,
 ) -> Result<Referral> {
-    let person = people::get_basic_on(conn, &input.person, today)?;
+    let person = people::writable_on(conn, &input.person, today)?;
     let reason = input.reason.trim();
     if reason.is_empty() {
         return Err(Error::invalid("reason", "Say why the person is referred."));

@@ -81,7 +81,7 @@ pub fn get(conn: &Connection, person: &str) -> Result<UkArrival> {
 
 /// Saves a person's checklist.
 pub fn save(conn: &Connection, input: &UkArrival, today: NaiveDate) -> Result<UkArrival> {
-    let person = people::get_basic_on(conn, &input.person, today)?;
+    let person = people::writable_on(conn, &input.person, today)?;
     for (field, value) in [
         ("local_authority", &input.local_authority),
         ("social_worker", &input.social_worker),

@@ -7,7 +7,7 @@ import * as api from '../api.js';
 import { saveDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
 import { checkbox, errorSummary, field, flash, select, showApiError, takeFlash } from '../form.js';
-import { date, num, t, warningText } from '../i18n.js';
+import { date, num, t, warningText, weekHeading } from '../i18n.js';
 import { can } from '../access.js';
 import { personPicker } from '../person-picker.js';
 import { dayText, isoWeek, printForm, weekBar } from '../week.js';
@@ -50,7 +50,7 @@ export async function showActivities(main, { session }) {
   });
 
   replace(main,
-    h('div', { class: 'page-head' }, h('h1', {}, t('nav.activities')), h('p', { class: 'lead' }, tt.heading)),
+    h('div', { class: 'page-head' }, h('h1', {}, t('nav.activities')), h('p', { class: 'lead', 'data-testid': 'activities-heading' }, weekHeading(tt.days, tt.week))),
     takeFlash(),
     weekBar({ sites, site: state.site, week: state.week, mondayIso: tt.days[0], onChange: change }),
     items.length ? h('ul', { class: 'plain-list' }, items)

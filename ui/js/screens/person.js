@@ -8,8 +8,8 @@ import * as api from '../api.js';
 import { saveDialog } from '../dialogs.js';
 import { idCardButton } from '../day-printing.js';
 import { h, replace } from '../dom.js';
-import { checkbox, confirmBox, errorSummary, field, notice, select, showApiError, takeFlash, textarea, valueOrNull } from '../form.js';
-import { date, t } from '../i18n.js';
+import { checkbox, confirmBox, dateInput, errorSummary, field, notice, problemsError, readDates, select, showApiError, showProblems, takeFlash, textarea, valueOrNull } from '../form.js';
+import { date, dateOfBirth, t } from '../i18n.js';
 import { personPicker } from '../person-picker.js';
 import {
   RELATIONSHIPS, STATUSES, ageText, ageWithEstimate, flagKinds, flagText, latinName, nameBlock,
@@ -138,7 +138,7 @@ function actionForm({ title, intro, fields, submit, run, testid, secondary = tru
       await run();
     } catch (err) {
       if (err && err.kind === 'locked') { location.reload(); return; }
-      showApiError(summary, form, err);
+      showProblems(summary, form, err);
     } finally {
       button.disabled = false;
     }
@@ -167,7 +167,7 @@ function detailsPanel(page) {
       [t('person.view_original_name'), p.original_name ? h('span', { dir: 'auto', class: 'name-original-inline' }, p.original_name) : '', 'detail-original-name'],
       [t('person.view_other_names'), p.other_names.length ? h('span', { dir: 'auto' }, p.other_names.join(', ')) : ''],
       [t('person.sex'), sexText(p.sex)],
-      [t('person.date_of_birth'), p.date_of_birth ? `${date(p.date_of_birth)}${p.dob_estimated ? ` ${t('age.estimated')}` : ''}` : ''],
+      [t('person.date_of_birth'), dateOfBirth(p.date_of_birth, p.dob_estimated), 'detail-date-of-birth'],
       [t('person.age'), p.age ? ageText(p.age) : ''],
       [t('person.view_nationality'), p.nationality],
       [t('person.view_languages'), p.languages],
@@ -195,8 +195,7 @@ function detailsPanel(page) {
     const form = actionForm({
       title: t('person.edit'), fields: fields.elements, submit: t('form.save'), testid: 'edit-form', secondary: false,
       run: async () => {
-        let input;
-        try { input = fields.read(); } catch (bad) { throw { ...bad, kind: 'validation' }; }
+        const input = fields.read();
         page.record = await api.updatePerson(p.id, input);
         saved(page);
       },
@@ -377,7 +376,7 @@ function flagsPanel(page) {
 
   const kinds = flagKinds(session, { settable: true });
   const kind = select({ name: 'kind', label: t('flags.kind'), value: kinds[0], options: kinds.map((k) => [k, flagText(k)]), testid: 'flag-kind' });
-  const due = field({ name: 'due_date', label: t('flags.due_date'), hint: t('flags.due_date_hint'), type: 'date', required: false, width: 'date', testid: 'flag-due' });
+  const due = dateInput({ name: 'due_date', label: t('flags.due_date'), hint: t('flags.due_date_hint'), testid: 'flag-due' });
   const details = textarea({ name: 'details', label: t('flags.details'), rows: 3, testid: 'flag-details' });
   const detailsHint = h('p', { class: 'hint' });
   details.querySelector('label').after(detailsHint);
@@ -390,9 +389,11 @@ function flagsPanel(page) {
   const form = actionForm({
     title: t('flags.set_title'), fields: [kind, due, details], submit: t('flags.set_submit'), testid: 'flag-form',
     run: async () => {
+      const expected = kind.input.value === 'pregnant' ? due.read() : { value: null, problem: null };
+      if (expected.problem) throw problemsError([expected.problem]);
       page.record = await api.setFlag({
         person: p.id, kind: kind.input.value,
-        due_date: kind.input.value === 'pregnant' ? valueOrNull(due.input) : null,
+        due_date: expected.value,
         details: details.input.value,
       });
       saved(page);
@@ -563,8 +564,13 @@ function ukPanel(page) {
   const { record } = page;
   const uk = record.uk_arrival || {};
   const inputs = {};
+  const dates = {};
   const make = ([name, type]) => {
-    const f = field({ name, label: t(`uk.${name}`), type, value: uk[name] || '', required: false, width: type === 'date' ? 'date' : null, dir: type === 'date' ? null : 'auto', testid: `uk-${name}` });
+    if (type === 'date') {
+      dates[name] = dateInput({ name, label: t(`uk.${name}`), value: uk[name] || '', testid: `uk-${name}` });
+      return dates[name];
+    }
+    const f = field({ name, label: t(`uk.${name}`), value: uk[name] || '', required: false, dir: 'auto', testid: `uk-${name}` });
     inputs[name] = f.input;
     return f;
   };
@@ -580,8 +586,9 @@ function ukPanel(page) {
       group(t('uk.group_appointment'), 'next_appointment', 'next_appointment_on'),
     ],
     run: async () => {
-      const types = Object.fromEntries(UK_FIELDS);
-      const v = (name) => (types[name] === 'date' ? valueOrNull(inputs[name]) : inputs[name].value);
+      const read = readDates(dates);
+      if (read.problems.length) throw problemsError(read.problems);
+      const v = (name) => (name in dates ? read.values[name] : inputs[name].value);
       // Written out, so that the UI contract test sees every field this form sends.
       const result = await api.saveUkArrival({
         person: record.person.id,

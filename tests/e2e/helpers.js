@@ -163,11 +163,19 @@ export function isoDay(days) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-/** Types a date into a native date input the way a person would: the parts in the order the
+/**
+ * Types a date the way a person copies it from paper. `el` is a date typed as three fields (the
+ * group with its data-testid): the day, month and year go into their own boxes, day first in
+ * every language. A native date input (the distribution's day) takes the parts in the order the
  * locale shows them, with separators, in one go (WebKitGTK shows mm/dd/yyyy segments under an
- * en-US locale, and each separate sendKeys call starts again at the first segment). */
+ * en-US locale, and each separate sendKeys call starts again at the first segment).
+ */
 export async function typeDate(driver, el, iso) {
   const [y, m, d] = iso.split('-');
+  if ((await el.getTagName()) !== 'input') {
+    await typeDateParts(driver, el, { day: d, month: m, year: y });
+    return;
+  }
   const order = await driver.executeScript(
     'return new Intl.DateTimeFormat().formatToParts(new Date(2001, 2, 4)).map((p) => p.type).filter((t) => t !== "literal")');
   const parts = { year: y, month: m, day: d };
@@ -175,6 +183,16 @@ export async function typeDate(driver, el, iso) {
   await el.sendKeys(order.map((type) => parts[type]).join('/'));
   const value = await driver.executeScript('return arguments[0].value', el);
   assert.equal(value, iso, `the date input took ${iso}`);
+}
+
+/** Types `{day, month, year}` (any may be '') into a date typed as three fields. */
+export async function typeDateParts(driver, group, parts) {
+  for (const part of ['day', 'month', 'year']) {
+    const input = await group.findElement(By.css(`[data-part="${part}"]`));
+    await input.clear();
+    if (parts[part]) await input.sendKeys(parts[part]);
+    assert.equal(await input.getAttribute('value'), parts[part] || '', `the ${part} box took ${parts[part]}`);
+  }
 }
 
 /**

@@ -586,9 +586,9 @@ function ukPanel(page) {
       group(t('uk.group_appointment'), 'next_appointment', 'next_appointment_on'),
     ],
     run: async () => {
-      const read = readDates(dates);
-      if (read.problems.length) throw problemsError(read.problems);
-      const v = (name) => (name in dates ? read.values[name] : inputs[name].value);
+      const typed = readDates(dates);
+      if (typed.problems.length) throw problemsError(typed.problems);
+      const v = (name) => (name in dates ? typed.values[name] : inputs[name].value);
       // Written out, so that the UI contract test sees every field this form sends.
       const result = await api.saveUkArrival({
         person: record.person.id,

@@ -11,6 +11,9 @@ import { byTestId, chooseValue, find, openScreen, settled, shot, signIn, textOf,
 
 const demo = useDemoApp();
 
+/** The address of the first person registered (typed 03 04 2015 in English). */
+let nawal = null;
+
 /** How many people the case book finds by `text`. */
 const countNamed = (text) => cli(demo.dataDir, 'call', 'search_people', JSON.stringify({ text, limit: 500 })).rows.length;
 
@@ -63,6 +66,7 @@ test('a date of birth typed as 03 04 2015 reads back as 3 April 2015, and 3 avri
   assert.deepEqual(order, ['day', 'month', 'year']);
   await shot(driver, 'date-of-birth-en');
   assert.equal(await registerAndReadBirth(driver), '3 April 2015');
+  nawal = await driver.executeScript('return location.hash');
 
   await useLanguage(driver, 'fr', 'Tableau de bord');
   assert.equal(await textOf(driver, 'detail-date-of-birth'), '3 avril 2015', 'the same person, read in French');
@@ -110,4 +114,37 @@ test('31/02 is refused with a French message on the French screen, and nothing i
 
   // Back to English for whoever runs next on this profile.
   await useLanguage(driver, 'en', 'Dashboard');
+});
+
+test('editing a date of birth shows the typed parts again, and an estimate keeps only its year', async () => {
+  const { driver } = demo.app;
+  assert.ok(nawal, 'the first test registered Nawal');
+  await driver.executeScript('location.hash = arguments[0]', nawal);
+  await (await find(driver, 'edit-details')).click();
+  const group = await find(driver, 'date-of-birth');
+  const shown = async () => driver.executeScript(
+    'return [...arguments[0].querySelectorAll("[data-part]")].map((i) => i.value)', group);
+  assert.deepEqual(await shown(), ['3', '4', '2015'], 'the date of birth in its three boxes');
+
+  // Only the year, with the tick: about 2014.
+  await typeDateParts(driver, group, { day: '', month: '', year: '2014' });
+  await (await find(driver, 'dob-estimated')).click();
+  await (await find(driver, 'edit-form-submit')).click();
+  await driver.wait(settled(async () => (await textOf(driver, 'detail-date-of-birth')) === 'about 2014'), WAIT,
+    'the estimate reads about 2014');
+  const stored = cli(demo.dataDir, 'call', 'get_person', JSON.stringify({ id: nawal.split('/').pop() })).person;
+  assert.equal(stored.date_of_birth, '2014-01-01', 'a year alone is stored as 1 January');
+  assert.equal(stored.dob_estimated, true);
+
+  // Editing again shows the year alone, ticked; a day with no month is refused by name.
+  await (await find(driver, 'edit-details')).click();
+  const again = await find(driver, 'date-of-birth');
+  assert.deepEqual(await driver.executeScript(
+    'return [...arguments[0].querySelectorAll("[data-part]")].map((i) => i.value)', again), ['', '', '2014']);
+  assert.equal(await (await find(driver, 'dob-estimated')).isSelected(), true);
+  await typeDateParts(driver, again, { day: '12', month: '', year: '2014' });
+  await (await find(driver, 'edit-form-submit')).click();
+  const form = await find(driver, 'edit-form');
+  await driver.wait(settled(async () => (await form.findElement(By.css('.error-summary')).getText())
+    .includes('Date of birth: enter the month as well.')), WAIT, 'the missing month is named');
 });

@@ -220,7 +220,7 @@ export function dateInput({ name, label, hint, value = '', required = false, tes
   const error = h('p', { id: errorId, class: 'field-error', hidden: true });
   const tick = estimated ? checkbox({ name: estimated.name || `${name}_estimated`, label: estimated.label, checked: !!estimated.checked, testid: estimated.testid }) : null;
   if (tick) tick.classList.add('date-input-estimated');
-  const wrapper = h('div', { class: 'form-group', dataset: { field: name } },
+  const wrapper = h('div', { class: 'form-group date-group', dataset: { field: name } },
     h('fieldset', { class: 'fieldset date-fieldset', role: 'group', 'aria-describedby': `${hintId} ${errorId}`, 'data-testid': testid },
       h('legend', { class: 'label' }, label),
       h('p', { id: hintId, class: 'hint' }, hint ? `${hint} ${t('date.hint')}` : t('date.hint')),
@@ -281,6 +281,14 @@ export const problemsError = (problems) => ({ kind: 'validation', ...problems[0]
 export function showProblems(summary, form, err) {
   if (err && err.local) summary.show(err.problems, form);
   else showApiError(summary, form, err);
+}
+
+/** The ISO date of a date input (null when left empty), or throws its problem as a
+ * `problemsError`, for forms whose errors reach `showProblems`. */
+export function readDate(input) {
+  const { value, problem } = input.read();
+  if (problem) throw problemsError([problem]);
+  return value;
 }
 
 /**

@@ -6,7 +6,7 @@
 import * as api from '../api.js';
 import { saveDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
-import { checkbox, errorSummary, field, flash, select, showApiError, takeFlash } from '../form.js';
+import { checkbox, dateInput, errorSummary, field, flash, select, showApiError, takeFlash } from '../form.js';
 import { date, num, t, warningText, weekHeading } from '../i18n.js';
 import { can } from '../access.js';
 import { personPicker } from '../person-picker.js';
@@ -112,7 +112,7 @@ function exceptionForm(i, rerender) {
   const summary = errorSummary();
   const kind = select({ name: 'kind', label: t('activities.change_week'), value: i.exception || 'cancelled',
     options: [['cancelled', t('activities.cancel')], ['moved', t('activities.move')], ['', t('activities.as_planned')]] });
-  const movedTo = field({ name: 'moved_to', label: t('activities.moved_to'), type: 'date', width: 'date', required: false, value: i.held_on });
+  const movedTo = dateInput({ name: 'moved_to', label: t('activities.moved_to'), value: i.held_on, testid: 'exception-moved-to' });
   const starts = field({ name: 'starts_at', label: t('rota.starts_at'), width: 'short', required: false, value: i.starts_at });
   const ends = field({ name: 'ends_at', label: t('rota.ends_at'), width: 'short', required: false, value: i.ends_at });
   const place = field({ name: 'place', label: t('activities.place'), required: false, value: i.place });
@@ -124,10 +124,12 @@ function exceptionForm(i, rerender) {
     e.preventDefault();
     summary.clear(form);
     const moved = kind.input.value === 'moved';
+    const day = moved ? movedTo.read() : { value: null, problem: null };
+    if (day.problem) { summary.show([day.problem], form); return; }
     try {
       await api.setSessionException({
         session: i.session_id, on_date: i.on_date, kind: kind.input.value || null,
-        moved_to: moved ? movedTo.input.value || null : null, starts_at: moved ? starts.input.value || null : null,
+        moved_to: day.value, starts_at: moved ? starts.input.value || null : null,
         ends_at: moved ? ends.input.value || null : null, place: moved ? place.input.value || null : null, reason: reason.input.value,
       });
       flash(t('form.saved'));

@@ -7,7 +7,7 @@
 import * as api from '../api.js';
 import { saveDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
-import { checkbox, dateInput, errorSummary, field, flash, notice, readDates, select, showApiError, takeFlash, valueOrNull } from '../form.js';
+import { checkbox, dateInput, errorSummary, field, flash, notice, readDate, readDates, select, showApiError, showProblems, takeFlash, valueOrNull } from '../form.js';
 import { date, language, num, t } from '../i18n.js';
 import { can } from '../access.js';
 
@@ -340,13 +340,13 @@ function fundForm(rerender) {
 function reportsSection() {
   const summary = errorSummary();
   const report = select({ name: 'report', label: t('money.report'), testid: 'money-report', options: REPORTS.map((r) => [r, t(`money.report.${r}`)]) });
-  const from = field({ name: 'from', label: t('reports.from'), type: 'date', required: false, testid: 'money-report-from' });
-  const to = field({ name: 'to', label: t('reports.to'), type: 'date', required: false, testid: 'money-report-to' });
+  const from = dateInput({ name: 'from', label: t('reports.from'), testid: 'money-report-from' });
+  const to = dateInput({ name: 'to', label: t('reports.to'), testid: 'money-report-to' });
   const path = field({ name: 'path', label: t('print.path'), hint: t('money.report_path_hint'), required: false, testid: 'money-report-path' });
   const out = h('div', { 'data-testid': 'money-report-table' });
   const status = h('div', { tabindex: '-1', 'data-testid': 'money-report-status' });
   const show = async () => {
-    const r = await api.moneyReport(report.input.value, valueOrNull(from.input), valueOrNull(to.input));
+    const r = await api.moneyReport(report.input.value, readDate(from), readDate(to));
     replace(out, h('h3', {}, t(`money.report.${r.report}`)), h('p', { class: 'hint' }, t('reports.range', { from: date(r.period.from), to: date(r.period.to) })),
       h('table', { class: 'table' }, h('thead', {}, h('tr', {}, r.headers.map((x) => h('th', { scope: 'col' }, x)))),
         h('tbody', {}, r.rows.map((row) => h('tr', {}, row.map((c) => h('td', {}, ISO_DAY.test(c) ? date(c) : c)))))));
@@ -363,11 +363,11 @@ function reportsSection() {
             { format, vars: { name: t(`money.report.${report.input.value}`) } }));
         }
         if (!chosen) return;
-        const done = await api.exportMoneyReport(report.input.value, valueOrNull(from.input), valueOrNull(to.input), format, chosen);
+        const done = await api.exportMoneyReport(report.input.value, readDate(from), readDate(to), format, chosen);
         replace(status, notice(format === 'pdf' ? t('print.done', { path: done.path, pages: done.pages }) : t('reports.exported', { n: num(done.rows), path: done.path })));
         if (format === 'pdf') await api.openPath(done.path).catch(() => {});
         status.focus();
-      } catch (err) { showApiError(summary, form, err); }
+      } catch (err) { showProblems(summary, form, err); }
     });
     return b;
   };
@@ -376,7 +376,7 @@ function reportsSection() {
     path, h('div', { class: 'button-group' }, exportAs('csv'), exportAs('xlsx'), exportAs('pdf')), status, out);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    try { await show(); } catch (err) { showApiError(summary, form, err); }
+    try { await show(); } catch (err) { showProblems(summary, form, err); }
   });
   return h('section', { 'aria-labelledby': 'money-reports-title' }, h('h2', { id: 'money-reports-title' }, t('money.reports')), form);
 }

@@ -113,8 +113,8 @@ function exceptionForm(i, rerender) {
   const kind = select({ name: 'kind', label: t('activities.change_week'), value: i.exception || 'cancelled',
     options: [['cancelled', t('activities.cancel')], ['moved', t('activities.move')], ['', t('activities.as_planned')]] });
   const movedTo = dateInput({ name: 'moved_to', label: t('activities.moved_to'), value: i.held_on, testid: 'exception-moved-to' });
-  const starts = field({ name: 'starts_at', label: t('rota.starts_at'), width: 'short', required: false, value: i.starts_at });
-  const ends = field({ name: 'ends_at', label: t('rota.ends_at'), width: 'short', required: false, value: i.ends_at });
+  const starts = field({ name: 'starts_at', label: t('rota.starts_at'), hint: t('rota.time_hint'), width: 'short', required: false, value: i.starts_at });
+  const ends = field({ name: 'ends_at', label: t('rota.ends_at'), hint: t('rota.time_hint'), width: 'short', required: false, value: i.ends_at });
   const place = field({ name: 'place', label: t('activities.place'), required: false, value: i.place });
   const reason = field({ name: 'reason', label: t('activities.reason'), required: false, value: i.reason });
   const form = h('form', { class: 'form', novalidate: true }, h('h3', {}, t('activities.change_week')), summary, kind,

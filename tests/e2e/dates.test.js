@@ -112,6 +112,12 @@ test('31/02 is refused with a French message on the French screen, and nothing i
     'the year out of range is named');
   assert.equal(countNamed('Tigist Haileselassie'), before, 'still nothing written');
 
+  // The rota's week is headed in French, its days written out, never as ISO dates.
+  await openScreen(driver, 'rota');
+  const heading = await textOf(driver, 'rota-heading');
+  assert.match(heading, /Semaine \d+ · \d+ \S+ – \d+ \S+ \d{4}$/, `the week's heading in French: ${heading}`);
+  assert.doesNotMatch(await driver.findElement(By.css('main')).getText(), /\d{4}-\d{2}-\d{2}/, 'no ISO date on the rota');
+
   // Back to English for whoever runs next on this profile.
   await useLanguage(driver, 'en', 'Dashboard');
 });

@@ -189,18 +189,18 @@ const DATE_PARTS = ['day', 'month', 'year'];
 /**
  * A date typed as three numbers, day, month and year, in that order in both languages (the
  * GOV.UK date input): one fieldset with the label as its legend, the hint "For example,
- * 27 3 2015", numeric keyboards, and the whole group marked when in error. A browser's own date
- * widget follows the computer's locale (month first under a US locale), which swaps days and
- * months when dates are copied from paper.
+ * 27 3 2015", numeric keyboards, and the whole group marked when in error. A browser's own
+ * date widget follows the computer's locale (month first under a US locale), which swaps days
+ * and months when dates are copied from paper.
  *
  * `wrapper.read()` gives `{ value, problem }`: the ISO date (`2015-04-03`, or null when left
  * empty and not `required`), or a problem `{ field, code, params, message }` (a part missing,
  * not a number, a year out of range, a date that does not exist such as 31/02). The core
- * checks the date again and stays the authority. With `estimated` ({ name, label, checked, testid }),
- * an "estimated" tick (field `name`) sits under the parts (`wrapper.estimated`); ticked, a year alone is
- * enough and stands for 1 January of that year, as the core estimates a date from an age.
- * `wrapper.set(iso)` fills the parts again. The group's data-testid is `testid`; its inputs
- * carry `data-part="day|month|year"` and the test ids `<testid>-day`, ...
+ * checks the date again and stays the authority. With `estimated` ({ name, label, checked,
+ * testid }), an "estimated" tick (field `name`) sits under the parts (`wrapper.estimated`);
+ * ticked, a year alone is enough and stands for 1 January of that year, as the core estimates
+ * a date from an age. `wrapper.set(iso)` fills the parts again. The group's data-testid is
+ * `testid`; its inputs carry `data-part="day|month|year"` and the test ids `<testid>-day`, ...
  */
 export function dateInput({ name, label, hint, value = '', required = false, testid, minYear = 1900, maxYear = 2100, estimated }) {
   const base = `f-${name.replace(/[^\w-]/g, '-')}-${++counter}`;
@@ -221,7 +221,7 @@ export function dateInput({ name, label, hint, value = '', required = false, tes
   const tick = estimated ? checkbox({ name: estimated.name || `${name}_estimated`, label: estimated.label, checked: !!estimated.checked, testid: estimated.testid }) : null;
   if (tick) tick.classList.add('date-input-estimated');
   const wrapper = h('div', { class: 'form-group date-group', dataset: { field: name } },
-    h('fieldset', { class: 'fieldset date-fieldset', role: 'group', 'aria-describedby': `${hintId} ${errorId}`, 'data-testid': testid },
+    h('fieldset', { class: 'fieldset date-fieldset', 'aria-describedby': `${hintId} ${errorId}`, 'data-testid': testid },
       h('legend', { class: 'label' }, label),
       h('p', { id: hintId, class: 'hint' }, hint ? `${hint} ${t('date.hint')}` : t('date.hint')),
       error,

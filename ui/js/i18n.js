@@ -38,10 +38,10 @@ export async function setLanguage(lang) {
 }
 
 export const language = () => current;
+export const languages = () => LANGS;
 
 /** The locale dates and numbers are written in for the current language. */
 const locale = () => (current === 'fr' ? 'fr-FR' : 'en-GB');
-export const languages = () => LANGS;
 
 /** The text for `key`, with {name} placeholders filled from `vars`. */
 export function t(key, vars = {}) {

@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By, Key, until } from 'selenium-webdriver';
-import { byTestId, field, find, openScreen, settled, shot, signIn, textOf, typeDate, useDemoApp, WAIT } from './helpers.js';
+import { byTestId, find, openScreen, settled, shot, signIn, textOf, typeDate, useDemoApp, WAIT } from './helpers.js';
 import { cli } from './driver.js';
 
 const demo = useDemoApp();
@@ -113,7 +113,7 @@ test('a second distribution of the week at the site is asked about before it is 
   await openScreen(driver, 'distribution');
   const loc = await find(driver, 'dist-location');
   await loc.findElement(By.css(`option[value="${dist.location_id}"]`)).click();
-  await typeDate(driver, await field(driver, 'held_on'), dist.held_on);
+  await typeDate(driver, await find(driver, 'dist-date'), dist.held_on);
   await (await find(driver, 'dist-create')).click();
   const ask = await find(driver, 'dist-same-week');
   assert.match(await ask.getText(), new RegExp(dist.held_on), 'the other day is named');

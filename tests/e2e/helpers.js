@@ -163,18 +163,22 @@ export function isoDay(days) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-/** Types a date into a native date input the way a person would: the parts in the order the
- * locale shows them, with separators, in one go (WebKitGTK shows mm/dd/yyyy segments under an
- * en-US locale, and each separate sendKeys call starts again at the first segment). */
+/** Types a date (`2015-04-03`) the way a person copies it from paper into a date typed as
+ * three fields (`el`, the group with its data-testid): day, month and year, each in its own box,
+ * day first in every language. */
 export async function typeDate(driver, el, iso) {
-  const [y, m, d] = iso.split('-');
-  const order = await driver.executeScript(
-    'return new Intl.DateTimeFormat().formatToParts(new Date(2001, 2, 4)).map((p) => p.type).filter((t) => t !== "literal")');
-  const parts = { year: y, month: m, day: d };
-  await el.clear();
-  await el.sendKeys(order.map((type) => parts[type]).join('/'));
-  const value = await driver.executeScript('return arguments[0].value', el);
-  assert.equal(value, iso, `the date input took ${iso}`);
+  const [year, month, day] = iso.split('-');
+  await typeDateParts(driver, el, { day, month, year });
+}
+
+/** Types `{day, month, year}` (any may be '') into a date typed as three fields. */
+export async function typeDateParts(driver, group, parts) {
+  for (const part of ['day', 'month', 'year']) {
+    const input = await group.findElement(By.css(`[data-part="${part}"]`));
+    await input.clear();
+    if (parts[part]) await input.sendKeys(parts[part]);
+    assert.equal(await input.getAttribute('value'), parts[part] || '', `the ${part} box took ${parts[part]}`);
+  }
 }
 
 /**

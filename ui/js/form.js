@@ -182,3 +182,126 @@ export function takeFlash() {
 
 /** Value of a text input: trimmed, empty becomes null. */
 export const valueOrNull = (input) => (input.value.trim() === '' ? null : input.value.trim());
+
+/** The parts of a typed date, in the order they are typed in every language. */
+const DATE_PARTS = ['day', 'month', 'year'];
+
+/**
+ * A date typed as three numbers, day, month and year, in that order in both languages (the
+ * GOV.UK date input): one fieldset with the label as its legend, the hint "For example,
+ * 27 3 2015", numeric keyboards, and the whole group marked when in error. A browser's own
+ * date widget follows the computer's locale (month first under a US locale), which swaps days
+ * and months when dates are copied from paper.
+ *
+ * `wrapper.read()` gives `{ value, problem }`: the ISO date (`2015-04-03`, or null when left
+ * empty and not `required`), or a problem `{ field, code, params, message }` (a part missing,
+ * not a number, a year out of range, a date that does not exist such as 31/02). The core
+ * checks the date again and stays the authority. With `estimated` ({ name, label, checked,
+ * testid }), an "estimated" tick (field `name`) sits under the parts (`wrapper.estimated`);
+ * ticked, a year alone is enough and stands for 1 January of that year, as the core estimates
+ * a date from an age. `wrapper.set(iso)` fills the parts again. The group's data-testid is
+ * `testid`; its inputs carry `data-part="day|month|year"` and the test ids `<testid>-day`, ...
+ */
+export function dateInput({ name, label, hint, value = '', required = false, testid, minYear = 1900, maxYear = 2100, estimated }) {
+  const base = `f-${name.replace(/[^\w-]/g, '-')}-${++counter}`;
+  const hintId = `${base}-hint`;
+  const errorId = `${base}-error`;
+  const inputs = {};
+  const items = DATE_PARTS.map((part) => {
+    const id = `${base}-${part}`;
+    inputs[part] = h('input', {
+      id, name: `${name}-${part}`, type: 'text', inputmode: 'numeric', autocomplete: 'off', spellcheck: 'false',
+      maxlength: part === 'year' ? '4' : '2',
+      class: `input date-input-${part}`, 'data-part': part, 'data-testid': testid ? `${testid}-${part}` : null,
+    });
+    return h('div', { class: 'date-input-item' },
+      h('label', { for: id, class: 'date-input-label' }, t(`date.${part}`)), inputs[part]);
+  });
+  const error = h('p', { id: errorId, class: 'field-error', hidden: true });
+  const tick = estimated ? checkbox({ name: estimated.name || `${name}_estimated`, label: estimated.label, checked: !!estimated.checked, testid: estimated.testid }) : null;
+  if (tick) tick.classList.add('date-input-estimated');
+  const wrapper = h('div', { class: 'form-group date-group', dataset: { field: name } },
+    h('fieldset', { class: 'fieldset date-fieldset', 'aria-describedby': `${hintId} ${errorId}`, 'data-testid': testid },
+      h('legend', { class: 'label' }, label),
+      h('p', { id: hintId, class: 'hint' }, hint ? `${hint} ${t('date.hint')}` : t('date.hint')),
+      error,
+      h('div', { class: 'date-input' }, items),
+      tick));
+  wrapper.inputs = inputs;
+  wrapper.error = error;
+  wrapper.estimated = tick ? tick.input : null;
+  wrapper.set = (iso) => {
+    const [y, m, d] = String(iso || '').slice(0, 10).split('-');
+    const yearOnly = tick && tick.input.checked && m === '01' && d === '01';
+    inputs.year.value = y || '';
+    inputs.month.value = y && !yearOnly ? String(Number(m)) : '';
+    inputs.day.value = y && !yearOnly ? String(Number(d)) : '';
+  };
+  wrapper.set(value);
+  wrapper.read = () => {
+    for (const part of DATE_PARTS) inputs[part].classList.remove('input-error');
+    const typed = Object.fromEntries(DATE_PARTS.map((part) => [part, inputs[part].value.trim()]));
+    const bad = (code, parts, params = {}) => {
+      for (const part of parts) inputs[part].classList.add('input-error');
+      const all = { label, ...params };
+      return { value: null, problem: { field: name, code, params: all, message: t(`error.${code}`, all) } };
+    };
+    const empty = DATE_PARTS.filter((part) => !typed[part]);
+    if (empty.length === 3) return required ? bad('date.missing', DATE_PARTS) : { value: null, problem: null };
+    // An estimate may be a year alone: it stands for 1 January, as an age does in the core.
+    const yearAlone = tick && tick.input.checked && typed.year && !typed.day && !typed.month;
+    if (yearAlone) {
+      typed.day = '1';
+      typed.month = '1';
+    } else if (empty.length) {
+      return bad(`date.missing_${empty.join('_')}`, empty);
+    }
+    const notNumbers = DATE_PARTS.filter((part) => !/^\d+$/.test(typed[part]));
+    if (notNumbers.length) return bad('date.not_numbers', notNumbers);
+    if (typed.year.length !== 4) return bad('date.year_digits', ['year']);
+    const [day, month, year] = DATE_PARTS.map((part) => Number(typed[part]));
+    if (year < minYear || year > maxYear) return bad('date.year_range', ['year'], { min: minYear, max: maxYear });
+    const when = new Date(Date.UTC(year, month - 1, day));
+    if (month < 1 || month > 12 || day < 1 || when.getUTCDate() !== day || when.getUTCMonth() !== month - 1) {
+      return bad('date.impossible', month < 1 || month > 12 ? ['month'] : ['day', 'month']);
+    }
+    const pad = (n, w) => String(n).padStart(w, '0');
+    return { value: `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`, problem: null };
+  };
+  return wrapper;
+}
+
+/** A validation error (the shape of a core error) listing `problems` found in the window
+ * before calling the core, already in the UI language; the first one is its `field` and
+ * `message`. */
+export const problemsError = (problems) => ({ kind: 'validation', ...problems[0], problems, local: true });
+
+/** Shows an error in a form's summary: every problem of one found in the window
+ * (`problemsError`) at once, or a core error as `showApiError` does. */
+export function showProblems(summary, form, err) {
+  if (err && err.local) summary.show(err.problems, form);
+  else showApiError(summary, form, err);
+}
+
+/** The ISO date of a date input (null when left empty), or throws its problem as a
+ * `problemsError`, for forms whose errors reach `showProblems`. */
+export function readDate(input) {
+  const { value, problem } = input.read();
+  if (problem) throw problemsError([problem]);
+  return value;
+}
+
+/**
+ * Reads several date inputs at once: `{ values: {key: iso|null}, problems: [...] }` with every
+ * problem of every date, so a form can list them all together rather than one per attempt.
+ */
+export function readDates(dates) {
+  const values = {};
+  const problems = [];
+  for (const [key, input] of Object.entries(dates)) {
+    const { value, problem } = input.read();
+    values[key] = value;
+    if (problem) problems.push(problem);
+  }
+  return { values, problems };
+}

@@ -40,6 +40,9 @@ export async function setLanguage(lang) {
 export const language = () => current;
 export const languages = () => LANGS;
 
+/** The locale dates and numbers are written in for the current language. */
+const locale = () => (current === 'fr' ? 'fr-FR' : 'en-GB');
+
 /** The text for `key`, with {name} placeholders filled from `vars`. */
 export function t(key, vars = {}) {
   const text = strings[key] ?? fallback[key] ?? key;
@@ -56,8 +59,9 @@ export function tOr(key, otherwise, vars = {}) {
 export function dateTime(iso) {
   const when = new Date(iso);
   if (Number.isNaN(when.getTime())) return String(iso ?? '');
-  return new Intl.DateTimeFormat(current === 'fr' ? 'fr-FR' : 'en-GB',
-    { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(when);
+  // The 24-hour clock in both languages, whatever this computer's own setting.
+  return new Intl.DateTimeFormat(locale(),
+    { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(when);
 }
 
 /** A notice from the core ({kind, params, message}) in the current language: the text of
@@ -84,13 +88,39 @@ export function translateStatic(root) {
 }
 
 /** A number formatted for the current language. */
-export const num = (n) => new Intl.NumberFormat(current === 'fr' ? 'fr-FR' : 'en-GB').format(n);
+export const num = (n) => new Intl.NumberFormat(locale()).format(n);
 
-/** A calendar date (`2026-03-08`) written out for the current language: 8 Mar 2026. */
-export function date(iso) {
+/** A calendar date (`2026-03-08`) written out for the current language, never as ISO text:
+ * `8 Mar 2026` / `8 mars 2026`; with `{ long: true }` the month in full (`3 April 2015` /
+ * `3 avril 2015`), for a date a person reads back against their papers. */
+export function date(iso, { long = false } = {}) {
   if (!iso) return '';
   const [y, m, d] = String(iso).slice(0, 10).split('-').map(Number);
   if (!y || !m || !d) return String(iso);
-  return new Intl.DateTimeFormat(current === 'fr' ? 'fr-FR' : 'en-GB',
-    { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+  return new Intl.DateTimeFormat(locale(),
+    { day: 'numeric', month: long ? 'long' : 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+/** A date of birth for the current language: `3 April 2015`; an estimate is `about 2015` when
+ * only the year is known (stored as 1 January, as the core estimates from an age), otherwise
+ * `about 3 April 2015`. */
+export function dateOfBirth(iso, estimated) {
+  if (!iso) return '';
+  if (!estimated) return date(iso, { long: true });
+  const text = String(iso);
+  if (text.slice(5, 10) === '01-01') return t('date.about_year', { year: text.slice(0, 4) });
+  return t('date.about_day', { date: date(iso, { long: true }) });
+}
+
+/** A week's heading from its seven ISO days: `Week 48 · 23 – 29 Nov 2026` /
+ * `Semaine 48 · 23 – 29 nov. 2026`. */
+export function weekHeading(days, week) {
+  if (!days || !days.length) return '';
+  const first = days[0];
+  const last = days[days.length - 1];
+  const [y, m, d] = first.split('-').map(Number);
+  const dayMonth = new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short', timeZone: 'UTC' })
+    .format(new Date(Date.UTC(y, m - 1, d)));
+  const number = Number(String(week || '').split('-W')[1]) || '';
+  return t('week.heading', { n: number, from: dayMonth, to: date(last) });
 }

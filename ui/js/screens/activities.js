@@ -6,8 +6,8 @@
 import * as api from '../api.js';
 import { saveDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
-import { checkbox, errorSummary, field, flash, select, showApiError, takeFlash } from '../form.js';
-import { date, num, t, warningText } from '../i18n.js';
+import { checkbox, dateInput, errorSummary, field, flash, select, showApiError, takeFlash } from '../form.js';
+import { date, num, t, warningText, weekHeading } from '../i18n.js';
 import { can } from '../access.js';
 import { personPicker } from '../person-picker.js';
 import { dayText, isoWeek, printForm, weekBar } from '../week.js';
@@ -50,7 +50,7 @@ export async function showActivities(main, { session }) {
   });
 
   replace(main,
-    h('div', { class: 'page-head' }, h('h1', {}, t('nav.activities')), h('p', { class: 'lead' }, tt.heading)),
+    h('div', { class: 'page-head' }, h('h1', {}, t('nav.activities')), h('p', { class: 'lead', 'data-testid': 'activities-heading' }, weekHeading(tt.days, tt.week))),
     takeFlash(),
     weekBar({ sites, site: state.site, week: state.week, mondayIso: tt.days[0], onChange: change }),
     items.length ? h('ul', { class: 'plain-list' }, items)
@@ -112,9 +112,9 @@ function exceptionForm(i, rerender) {
   const summary = errorSummary();
   const kind = select({ name: 'kind', label: t('activities.change_week'), value: i.exception || 'cancelled',
     options: [['cancelled', t('activities.cancel')], ['moved', t('activities.move')], ['', t('activities.as_planned')]] });
-  const movedTo = field({ name: 'moved_to', label: t('activities.moved_to'), type: 'date', width: 'date', required: false, value: i.held_on });
-  const starts = field({ name: 'starts_at', label: t('rota.starts_at'), width: 'short', required: false, value: i.starts_at });
-  const ends = field({ name: 'ends_at', label: t('rota.ends_at'), width: 'short', required: false, value: i.ends_at });
+  const movedTo = dateInput({ name: 'moved_to', label: t('activities.moved_to'), value: i.held_on, testid: 'exception-moved-to' });
+  const starts = field({ name: 'starts_at', label: t('rota.starts_at'), hint: t('rota.time_hint'), width: 'short', required: false, value: i.starts_at });
+  const ends = field({ name: 'ends_at', label: t('rota.ends_at'), hint: t('rota.time_hint'), width: 'short', required: false, value: i.ends_at });
   const place = field({ name: 'place', label: t('activities.place'), required: false, value: i.place });
   const reason = field({ name: 'reason', label: t('activities.reason'), required: false, value: i.reason });
   const form = h('form', { class: 'form', novalidate: true }, h('h3', {}, t('activities.change_week')), summary, kind,
@@ -124,10 +124,12 @@ function exceptionForm(i, rerender) {
     e.preventDefault();
     summary.clear(form);
     const moved = kind.input.value === 'moved';
+    const day = moved ? movedTo.read() : { value: null, problem: null };
+    if (day.problem) { summary.show([day.problem], form); return; }
     try {
       await api.setSessionException({
         session: i.session_id, on_date: i.on_date, kind: kind.input.value || null,
-        moved_to: moved ? movedTo.input.value || null : null, starts_at: moved ? starts.input.value || null : null,
+        moved_to: day.value, starts_at: moved ? starts.input.value || null : null,
         ends_at: moved ? ends.input.value || null : null, place: moved ? place.input.value || null : null, reason: reason.input.value,
       });
       flash(t('form.saved'));

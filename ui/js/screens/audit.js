@@ -3,7 +3,7 @@
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { errorSummary, field, notice, showApiError } from '../form.js';
+import { dateInput, errorSummary, field, notice, readDates, showApiError } from '../form.js';
 import { dateTime, t, tOr } from '../i18n.js';
 
 const PAGE = 100;
@@ -13,8 +13,8 @@ export function auditSection() {
   const user = field({ name: 'username', label: t('audit.user'), required: false, width: 10, testid: 'audit-user' });
   const action = field({ name: 'action', label: t('audit.action'), hint: t('audit.action_hint'), required: false, width: 12, testid: 'audit-action' });
   const entity = field({ name: 'entity', label: t('audit.entity'), required: false, width: 12 });
-  const from = field({ name: 'from', label: t('audit.from'), type: 'date', required: false });
-  const to = field({ name: 'to', label: t('audit.to'), type: 'date', required: false });
+  const from = dateInput({ name: 'from', label: t('audit.from'), testid: 'audit-from' });
+  const to = dateInput({ name: 'to', label: t('audit.to'), testid: 'audit-to' });
   const results = h('div', { 'data-testid': 'audit-results' });
   const check = h('div', { 'aria-live': 'polite', 'data-testid': 'audit-check' });
   const verify = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'audit-verify' }, t('audit.verify'));
@@ -25,9 +25,11 @@ export function auditSection() {
 
   async function load() {
     const blank = (f) => (f.input.value.trim() === '' ? null : f.input.value.trim());
+    const dates = readDates({ from, to });
+    if (dates.problems.length) { summary.show(dates.problems, form); return; }
     try {
       const rows = await api.listAuditLog({
-        username: blank(user), action: blank(action), entity: blank(entity), from: blank(from), to: blank(to), limit: PAGE, offset,
+        username: blank(user), action: blank(action), entity: blank(entity), from: dates.values.from, to: dates.values.to, limit: PAGE, offset,
       });
       const more = h('button', { type: 'button', class: 'button button-secondary button-small' }, t('audit.older'));
       more.addEventListener('click', () => { offset += PAGE; load(); });

@@ -8,7 +8,7 @@ import * as api from '../api.js';
 import { saveDialog } from '../dialogs.js';
 import { afterTheDay, dayPrinting } from '../day-printing.js';
 import { h, replace } from '../dom.js';
-import { checkbox, confirmBox, errorSummary, field, flash, notice, select, showApiError, takeFlash, valueOrNull } from '../form.js';
+import { checkbox, confirmBox, dateInput, errorSummary, field, flash, notice, select, showApiError, takeFlash, valueOrNull } from '../form.js';
 import { date, num, t } from '../i18n.js';
 import { can } from '../access.js';
 import { ageText, matchTag, matchedByVariant, todayIso } from '../person-format.js';
@@ -33,7 +33,7 @@ async function showList(main, { session }) {
     const mine = [...active.filter((l) => l.site_id === session.site_id), ...active.filter((l) => l.site_id !== session.site_id)];
     const loc = select({ name: 'location', label: t('dist.location'), testid: 'dist-location', value: mine[0]?.id,
       options: mine.map((l) => [l.id, `${l.name} (${l.site_code})`]) });
-    const held = field({ name: 'held_on', label: t('dist.held_on'), type: 'date', value: todayIso(), testid: 'dist-date' });
+    const held = dateInput({ name: 'held_on', label: t('dist.held_on'), value: todayIso(), required: true, testid: 'dist-date' });
     const types = rules.types.length ? rules.types : ['weekly'];
     const type = select({ name: 'dist_type', label: t('dist.type'), testid: 'dist-type', options: types.map((x) => [x, x]) });
     form = h('form', { novalidate: true, 'data-testid': 'dist-form' }, summary, loc, held, type,
@@ -43,8 +43,11 @@ async function showList(main, { session }) {
     asked = h('div', {});
     const create = async (confirmSameWeek) => {
       replace(asked);
+      summary.clear(form);
+      const day = held.read();
+      if (day.problem) { summary.show([day.problem], form); return; }
       try {
-        const d = await api.createDistribution({ location: loc.input.value, held_on: held.input.value, dist_type: type.input.value,
+        const d = await api.createDistribution({ location: loc.input.value, held_on: day.value, dist_type: type.input.value,
           confirm_same_week: confirmSameWeek });
         location.hash = `#/distribution/${d.id}`;
       } catch (err) {

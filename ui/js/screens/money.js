@@ -7,13 +7,15 @@
 import * as api from '../api.js';
 import { saveDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
-import { checkbox, errorSummary, field, flash, notice, select, showApiError, takeFlash, valueOrNull } from '../form.js';
+import { checkbox, dateInput, errorSummary, field, flash, notice, readDate, readDates, select, showApiError, showProblems, takeFlash, valueOrNull } from '../form.js';
 import { date, language, num, t } from '../i18n.js';
 import { can } from '../access.js';
 
 const CATEGORIES = ['baby', 'food', 'hygiene', 'clothing', 'phone', 'travel', 'premises', 'equipment', 'other'];
 const REPORTS = ['cc16', 'where_money_went', 'gift_aid', 'travel'];
 const NS = 'http://www.w3.org/2000/svg';
+/** A report cell that is a calendar date (`2026-03-08`), shown in the UI language instead. */
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Pence as pounds (or cents as euros), written the current language's way. */
 export const money = (pence, currency = 'GBP') =>
@@ -130,8 +132,8 @@ function incomeForm(o, sites, rerender) {
   const method = select({ name: 'method', label: t('money.method'), testid: 'income-method',
     options: ['bank', 'online', 'cash', 'cheque'].map((m) => [m, t(`money.method.${m}`)]) });
   const giftAid = checkbox({ name: 'gift_aid', label: t('money.gift_aid'), hint: t('money.gift_aid_hint'), testid: 'income-gift-aid' });
-  const declared = field({ name: 'declared_on', label: t('money.declared_on'), type: 'date', required: false, testid: 'income-declared' });
-  const on = field({ name: 'received_on', label: t('money.received_on'), type: 'date', required: false, testid: 'income-date' });
+  const declared = dateInput({ name: 'declared_on', label: t('money.declared_on'), testid: 'income-declared' });
+  const on = dateInput({ name: 'received_on', label: t('money.received_on'), hint: t('money.date_today_hint'), testid: 'income-date' });
   const site = select({ name: 'site', label: t('people.site'), options: [['', t('people.any')], ...sites.map((x) => [x.code, x.name])] });
   const sync = () => {
     const gift = kind.input.value === 'donation';
@@ -145,6 +147,9 @@ function incomeForm(o, sites, rerender) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const isGift = kind.input.value === 'donation';
+    const declares = isGift && giftAid.input.checked;
+    const { values: dates, problems } = readDates(declares ? { received: on, declared } : { received: on });
+    if (problems.length) { summary.show(problems, form); return; }
     try {
       await api.recordIncome({
         kind: kind.input.value,
@@ -156,8 +161,8 @@ function incomeForm(o, sites, rerender) {
         rate: a.rateValue(),
         method: method.input.value,
         gift_aid: isGift && giftAid.input.checked,
-        declared_on: isGift && giftAid.input.checked ? valueOrNull(declared.input) : null,
-        received_on: valueOrNull(on.input),
+        declared_on: dates.declared ?? null,
+        received_on: dates.received,
         site: valueOrNull(site.input),
       });
       flash(t('money.income_recorded', { amount: `${a.amount.input.value} ${a.currency.input.value}` }));
@@ -177,11 +182,13 @@ function paymentForm(o, sites, rerender) {
   const ref = field({ name: 'receipt_ref', label: t('money.receipt_ref'), required: false, testid: 'payment-ref' });
   const file = field({ name: 'receipt_path', label: t('money.receipt_file'), hint: t('money.receipt_file_hint'), required: false, testid: 'payment-file' });
   const approved = field({ name: 'approved_by', label: t('money.approved_by'), required: false });
-  const on = field({ name: 'paid_on', label: t('money.paid_on'), type: 'date', required: false, testid: 'payment-date' });
+  const on = dateInput({ name: 'paid_on', label: t('money.paid_on'), hint: t('money.date_today_hint'), testid: 'payment-date' });
   const form = h('form', { novalidate: true, 'data-testid': 'payment-form' }, summary, payee, a.amount, a.currency, a.rate, fund, category, site,
     ref, file, approved, on, h('button', { type: 'submit', class: 'button', 'data-testid': 'payment-save' }, t('money.record_payment')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    const paid = on.read();
+    if (paid.problem) { summary.show([paid.problem], form); return; }
     try {
       await api.recordPayment({
         payee: payee.input.value,
@@ -194,7 +201,7 @@ function paymentForm(o, sites, rerender) {
         receipt_ref: ref.input.value,
         receipt_path: valueOrNull(file.input),
         approved_by: approved.input.value,
-        paid_on: valueOrNull(on.input),
+        paid_on: paid.value,
       });
       flash(t('money.payment_recorded', { payee: payee.input.value }));
       rerender();
@@ -239,7 +246,7 @@ function claimsSection(o, session, rerender) {
 
 function claimForm(rerender) {
   const summary = errorSummary();
-  const on = field({ name: 'claimed_on', label: t('money.claimed_on'), type: 'date', required: false, testid: 'claim-date' });
+  const on = dateInput({ name: 'claimed_on', label: t('money.claimed_on'), hint: t('money.date_today_hint'), testid: 'claim-date' });
   const from = field({ name: 'from', label: t('money.from'), testid: 'claim-from' });
   const to = field({ name: 'to', label: t('money.to'), testid: 'claim-to' });
   const purpose = field({ name: 'purpose', label: t('money.purpose'), testid: 'claim-purpose' });
@@ -252,9 +259,11 @@ function claimForm(rerender) {
     h('button', { type: 'submit', class: 'button', 'data-testid': 'claim-submit' }, t('money.submit_claim')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    const journey = on.read();
+    if (journey.problem) { summary.show([journey.problem], form); return; }
     try {
       const claim = await api.submitClaim({
-        claimed_on: valueOrNull(on.input),
+        claimed_on: journey.value,
         from: from.input.value,
         to: to.input.value,
         purpose: purpose.input.value,
@@ -331,16 +340,16 @@ function fundForm(rerender) {
 function reportsSection() {
   const summary = errorSummary();
   const report = select({ name: 'report', label: t('money.report'), testid: 'money-report', options: REPORTS.map((r) => [r, t(`money.report.${r}`)]) });
-  const from = field({ name: 'from', label: t('reports.from'), type: 'date', required: false, testid: 'money-report-from' });
-  const to = field({ name: 'to', label: t('reports.to'), type: 'date', required: false, testid: 'money-report-to' });
+  const from = dateInput({ name: 'from', label: t('reports.from'), testid: 'money-report-from' });
+  const to = dateInput({ name: 'to', label: t('reports.to'), testid: 'money-report-to' });
   const path = field({ name: 'path', label: t('print.path'), hint: t('money.report_path_hint'), required: false, testid: 'money-report-path' });
   const out = h('div', { 'data-testid': 'money-report-table' });
   const status = h('div', { tabindex: '-1', 'data-testid': 'money-report-status' });
   const show = async () => {
-    const r = await api.moneyReport(report.input.value, valueOrNull(from.input), valueOrNull(to.input));
+    const r = await api.moneyReport(report.input.value, readDate(from), readDate(to));
     replace(out, h('h3', {}, t(`money.report.${r.report}`)), h('p', { class: 'hint' }, t('reports.range', { from: date(r.period.from), to: date(r.period.to) })),
       h('table', { class: 'table' }, h('thead', {}, h('tr', {}, r.headers.map((x) => h('th', { scope: 'col' }, x)))),
-        h('tbody', {}, r.rows.map((row) => h('tr', {}, row.map((c) => h('td', {}, c)))))));
+        h('tbody', {}, r.rows.map((row) => h('tr', {}, row.map((c) => h('td', {}, ISO_DAY.test(c) ? date(c) : c)))))));
   };
   const exportAs = (format) => {
     const b = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': `money-export-${format}` }, t(`money.export_${format}`));
@@ -354,11 +363,11 @@ function reportsSection() {
             { format, vars: { name: t(`money.report.${report.input.value}`) } }));
         }
         if (!chosen) return;
-        const done = await api.exportMoneyReport(report.input.value, valueOrNull(from.input), valueOrNull(to.input), format, chosen);
+        const done = await api.exportMoneyReport(report.input.value, readDate(from), readDate(to), format, chosen);
         replace(status, notice(format === 'pdf' ? t('print.done', { path: done.path, pages: done.pages }) : t('reports.exported', { n: num(done.rows), path: done.path })));
         if (format === 'pdf') await api.openPath(done.path).catch(() => {});
         status.focus();
-      } catch (err) { showApiError(summary, form, err); }
+      } catch (err) { showProblems(summary, form, err); }
     });
     return b;
   };
@@ -367,7 +376,7 @@ function reportsSection() {
     path, h('div', { class: 'button-group' }, exportAs('csv'), exportAs('xlsx'), exportAs('pdf')), status, out);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    try { await show(); } catch (err) { showApiError(summary, form, err); }
+    try { await show(); } catch (err) { showProblems(summary, form, err); }
   });
   return h('section', { 'aria-labelledby': 'money-reports-title' }, h('h2', { id: 'money-reports-title' }, t('money.reports')), form);
 }

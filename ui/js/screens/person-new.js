@@ -4,21 +4,24 @@
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { checkbox, errorSummary, field, flash, radios, select, showApiError, valueOrNull } from '../form.js';
+import { checkbox, dateInput, errorSummary, field, flash, problemsError, radios, select, showApiError, valueOrNull } from '../form.js';
 import { t } from '../i18n.js';
 import { personPicker } from '../person-picker.js';
 import { RELATIONSHIPS, SEXES, ageText, latinName, matchTag, nameBlock } from '../person-format.js';
 
 /** The PersonDetails fields, filled from `p` (a Person) when editing. Returns
- * {elements, read()}; `read()` gives the details or throws {field, message} for a bad age. */
+ * {elements, read()}; `read()` gives the details, or throws a validation error
+ * {kind, field, message, problems} listing every problem of the date of birth and the age. */
 export function detailsFields(p = {}) {
   const given = field({ name: 'given_name', label: t('person.given_name'), hint: t('person.given_name_hint'), value: p.given_name || '', dir: 'auto', testid: 'given-name' });
   const family = field({ name: 'family_name', label: t('person.family_name'), hint: t('person.family_name_hint'), value: p.family_name || '', required: false, dir: 'auto', testid: 'family-name' });
   const original = field({ name: 'original_name', label: t('person.original_name'), hint: t('person.original_name_hint'), value: p.original_name || '', required: false, dir: 'auto', testid: 'original-name' });
   const others = field({ name: 'other_names', label: t('person.other_names'), hint: t('person.other_names_hint'), value: (p.other_names || []).join(', '), required: false, dir: 'auto', testid: 'other-names' });
   const sex = radios({ name: 'sex', legend: t('person.sex'), value: p.sex || 'unknown', options: SEXES.map((s) => [s, t(`sex.${s}`)]) });
-  const dob = field({ name: 'date_of_birth', label: t('person.date_of_birth'), hint: t('person.date_of_birth_hint'), type: 'date', value: p.date_of_birth || '', required: false, width: 'date', testid: 'date-of-birth' });
-  const estimated = checkbox({ name: 'dob_estimated', label: t('person.dob_estimated'), checked: !!p.dob_estimated, testid: 'dob-estimated' });
+  const dob = dateInput({
+    name: 'date_of_birth', label: t('person.date_of_birth'), hint: t('person.date_of_birth_hint'), value: p.date_of_birth || '', testid: 'date-of-birth',
+    estimated: { name: 'dob_estimated', label: t('person.dob_estimated'), checked: !!p.dob_estimated, testid: 'dob-estimated' },
+  });
   const age = field({ name: 'estimated_age', label: t('person.estimated_age'), hint: t('person.estimated_age_hint'), required: false, inputmode: 'numeric', width: 'short', testid: 'estimated-age' });
   const nationality = field({ name: 'nationality', label: t('person.nationality'), value: p.nationality || '', required: false, testid: 'nationality' });
   const languages = field({ name: 'languages', label: t('person.languages'), hint: t('person.languages_hint'), value: p.languages || '', required: false, testid: 'languages' });
@@ -29,21 +32,24 @@ export function detailsFields(p = {}) {
     original, others, sex,
     h('div', { class: 'form-section' },
       h('h3', {}, t('person.age_title')),
-      h('div', { class: 'cols' }, h('div', {}, dob, estimated), age)),
+      h('div', { class: 'cols' }, dob, age)),
     h('div', { class: 'cols' }, nationality, languages),
     phone,
   ];
   const read = () => {
     const ageText = age.input.value.trim();
-    if (ageText && !/^\d{1,3}$/.test(ageText)) throw { field: 'estimated_age', message: t('person.estimated_age_invalid') };
+    const born = dob.read();
+    const problems = born.problem ? [born.problem] : [];
+    if (ageText && !/^\d{1,3}$/.test(ageText)) problems.push({ field: 'estimated_age', message: t('person.estimated_age_invalid') });
+    if (problems.length) throw problemsError(problems);
     return {
       given_name: given.input.value,
       family_name: family.input.value,
       original_name: valueOrNull(original.input),
       other_names: others.input.value.split(/[,،;\n]/).map((s) => s.trim()).filter(Boolean),
       sex: sex.value() || 'unknown',
-      date_of_birth: valueOrNull(dob.input),
-      dob_estimated: estimated.input.checked,
+      date_of_birth: born.value,
+      dob_estimated: dob.estimated.checked,
       estimated_age: ageText ? Number(ageText) : null,
       nationality: valueOrNull(nationality.input),
       languages: valueOrNull(languages.input),
@@ -98,7 +104,7 @@ export async function showRegister(main, { session }) {
     try {
       input = details.read();
     } catch (bad) {
-      summary.show([bad], form);
+      summary.show(bad.problems, form);
       return;
     }
     submit.disabled = true;

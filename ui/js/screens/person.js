@@ -8,8 +8,8 @@ import * as api from '../api.js';
 import { saveDialog } from '../dialogs.js';
 import { idCardButton } from '../day-printing.js';
 import { h, replace } from '../dom.js';
-import { checkbox, confirmBox, errorSummary, field, notice, select, showApiError, takeFlash, textarea, valueOrNull } from '../form.js';
-import { date, t } from '../i18n.js';
+import { checkbox, confirmBox, dateInput, errorSummary, field, notice, problemsError, readDate, readDates, select, showApiError, showProblems, takeFlash, textarea } from '../form.js';
+import { date, dateOfBirth, t } from '../i18n.js';
 import { personPicker } from '../person-picker.js';
 import {
   RELATIONSHIPS, STATUSES, ageText, ageWithEstimate, flagKinds, flagText, latinName, nameBlock,
@@ -138,7 +138,7 @@ function actionForm({ title, intro, fields, submit, run, testid, secondary = tru
       await run();
     } catch (err) {
       if (err && err.kind === 'locked') { location.reload(); return; }
-      showApiError(summary, form, err);
+      showProblems(summary, form, err);
     } finally {
       button.disabled = false;
     }
@@ -167,7 +167,7 @@ function detailsPanel(page) {
       [t('person.view_original_name'), p.original_name ? h('span', { dir: 'auto', class: 'name-original-inline' }, p.original_name) : '', 'detail-original-name'],
       [t('person.view_other_names'), p.other_names.length ? h('span', { dir: 'auto' }, p.other_names.join(', ')) : ''],
       [t('person.sex'), sexText(p.sex)],
-      [t('person.date_of_birth'), p.date_of_birth ? `${date(p.date_of_birth)}${p.dob_estimated ? ` ${t('age.estimated')}` : ''}` : ''],
+      [t('person.date_of_birth'), dateOfBirth(p.date_of_birth, p.dob_estimated), 'detail-date-of-birth'],
       [t('person.age'), p.age ? ageText(p.age) : ''],
       [t('person.view_nationality'), p.nationality],
       [t('person.view_languages'), p.languages],
@@ -195,8 +195,7 @@ function detailsPanel(page) {
     const form = actionForm({
       title: t('person.edit'), fields: fields.elements, submit: t('form.save'), testid: 'edit-form', secondary: false,
       run: async () => {
-        let input;
-        try { input = fields.read(); } catch (bad) { throw { ...bad, kind: 'validation' }; }
+        const input = fields.read();
         page.record = await api.updatePerson(p.id, input);
         saved(page);
       },
@@ -377,7 +376,7 @@ function flagsPanel(page) {
 
   const kinds = flagKinds(session, { settable: true });
   const kind = select({ name: 'kind', label: t('flags.kind'), value: kinds[0], options: kinds.map((k) => [k, flagText(k)]), testid: 'flag-kind' });
-  const due = field({ name: 'due_date', label: t('flags.due_date'), hint: t('flags.due_date_hint'), type: 'date', required: false, width: 'date', testid: 'flag-due' });
+  const due = dateInput({ name: 'due_date', label: t('flags.due_date'), hint: t('flags.due_date_hint'), testid: 'flag-due' });
   const details = textarea({ name: 'details', label: t('flags.details'), rows: 3, testid: 'flag-details' });
   const detailsHint = h('p', { class: 'hint' });
   details.querySelector('label').after(detailsHint);
@@ -390,9 +389,11 @@ function flagsPanel(page) {
   const form = actionForm({
     title: t('flags.set_title'), fields: [kind, due, details], submit: t('flags.set_submit'), testid: 'flag-form',
     run: async () => {
+      const expected = kind.input.value === 'pregnant' ? due.read() : { value: null, problem: null };
+      if (expected.problem) throw problemsError([expected.problem]);
       page.record = await api.setFlag({
         person: p.id, kind: kind.input.value,
-        due_date: kind.input.value === 'pregnant' ? valueOrNull(due.input) : null,
+        due_date: expected.value,
         details: details.input.value,
       });
       saved(page);
@@ -413,12 +414,12 @@ function notesPanel(page) {
       h('p', { class: 'prewrap', dir: 'auto' }, n.body))))
     : h('p', { class: 'empty' }, t('notes.none'));
   const body = textarea({ name: 'body', label: t('notes.body'), hint: t('notes.body_hint'), rows: 5, testid: 'note-body' });
-  const on = field({ name: 'noted_on', label: t('notes.noted_on'), hint: t('notes.noted_on_hint'), type: 'date', value: todayIso(), required: false, width: 'date', testid: 'note-date' });
+  const on = dateInput({ name: 'noted_on', label: t('notes.noted_on'), hint: t('notes.noted_on_hint'), value: todayIso(), testid: 'note-date' });
   const restricted = checkbox({ name: 'restricted', label: t('notes.restricted'), hint: t('notes.restricted_hint'), testid: 'note-restricted' });
   return h('div', {}, h('h2', {}, t('tab.notes')), list, actionForm({
     title: t('notes.add_title'), fields: [body, on, restricted], submit: t('notes.add_submit'), testid: 'note-form', secondary: false,
     run: async () => {
-      const notes = await api.addNote({ person: p.id, body: body.input.value, noted_on: valueOrNull(on.input), restricted: restricted.input.checked });
+      const notes = await api.addNote({ person: p.id, body: body.input.value, noted_on: readDate(on), restricted: restricted.input.checked });
       saved(page, (r) => { r.notes = notes; });
     },
   }));
@@ -441,15 +442,17 @@ function referralsPanel(page) {
   const partner = select({ name: 'partner', label: t('referrals.partner'), value: '', options: [['', t('referrals.partner_choose')], ...active.map((x) => [x.id, x.name])], testid: 'referral-partner' });
   const reason = textarea({ name: 'reason', label: t('referrals.reason'), hint: t('referrals.reason_hint'), rows: 3, testid: 'referral-reason' });
   const consent = checkbox({ name: 'consent_given', label: t('referrals.consent'), hint: t('referrals.consent_hint'), testid: 'referral-consent' });
-  const on = field({ name: 'referred_on', label: t('referrals.referred_on'), type: 'date', value: today, required: false, width: 'date', testid: 'referral-date' });
-  const follow = field({ name: 'follow_up_on', label: t('referrals.follow_up_on'), hint: t('referrals.follow_up_hint'), type: 'date', required: false, width: 'date', testid: 'referral-follow-up' });
+  const on = dateInput({ name: 'referred_on', label: t('referrals.referred_on'), value: today, testid: 'referral-date' });
+  const follow = dateInput({ name: 'follow_up_on', label: t('referrals.follow_up_on'), hint: t('referrals.follow_up_hint'), testid: 'referral-follow-up' });
   return h('div', {}, h('h2', {}, t('tab.referrals')), list, actionForm({
     title: t('referrals.add_title'), fields: [partner, reason, consent, h('div', { class: 'cols' }, on, follow)],
     submit: t('referrals.add_submit'), testid: 'referral-form', secondary: false,
     run: async () => {
+      const dates = readDates({ on, follow });
+      if (dates.problems.length) throw problemsError(dates.problems);
       const r = await api.createReferral({
         person: p.id, partner: partner.input.value, reason: reason.input.value, consent_given: consent.input.checked,
-        referred_on: valueOrNull(on.input), follow_up_on: valueOrNull(follow.input),
+        referred_on: dates.values.on, follow_up_on: dates.values.follow,
       });
       saved(page, (rec) => { rec.referrals = [r, ...(rec.referrals || [])]; });
     },
@@ -463,12 +466,12 @@ function referralItem(page, r, today) {
   const change = h('button', { type: 'button', class: 'button button-secondary button-small', 'data-testid': 'referral-update' }, t('referrals.update'));
   change.addEventListener('click', () => {
     const status = select({ name: 'status', label: t('referrals.status'), value: r.status, options: REFERRAL_STATUSES.map((s) => [s, t(`referral_status.${s}`)]), testid: 'referral-status' });
-    const follow = field({ name: 'follow_up_on', label: t('referrals.follow_up_on'), hint: t('referrals.follow_up_hint'), type: 'date', value: r.follow_up_on || '', required: false, width: 'date' });
+    const follow = dateInput({ name: 'follow_up_on', label: t('referrals.follow_up_on'), hint: t('referrals.follow_up_hint'), value: r.follow_up_on || '', testid: 'referral-update-follow-up' });
     const outcome = textarea({ name: 'outcome', label: t('referrals.outcome'), value: r.outcome, rows: 3, testid: 'referral-outcome' });
     const form = actionForm({
       fields: [status, follow, outcome], submit: t('form.save'), testid: 'referral-update-form',
       run: async () => {
-        const updated = await api.updateReferral({ id: r.id, status: status.input.value, follow_up_on: valueOrNull(follow.input), outcome: outcome.input.value });
+        const updated = await api.updateReferral({ id: r.id, status: status.input.value, follow_up_on: readDate(follow), outcome: outcome.input.value });
         saved(page, (rec) => { rec.referrals = rec.referrals.map((x) => (x.id === r.id ? updated : x)); });
       },
     });
@@ -509,7 +512,7 @@ function phonePanel(page) {
     : h('p', { class: 'empty' }, t('phone.none')));
 
   if (held) {
-    const on = field({ name: 'on', label: t('phone.back_on'), type: 'date', value: todayIso(), required: false, width: 'date', testid: 'phone-back-date' });
+    const on = dateInput({ name: 'on', label: t('phone.back_on'), value: todayIso(), testid: 'phone-back-date' });
     const summary = errorSummary();
     const back = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'phone-returned' }, t('phone.record_returned'));
     const lost = h('button', { type: 'button', class: 'button button-warning', 'data-testid': 'phone-lost' }, t('phone.record_lost'));
@@ -519,10 +522,10 @@ function phonePanel(page) {
     const giveBack = async (isLost) => {
       summary.clear(form);
       try {
-        const updated = await api.returnPhone(held.id, isLost, valueOrNull(on.input));
+        const updated = await api.returnPhone(held.id, isLost, readDate(on));
         saved(page, (rec) => { rec.phones = rec.phones.map((x) => (x.id === held.id ? updated : x)); });
       } catch (err) {
-        showApiError(summary, form, err);
+        showProblems(summary, form, err);
       }
     };
     form.addEventListener('submit', (e) => e.preventDefault());
@@ -539,11 +542,11 @@ function phonePanel(page) {
   } else {
     const number = field({ name: 'number', label: t('phone.number'), hint: t('phone.number_hint'), type: 'tel', required: false, width: 'medium', testid: 'phone-number' });
     const imei = field({ name: 'imei', label: t('phone.imei'), hint: t('phone.imei_hint'), required: false, inputmode: 'numeric', width: 'medium', testid: 'phone-imei' });
-    const on = field({ name: 'issued_on', label: t('phone.issued_on'), type: 'date', value: todayIso(), required: false, width: 'date', testid: 'phone-issued-on' });
+    const on = dateInput({ name: 'issued_on', label: t('phone.issued_on'), value: todayIso(), testid: 'phone-issued-on' });
     parts.push(actionForm({
       title: t('phone.issue_title'), fields: [number, imei, on], submit: t('phone.issue_submit'), testid: 'phone-form', secondary: false,
       run: async () => {
-        const issued = await api.issuePhone({ person: p.id, number: number.input.value, imei: imei.input.value, issued_on: valueOrNull(on.input) });
+        const issued = await api.issuePhone({ person: p.id, number: number.input.value, imei: imei.input.value, issued_on: readDate(on) });
         saved(page, (rec) => { rec.phones = [issued, ...(rec.phones || [])]; });
       },
     }));
@@ -563,8 +566,13 @@ function ukPanel(page) {
   const { record } = page;
   const uk = record.uk_arrival || {};
   const inputs = {};
+  const dates = {};
   const make = ([name, type]) => {
-    const f = field({ name, label: t(`uk.${name}`), type, value: uk[name] || '', required: false, width: type === 'date' ? 'date' : null, dir: type === 'date' ? null : 'auto', testid: `uk-${name}` });
+    if (type === 'date') {
+      dates[name] = dateInput({ name, label: t(`uk.${name}`), value: uk[name] || '', testid: `uk-${name}` });
+      return dates[name];
+    }
+    const f = field({ name, label: t(`uk.${name}`), value: uk[name] || '', required: false, dir: 'auto', testid: `uk-${name}` });
     inputs[name] = f.input;
     return f;
   };
@@ -580,8 +588,9 @@ function ukPanel(page) {
       group(t('uk.group_appointment'), 'next_appointment', 'next_appointment_on'),
     ],
     run: async () => {
-      const types = Object.fromEntries(UK_FIELDS);
-      const v = (name) => (types[name] === 'date' ? valueOrNull(inputs[name]) : inputs[name].value);
+      const typed = readDates(dates);
+      if (typed.problems.length) throw problemsError(typed.problems);
+      const v = (name) => (name in dates ? typed.values[name] : inputs[name].value);
       // Written out, so that the UI contract test sees every field this form sends.
       const result = await api.saveUkArrival({
         person: record.person.id,

@@ -4,7 +4,7 @@
 import * as api from '../api.js';
 import { saveDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
-import { errorSummary, field, notice, select, showApiError } from '../form.js';
+import { dateInput, errorSummary, notice, readDate, select, showProblems } from '../form.js';
 import { date, language, num, t } from '../i18n.js';
 import { can } from '../access.js';
 
@@ -27,11 +27,11 @@ export async function showReports(main, { session }) {
   const sites = await api.listSites();
   const summary = errorSummary();
   const site = select({ name: 'site', label: t('people.site'), testid: 'reports-site', options: [['', t('people.any')], ...sites.map((s) => [s.code, s.name])] });
-  const from = field({ name: 'from', label: t('reports.from'), type: 'date', required: false, testid: 'reports-from' });
-  const to = field({ name: 'to', label: t('reports.to'), type: 'date', required: false, testid: 'reports-to' });
+  const from = dateInput({ name: 'from', label: t('reports.from'), testid: 'reports-from' });
+  const to = dateInput({ name: 'to', label: t('reports.to'), testid: 'reports-to' });
   const out = h('div', { 'data-testid': 'reports' });
   const message = h('div', { tabindex: '-1' });
-  const query = () => ({ site: site.input.value || null, from: from.input.value || null, to: to.input.value || null });
+  const query = () => ({ site: site.input.value || null, from: readDate(from), to: readDate(to) });
   const form = h('form', { novalidate: true, class: 'filters' }, summary, site, from, to,
     h('button', { type: 'submit', class: 'button' }, t('reports.show')));
   const exportButton = (report, title, format) => {
@@ -75,7 +75,7 @@ export async function showReports(main, { session }) {
           r.movements.map((m) => [[date(m.moved_on)], [`${m.location} (${m.site})`], [m.variant ? `${m.item} (${m.variant})` : m.item],
             [m.quantity > 0 ? `+${num(m.quantity)}` : num(m.quantity), 1], [t(`reports.kind.${m.kind}`) + (m.reason ? ` · ${t(`stock.reason.${m.reason}`)}` : '')],
             [m.party], [m.by || '']]))));
-    } catch (err) { showApiError(summary, form, err); }
+    } catch (err) { showProblems(summary, form, err); }
   };
   form.addEventListener('submit', (e) => { e.preventDefault(); run(); });
   replace(main, h('h1', {}, t('nav.reports')), form, message, out);

@@ -7,7 +7,7 @@ import * as api from '../api.js';
 import { saveDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
 import { checkbox, errorSummary, field, flash, select, showApiError, takeFlash } from '../form.js';
-import { date, num, t } from '../i18n.js';
+import { date, num, t, weekHeading } from '../i18n.js';
 import { can } from '../access.js';
 import { todayIso } from '../person-format.js';
 import { dayText, dbsMark, isoWeek, printForm, weekBar } from '../week.js';
@@ -36,7 +36,7 @@ export async function showRota(main, { session }) {
   });
 
   replace(main,
-    h('div', { class: 'page-head' }, h('h1', {}, t('nav.rota')), h('p', { class: 'lead', 'data-testid': 'rota-heading' }, `${rota.site_name} · ${rota.heading}`)),
+    h('div', { class: 'page-head' }, h('h1', {}, t('nav.rota')), h('p', { class: 'lead', 'data-testid': 'rota-heading' }, `${rota.site_name} · ${weekHeading(rota.days, rota.week)}`)),
     takeFlash(),
     weekBar({ sites, site: state.site, week: state.week, mondayIso: rota.days[0], onChange: change }),
     h('p', { class: 'count', 'data-testid': 'rota-gaps' }, rota.gaps ? t('rota.gaps', { n: num(rota.gaps) }) : t('rota.no_gaps')),
@@ -96,7 +96,10 @@ function shiftItem(s, manager, volunteers, rerender) {
 
 function shiftForm(rota, held, rerender) {
   const summary = errorSummary();
-  const on = field({ name: 'on_date', label: t('rota.date'), type: 'date', width: 'date', value: rota.days.includes(todayIso()) ? todayIso() : rota.days[0], testid: 'shift-date' });
+  // The day is one of the week shown, by name ("Mon 23 Nov"): no date widget whose order
+  // follows the computer's locale.
+  const on = select({ name: 'on_date', label: t('rota.date'), value: rota.days.includes(todayIso()) ? todayIso() : rota.days[0], testid: 'shift-date',
+    options: rota.days.map((d) => [d, dayText(d)]) });
   const starts = field({ name: 'starts_at', label: t('rota.starts_at'), hint: t('rota.time_hint'), width: 'short', value: '09:00', testid: 'shift-starts' });
   const ends = field({ name: 'ends_at', label: t('rota.ends_at'), hint: t('rota.time_hint'), width: 'short', value: '13:00', testid: 'shift-ends' });
   const role = field({ name: 'role', label: t('rota.role'), hint: t('rota.role_hint'), testid: 'shift-role' });

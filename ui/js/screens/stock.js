@@ -9,7 +9,7 @@
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { checkbox, errorSummary, field, notice, select, showApiError, takeFlash, flash, valueOrNull } from '../form.js';
+import { checkbox, dateInput, errorSummary, field, notice, select, showApiError, takeFlash, flash, valueOrNull } from '../form.js';
 import { date, num, t, warningText } from '../i18n.js';
 import { can } from '../access.js';
 import { siteFilter } from '../home-site.js';
@@ -340,7 +340,7 @@ function receiveForm(o, funds, rerender) {
     options: [['donation', t('stock.donation')], ['purchase', t('stock.purchase')]] });
   const party = field({ name: 'party', label: t('stock.party'), required: false, testid: 'receive-party' });
   const cost = field({ name: 'unit_cost', label: t('stock.unit_cost'), hint: t('stock.unit_cost_hint'), required: false, inputmode: 'decimal', width: 'short', testid: 'receive-cost' });
-  const expires = field({ name: 'expires_on', label: t('stock.expires_on'), type: 'date', required: false, testid: 'receive-expiry' });
+  const expires = dateInput({ name: 'expires_on', label: t('stock.expires_on'), testid: 'receive-expiry' });
   const batch = field({ name: 'batch', label: t('stock.batch'), hint: t('stock.batch_hint'), required: false, testid: 'receive-batch' });
   const fund = select({ name: 'fund', label: t('stock.fund'), hint: t('stock.fund_hint'), testid: 'receive-fund',
     options: [['', t('stock.fund_general')], ...funds.filter((f) => f.id !== 'general').map((f) => [f.id, f.name])] });
@@ -364,6 +364,8 @@ function receiveForm(o, funds, rerender) {
     e.preventDefault();
     const it = pick.current();
     const pence = valueOrNull(cost.input);
+    const expiry = it && it.tracks_expiry ? expires.read() : { value: null, problem: null };
+    if (expiry.problem) { summary.show([expiry.problem], form); return; }
     try {
       const out = await api.receiveStock({
         location: loc.input.value,
@@ -373,7 +375,7 @@ function receiveForm(o, funds, rerender) {
         source: source.input.value,
         party: party.input.value,
         unit_cost: pence === null ? null : Math.round(Number(pence.replace(',', '.')) * 100),
-        expires_on: it && it.tracks_expiry ? valueOrNull(expires.input) : null,
+        expires_on: expiry.value,
         batch: it && it.tracks_expiry ? valueOrNull(batch.input) : null,
         fund: source.input.value === 'purchase' ? valueOrNull(fund.input) : null,
         category: source.input.value === 'purchase' ? valueOrNull(category.input) : null,

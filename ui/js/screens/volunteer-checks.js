@@ -7,7 +7,7 @@
 import * as api from '../api.js';
 import { openDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
-import { checkbox, errorSummary, field, flash, select, showApiError, textarea, valueOrNull } from '../form.js';
+import { checkbox, dateInput, errorSummary, field, flash, readDates, select, showApiError, textarea, valueOrNull } from '../form.js';
 import { date, num, t } from '../i18n.js';
 import { dbsMark } from '../week.js';
 
@@ -79,17 +79,17 @@ function checkForm(rec, issuers, rerender) {
   const children = checkbox({ name: 'barred_children', label: t('dbs.barred_children'), checked: true, testid: 'dbs-barred-children' });
   const adults = checkbox({ name: 'barred_adults', label: t('dbs.barred_adults') });
   const number = field({ name: 'certificate_number', label: t('dbs.certificate'), hint: t('dbs.certificate_hint'), width: 'medium', testid: 'dbs-number' });
-  const issued = field({ name: 'issued_on', label: t('dbs.issued_on'), type: 'date', width: 'date', testid: 'dbs-issued' });
+  const issued = dateInput({ name: 'issued_on', label: t('dbs.issued_on'), required: true, testid: 'dbs-issued' });
   const usId = field({ name: 'update_service_id', label: t('dbs.update_service_id'), hint: t('dbs.update_service_hint'), required: false, width: 'medium' });
-  const usChecked = field({ name: 'update_checked_on', label: t('dbs.update_checked_on'), type: 'date', width: 'date', required: false });
-  const renewal = field({ name: 'renewal_on', label: t('checks.renewal_given'), hint: t('checks.renewal_hint'), type: 'date', width: 'date', required: false, testid: 'check-renewal' });
+  const usChecked = dateInput({ name: 'update_checked_on', label: t('dbs.update_checked_on'), testid: 'dbs-update-checked' });
+  const renewal = dateInput({ name: 'renewal_on', label: t('checks.renewal_given'), hint: t('checks.renewal_hint'), testid: 'check-renewal' });
   const country = field({ name: 'country', label: t('checks.country'), required: false, testid: 'check-country' });
   const documentName = field({ name: 'document', label: t('checks.document'), hint: t('checks.document_hint'), required: false, dir: 'auto', testid: 'check-document' });
   const translated = checkbox({ name: 'translated', label: t('checks.translated'), testid: 'check-translated' });
   const authenticity = field({ name: 'authenticity', label: t('checks.authenticity'), hint: t('checks.authenticity_hint'), required: false, testid: 'check-authenticity' });
   const covers = checkbox({ name: 'covers_children', label: t('checks.covers_children'), testid: 'check-covers-children' });
   const printedName = field({ name: 'printed_name', label: t('checks.printed_name'), required: false, dir: 'auto' });
-  const printedBirth = field({ name: 'printed_birth_date', label: t('checks.printed_birth_date'), type: 'date', width: 'date', required: false });
+  const printedBirth = dateInput({ name: 'printed_birth_date', label: t('checks.printed_birth_date'), testid: 'check-printed-birth' });
   const seenBy = field({ name: 'seen_by', label: t('checks.seen_by'), hint: t('checks.seen_by_hint'), required: false });
   const result = select({ name: 'result', label: t('checks.result'), value: 'clear', options: ['clear', 'disclosed'].map((r) => [r, t(`checks.result.${r}`)]), testid: 'check-result' });
   const risk = textarea({ name: 'risk_assessment', label: t('checks.risk_assessment'), hint: t('checks.risk_hint'), rows: 3 });
@@ -125,21 +125,27 @@ function checkForm(rec, issuers, rerender) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     summary.clear(form);
-    if (!issued.input.value) { summary.show([{ field: 'issued_on', message: t('dbs.issued_missing') }], form); return; }
     const i = byCode[issuer.input.value];
+    // Only the dates this issuer's form shows are read; each problem is listed at once.
+    const { values: dates, problems } = readDates({
+      issued: issued, printed: printedBirth,
+      ...(i.update_service ? { checked: usChecked } : {}),
+      ...(i.membership ? { renewal } : {}),
+    });
+    if (problems.length) { summary.show(problems, form); return; }
     const barred = !children.hidden;
     try {
       await api.addCheck({
         volunteer: rec.volunteer.id, issuer: i.code, level: level.input.value, workforce: workforce.input.value,
         barred_children: barred && children.input.checked, barred_adults: barred && adults.input.checked,
-        certificate_number: number.input.value, issued_on: issued.input.value,
+        certificate_number: number.input.value, issued_on: dates.issued,
         update_service_id: i.update_service ? valueOrNull(usId.input) : null,
-        update_checked_on: i.update_service ? valueOrNull(usChecked.input) : null,
-        renewal_on: i.membership ? valueOrNull(renewal.input) : null,
+        update_checked_on: dates.checked ?? null,
+        renewal_on: dates.renewal ?? null,
         country: i.foreign ? country.input.value : '', document: i.foreign ? documentName.input.value : '',
         translated: i.foreign && translated.input.checked, authenticity: i.foreign ? authenticity.input.value : '',
         covers_children: i.foreign && covers.input.checked,
-        printed_name: printedName.input.value, printed_birth_date: valueOrNull(printedBirth.input),
+        printed_name: printedName.input.value, printed_birth_date: dates.printed,
         seen_by: seenBy.input.value, result: result.input.value, risk_assessment: risk.input.value,
       });
       flash(t('form.saved'));

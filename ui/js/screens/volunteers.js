@@ -5,7 +5,7 @@
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { checkbox, errorSummary, field, flash, select, showApiError, takeFlash, textarea, valueOrNull } from '../form.js';
+import { checkbox, dateInput, errorSummary, field, flash, readDates, select, showApiError, takeFlash, textarea } from '../form.js';
 import { date, num, t } from '../i18n.js';
 import { can } from '../access.js';
 import { todayIso } from '../person-format.js';
@@ -96,8 +96,8 @@ async function showForm(main, record, session) {
   const others = sites.filter((s) => s.active).map((s) => checkbox({ name: `other_${s.code}`, label: s.name, checked: !!v && v.sites.includes(s.code) && v.site !== s.code }));
   const skills = SKILLS.map((k) => checkbox({ name: `skill_${k}`, label: t(`volunteer.skill.${k}`), checked: !!v && v.skills.includes(k) }));
   const qualifications = field({ name: 'qualifications', label: t('volunteer.qualifications'), value: v?.qualifications || '', required: false });
-  const arrival = field({ name: 'arrival_on', label: t('volunteer.arrival_on'), type: 'date', width: 'date', value: v?.arrival_on || todayIso(), testid: 'volunteer-arrival' });
-  const departure = field({ name: 'departure_on', label: t('volunteer.departure_on'), hint: t('volunteer.departure_hint'), type: 'date', width: 'date', value: v?.departure_on || '', required: false, testid: 'volunteer-departure' });
+  const arrival = dateInput({ name: 'arrival_on', label: t('volunteer.arrival_on'), value: v?.arrival_on || todayIso(), required: true, testid: 'volunteer-arrival' });
+  const departure = dateInput({ name: 'departure_on', label: t('volunteer.departure_on'), hint: t('volunteer.departure_hint'), value: v?.departure_on || '', testid: 'volunteer-departure' });
   const activity = field({ name: 'structured_activity', label: t('volunteer.structured_activity'), hint: t('volunteer.structured_activity_hint'), value: v?.structured_activity || '', required: false });
   const notes = textarea({ name: 'notes', label: t('volunteer.notes'), hint: t('volunteer.notes_hint'), value: v?.notes || '' });
   const form = h('form', { class: 'form', novalidate: true, 'data-testid': 'volunteer-form' },
@@ -115,16 +115,17 @@ async function showForm(main, record, session) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     summary.clear(form);
+    const { values: stay, problems } = readDates({ arrival, departure });
+    if (problems.length) { summary.show(problems, form); return; }
     const input = {
       given_name: given.input.value, family_name: family.input.value, email: email.input.value, phone: phone.input.value,
       emergency_contact: emergency.input.value, languages: languages.input.value,
       skills: SKILLS.filter((_, i) => skills[i].input.checked), qualifications: qualifications.input.value,
       site: site.input.value,
       other_sites: sites.filter((s) => s.active).filter((_, i) => others[i].input.checked).map((s) => s.code),
-      arrival_on: arrival.input.value, departure_on: valueOrNull(departure.input),
+      arrival_on: stay.arrival, departure_on: stay.departure,
       structured_activity: activity.input.value, notes: notes.input.value,
     };
-    if (!input.arrival_on) { summary.show([{ field: 'arrival_on', message: t('volunteer.arrival_missing') }], form); return; }
     try {
       const saved = await api.saveVolunteer(v ? { id: v.id, ...input } : input);
       flash(t('form.saved'));

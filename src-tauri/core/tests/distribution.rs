@@ -444,6 +444,70 @@ fn sign_up_sheet_has_every_household_in_both_scripts() {
     assert_eq!(e.kind, ErrorKind::Forbidden);
 }
 
+/// pdftotext's words of a PDF, one space between each (cells wrap: compare words, not lines).
+fn pdf_words(path: &std::path::Path) -> String {
+    let out = Command::new("pdftotext").arg(path).arg("-").output().expect("pdftotext is installed");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn a_french_sign_up_sheet_reads_back_in_french_and_the_centres_language_is_the_default() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Coordinator);
+    let loc = shelf(&t.db, &s, "Sheet shelf");
+    let body = json!({"given_name": "Fatima", "family_name": "Ahmadi", "original_name": "فاطمة احمدی",
+                      "date_of_birth": months_ago(12 * 30), "site": "CAL", "consent": true, "confirm_not_duplicate": true});
+    call(&t.db, &s, "create_person", body);
+    let d = distribution(&t.db, &s, &loc, today());
+    let fr = t.dir.path().join("fr.pdf");
+    call(&t.db, &s, "print_distribution_sheet", json!({"distribution": d, "path": fr, "language": "fr"}));
+    if util::poppler_skipped_under_wine("a_french_sign_up_sheet_reads_back_in_french") {
+        return;
+    }
+    let text = pdf_words(&fr);
+    for want in [
+        "Feuille d'émargement de la distribution : Weekly",
+        "N°",
+        "Nom",
+        "Nom dans son écriture",
+        "Personnes",
+        "Dotation",
+        "Reçu",
+        "Signature",
+        "Imprimé le",
+        "page 1 sur ",
+        // Names and data are printed as written.
+        "Fatima Ahmadi",
+        "Food parcel 1",
+    ] {
+        assert!(text.contains(want), "the French sheet has \"{want}\": {text}");
+    }
+    for english in
+        ["sign-up sheet", "Name in own script", "Allowance", "Collected", "People", "Printed", "page 1 of"]
+    {
+        assert!(!text.contains(english), "English \"{english}\" on the French sheet: {text}");
+    }
+    // The day is in French too ("ven. 27 nov. 2026").
+    let months =
+        ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
+    let month = months[usize::try_from(chrono::Datelike::month0(&today())).unwrap()];
+    assert!(text.contains(&format!("{} {month}", chrono::Datelike::day(&today()))), "{text}");
+
+    // Without a language the sheet takes the centre's: French once a lead sets it, and a
+    // language chosen when printing wins over it.
+    let lead = session(&t.db, Role::Lead);
+    call(&t.db, &lead, "update_settings", json!({"centre_name": "Haven", "language": "fr"}));
+    let default = t.dir.path().join("default.pdf");
+    call(&t.db, &s, "print_distribution_sheet", json!({"distribution": d, "path": default}));
+    assert!(pdf_words(&default).contains("page 1 sur "), "the centre's language is the default");
+    let en = t.dir.path().join("en.pdf");
+    call(&t.db, &s, "print_distribution_sheet", json!({"distribution": d, "path": en, "language": "en"}));
+    let text = pdf_words(&en);
+    assert!(text.contains("Distribution sign-up sheet: Weekly") && text.contains("page 1 of "), "{text}");
+    assert!(!text.contains("Dotation"), "{text}");
+}
+
 #[test]
 fn a_rule_is_added_active_then_changed_in_place_keeping_its_state() {
     let t = seeded(0);

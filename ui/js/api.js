@@ -63,7 +63,7 @@ export const verifyAuditLog = () => call('verify_audit_log');
 export const setUserActive = (username, active) => call('set_user_active', { username, active });
 export const resetPassphrase = (username, passphrase) => call('reset_passphrase', { username, passphrase });
 export const changePassphrase = (current, next) => call('change_passphrase', { current, new: next });
-export const printRecoverySheet = (path) => call('print_recovery_sheet', { path });
+export const printRecoverySheet = (path) => call('print_recovery_sheet', { path, language: language() });
 export const getSecuritySettings = () => call('get_security_settings');
 export const updateSecuritySettings = (settings) => call('update_security_settings', settings);
 
@@ -91,7 +91,7 @@ export const issuePhone = (phone) => call('issue_phone', phone);
 export const returnPhone = (id, lost = false, on = null) => call('return_phone', { id, lost, on });
 export const phoneContactList = (site = null) => call('phone_contact_list', { site });
 export const saveUkArrival = (checklist) => call('save_uk_arrival', checklist);
-export const exportPersonData = (id, jsonPath, pdfPath) => call('export_person_data', { id, json_path: jsonPath, pdf_path: pdfPath });
+export const exportPersonData = (id, jsonPath, pdfPath) => call('export_person_data', { id, json_path: jsonPath, pdf_path: pdfPath, language: language() });
 export const erasePerson = (id) => call('erase_person', { id, confirm: true });
 export const printPhoneContacts = (path, site = null) => call('print_phone_contacts', { path, site, language: language() });
 

@@ -101,6 +101,22 @@ fn lang_fr_prints_every_sheet_in_french_and_the_centres_language_is_the_default(
         d,
         &["--user", "sarah", "export", "report", "where-money-went", "--out", &money, "--lang", "fr"],
     );
+    // The recovery sheet and a person's subject access PDF, through `call`.
+    let recovery = file("recovery.pdf");
+    succeeds(
+        d,
+        &[
+            "call",
+            "print_recovery_sheet",
+            &serde_json::json!({"path": recovery, "language": "fr"}).to_string(),
+        ],
+    );
+    let found: Value =
+        serde_json::from_slice(&cli_in(d, &["call", "search_people", r#"{"text": ""}"#]).stdout).unwrap();
+    let person = found["rows"][0]["id"].as_str().unwrap().to_string();
+    let access = file("access.pdf");
+    let input = serde_json::json!({"id": person, "pdf_path": access, "language": "fr"});
+    succeeds(d, &["call", "export_person_data", &input.to_string()]);
     let csv = d.join("names.csv");
     std::fs::write(&csv, "Nom,Code\nAmina Yusuf,CAL-0001\n").unwrap();
     succeeds(
@@ -162,6 +178,16 @@ fn lang_fr_prints_every_sheet_in_french_and_the_centres_language_is_the_default(
         Path::new(&money),
         &["Où est allé votre argent", "Argent reçu", "Argent dépensé", "page 1 sur"],
         &["Where your money went", "Money in", "Money out"],
+    );
+    french(
+        Path::new(&recovery),
+        &["Clé de récupération : gardez cette feuille", "Fichier de la base de données", "Imprimé par"],
+        &["Recovery key", "Database file", "What it is", "Printed by"],
+    );
+    french(
+        Path::new(&access),
+        &["Vos informations conservées par le centre", "Rubrique", "Enregistré", "page 1 sur"],
+        &["Your information held", "Recorded", "Printed"],
     );
     french(Path::new(&table), &["Liste", "Amina Yusuf", "page 1 sur 1"], &["Printed", "page 1 of"]);
 

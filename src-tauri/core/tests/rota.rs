@@ -150,63 +150,6 @@ fn the_roster_and_activity_sheet_print_names_marks_legend_and_contact() {
     assert!(text.contains(&code), "a signed-up person's code {code} is on the sheet");
 }
 
-#[test]
-fn a_french_roster_reads_back_in_french() {
-    let t = seeded(0);
-    let coord = session(&t.db, Role::Coordinator);
-    let v = approved_volunteer(&t.db, &coord, "Zainab");
-    dbs(&t.db, &coord, &v, day(-20), true, json!({}));
-    let sh = shift(&t.db, &coord, today(), "07:00", "08:00", true);
-    ok(&t.db, &coord, "assign_volunteer", json!({"shift": sh, "volunteer": v}));
-    // A second place on another shift stays empty: a gap.
-    shift(&t.db, &coord, today(), "09:00", "10:00", false);
-    let path = t.dir.path().join("roster.pdf");
-    let input = json!({"site": "CAL", "path": path.to_str().unwrap(), "language": "fr"});
-    ok(&t.db, &coord, "print_roster", input);
-    if util::poppler_skipped_under_wine("a_french_roster_reads_back_in_french") {
-        return;
-    }
-    let text = pdf_text(&path);
-    for want in [
-        "Planning des bénévoles",
-        "Créneau",
-        "Semaine ",
-        "Zainab Test jusqu'au ",
-        "DBS valide jusqu'à la date indiquée",
-        "DBS bientôt expiré",
-        "DBS non valide",
-        "Auprès des enfants",
-        "à pourvoir",
-        "Places à pourvoir :",
-        "Contact pour le planning :",
-        "Imprimé le",
-        "page 1 sur ",
-    ] {
-        assert!(text.contains(want), "the French roster has \"{want}\":\n{text}");
-    }
-    for english in [
-        "Volunteer rota",
-        "Shift",
-        "Week ",
-        "until",
-        "DBS valid until",
-        "expiring",
-        "Child-facing",
-        "unfilled",
-        "Gaps",
-        "Rota contact",
-        "Printed",
-        "page 1 of",
-    ] {
-        assert!(!text.contains(english), "English \"{english}\" on the French roster:\n{text}");
-    }
-    // Day headings are French: "lun. 23 nov." ... "dim. 29 nov.".
-    assert!(
-        ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."].iter().all(|d| text.contains(d)),
-        "{text}"
-    );
-}
-
 /// A shift's date, times and cancelled flag, read from the file.
 fn shift_row(db: &Db, id: &str) -> (String, String, String, bool) {
     db.read(|c| {

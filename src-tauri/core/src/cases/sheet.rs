@@ -81,7 +81,7 @@ mod tests {
             issued_on: day,
         };
         let at = day.and_hms_opt(9, 0, 0).unwrap_or_default();
-        let sheet = phone_contacts(&[line.clone()], "Haven", "Calais", day, at, Language::En);
+        let sheet = phone_contacts(std::slice::from_ref(&line), "Haven", "Calais", day, at, Language::En);
         assert!(sheet.page.landscape);
         assert_eq!(sheet.header.title, phone_contacts_title(Language::En));
         assert_eq!(sheet.header.date, "27 Nov 2026");

@@ -94,13 +94,31 @@ impl Words {
             .unwrap_or_else(|| key.to_string())
     }
 
-    /// The words of `key` with each `{name}` replaced by its value.
+    /// The words of `key` with each `{name}` replaced by its value, in one pass over the
+    /// words: a value is never read for placeholders (a site named "{contact}" prints as such).
     pub fn fill(&self, key: &str, vars: &[(&str, &str)]) -> String {
-        let mut text = self.get(key);
-        for (name, value) in vars {
-            text = text.replace(&format!("{{{name}}}"), value);
+        let words = self.get(key);
+        let mut out = String::with_capacity(words.len());
+        let mut rest = words.as_str();
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let value = after.find('}').and_then(|close| {
+                vars.iter().find(|(name, _)| *name == &after[..close]).map(|(n, v)| (n.len(), *v))
+            });
+            match value {
+                Some((len, v)) => {
+                    out.push_str(v);
+                    rest = &after[len + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
         }
-        text
+        out.push_str(rest);
+        out
     }
 
     /// "1 person" / "3 people" (`{n}` in the key's `.one` or `.other` words).
@@ -255,6 +273,9 @@ mod tests {
         let t = d.and_hms_opt(14, 5, 0).unwrap_or_default();
         assert_eq!(fr.stamp(t), "27/11/2026 14:05");
         assert_eq!(Language::from_code(" FR "), Some(Language::Fr));
+        // A value is printed as given, even when it looks like a placeholder.
+        let site = en.fill("print.roster.site_contact", &[("site", "{contact}"), ("contact", "Amira")]);
+        assert_eq!(site, "{contact} · Rota contact: Amira");
         assert_eq!(Language::from_code("de"), None);
     }
 }

@@ -130,6 +130,26 @@ test('a volunteer without DBS is refused a child-facing shift, then assigned onc
   for (const legend of ['DBS valid until date', 'DBS expiring soon', 'DBS not valid']) {
     assert.ok(text.includes(legend), `the roster's legend has "${legend}"`);
   }
+
+  // In French the window prints the roster in French: the sheet takes the window's language.
+  await chooseValue(driver, 'language', 'fr');
+  await waitText(driver, 'nav-dashboard', /Tableau de bord/, 'the window is in French');
+  await chooseValue(driver, 'week-site', 'CAL');
+  await shiftNamed(driver, 'Early play');
+  const pdfFr = path.join(demo.dataDir, 'roster-fr.pdf');
+  await type(await find(driver, 'print-roster-path'), pdfFr);
+  await (await find(driver, 'print-roster-submit')).click();
+  await waitText(driver, 'print-roster-status', /Enregistré/, 'the French roster is saved');
+  const textFr = execFileSync('pdftotext', [pdfFr, '-']).toString().split(/\s+/).join(' ');
+  assert.match(textFr, /Noor Haidari/);
+  for (const word of ['Planning des bénévoles', 'DBS valide jusqu\'à la date indiquée', 'DBS non valide', 'page 1 sur']) {
+    assert.ok(textFr.includes(word), `the French roster has "${word}"`);
+  }
+  for (const english of ['Volunteer rota', 'DBS valid until date', 'Printed']) {
+    assert.ok(!textFr.includes(english), `no English "${english}" on the French roster`);
+  }
+  await chooseValue(driver, 'language', 'en');
+  await waitText(driver, 'nav-dashboard', /Dashboard/, 'the window is in English again');
 });
 
 test('the front desk sees the rota with DBS marks and the timetable, but no volunteer records or DBS detail', async () => {

@@ -2,6 +2,9 @@
 // function; every failure becomes an ApiError with {kind, message, field}. The native file
 // dialogs and the system viewer (Tauri's dialog and opener plugins) are reached from here too.
 
+// Printed sheets take the window's language: a sheet prints in the words the person reads.
+import { language } from './i18n.js';
+
 const tauri = window.__TAURI__;
 
 /** An error from Haven's core: kind is one of validation, not_found, conflict, forbidden,
@@ -60,7 +63,7 @@ export const verifyAuditLog = () => call('verify_audit_log');
 export const setUserActive = (username, active) => call('set_user_active', { username, active });
 export const resetPassphrase = (username, passphrase) => call('reset_passphrase', { username, passphrase });
 export const changePassphrase = (current, next) => call('change_passphrase', { current, new: next });
-export const printRecoverySheet = (path) => call('print_recovery_sheet', { path });
+export const printRecoverySheet = (path) => call('print_recovery_sheet', { path, language: language() });
 export const getSecuritySettings = () => call('get_security_settings');
 export const updateSecuritySettings = (settings) => call('update_security_settings', settings);
 
@@ -88,9 +91,9 @@ export const issuePhone = (phone) => call('issue_phone', phone);
 export const returnPhone = (id, lost = false, on = null) => call('return_phone', { id, lost, on });
 export const phoneContactList = (site = null) => call('phone_contact_list', { site });
 export const saveUkArrival = (checklist) => call('save_uk_arrival', checklist);
-export const exportPersonData = (id, jsonPath, pdfPath) => call('export_person_data', { id, json_path: jsonPath, pdf_path: pdfPath });
+export const exportPersonData = (id, jsonPath, pdfPath) => call('export_person_data', { id, json_path: jsonPath, pdf_path: pdfPath, language: language() });
 export const erasePerson = (id) => call('erase_person', { id, confirm: true });
-export const printPhoneContacts = (path, site = null) => call('print_phone_contacts', { path, site });
+export const printPhoneContacts = (path, site = null) => call('print_phone_contacts', { path, site, language: language() });
 
 // Spreadsheets in and out.
 export const previewImport = (path) => call('preview_import', { path });
@@ -133,10 +136,10 @@ export const setNappySize = (person, size) => call('set_nappy_size', { person, s
 export const reverseCollection = (id, reason) => call('reverse_collection', { id, reason });
 /** Undoes a collection the signed-in user recorded a few minutes ago (any role), with a reason. */
 export const undoOwnCollection = (id, reason) => call('undo_own_collection', { id, reason });
-export const printDistributionSheet = (distribution, sort, path) => call('print_distribution_sheet', { distribution, sort, path });
-export const printIdCards = (person, site, path) => call('print_id_cards', { person, site, path });
-export const printPackingList = (distribution, path) => call('print_packing_list', { distribution, path });
-export const printBagLabels = (distribution, perPage, path) => call('print_bag_labels', { distribution, per_page: perPage, path });
+export const printDistributionSheet = (distribution, sort, path) => call('print_distribution_sheet', { distribution, sort, path, language: language() });
+export const printIdCards = (person, site, path) => call('print_id_cards', { person, site, path, language: language() });
+export const printPackingList = (distribution, path) => call('print_packing_list', { distribution, path, language: language() });
+export const printBagLabels = (distribution, perPage, path) => call('print_bag_labels', { distribution, per_page: perPage, path, language: language() });
 export const distributionAfter = (distribution) => call('distribution_after', { distribution });
 export const stockReports = (query) => call('stock_reports', query);
 export const exportReport = (request) => call('export_report', request);
@@ -169,7 +172,7 @@ export const createShift = (shift) => call('create_shift', shift);
 export const deleteShift = (id) => call('delete_shift', { id });
 export const assignVolunteer = (shift, volunteer) => call('assign_volunteer', { shift, volunteer });
 export const unassignVolunteer = (shift, volunteer) => call('unassign_volunteer', { shift, volunteer });
-export const printRoster = (site, week, path) => call('print_roster', { site, week, path });
+export const printRoster = (site, week, path) => call('print_roster', { site, week, path, language: language() });
 
 // The activity timetable.
 export const timetable = (site, week = null) => call('timetable', { site, week });
@@ -183,7 +186,7 @@ export const cancelSignUp = (session, onDate, person) => call('cancel_sign_up', 
 export const recordAttendance = (session, onDate, person, attended) =>
   call('record_attendance', { session, on_date: onDate, person, attended });
 export const printActivitySheet = (site, week, path, session = null) =>
-  call('print_activity_sheet', { site, week, path, session });
+  call('print_activity_sheet', { site, week, path, session, language: language() });
 
 // The centre's money (leads and coordinators; the core checks every role).
 export const moneyOverview = () => call('money_overview');
@@ -197,9 +200,9 @@ export const transferFunds = (transfer) => call('transfer_funds', transfer);
 export const submitClaim = (claim) => call('submit_claim', claim);
 export const approveClaim = (id) => call('approve_claim', { id });
 export const payClaim = (id, fund = null) => call('pay_claim', { id, fund });
-export const moneyReport = (report, from = null, to = null) => call('money_report', { report, from, to });
+export const moneyReport = (report, from = null, to = null) => call('money_report', { report, from, to, language: language() });
 export const exportMoneyReport = (report, from, to, format, path) =>
-  call('export_money_report', { report, from, to, format, path });
+  call('export_money_report', { report, from, to, format, path, language: language() });
 
 // Exchange between the centre's computers.
 export const exchangeOverview = () => call('exchange_overview', {});

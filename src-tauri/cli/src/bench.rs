@@ -604,7 +604,12 @@ fn stock(bench: &mut Bench, db: &Db) -> anyhow::Result<()> {
                     Some(2000),
                 )
             })?;
-            let sheet = haven_core::distribution::sheet::sign_up(&plan, &centre, Local::now().naive_local());
+            let sheet = haven_core::distribution::sheet::sign_up(
+                &plan,
+                &centre,
+                Local::now().naive_local(),
+                haven_core::print::Language::En,
+            );
             let r = print::render_report(&sheet)?;
             last = (plan.rows.len(), r.pages);
             Ok(())
@@ -659,6 +664,7 @@ fn distribution_day(bench: &mut Bench, db: &Db) -> anyhow::Result<()> {
                 &centre,
                 haven_core::distribution::cards_sheet::CardsPerPage::Ten,
                 Local::now().naive_local(),
+                haven_core::print::Language::En,
             )?;
             last = (cards.len(), r.pages);
             Ok(())

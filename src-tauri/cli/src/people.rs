@@ -112,6 +112,9 @@ pub enum ExportWhat {
         /// Expiring within this many days (default 30).
         #[arg(long)]
         days: Option<u32>,
+        /// The language of a money report's words: en or fr (default: the centre's language).
+        #[arg(long, value_enum)]
+        lang: Option<crate::print::LangArg>,
     },
 }
 
@@ -247,7 +250,7 @@ fn print_report(r: &ImportReport) -> anyhow::Result<()> {
 pub fn export(db: &Db, session: &Session, what: &ExportWhat) -> anyhow::Result<()> {
     let (out, format, text, site, status) = match what {
         ExportWhat::People { out, format, text, site, status } => (out, format, text, site, status),
-        ExportWhat::Report { report, out, format, site, from, to, days } => {
+        ExportWhat::Report { report, out, format, site, from, to, days, lang } => {
             // The money reports have a function of their own (and a PDF form).
             let (money, report) = match report {
                 ReportArg::OnHand => (false, "on_hand"),
@@ -271,7 +274,7 @@ pub fn export(db: &Db, session: &Session, what: &ExportWhat) -> anyhow::Result<(
                     None => "csv",
                 };
                 let input = json!({"report": report, "format": format, "path": out.display().to_string(),
-                                   "from": from, "to": to});
+                                   "from": from, "to": to, "language": crate::print::lang_input(*lang)});
                 let done = api::call(db, session, "export_money_report", input)?;
                 say!("Wrote {} rows to {}", done["rows"], out.display());
                 return Ok(());

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use haven_core::api::{self, PrintPhoneContacts, PrintedSheet};
-use haven_core::print::{render_report, Cell, Column, PageSetup, PaperSize, Sheet, SheetHeader};
+use haven_core::print::{render_report, Cell, Column, Language, PageSetup, PaperSize, Sheet, SheetHeader};
 use haven_core::{Db, Error, Session};
 
 /// The sheets `print` can make.
@@ -42,15 +42,39 @@ pub enum PrintCommand {
     SampleCsv(SampleCsvArgs),
 }
 
+/// The languages a sheet prints in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// French.
+    Fr,
+}
+
+impl LangArg {
+    /// The core's language.
+    pub fn language(self) -> Language {
+        match self {
+            LangArg::En => Language::En,
+            LangArg::Fr => Language::Fr,
+        }
+    }
+}
+
+/// The language chosen on the command line, for an API input (none: the centre's language).
+pub fn lang_input(lang: Option<LangArg>) -> Option<Language> {
+    lang.map(LangArg::language)
+}
+
 /// Options of `print volunteer-info`.
 #[derive(Debug, Args)]
 pub struct VolunteerInfoArgs {
     /// The site (code) whose address is filled in.
     #[arg(long)]
     site: String,
-    /// The language: en or fr.
-    #[arg(long, default_value = "en")]
-    lang: String,
+    /// The language of the printed words: en or fr (default: the centre's language).
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
     /// Where to write the PDF.
     #[arg(long, value_name = "FILE.pdf")]
     out: PathBuf,
@@ -79,6 +103,9 @@ pub struct DistributionSheetArgs {
     /// Order of the rows: family-name or code.
     #[arg(long, value_enum, default_value = "family-name")]
     sort: SheetSortArg,
+    /// The language of the printed words: en or fr (default: the centre's language).
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
     /// Where to write the PDF.
     #[arg(long, value_name = "FILE.pdf")]
     out: PathBuf,
@@ -105,6 +132,9 @@ pub struct WeekArgs {
     /// Only this activity session (its id; activity sheet only).
     #[arg(long)]
     session: Option<String>,
+    /// The language of the printed words: en or fr (default: the centre's language).
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
     /// Where to write the PDF.
     #[arg(long, value_name = "FILE.pdf")]
     out: PathBuf,
@@ -116,6 +146,9 @@ pub struct PhoneContactsArgs {
     /// Only this site (code, e.g. CAL); default every site.
     #[arg(long)]
     site: Option<String>,
+    /// The language of the printed words: en or fr (default: the centre's language).
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
     /// Where to write the PDF.
     #[arg(long, value_name = "FILE.pdf")]
     out: PathBuf,
@@ -152,6 +185,10 @@ pub struct TableArgs {
     /// The date or week the sheet is for, for the page header.
     #[arg(long, default_value = "")]
     date: String,
+    /// The language of the sheet's own words (the footer's "page 1 of 2"): en or fr. No
+    /// database is opened for a CSV, so the default is English.
+    #[arg(long, value_enum, default_value = "en")]
+    lang: LangArg,
 }
 
 /// Runs a `print` subcommand. `open` opens the database and signs in as `--user`; only sheets
@@ -203,7 +240,8 @@ pub fn run(
                 .out
                 .to_str()
                 .ok_or_else(|| Error::invalid("out", "The file name must be valid text."))?;
-            let input = serde_json::json!({"site": args.site, "language": args.lang, "path": out});
+            let input =
+                serde_json::json!({"site": args.site, "language": lang_input(args.lang), "path": out});
             let printed: PrintedSheet =
                 serde_json::from_value(api::call(&db, &session, "print_volunteer_info", input)?)?;
             say!("Wrote {}: {} page(s)", printed.path, printed.pages);
@@ -218,7 +256,12 @@ fn distribution_sheet(db: &Db, session: &Session, args: &DistributionSheetArgs) 
         SheetSortArg::FamilyName => "family_name",
         SheetSortArg::Code => "code",
     };
-    let input = serde_json::json!({"distribution": args.distribution, "sort": sort, "path": out});
+    let input = serde_json::json!({
+        "distribution": args.distribution,
+        "sort": sort,
+        "language": lang_input(args.lang),
+        "path": out,
+    });
     let printed: PrintedSheet =
         serde_json::from_value(api::call(db, session, "print_distribution_sheet", input)?)?;
     let pages = if printed.pages == 1 { "1 page".to_string() } else { format!("{} pages", printed.pages) };
@@ -228,7 +271,11 @@ fn distribution_sheet(db: &Db, session: &Session, args: &DistributionSheetArgs) 
 
 fn phone_contacts(db: &Db, session: &Session, args: &PhoneContactsArgs) -> anyhow::Result<()> {
     let out = args.out.to_str().ok_or_else(|| Error::invalid("out", "The file name must be valid text."))?;
-    let input = PrintPhoneContacts { site: args.site.clone(), path: out.to_string() };
+    let input = PrintPhoneContacts {
+        site: args.site.clone(),
+        language: lang_input(args.lang),
+        path: out.to_string(),
+    };
     let printed: PrintedSheet = serde_json::from_value(api::call(
         db,
         session,
@@ -247,6 +294,7 @@ fn week_sheet(db: &Db, session: &Session, function: &str, what: &str, args: &Wee
         week: Some(args.week.clone()),
         site: args.site.clone(),
         session: args.session.clone(),
+        language: lang_input(args.lang),
         path: out.to_string(),
     };
     let printed: PrintedSheet =
@@ -275,6 +323,7 @@ fn table(args: &TableArgs) -> anyhow::Result<()> {
         date: args.date.clone(),
     };
     sheet.author = if args.centre.is_empty() { "Haven".into() } else { args.centre.clone() };
+    sheet.language = args.lang.language();
 
     let rendered = render_report(&sheet)?;
     std::fs::write(&args.out, &rendered.pdf)

@@ -22,6 +22,9 @@ pub struct IdCardsArgs {
     /// Cards to a page: 8 (room to cut between them) or 10 (edge to edge).
     #[arg(long, default_value_t = 10)]
     per_page: u32,
+    /// The language of the printed words: en or fr (default: the centre's language).
+    #[arg(long, value_enum)]
+    lang: Option<crate::print::LangArg>,
     /// Where to write the PDF.
     #[arg(long, value_name = "FILE.pdf")]
     out: PathBuf,
@@ -46,6 +49,7 @@ pub fn id_cards(db: &Db, session: &Session, args: &IdCardsArgs) -> anyhow::Resul
         "person": args.person,
         "since": args.since,
         "per_page": args.per_page,
+        "language": crate::print::lang_input(args.lang),
         "path": out_text(&args.out)?,
     });
     let printed: PrintedSheet = serde_json::from_value(api::call(db, session, "print_id_cards", input)?)?;
@@ -60,6 +64,9 @@ pub struct PackingListArgs {
     /// The distribution's id (`call list_distributions`).
     #[arg(long)]
     distribution: String,
+    /// The language of the list's words: en or fr (default: the centre's language).
+    #[arg(long, value_enum)]
+    lang: Option<crate::print::LangArg>,
     /// Where to write it: FILE.pdf, FILE.csv or FILE.xlsx (the ending chooses the format).
     #[arg(long, value_name = "FILE.pdf|.csv|.xlsx")]
     out: PathBuf,
@@ -67,7 +74,11 @@ pub struct PackingListArgs {
 
 /// `print packing-list`.
 pub fn packing_list(db: &Db, session: &Session, args: &PackingListArgs) -> anyhow::Result<()> {
-    let input = serde_json::json!({"distribution": args.distribution, "path": out_text(&args.out)?});
+    let input = serde_json::json!({
+        "distribution": args.distribution,
+        "language": crate::print::lang_input(args.lang),
+        "path": out_text(&args.out)?,
+    });
     let printed: PrintedSheet = serde_json::from_value(api::call(db, session, "print_packing_list", input)?)?;
     let households =
         if printed.rows == 1 { "1 household".to_string() } else { format!("{} households", printed.rows) };
@@ -88,6 +99,9 @@ pub struct BagLabelsArgs {
     /// Labels to an A4 sheet: 21 (70 × 42.3 mm) or 24 (70 × 37 mm).
     #[arg(long, default_value_t = 21)]
     per_page: u32,
+    /// The language of the printed words: en or fr (default: the centre's language).
+    #[arg(long, value_enum)]
+    lang: Option<crate::print::LangArg>,
     /// Where to write the PDF.
     #[arg(long, value_name = "FILE.pdf")]
     out: PathBuf,
@@ -98,6 +112,7 @@ pub fn bag_labels(db: &Db, session: &Session, args: &BagLabelsArgs) -> anyhow::R
     let input = serde_json::json!({
         "distribution": args.distribution,
         "per_page": args.per_page,
+        "language": crate::print::lang_input(args.lang),
         "path": out_text(&args.out)?,
     });
     let printed: PrintedSheet = serde_json::from_value(api::call(db, session, "print_bag_labels", input)?)?;

@@ -5,10 +5,13 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use crate::print::Language;
 use crate::{new_id, Error, Result};
 
 /// Key of the centre's name.
 pub const CENTRE_NAME: &str = "centre_name";
+/// Key of the centre's language: what sheets print in when the person printing names none.
+pub const CENTRE_LANGUAGE: &str = "centre_language";
 
 /// The settings the app shows and edits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -16,6 +19,10 @@ pub const CENTRE_NAME: &str = "centre_name";
 pub struct CentreSettings {
     /// The centre's name, printed on every sheet.
     pub centre_name: String,
+    /// The language sheets print in unless the person printing chooses one (`en`, `fr`);
+    /// English until set. Left out of a change, it stays as it is.
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
 /// Reads one centre-wide setting.
@@ -43,7 +50,23 @@ pub fn set(conn: &Connection, key: &str, value: &str) -> Result<()> {
 
 /// The centre's settings.
 pub fn centre(conn: &Connection) -> Result<CentreSettings> {
-    Ok(CentreSettings { centre_name: get(conn, CENTRE_NAME)?.unwrap_or_default() })
+    Ok(CentreSettings {
+        centre_name: get(conn, CENTRE_NAME)?.unwrap_or_default(),
+        language: Some(language(conn)?),
+    })
+}
+
+/// The centre's language (English until set).
+pub fn language(conn: &Connection) -> Result<Language> {
+    Ok(get(conn, CENTRE_LANGUAGE)?.as_deref().and_then(Language::from_code).unwrap_or_default())
+}
+
+/// The language a sheet prints in: the one chosen, else the centre's.
+pub fn print_language(conn: &Connection, chosen: Option<Language>) -> Result<Language> {
+    match chosen {
+        Some(lang) => Ok(lang),
+        None => language(conn),
+    }
 }
 
 /// Checks and stores the centre's settings.
@@ -54,5 +77,8 @@ pub fn update_centre(conn: &Connection, input: &CentreSettings) -> Result<Centre
         return Err(Error::invalid("centre_name", "Enter the centre's name (at most 120 characters)."));
     }
     set(conn, CENTRE_NAME, name)?;
+    if let Some(lang) = input.language {
+        set(conn, CENTRE_LANGUAGE, lang.code())?;
+    }
     centre(conn)
 }

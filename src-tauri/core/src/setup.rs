@@ -226,7 +226,10 @@ fn validate(input: &SetupInput) -> Result<()> {
 
 fn fill(db: &Db, input: &SetupInput) -> Result<Session> {
     db.write(|tx| {
-        settings::update_centre(tx, &settings::CentreSettings { centre_name: input.centre_name.clone() })?;
+        settings::update_centre(
+            tx,
+            &settings::CentreSettings { centre_name: input.centre_name.clone(), language: None },
+        )?;
         let mut home = None;
         for site in &input.sites {
             let site = sites::create(tx, site)?;

@@ -80,6 +80,35 @@ fn the_audit_log_refuses_edits_and_deletes() {
 }
 
 #[test]
+fn the_centre_language_is_english_until_a_lead_sets_it_and_stays_when_a_change_leaves_it_out() {
+    let t = seeded(0);
+    let lead = session(&t.db, Role::Lead);
+    let got = api::call(&t.db, &lead, "get_settings", json!({})).expect("settings");
+    assert_eq!(got["language"], "en", "English until set: {got}");
+    let saved = api::call(&t.db, &lead, "update_settings", json!({"centre_name": "Haven", "language": "fr"}))
+        .expect("update");
+    assert_eq!(saved["language"], "fr");
+    // The screen's older form sends only the name: the language stays as it was.
+    api::call(&t.db, &lead, "update_settings", json!({"centre_name": "Haven Calais"})).expect("update");
+    let got = api::call(&t.db, &lead, "get_settings", json!({})).expect("settings");
+    assert_eq!((got["centre_name"].as_str(), got["language"].as_str()), (Some("Haven Calais"), Some("fr")));
+    let e = api::call(&t.db, &lead, "update_settings", json!({"centre_name": "Haven", "language": "de"}))
+        .err()
+        .map(|e| e.to_payload())
+        .expect("a language Haven has no words for is refused");
+    assert_eq!(e.kind, ErrorKind::Validation);
+    let got = api::call(&t.db, &lead, "get_settings", json!({})).expect("settings");
+    assert_eq!(got["language"], "fr");
+    let coordinator = session(&t.db, Role::Coordinator);
+    let e =
+        api::call(&t.db, &coordinator, "update_settings", json!({"centre_name": "Haven", "language": "en"}))
+            .err()
+            .map(|e| e.to_payload())
+            .expect("only a lead changes the centre's settings");
+    assert_eq!(e.kind, ErrorKind::Forbidden);
+}
+
+#[test]
 fn bad_input_is_a_validation_error_naming_the_field() {
     let t = seeded(5);
     let lead = session(&t.db, Role::Lead);

@@ -168,15 +168,18 @@ function centreForm(settings, canChange) {
   const summary = errorSummary();
   const name = field({ name: 'centre_name', label: t('setup.centre_name'), value: settings.centre_name });
   name.input.disabled = !canChange;
+  const language = select({ name: 'language', label: t('settings.language'), hint: t('settings.language_hint'),
+    value: settings.language || 'en', testid: 'centre-language', options: [['en', t('lang.en')], ['fr', t('lang.fr')]] });
+  language.input.disabled = !canChange;
   const status = h('div');
   const form = h('form', { class: 'form section', novalidate: true },
-    h('h2', {}, t('settings.centre')), summary, name, status,
+    h('h2', {}, t('settings.centre')), summary, name, language, status,
     canChange ? h('button', { type: 'submit', class: 'button' }, t('form.save')) : null);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     summary.clear(form);
     try {
-      await api.updateSettings({ centre_name: name.input.value });
+      await api.updateSettings({ centre_name: name.input.value, language: language.input.value });
       replace(status, notice(t('form.saved')));
     } catch (err) {
       showApiError(summary, form, err);

@@ -1,55 +1,60 @@
 //! The activities' printed sheet: sign-up and attendance for a site's week. The builder only
 //! makes a [`Sheet`] from the timetable's rows; the API's print path renders and writes it.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use super::{ExceptionKind, Instance, SignUp};
-use crate::print::{Align, Cell, Column, Mark, PageSetup, Sheet, SheetHeader};
+use crate::print::{Align, Cell, Column, Language, Mark, PageSetup, Sheet, SheetHeader, Words};
 
 /// A person's age as printed: months under two years ("8 months"), else years.
-fn age(p: &SignUp) -> String {
+fn age(w: &Words, p: &SignUp) -> String {
     match (p.age_months, p.age) {
-        (Some(1), _) => "1 month".to_string(),
-        (Some(m), _) if m < 24 => format!("{m} months"),
+        (Some(m), _) if m < 24 => w.count("print.activity.months", m as usize),
         (_, Some(years)) => years.to_string(),
         _ => String::new(),
     }
 }
 
-/// Title of the activity sheet.
-pub const ACTIVITY_TITLE: &str = "Activity sign-up and attendance";
+/// Title of the activity sheet in `lang`.
+pub fn activity_title(lang: Language) -> String {
+    Words::of(lang).get("print.activity.title")
+}
 
 /// The sign-up / attendance sheet of a site's sessions in a week: for each session held, one
 /// row per person signed up (name in both scripts, code, age, signed-up tick, attended box,
 /// ticked or crossed when already recorded), then blank rows for people who walk in: every
 /// place left when the sheet is for one session, else up to 3. A session continued on a new
-/// page repeats its name there; babies under two have their age in months.
+/// page repeats its name there; babies under two have their age in months. The week starts
+/// on `monday`; the words are in `lang`.
 pub fn activity_sheet(
-    week_heading: &str,
+    monday: NaiveDate,
     sessions: &[(Instance, Vec<SignUp>)],
     centre: &str,
     site: &str,
     printed_at: NaiveDateTime,
+    lang: Language,
 ) -> Sheet {
+    let w = Words::of(lang);
     let mut sheet = Sheet::new(
-        ACTIVITY_TITLE,
+        activity_title(lang),
         vec![
-            Column::text("Session").weight(2.6).lines(2),
-            Column::text("No.").mm(10.0).align(Align::End),
-            Column::text("Name").weight(2.0).lines(2),
-            Column::text("Name in own script").weight(2.0).lines(2),
-            Column::text("Code").mm(24.0),
-            Column::text("Age").mm(12.0).align(Align::Center),
-            Column::tick_box("Signed up"),
-            Column::tick_box("Attended"),
+            Column::text(w.get("print.activity.session")).weight(2.6).lines(2),
+            Column::text(w.get("print.col.no")).mm(10.0).align(Align::End),
+            Column::text(w.get("print.col.name")).weight(2.0).lines(2),
+            Column::text(w.get("print.col.original_name")).weight(2.0).lines(2),
+            Column::text(w.get("print.col.code")).mm(24.0),
+            Column::text(w.get("print.activity.age")).mm(12.0).align(Align::Center),
+            Column::tick_box(w.get("print.activity.signed_up")),
+            Column::tick_box(w.get("print.activity.attended")),
         ],
     );
     sheet.page = PageSetup { landscape: true, ..PageSetup::default() };
+    sheet.language = lang;
     sheet.header = SheetHeader {
         centre: centre.to_string(),
         site: site.to_string(),
-        title: ACTIVITY_TITLE.to_string(),
-        date: week_heading.to_string(),
+        title: activity_title(lang),
+        date: w.week(monday),
     };
     sheet.author = centre.to_string();
     sheet.printed_at = printed_at;
@@ -60,14 +65,14 @@ pub fn activity_sheet(
     for (i, people) in sessions {
         let label = format!(
             "{} {}–{} {}{}",
-            i.held_on.format("%a %-d %b"),
+            w.weekday_day_month(i.held_on),
             i.starts_at,
             i.ends_at,
             i.title,
             if i.place.is_empty() { String::new() } else { format!(" · {}", i.place) }
         );
         if i.exception == Some(ExceptionKind::Cancelled) {
-            let mut row = vec![Cell::from(label), Cell::default(), Cell::from("Cancelled")];
+            let mut row = vec![Cell::from(label), Cell::default(), Cell::from(w.get("print.cancelled"))];
             row.extend((0..5).map(|_| Cell::default()));
             sheet.rows.push(row);
             continue;
@@ -83,7 +88,7 @@ pub fn activity_sheet(
                     p.name.as_str().into(),
                     p.original_name.clone().unwrap_or_default().into(),
                     p.code.as_str().into(),
-                    age(p).into(),
+                    age(&w, p).into(),
                     Cell::mark(Mark::Tick),
                     match p.attended {
                         Some(true) => Cell::mark(Mark::Tick),
@@ -101,7 +106,7 @@ pub fn activity_sheet(
         }
     }
     if sessions.is_empty() {
-        let mut row = vec![Cell::from("No sessions this week")];
+        let mut row = vec![Cell::from(w.get("print.activity.none"))];
         row.extend((0..7).map(|_| Cell::default()));
         sheet.rows.push(row);
     }

@@ -123,8 +123,9 @@ pub(super) fn print_activity_sheet(db: &Db, s: &Session, input: PrintWeek) -> Re
             sessions.push((i, people));
         }
         let centre = crate::settings::centre(c)?.centre_name;
+        let lang = crate::settings::print_language(c, input.language)?;
         let sheet =
-            activity_sheet(&week.heading(), &sessions, &centre, &site.name, Local::now().naive_local());
+            activity_sheet(week.monday, &sessions, &centre, &site.name, Local::now().naive_local(), lang);
         let rows: usize = sessions.iter().map(|(_, p)| p.len()).sum();
         let detail =
             json!({"week": week.label(), "site": site.code, "sessions": sessions.len(), "people": rows});

@@ -307,6 +307,9 @@ pub struct PrintPhoneContacts {
     /// Only this site (code or id); every site if absent.
     #[serde(default)]
     pub site: Option<String>,
+    /// The language of the sheet's words (`en`, `fr`); the centre's language when left out.
+    #[serde(default)]
+    pub language: Option<crate::print::Language>,
     /// Where to write the PDF.
     pub path: String,
 }
@@ -317,13 +320,14 @@ pub struct PrintPhoneContacts {
 pub(super) fn print_phone_contacts(db: &Db, s: &Session, input: PrintPhoneContacts) -> Result<PrintedSheet> {
     print_sheet(db, s, &input.path, |c| {
         let site = input.site.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let lang = crate::settings::print_language(c, input.language)?;
         let site_name = match site {
             Some(site) => crate::sites::resolve(c, site)?.name,
-            None => "All sites".to_string(),
+            None => crate::print::Words::of(lang).get("print.all_sites"),
         };
         let list = phones::contact_list(c, site)?;
         let centre = crate::settings::centre(c)?.centre_name;
-        let sheet = phone_contacts(&list, &centre, &site_name, today(), Local::now().naive_local());
+        let sheet = phone_contacts(&list, &centre, &site_name, today(), Local::now().naive_local(), lang);
         let detail = json!({"rows": list.len(), "printed": true, "site": site});
         Ok(Printable {
             sheet,

@@ -316,6 +316,9 @@ pub struct PrintDistributionSheet {
     /// Order of the rows.
     #[serde(default)]
     pub sort: SheetSort,
+    /// The language of the sheet's words (`en`, `fr`); the centre's language when left out.
+    #[serde(default)]
+    pub language: Option<crate::print::Language>,
     /// Where to write the PDF.
     pub path: String,
 }
@@ -328,7 +331,8 @@ pub(super) fn print_distribution_sheet(
     print_sheet(db, s, &input.path, |c| {
         let plan = distribution::plan(c, &input.distribution, input.sort)?;
         let centre = crate::settings::centre(c)?.centre_name;
-        let sheet = sheet::sign_up(&plan, &centre, Local::now().naive_local());
+        let lang = crate::settings::print_language(c, input.language)?;
+        let sheet = sheet::sign_up(&plan, &centre, Local::now().naive_local(), lang);
         Ok(Printable {
             sheet,
             rows: plan.rows.len(),

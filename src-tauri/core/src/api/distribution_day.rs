@@ -39,6 +39,9 @@ pub struct PrintIdCards {
     /// Cards to an A4 page: 8 (room to cut between) or 10 (edge to edge; the default).
     #[serde(default)]
     pub per_page: Option<u32>,
+    /// The language of the cards' words (`en`, `fr`); the centre's language when left out.
+    #[serde(default)]
+    pub language: Option<crate::print::Language>,
     /// Where to write the PDF.
     pub path: String,
 }
@@ -57,10 +60,14 @@ pub(super) fn print_id_cards(db: &Db, s: &Session, input: PrintIdCards) -> Resul
     let on = today();
     let selection =
         CardSelection { person: input.person.clone(), site: input.site.clone(), since: input.since };
-    let (cards, centre) = db.read(|c| {
-        Ok((cards::cards_to_issue(c, s, &selection, on)?, crate::settings::centre(c)?.centre_name))
+    let (cards, centre, lang) = db.read(|c| {
+        Ok((
+            cards::cards_to_issue(c, s, &selection, on)?,
+            crate::settings::centre(c)?.centre_name,
+            crate::settings::print_language(c, input.language)?,
+        ))
     })?;
-    let rendered = render_cards(&cards, &centre, layout, Local::now().naive_local())?;
+    let rendered = render_cards(&cards, &centre, layout, Local::now().naive_local(), lang)?;
     let one = (cards.len() == 1).then(|| cards[0].person_id.clone());
     let audited = Audited {
         rows: cards.len(),
@@ -97,6 +104,9 @@ pub struct PrintPackingList {
     pub distribution: String,
     /// Where to write it: a `.pdf`, `.csv` or `.xlsx` file (the ending chooses the format).
     pub path: String,
+    /// The language of the list's words (the PDF's and the file's headings) (`en`, `fr`); the centre's language when left out.
+    #[serde(default)]
+    pub language: Option<crate::print::Language>,
 }
 
 /// The format a file's ending names; anything else is refused on `path`.
@@ -127,8 +137,9 @@ pub(super) fn print_packing_list(db: &Db, s: &Session, input: PrintPackingList) 
             let list = packing::packing_list(c, &input.distribution)?;
             let centre = crate::settings::centre(c)?.centre_name;
             let a = audit_of(&list);
+            let lang = crate::settings::print_language(c, input.language)?;
             Ok(Printable {
-                sheet: packing_sheet::packing_sheet(&list, &centre, Local::now().naive_local()),
+                sheet: packing_sheet::packing_sheet(&list, &centre, Local::now().naive_local(), lang),
                 rows: a.rows,
                 action: a.action,
                 entity: a.entity,
@@ -138,9 +149,11 @@ pub(super) fn print_packing_list(db: &Db, s: &Session, input: PrintPackingList) 
         }),
         Some(format) => db.write(|tx| {
             let list = packing::packing_list(tx, &input.distribution)?;
-            let mut headers = packing_sheet::HEADERS.to_vec();
+            let lang = crate::settings::print_language(tx, input.language)?;
+            let mut headers = packing_sheet::headers(lang).to_vec();
             headers.pop();
-            write_table(Path::new(path), format, &headers, &packing_sheet::rows(&list))?;
+            let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+            write_table(Path::new(path), format, &headers, &packing_sheet::rows(&list, lang))?;
             let a = audit_of(&list);
             audit::record(tx, s, a.action, a.entity, a.entity_id.as_deref(), a.detail.as_ref())?;
             Ok(PrintedSheet { path: path.to_string(), rows: a.rows, pages: 0 })
@@ -157,6 +170,9 @@ pub struct PrintBagLabels {
     /// Labels to an A4 sheet: 21 (70 × 42.3 mm; the default) or 24 (70 × 37 mm).
     #[serde(default)]
     pub per_page: Option<u32>,
+    /// The language of the sheet's words (`en`, `fr`); the centre's language when left out.
+    #[serde(default)]
+    pub language: Option<crate::print::Language>,
     /// Where to write the PDF.
     pub path: String,
 }
@@ -166,18 +182,19 @@ pub struct PrintBagLabels {
 pub(super) fn print_bag_labels(db: &Db, s: &Session, input: PrintBagLabels) -> Result<PrintedSheet> {
     let path = pdf_path(&input.path)?;
     let sheet = LabelSheet::from_count(input.per_page.unwrap_or(21))?;
-    let (list, centre) = db.read(|c| {
+    let (list, centre, lang) = db.read(|c| {
         let list = packing::packing_list(c, &input.distribution)?;
         if s.role < Role::Coordinator && list.distribution.site_id != s.site_id {
             return Err(Error::Forbidden(
                 "The front desk prints bag labels for its own site's distributions only.".into(),
             ));
         }
-        Ok((list, crate::settings::centre(c)?.centre_name))
+        let lang = crate::settings::print_language(c, input.language)?;
+        Ok((list, crate::settings::centre(c)?.centre_name, lang))
     })?;
     let d = &list.distribution;
-    let day = d.held_on.format("%a %-d %b").to_string();
-    let rendered = render_labels(&list.households, &centre, &day, sheet, Local::now().naive_local())?;
+    let day = crate::print::Words::of(lang).weekday_day_month(d.held_on);
+    let rendered = render_labels(&list.households, &centre, &day, sheet, Local::now().naive_local(), lang)?;
     let audited = Audited {
         rows: list.households.len(),
         action: "print",

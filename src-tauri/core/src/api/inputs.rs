@@ -57,6 +57,9 @@ pub struct PrintWeek {
     /// Only this session (activity sheet).
     #[serde(default)]
     pub session: Option<String>,
+    /// The language of the sheet's words (`en`, `fr`); the centre's language when left out.
+    #[serde(default)]
+    pub language: Option<crate::print::Language>,
     /// Where to write the PDF.
     pub path: String,
 }

@@ -189,6 +189,9 @@ pub struct MoneyReportInput {
     /// Last day (default today).
     #[serde(default)]
     pub to: Option<NaiveDate>,
+    /// The language of the report's words (`en`, `fr`); the centre's language when left out.
+    #[serde(default)]
+    pub language: Option<crate::print::Language>,
 }
 
 /// A money report as the screen shows it: a table of text, and the report's own data.
@@ -213,6 +216,7 @@ fn build(
     s: &Session,
     report: MoneyReport,
     p: &Period,
+    lang: crate::print::Language,
 ) -> Result<(Table, serde_json::Value)> {
     let enc = |v: serde_json::Result<serde_json::Value>| {
         v.map_err(|e| Error::Internal(format!("Could not encode the report: {e}")))
@@ -220,19 +224,19 @@ fn build(
     Ok(match report {
         MoneyReport::Cc16 => {
             let r = report::cc16(c, p)?;
-            (sheet::cc16_table(&r), enc(serde_json::to_value(&r))?)
+            (sheet::cc16_table(&r, lang), enc(serde_json::to_value(&r))?)
         }
         MoneyReport::WhereMoneyWent => {
             let r = report::where_money_went(c, p)?;
-            (sheet::where_table(&r), enc(serde_json::to_value(&r))?)
+            (sheet::where_table(&r, lang), enc(serde_json::to_value(&r))?)
         }
         MoneyReport::GiftAid => {
             let r = report::gift_aid(c, p)?;
-            (sheet::gift_aid_table(&r), enc(serde_json::to_value(&r))?)
+            (sheet::gift_aid_table(&r, lang), enc(serde_json::to_value(&r))?)
         }
         MoneyReport::Travel => {
             let r = report::travel(c, s, p)?;
-            (sheet::travel_table(&r), enc(serde_json::to_value(&r))?)
+            (sheet::travel_table(&r, lang), enc(serde_json::to_value(&r))?)
         }
     })
 }
@@ -240,11 +244,12 @@ fn build(
 pub(super) fn money_report(db: &Db, s: &Session, input: MoneyReportInput) -> Result<MoneyReportView> {
     let period = Period::of(input.from, input.to, today())?;
     db.read(|c| {
-        let (table, data) = build(c, s, input.report, &period)?;
+        let lang = crate::settings::print_language(c, input.language)?;
+        let (table, data) = build(c, s, input.report, &period, lang)?;
         Ok(MoneyReportView {
             report: input.report,
             period,
-            title: table.title.to_string(),
+            title: table.title,
             headers: table.headers,
             rows: table.rows,
             data,
@@ -280,6 +285,9 @@ pub struct MoneyExportInput {
     /// csv, xlsx or pdf.
     #[serde(default)]
     pub format: MoneyFormat,
+    /// The language of the report's words (`en`, `fr`); the centre's language when left out.
+    #[serde(default)]
+    pub language: Option<crate::print::Language>,
     /// Where to write.
     pub path: String,
 }
@@ -301,11 +309,12 @@ pub(super) fn export_money_report(db: &Db, s: &Session, input: MoneyExportInput)
         json!({"report": input.report, "from": period.from, "to": period.to, "format": input.format});
     if input.format == MoneyFormat::Pdf {
         let printed = print_sheet(db, s, &input.path, |c| {
-            let (table, _) = build(c, s, input.report, &period)?;
+            let lang = crate::settings::print_language(c, input.language)?;
+            let (table, _) = build(c, s, input.report, &period, lang)?;
             let centre = crate::settings::centre(c)?.centre_name;
             let rows = table.rows.len();
             Ok(Printable {
-                sheet: sheet::sheet(&table, &centre, &period, Local::now().naive_local()),
+                sheet: sheet::sheet(&table, &centre, &period, Local::now().naive_local(), lang),
                 rows,
                 action: "print",
                 entity: "money_report",
@@ -318,7 +327,8 @@ pub(super) fn export_money_report(db: &Db, s: &Session, input: MoneyExportInput)
     let path = pdf_path(&input.path).map_err(|_| Error::invalid("path", "Choose where to save the file."))?;
     let format = if input.format == MoneyFormat::Xlsx { ExportFormat::Xlsx } else { ExportFormat::Csv };
     db.write(|tx| {
-        let (table, _) = build(tx, s, input.report, &period)?;
+        let lang = crate::settings::print_language(tx, input.language)?;
+        let (table, _) = build(tx, s, input.report, &period, lang)?;
         let headers: Vec<&str> = table.headers.iter().map(String::as_str).collect();
         write_table(std::path::Path::new(path), format, &headers, &table.rows)?;
         audit::record(tx, s, "export", "money_report", None, Some(&detail))?;

@@ -23,6 +23,10 @@ pub struct ExportPersonData {
     /// Write a printable PDF here (for the person to read).
     #[serde(default)]
     pub pdf_path: Option<String>,
+    /// The language of the PDF's own words (`en`, `fr`); the centre's language when left out.
+    /// The data is printed as recorded.
+    #[serde(default)]
+    pub language: Option<crate::print::Language>,
 }
 
 /// What was written.
@@ -36,7 +40,7 @@ pub struct PersonDataWritten {
     pub records: usize,
 }
 
-/// Title of the subject access sheet.
+/// Title of the subject access sheet in English (`print.access.title` in each language).
 pub const SUBJECT_ACCESS_TITLE: &str = "Your information held by the centre";
 
 fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
@@ -67,8 +71,13 @@ pub(super) fn export_person_data(db: &Db, s: &Session, input: ExportPersonData) 
     if json_path.is_none() && pdf_path.is_none() {
         return Err(Error::invalid("json_path", "Choose where to save the person's data."));
     }
-    let (data, centre) =
-        db.read(|c| Ok((privacy::subject_access(c, &input.id)?, settings::centre(c)?.centre_name)))?;
+    let (data, centre, lang) = db.read(|c| {
+        Ok((
+            privacy::subject_access(c, &input.id)?,
+            settings::centre(c)?.centre_name,
+            settings::print_language(c, input.language)?,
+        ))
+    })?;
     let mut lines = Vec::new();
     flatten("", &data, &mut lines);
     let json_text = match &json_path {
@@ -81,19 +90,22 @@ pub(super) fn export_person_data(db: &Db, s: &Session, input: ExportPersonData) 
     let pdf = match &pdf_path {
         Some(_) => {
             let now = Local::now().naive_local();
+            let w = crate::print::Words::of(lang);
+            let title = w.get("print.access.title");
             let mut sheet = Sheet::new(
-                SUBJECT_ACCESS_TITLE,
+                &title,
                 vec![
-                    Column::text("What").weight(1.0).lines(2),
-                    Column::text("Recorded").weight(2.0).lines(6),
+                    Column::text(w.get("print.access.what")).weight(1.0).lines(2),
+                    Column::text(w.get("print.access.recorded")).weight(2.0).lines(6),
                 ],
             );
             sheet.page = PageSetup::default();
+            sheet.language = lang;
             sheet.header = SheetHeader {
                 centre: centre.clone(),
                 site: data["person"]["code"].as_str().unwrap_or_default().to_string(),
-                title: SUBJECT_ACCESS_TITLE.into(),
-                date: today().format("%-d %b %Y").to_string(),
+                title,
+                date: w.date(today()),
             };
             sheet.author = centre;
             sheet.printed_at = now;

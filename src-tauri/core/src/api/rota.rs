@@ -92,7 +92,8 @@ pub(super) fn print_roster(db: &Db, s: &Session, input: PrintWeek) -> Result<Pri
         let rota = rota::week(c, &input.site, week)?;
         let centre = crate::settings::centre(c)?.centre_name;
         let contact = roster_contact(c)?;
-        let sheet = roster(&rota, &centre, &contact, Local::now().naive_local());
+        let lang = crate::settings::print_language(c, input.language)?;
+        let sheet = roster(&rota, &centre, &contact, Local::now().naive_local(), lang);
         let rows = rota.shifts.len();
         let detail = json!({"week": rota.week, "site": rota.site, "shifts": rows});
         Ok(Printable {

@@ -142,9 +142,12 @@ pub(super) fn recovery_key(db: &Db, s: &Session, _: NoInput) -> Result<RecoveryK
 pub struct PrintRecoverySheet {
     /// The PDF file to write.
     pub path: String,
+    /// The language of the sheet's words (`en`, `fr`); the centre's language when left out.
+    #[serde(default)]
+    pub language: Option<crate::print::Language>,
 }
 
-/// Title of the recovery sheet.
+/// Title of the recovery sheet in English (`print.recovery.title` in each language).
 pub const RECOVERY_SHEET_TITLE: &str = "Recovery key: keep this sheet in the centre's safe";
 
 pub(super) fn print_recovery_sheet(db: &Db, s: &Session, input: PrintRecoverySheet) -> Result<PrintedSheet> {
@@ -153,36 +156,44 @@ pub(super) fn print_recovery_sheet(db: &Db, s: &Session, input: PrintRecoveryShe
     let key = recovery_key_of(db)?;
     print_sheet(db, s, path, |c| {
         let centre = settings::centre(c)?.centre_name;
+        let lang = settings::print_language(c, input.language)?;
+        let w = crate::print::Words::of(lang);
         let now = Local::now().naive_local();
+        let title = w.get("print.recovery.title");
         let mut sheet = Sheet::new(
-            RECOVERY_SHEET_TITLE,
+            &title,
             vec![Column::text("").mm(48.0).lines(3), Column::text("").weight(1.0).lines(4)],
         );
         sheet.page = PageSetup::default();
+        sheet.language = lang;
         sheet.header = SheetHeader {
             centre: centre.clone(),
-            site: "All sites".into(),
-            title: RECOVERY_SHEET_TITLE.into(),
-            date: now.format("%-d %b %Y").to_string(),
+            site: w.get("print.all_sites"),
+            title,
+            date: w.date(now.date()),
         };
         sheet.author = centre.clone();
         sheet.printed_at = now;
         let half = key.grouped.len() / 2 + 1;
         let (first, second) = key.grouped.split_at(half.min(key.grouped.len()));
         sheet.rows = vec![
-            vec!["Centre".into(), centre.as_str().into()],
-            vec!["Database file".into(), db.path().display().to_string().into()],
-            vec!["Recovery key (line 1)".into(), first.trim().into()],
-            vec!["Recovery key (line 2)".into(), second.trim().into()],
+            vec![w.get("print.recovery.centre").into(), centre.as_str().into()],
+            vec![w.get("print.recovery.file").into(), db.path().display().to_string().into()],
+            vec![w.get("print.recovery.line1").into(), first.trim().into()],
+            vec![w.get("print.recovery.line2").into(), second.trim().into()],
+            vec![w.get("print.recovery.what").into(), w.get("print.recovery.what_text").into()],
             vec![
-                "What it is".into(),
-                "The key the whole database is encrypted with. It opens the data when every passphrase is forgotten. Anyone holding it can read everything: keep it locked away.".into(),
+                w.get("print.recovery.how").into(),
+                w.fill("print.recovery.how_text", &[("pragma", &key.sqlcipher_pragma)]).into(),
             ],
             vec![
-                "How to use it".into(),
-                format!("With Haven: haven-cli --data-dir <folder> recover --user <name> (asks for this key and a new passphrase). In SQLCipher 4 tools: {}", key.sqlcipher_pragma).into(),
+                w.get("print.recovery.printed_by").into(),
+                w.fill(
+                    "print.recovery.printed_by_text",
+                    &[("name", &s.display_name), ("when", &w.date_time(now))],
+                )
+                .into(),
             ],
-            vec!["Printed by".into(), format!("{} on {}", s.display_name, now.format("%-d %b %Y %H:%M")).into()],
         ];
         sheet.row_height_mm = Some(16.0);
         let rows = sheet.rows.len();

@@ -311,9 +311,9 @@ pub(super) fn import_volunteers(
 pub struct PrintVolunteerInfo {
     /// The site (code or id) whose address is filled in.
     pub site: String,
-    /// English (default) or French.
+    /// English or French; the centre's language when left out.
     #[serde(default)]
-    pub language: crate::volunteers::info::Language,
+    pub language: Option<crate::volunteers::info::Language>,
     /// Where to write the PDF.
     pub path: String,
 }
@@ -355,10 +355,11 @@ pub(super) fn print_volunteer_info(
             .map(|a| a.address.clone())
             .unwrap_or_default();
         let contact = super::rota::roster_contact(c)?;
-        let text = info::filled(&texts, input.language, &site.name, &address, &contact);
+        let language = crate::settings::print_language(c, input.language)?;
+        let text = info::filled(&texts, language, &site.name, &address, &contact);
         let centre = crate::settings::centre(c)?.centre_name;
         let sheet = crate::volunteers::sheet::info_sheet(
-            input.language,
+            language,
             &text,
             &centre,
             &site.name,
@@ -373,7 +374,7 @@ pub(super) fn print_volunteer_info(
             action: "print",
             entity: "volunteer_info",
             entity_id: None,
-            detail: Some(json!({"site": site.code, "language": input.language})),
+            detail: Some(json!({"site": site.code, "language": language})),
         })
     })
 }

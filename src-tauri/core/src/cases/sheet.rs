@@ -4,41 +4,46 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::phones::ContactLine;
-use crate::print::{Align, Column, PageSetup, Sheet, SheetHeader};
+use crate::print::{Align, Column, Language, PageSetup, Sheet, SheetHeader, Words};
 
-/// Title of the emergency contact list.
-pub const PHONE_CONTACTS_TITLE: &str = "Emergency contact list: phones issued to minors";
+/// Title of the emergency contact list in `lang`.
+pub fn phone_contacts_title(lang: Language) -> String {
+    Words::of(lang).get("print.phones.title")
+}
 
 /// The emergency contact list: one row per phone held now, so staff can ring a young person
 /// who has gone missing or needs help. Landscape: seven columns, and the names need room.
 ///
 /// `centre` and `site` fill the page header (`site` is "All sites" when the list is not for
-/// one site); `date` is the day the list is true for.
+/// one site); `date` is the day the list is true for; the words are in `lang`.
 pub fn phone_contacts(
     lines: &[ContactLine],
     centre: &str,
     site: &str,
     date: NaiveDate,
     printed_at: NaiveDateTime,
+    lang: Language,
 ) -> Sheet {
+    let w = Words::of(lang);
     let mut sheet = Sheet::new(
-        PHONE_CONTACTS_TITLE,
+        phone_contacts_title(lang),
         vec![
-            Column::text("Code").mm(26.0),
-            Column::text("Name").weight(2.0).lines(2),
-            Column::text("Name in own script").weight(2.0).lines(2),
-            Column::text("Site").mm(14.0).align(Align::Center),
-            Column::text("Phone number").weight(1.5),
-            Column::text("IMEI").mm(40.0),
-            Column::text("Issued on").mm(26.0),
+            Column::text(w.get("print.col.code")).mm(26.0),
+            Column::text(w.get("print.col.name")).weight(2.0).lines(2),
+            Column::text(w.get("print.col.original_name")).weight(2.0).lines(2),
+            Column::text(w.get("print.col.site")).mm(14.0).align(Align::Center),
+            Column::text(w.get("print.phones.number")).weight(1.5),
+            Column::text(w.get("print.phones.imei")).mm(40.0),
+            Column::text(w.get("print.phones.issued_on")).mm(26.0),
         ],
     );
     sheet.page = PageSetup { landscape: true, ..PageSetup::default() };
+    sheet.language = lang;
     sheet.header = SheetHeader {
         centre: centre.to_string(),
         site: site.to_string(),
-        title: PHONE_CONTACTS_TITLE.to_string(),
-        date: date.format("%-d %b %Y").to_string(),
+        title: phone_contacts_title(lang),
+        date: w.date(date),
     };
     sheet.author = centre.to_string();
     sheet.printed_at = printed_at;
@@ -52,7 +57,7 @@ pub fn phone_contacts(
                 l.site.as_str().into(),
                 l.number.as_str().into(),
                 l.imei.as_str().into(),
-                l.issued_on.format("%-d %b %Y").to_string().into(),
+                w.date(l.issued_on).into(),
             ]
         })
         .collect();
@@ -75,10 +80,10 @@ mod tests {
             imei: "490154203237518".into(),
             issued_on: day,
         };
-        let sheet =
-            phone_contacts(&[line], "Haven", "Calais", day, day.and_hms_opt(9, 0, 0).unwrap_or_default());
+        let at = day.and_hms_opt(9, 0, 0).unwrap_or_default();
+        let sheet = phone_contacts(std::slice::from_ref(&line), "Haven", "Calais", day, at, Language::En);
         assert!(sheet.page.landscape);
-        assert_eq!(sheet.header.title, PHONE_CONTACTS_TITLE);
+        assert_eq!(sheet.header.title, phone_contacts_title(Language::En));
         assert_eq!(sheet.header.date, "27 Nov 2026");
         let texts: Vec<&str> = sheet.rows[0].iter().map(|c| c.text.as_str()).collect();
         assert_eq!(
@@ -94,5 +99,12 @@ mod tests {
             ]
         );
         assert!(sheet.rows.iter().all(|r| r.len() == sheet.columns.len()));
+        // In French the words change and the data stays as written.
+        let fr = phone_contacts(&[line], "Haven", "Calais", day, at, Language::Fr);
+        assert_eq!(fr.header.title, "Liste des contacts d'urgence : téléphones remis aux mineurs");
+        assert_eq!(fr.header.date, "27 nov. 2026");
+        assert_eq!(fr.columns[4].title, "Numéro de téléphone");
+        assert_eq!(fr.rows[0][1].text, "Yonas Tesfay");
+        assert_eq!(fr.language, Language::Fr);
     }
 }

@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use qrcode::{Color, EcLevel, QrCode};
 
 use super::cards::IdCard;
-use crate::print::{Align, Canvas, Rendered, TextBox};
+use crate::print::{Align, Canvas, Language, Rendered, TextBox, Words};
 use crate::{Error, Result};
 
 /// Card width in mm (ISO/IEC 7810 ID-1).
@@ -24,9 +24,6 @@ const QR_X: f32 = 60.0;
 const QR_Y: f32 = 5.0;
 /// Width of the barcode's narrowest bar in mm (scanners read 0.25 mm and up).
 const BAR_MODULE: f32 = 0.3;
-
-/// Title of the cards' PDF.
-pub const TITLE: &str = "ID cards";
 
 /// Cards on an A4 page: two columns of 4 with room between (easier to cut with scissors), or
 /// two columns of 5 edge to edge (a guillotine).
@@ -79,14 +76,16 @@ pub fn card_origin(layout: CardsPerPage, i: usize) -> (f32, f32) {
     (left + col as f32 * (CARD_W + gap), top + row as f32 * (CARD_H + gap))
 }
 
-/// Renders the cards, `layout` to a page, in the order given.
+/// Renders the cards, `layout` to a page, in the order given, the words in `lang`.
 pub fn render_cards(
     cards: &[IdCard],
     centre: &str,
     layout: CardsPerPage,
     printed_at: NaiveDateTime,
+    lang: Language,
 ) -> Result<Rendered> {
-    let mut canvas = Canvas::new(TITLE, centre, printed_at, PAGE_W, PAGE_H)?;
+    let w = Words::of(lang);
+    let mut canvas = Canvas::new(&w.get("print.cards.title"), centre, printed_at, PAGE_W, PAGE_H)?;
     for (n, page) in cards.chunks(layout.count()).enumerate() {
         if n > 0 {
             canvas.new_page();
@@ -94,7 +93,7 @@ pub fn render_cards(
         crop_marks(&mut canvas, layout);
         for (i, card) in page.iter().enumerate() {
             let (x, y) = card_origin(layout, i);
-            draw_card(&mut canvas, card, centre, x, y)?;
+            draw_card(&mut canvas, &w, card, centre, x, y)?;
         }
     }
     canvas.render()
@@ -127,7 +126,7 @@ fn crop_marks(canvas: &mut Canvas, layout: CardsPerPage) {
 }
 
 /// One card with its top-left corner at (x, y) mm.
-fn draw_card(canvas: &mut Canvas, card: &IdCard, centre: &str, x: f32, y: f32) -> Result<()> {
+fn draw_card(canvas: &mut Canvas, w: &Words, card: &IdCard, centre: &str, x: f32, y: f32) -> Result<()> {
     // A faint outline shows the card's edge where the cut lands a little off.
     canvas.rule((x, y), (x + CARD_W, y), 0.2, 0.8);
     canvas.rule((x, y + CARD_H), (x + CARD_W, y + CARD_H), 0.2, 0.8);
@@ -151,14 +150,16 @@ fn draw_card(canvas: &mut Canvas, card: &IdCard, centre: &str, x: f32, y: f32) -
         canvas.text(original, at(18.0, narrow, 10.0, false));
     }
     canvas.text(&card.code, at(27.5, narrow, 20.0, true));
-    let people = if card.household_size == 1 {
-        "1 person".to_string()
-    } else {
-        format!("{} people", card.household_size)
-    };
-    canvas.text(&format!("{} · Household: {people}", card.site), at(33.5, wide, 7.5, false));
+    let people = w.count("print.people", usize::try_from(card.household_size).unwrap_or(0));
     canvas.text(
-        &format!("Issued {} · Card {}", card.issued_on.format("%-d %b %Y"), card.number),
+        &w.fill("print.cards.household", &[("site", &card.site), ("people", &people)]),
+        at(33.5, wide, 7.5, false),
+    );
+    canvas.text(
+        &w.fill(
+            "print.cards.issued",
+            &[("date", &w.date(card.issued_on)), ("number", &card.number.to_string())],
+        ),
         at(37.5, wide, 7.5, false),
     );
     let text = card.card_code();

@@ -7,16 +7,13 @@
 use chrono::NaiveDateTime;
 
 use super::packing::PickList;
-use crate::print::{Align, Canvas, Rendered, TextBox};
+use crate::print::{Align, Canvas, Language, Rendered, TextBox, Words};
 use crate::{Error, Result};
 
 const PAGE_W: f32 = 210.0;
 const PAGE_H: f32 = 297.0;
 /// Text keeps this far from a label's edges, in mm.
 pub const LABEL_PAD: f32 = 4.0;
-
-/// Title of the labels' PDF.
-pub const TITLE: &str = "Bag labels";
 
 /// A sheet of labels: 3 columns of 7 or of 8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,22 +64,24 @@ impl LabelSheet {
     }
 }
 
-/// Renders one label per household, in the order given.
+/// Renders one label per household, in the order given, the words in `lang`.
 pub fn render_labels(
     bags: &[PickList],
     centre: &str,
     day: &str,
     sheet: LabelSheet,
     printed_at: NaiveDateTime,
+    lang: Language,
 ) -> Result<Rendered> {
-    let mut canvas = Canvas::new(TITLE, centre, printed_at, PAGE_W, PAGE_H)?;
+    let w = Words::of(lang);
+    let mut canvas = Canvas::new(&w.get("print.labels.title"), centre, printed_at, PAGE_W, PAGE_H)?;
     for (n, page) in bags.chunks(sheet.count()).enumerate() {
         if n > 0 {
             canvas.new_page();
         }
         for (i, bag) in page.iter().enumerate() {
             let (x, y) = sheet.origin(i);
-            draw_label(&mut canvas, bag, day, sheet, x, y);
+            draw_label(&mut canvas, &w, bag, day, sheet, x, y);
         }
     }
     canvas.render()
@@ -102,7 +101,15 @@ fn items(bag: &PickList) -> Vec<String> {
         .collect()
 }
 
-fn draw_label(canvas: &mut Canvas, bag: &PickList, day: &str, sheet: LabelSheet, x: f32, y: f32) {
+fn draw_label(
+    canvas: &mut Canvas,
+    words: &Words,
+    bag: &PickList,
+    day: &str,
+    sheet: LabelSheet,
+    x: f32,
+    y: f32,
+) {
     let (w, h) = sheet.size();
     let inner = w - 2.0 * LABEL_PAD;
     let at = |baseline: f32, size: f32, bold: bool, align: Align| TextBox {
@@ -114,7 +121,7 @@ fn draw_label(canvas: &mut Canvas, bag: &PickList, day: &str, sheet: LabelSheet,
         align,
     };
     canvas.text(&bag.code, at(LABEL_PAD + 6.0, 18.0, true, Align::Start));
-    let people = if bag.people == 1 { "1 person".to_string() } else { format!("{} people", bag.people) };
+    let people = words.count("print.people", usize::try_from(bag.people).unwrap_or(0));
     canvas.text(&format!("{day} · {people}"), at(LABEL_PAD + 2.0, 6.5, false, Align::End));
     canvas.text(&bag.name, at(LABEL_PAD + 11.0, 9.0, true, Align::Start));
     let mut baseline = LABEL_PAD + 11.0;

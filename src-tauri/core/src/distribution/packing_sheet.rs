@@ -6,14 +6,26 @@
 use chrono::NaiveDateTime;
 
 use super::packing::PackingList;
-use crate::print::{Align, Cell, Column, Sheet, SheetHeader};
+use crate::print::{Align, Cell, Column, Language, Sheet, SheetHeader, Words};
 
-/// Title of the packing list.
-pub const TITLE: &str = "Packing list";
+/// Title of the packing list in `lang`.
+pub fn title(lang: Language) -> String {
+    Words::of(lang).get("print.packing.title")
+}
 
-/// Headings of the packing list's table and of its CSV/XLSX export.
-pub const HEADERS: [&str; 7] =
-    ["Household", "Item", "Size", "Quantity", "In stock at the site", "Short", "Packed"];
+/// Headings of the packing list's table and of its CSV/XLSX export, in `lang`.
+pub fn headers(lang: Language) -> [String; 7] {
+    let w = Words::of(lang);
+    [
+        w.get("print.packing.household"),
+        w.get("print.packing.item"),
+        w.get("print.packing.size"),
+        w.get("print.packing.quantity"),
+        w.get("print.packing.in_stock"),
+        w.get("print.packing.short"),
+        w.get("print.packing.packed"),
+    ]
+}
 
 /// The group heading of a household: code, name, name in original script, people.
 fn household(h: &super::packing::PickList) -> String {
@@ -27,10 +39,10 @@ fn household(h: &super::packing::PickList) -> String {
 }
 
 /// The list's rows as text, in the table's order: totals ("All households"), then each
-/// household's lines (its name on its first line only).
-pub fn rows(list: &PackingList) -> Vec<[String; 6]> {
+/// household's lines (its name on its first line only). The words are in `lang`.
+pub fn rows(list: &PackingList, lang: Language) -> Vec<[String; 6]> {
     let mut rows = Vec::new();
-    let all = format!("All households ({})", list.households.len());
+    let all = Words::of(lang).fill("print.packing.all", &[("n", &list.households.len().to_string())]);
     for (i, t) in list.totals.iter().enumerate() {
         rows.push([
             if i == 0 { all.clone() } else { String::new() },
@@ -57,31 +69,34 @@ pub fn rows(list: &PackingList) -> Vec<[String; 6]> {
     rows
 }
 
-/// The packing list as a sheet.
-pub fn packing_sheet(list: &PackingList, centre: &str, printed_at: NaiveDateTime) -> Sheet {
+/// The packing list as a sheet, its words in `lang`.
+pub fn packing_sheet(list: &PackingList, centre: &str, printed_at: NaiveDateTime, lang: Language) -> Sheet {
     let d = &list.distribution;
+    let w = Words::of(lang);
+    let [household, item, size, quantity, in_stock, short, packed] = headers(lang);
     let mut sheet = Sheet::new(
-        TITLE,
+        title(lang),
         vec![
-            Column::text(HEADERS[0]).weight(2.4).lines(2),
-            Column::text(HEADERS[1]).weight(1.6),
-            Column::text(HEADERS[2]).mm(16.0),
-            Column::text(HEADERS[3]).mm(20.0).align(Align::End),
-            Column::text(HEADERS[4]).mm(22.0).align(Align::End),
-            Column::text(HEADERS[5]).mm(14.0).align(Align::End),
-            Column::tick_box(HEADERS[6]),
+            Column::text(household).weight(2.4).lines(2),
+            Column::text(item).weight(1.6),
+            Column::text(size).mm(16.0),
+            Column::text(quantity).mm(20.0).align(Align::End),
+            Column::text(in_stock).mm(22.0).align(Align::End),
+            Column::text(short).mm(14.0).align(Align::End),
+            Column::tick_box(packed),
         ],
     );
+    sheet.language = lang;
     sheet.header = SheetHeader {
         centre: centre.to_string(),
         site: format!("{} ({})", d.site_name, d.location),
-        title: format!("{TITLE}: {}", d.dist_type),
-        date: d.held_on.format("%a %-d %b %Y").to_string(),
+        title: w.fill("print.packing.title_type", &[("title", &title(lang)), ("type", &d.dist_type)]),
+        date: w.weekday_date(d.held_on),
     };
     sheet.author = centre.to_string();
     sheet.printed_at = printed_at;
     sheet.group_column = Some(0);
-    sheet.rows = rows(list)
+    sheet.rows = rows(list, lang)
         .into_iter()
         .map(|r| {
             let mut cells: Vec<Cell> = r.into_iter().map(Cell::from).collect();

@@ -58,11 +58,13 @@ mod sheet;
 mod table;
 mod text;
 mod widths;
+mod words;
 
 pub use canvas::{Canvas, TextBox};
 pub use sheet::{
     Align, Cell, Column, ColumnKind, ColumnWidth, Mark, PageSetup, PaperSize, RowStyle, Sheet, SheetHeader,
 };
+pub use words::{Language, Words};
 
 use crate::Result;
 

@@ -247,6 +247,9 @@ pub struct Sheet {
     /// name): when such a row starts a page, the cell repeats that text with "(continued)".
     #[serde(default)]
     pub group_column: Option<usize>,
+    /// The language of the words the engine prints itself ("page 1 of 2", "(continued)").
+    #[serde(default)]
+    pub language: super::Language,
 }
 
 impl Sheet {
@@ -263,6 +266,7 @@ impl Sheet {
             row_style: RowStyle::default(),
             notes: Vec::new(),
             group_column: None,
+            language: super::Language::default(),
         }
     }
 }

@@ -187,7 +187,8 @@ pub(crate) fn layout(sheet: &Sheet) -> Result<Layout> {
         if let ColumnKind::Text { max_lines } = sheet.columns[g].kind {
             for start in group_of.iter().flatten().copied().collect::<std::collections::BTreeSet<_>>() {
                 let cell = Cell {
-                    text: format!("{} (continued)", sheet.rows[start][g].text.trim()),
+                    text: super::Words::of(sheet.language)
+                        .fill("print.continued", &[("text", sheet.rows[start][g].text.trim())]),
                     mark: sheet.rows[start][g].mark,
                 };
                 let laid =
@@ -602,7 +603,15 @@ fn page_footer(
 ) {
     let width = page_w - 2.0 * MARGIN;
     let y = MARGIN + 1.5 * MM;
-    let text = format!("Printed {} · page {page} of {pages}", sheet.printed_at.format("%Y-%m-%d %H:%M"));
+    let words = super::Words::of(sheet.language);
+    let text = words.fill(
+        "print.footer",
+        &[
+            ("when", &words.stamp(sheet.printed_at)),
+            ("page", &page.to_string()),
+            ("pages", &pages.to_string()),
+        ],
+    );
     let right = shaper.fit(&text, FOOTER, width * 0.6, Some(false));
     let right_w = right.width;
     draws.push(Draw::Text {

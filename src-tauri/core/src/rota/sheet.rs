@@ -1,65 +1,70 @@
 //! The rota's printed sheet: a site's week as a grid of shifts by days. The builder only makes a
 //! [`Sheet`] from the rota's rows; the API's print path renders and writes it.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 
 use super::{RotaWeek, Shift};
-use crate::print::{Cell, Column, Mark, PageSetup, Sheet, SheetHeader};
+use crate::print::{Cell, Column, Language, Mark, PageSetup, Sheet, SheetHeader, Words};
 use crate::volunteers::dbs::DbsStatus;
 
-/// Title of the weekly volunteer roster.
-pub const ROSTER_TITLE: &str = "Volunteer rota";
-
-/// Legend of the roster's DBS marks, in the order printed.
-pub const ROSTER_LEGEND: [(Mark, &str); 3] = [
-    (Mark::Tick, "DBS valid until date"),
-    (Mark::Warning, "DBS expiring soon"),
-    (Mark::Cross, "DBS not valid"),
-];
-
-fn short(d: NaiveDate) -> String {
-    d.format("%-d %b %Y").to_string()
+/// Title of the weekly volunteer roster in `lang`.
+pub fn roster_title(lang: Language) -> String {
+    Words::of(lang).get("print.roster.title")
 }
+
+/// Legend of the roster's DBS marks, in the order printed: each mark and the key of its words.
+pub const ROSTER_LEGEND: [(Mark, &str); 3] = [
+    (Mark::Tick, "print.roster.valid"),
+    (Mark::Warning, "print.roster.expiring"),
+    (Mark::Cross, "print.roster.not_valid"),
+];
 
 /// A volunteer's cell: the name, then the DBS date on a line of its own (a short line with a
 /// digit, so the engine never cuts it).
-fn dbs_cell(name: &str, st: &DbsStatus) -> Cell {
+fn dbs_cell(w: &Words, name: &str, st: &DbsStatus) -> Cell {
     let (mark, text) = match st {
-        DbsStatus::Valid { until } => (Mark::Tick, format!("{name}\nuntil {}", short(*until))),
-        DbsStatus::ExpiringSoon { until } => (Mark::Warning, format!("{name}\nexpires {}", short(*until))),
-        _ => (Mark::Cross, format!("{name}\nDBS not valid")),
+        DbsStatus::Valid { until } => {
+            (Mark::Tick, w.fill("print.roster.until", &[("date", &w.date(*until))]))
+        }
+        DbsStatus::ExpiringSoon { until } => {
+            (Mark::Warning, w.fill("print.roster.expires", &[("date", &w.date(*until))]))
+        }
+        _ => (Mark::Cross, w.get("print.roster.not_valid")),
     };
-    Cell { text, mark: Some(mark) }
+    Cell { text: format!("{name}\n{text}"), mark: Some(mark) }
 }
-
-/// Written under a child-facing shift's time and role.
-pub const CHILD_FACING: &str = "Child-facing";
-
-/// What [`CHILD_FACING`] means, in the notes under the table.
-pub const CHILD_FACING_NOTE: &str = "Child-facing: enhanced DBS with the children's barred list";
 
 /// The weekly roster of a site: a grid of shifts (rows) by days (columns); each volunteer with
 /// a DBS mark for what the shift needs on its date (valid until / expiring soon / not valid),
 /// unfilled places written as such, shifts whose session is cancelled written "Cancelled",
 /// child-facing shifts marked under their time and role, the rota contact in the header, and
-/// under the table the legend of the marks, the gaps, the contact and the printed date.
-pub fn roster(rota: &RotaWeek, centre: &str, contact: &str, printed_at: NaiveDateTime) -> Sheet {
-    let mut columns = vec![Column::text("Shift").mm(40.0).lines(3)];
+/// under the table the legend of the marks, the gaps, the contact and the printed date. Its
+/// words are in `lang`.
+pub fn roster(
+    rota: &RotaWeek,
+    centre: &str,
+    contact: &str,
+    printed_at: NaiveDateTime,
+    lang: Language,
+) -> Sheet {
+    let w = Words::of(lang);
+    let mut columns = vec![Column::text(w.get("print.roster.shift")).mm(40.0).lines(3)];
     for d in &rota.days {
-        columns.push(Column::text(d.format("%a %-d %b").to_string()).weight(1.0).lines(3));
+        columns.push(Column::text(w.weekday_day_month(*d)).weight(1.0).lines(3));
     }
-    let mut sheet = Sheet::new(ROSTER_TITLE, columns);
+    let mut sheet = Sheet::new(roster_title(lang), columns);
     sheet.page = PageSetup { landscape: true, ..PageSetup::default() };
+    sheet.language = lang;
     let site = if contact.trim().is_empty() {
         rota.site_name.clone()
     } else {
-        format!("{} · Rota contact: {}", rota.site_name, contact.trim())
+        w.fill("print.roster.site_contact", &[("site", &rota.site_name), ("contact", contact.trim())])
     };
     sheet.header = SheetHeader {
         centre: centre.to_string(),
         site,
-        title: ROSTER_TITLE.to_string(),
-        date: rota.heading.clone(),
+        title: roster_title(lang),
+        date: rota.days.first().map(|monday| w.week(*monday)).unwrap_or_else(|| rota.heading.clone()),
     };
     sheet.author = centre.to_string();
     sheet.printed_at = printed_at;
@@ -89,12 +94,12 @@ pub fn roster(rota: &RotaWeek, centre: &str, contact: &str, printed_at: NaiveDat
                 for s in shifts {
                     // Its session is not held: nobody works it (the screen lists whom to tell).
                     if s.cancelled {
-                        cells.push(Cell { text: "Cancelled".into(), mark: None });
+                        cells.push(Cell { text: w.get("print.cancelled"), mark: None });
                         continue;
                     }
-                    cells.extend(s.assigned.iter().map(|a| dbs_cell(&a.name, &a.dbs)));
+                    cells.extend(s.assigned.iter().map(|a| dbs_cell(&w, &a.name, &a.dbs)));
                     for _ in 0..s.gap() {
-                        cells.push(Cell { text: "unfilled".into(), mark: None });
+                        cells.push(Cell { text: w.get("print.roster.unfilled"), mark: None });
                     }
                 }
                 cells
@@ -103,7 +108,7 @@ pub fn roster(rota: &RotaWeek, centre: &str, contact: &str, printed_at: NaiveDat
         let height = lines_per_day.iter().map(Vec::len).max().unwrap_or(0).max(1);
         let child_facing = on_day.iter().flatten().any(|s| s.child_facing && !s.cancelled);
         let label = if child_facing {
-            format!("{starts}–{ends} {role}\n{CHILD_FACING}")
+            format!("{starts}–{ends} {role}\n{}", w.get("print.roster.child_facing"))
         } else {
             format!("{starts}–{ends} {role}")
         };
@@ -116,21 +121,21 @@ pub fn roster(rota: &RotaWeek, centre: &str, contact: &str, printed_at: NaiveDat
         }
     }
     if rota.shifts.is_empty() {
-        let mut row = vec![Cell::from("No shifts this week")];
+        let mut row = vec![Cell::from(w.get("print.roster.none"))];
         row.extend((0..7).map(|_| Cell::default()));
         sheet.rows.push(row);
     }
     // The legend goes under the table, not in a row of it.
     let mut notes: Vec<Cell> =
-        ROSTER_LEGEND.iter().map(|(m, t)| Cell { text: (*t).to_string(), mark: Some(*m) }).collect();
+        ROSTER_LEGEND.iter().map(|(m, key)| Cell { text: w.get(key), mark: Some(*m) }).collect();
     if rota.shifts.iter().any(|s| s.child_facing && !s.cancelled) {
-        notes.push(Cell::from(CHILD_FACING_NOTE));
+        notes.push(Cell::from(w.get("print.roster.child_facing_note")));
     }
-    notes.push(Cell::from(format!("Gaps: {}", rota.gaps)));
+    notes.push(Cell::from(w.fill("print.roster.gaps", &[("n", &rota.gaps.to_string())])));
     if !contact.trim().is_empty() {
-        notes.push(Cell::from(format!("Contact: {}", contact.trim())));
+        notes.push(Cell::from(w.fill("print.roster.contact", &[("contact", contact.trim())])));
     }
-    notes.push(Cell::from(format!("Printed {}", printed_at.format("%-d %b %Y %H:%M"))));
+    notes.push(Cell::from(w.fill("print.printed", &[("when", &w.date_time(printed_at))])));
     sheet.notes = notes;
     sheet
 }

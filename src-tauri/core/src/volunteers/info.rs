@@ -56,16 +56,8 @@ pub struct VolunteerInfo {
     pub addresses: Vec<SiteAddress>,
 }
 
-/// The language a sheet is printed in.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Language {
-    /// English.
-    #[default]
-    En,
-    /// French.
-    Fr,
-}
+/// The language a sheet is printed in (one for every printed sheet).
+pub use crate::print::Language;
 
 /// The sheet's texts and every site's address.
 pub fn get(conn: &Connection) -> Result<VolunteerInfo> {

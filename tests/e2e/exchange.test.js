@@ -1,7 +1,8 @@
 // Exchange in the real window: the centre's computer (this window) and a Birmingham laptop
-// (a replica joined with haven-cli) share a folder. Someone registered on the laptop reaches
-// the centre after "Exchange now"; the same record changed on both before they exchange shows
-// in the conflicts list side by side and is resolved; the automatic folder is set and shown.
+// (a replica joined with haven-cli) share a folder. Someone registered on the laptop and moved
+// to Calais reaches the centre after "Exchange now" and is on its Dashboard's arrivals until
+// marked met; the same record changed on both before they exchange shows in the conflicts list
+// side by side and is resolved; the automatic folder is set and shown.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,7 +41,7 @@ async function exchangeNow(driver, dir) {
   return said.getText();
 }
 
-test('a laptop\'s registration arrives with "Exchange now", and a record changed on both is a conflict resolved on the screen', async () => {
+test('a laptop\'s registration moved to Calais arrives with "Exchange now" and is met; a record changed on both is a conflict resolved on the screen', async () => {
   const centre = tempDataDir();
   const laptop = tempDataDir();
   const share = tempDataDir();
@@ -54,6 +55,8 @@ test('a laptop\'s registration arrives with "Exchange now", and a record changed
   // The laptop registers someone and exchanges through the shared folder.
   const person = onLaptop(laptop, 'call', 'create_person',
     JSON.stringify({ given_name: 'Samira', family_name: 'Laptopova', site: 'BHM', confirm_not_duplicate: true })).person;
+  // Priya moves her to Calais, where she is going next.
+  onLaptop(laptop, 'call', 'transfer_person', JSON.stringify({ id: person.id, site: 'CAL' }));
   onLaptop(laptop, 'exchange', '--dir', share, '--json');
 
   run.app = await launch(['--data-dir', centre]);
@@ -66,6 +69,16 @@ test('a laptop\'s registration arrives with "Exchange now", and a record changed
   const search = await find(driver, 'people-search');
   await search.sendKeys('Laptopova');
   await driver.wait(until.elementLocated(By.xpath(`//*[contains(., "${person.code}")]`)), WAIT, 'the laptop\'s registration is found here');
+
+  // Calais's Dashboard lists her among the arrivals until someone marks her met.
+  await openScreen(driver, 'dashboard');
+  const arrival = By.css(`[data-testid="arrival"][data-code="${person.code}"]`);
+  const row = await driver.wait(until.elementLocated(arrival), WAIT, 'she is listed as arriving');
+  assert.match(await row.getText(), /BHM/, 'from Birmingham');
+  await (await row.findElement(byTestId('arrival-met'))).click();
+  await driver.wait(until.elementLocated(By.css(`[data-testid="arrival"][data-code="${person.code}"][data-state="met"]`)), WAIT,
+    'marked met');
+  await shot(driver, 'dashboard-arrivals');
 
   // Both change the same record's status before they next exchange.
   onLaptop(laptop, 'call', 'set_person_status', JSON.stringify({ id: person.id, status: 'reached_uk' }));

@@ -50,6 +50,9 @@ export const restoreBackup = (path) => invoke('restore_backup', { path });
 export const sessionInfo = () => call('session_info');
 /** The Dashboard's counts at one site (a code), or the whole centre (null). */
 export const dashboardCounts = (site = null) => call('dashboard_counts', { site });
+/** People moved to `site` (code; null: every site) from another, until met there. */
+export const listArrivals = (site = null) => call('list_arrivals', { site });
+export const markArrivalMet = (id) => call('mark_arrival_met', { id });
 export const listSites = () => call('list_sites');
 export const createSite = (site) => call('create_site', site);
 export const updateSite = (site, values) => call('update_site', { site, ...values });

@@ -622,3 +622,44 @@ fn the_automatic_folder_exchanges_when_due_for_whoever_is_signed_in_and_records_
     let after = call(&b.db, &b.s, "exchange_overview", json!({}));
     assert!(after["automatic"]["last_error"].as_str().unwrap().contains("no folder"), "{after}");
 }
+
+#[test]
+fn a_minor_moved_from_calais_is_on_birminghams_arrivals_with_their_record_until_met() {
+    let reps = replicas(&["CAL", "BHM"]);
+    let (cal, bhm) = (&reps[0], &reps[1]);
+    let folder = tempfile::tempdir().unwrap();
+    let p = register(cal, "Yonas", "Moved");
+    call(&cal.db, &cal.s, "add_note", json!({"person": p, "body": "Travelling to the UK with his cousin."}));
+    call(&cal.db, &cal.s, "transfer_person", json!({"id": p, "site": "BHM"}));
+    let here = call(&cal.db, &cal.s, "list_arrivals", json!({"site": "BHM"}));
+    assert_eq!(here.as_array().unwrap().len(), 1, "{here}");
+    for _ in 0..2 {
+        swap(cal, folder.path());
+        swap(bhm, folder.path());
+    }
+    let priya = util::signed_in(&bhm.db, "priya");
+    let coming = call(&bhm.db, &priya, "list_arrivals", json!({"site": "BHM"}));
+    let arrival = &coming.as_array().unwrap()[0];
+    assert_eq!(
+        (arrival["person_id"].as_str(), arrival["from_site"].as_str()),
+        (Some(p.as_str()), Some("CAL"))
+    );
+    assert_eq!(arrival["met_on"], serde_json::Value::Null);
+    let notes = call(&bhm.db, &priya, "get_person", json!({"id": p}));
+    assert!(notes.to_string().contains("Travelling to the UK"), "the notes came with the record: {notes}");
+    // Someone of another site cannot mark it; Priya, in Birmingham, can.
+    let dunkirk = util::signed_in(&bhm.db, "helene");
+    let refused = util::err(&bhm.db, &dunkirk, "mark_arrival_met", json!({"id": arrival["id"]}));
+    assert_eq!(refused.kind.as_str(), "forbidden", "{refused:?}");
+    let after = call(&bhm.db, &priya, "mark_arrival_met", json!({"id": arrival["id"]}));
+    assert_eq!(after[0]["met_by"], "Priya Sandhu", "{after}");
+    let again = util::err(&bhm.db, &priya, "mark_arrival_met", json!({"id": arrival["id"]}));
+    assert_eq!(again.kind.as_str(), "conflict");
+    for _ in 0..2 {
+        swap(bhm, folder.path());
+        swap(cal, folder.path());
+    }
+    assert_same(cal, bhm);
+    let seen = call(&cal.db, &cal.s, "list_arrivals", json!({"site": "BHM"}));
+    assert_eq!(seen[0]["met_by"], "Priya Sandhu", "Calais sees he was met: {seen}");
+}

@@ -3,7 +3,7 @@
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { date, num, t } from '../i18n.js';
+import { date, dateTime, num, t } from '../i18n.js';
 import { stockChart } from '../stock-chart.js';
 import { siteFilter } from '../home-site.js';
 
@@ -27,7 +27,8 @@ export async function showDashboard(main, ctx) {
   }
   // overdue_follow_ups is null for the front desk: they see no referrals.
   const caseworker = c.overdue_follow_ups !== null && c.overdue_follow_ups !== undefined;
-  const overdue = caseworker ? await api.overdueFollowUps(100) : [];
+  const [overdue, arrivals] = await Promise.all([caseworker ? api.overdueFollowUps(100) : [], api.listArrivals(site)]);
+  const rerender = () => showDashboard(main, ctx);
   replace(main,
     h('h1', {}, t('nav.dashboard')),
     h('div', { class: 'filters' }, filter),
@@ -40,6 +41,7 @@ export async function showDashboard(main, ctx) {
       card('dashboard.pregnant', c.pregnant, 'count-pregnant'),
       card('dashboard.unaccompanied', c.unaccompanied_minors, 'count-unaccompanied'),
       caseworker ? card('dashboard.overdue', c.overdue_follow_ups, 'count-overdue', c.overdue_follow_ups > 0) : null),
+    arrivalsSection(arrivals, ctx.session, sites, rerender),
     caseworker ? overdueSection(overdue, c.overdue_follow_ups, c.today) : null,
     h('h2', {}, t('dashboard.by_site')),
     h('table', { class: 'table' },
@@ -53,6 +55,44 @@ export async function showDashboard(main, ctx) {
         h('td', { class: 'num' }, num(s.households)))))),
     h('p', { class: 'hint' }, t('dashboard.total', { total: num(c.people_total), date: date(c.today) })),
     await stockChart(site));
+}
+
+/** People moved here from another site: expected until someone here marks them met. */
+function arrivalsSection(rows, session, sites, rerender) {
+  if (!rows.length) return null;
+  const mySite = sites.find((s) => s.id === session.site_id)?.code;
+  const status = h('div', { role: 'status' });
+  return h('section', { 'aria-labelledby': 'arrivals-title', 'data-testid': 'arrivals' },
+    h('h2', { id: 'arrivals-title' }, t('arrivals.title')),
+    status,
+    h('table', { class: 'table' },
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col' }, t('arrivals.person')),
+        h('th', { scope: 'col' }, t('arrivals.from')),
+        h('th', { scope: 'col' }, t('arrivals.to')),
+        h('th', { scope: 'col' }, t('arrivals.moved')),
+        h('th', { scope: 'col' }, t('arrivals.state')))),
+      h('tbody', {}, rows.map((a) => {
+        let state = a.met_on ? t('arrivals.met', { date: date(a.met_on), name: a.met_by || '' }) : t('arrivals.expected');
+        if (!a.met_on && (session.role === 'lead' || a.to_site === mySite)) {
+          const button = h('button', { type: 'button', class: 'button button-secondary', 'data-testid': 'arrival-met' }, t('arrivals.mark_met'));
+          button.addEventListener('click', async () => {
+            button.disabled = true;
+            try { await api.markArrivalMet(a.id); rerender(); } catch (err) {
+              button.disabled = false;
+              replace(status, h('p', { class: 'field-error' }, err.message));
+            }
+          });
+          state = h('span', {}, t('arrivals.expected'), ' ', button);
+        }
+        return h('tr', { 'data-testid': 'arrival', 'data-code': a.code, 'data-state': a.met_on ? 'met' : 'expected' },
+          h('td', {}, h('a', { href: `#/people/${encodeURIComponent(a.person_id)}` }, `${a.code} · ${a.given_name} ${a.family_name}`.trim()),
+            a.original_name ? h('span', { dir: 'auto', class: 'original-name' }, ` ${a.original_name}`) : null),
+          h('td', {}, a.from_site),
+          h('td', {}, a.to_site),
+          h('td', {}, dateTime(a.transferred_at), a.transferred_by ? ` · ${a.transferred_by}` : ''),
+          h('td', {}, state));
+      }))));
 }
 
 function daysBetween(from, to) {

@@ -2,12 +2,14 @@
 //! is decided in [`PersonRecord`].
 
 use chrono::Local;
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::inputs::today;
 use super::printing::{print_sheet, Printable, PrintedSheet};
 use crate::access::{audit, Role, Session};
+use crate::cases::arrivals::{self, Arrival};
 use crate::cases::duplicates::{self, Duplicate};
 use crate::cases::export::{self, ExportReport, ExportRequest};
 use crate::cases::flags::{self, ClearFlag, SetFlag};
@@ -187,8 +189,13 @@ pub(super) fn record_consent(db: &Db, s: &Session, input: IdInput) -> Result<Per
 
 pub(super) fn transfer_person(db: &Db, s: &Session, input: TransferInput) -> Result<PersonRecord> {
     db.write(|tx| {
+        let before: Option<String> =
+            tx.query_row("SELECT site_id FROM people WHERE id = ?1", [&input.id], |r| r.get(0)).optional()?;
         let from = people::transfer(tx, &input.id, &input.site)?;
         let rec = record(tx, s, &input.id)?;
+        if let Some(before) = before {
+            arrivals::note(tx, s, &input.id, &before, &rec.person.site_id)?;
+        }
         let detail = json!({"from": from, "to": rec.person.site_code});
         audit::record(tx, s, "transfer", "person", Some(&input.id), Some(&detail))?;
         Ok(rec)
@@ -442,5 +449,30 @@ pub(super) fn export_people(db: &Db, s: &Session, input: ExportRequest) -> Resul
         let report = export::export(tx, s, &input, today())?;
         audit::record(tx, s, "export", "person", None, Some(&json!({"rows": report.rows})))?;
         Ok(report)
+    })
+}
+
+/// Which arrivals to list.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArrivalsInput {
+    /// The receiving site (code or id); none: every site.
+    #[serde(default)]
+    pub site: Option<String>,
+}
+
+/// How long someone met stays on the Dashboard's arrivals list.
+const MET_SHOWN_DAYS: u64 = 14;
+
+pub(super) fn list_arrivals(db: &Db, _: &Session, input: ArrivalsInput) -> Result<Vec<Arrival>> {
+    let site = input.site.filter(|s| !s.trim().is_empty());
+    db.read(|c| arrivals::list(c, site.as_deref(), today(), MET_SHOWN_DAYS))
+}
+
+pub(super) fn mark_arrival_met(db: &Db, s: &Session, input: IdInput) -> Result<Vec<Arrival>> {
+    db.write(|tx| {
+        arrivals::mark_met(tx, s, &input.id, today())?;
+        audit::record(tx, s, "meet", "person_transfer", Some(&input.id), None)?;
+        arrivals::list(tx, None, today(), MET_SHOWN_DAYS)
     })
 }

@@ -292,6 +292,8 @@ pub static FUNCTIONS: &[ApiFunction] = &[
         "Record today that a person agreed to the centre keeping their data."
     ),
     function!(transfer_person, Coordinator, WRITE, "Move a person to another site (their code stays)."),
+    function!(list_arrivals, FrontDesk, READ, "People moved to a site from another, until met there."),
+    function!(mark_arrival_met, FrontDesk, WRITE, "Mark someone moved from another site as met here."),
     function!(join_household, FrontDesk, WRITE, "Put a person in another person's household."),
     function!(leave_household, Coordinator, WRITE, "Take a person out of their household."),
     function!(set_flag, FrontDesk, WRITE, "Set a flag on a person (safeguarding and medical: coordinators)."),

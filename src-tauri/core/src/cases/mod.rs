@@ -7,6 +7,7 @@
 //! for coordinators and leads.
 
 pub mod age;
+pub mod arrivals;
 pub mod duplicates;
 pub mod export;
 pub mod flags;

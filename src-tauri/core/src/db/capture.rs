@@ -66,6 +66,7 @@ pub const REPLICATED_TABLES: &[&str] = &[
     "money_transfers",
     "stock_transits",
     "erasures",
+    "person_transfers",
 ];
 
 /// Tables that never travel, each for a reason: derived data every replica rebuilds after an

@@ -27,6 +27,7 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/0014_stock_transit.sql"),
     include_str!("../../migrations/0015_erasures.sql"),
     include_str!("../../migrations/0016_exchange_auto.sql"),
+    include_str!("../../migrations/0017_person_transfers.sql"),
 ];
 
 /// Migrations that also run Rust code after their SQL, in the same transaction.

@@ -1,0 +1,276 @@
+// Accessibility in the real window: axe-core checks every screen, sub-screen and dialog of the
+// app in English and in French, signed in as a lead, and the test fails listing each serious or
+// critical violation by its rule, its element and the screen it was on. One window for the
+// demo (signed in once per language) and one for a new centre's first-run screens.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { By, Key, until } from 'selenium-webdriver';
+import { cli, launch, tempDataDir } from './driver.js';
+import { byTestId, chooseValue, enterCredentials, find, settled, textOf, useDemoApp, WAIT } from './helpers.js';
+import { seriousProblems } from './axe.js';
+
+const demo = useDemoApp();
+
+/** Every serious or critical problem found, one line each, and the count per language. */
+const found = [];
+const counted = { en: 0, fr: 0 };
+
+/** Checks the window as it is now; `where` names the screen in the report. */
+async function check(driver, lang, where) {
+  const lines = await seriousProblems(driver, `[${lang}] ${where}`);
+  counted[lang] += lines.length;
+  found.push(...lines);
+}
+
+/** Waits until the screen has drawn: the element `id` is there and nothing is still loading. */
+async function drawn(driver, id) {
+  await find(driver, id);
+  await driver.wait(async () => (await driver.findElements(By.css('main .loading'))).length === 0, WAIT, 'the screen finished loading');
+}
+
+/** Moves to `hash` and waits for the element `id` on the new screen. */
+async function go(driver, hash, id) {
+  await driver.executeScript('location.hash = arguments[0]', hash);
+  await driver.wait(async () => (await driver.executeScript('return location.hash')) === hash, WAIT);
+  await drawn(driver, id);
+}
+
+/** Clicks the element `id` (looking again if a redraw replaced it) and waits for `then`. */
+async function press(driver, id, then) {
+  await driver.wait(settled(async () => {
+    await (await find(driver, id)).click();
+    return true;
+  }), WAIT, `[data-testid="${id}"] can be pressed`);
+  if (then) await find(driver, then);
+}
+
+/** Waits until a form shows the summary of its problems. */
+const problemsListed = (driver) =>
+  driver.wait(until.elementLocated(By.css('.error-summary:not([hidden])')), WAIT, 'the form lists its problems');
+
+/** Chooses the window's language on the screen shown (the unlock or the setup screen). */
+async function chooseLanguage(driver, lang) {
+  await chooseValue(driver, 'language', lang);
+  await driver.wait(async () => (await driver.executeScript('return document.documentElement.lang')) === lang, WAIT);
+}
+
+/** What the demo holds that the walk opens: a person, a volunteer, the open distribution and
+ * codes the desk can serve (a different one for each language). */
+function demoFacts(dataDir) {
+  const people = cli(dataDir, 'call', 'search_people', '{"site":"CAL","status":"active","limit":50}').rows;
+  const dist = cli(dataDir, 'call', 'list_distributions', '{}').find((d) => d.status === 'open');
+  assert.ok(dist, 'the demo has an open distribution');
+  const volunteer = cli(dataDir, 'call', 'list_volunteers', '{}')[0];
+  assert.ok(people.length > 2 && volunteer, 'the demo has people and volunteers');
+  // Two namesakes: the desk offers a pick list for their name.
+  for (const born of ['1990-05-01', '2001-09-12']) {
+    cli(dataDir, 'call', 'create_person', JSON.stringify({ given_name: 'Hibaaq', family_name: 'Qorsheel', date_of_birth: born,
+      site: 'CAL', consent: true, confirm_not_duplicate: true }));
+  }
+  return { person: people[0], dist, volunteer, namesakes: 'Hibaaq Qorsheel' };
+}
+
+/** The walk through every screen of the signed-in app, checking each state on the way. */
+async function walkSignedIn(driver, lang, facts) {
+  const at = (where) => check(driver, lang, where);
+
+  await go(driver, '#/dashboard', 'count-people');
+  await at('Dashboard');
+
+  await go(driver, '#/people', 'people-search');
+  await (await find(driver, 'people-search')).sendKeys(facts.person.family_name);
+  await find(driver, 'people-results');
+  await driver.wait(async () => (await driver.findElements(By.css('[data-testid="people-results"] table'))).length > 0, WAIT, 'people found');
+  await at('People, a search');
+
+  await go(driver, `#/people/${facts.person.id}`, 'tab-details');
+  const tabs = await driver.executeScript("return [...document.querySelectorAll('[role=\"tab\"]')].map((b) => b.dataset.testid)");
+  for (const name of tabs) {
+    await press(driver, name, `panel-${name.replace(/^tab-/, '')}`);
+    await at(`Person, ${name.replace(/^tab-/, '')} tab`);
+  }
+  await press(driver, 'tab-details', 'panel-details');
+  await press(driver, 'edit-details', 'edit-form');
+  await at('Person, editing the details');
+  await go(driver, '#/people/new', 'register-form');
+  await go(driver, `#/people/${facts.person.id}`, 'tab-details');
+  await press(driver, 'tab-details', 'erase-person');
+  await press(driver, 'erase-person', 'confirm-erase');
+  await at('Person, the erase question');
+  await press(driver, 'tab-household', 'panel-household');
+  if ((await driver.findElements(byTestId('leave-household'))).length) {
+    await press(driver, 'leave-household', 'leave-confirm');
+    await at('Person, the leave-household question');
+  }
+  await press(driver, 'tab-details', 'panel-details');
+
+  await go(driver, '#/people/new', 'register-form');
+  await at('New person');
+  await press(driver, 'register-submit');
+  await driver.wait(until.elementLocated(By.css('.error-summary:not([hidden])')), WAIT, 'the form lists its problems');
+  await at('New person, with problems');
+  await (await find(driver, 'household-picker')).sendKeys(facts.person.family_name);
+  await find(driver, 'household-picker-option');
+  await at('New person, the household picker open');
+  await (await find(driver, 'household-picker')).sendKeys('qqqzzzxx');
+  await driver.wait(async () => (await find(driver, 'household-picker-empty')).isDisplayed(), WAIT, 'the picker says nobody matches');
+  await at('New person, the household picker finding nobody');
+
+  await go(driver, '#/people/import', 'import-path');
+  await at('Import people');
+  await (await find(driver, 'import-path')).sendKeys(path.resolve('tests/data/people_import_bad.csv'));
+  await press(driver, 'import-continue', 'import-mapping');
+  await at('Import people, the columns');
+  await press(driver, 'import-check', 'import-problems');
+  await at('Import people, the problems found');
+
+  await go(driver, '#/stock', 'receive-form');
+  await (await find(driver, 'stock-setup')).findElement(By.css('summary')).click();
+  await at('Stock, its set-up open');
+  await press(driver, 'receive-save');
+  await driver.wait(until.elementLocated(By.css('.error-summary:not([hidden])')), WAIT, 'the receipt lists its problems');
+  await at('Stock, a receipt with problems');
+  const open = await driver.findElements(By.css('a[href^="#/stock/take/"]'));
+  if (open.length) await open[0].click();
+  else await press(driver, 'take-start');
+  await drawn(driver, 'take-line');
+  await at('Stock take');
+
+  await go(driver, '#/distribution', 'dist-list');
+  await at('Distribution list');
+  await go(driver, '#/distribution/rules', 'rules');
+  await at('Distribution rules');
+  await go(driver, `#/distribution/${facts.dist.id}`, 'plan-row');
+  await at('Distribution desk');
+  // A household still to collect (the other language's walk served one already).
+  const code = await driver.findElement(By.xpath("//*[@data-testid='plan-row'][.//*[@data-testid='plan-tick']]")).getAttribute('data-code');
+  const served = Number(await textOf(driver, 'counter-households'));
+  const box = await find(driver, 'desk-code');
+  await box.sendKeys(code, Key.ENTER);
+  await driver.wait(settled(async () => Number(await textOf(driver, 'counter-households')) === served + 1), WAIT,
+    'the collection is recorded');
+  await at('Distribution desk, a collection recorded');
+  await press(driver, 'reverse', 'reverse-confirm');
+  await at('Distribution desk, the reverse question');
+  await box.clear();
+  await box.sendKeys(facts.namesakes, Key.ENTER);
+  await find(driver, 'desk-pick');
+  await at('Distribution desk, the pick list');
+  await press(driver, 'dist-toggle', 'close-confirm');
+  await at('Distribution desk, the close question');
+
+  await go(driver, '#/activities', 'instance-open');
+  await press(driver, 'instance-open', 'instance-panel');
+  await at('Activities, a session open');
+
+  await go(driver, '#/volunteers', 'volunteer-link');
+  await at('Volunteers');
+  await go(driver, `#/volunteers/${facts.volunteer.id}`, 'volunteer-name');
+  await at('A volunteer');
+  await press(driver, 'dbs-save');
+  await problemsListed(driver);
+  await at('A volunteer, a check with problems');
+  await go(driver, '#/volunteers/new', 'volunteer-form');
+  await press(driver, 'volunteer-save');
+  await driver.wait(until.elementLocated(By.css('.error-summary:not([hidden])')), WAIT, 'the form lists its problems');
+  await at('New volunteer, with problems');
+  await go(driver, '#/volunteers/import', 'applications-form');
+  await at('Volunteer applications');
+
+  await go(driver, '#/rota', 'rota-day');
+  await at('Rota');
+  await press(driver, 'shift-save');
+  await problemsListed(driver);
+  await at('Rota, a shift with problems');
+  await go(driver, '#/reports', 'reports');
+  await driver.wait(async () => (await driver.findElements(By.css('[data-testid="reports"] table'))).length > 0, WAIT, 'the reports are shown');
+  await at('Reports');
+  await go(driver, '#/money', 'money-funds');
+  await at('Money');
+  await press(driver, 'payment-save');
+  await problemsListed(driver);
+  await at('Money, a payment with problems');
+
+  for (const section of ['centre', 'passphrase', 'users', 'partners', 'dbs', 'volunteer-info', 'security', 'audit']) {
+    await go(driver, `#/settings/${section}`, `settings-panel-${section}`);
+    await at(`Settings, ${section}`);
+  }
+  await go(driver, '#/settings/users', 'settings-panel-users');
+  await press(driver, 'toggle-tom', 'confirm-stop');
+  await at('Settings, the stop-user question');
+  await go(driver, '#/settings/security', 'restore-path');
+  await (await find(driver, 'restore-path')).sendKeys('/nowhere/backup.db');
+  await press(driver, 'restore-submit', 'restore-confirm');
+  await at('Settings, the restore question');
+}
+
+test('axe-core reports a button without a name in the window', async () => {
+  const { driver } = demo.app;
+  await find(driver, 'demo-hint');
+  await driver.executeScript("document.querySelector('main').append(document.createElement('button'))");
+  const problems = await seriousProblems(driver, 'planted');
+  assert.ok(problems.some((p) => p.startsWith('planted: button-name (critical)')), `the planted button is reported: ${problems}`);
+  await driver.executeScript("document.querySelector('main > button:last-child').remove()");
+  assert.deepEqual(await seriousProblems(driver, 'planted'), [], 'and nothing else on the unlock screen');
+});
+
+test('every screen and dialog, in English and French, has no serious or critical violation', async (t) => {
+  const { driver } = demo.app;
+  const facts = demoFacts(demo.dataDir);
+  for (const lang of ['en', 'fr']) {
+    await find(driver, 'demo-hint');
+    await chooseLanguage(driver, lang);
+    await check(driver, lang, 'Sign in');
+    await enterCredentials(driver, 'sarah', 'not the passphrase');
+    await driver.wait(until.elementLocated(By.css('.error-summary:not([hidden])')), WAIT, 'the wrong passphrase is refused');
+    await check(driver, lang, 'Sign in, refused');
+    await enterCredentials(driver, 'sarah', 'demo');
+    await find(driver, 'who');
+    await walkSignedIn(driver, lang, facts);
+    await press(driver, 'lock');
+  }
+  t.diagnostic(`serious or critical violations: ${counted.en} in English, ${counted.fr} in French`);
+  assert.deepEqual(found, [], `serious or critical violations:\n${found.join('\n')}`);
+});
+
+const fresh = { app: null, dir: null };
+after(async () => {
+  if (fresh.app) await fresh.app.stop();
+  if (fresh.dir) fs.rmSync(fresh.dir, { recursive: true, force: true });
+});
+
+test("a new centre's first-run screens, in English and French, have no serious or critical violation", async (t) => {
+  fresh.dir = tempDataDir();
+  fresh.app = await launch(['--data-dir', fresh.dir]);
+  const { driver } = fresh.app;
+  const before = found.length;
+  for (const lang of ['en', 'fr']) {
+    await find(driver, 'setup-join');
+    await chooseLanguage(driver, lang);
+    await check(driver, lang, 'Setup');
+    await driver.findElement(By.css('form button[type="submit"]')).click();
+    await driver.wait(until.elementLocated(By.css('.error-summary:not([hidden])')), WAIT, 'the empty form lists its problems');
+    await check(driver, lang, 'Setup, with problems');
+    await press(driver, 'setup-join', 'join-submit');
+    await check(driver, lang, 'Joining a centre');
+    await press(driver, 'join-submit');
+    await driver.wait(until.elementLocated(By.css('.error-summary:not([hidden])')), WAIT, 'the empty form lists its problems');
+    await check(driver, lang, 'Joining a centre, with problems');
+    await driver.navigate().refresh();
+  }
+  // Set up in French: the recovery key is shown once, then the lead is in.
+  await find(driver, 'setup-join');
+  for (const [name, value] of [['centre_name', 'Centre test'], ['lead_display_name', 'Amina Yusuf'], ['lead_username', 'amina'],
+    ['passphrase', 'river lantern seven'], ['passphrase2', 'river lantern seven']]) {
+    await driver.findElement(By.css(`[data-field="${name}"] input`)).sendKeys(value);
+  }
+  await driver.findElement(By.css('form button[type="submit"]')).click();
+  await find(driver, 'recovery-key');
+  await check(driver, 'fr', 'The recovery key');
+  const late = found.slice(before);
+  t.diagnostic(`serious or critical violations on the first-run screens: ${late.length}`);
+  assert.deepEqual(late, [], `serious or critical violations:\n${late.join('\n')}`);
+});

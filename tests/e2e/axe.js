@@ -1,0 +1,55 @@
+// axe-core (npm `axe-core`) run inside the real app window: the page is checked as WebKit drew
+// it, with the app's own fonts, colours and focus, not a copy of the markup in another browser.
+
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+/** The axe-core script, given to the window once per document (a lock starts a new one). */
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The impacts a test fails on. */
+export const FAILING = ['serious', 'critical'];
+
+/** How long one axe run may take: a long list in a debug build under software rendering. */
+const RUN_MS = 60000;
+
+/**
+ * Runs axe-core on the whole window and returns its violations as plain objects:
+ * {id, impact, help, nodes: [{target, impact, summary}]}, every rule axe runs by default
+ * (WCAG 2.x A and AA and its best practices), every impact.
+ */
+export async function axeViolations(driver) {
+  const loaded = await driver.executeScript('return typeof window.axe === "object" && typeof window.axe.run === "function"');
+  if (!loaded) {
+    // The source assigns `window.axe` itself; run as the body of the WebDriver's script.
+    await driver.executeScript(`${AXE_SOURCE}\n;return true;`);
+  }
+  await driver.manage().setTimeouts({ script: RUN_MS });
+  const result = await driver.executeAsyncScript(
+    `const done = arguments[arguments.length - 1];
+     window.axe.run(document, { resultTypes: ['violations'] }).then(
+       (r) => done({ violations: r.violations.map((v) => ({
+         id: v.id, impact: v.impact, help: v.help,
+         nodes: v.nodes.map((n) => ({ target: n.target.map(String), impact: n.impact, summary: n.failureSummary })),
+       })) }),
+       (e) => done({ error: String(e && e.stack || e) }));`);
+  if (result.error) throw new Error(`axe-core could not run in the window: ${result.error}`);
+  return result.violations;
+}
+
+/**
+ * The serious and critical problems on the window now, one line each:
+ * `screen: rule-id (impact) at target: help`.
+ */
+export async function seriousProblems(driver, screen) {
+  const lines = [];
+  for (const v of await axeViolations(driver)) {
+    for (const node of v.nodes) {
+      if (!FAILING.includes(node.impact ?? v.impact)) continue;
+      lines.push(`${screen}: ${v.id} (${node.impact ?? v.impact}) at ${node.target.join(' ')}: ${v.help}`);
+    }
+  }
+  return lines;
+}

@@ -421,7 +421,7 @@ async function showDesk(main, { id, session }) {
     h('h2', { class: 'desk-h2' }, t('dist.collections')),
     h('table', { class: 'table table-desk', 'data-testid': 'collections' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('people.code')), h('th', { scope: 'col' }, t('people.name')),
-        h('th', { scope: 'col' }, t('dist.given')), h('th', { scope: 'col' }, ''))), list),
+        h('th', { scope: 'col' }, t('dist.given')), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('table.actions'))))), list),
     h('h2', {}, t('dist.eligible')),
     planBox,
     h('details', { class: 'desk-stock', 'data-testid': 'remaining-box' },
@@ -538,7 +538,7 @@ async function showRules(main, { session }) {
   const flashed = takeFlash();
   const table = h('table', { class: 'table', 'data-testid': 'rules' },
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('dist.type')), h('th', { scope: 'col' }, t('dist.rule')),
-      h('th', { scope: 'col' }, t('dist.status')), h('th', { scope: 'col' }, ''))),
+      h('th', { scope: 'col' }, t('dist.status')), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('table.actions'))))),
     h('tbody', {}, rules.map((r) => {
       const edit = caseworker ? h('button', { type: 'button', class: 'button button-secondary button-small' }, t('dist.edit')) : null;
       if (edit) edit.addEventListener('click', () => { fill(r); form.scrollIntoView(); });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { By, Key, until } from 'selenium-webdriver';
 import { cli, launch, tempDataDir } from './driver.js';
 import { byTestId, chooseValue, enterCredentials, find, settled, textOf, useDemoApp, WAIT } from './helpers.js';
-import { seriousProblems } from './axe.js';
+import { focusNotShown, seriousProblems } from './axe.js';
 
 const demo = useDemoApp();
 
@@ -20,7 +20,10 @@ const counted = { en: 0, fr: 0 };
 
 /** Checks the window as it is now; `where` names the screen in the report. */
 async function check(driver, lang, where) {
-  const lines = await seriousProblems(driver, `[${lang}] ${where}`);
+  const lines = [
+    ...await seriousProblems(driver, `[${lang}] ${where}`),
+    ...await focusNotShown(driver, `[${lang}] ${where}`),
+  ];
   counted[lang] += lines.length;
   found.push(...lines);
 }
@@ -207,14 +210,20 @@ async function walkSignedIn(driver, lang, facts) {
   await at('Settings, the restore question');
 }
 
-test('axe-core reports a button without a name in the window', async () => {
+test('the checks report a button without a name and a link whose focus is not shown', async () => {
   const { driver } = demo.app;
   await find(driver, 'demo-hint');
-  await driver.executeScript("document.querySelector('main').append(document.createElement('button'))");
+  await driver.executeScript(`const main = document.querySelector('main');
+    main.append(document.createElement('button'));
+    main.append(Object.assign(document.createElement('a'), { href: '#/planted', textContent: 'planted', style: 'outline: none' }));`);
   const problems = await seriousProblems(driver, 'planted');
   assert.ok(problems.some((p) => p.startsWith('planted: button-name (critical)')), `the planted button is reported: ${problems}`);
-  await driver.executeScript("document.querySelector('main > button:last-child').remove()");
+  const unseen = await focusNotShown(driver, 'planted');
+  assert.equal(unseen.length, 1, `only the planted link is reported: ${unseen}`);
+  assert.ok(unseen[0].startsWith('planted: focus not shown at a[href="#/planted"] "planted" (none'), unseen[0]);
+  await driver.executeScript("for (const el of document.querySelectorAll('main > button:last-of-type, a[href=\"#/planted\"]')) el.remove()");
   assert.deepEqual(await seriousProblems(driver, 'planted'), [], 'and nothing else on the unlock screen');
+  assert.deepEqual(await focusNotShown(driver, 'planted'), []);
 });
 
 test('every screen and dialog, in English and French, has no serious or critical violation', async (t) => {
@@ -232,6 +241,9 @@ test('every screen and dialog, in English and French, has no serious or critical
     await walkSignedIn(driver, lang, facts);
     await press(driver, 'lock');
   }
+  // Back to English for whoever runs next on this computer's app profile.
+  await find(driver, 'demo-hint');
+  await chooseLanguage(driver, 'en');
   t.diagnostic(`serious or critical violations: ${counted.en} in English, ${counted.fr} in French`);
   assert.deepEqual(found, [], `serious or critical violations:\n${found.join('\n')}`);
 });
@@ -270,6 +282,9 @@ test("a new centre's first-run screens, in English and French, have no serious o
   await driver.findElement(By.css('form button[type="submit"]')).click();
   await find(driver, 'recovery-key');
   await check(driver, 'fr', 'The recovery key');
+  await press(driver, 'recovery-kept');
+  await press(driver, 'recovery-continue', 'who');
+  await chooseLanguage(driver, 'en');
   const late = found.slice(before);
   t.diagnostic(`serious or critical violations on the first-run screens: ${late.length}`);
   assert.deepEqual(late, [], `serious or critical violations:\n${late.join('\n')}`);

@@ -53,3 +53,32 @@ export async function seriousProblems(driver, screen) {
   }
   return lines;
 }
+
+/**
+ * Every element of the window the Tab key stops on that does not show the app's focus outline
+ * (app.css: solid yellow, 3px) when it has the focus, one line each:
+ * `screen: focus not shown (outline) at element`. The focus is given to each in turn and then
+ * handed back to the element that had it.
+ */
+export async function focusNotShown(driver, screen) {
+  const missing = await driver.executeScript(`
+    const tabbable = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), '
+      + 'select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+    const had = document.activeElement;
+    const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+      + (el.dataset.testid ? '[data-testid="' + el.dataset.testid + '"]' : '')
+      + (el.getAttribute('href') ? '[href="' + el.getAttribute('href') + '"]' : '')
+      + (el.textContent.trim() ? ' "' + el.textContent.trim().slice(0, 30) + '"' : '');
+    const out = [];
+    for (const el of document.querySelectorAll(tabbable)) {
+      if (!el.getClientRects().length || el.closest('[hidden], [inert]')) continue;
+      el.focus({ preventScroll: true });
+      if (document.activeElement !== el) continue;
+      const s = getComputedStyle(el);
+      if (s.outlineStyle === 'solid' && parseFloat(s.outlineWidth) >= 3 && s.outlineColor === 'rgb(255, 221, 0)') continue;
+      out.push(name(el) + ' (' + s.outlineStyle + ' ' + s.outlineWidth + ' ' + s.outlineColor + ')');
+    }
+    if (had && had.focus) had.focus({ preventScroll: true });
+    return out;`);
+  return missing.map((m) => `${screen}: focus not shown at ${m}`);
+}

@@ -18,11 +18,12 @@ const demo = useDemoApp();
 const found = [];
 const counted = { en: 0, fr: 0 };
 
-/** Checks the window as it is now; `where` names the screen in the report. */
-async function check(driver, lang, where) {
+/** Checks the window as it is now (or the parts of it `within` names: what changed on a screen
+ * already checked); `where` names the screen in the report. */
+async function check(driver, lang, where, within = null) {
   const lines = [
-    ...await seriousProblems(driver, `[${lang}] ${where}`),
-    ...await focusNotShown(driver, `[${lang}] ${where}`),
+    ...await seriousProblems(driver, `[${lang}] ${where}`, within),
+    ...await focusNotShown(driver, `[${lang}] ${where}`, within),
   ];
   counted[lang] += lines.length;
   found.push(...lines);
@@ -73,12 +74,15 @@ function demoFacts(dataDir) {
     cli(dataDir, 'call', 'create_person', JSON.stringify({ given_name: 'Hibaaq', family_name: 'Qorsheel', date_of_birth: born,
       site: 'CAL', consent: true, confirm_not_duplicate: true }));
   }
-  return { person: people[0], dist, volunteer, namesakes: 'Hibaaq Qorsheel' };
+  // Someone registered at Dunkirk: the Calais desk asks before serving them.
+  const elsewhere = cli(dataDir, 'call', 'search_people', '{"site":"DUN","status":"active","limit":1}').rows[0];
+  assert.ok(elsewhere, 'the demo has people at Dunkirk');
+  return { person: people[0], dist, volunteer, namesakes: 'Hibaaq Qorsheel', elsewhere };
 }
 
 /** The walk through every screen of the signed-in app, checking each state on the way. */
 async function walkSignedIn(driver, lang, facts) {
-  const at = (where) => check(driver, lang, where);
+  const at = (where, ...within) => check(driver, lang, where, within.length ? within : null);
 
   await go(driver, '#/dashboard', 'count-people');
   await at('Dashboard');
@@ -102,11 +106,11 @@ async function walkSignedIn(driver, lang, facts) {
   await go(driver, `#/people/${facts.person.id}`, 'tab-details');
   await press(driver, 'tab-details', 'erase-person');
   await press(driver, 'erase-person', 'confirm-erase');
-  await at('Person, the erase question');
+  await at('Person, the erase question', '[data-testid="confirm-erase"]');
   await press(driver, 'tab-household', 'panel-household');
   if ((await driver.findElements(byTestId('leave-household'))).length) {
     await press(driver, 'leave-household', 'leave-confirm');
-    await at('Person, the leave-household question');
+    await at('Person, the leave-household question', '[data-testid="leave-confirm"]');
   }
   await press(driver, 'tab-details', 'panel-details');
 
@@ -114,13 +118,13 @@ async function walkSignedIn(driver, lang, facts) {
   await at('New person');
   await press(driver, 'register-submit');
   await driver.wait(until.elementLocated(By.css('.error-summary:not([hidden])')), WAIT, 'the form lists its problems');
-  await at('New person, with problems');
+  await at('New person, with problems', '[data-testid="register-form"]');
   await (await find(driver, 'household-picker')).sendKeys(facts.person.family_name);
   await find(driver, 'household-picker-option');
-  await at('New person, the household picker open');
+  await at('New person, the household picker open', '.picker');
   await (await find(driver, 'household-picker')).sendKeys('qqqzzzxx');
   await driver.wait(async () => (await find(driver, 'household-picker-empty')).isDisplayed(), WAIT, 'the picker says nobody matches');
-  await at('New person, the household picker finding nobody');
+  await at('New person, the household picker finding nobody', '.picker');
 
   await go(driver, '#/people/import', 'import-path');
   await at('Import people');
@@ -135,7 +139,7 @@ async function walkSignedIn(driver, lang, facts) {
   await at('Stock, its set-up open');
   await press(driver, 'receive-save');
   await driver.wait(until.elementLocated(By.css('.error-summary:not([hidden])')), WAIT, 'the receipt lists its problems');
-  await at('Stock, a receipt with problems');
+  await at('Stock, a receipt with problems', '[data-testid="receive-form"]');
   const open = await driver.findElements(By.css('a[href^="#/stock/take/"]'));
   if (open.length) await open[0].click();
   else await press(driver, 'take-start');
@@ -155,15 +159,19 @@ async function walkSignedIn(driver, lang, facts) {
   await box.sendKeys(code, Key.ENTER);
   await driver.wait(settled(async () => Number(await textOf(driver, 'counter-households')) === served + 1), WAIT,
     'the collection is recorded');
-  await at('Distribution desk, a collection recorded');
+  await at('Distribution desk, a collection recorded', '.desk', '[data-testid="collections"]');
   await press(driver, 'reverse', 'reverse-confirm');
-  await at('Distribution desk, the reverse question');
+  await at('Distribution desk, the reverse question', '[data-testid="reverse-confirm"]');
   await box.clear();
   await box.sendKeys(facts.namesakes, Key.ENTER);
   await find(driver, 'desk-pick');
-  await at('Distribution desk, the pick list');
+  await at('Distribution desk, the pick list', '.desk');
+  await box.clear();
+  await box.sendKeys(facts.elsewhere.code, Key.ENTER);
+  await find(driver, 'other-site-confirm');
+  await at('Distribution desk, the other-site question', '.desk');
   await press(driver, 'dist-toggle', 'close-confirm');
-  await at('Distribution desk, the close question');
+  await at('Distribution desk, the close question', '[data-testid="close-confirm"]');
 
   await go(driver, '#/activities', 'instance-open');
   await press(driver, 'instance-open', 'instance-panel');
@@ -175,7 +183,7 @@ async function walkSignedIn(driver, lang, facts) {
   await at('A volunteer');
   await press(driver, 'dbs-save');
   await problemsListed(driver);
-  await at('A volunteer, a check with problems');
+  await at('A volunteer, a check with problems', '[data-testid="dbs-form"]');
   await go(driver, '#/volunteers/new', 'volunteer-form');
   await press(driver, 'volunteer-save');
   await driver.wait(until.elementLocated(By.css('.error-summary:not([hidden])')), WAIT, 'the form lists its problems');
@@ -187,7 +195,7 @@ async function walkSignedIn(driver, lang, facts) {
   await at('Rota');
   await press(driver, 'shift-save');
   await problemsListed(driver);
-  await at('Rota, a shift with problems');
+  await at('Rota, a shift with problems', '[data-testid="shift-form"]');
   await go(driver, '#/reports', 'reports');
   await driver.wait(async () => (await driver.findElements(By.css('[data-testid="reports"] table'))).length > 0, WAIT, 'the reports are shown');
   await at('Reports');
@@ -195,7 +203,7 @@ async function walkSignedIn(driver, lang, facts) {
   await at('Money');
   await press(driver, 'payment-save');
   await problemsListed(driver);
-  await at('Money, a payment with problems');
+  await at('Money, a payment with problems', '[data-testid="payment-form"]');
 
   for (const section of ['centre', 'passphrase', 'users', 'partners', 'dbs', 'volunteer-info', 'security', 'audit']) {
     await go(driver, `#/settings/${section}`, `settings-panel-${section}`);
@@ -203,11 +211,11 @@ async function walkSignedIn(driver, lang, facts) {
   }
   await go(driver, '#/settings/users', 'settings-panel-users');
   await press(driver, 'toggle-tom', 'confirm-stop');
-  await at('Settings, the stop-user question');
+  await at('Settings, the stop-user question', '[data-testid="confirm-stop"]');
   await go(driver, '#/settings/security', 'restore-path');
   await (await find(driver, 'restore-path')).sendKeys('/nowhere/backup.db');
   await press(driver, 'restore-submit', 'restore-confirm');
-  await at('Settings, the restore question');
+  await at('Settings, the restore question', '[data-testid="restore-confirm"]');
 }
 
 test('the checks report a button without a name and a link whose focus is not shown', async () => {

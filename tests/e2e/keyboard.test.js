@@ -1,7 +1,7 @@
-// The keyboard alone, in the real window: signing in, finding someone on People and opening
-// their page, then recording a collection at the desk by its code, with Tab, Shift+Tab, Enter
-// and typing only (no click anywhere). Every element the Tab key stops on shows the focus
-// outline of app.css.
+// The keyboard alone, in the real window: signing in, the skip link, finding someone on People
+// and opening their page, then recording a collection at the desk by its code, with Tab,
+// Shift+Tab, the arrows, Enter and typing only (no click anywhere). Every element the Tab key
+// stops on shows the focus outline of app.css.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,6 +71,12 @@ test('sign in, find someone on People and record a collection at the desk with t
   await tabTo(driver, (f) => f.testid === 'nav-people', { what: 'the People link' });
   await press(driver, Key.ENTER);
   await driver.wait(async () => (await focused(driver)).testid === 'people-search', WAIT, 'the search box has the focus');
+  // The skip link, first on the page, takes the focus to the screen and leaves it where it is.
+  await tabTo(driver, (f) => f.href === '#main', { back: true, what: 'the skip link' });
+  await press(driver, Key.ENTER);
+  await driver.wait(async () => (await focused(driver)).tag === 'main', WAIT, 'the main region has the focus');
+  assert.equal(await driver.executeScript('return location.hash'), '#/people', 'still on People');
+  await tabTo(driver, (f) => f.testid === 'people-search', { what: 'the search box' });
   await press(driver, person.family_name);
   await driver.wait(settled(async () => (await find(driver, 'people-results')).getAttribute('data-query')
     .then((q) => q === person.family_name)), WAIT, 'the list shows what was typed');

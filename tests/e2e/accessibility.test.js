@@ -21,12 +21,12 @@ const found = [];
 const counted = { en: 0, fr: 0 };
 
 /** Checks the window as it is now (or the parts of it `within` names: what changed on a screen
- * already checked); `where` names the screen in the report. */
-async function check(driver, lang, where, within = null) {
-  const lines = [
-    ...await seriousProblems(driver, `[${lang}] ${where}`, within),
-    ...await focusNotShown(driver, `[${lang}] ${where}`, within),
-  ];
+ * already checked); `where` names the screen in the report. The focus outline comes from app.css
+ * alone, the same in both languages: it is looked at in English, or when `once` says the screen
+ * is checked in one language only. */
+async function check(driver, lang, where, within = null, once = false) {
+  const lines = await seriousProblems(driver, `[${lang}] ${where}`, within);
+  if (lang === 'en' || once) lines.push(...await focusNotShown(driver, `[${lang}] ${where}`, within));
   counted[lang] += lines.length;
   found.push(...lines);
 }
@@ -291,7 +291,7 @@ test("a new centre's first-run screens (English and French) and a new user's fir
   }
   await driver.findElement(By.css('form button[type="submit"]')).click();
   await find(driver, 'recovery-key');
-  await check(driver, 'fr', 'The recovery key');
+  await check(driver, 'fr', 'The recovery key', null, true);
   await press(driver, 'recovery-kept');
   await press(driver, 'recovery-continue', 'who');
   // A user the lead added signs in with the first passphrase they were given: they are asked
@@ -302,7 +302,7 @@ test("a new centre's first-run screens (English and French) and a new user's fir
   await press(driver, 'lock');
   await enterCredentials(driver, 'tom', 'first words for tom');
   await find(driver, 'passphrase-form');
-  await check(driver, 'fr', 'A passphrase to choose at first sign-in');
+  await check(driver, 'fr', 'A passphrase to choose at first sign-in', null, true);
   await driver.findElement(By.css('header button')).click();
   // Back to English for whoever runs next on this computer's app profile.
   await find(driver, 'language');

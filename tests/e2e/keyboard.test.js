@@ -65,10 +65,11 @@ test('sign in, find someone on People and record a collection at the desk with t
   await press(driver, 'demo', Key.ENTER);
   await find(driver, 'who');
 
-  // People: from the top of the page (the skip link, the language, Lock) on to its link in the
-  // navigation, Enter; the search box takes the focus; the name typed finds them; Tab on to
-  // their name, Enter opens their page.
-  await tabTo(driver, (f) => f.testid === 'nav-people', { what: 'the People link' });
+  // People: the Dashboard has the focus; back to the People link in the navigation, Enter; the
+  // search box takes the focus; the name typed finds them; Tab on to their name, Enter opens
+  // their page.
+  await driver.wait(async () => (await focused(driver)).tag === 'main', WAIT, 'the screen has the focus after signing in');
+  await tabTo(driver, (f) => f.testid === 'nav-people', { back: true, what: 'the People link' });
   await press(driver, Key.ENTER);
   await driver.wait(async () => (await focused(driver)).testid === 'people-search', WAIT, 'the search box has the focus');
   // The skip link, first on the page, takes the focus to the screen and leaves it where it is.

@@ -87,6 +87,9 @@ export async function showShell(root, status, done) {
   };
   watchIdle(status.auto_lock_minutes, done);
   await render();
+  // After signing in too: the focus starts in the screen (a screen reader reads from there, and
+  // Shift+Tab reaches the navigation), not on the page's body left behind by the sign-in form.
+  if (!main.contains(document.activeElement)) main.focus();
 }
 
 // Locks the app after the centre's auto-lock time without a key press, click or scroll (the

@@ -89,7 +89,8 @@ export async function showShell(root, status, done) {
   await render();
   // After signing in too: the focus starts in the screen (a screen reader reads from there, and
   // Shift+Tab reaches the navigation), not on the page's body left behind by the sign-in form.
-  if (!main.contains(document.activeElement)) main.focus();
+  // The page stays at its top (focusing a screen taller than the window would scroll it).
+  if (!main.contains(document.activeElement)) main.focus({ preventScroll: true });
 }
 
 // Locks the app after the centre's auto-lock time without a key press, click or scroll (the

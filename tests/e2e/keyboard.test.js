@@ -1,6 +1,7 @@
 // The keyboard alone, in the real window: signing in, the skip link, finding someone on People
-// and opening their page, then recording a collection at the desk by its code, with Tab,
-// Shift+Tab, the arrows, Enter and typing only (no click anywhere). Every element the Tab key
+// and opening their page, then recording a collection at the desk by its code and leaving a
+// question with Escape, with Tab, Shift+Tab, the arrows, Enter, Escape and typing only (no click
+// anywhere). Every element the Tab key
 // stops on shows the focus outline of app.css.
 
 import { test } from 'node:test';
@@ -115,4 +116,17 @@ test('sign in, find someone on People and record a collection at the desk with t
     .then((s) => s === 'already')), WAIT, 'the desk says it was collected already');
   assert.equal((await focused(driver)).testid, 'desk-code');
   assert.equal((await driver.findElements(byTestId('collection-row'))).length, recorded.length, 'nothing more recorded');
+
+  // On to the newest collection's Reverse button: the question takes the focus, Escape answers
+  // Cancel, the question goes (leaving no empty row) and the focus is back on the button.
+  await tabTo(driver, (f) => f.testid === 'reverse', { what: 'the Reverse button of the newest collection' });
+  await press(driver, Key.ENTER);
+  await driver.wait(async () => (await focused(driver)).testid === 'reverse-confirm', WAIT, 'the question has the focus');
+  await press(driver, Key.ESCAPE);
+  await driver.wait(async () => (await driver.findElements(byTestId('reverse-confirm'))).length === 0, WAIT, 'Escape closes the question');
+  assert.equal((await focused(driver)).testid, 'reverse', 'the focus is back on the button that asked');
+  assert.equal(await driver.executeScript("return document.querySelectorAll('[data-testid=\"collections\"] tbody tr').length"),
+    recorded.length, 'one row per collection, none left over from the question');
+  assert.equal(cli(demo.dataDir, 'call', 'distribution_desk', JSON.stringify({ id: dist.id })).collections
+    .filter((c) => c.reversed_at).length, recorded.filter((c) => c.reversed_at).length, 'nothing reversed');
 });

@@ -173,7 +173,7 @@ async function showDesk(main, { id, session }) {
         const box = confirmBox({
           title: t('dist.reverse_title', { code: c.code }), body: t('dist.reverse_body'),
           yes: t('dist.reverse_yes'), no: t('form.cancel'), testid: 'reverse-confirm',
-          onNo: () => box.remove(),
+          onNo: () => asked.remove(),
           onYes: async () => {
             try {
               const after = await api.reverseCollection(c.id, t('dist.reverse_reason'));
@@ -181,10 +181,12 @@ async function showDesk(main, { id, session }) {
               replace(remaining, remainingTable(after.counters));
               replace(list, ...after.collections.map(collectionRow));
               say(notice(t('dist.reversed_done', { code: c.code })));
-            } catch (err) { say(h('p', { class: 'field-error', role: 'alert' }, err.message)); box.remove(); }
+            } catch (err) { say(h('p', { class: 'field-error', role: 'alert' }, err.message)); asked.remove(); }
           },
         });
-        row.after(h('tr', {}, h('td', { colspan: 4 }, box)));
+        // The question takes a row of its own under the collection, removed with its answer.
+        const asked = h('tr', {}, h('td', { colspan: 4 }, box));
+        row.after(asked);
         box.focus();
       });
     }

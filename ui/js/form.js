@@ -154,15 +154,27 @@ export function radios({ name, legend, hint, options, value, inline = true }) {
   return wrapper;
 }
 
-/** A secondary "are you sure?" box: says what will happen, then Yes / Cancel. */
+/** A secondary "are you sure?" box: says what will happen, then Yes / Cancel. Escape answers
+ * Cancel; after Cancel the focus goes back to the control that asked, when it is still on the
+ * page and nothing else took the focus. */
 export function confirmBox({ title, body, yes, no, onYes, onNo, testid }) {
+  const asker = document.activeElement;
   const yesButton = h('button', { type: 'button', class: 'button button-warning', 'data-testid': testid ? `${testid}-yes` : null }, yes);
   const noButton = h('button', { type: 'button', class: 'button button-secondary' }, no);
   const box = h('div', { class: 'confirm', role: 'alertdialog', 'aria-labelledby': `confirm-${++counter}`, tabindex: '-1', 'data-testid': testid },
     h('h3', { id: `confirm-${counter}` }, title), h('p', {}, body),
     h('div', { class: 'button-group' }, yesButton, noButton));
   yesButton.addEventListener('click', () => onYes());
-  noButton.addEventListener('click', () => onNo());
+  noButton.addEventListener('click', () => {
+    onNo();
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (lost && asker && asker !== document.body && asker.isConnected) asker.focus();
+  });
+  box.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape') return;
+    e.preventDefault();
+    noButton.click();
+  });
   return box;
 }
 

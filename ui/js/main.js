@@ -50,6 +50,16 @@ export async function route() {
   else showShell(root, status, route);
 }
 
+// "Skip to main content" moves the focus to the screen's main region. Followed as a link, its
+// `#main` would be read by the shell as a screen's address and show the Dashboard instead.
+document.querySelector('.skip-link')?.addEventListener('click', (e) => {
+  const target = document.getElementById('main');
+  if (!target) return;
+  e.preventDefault();
+  if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+  target.focus();
+});
+
 initI18n().then(route, (err) => {
   replace(root, h('p', { class: 'field-error' }, `Haven could not load its text: ${err.message}`));
 });

@@ -18,12 +18,15 @@ export function personPicker({ name, label, hint, exclude = null, testid = 'pers
     'aria-describedby': `${id}-hint ${id}-error`, 'data-testid': testid,
   });
   const list = h('ul', { id: listId, role: 'listbox', class: 'picker-list', hidden: true, 'aria-label': label });
+  // "No one matches" (or why the search failed) is said beside the list, not in it: a listbox
+  // holds only options, and the status is read out as the person types.
+  const empty = h('p', { class: 'picker-list picker-empty', role: 'status', hidden: true, 'data-testid': `${testid}-empty` });
   const chosen = h('div', { class: 'picker-chosen', hidden: true, 'data-testid': `${testid}-chosen` });
   const error = h('p', { id: `${id}-error`, class: 'field-error', hidden: true });
   const wrapper = h('div', { class: 'form-group picker', dataset: { field: name } },
     h('label', { for: id, class: 'label' }, label),
     h('p', { id: `${id}-hint`, class: 'hint' }, hint || t('picker.hint')),
-    error, chosen, input, list);
+    error, chosen, input, list, empty);
   wrapper.input = input;
   wrapper.error = error;
   wrapper.value = null;
@@ -33,11 +36,26 @@ export function personPicker({ name, label, hint, exclude = null, testid = 'pers
   let timer = null;
   let seq = 0;
 
-  const close = () => { list.hidden = true; input.setAttribute('aria-expanded', 'false'); input.removeAttribute('aria-activedescendant'); active = -1; };
+  const close = () => {
+    list.hidden = true;
+    empty.hidden = true;
+    input.setAttribute('aria-expanded', 'false');
+    input.removeAttribute('aria-activedescendant');
+    active = -1;
+  };
   const highlight = (i) => {
     active = i;
     [...list.children].forEach((li, j) => li.setAttribute('aria-selected', String(j === i)));
     if (i >= 0 && list.children[i]) input.setAttribute('aria-activedescendant', list.children[i].id);
+    else input.removeAttribute('aria-activedescendant');
+  };
+  // Says `text` in place of the list (nobody found, or the search failed).
+  const say = (text) => {
+    close();
+    rows = [];
+    replace(list);
+    empty.textContent = text;
+    empty.hidden = false;
   };
   const choose = (row) => {
     wrapper.value = row.id;
@@ -66,22 +84,23 @@ export function personPicker({ name, label, hint, exclude = null, testid = 'pers
     try {
       page = await api.searchPeople({ text, limit: 8 });
     } catch (err) {
-      if (mine === seq) replace(list, h('li', { class: 'picker-empty' }, err.message));
+      if (mine === seq) say(err.message);
       return;
     }
     if (mine !== seq) return;
     rows = page.rows.filter((r) => r.id !== exclude);
-    replace(list, rows.length ? rows.map((r, i) => h('li', {
+    if (!rows.length) { say(t('picker.none')); return; }
+    empty.hidden = true;
+    replace(list, rows.map((r, i) => h('li', {
       id: `${id}-opt-${i}`, role: 'option', class: 'picker-option', 'aria-selected': 'false', 'data-testid': `${testid}-option`,
       onmousedown: (e) => { e.preventDefault(); choose(r); },
     }, h('span', { class: 'picker-code' }, r.code), ' ',
       h('span', { dir: 'auto' }, latinName(r)),
       r.original_name ? h('span', { dir: 'auto', class: 'name-original-inline' }, ` ${r.original_name}`) : null,
-      h('span', { class: 'picker-age' }, ` · ${ageText(r.age)}`), ' ', matchTag(r.matched)))
-      : h('li', { class: 'picker-empty' }, t('picker.none')));
+      h('span', { class: 'picker-age' }, ` · ${ageText(r.age)}`), ' ', matchTag(r.matched))));
     list.hidden = false;
     input.setAttribute('aria-expanded', 'true');
-    highlight(rows.length ? 0 : -1);
+    highlight(0);
   };
   input.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(search, 200); });
   input.addEventListener('keydown', (e) => {

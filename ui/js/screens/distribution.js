@@ -176,7 +176,7 @@ async function showDesk(main, { id, session }) {
         const box = confirmBox({
           title: t('dist.reverse_title', { code: c.code }), body: t('dist.reverse_body'),
           yes: t('dist.reverse_yes'), no: t('form.cancel'), testid: 'reverse-confirm',
-          onNo: () => box.remove(),
+          onNo: () => asked.remove(),
           onYes: async () => {
             try {
               const after = await api.reverseCollection(c.id, t('dist.reverse_reason'));
@@ -184,10 +184,12 @@ async function showDesk(main, { id, session }) {
               replace(remaining, remainingTable(after.counters));
               replace(list, ...after.collections.map(collectionRow));
               say(notice(t('dist.reversed_done', { code: c.code })));
-            } catch (err) { say(h('p', { class: 'field-error', role: 'alert' }, err.message)); box.remove(); }
+            } catch (err) { say(h('p', { class: 'field-error', role: 'alert' }, err.message)); asked.remove(); }
           },
         });
-        row.after(h('tr', {}, h('td', { colspan: 4 }, box)));
+        // The question takes a row of its own under the collection, removed with its answer.
+        const asked = h('tr', {}, h('td', { colspan: 4 }, box));
+        row.after(asked);
         box.focus();
       });
     }
@@ -424,7 +426,7 @@ async function showDesk(main, { id, session }) {
     h('h2', { class: 'desk-h2' }, t('dist.collections')),
     h('table', { class: 'table table-desk', 'data-testid': 'collections' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('people.code')), h('th', { scope: 'col' }, t('people.name')),
-        h('th', { scope: 'col' }, t('dist.given')), h('th', { scope: 'col' }, ''))), list),
+        h('th', { scope: 'col' }, t('dist.given')), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('table.actions'))))), list),
     h('h2', {}, t('dist.eligible')),
     planBox,
     h('details', { class: 'desk-stock', 'data-testid': 'remaining-box' },
@@ -541,7 +543,7 @@ async function showRules(main, { session }) {
   const flashed = takeFlash();
   const table = h('table', { class: 'table', 'data-testid': 'rules' },
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('dist.type')), h('th', { scope: 'col' }, t('dist.rule')),
-      h('th', { scope: 'col' }, t('dist.status')), h('th', { scope: 'col' }, ''))),
+      h('th', { scope: 'col' }, t('dist.status')), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('table.actions'))))),
     h('tbody', {}, rules.map((r) => {
       const edit = caseworker ? h('button', { type: 'button', class: 'button button-secondary button-small' }, t('dist.edit')) : null;
       if (edit) edit.addEventListener('click', () => { fill(r); form.scrollIntoView(); });

@@ -92,6 +92,10 @@ export async function showShell(root, status, done) {
   watchIdle(status.auto_lock_minutes, done);
   exchangeAutomatically(session);
   await render();
+  // After signing in too: the focus starts in the screen (a screen reader reads from there, and
+  // Shift+Tab reaches the navigation), not on the page's body left behind by the sign-in form.
+  // The page stays at its top (focusing a screen taller than the window would scroll it).
+  if (!main.contains(document.activeElement)) main.focus({ preventScroll: true });
 }
 
 // This computer's automatic exchange folder (the office's shared folder): once at sign-in,

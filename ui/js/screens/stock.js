@@ -243,7 +243,7 @@ function catalogueTable(o, edit) {
         h('th', { scope: 'col' }, t('stock.item_name')), h('th', { scope: 'col' }, t('stock.category')),
         h('th', { scope: 'col' }, t('stock.unit')), h('th', { scope: 'col' }, t('stock.sizes')),
         h('th', { scope: 'col' }, t('stock.expiry_col')), h('th', { scope: 'col' }, t('stock.threshold_col')),
-        h('th', { scope: 'col' }, ''))),
+        h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('table.actions'))))),
       h('tbody', {}, o.items.map((it) => {
         const change = h('button', { type: 'button', class: 'button button-secondary button-small', 'data-testid': 'item-edit',
           'aria-label': t('stock.item_edit_named', { name: it.name }) }, t('stock.item_edit'));

@@ -41,7 +41,9 @@ use std::path::PathBuf;
 
 pub use access::{Role, Session};
 pub use db::{db_path, with_tx, Db, DbKey, LostCommits, DB_FILE_NAME};
-pub use error::{Error, ErrorKind, ErrorPayload, Result, Warning};
+pub use error::{
+    fill, Code, Coded, Error, ErrorKind, ErrorPayload, Params, Problem, Problems, Result, Warning,
+};
 
 /// The app's identifier: the name of its folder in the OS app-data directory. Must match
 /// `identifier` in `tauri.conf.json`.

@@ -517,7 +517,7 @@ fn move_to_keyring(db_path: &Path, username: Option<&str>, passphrase: &str) -> 
 /// tested; a database failure stays what it is.
 fn unknown_as_wrong(e: Error) -> Error {
     match e {
-        Error::Validation { .. } | Error::NotFound(_) => wrong(),
+        e if matches!(e.kind(), crate::ErrorKind::Validation | crate::ErrorKind::NotFound) => wrong(),
         other => other,
     }
 }

@@ -341,7 +341,7 @@ pub(crate) fn set_exception(conn: &Connection, e: &SessionException) -> Result<(
 pub(crate) fn instance_on(conn: &Connection, session_id: &str, date: NaiveDate) -> Result<Option<Instance>> {
     let s = match session(conn, session_id) {
         Ok(s) => s,
-        Err(Error::NotFound(_)) => return Ok(None),
+        Err(e) if e.kind() == crate::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e),
     };
     if !scheduled(&s, date) {

@@ -85,10 +85,7 @@ pub(super) fn change_passphrase(db: &Db, s: &Session, input: ChangePassphrase) -
     if input.new == input.current {
         return Err(Error::invalid("new", "Choose a passphrase different from the current one."));
     }
-    crate::access::passphrase::check_new_passphrase(&input.new).map_err(|e| match e {
-        Error::Validation { message, .. } => Error::invalid("new", message),
-        other => other,
-    })?;
+    crate::access::passphrase::check_new_passphrase(&input.new).map_err(|e| e.refield(None, "new"))?;
     db.write(|tx| {
         let user = users::get(tx, &s.user_id)?;
         keyring::set_passphrase(db, &user, &input.new, false)?;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::age::{age_on, Age};
 use super::{Flag, Relationship, Sex, Status};
-use crate::{Error, Result};
+use crate::{Code, Error, Result};
 
 /// A person as shown on their page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -119,5 +119,5 @@ pub(crate) fn get_basic(conn: &Connection, id: &str) -> Result<Person> {
 
 /// The error for a person that does not exist.
 pub(crate) fn not_found() -> Error {
-    Error::NotFound("That person is not in the case book.".into())
+    Error::new(Code::PersonNotFound, serde_json::json!({}))
 }

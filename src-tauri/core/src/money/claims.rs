@@ -192,12 +192,7 @@ pub fn submit_claim(conn: &Connection, s: &Session, input: &ClaimInput, today: N
     let mut items = Vec::new();
     for (i, it) in input.items.iter().enumerate() {
         let money = convert(&format!("items[{i}].amount"), it.amount, it.currency, it.rate.as_deref())
-            .map_err(|e| match e {
-                Error::Validation { field: Some(f), message } if f == "rate" => {
-                    Error::invalid(format!("items[{i}].rate"), message)
-                }
-                other => other,
-            })?;
+            .map_err(|e| e.refield(Some("rate"), &format!("items[{i}].rate")))?;
         let receipt_ref =
             line(&format!("items[{i}].receipt_ref"), "The receipt reference", &it.receipt_ref, 60)?;
         items.push((it.kind, money, receipt_ref));

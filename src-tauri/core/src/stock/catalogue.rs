@@ -2,9 +2,10 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use super::{Category, VariantBy};
-use crate::{new_id, Error, Result};
+use crate::{new_id, Code, Error, Result};
 
 /// An item of the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -89,7 +90,7 @@ pub fn get_item(conn: &Connection, id_or_name: &str) -> Result<Item> {
         conn.prepare_cached(&format!("{ITEM_SELECT} WHERE id = ?1 OR name = ?1 COLLATE NOCASE"))?;
     stmt.query_row([id_or_name.trim()], item_row)
         .optional()?
-        .ok_or_else(|| Error::invalid("item", format!("There is no item \"{id_or_name}\" in the catalogue.")))
+        .ok_or_else(|| Error::at("item", Code::StockItemUnknown, json!({"item": id_or_name})))
 }
 
 /// Adds or changes a catalogue item.
@@ -167,14 +168,18 @@ pub fn check_variant(item: &Item, variant: Option<&str>) -> Result<String> {
     let v = variant.map(str::trim).unwrap_or("");
     if item.variants.is_empty() {
         if !v.is_empty() {
-            return Err(Error::invalid("variant", format!("{} has no sizes.", item.name)));
+            return Err(Error::at("variant", Code::StockVariantNone, json!({"item": item.name})));
         }
         return Ok(String::new());
     }
     if v.is_empty() {
-        return Err(Error::invalid("variant", format!("Choose the size of {}.", item.name)));
+        return Err(Error::at("variant", Code::StockVariantMissing, json!({"item": item.name})));
     }
     item.variants.iter().find(|x| x.eq_ignore_ascii_case(v)).cloned().ok_or_else(|| {
-        Error::invalid("variant", format!("{} comes in sizes {}.", item.name, item.variants.join(", ")))
+        Error::at(
+            "variant",
+            Code::StockVariantUnknown,
+            json!({"item": item.name, "sizes": item.variants.join(", ")}),
+        )
     })
 }

@@ -63,7 +63,7 @@ pub fn new_id() -> String {
 pub fn default_data_dir() -> Result<PathBuf> {
     dirs::data_dir()
         .map(|d| d.join(APP_IDENTIFIER))
-        .ok_or_else(|| Error::Internal("The system has no application data folder: use --data-dir.".into()))
+        .ok_or_else(|| Error::new(crate::Code::DatabaseNoAppDataFolder, serde_json::json!({})))
 }
 
 /// The data directory in use: `--data-dir` if given, else `HAVEN_DATA_DIR`, else the OS default.

@@ -201,10 +201,10 @@ pub fn discard_unfinished(db_path: &Path) -> Result<Option<Unfinished>> {
 
 fn validate(input: &SetupInput) -> Result<()> {
     if input.centre_name.trim().is_empty() {
-        return Err(Error::invalid("centre_name", "Enter the centre's name."));
+        return Err(Error::at("centre_name", crate::Code::SetupCentreNameMissing, serde_json::json!({})));
     }
     if input.sites.is_empty() {
-        return Err(Error::invalid("sites", "Add at least one site."));
+        return Err(Error::at("sites", crate::Code::SetupSitesMissing, serde_json::json!({})));
     }
     let mut codes = Vec::new();
     for (i, site) in input.sites.iter().enumerate() {
@@ -219,7 +219,11 @@ fn validate(input: &SetupInput) -> Result<()> {
     }
     users::validate_username(input.lead_username.trim())?;
     if input.lead_display_name.trim().is_empty() {
-        return Err(Error::invalid("lead_display_name", "Enter your name."));
+        return Err(Error::at(
+            "lead_display_name",
+            crate::Code::SetupLeadDisplayNameMissing,
+            serde_json::json!({}),
+        ));
     }
     Ok(())
 }
@@ -233,7 +237,8 @@ fn fill(db: &Db, input: &SetupInput) -> Result<Session> {
             home.get_or_insert(site.code);
         }
         crate::cases::partners::ensure_defaults(tx)?;
-        let site = home.ok_or_else(|| Error::invalid("sites", "Add at least one site."))?;
+        let site =
+            home.ok_or_else(|| Error::at("sites", crate::Code::SetupSitesMissing, serde_json::json!({})))?;
         let lead = users::create(
             tx,
             &users::NewUser {
@@ -301,7 +306,7 @@ mod tests {
         std::fs::create_dir(staging_dir(&path))?;
         let found = unfinished(&path).expect("recognised");
         assert!(found.staging.is_some());
-        assert!(matches!(unfinished_error(&path, &found), Error::Conflict(_)));
+        assert_eq!(unfinished_error(&path, &found).kind(), crate::ErrorKind::Conflict);
         // ...and the next set-up replaces it.
         let centre = initialise(&path, &input())?;
         drop(centre);

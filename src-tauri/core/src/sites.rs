@@ -81,7 +81,10 @@ pub fn validate(input: &SiteInput, field_prefix: &str) -> Result<SiteInput> {
 pub fn create(conn: &Connection, input: &SiteInput) -> Result<Site> {
     let input = validate(input, "")?;
     if find(conn, &input.code)?.is_some() {
-        return Err(Error::Conflict(format!("There is already a site with code {}.", input.code)));
+        return Err(Error::new(
+            crate::Code::SiteCodeTaken,
+            serde_json::json!({"code": input.code.to_string()}),
+        ));
     }
     let id = new_id();
     conn.execute(
@@ -97,7 +100,10 @@ pub fn update(conn: &Connection, input: &SiteUpdate) -> Result<Site> {
     let values = validate(&input.values, "")?;
     if let Some(other) = find(conn, &values.code)? {
         if other.id != site.id {
-            return Err(Error::Conflict(format!("There is already a site with code {}.", values.code)));
+            return Err(Error::new(
+                crate::Code::SiteCodeTaken,
+                serde_json::json!({"code": values.code.to_string()}),
+            ));
         }
     }
     conn.execute(

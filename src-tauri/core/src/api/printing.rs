@@ -44,7 +44,7 @@ pub(super) struct Printable {
 pub(super) fn pdf_path(path: &str) -> Result<&str> {
     let path = path.trim();
     if path.is_empty() {
-        return Err(Error::invalid("path", "Choose where to save the PDF."));
+        return Err(Error::at("path", crate::Code::PrintPathMissing, serde_json::json!({})));
     }
     Ok(path)
 }

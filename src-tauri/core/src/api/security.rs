@@ -29,7 +29,7 @@ pub(super) fn set_user_active(db: &Db, s: &Session, input: UserActive) -> Result
             Error::NotFound(format!("There is no user called \"{}\".", input.username.trim()))
         })?;
         if user.id == s.user_id && !input.active {
-            return Err(Error::invalid("username", "You cannot turn yourself off: ask another lead."));
+            return Err(Error::at("username", crate::Code::SecurityUsernameSelf, serde_json::json!({})));
         }
         let user = users::set_active(tx, &user.id, input.active)?;
         if !input.active {
@@ -83,7 +83,7 @@ pub struct Done {
 pub(super) fn change_passphrase(db: &Db, s: &Session, input: ChangePassphrase) -> Result<Done> {
     keyring::check_passphrase(db, &s.username, &input.current)?;
     if input.new == input.current {
-        return Err(Error::invalid("new", "Choose a passphrase different from the current one."));
+        return Err(Error::at("new", crate::Code::SecurityNewSame, serde_json::json!({})));
     }
     crate::access::passphrase::check_new_passphrase(&input.new).map_err(|e| e.refield(None, "new"))?;
     db.write(|tx| {

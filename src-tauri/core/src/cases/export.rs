@@ -115,8 +115,12 @@ pub fn write_table<R: AsRef<[String]>>(
             let mut book = Workbook::new();
             let sheet = book.add_worksheet();
             let bold = Format::new().set_bold();
-            let xl =
-                |e: rust_xlsxwriter::XlsxError| Error::Internal(format!("Could not write the workbook: {e}"));
+            let xl = |e: rust_xlsxwriter::XlsxError| {
+                Error::new(
+                    crate::Code::ExportWorkbookNotWritten,
+                    serde_json::json!({"detail": e.to_string()}),
+                )
+            };
             for (c, h) in headers.iter().enumerate() {
                 sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(xl)?;
             }
@@ -159,5 +163,5 @@ fn is_plain_number(value: &str) -> bool {
 }
 
 fn csv_error(e: csv::Error) -> Error {
-    Error::Internal(format!("Could not write the CSV: {e}"))
+    Error::new(crate::Code::ExportCsvNotWritten, serde_json::json!({"detail": e.to_string()}))
 }

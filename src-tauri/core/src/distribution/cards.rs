@@ -153,16 +153,22 @@ pub fn cards_to_issue(
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             return Err(if site_ok {
-                Error::invalid("person", format!("{code}'s case is not active: no card is printed for it."))
+                Error::at(
+                    "person",
+                    crate::Code::CardPersonCaseNotActive,
+                    serde_json::json!({"code": code.to_string()}),
+                )
             } else if s.role < Role::Coordinator {
-                Error::Forbidden(format!(
-                    "{code} is registered at another site: the front desk prints its own site's cards only."
-                ))
+                Error::new(crate::Code::CardOtherSite, serde_json::json!({"code": code.to_string()}))
             } else {
-                Error::invalid("person", format!("{code} is not registered at that site."))
+                Error::at(
+                    "person",
+                    crate::Code::CardPersonNotAtSite,
+                    serde_json::json!({"code": code.to_string()}),
+                )
             });
         }
-        return Err(Error::invalid("site", "Nobody active matches: no card to print."));
+        return Err(Error::at("site", crate::Code::CardSiteNobody, serde_json::json!({})));
     }
     Ok(cards)
 }
@@ -215,7 +221,11 @@ pub fn desk_code<'a>(conn: &Connection, typed: &'a str) -> Result<std::borrow::C
         .query_row([&code_upper], |r| r.get(0))
         .optional()?;
     let Some(newest) = newest else {
-        return Err(Error::invalid("person", format!("Nobody has the code {code_upper}.")));
+        return Err(Error::at(
+            "person",
+            crate::Code::CardPersonUnknownCode,
+            serde_json::json!({"code_upper": code_upper.to_string()}),
+        ));
     };
     match newest {
         Some(n) if number == n => Ok(code_upper.into()),

@@ -85,7 +85,7 @@ fn typed_as_is(r: &PersonRow) -> bool {
 pub fn find_person_at(conn: &Connection, site: Option<&str>, who: &str) -> Result<String> {
     let who = who.trim();
     if who.is_empty() {
-        return Err(Error::invalid("person", "Type a code or a name, e.g. CAL-0042."));
+        return Err(Error::at("person", crate::Code::DeskPersonMissing, serde_json::json!({})));
     }
     // A scanned card's text (`CAL-0042/2`) stands for its code when it is the newest card.
     let card = desk_code(conn, who)?;
@@ -129,7 +129,11 @@ pub fn find_person_at(conn: &Connection, site: Option<&str>, who: &str) -> Resul
             } else {
                 format!("{} people match", many.len())
             };
-            Err(Error::invalid("person", format!("{count} \"{who}\": {list}. Type the code.")))
+            Err(Error::at(
+                "person",
+                crate::Code::DeskPersonSeveral,
+                serde_json::json!({"count": count.to_string(), "who": who.to_string(), "list": list.to_string()}),
+            ))
         }
     }
 }

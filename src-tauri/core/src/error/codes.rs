@@ -7,7 +7,43 @@
 //! another language's sentence may use). The generic `*.other` codes carry the older errors
 //! that hold only an English text (`{message}`).
 
-use super::ErrorKind;
+use serde::Serialize;
+
+/// The small, stable set of error kinds that cross to the UI and the CLI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The input was wrong; nothing was changed.
+    Validation,
+    /// The thing asked for does not exist (or is not visible to the caller).
+    NotFound,
+    /// The change clashes with existing data (duplicate code, already exists, ...).
+    Conflict,
+    /// The caller's role may not do this.
+    Forbidden,
+    /// The database is locked: wrong passphrase, or not unlocked yet.
+    Locked,
+    /// Something broke that the person cannot fix (disk, bug); the message says what.
+    Internal,
+    /// Allowed, but only once the person has confirmed: nothing was changed, and the same call
+    /// with the input flag named in `field` set to true does it (the UI asks, then sends it).
+    Confirm,
+}
+
+impl ErrorKind {
+    /// The wire name of the kind (`"not_found"`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Validation => "validation",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::Locked => "locked",
+            ErrorKind::Internal => "internal",
+            ErrorKind::Confirm => "confirm",
+        }
+    }
+}
 
 macro_rules! codes {
     ($($name:ident: $kind:ident, $code:literal => $template:literal $(+ [$($more:literal),*])?;)*) => {
@@ -206,4 +242,224 @@ codes! {
     RotaDbsInsufficient: Validation, "rota.dbs.insufficient" => "{name} cannot take this shift. {need}; their DBS is insufficient level ({level})." + ["role", "day", "requirement"];
     RotaDbsMissingBarredChildren: Validation, "rota.dbs.missing_barred_children" => "{name} cannot take this shift. {need}; their DBS is not for work with children (adult workforce, or the children's list not checked)." + ["role", "day", "requirement"];
     RotaDbsNeedsRiskAssessment: Validation, "rota.dbs.needs_risk_assessment" => "{name} cannot take this shift. {need}; their DBS is waiting for a coordinator's risk assessment of their {issuer}." + ["role", "day", "requirement"];
+
+    // Every other area (given their codes by meaning, area.field.what).
+    DatabaseNoAppDataFolder: Internal, "database.no_app_data_folder" => "The system has no application data folder: use --data-dir.";
+    SeedPeopleTooMany: Validation, "seed.people.too_many" => "Seed at most 1,000,000 people at a time.";
+    SettingsCentreNameInvalid: Validation, "settings.centre_name.invalid" => "Enter the centre's name (at most 120 characters).";
+    SetupCentreNameMissing: Validation, "setup.centre_name.missing" => "Enter the centre's name.";
+    SetupSitesMissing: Validation, "setup.sites.missing" => "Add at least one site.";
+    SetupLeadDisplayNameMissing: Validation, "setup.lead_display_name.missing" => "Enter your name.";
+    SiteCodeTaken: Conflict, "site.code.taken" => "There is already a site with code {code}.";
+    ClaimClaimedOnInFuture: Validation, "claim.claimed_on.in_future" => "Claim for a journey already made.";
+    ClaimItemsMissing: Validation, "claim.items.missing" => "Enter the miles driven or at least one cost.";
+    ClaimItemsTooMany: Validation, "claim.items.too_many" => "A claim holds at most 50 costs.";
+    ClaimApproveOwnClaim: Validation, "claim.approve.own_claim" => "A claim is approved by a lead other than the person claiming.";
+    ClaimApproveAlready: Validation, "claim.approve.already" => "This claim is already approved.";
+    ClaimPayNotApproved: Validation, "claim.pay.not_approved" => "Approve the claim before paying it.";
+    ClaimPayAlready: Validation, "claim.pay.already" => "This claim is already paid.";
+    ClaimPayNothing: Validation, "claim.pay.nothing" => "This claim comes to nothing to pay.";
+    ClaimNotFound: Validation, "claim.not_found" => "There is no such claim.";
+    FundNameMissing: Validation, "fund.name.missing" => "Enter the fund's name.";
+    FundPurposeMissing: Validation, "fund.purpose.missing" => "A restricted fund needs the purpose it was given for.";
+    FundCategoriesMissing: Validation, "fund.categories.missing" => "Choose what this fund's money may be spent on.";
+    FundNameTaken: Validation, "fund.name.taken" => "There is already a fund called {name}.";
+    FundGeneralStays: Validation, "fund.general.stays" => "The general fund stays unrestricted and in use.";
+    IncomeDonorUnknown: Validation, "income.donor.unknown" => "There is no such donor: choose one from the list.";
+    IncomeDonorNameMissing: Validation, "income.donor_name.missing" => "Enter the donor's name.";
+    IncomeFundNotInUse: Validation, "income.fund.not_in_use" => "The fund {name} is no longer in use.";
+    IncomeReceivedOnInFuture: Validation, "income.received_on.in_future" => "Money cannot be received on a day still to come.";
+    IncomeDonorNotDonation: Validation, "income.donor.not_donation" => "Only a donation has a donor; name a funder instead.";
+    IncomeSourceMissing: Validation, "income.source.missing" => "Enter who gave the grant.";
+    IncomeGiftAidNoDonor: Validation, "income.gift_aid.no_donor" => "Gift Aid needs a named donor: choose or add one.";
+    IncomeGiftAidNotPounds: Validation, "income.gift_aid.not_pounds" => "Gift Aid is claimed on donations in pounds only.";
+    IncomeDeclaredOnMissing: Validation, "income.declared_on.missing" => "Enter the date of the Gift Aid declaration.";
+    IncomeSiteUnknown: Validation, "income.site.unknown" => "There is no such site.";
+    MoneyRateNotForPounds: Validation, "money.rate.not_for_pounds" => "An amount in pounds takes no exchange rate.";
+    MoneyRateMissing: Validation, "money.rate.missing" => "Enter the rate used: pounds for one euro, like 0.8561.";
+    MoneyRateInvalid: Validation, "money.rate.invalid" => "{text} is not a rate: enter pounds for one euro, like 0.8561.";
+    PaymentPayeeMissing: Validation, "payment.payee.missing" => "Enter who was paid.";
+    PaymentReceiptPathWrongType: Validation, "payment.receipt_path.wrong_type" => "Choose a scanned receipt: a PDF, JPEG or PNG file.";
+    PaymentReceiptPathTooLarge: Validation, "payment.receipt_path.too_large" => "The scanned receipt is larger than 20 MB.";
+    PaymentReceiptPathNotKept: Validation, "payment.receipt_path.not_kept" => "Could not keep the receipt: {detail}.";
+    PaymentCategoryUnknown: Validation, "payment.category.unknown" => "\"{c}\" is not a spending category.";
+    MoneyReportFromAfterTo: Validation, "money_report.from.after_to" => "The start date is after the end date.";
+    TransferToSameFund: Validation, "transfer.to.same_fund" => "Choose another fund to move the money to.";
+    TransferReasonMissing: Validation, "transfer.reason.missing" => "Say why the money moves between funds.";
+    ExportWorkbookNotWritten: Internal, "export.workbook.not_written" => "Could not write the workbook: {detail}";
+    ExportCsvNotWritten: Internal, "export.csv.not_written" => "Could not write the CSV: {detail}";
+    FlagKindMale: Validation, "flag.kind.male" => "This person is recorded as male.";
+    FlagDueDateMissing: Validation, "flag.due_date.missing" => "Enter the expected due date.";
+    FlagDueDateOutOfRange: Validation, "flag.due_date.out_of_range" => "The due date must be within the next 10 months.";
+    FlagKindAdult: Validation, "flag.kind.adult" => "This person is 18 or over by their date of birth.";
+    FlagDetailsMissing: Validation, "flag.details.missing" => "Say what staff need to know.";
+    FlagNotSet: NotFound, "flag.not_set" => "That flag is not set on this person.";
+    HouseholdWithPersonSelf: Validation, "household.with_person.self" => "Choose someone else's household.";
+    HouseholdAlreadyIn: Conflict, "household.already_in" => "They are already in this household.";
+    HouseholdPersonNone: Validation, "household.person.none" => "This person is not in a household.";
+    HouseholdNotFound: NotFound, "household.not_found" => "That household does not exist.";
+    NoteBodyMissing: Validation, "note.body.missing" => "Write the note.";
+    NoteNotedOnInFuture: Validation, "note.noted_on.in_future" => "The note's date is in the future.";
+    PartnerNameMissing: Validation, "partner.name.missing" => "Enter the organisation's name.";
+    PartnerNameTaken: Conflict, "partner.name.taken" => "There is already a partner called \"{name}\".";
+    PartnerNotFound: NotFound, "partner.not_found" => "That partner does not exist.";
+    PhoneNumberMissing: Validation, "phone.number.missing" => "Enter the phone number, the IMEI, or both.";
+    PhoneImeiInvalid: Validation, "phone.imei.invalid" => "An IMEI has 15 digits (dial *#06# on the phone to see it).";
+    PhoneIssuedOnInFuture: Validation, "phone.issued_on.in_future" => "The date is in the future.";
+    PhoneNotFound: NotFound, "phone.not_found" => "That phone is not on record.";
+    PhoneAlreadyBack: Conflict, "phone.already_back" => "That phone is already recorded as back or lost.";
+    PhoneOnOutside: Validation, "phone.on.outside" => "The date must be between the day it was issued and today.";
+    ReferralReasonMissing: Validation, "referral.reason.missing" => "Say why the person is referred.";
+    ReferralPartnerMissing: Validation, "referral.partner.missing" => "Choose a partner organisation from the list.";
+    ReferralPartnerNotInUse: Validation, "referral.partner.not_in_use" => "That partner is no longer in use.";
+    ReferralReferredOnInFuture: Validation, "referral.referred_on.in_future" => "The referral date is in the future.";
+    ReferralFollowUpOnBeforeReferral: Validation, "referral.follow_up_on.before_referral" => "The follow-up date is before the referral.";
+    ReferralNotFound: NotFound, "referral.not_found" => "That referral does not exist.";
+    SeedNoActiveSite: Validation, "seed.no_active_site" => "There is no active site to put people in.";
+    SpreadsheetPathWrongType: Validation, "spreadsheet.path.wrong_type" => "Choose a .csv, .xlsx, .xls or .ods file.";
+    SpreadsheetHeaderMissing: Validation, "spreadsheet.header.missing" => "The first row must name the columns.";
+    SpreadsheetRowNotCsv: Validation, "spreadsheet.row.not_csv" => "Row {at}: the file is not valid CSV ({detail}).";
+    SpreadsheetWorkbookUnreadable: Validation, "spreadsheet.workbook.unreadable" => "The workbook could not be read: {detail}.";
+    SpreadsheetWorkbookNoSheet: Validation, "spreadsheet.workbook.no_sheet" => "The workbook has no sheet.";
+    SpreadsheetSheetUnreadable: Validation, "spreadsheet.sheet.unreadable" => "The first sheet could not be read: {detail}.";
+    WorkbookUnreadable: Validation, "workbook.unreadable" => "The workbook {file} could not be read: {detail}.";
+    WorkbookPartUnreadable: Validation, "workbook.part_unreadable" => "The workbook {file} could not be read ({name}: {detail}).";
+    SiteMissing: Validation, "site.missing" => "Choose a site.";
+    CollectionNotFound: NotFound, "collection.not_found" => "That collection does not exist.";
+    PackingPathWrongType: Validation, "packing.path.wrong_type" => "Save the packing list as a .pdf, .csv or .xlsx file.";
+    ExchangeDirMissing: Validation, "exchange.dir.missing" => "Choose the folder to exchange through.";
+    ApiInputNotObject: Validation, "api.input.not_object" => "The input must be an object of named fields, not {what}.";
+    ApiInputInvalid: Validation, "api.input.invalid" => "The input is not right: {detail}.";
+    ApiResultNotEncoded: Internal, "api.result.not_encoded" => "Could not encode the result: {detail}";
+    ApiFunctionUnknown: NotFound, "api.function.unknown" => "There is no API function \"{name}\".";
+    MoneyReportNotEncoded: Internal, "money_report.not_encoded" => "Could not encode the report: {detail}";
+    ExportPathMissing: Validation, "export.path.missing" => "Choose where to save the file.";
+    PrintPathMissing: Validation, "print.path.missing" => "Choose where to save the PDF.";
+    SecurityUsernameSelf: Validation, "security.username.self" => "You cannot turn yourself off: ask another lead.";
+    SecurityNewSame: Validation, "security.new.same" => "Choose a passphrase different from the current one.";
+    KeyringNotEncoded: Internal, "keyring.not_encoded" => "Could not encode the key file: {detail}";
+    KeyringDerivationSettings: Internal, "keyring.derivation_settings" => "Key derivation settings: {detail}";
+    KeyringDerivationFailed: Internal, "keyring.derivation_failed" => "Key derivation failed: {detail}";
+    KeyringSetupFailed: Internal, "keyring.setup_failed" => "Key setup failed: {detail}";
+    KeyringNotSealed: Internal, "keyring.not_sealed" => "Could not seal the database key.";
+    KeyringEntryDamaged: Internal, "keyring.entry_damaged" => "The key file entry for {username} is damaged.";
+    AccessSignInWrong: Locked, "access.sign_in.wrong" => "The user name or passphrase is not right.";
+    AccessPassphraseMissing: Validation, "access.passphrase.missing" => "Enter the passphrase.";
+    AccessCurrentWrong: Validation, "access.current.wrong" => "That is not your current passphrase.";
+    AccessRoleUnknown: Validation, "access.role.unknown" => "Unknown role \"{s}\": use lead, coordinator or front_desk.";
+    AccessPassphraseTooEasy: Validation, "access.passphrase.too_easy" => "That passphrase is too easy to guess: choose another.";
+    UserDisplayNameMissing: Validation, "user.display_name.missing" => "Enter the person's name.";
+    UserUsernameTaken: Conflict, "user.username.taken" => "There is already a user called \"{username}\".";
+    UserLastLead: Validation, "user.last_lead" => "The centre needs at least one lead who can sign in.";
+    UserNotFound: NotFound, "user.not_found" => "That user does not exist.";
+    UserNoLead: NotFound, "user.no_lead" => "This database has no lead user yet: run setup first.";
+    ExchangeBundleBadDependencies: Validation, "exchange.bundle.bad_dependencies" => "A change in the bundle names its dependencies wrongly.";
+    ExchangeConflictDecisionLost: Internal, "exchange.conflict.decision_lost" => "A conflict decision was lost.";
+    ExchangeBundleChangesDamaged: Validation, "exchange.bundle.changes_damaged" => "The bundle's changes are damaged.";
+    ConflictNotFound: NotFound, "conflict.not_found" => "There is no such conflict.";
+    ConflictAlreadyResolved: Conflict, "conflict.already_resolved" => "This conflict was already resolved.";
+    ConflictTableNotExchanged: Validation, "conflict.table.not_exchanged" => "This conflict names a table Haven does not exchange.";
+    ConflictRowNotFound: Validation, "conflict.row.not_found" => "This conflict's row cannot be found.";
+    ExchangeAcknowledgementNotEncoded: Internal, "exchange.acknowledgement.not_encoded" => "Could not encode the acknowledgement: {detail}";
+    JoinArgonRefused: Internal, "join.argon.refused" => "Argon2 parameters refused: {detail}";
+    JoinCodeNotStretched: Internal, "join.code.not_stretched" => "The code could not be stretched: {detail}";
+    JoinHeaderTooLong: Internal, "join.header.too_long" => "A join header is too long.";
+    JoinFileNotEncrypted: Internal, "join.file.not_encrypted" => "The join file could not be encrypted.";
+    JoinPathMissing: Validation, "join.path.missing" => "Choose where to write the join file.";
+    JoinFileNotEncoded: Internal, "join.file.not_encoded" => "Could not encode the join file: {detail}";
+    JoinReplicaCopyTooOld: Validation, "join.replica.copy_too_old" => "This copy was taken before the replica was added.";
+    JoinFileDamaged: Validation, "join.file.damaged" => "This join file is damaged: ask a lead for a new invitation.";
+    JoinFileUsed: Conflict, "join.file.used" => "This join file was already used (on {used_at}): a join file works once. Ask a lead for a new invitation.";
+    JoinFileNewer: Conflict, "join.file.newer" => "This join file was made by a newer Haven (schema {schema}, this one knows {ours}): update Haven on this computer.";
+    JoinUserUnknown: Validation, "join.user.unknown" => "The centre has no user called \"{name}\".";
+    JoinNotEncoded: Internal, "join.not_encoded" => "Could not encode: {detail}";
+    JoinFileNotMarked: Validation, "join.file.not_marked" => "The join file could not be marked as used ({detail}): copy it to a disk that can be written, then join again.";
+    ReplicaNotFound: NotFound, "replica.not_found" => "There is no replica \"{key}\".";
+    ReplicaIdInvalid: Internal, "replica.id.invalid" => "The stored {what} is not an id: {text}.";
+    ReplicaKeysMissing: Internal, "replica.keys.missing" => "This database holds no exchange keys; open it once with this Haven to make them.";
+    ReplicaKeysWrongSize: Internal, "replica.keys.wrong_size" => "The stored exchange keys are not 32 bytes.";
+    ReplicaTooMany: Conflict, "replica.too_many" => "The centre has as many replicas as Haven can tell apart.";
+    ReplicaAlreadyRemoved: Conflict, "replica.already_removed" => "The replica \"{name}\" was already removed.";
+    ReplicaBundleHashWrongSize: Internal, "replica.bundle_hash.wrong_size" => "A stored bundle hash is not 32 bytes.";
+    ReplicaBundleSequenceOutOfRange: Validation, "replica.bundle.sequence_out_of_range" => "The bundle's sequence number is out of range.";
+    BundleHeaderNotEncoded: Internal, "bundle.header.not_encoded" => "Could not encode a bundle header: {detail}";
+    BundleHeaderTooLong: Internal, "bundle.header.too_long" => "A bundle header is too long.";
+    BundleNotEncrypted: Internal, "bundle.not_encrypted" => "The bundle could not be encrypted.";
+    BundleNewer: Conflict, "bundle.newer" => "This bundle from \"{name}\" was written by a newer Haven (schema {schema}, this one knows {ours}): update Haven on this computer. The bundle is kept and applies after the update.";
+    BundleAlreadyWritten: Internal, "bundle.already_written" => "This replica's bundles up to number {done} are written already; the next covers more.";
+    ActivityTitleMissing: Validation, "activity.title.missing" => "Enter the session's title.";
+    ActivityWeekdayMissing: Validation, "activity.weekday.missing" => "Choose the day of the week.";
+    ActivityEndsAtBeforeStart: Validation, "activity.ends_at.before_start" => "The session must end after it starts.";
+    ActivityCapacityOutOfRange: Validation, "activity.capacity.out_of_range" => "Enter how many people can come: 1 to 500.";
+    ActivityEndsOnBeforeStart: Validation, "activity.ends_on.before_start" => "The last date must be on or after the first date.";
+    ActivitySessionNotFound: NotFound, "activity.session.not_found" => "There is no such session.";
+    ActivityMovedToMissing: Validation, "activity.moved_to.missing" => "Say the new date, time or place.";
+    ActivityPersonNotFound: NotFound, "activity.person.not_found" => "There is no such person.";
+    ActivityAlreadySignedUp: Conflict, "activity.already_signed_up" => "{pname} is already signed up.";
+    ActivityFull: Conflict, "activity.full" => "\"{title}\" is full: {signed_up} of {capacity} places taken.";
+    ActivityNotSignedUp: NotFound, "activity.not_signed_up" => "That person is not signed up.";
+    ActivityNotSignedUpFirst: NotFound, "activity.not_signed_up_first" => "That person is not signed up: sign them up first.";
+    RotaVolunteerNotOnShift: NotFound, "rota.volunteer.not_on_shift" => "That volunteer is not on this shift.";
+    ExchangeChangeNotEncoded: Internal, "exchange.change.not_encoded" => "Could not encode a change's dependencies: {detail}";
+    DatabaseRecoveryKeyInvalid: Validation, "database.recovery_key.invalid" => "A recovery key is 64 hexadecimal digits (0-9, A-F).";
+    DatabasePoisoned: Internal, "database.poisoned" => "The database handle was poisoned by an earlier crash.";
+    DatabaseReadFunctionWrote: Internal, "database.read_function_wrote" => "{name} is marked READ in the API table but tried to write; it was stopped.";
+    DatabaseReadWrote: Internal, "database.read_wrote" => "A read tried to write and was stopped: {s}";
+    DatabaseEncryptionNotStarted: Internal, "database.encryption_not_started" => "The encryption library did not start: {detail}";
+    DatabaseWalRefused: Internal, "database.wal_refused" => "The database could not switch to WAL mode ({mode}).";
+    PrintFontUnreadable: Internal, "print.font.unreadable" => "An embedded font could not be read (a build problem).";
+    PrintDateNotWritten: Internal, "print.date.not_written" => "The print date cannot be written in the PDF: {detail}.";
+    PrintPagesMismatch: Internal, "print.pages.mismatch" => "The PDF's pages do not match the sheet's.";
+    PrintPageNoContent: Internal, "print.page.no_content" => "A PDF page has no content stream: {detail}.";
+    PrintPdfNotWritten: Internal, "print.pdf.not_written" => "The PDF could not be written: {detail}.";
+    PrintPdfNotWrittenPlain: Internal, "print.pdf.not_written_plain" => "The PDF could not be written.";
+    PrintPdfNotCompressed: Internal, "print.pdf.not_compressed" => "The PDF could not be compressed: {detail}.";
+    PrintSampleNotWritten: Internal, "print.sample.not_written" => "The sample table could not be written: {detail}.";
+    PrintSampleNotText: Internal, "print.sample.not_text" => "The sample table is not text: {detail}.";
+    PrintRowHeightMmTooTall: Validation, "print.row_height_mm.too_tall" => "The rows are too tall to fit on the page.";
+    PrintColumnsMissing: Validation, "print.columns.missing" => "A sheet needs at least one column.";
+    PrintRowHeightMmOutOfRange: Validation, "print.row_height_mm.out_of_range" => "The row height must be between 4 and 60 mm.";
+    AllowancePersonNotFound: NotFound, "allowance.person.not_found" => "That person does not exist.";
+    CardPersonCaseNotActive: Validation, "card.person.case_not_active" => "{code}'s case is not active: no card is printed for it.";
+    CardOtherSite: Forbidden, "card.other_site" => "{code} is registered at another site: the front desk prints its own site's cards only.";
+    CardPersonNotAtSite: Validation, "card.person.not_at_site" => "{code} is not registered at that site.";
+    CardSiteNobody: Validation, "card.site.nobody" => "Nobody active matches: no card to print.";
+    CardPersonUnknownCode: Validation, "card.person.unknown_code" => "Nobody has the code {code_upper}.";
+    CardPerPageInvalid: Validation, "card.per_page.invalid" => "Cards print 8 or 10 to a page.";
+    CardQrNotMade: Internal, "card.qr.not_made" => "The QR code of {text} could not be made: {detail}.";
+    CardBarcodeNotMade: Internal, "card.barcode.not_made" => "The barcode of {text} could not be made: {detail}.";
+    CollectionDistributionClosed: Conflict, "collection.distribution_closed" => "This distribution is closed: reopen it to record collections.";
+    CollectionNothingDue: Conflict, "collection.nothing_due" => "Nothing is due to {name} ({code})'s household at this distribution.";
+    CollectionAlreadyReversed: Conflict, "collection.already_reversed" => "This collection has already been reversed.";
+    CollectionReasonMissing: Validation, "collection.reason.missing" => "Say why the collection is reversed.";
+    DeskPersonMissing: Validation, "desk.person.missing" => "Type a code or a name, e.g. CAL-0042.";
+    DeskPersonSeveral: Validation, "desk.person.several" => "{count} \"{who}\": {list}. Type the code.";
+    DistributionDistTypeMissing: Validation, "distribution.dist_type.missing" => "Choose the type of distribution.";
+    DistributionNotFound: NotFound, "distribution.not_found" => "That distribution does not exist.";
+    LabelsPerPageInvalid: Validation, "labels.per_page.invalid" => "Bag labels print 21 or 24 to a page.";
+    AllowanceRuleDistTypeMissing: Validation, "allowance_rule.dist_type.missing" => "Enter the distribution type, e.g. weekly.";
+    AllowanceRuleMaxAgeMonthsBelowMin: Validation, "allowance_rule.max_age_months.below_min" => "The oldest age must be above the youngest.";
+    AllowanceRuleIntervalDaysOnce: Validation, "allowance_rule.interval_days.once" => "A \"once\" item has no interval.";
+    AllowanceRuleNotFound: NotFound, "allowance_rule.not_found" => "That rule does not exist.";
+    CheckRiskAssessmentMissing: Validation, "check.risk_assessment.missing" => "Write the risk assessment: what was considered and decided.";
+    CheckNotFound: NotFound, "check.not_found" => "There is no such check.";
+    VolunteerInfoAddressesUnknownSite: Validation, "volunteer_info.addresses.unknown_site" => "There is no site \"{site}\".";
+    DbsPolicyRecheckMonthsOutOfRange: Validation, "dbs_policy.recheck_months.out_of_range" => "Enter a number of months from 1 to 120.";
+    DbsPolicyExpiringSoonDaysOutOfRange: Validation, "dbs_policy.expiring_soon_days.out_of_range" => "Enter a number of days from 1 to 365.";
+    ItemNameMissing: Validation, "item.name.missing" => "Enter the item's name.";
+    ItemVariantsComma: Validation, "item.variants.comma" => "A size cannot contain a comma.";
+    ItemVariantsMissing: Validation, "item.variants.missing" => "List the sizes, or choose no size rule.";
+    ItemNameTaken: Validation, "item.name.taken" => "\"{name}\" is already in the catalogue.";
+    ItemNotFound: NotFound, "item.not_found" => "That item does not exist.";
+    StockQuantityZero: Validation, "stock.quantity.zero" => "The quantity cannot be zero.";
+    StockMovementNoKind: Internal, "stock.movement.no_kind" => "A movement needs a kind.";
+    StockMovementNoDate: Internal, "stock.movement.no_date" => "A movement needs a date.";
+    LocationNameMissing: Validation, "location.name.missing" => "Enter the location's name.";
+    LocationNotFound: NotFound, "location.not_found" => "That location does not exist.";
+    StockReceiptNoValues: Internal, "stock.receipt.no_values" => "A receipt's checks gave no values.";
+    StockTransferToSame: Validation, "stock.transfer.to.same" => "Choose another location to move the stock to.";
+    StockAdjustmentReasonMissing: Validation, "stock.adjustment.reason.missing" => "Choose damaged, expired, lost or found.";
+    StockTakeAlreadyOpen: Conflict, "stock_take.already_open" => "A stock-take of {name} is already open: finish it first.";
+    StockTakeNotFound: NotFound, "stock_take.not_found" => "That stock-take does not exist.";
+    StockTakeClosed: Conflict, "stock_take.closed" => "This stock-take is {status}: start a new one.";
 }

@@ -8,53 +8,17 @@
 //! gather every problem in a [`Problems`] collector and fail once, before anything is written.
 
 mod codes;
+mod problems;
 
-pub use codes::Code;
+pub use codes::{Code, ErrorKind};
+use problems::into_params;
+pub use problems::{fill, Params, Problem};
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Result of every fallible core function.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
-
-/// The small, stable set of error kinds that cross to the UI and the CLI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorKind {
-    /// The input was wrong; nothing was changed.
-    Validation,
-    /// The thing asked for does not exist (or is not visible to the caller).
-    NotFound,
-    /// The change clashes with existing data (duplicate code, already exists, ...).
-    Conflict,
-    /// The caller's role may not do this.
-    Forbidden,
-    /// The database is locked: wrong passphrase, or not unlocked yet.
-    Locked,
-    /// Something broke that the person cannot fix (disk, bug); the message says what.
-    Internal,
-    /// Allowed, but only once the person has confirmed: nothing was changed, and the same call
-    /// with the input flag named in `field` set to true does it (the UI asks, then sends it).
-    Confirm,
-}
-
-impl ErrorKind {
-    /// The wire name of the kind (`"not_found"`, ...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorKind::Validation => "validation",
-            ErrorKind::NotFound => "not_found",
-            ErrorKind::Conflict => "conflict",
-            ErrorKind::Forbidden => "forbidden",
-            ErrorKind::Locked => "locked",
-            ErrorKind::Internal => "internal",
-            ErrorKind::Confirm => "confirm",
-        }
-    }
-}
-
-/// The values an error's text needs, by name (`{"code": "CAL"}`).
-pub type Params = Map<String, Value>;
 
 /// A core error: a kind plus a message written for the person who will read it.
 ///
@@ -132,28 +96,6 @@ pub struct Coded {
     pub problems: Vec<Problem>,
 }
 
-/// One problem of a form: the field at fault, what is wrong and the English text.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct Problem {
-    /// The input field at fault (`"date_of_birth"`, `"other_names[1]"`).
-    pub field: String,
-    /// What is wrong, as a stable name (`person.date_of_birth.in_future`).
-    #[schemars(with = "String")]
-    pub code: Code,
-    /// The values the code's text needs.
-    pub params: Params,
-    /// The problem in English.
-    pub message: String,
-}
-
-impl Problem {
-    /// A problem at `field` with the values its code's text needs (an object).
-    pub fn new(field: impl Into<String>, code: Code, params: Value) -> Self {
-        let params = into_params(params);
-        Problem { field: field.into(), message: fill(code.template(), &params), code, params }
-    }
-}
-
 /// Gathers every problem of a form, so that a person fixing a registration reads them all at
 /// once; [`Problems::finish`] fails with all of them, and the caller writes nothing until it
 /// passes.
@@ -219,46 +161,6 @@ impl Problems {
             problems,
         })))
     }
-}
-
-fn into_params(params: Value) -> Params {
-    match params {
-        Value::Object(map) => map,
-        _ => Params::new(),
-    }
-}
-
-/// Fills `{name}` placeholders from `params` (a string as it is, any other value as JSON); a
-/// placeholder with no value stays as written. The window's `t(key, vars)` reads the same
-/// format.
-pub fn fill(template: &str, params: &Params) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let name = after.find('}').map(|close| &after[..close]);
-        match name.filter(|n| !n.is_empty() && n.chars().all(|c| c.is_alphanumeric() || c == '_')) {
-            Some(name) => {
-                match params.get(name) {
-                    Some(Value::String(s)) => out.push_str(s),
-                    Some(v) => out.push_str(&v.to_string()),
-                    None => {
-                        out.push('{');
-                        out.push_str(name);
-                        out.push('}');
-                    }
-                }
-                rest = &after[name.len() + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 impl Error {

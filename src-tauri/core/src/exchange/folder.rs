@@ -281,8 +281,12 @@ fn write_ack(db: &Db, dir: &Path, me: &Identity) -> Result<()> {
         Ok((applied_vector(c)?, known))
     })?;
     let ack = Ack { centre: me.centre.clone(), replica: me.replica.clone(), applied, known };
-    let bytes = serde_json::to_vec_pretty(&ack)
-        .map_err(|e| Error::Internal(format!("Could not encode the acknowledgement: {e}")))?;
+    let bytes = serde_json::to_vec_pretty(&ack).map_err(|e| {
+        Error::new(
+            crate::Code::ExchangeAcknowledgementNotEncoded,
+            serde_json::json!({"detail": e.to_string()}),
+        )
+    })?;
     let path = dir.join(format!("{}.ack", me.replica));
     if std::fs::read(&path).ok().as_deref() == Some(bytes.as_slice()) {
         return Ok(());

@@ -153,13 +153,13 @@ pub fn convert(field: &str, amount: i64, currency: Currency, rate: Option<&str>)
     match currency {
         Currency::Gbp => {
             if rate.is_some() {
-                return Err(Error::invalid("rate", "An amount in pounds takes no exchange rate."));
+                return Err(Error::at("rate", crate::Code::MoneyRateNotForPounds, serde_json::json!({})));
             }
             Ok(Converted { amount, currency, rate_ppm: None, gbp_pence: amount })
         }
         Currency::Eur => {
             let Some(rate) = rate else {
-                return Err(Error::invalid("rate", "Enter the rate used: pounds for one euro, like 0.8561."));
+                return Err(Error::at("rate", crate::Code::MoneyRateMissing, serde_json::json!({})));
             };
             let ppm = parse_rate(rate)?;
             // Rounded to the nearest penny; i128 so no product can overflow.
@@ -186,7 +186,7 @@ pub fn check_amount(field: &str, amount: i64) -> Result<i64> {
 /// into millionths, without going through a float.
 pub fn parse_rate(text: &str) -> Result<i64> {
     let bad =
-        || Error::invalid("rate", format!("{text} is not a rate: enter pounds for one euro, like 0.8561."));
+        || Error::at("rate", crate::Code::MoneyRateInvalid, serde_json::json!({"text": text.to_string()}));
     let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
     if whole.is_empty() && frac.is_empty()
         || frac.len() > 6

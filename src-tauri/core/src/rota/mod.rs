@@ -338,7 +338,7 @@ pub(crate) fn follow_session(
 /// Removes a shift and its assignments.
 pub fn delete_shift(conn: &Connection, id: &str) -> Result<()> {
     if conn.execute("DELETE FROM shifts WHERE id = ?1", [id])? == 0 {
-        return Err(Error::NotFound("There is no such shift.".into()));
+        return Err(Error::new(crate::Code::RotaShiftNotFound, serde_json::json!({})));
     }
     Ok(())
 }
@@ -526,7 +526,7 @@ pub fn unassign(conn: &Connection, shift_id: &str, volunteer_id: &str) -> Result
         params![shift_id, volunteer_id],
     )?;
     if n == 0 {
-        return Err(Error::NotFound("That volunteer is not on this shift.".into()));
+        return Err(Error::new(crate::Code::RotaVolunteerNotOnShift, serde_json::json!({})));
     }
     Ok(())
 }
@@ -566,7 +566,7 @@ pub struct RotaWeek {
 /// The rota for `site` in `week`, with each volunteer's DBS mark on each shift's date.
 pub fn week(conn: &Connection, site: &str, week: Week) -> Result<RotaWeek> {
     let site = sites::resolve(conn, site.trim())
-        .map_err(|e| e.when_absent(Error::invalid("site", "Choose a site.")))?;
+        .map_err(|e| e.when_absent(Error::at("site", crate::Code::SiteMissing, serde_json::json!({}))))?;
     let policy = dbs::policy(conn)?;
     let facts = dbs::facts_by_volunteer(conn)?;
     let mut stmt = conn.prepare(

@@ -98,7 +98,7 @@ pub fn save_item(conn: &Connection, input: &ItemInput) -> Result<Item> {
     let name = crate::fields::line("name", "The item's name", &input.name, 80)?;
     let name = name.as_str();
     if name.is_empty() {
-        return Err(Error::invalid("name", "Enter the item's name."));
+        return Err(Error::at("name", crate::Code::ItemNameMissing, serde_json::json!({})));
     }
     let unit = crate::fields::optional_line("unit", "The unit", input.unit.as_deref(), 20)?;
     let unit = unit.as_deref().unwrap_or("each");
@@ -110,10 +110,10 @@ pub fn save_item(conn: &Connection, input: &ItemInput) -> Result<Item> {
         }
     }
     if variants.iter().any(|v| v.contains(',')) {
-        return Err(Error::invalid("variants", "A size cannot contain a comma."));
+        return Err(Error::at("variants", crate::Code::ItemVariantsComma, serde_json::json!({})));
     }
     if input.variant_by.is_some() && variants.is_empty() {
-        return Err(Error::invalid("variants", "List the sizes, or choose no size rule."));
+        return Err(Error::at("variants", crate::Code::ItemVariantsMissing, serde_json::json!({})));
     }
     let taken: Option<String> = conn
         .query_row(
@@ -123,7 +123,11 @@ pub fn save_item(conn: &Connection, input: &ItemInput) -> Result<Item> {
         )
         .optional()?;
     if taken.is_some() {
-        return Err(Error::invalid("name", format!("\"{name}\" is already in the catalogue.")));
+        return Err(Error::at(
+            "name",
+            crate::Code::ItemNameTaken,
+            serde_json::json!({"name": name.to_string()}),
+        ));
     }
     let joined = variants.join(",");
     let by = input.variant_by.map(VariantBy::as_str);
@@ -137,7 +141,7 @@ pub fn save_item(conn: &Connection, input: &ItemInput) -> Result<Item> {
                 params![id, name, input.category.as_str(), unit, input.tracks_expiry, joined, by, input.active],
             )?;
             if n == 0 {
-                return Err(Error::NotFound("That item does not exist.".into()));
+                return Err(Error::new(crate::Code::ItemNotFound, serde_json::json!({})));
             }
             id.clone()
         }

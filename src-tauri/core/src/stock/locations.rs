@@ -73,7 +73,7 @@ pub fn save_location(conn: &Connection, input: &LocationInput) -> Result<Locatio
     let name = crate::fields::line("name", "The location's name", &input.name, 80)?;
     let name = name.as_str();
     if name.is_empty() {
-        return Err(Error::invalid("name", "Enter the location's name."));
+        return Err(Error::at("name", crate::Code::LocationNameMissing, serde_json::json!({})));
     }
     let site = crate::sites::resolve(conn, &input.site)?;
     let clash: Option<String> = conn
@@ -97,7 +97,7 @@ pub fn save_location(conn: &Connection, input: &LocationInput) -> Result<Locatio
                 params![id, name, input.active],
             )?;
             if n == 0 {
-                return Err(Error::NotFound("That location does not exist.".into()));
+                return Err(Error::new(crate::Code::LocationNotFound, serde_json::json!({})));
             }
             id.clone()
         }

@@ -121,7 +121,9 @@ pub fn receive(conn: &Connection, s: &Session, input: &ReceiptInput, today: Naiv
         (None, None) => String::new(),
     };
     let (Some(loc), Some(item), Some(variant), Some(party)) = (loc, item, variant, party) else {
-        return p.finish().and_then(|()| Err(Error::Internal("A receipt's checks gave no values.".into())));
+        return p
+            .finish()
+            .and_then(|()| Err(Error::new(crate::Code::StockReceiptNoValues, serde_json::json!({}))));
     };
     if p.is_empty() {
         let known: Option<Option<NaiveDate>> = conn
@@ -186,7 +188,7 @@ pub fn transfer(conn: &Connection, s: &Session, input: &TransferInput, today: Na
     let from = get_location(conn, &input.from)?;
     let to = get_location(conn, &input.to)?;
     if from.id == to.id {
-        return Err(Error::invalid("to", "Choose another location to move the stock to."));
+        return Err(Error::at("to", crate::Code::StockTransferToSame, serde_json::json!({})));
     }
     let item = get_item(conn, &input.item)?;
     let variant = check_variant(&item, input.variant.as_deref())?;
@@ -251,7 +253,7 @@ pub struct AdjustmentInput {
 pub fn adjust(conn: &Connection, s: &Session, input: &AdjustmentInput, today: NaiveDate) -> Result<String> {
     check_quantity("quantity", "how many", input.quantity, 1)?;
     if matches!(input.reason, Reason::Donation | Reason::Purchase) {
-        return Err(Error::invalid("reason", "Choose damaged, expired, lost or found."));
+        return Err(Error::at("reason", crate::Code::StockAdjustmentReasonMissing, serde_json::json!({})));
     }
     let loc = get_location(conn, &input.location)?;
     let item = get_item(conn, &input.item)?;

@@ -317,13 +317,13 @@ pub fn record_risk_assessment(
 ) -> Result<String> {
     let note = note.trim();
     if note.is_empty() {
-        return Err(Error::invalid("note", "Write the risk assessment: what was considered and decided."));
+        return Err(Error::at("note", crate::Code::CheckRiskAssessmentMissing, serde_json::json!({})));
     }
     check_len("note", "The risk assessment", note, 4000)?;
     let volunteer: String = conn
         .query_row("SELECT volunteer_id FROM dbs_checks WHERE id = ?1", [id], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| Error::NotFound("There is no such check.".into()))?;
+        .ok_or_else(|| Error::new(crate::Code::CheckNotFound, serde_json::json!({})))?;
     conn.execute(
         "UPDATE dbs_checks SET risk_assessment = ?2, risk_assessed_by = ?3, risk_assessed_on = ?4,
             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')

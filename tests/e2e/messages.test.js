@@ -19,13 +19,25 @@ const en = JSON.parse(fs.readFileSync('ui/i18n/en.json', 'utf8'));
 const worded = (lang, code, vars = {}) =>
   lang[`error.${code}`].replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
 
+/** The texts of the elements `css` finds, or null while the screen is being redrawn. */
+async function textsOf(driver, css) {
+  try {
+    const found = await driver.findElements(By.css(css));
+    return await Promise.all(found.map((el) => el.getText()));
+  } catch (err) {
+    if (err.name === 'StaleElementReferenceError' || err.name === 'NoSuchElementError') return null;
+    throw err;
+  }
+}
+
 test('every mistake on the person form is listed at once, in French, and nothing is written', async () => {
   const { driver } = demo.app;
   const before = cli(demo.dataDir, 'info', '--json').people;
   await signIn(driver, 'sarah');
   await find(driver, 'count-people');
   await chooseValue(driver, 'language', 'fr');
-  await driver.wait(async () => (await (await find(driver, 'nav-dashboard')).getText()) === 'Tableau de bord', WAIT);
+  await driver.wait(async () => (await textsOf(driver, '[data-testid="nav-dashboard"]'))?.[0] === 'Tableau de bord', WAIT,
+    'the window is in French');
 
   await openScreen(driver, 'people');
   await (await find(driver, 'register-person')).click();
@@ -42,11 +54,10 @@ test('every mistake on the person form is listed at once, in French, and nothing
     ['estimated_age', 'person.estimated_age.out_of_range'],
     ['phone', 'phone.invalid'],
   ];
-  const summary = await driver.wait(async () => {
-    const items = await driver.findElements(By.css('.error-summary:not([hidden]) li'));
-    return items.length >= want.length ? items : false;
+  const listed = await driver.wait(async () => {
+    const items = await textsOf(driver, '.error-summary:not([hidden]) li');
+    return items && items.length >= want.length ? items : false;
   }, WAIT, 'the summary lists every problem');
-  const listed = await Promise.all(summary.map((li) => li.getText()));
   assert.deepEqual(listed, want.map(([, code]) => worded(fr, code)), 'the summary, in French, in the form\'s order');
   for (const [name, code] of want) {
     assert.notEqual(worded(fr, code), worded(en, code), `${code} has its own French text`);

@@ -85,7 +85,10 @@ pub fn create_whole_from<T>(
     build: impl FnOnce(&Db) -> Result<T>,
 ) -> Result<(Db, T)> {
     if path.exists() {
-        return Err(Error::Conflict(format!("A database already exists at {}.", path.display())));
+        return Err(Error::new(
+            crate::Code::SetupDatabaseExists,
+            serde_json::json!({"path": path.display().to_string()}),
+        ));
     }
     let staging = staging_dir(path);
     // A staging folder never holds a live database: one left by a crash is ours to replace.

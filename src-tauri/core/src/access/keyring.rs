@@ -414,7 +414,10 @@ pub fn unlock_at(
         return Err(Error::at("passphrase", crate::Code::AccessPassphraseMissing, serde_json::json!({})));
     }
     if !db_path.is_file() {
-        return Err(Error::NotFound(format!("There is no Haven database at {}.", db_path.display())));
+        return Err(Error::new(
+            crate::Code::DatabaseNotFoundAt,
+            serde_json::json!({"db_path": db_path.display().to_string()}),
+        ));
     }
     let ring_path = keyring_path(db_path);
     if !ring_path.exists() {
@@ -662,8 +665,12 @@ pub fn recover(db: &Db, username: &str, passphrase: &str) -> Result<Recovered> {
         (Keyring::empty(), None)
     };
     let user = db.read(|c| {
-        users::find_by_username(c, username.trim())?
-            .ok_or_else(|| Error::NotFound(format!("There is no user called \"{}\".", username.trim())))
+        users::find_by_username(c, username.trim())?.ok_or_else(|| {
+            Error::new(
+                crate::Code::UserNotFoundNamed,
+                serde_json::json!({"username": username.trim().to_string()}),
+            )
+        })
     })?;
     db.write(|tx| {
         let user = if user.active { user.clone() } else { users::set_active(tx, &user.id, true)? };

@@ -87,10 +87,10 @@ impl Session {
                 Role::Coordinator => "a coordinator or a lead",
                 Role::Lead => "a lead",
             };
-            Err(Error::Forbidden(format!(
-                "Only {who} may do this: {what}. You are signed in as {}: ask {who}, or sign in as one.",
-                self.role.label()
-            )))
+            Err(Error::new(
+                crate::Code::AccessRoleTooLow,
+                serde_json::json!({"who": who.to_string(), "what": what.to_string(), "role": self.role.label().to_string()}),
+            ))
         }
     }
 }

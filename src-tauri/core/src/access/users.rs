@@ -154,7 +154,11 @@ pub fn first_lead(conn: &Connection) -> Result<User> {
 /// Starts a session for an active user, found by sign-in name.
 pub fn sign_in(conn: &Connection, username: &str) -> Result<Session> {
     let user = find_by_username(conn, username.trim())?.filter(|u| u.active).ok_or_else(|| {
-        Error::invalid("username", format!("There is no active user called \"{}\".", username.trim()))
+        Error::at(
+            "username",
+            crate::Code::UserUsernameNotActive,
+            serde_json::json!({"username": username.trim().to_string()}),
+        )
     })?;
     Ok(session_for(&user))
 }

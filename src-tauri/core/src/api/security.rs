@@ -26,7 +26,10 @@ pub struct UserActive {
 pub(super) fn set_user_active(db: &Db, s: &Session, input: UserActive) -> Result<users::User> {
     db.write(|tx| {
         let user = users::find_by_username(tx, input.username.trim())?.ok_or_else(|| {
-            Error::NotFound(format!("There is no user called \"{}\".", input.username.trim()))
+            Error::new(
+                crate::Code::UserNotFoundNamed,
+                serde_json::json!({"username": input.username.trim().to_string()}),
+            )
         })?;
         if user.id == s.user_id && !input.active {
             return Err(Error::at("username", crate::Code::SecurityUsernameSelf, serde_json::json!({})));
@@ -54,7 +57,10 @@ pub struct ResetPassphrase {
 pub(super) fn reset_passphrase(db: &Db, s: &Session, input: ResetPassphrase) -> Result<users::User> {
     db.write(|tx| {
         let user = users::find_by_username(tx, input.username.trim())?.ok_or_else(|| {
-            Error::NotFound(format!("There is no user called \"{}\".", input.username.trim()))
+            Error::new(
+                crate::Code::UserNotFoundNamed,
+                serde_json::json!({"username": input.username.trim().to_string()}),
+            )
         })?;
         let user = if user.active { user } else { users::set_active(tx, &user.id, true)? };
         keyring::set_passphrase(db, &user, &input.passphrase, user.id != s.user_id)?;

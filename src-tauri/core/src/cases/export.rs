@@ -133,8 +133,13 @@ pub fn write_table<R: AsRef<[String]>>(
             book.save_to_buffer().map_err(xl)?
         }
     };
-    std::fs::write(path, bytes)
-        .map_err(|e| Error::invalid("path", format!("Could not write {}: {e}.", path.display())))
+    std::fs::write(path, bytes).map_err(|e| {
+        Error::at(
+            "path",
+            crate::Code::ExportPathNotWritten,
+            serde_json::json!({"path": path.display().to_string(), "detail": e.to_string()}),
+        )
+    })
 }
 
 /// A CSV cell that a spreadsheet opening the file shows as text. Excel and LibreOffice treat a

@@ -125,7 +125,10 @@ impl Db {
     /// never creates a database by accident, e.g. after a typo in `--data-dir`).
     pub fn open(path: &Path, passphrase: &str) -> Result<Db> {
         if !path.is_file() {
-            return Err(Error::NotFound(format!("There is no Haven database at {}.", path.display())));
+            return Err(Error::new(
+                crate::Code::DatabaseNotFound,
+                serde_json::json!({"path": path.display().to_string()}),
+            ));
         }
         Self::open_with_flags(path, Keying::Passphrase(passphrase), OpenFlags::SQLITE_OPEN_READ_WRITE)
     }
@@ -136,7 +139,10 @@ impl Db {
     /// file", says nothing a person can act on.
     pub fn open_with_key(path: &Path, key: &DbKey) -> Result<Db> {
         if !path.is_file() {
-            return Err(Error::NotFound(format!("There is no Haven database at {}.", path.display())));
+            return Err(Error::new(
+                crate::Code::DatabaseNotFound,
+                serde_json::json!({"path": path.display().to_string()}),
+            ));
         }
         match Self::open_with_flags(path, Keying::Raw(key), OpenFlags::SQLITE_OPEN_READ_WRITE) {
             Err(Error::Sqlite(_)) if media_is_read_only(path) => Self::open_read_only_with_key(path, key),
@@ -150,7 +156,10 @@ impl Db {
     /// is refused, since bringing it up to date would write.
     pub fn open_read_only_with_key(path: &Path, key: &DbKey) -> Result<Db> {
         if !path.is_file() {
-            return Err(Error::NotFound(format!("There is no Haven database at {}.", path.display())));
+            return Err(Error::new(
+                crate::Code::DatabaseNotFound,
+                serde_json::json!({"path": path.display().to_string()}),
+            ));
         }
         let uri = immutable_uri(path);
         let conn = keyed_connection(
@@ -165,10 +174,10 @@ impl Db {
         conn.set_prepared_statement_cache_capacity(128);
         let version = schema_version(&conn)?;
         if version != latest_version() {
-            return Err(Error::Conflict(format!(
-                "{} is on a disk that cannot be written, and this Haven would have to upgrade it first. Copy the whole folder (with haven.keys) to the laptop and open it there.",
-                path.display()
-            )));
+            return Err(Error::new(
+                crate::Code::DatabaseReadOnlyNeedsUpgrade,
+                serde_json::json!({"path": path.display().to_string()}),
+            ));
         }
         // Nothing is written here, so the head file is neither checked nor moved.
         let found = head::current(&conn)?;
@@ -200,7 +209,10 @@ impl Db {
 
     fn create_keyed(path: &Path, keying: Keying<'_>) -> Result<Db> {
         if path.exists() {
-            return Err(Error::Conflict(format!("A database already exists at {}.", path.display())));
+            return Err(Error::new(
+                crate::Code::SetupDatabaseExists,
+                serde_json::json!({"path": path.display().to_string()}),
+            ));
         }
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
@@ -378,10 +390,7 @@ impl Db {
 
 /// The refusal of a change to a database opened from read-only media, saying what to do.
 pub fn read_only_media_refusal(path: &Path) -> Error {
-    Error::Conflict(format!(
-        "Haven opened {} read-only: its disk or folder cannot be written. You can search, read and print; to change anything, copy the whole folder (with haven.keys) to the laptop and open it there.",
-        path.display()
-    ))
+    Error::new(crate::Code::DatabaseReadOnly, serde_json::json!({"path": path.display().to_string()}))
 }
 
 /// Whether the folder holding `path` cannot be written (a read-only file system, a locked

@@ -105,7 +105,13 @@ pub fn cards_to_issue(
             )?
             .query_row([p.to_uppercase().as_str(), p], |r| r.get::<_, String>(0))
             .optional()?
-            .ok_or_else(|| Error::invalid("person", format!("Nobody has the code {}.", p.to_uppercase())))?,
+            .ok_or_else(|| {
+                Error::at(
+                    "person",
+                    crate::Code::CardPersonUnknown,
+                    serde_json::json!({"p": p.to_uppercase().to_string()}),
+                )
+            })?,
         ),
         None => None,
     };
@@ -186,10 +192,10 @@ pub fn issue(conn: &Connection, s: &Session, cards: &[IdCard]) -> Result<()> {
             Err(rusqlite::Error::SqliteFailure(e, _))
                 if e.code == rusqlite::ErrorCode::ConstraintViolation =>
             {
-                return Err(Error::Conflict(format!(
-                    "Card {} was printed by someone else at the same moment: print the cards again.",
-                    c.card_code()
-                )));
+                return Err(Error::new(
+                    crate::Code::CardPrintedMeanwhile,
+                    serde_json::json!({"c": c.card_code().to_string()}),
+                ));
             }
             Err(e) => return Err(e.into()),
         }

@@ -94,7 +94,11 @@ pub fn find_person_at(conn: &Connection, site: Option<&str>, who: &str) -> Resul
         return Ok(id);
     }
     if looks_like_code(who) {
-        return Err(Error::invalid("person", format!("Nobody has the code {}.", who.to_uppercase())));
+        return Err(Error::at(
+            "person",
+            crate::Code::DeskPersonUnknownCode,
+            serde_json::json!({"who": who.to_uppercase().to_string()}),
+        ));
     }
     let (mut rows, more) = named(conn, site, who)?;
     let sounds_alike = !rows.iter().any(typed_as_is);

@@ -196,6 +196,17 @@ codes! {
     PrivacyEraseUnconfirmed: Validation, "privacy.confirm.missing" => "Confirm the erasure: the name, contact details, notes and checklist are removed for good.";
     RetentionPeriodTooLong: Validation, "retention.period.too_long" => "That retention period is too long.";
 
+    // The app's own state (the window's process).
+    AppStatePoisoned: Internal, "app.state_poisoned" => "The app state was poisoned by an earlier crash.";
+    SetupAlreadyDone: Conflict, "setup.already_done" => "This centre is already set up.";
+    SetupComputerHasDatabase: Conflict, "setup.computer_has_database" => "This computer already holds a Haven database.";
+    AppNeedsSetup: Locked, "app.needs_setup" => "Set the centre up first.";
+    AccessUsernameMissing: Validation, "access.username.missing" => "Enter your user name.";
+    AppLocked: Locked, "app.locked" => "Haven is locked: sign in first.";
+    AppAutoLocked: Locked, "app.auto_locked" => "Haven locked itself after {minutes} minutes without use. Sign in again.";
+    RestoreStateChanged: Internal, "restore.state_changed" => "Haven's state changed during the restore.";
+    AppBusyClosing: Conflict, "app.busy_closing" => "Haven was still busy with another task and could not close the database.";
+
     // Backups and restoring one.
     BackupSharedPassphrase: Conflict, "backup.shared_passphrase" => "This database is opened by one shared passphrase; sign in again to back it up.";
     BackupOtherKey: Validation, "backup.file.other_key" => "This backup was made with another key: it is not this centre's.";
@@ -462,4 +473,34 @@ codes! {
     StockTakeAlreadyOpen: Conflict, "stock_take.already_open" => "A stock-take of {name} is already open: finish it first.";
     StockTakeNotFound: NotFound, "stock_take.not_found" => "That stock-take does not exist.";
     StockTakeClosed: Conflict, "stock_take.closed" => "This stock-take is {status}: start a new one.";
+    SetupDatabaseExists: Conflict, "setup.database_exists" => "A database already exists at {path}.";
+    SiteNameMissing: Validation, "site.name.missing" => "Enter the site's name.";
+    SiteNotFound: NotFound, "site.not_found" => "There is no site \"{site}\".";
+    ClaimValueMissing: Validation, "claim.value.missing" => "Enter {what}.";
+    FundUnknown: Validation, "fund.unknown" => "There is no fund \"{key}\".";
+    FundNotInUse: Validation, "fund.not_in_use" => "The fund {name} is no longer in use.";
+    MoneyAmountTooLarge: Validation, "money.amount.too_large" => "The amount is too large.";
+    MoneyAmountNotPositive: Validation, "money.amount.not_positive" => "Enter an amount of more than 0 (in pence or cents).";
+    MoneyAmountOverLimit: Validation, "money.amount.over_limit" => "An amount is at most 10,000,000.00: enter it in pence or cents.";
+    PaymentReceiptPathUnreadable: Validation, "payment.receipt_path.unreadable" => "Could not read {from}: {detail}.";
+    ExportPathNotWritten: Validation, "export.path.not_written" => "Could not write {path}: {detail}.";
+    UkChecklistDateInFuture: Validation, "uk_checklist.date.in_future" => "That date is in the future.";
+    UserNotFoundNamed: NotFound, "user.not_found_named" => "There is no user called \"{username}\".";
+    DatabaseNotFoundAt: NotFound, "database.not_found_at" => "There is no Haven database at {db_path}.";
+    AccessRoleTooLow: Forbidden, "access.role.too_low" => "Only {who} may do this: {what}. You are signed in as {role}: ask {who}, or sign in as one.";
+    PolicyValueOutOfRange: Validation, "policy.value.out_of_range" => "{what} must be between {lo} and {hi}.";
+    UserUsernameNotActive: Validation, "user.username.not_active" => "There is no active user called \"{username}\".";
+    ExchangeDirNotFound: Validation, "exchange.dir.not_found" => "There is no folder at {dir}.";
+    JoinPathNotFound: Validation, "join.path.not_found" => "There is no folder {dir}.";
+    JoinSiteUnknown: Validation, "join.site.unknown" => "There is no site \"{site}\".";
+    JoinAlreadyHoldsDatabase: Conflict, "join.already_holds_database" => "{db_path} already holds a Haven database: join with a new, empty data folder.";
+    JoinFileUnreadable: Validation, "join.file.unreadable" => "The join file {file} cannot be read: {detail}.";
+    DatabaseNotFound: NotFound, "database.not_found" => "There is no Haven database at {path}.";
+    DatabaseReadOnlyNeedsUpgrade: Conflict, "database.read_only_needs_upgrade" => "{path} is on a disk that cannot be written, and this Haven would have to upgrade it first. Copy the whole folder (with haven.keys) to the laptop and open it there.";
+    DatabaseReadOnly: Conflict, "database.read_only" => "Haven opened {path} read-only: its disk or folder cannot be written. You can search, read and print; to change anything, copy the whole folder (with haven.keys) to the laptop and open it there.";
+    CardPersonUnknown: Validation, "card.person.unknown" => "Nobody has the code {p}.";
+    CardPrintedMeanwhile: Conflict, "card.printed_meanwhile" => "Card {c} was printed by someone else at the same moment: print the cards again.";
+    DeskPersonUnknownCode: Validation, "desk.person.unknown_code" => "Nobody has the code {who}.";
+    VolunteerInfoTextMissing: Validation, "volunteer_info.text.missing" => "Write the sheet's text (it can be short).";
+    StockTakeLineUnknown: Validation, "stock_take.line.unknown" => "That line is not on this stock-take.";
 }

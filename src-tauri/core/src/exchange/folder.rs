@@ -66,7 +66,11 @@ struct Scan {
 /// Runs one exchange through `dir` as `session` (see the module's documentation).
 pub fn exchange_folder(db: &Db, session: &Session, dir: &Path) -> Result<ExchangeReport> {
     if !dir.is_dir() {
-        return Err(Error::invalid("dir", format!("There is no folder at {}.", dir.display())));
+        return Err(Error::at(
+            "dir",
+            crate::Code::ExchangeDirNotFound,
+            serde_json::json!({"dir": dir.display().to_string()}),
+        ));
     }
     let me = db.write_uncaptured(|tx| ensure_identity(tx))?;
     let (keys, directory) = db.read(|c| Ok((replicas::seal_keys(c)?, replicas::directory(c)?)))?;

@@ -167,7 +167,11 @@ pub fn invite(db: &Db, session: &Session, site: &str, out: &Path) -> Result<Invi
     }
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         if !dir.is_dir() {
-            return Err(Error::invalid("path", format!("There is no folder {}.", dir.display())));
+            return Err(Error::at(
+                "path",
+                crate::Code::JoinPathNotFound,
+                serde_json::json!({"dir": dir.display().to_string()}),
+            ));
         }
     }
     let signing = replicas::new_signing_key();
@@ -230,7 +234,11 @@ fn add_to_directory(
 ) -> Result<(crate::sites::Site, String, replicas::SealKeys)> {
     db.write(|tx| {
         let site = crate::sites::resolve(tx, site).map_err(|e| {
-            e.when_absent(Error::invalid("site", format!("There is no site \"{}\".", site.trim())))
+            e.when_absent(Error::at(
+                "site",
+                crate::Code::JoinSiteUnknown,
+                serde_json::json!({"site": site.trim().to_string()}),
+            ))
         })?;
         let tag = replicas::next_code_tag(tx)?;
         let name = format!("{} ({tag})", site.name);
@@ -416,14 +424,18 @@ pub fn join(
     passphrase: &str,
 ) -> Result<Joined> {
     if db_path.exists() {
-        return Err(Error::Conflict(format!(
-            "{} already holds a Haven database: join with a new, empty data folder.",
-            db_path.display()
-        )));
+        return Err(Error::new(
+            crate::Code::JoinAlreadyHoldsDatabase,
+            serde_json::json!({"db_path": db_path.display().to_string()}),
+        ));
     }
     crate::access::passphrase::check_new_passphrase(passphrase)?;
     let bytes = std::fs::read(file).map_err(|e| {
-        Error::invalid("file", format!("The join file {} cannot be read: {e}.", file.display()))
+        Error::at(
+            "file",
+            crate::Code::JoinFileUnreadable,
+            serde_json::json!({"file": file.display().to_string(), "detail": e.to_string()}),
+        )
     })?;
     let (opened, cipher, salt) = open_file(&bytes, code)?;
     let (header, snapshot) = match opened {

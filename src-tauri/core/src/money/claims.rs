@@ -177,7 +177,11 @@ pub fn submit_claim(conn: &Connection, s: &Session, input: &ClaimInput, today: N
         ("purpose", &purpose, "why"),
     ] {
         if v.is_empty() {
-            return Err(Error::invalid(field, format!("Enter {what}.")));
+            return Err(Error::at(
+                field,
+                crate::Code::ClaimValueMissing,
+                serde_json::json!({"what": what.to_string()}),
+            ));
         }
     }
     if !(0..=MAX_CLAIM_MILES).contains(&input.miles) {

@@ -100,7 +100,7 @@ pub fn get_fund(conn: &Connection, field: &str, id_or_name: &str) -> Result<Fund
         from_row,
     )
     .optional()?
-    .ok_or_else(|| Error::invalid(field, format!("There is no fund \"{key}\".")))
+    .ok_or_else(|| Error::at(field, crate::Code::FundUnknown, serde_json::json!({"key": key.to_string()})))
 }
 
 /// Adds or changes a fund. A restricted fund must say its purpose and allow at least one
@@ -187,7 +187,11 @@ pub fn save_fund(conn: &Connection, input: &FundInput, today: NaiveDate) -> Resu
 /// message naming the fund and what it may pay for.
 pub fn check_spending(fund: &Fund, category: SpendCategory, field: &str) -> Result<()> {
     if !fund.active {
-        return Err(Error::invalid(field, format!("The fund {} is no longer in use.", fund.name)));
+        return Err(Error::at(
+            field,
+            crate::Code::FundNotInUse,
+            serde_json::json!({"name": fund.name.to_string()}),
+        ));
     }
     if fund.restricted && !fund.categories.contains(&category) {
         let allowed: Vec<&str> = fund.categories.iter().map(|c| c.label()).collect();

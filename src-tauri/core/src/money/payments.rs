@@ -222,7 +222,13 @@ fn keep_receipt(from: &Path, dir: &Path, id: &str) -> Result<String> {
         ));
     }
     let size = std::fs::metadata(from)
-        .map_err(|e| Error::invalid("receipt_path", format!("Could not read {}: {e}.", from.display())))?
+        .map_err(|e| {
+            Error::at(
+                "receipt_path",
+                crate::Code::PaymentReceiptPathUnreadable,
+                serde_json::json!({"from": from.display().to_string(), "detail": e.to_string()}),
+            )
+        })?
         .len();
     if size > MAX_RECEIPT_FILE {
         return Err(Error::at(

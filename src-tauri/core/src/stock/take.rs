@@ -208,7 +208,11 @@ pub fn enter_counts(conn: &Connection, id: &str, counts: &[Count]) -> Result<Sto
             params![id, c.line, c.counted],
         )?;
         if n == 0 {
-            return Err(Error::invalid(format!("counts[{i}].line"), "That line is not on this stock-take."));
+            return Err(Error::at(
+                format!("counts[{i}].line"),
+                crate::Code::StockTakeLineUnknown,
+                serde_json::json!({}),
+            ));
         }
     }
     get(conn, id)

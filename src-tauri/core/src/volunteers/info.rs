@@ -85,7 +85,7 @@ pub fn get(conn: &Connection) -> Result<VolunteerInfo> {
 pub fn update(conn: &Connection, info: &VolunteerInfo) -> Result<VolunteerInfo> {
     for (field, text) in [("en", &info.en), ("fr", &info.fr)] {
         if text.trim().is_empty() {
-            return Err(Error::invalid(field, "Write the sheet's text (it can be short)."));
+            return Err(Error::at(field, crate::Code::VolunteerInfoTextMissing, serde_json::json!({})));
         }
         check_len(field, "The sheet's text", text.trim(), 8000)?;
     }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use haven_core::access::keyring;
 use haven_core::api::{Notice, RecoveryKey};
 use haven_core::setup::{self, SetupInput};
-use haven_core::{api, backup, db_path, seed, Db, Error, Result, Session};
+use haven_core::{api, backup, db_path, seed, Code, Db, Error, Result, Session};
 use serde::Serialize;
 
 /// How the app was started.
@@ -122,9 +122,7 @@ impl AppState {
     }
 
     fn phase(&self) -> Result<MutexGuard<'_, Phase>> {
-        self.phase
-            .lock()
-            .map_err(|_| Error::Internal("The app state was poisoned by an earlier crash.".into()))
+        self.phase.lock().map_err(|_| Error::new(Code::AppStatePoisoned, serde_json::json!({})))
     }
 
     fn db_path(&self) -> PathBuf {
@@ -175,7 +173,7 @@ impl AppState {
     pub fn setup(&self, input: &SetupInput) -> Result<SetupDone> {
         let mut phase = self.phase()?;
         if !matches!(*phase, Phase::NeedsSetup) {
-            return Err(Error::Conflict("This centre is already set up.".into()));
+            return Err(Error::new(Code::SetupAlreadyDone, serde_json::json!({})));
         }
         let centre = setup::initialise(&self.db_path(), input)?;
         let recovery_key = RecoveryKey::of(&centre.recovery_key);
@@ -196,7 +194,7 @@ impl AppState {
     ) -> Result<SetupDone> {
         let mut phase = self.phase()?;
         if !matches!(*phase, Phase::NeedsSetup) {
-            return Err(Error::Conflict("This computer already holds a Haven database.".into()));
+            return Err(Error::new(Code::SetupComputerHasDatabase, serde_json::json!({})));
         }
         let joined = haven_core::exchange::join(&self.db_path(), file, code, username, passphrase)?;
         let recovery_key = RecoveryKey::of(&joined.recovery_key);
@@ -209,14 +207,14 @@ impl AppState {
     pub fn unlock(&self, username: &str, passphrase: &str) -> Result<Session> {
         let mut phase = self.phase()?;
         match &*phase {
-            Phase::NeedsSetup => return Err(Error::Locked("Set the centre up first.".into())),
+            Phase::NeedsSetup => return Err(Error::new(Code::AppNeedsSetup, serde_json::json!({}))),
             Phase::Unlocked { session, .. } if session.username.eq_ignore_ascii_case(username.trim()) => {
                 return Ok(session.clone());
             }
             _ => {}
         }
         if username.trim().is_empty() {
-            return Err(Error::invalid("username", "Enter your user name."));
+            return Err(Error::at("username", Code::AccessUsernameMissing, serde_json::json!({})));
         }
         // A folder a set-up did not finish is named as such, not as a wrong passphrase.
         if let Some(found) = setup::unfinished(&self.db_path()) {
@@ -287,10 +285,10 @@ impl AppState {
             Phase::Unlocked { db, session, .. } => {
                 backup::check_restore(db, session, file)?;
             }
-            _ => return Err(Error::Locked("Haven is locked: sign in first.".into())),
+            _ => return Err(Error::new(Code::AppLocked, serde_json::json!({}))),
         }
         let Phase::Unlocked { db, session, .. } = std::mem::replace(&mut *phase, Phase::Locked) else {
-            return Err(Error::Internal("Haven's state changed during the restore.".into()));
+            return Err(Error::new(Code::RestoreStateChanged, serde_json::json!({})));
         };
         drop(phase);
         let result = sole(db).and_then(|db| backup::restore_over(db, &session, file));
@@ -319,15 +317,13 @@ impl AppState {
                 Phase::Unlocked { last_used, auto_lock, .. } if last_used.elapsed() > *auto_lock => {
                     let minutes = auto_lock.as_secs() / 60;
                     *phase = Phase::Locked;
-                    return Err(Error::Locked(format!(
-                        "Haven locked itself after {minutes} minutes without use. Sign in again."
-                    )));
+                    return Err(Error::new(Code::AppAutoLocked, serde_json::json!({"minutes": minutes})));
                 }
                 Phase::Unlocked { db, session, last_used, .. } => {
                     *last_used = Instant::now();
                     (Arc::clone(db), session.clone())
                 }
-                _ => return Err(Error::Locked("Haven is locked: sign in first.".into())),
+                _ => return Err(Error::new(Code::AppLocked, serde_json::json!({}))),
             }
         };
         let out = api::call(&db, &session, name, input)?;
@@ -388,7 +384,7 @@ fn sole(mut db: Arc<Db>) -> Result<Db> {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    Err(Error::Conflict("Haven was still busy with another task and could not close the database.".into()))
+    Err(Error::new(Code::AppBusyClosing, serde_json::json!({})))
 }
 
 /// How many times (50 ms apart) a restore waits for calls still using the database.

@@ -1,6 +1,9 @@
 // The only module that talks to the Rust side. One function per command and per core API
-// function; every failure becomes an ApiError with {kind, message, field}. The native file
-// dialogs and the system viewer (Tauri's dialog and opener plugins) are reached from here too.
+// function; every failure becomes an ApiError with {kind, message, field, code, params,
+// problems}. The native file dialogs and the system viewer (Tauri's dialog and opener plugins)
+// are reached from here too.
+
+import { errorText } from './i18n.js';
 
 // Printed sheets take the window's language: a sheet prints in the words the person reads.
 import { language } from './i18n.js';
@@ -9,12 +12,19 @@ const tauri = window.__TAURI__;
 
 /** An error from Haven's core: kind is one of validation, not_found, conflict, forbidden,
  * locked, internal, confirm (nothing done yet: the same call with the flag named in `field`
- * set to true goes ahead once the person has confirmed). */
+ * set to true goes ahead once the person has confirmed). `code` and `params` name what went
+ * wrong; `message` is it worded in the window's language (`error.<code>`), `english` the
+ * core's own text. `problems` lists every problem of a form ({field, code, params, message,
+ * text}: `text` in the window's language), empty for an error about no field. */
 export class ApiError extends Error {
-  constructor({ kind = 'internal', message = 'Something went wrong.', field = null } = {}) {
-    super(message);
+  constructor({ kind = 'internal', message = 'Something went wrong.', field = null, code = null, params = {}, problems = [] } = {}) {
+    super(errorText({ code, params, message }));
     this.kind = kind;
     this.field = field;
+    this.code = code;
+    this.params = params;
+    this.english = message;
+    this.problems = (problems || []).map((p) => ({ ...p, text: errorText(p) }));
   }
 }
 

@@ -3,7 +3,7 @@
 // the form that links to each field in error.
 
 import { h, replace } from './dom.js';
-import { t } from './i18n.js';
+import { errorText, t } from './i18n.js';
 
 let counter = 0;
 
@@ -60,9 +60,11 @@ export function errorSummary() {
     replace(list, errors.map(({ field: name, message }) => {
       const group = name && form.querySelector(`[data-field="${CSS.escape(name)}"]`);
       if (group) {
+        // Two problems of one field are both said beside it.
+        const before = group.classList.contains('has-error') ? `${group.error.textContent} ` : '';
         group.classList.add('has-error');
         group.error.hidden = false;
-        group.error.textContent = message;
+        group.error.textContent = `${before}${message}`;
         const target = group.querySelector('input, select, textarea');
         return h('li', {}, h('a', { href: `#${target.id}`, onclick: (e) => { e.preventDefault(); target.focus(); } }, message));
       }
@@ -82,9 +84,17 @@ function clearFieldErrors(form) {
   }
 }
 
-/** Shows a core error (ApiError) in a form's summary, beside its field when it names one. */
+/** Shows a core error (ApiError) in a form's summary, beside its field when it names one;
+ * a form's several problems all at once, each in the summary and beside its field, in the
+ * window's language. (One problem is shown from the error itself, whose field a screen may
+ * have pointed at its own input.) */
 export function showApiError(summary, form, err) {
-  summary.show([{ field: err.field, message: err.message }], form);
+  const problems = err.problems || [];
+  if (problems.length > 1) {
+    summary.show(problems.map((p) => ({ field: p.field, message: p.text ?? errorText(p) })), form);
+  } else {
+    summary.show([{ field: err.field, message: err.message }], form);
+  }
 }
 
 /** A "Saved" or other short status line that screen readers announce. */

@@ -68,7 +68,20 @@ export function dateTime(iso) {
  * `notice.<kind>` filled from its params, or the core's English message for a kind this UI
  * has no text for. */
 export function noticeText(notice) {
-  return wordedFrom('notice', notice);
+  const params = notice.params || {};
+  // A notice about a failure (the retention rule, a restore) carries that error's code: the
+  // error is worded too, not left in English inside a translated sentence.
+  if (!params.error_code) return wordedFrom('notice', notice);
+  const error = errorText({ code: params.error_code, params: params.error_params, message: params.error });
+  return wordedFrom('notice', { ...notice, params: { ...params, error } });
+}
+
+/** An error or one problem of a form from the core ({code, params, message}) in the current
+ * language: the text of `error.<code>` filled from its params, or the core's English message
+ * for a code this UI has no text for. */
+export function errorText(error) {
+  const key = `error.${error.code}`;
+  return error.code && (key in strings || key in fallback) ? t(key, error.params || {}) : error.message;
 }
 
 /** A warning from the core ({kind, params, message}: work done, but worth knowing) in the

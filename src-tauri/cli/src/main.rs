@@ -211,12 +211,13 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// Prints an error on stderr: a core error as its `{kind, message}` JSON, anything else as
-/// `{kind: "internal"}` with the chain of causes.
+/// Prints an error on stderr: a core error as its payload (`{kind, message, field?, code,
+/// params, problems}`), anything else as the same shape of kind `internal` with the chain of
+/// causes as its message.
 fn report(err: &anyhow::Error) {
     let payload = match err.downcast_ref::<Error>() {
         Some(e) => serde_json::to_value(e.to_payload()),
-        None => serde_json::to_value(serde_json::json!({"kind": "internal", "message": format!("{err:#}")})),
+        None => serde_json::to_value(Error::Internal(format!("{err:#}")).to_payload()),
     };
     let line = payload.map(|p| p.to_string()).unwrap_or_else(|_| format!("{err:#}"));
     let _ = writeln!(std::io::stderr(), "{line}");

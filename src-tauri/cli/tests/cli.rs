@@ -96,6 +96,50 @@ fn call_runs_as_the_given_user_and_reports_errors_as_json() {
 }
 
 #[test]
+fn a_failed_call_prints_every_problem_with_its_code_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cli(dir.path(), Some("demo"), &["seed-demo", "--people", "3"]).status.success());
+    let person = r#"{"given_name": "", "family_name": "Haddad", "sex": "female", "date_of_birth": "2090-01-01",
+                     "phone": "call me"}"#;
+    let out = cli(dir.path(), Some("demo"), &["call", "create_person", person]);
+    assert!(out.stdout.is_empty(), "nothing on stdout: {}", String::from_utf8_lossy(&out.stdout));
+    let text = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(text.trim_end().lines().count(), 1, "exactly one JSON line: {text}");
+    let err = json_err(&out);
+    let keys: Vec<&str> = err.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["code", "field", "kind", "message", "params", "problems"], "{err}");
+    assert_eq!(err["kind"], "validation");
+    assert_eq!(err["code"], "person.given_name.missing");
+    assert_eq!(err["field"], "given_name");
+    assert_eq!(err["message"], "Enter the person's given name in Latin letters.");
+    let problems = err["problems"].as_array().unwrap();
+    let fields: Vec<&str> = problems.iter().map(|p| p["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["given_name", "date_of_birth", "phone"]);
+    let codes: Vec<&str> = problems.iter().map(|p| p["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["person.given_name.missing", "person.date_of_birth.in_future", "phone.invalid"]);
+    assert_eq!(problems[1]["params"], serde_json::json!({}));
+    assert_eq!(problems[1]["message"], "The date of birth is in the future.");
+    // Dates outside 1900-2100 are refused with the input's other impossible texts, every one.
+    let dates = r#"{"given_name": "Amina", "family_name": "Haddad", "sex": "female", "date_of_birth": "2999-01-01",
+                    "other_names": ["1850-02-01"]}"#;
+    let err = json_err(&cli(dir.path(), Some("demo"), &["call", "create_person", dates]));
+    let problems = err["problems"].as_array().unwrap();
+    let fields: Vec<&str> = problems.iter().map(|p| p["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["date_of_birth", "other_names[0]"], "{err}");
+    assert_eq!(problems[0]["code"], "date.out_of_range");
+    assert_eq!(problems[0]["params"], serde_json::json!({"first": 1900, "last": 2100, "date": "2999-01-01"}));
+    assert_eq!(problems[0]["message"], "Enter a date between 1900 and 2100 (2999-01-01 is not).");
+    // An error about no field has the same shape, with no problem listed.
+    let err = json_err(&cli(dir.path(), Some("demo"), &["--user", "tom", "call", "list_users"]));
+    assert_eq!(err["kind"], "forbidden");
+    assert!(err["code"].as_str().is_some_and(|c| c.contains('.')), "{err}");
+    assert!(err["params"].is_object(), "{err}");
+    assert_eq!(err["problems"], serde_json::json!([]));
+    let people = json_out(&cli(dir.path(), Some("demo"), &["info", "--json"]));
+    assert_eq!(people["people"], 3, "nothing was written");
+}
+
+#[test]
 fn recovery_key_is_for_leads_and_recover_sets_a_new_passphrase_with_it() {
     let dir = tempfile::tempdir().unwrap();
     assert!(cli(dir.path(), Some("demo"), &["seed-demo", "--people", "5"]).status.success());

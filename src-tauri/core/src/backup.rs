@@ -19,7 +19,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::{audit, keyring, policy, users};
 use crate::db::{self, DbKey};
-use crate::{Db, Error, Result, Role, Session};
+use serde_json::json;
+
+use crate::{Code, Db, Error, Result, Role, Session};
 
 /// File names of automatic backups start with this.
 const PREFIX: &str = "haven-backup-";
@@ -36,18 +38,12 @@ pub struct BackupDone {
 }
 
 fn key_of(db: &Db) -> Result<&DbKey> {
-    db.key().ok_or_else(|| {
-        Error::Conflict(
-            "This database is opened by one shared passphrase; sign in again to back it up.".into(),
-        )
-    })
+    db.key().ok_or_else(|| Error::new(Code::BackupSharedPassphrase, json!({})))
 }
 
 fn keyed(path: &Path, key: &DbKey, flags: OpenFlags) -> Result<Connection> {
     db::keyed_connection(path, &db::Keying::Raw(key), flags).map_err(|e| match e {
-        Error::WrongPassphrase => {
-            Error::invalid("file", "This backup was made with another key: it is not this centre's.")
-        }
+        Error::WrongPassphrase => Error::at("file", Code::BackupOtherKey, json!({})),
         other => other,
     })
 }
@@ -67,14 +63,15 @@ fn copy(src: &Connection, dst: &mut Connection) -> Result<()> {
 /// Writes a backup of the open database to `out` (refusing to overwrite a file).
 pub fn backup_to(db: &Db, out: &Path) -> Result<BackupDone> {
     if out.exists() {
-        return Err(Error::invalid(
-            "out",
-            format!("{} already exists: choose a new file name.", out.display()),
-        ));
+        return Err(Error::at("out", Code::BackupOutExists, json!({"path": out.display().to_string()})));
     }
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| {
-            Error::invalid("out", format!("Could not make the folder {}: {e}.", dir.display()))
+            Error::at(
+                "out",
+                Code::BackupFolderNotMade,
+                json!({"folder": dir.display().to_string(), "detail": e.to_string()}),
+            )
         })?;
     }
     let key = key_of(db)?;
@@ -214,59 +211,43 @@ pub struct RestoreDone {
 /// `integrity_check`, has a schema this version knows, and has a lead.
 pub fn check_backup(file: &Path, key: &DbKey) -> Result<usize> {
     if !file.is_file() {
-        return Err(Error::invalid("file", format!("There is no file at {}.", file.display())));
+        return Err(Error::at("file", Code::RestoreNoFile, json!({"path": file.display().to_string()})));
     }
     let name =
         file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
-    let choose = "Choose another backup (the backups folder keeps the newest ones).";
     if file.extension().is_some_and(|e| e == "part") {
-        return Err(Error::invalid(
-            "file",
-            format!("{name} is an unfinished backup: a backup stopped before its end leaves a .part file. {choose}"),
-        ));
+        return Err(Error::at("file", Code::RestoreUnfinishedBackup, json!({"name": name})));
     }
     let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
     if bytes < 4096 {
-        return Err(Error::invalid(
-            "file",
-            format!("{name} is not a Haven backup: it holds {bytes} bytes, and the smallest backup holds thousands. {choose}"),
-        ));
+        return Err(Error::at("file", Code::RestoreTooSmall, json!({"name": name, "bytes": bytes})));
     }
     // SQLite's own words for a cut or damaged file ("database disk image is malformed", or a
     // leftover journal it would have to write back) mean nothing to the person restoring.
     let unreadable = |e: Error| match e {
-        Error::Sqlite(e) => Error::invalid(
-            "file",
-            format!("{name} cannot be read as a Haven backup: it is damaged or cut short ({e}). {choose}"),
-        ),
+        Error::Sqlite(e) => {
+            Error::at("file", Code::RestoreUnreadable, json!({"name": name, "detail": e.to_string()}))
+        }
         other => other,
     };
     let conn = keyed(file, key, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(unreadable)?;
     let integrity: String =
         conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|e| unreadable(e.into()))?;
     if integrity != "ok" {
-        return Err(Error::invalid("file", format!("The backup {name} is damaged: {integrity}. {choose}")));
+        return Err(Error::at("file", Code::RestoreDamaged, json!({"name": name, "detail": integrity})));
     }
     let version = db::schema_version(&conn).map_err(unreadable)?;
     if version == 0 {
-        return Err(Error::invalid(
-            "file",
-            format!("{name} is not a Haven backup: it holds no Haven data. {choose}"),
-        ));
+        return Err(Error::at("file", Code::RestoreNoHavenData, json!({"name": name})));
     }
     if version > db::latest_version() {
-        return Err(Error::invalid(
-            "file",
-            format!(
-                "The backup's schema (version {version}) is newer than this Haven's: restore it with the newer Haven that made it."
-            ),
-        ));
+        return Err(Error::at("file", Code::RestoreNewerSchema, json!({"version": version})));
     }
     let leads: i64 = conn
         .query_row("SELECT count(*) FROM users WHERE role = 'lead' AND active = 1", [], |r| r.get(0))
-        .map_err(|_| Error::invalid("file", "The file is not a Haven database."))?;
+        .map_err(|_| Error::at("file", Code::RestoreNotHaven, json!({})))?;
     if leads == 0 {
-        return Err(Error::invalid("file", "The backup has no lead who can sign in."));
+        return Err(Error::at("file", Code::RestoreNoLead, json!({})));
     }
     Ok(version)
 }
@@ -297,7 +278,7 @@ pub fn restore(db_path: &Path, file: &Path, key: &DbKey) -> Result<RestoreDone> 
         // Out of WAL before the rename: not a read, and not possible inside a transaction.
         db.conn()?.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
         if integrity != "ok" {
-            return Err(Error::invalid("file", format!("The restored copy is damaged: {integrity}.")));
+            return Err(Error::at("file", Code::RestoreCopyDamaged, json!({"detail": integrity})));
         }
         Ok(people)
     })();
@@ -342,10 +323,9 @@ pub fn restore(db_path: &Path, file: &Path, key: &DbKey) -> Result<RestoreDone> 
 /// it. Returns the key.
 pub fn check_restore(db: &Db, session: &Session, file: &Path) -> Result<DbKey> {
     if session.role != Role::Lead {
-        return Err(Error::Forbidden("Only a lead can restore a backup.".into()));
+        return Err(Error::new(Code::RestoreLeadOnly, json!({})));
     }
-    let key =
-        db.key().cloned().ok_or_else(|| Error::Conflict("Sign in with your own passphrase first.".into()))?;
+    let key = db.key().cloned().ok_or_else(|| Error::new(Code::RestoreOwnPassphrase, json!({})))?;
     check_backup(file, &key)?;
     Ok(key)
 }

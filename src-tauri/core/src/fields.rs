@@ -13,7 +13,9 @@ use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
 use unicode_script::{Script, UnicodeScript};
 
-use crate::{Error, Result};
+use serde_json::json;
+
+use crate::{Code, Error, Problems, Result};
 
 /// The longest text any input may hold, in characters (a case note is at most 10,000).
 pub const MAX_TEXT: usize = 20_000;
@@ -58,7 +60,7 @@ fn joining_letter(c: Option<char>) -> bool {
 /// script that joins, as Persian spells words), and text longer than [`MAX_TEXT`].
 pub fn normalise(field: &str, value: &str) -> Result<String> {
     if value.len() > MAX_TEXT * 4 || value.chars().count() > MAX_TEXT {
-        return Err(Error::invalid(field, format!("This text is too long (at most {MAX_TEXT} characters).")));
+        return Err(Error::at(field, Code::TextTooLongAny, json!({"max": MAX_TEXT})));
     }
     let text: String = value
         .replace("\r\n", "\n")
@@ -77,13 +79,11 @@ pub fn normalise(field: &str, value: &str) -> Result<String> {
             c => hidden(c),
         };
         if let Some(what) = what {
-            return Err(Error::invalid(
+            let codepoint = format!("{:04X}", c as u32);
+            return Err(Error::at(
                 field,
-                format!(
-                    "This text holds {what} (U+{:04X}) at character {}: retype it without pasting.",
-                    c as u32,
-                    i + 1
-                ),
+                Code::TextHidden,
+                json!({"what": what, "codepoint": codepoint, "position": i + 1}),
             ));
         }
     }
@@ -96,7 +96,7 @@ pub(crate) fn line(field: &str, label: &str, value: &str, max: usize) -> Result<
     let text = normalise(field, value)?;
     let text = text.trim();
     if text.contains(['\n', '\t']) {
-        return Err(Error::invalid(field, format!("{label} must be on one line.")));
+        return Err(Error::at(field, Code::TextOneLine, json!({"label": label})));
     }
     check_len(field, label, text, max)?;
     Ok(text.to_string())
@@ -123,12 +123,10 @@ pub(crate) fn check_latin(field: &str, label: &str, value: &str, elsewhere: &str
         .map(|c| c.script())
         .find(|s| !matches!(s, Script::Latin | Script::Common | Script::Inherited));
     match other {
-        Some(script) => Err(Error::invalid(
+        Some(script) => Err(Error::at(
             field,
-            format!(
-                "{label} is in {} letters: type it in \"{elsewhere}\", and here as it is spelled in Latin letters (as on their papers).",
-                script.full_name().replace('_', " ")
-            ),
+            Code::NameNotLatin,
+            json!({"label": label, "script": script.full_name().replace('_', " "), "elsewhere": elsewhere}),
         )),
         None => Ok(()),
     }
@@ -139,9 +137,10 @@ pub(crate) fn check_date(field: &str, date: NaiveDate) -> Result<NaiveDate> {
     if (FIRST_YEAR..=LAST_YEAR).contains(&date.year()) {
         Ok(date)
     } else {
-        Err(Error::invalid(
+        Err(Error::at(
             field,
-            format!("Enter a date between {FIRST_YEAR} and {LAST_YEAR} ({date} is not)."),
+            Code::DateOutOfRange,
+            json!({"first": FIRST_YEAR, "last": LAST_YEAR, "date": date.to_string()}),
         ))
     }
 }
@@ -159,21 +158,25 @@ fn taken_as_given(key: &str) -> bool {
 
 /// Normalises every string of an API input in place ([`normalise`]), and checks every
 /// date-shaped string (`YYYY-MM-DD`) is a real date within the sane range, naming the field
-/// (`"counts[2].counted"`) so the window can show the refusal beside it.
+/// (`"counts[2].counted"`) so the window can show the refusal beside it. Every refused string
+/// is a problem of the one error returned.
 pub fn normalise_input(value: &mut Value) -> Result<()> {
-    walk(value, "")
+    let mut p = Problems::new();
+    walk(value, "", &mut p)?;
+    p.finish()
 }
 
-fn walk(value: &mut Value, at: &str) -> Result<()> {
+fn walk(value: &mut Value, at: &str, p: &mut Problems) -> Result<()> {
     match value {
         Value::String(s) => {
-            let text = normalise(at, s)?;
-            check_date_text(at, &text)?;
-            *s = text;
+            if let Some(text) = p.check(normalise(at, s))? {
+                p.check(check_date_text(at, &text))?;
+                *s = text;
+            }
         }
         Value::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
-                walk(item, &format!("{at}[{i}]"))?;
+                walk(item, &format!("{at}[{i}]"), p)?;
             }
         }
         Value::Object(map) => {
@@ -182,7 +185,7 @@ fn walk(value: &mut Value, at: &str) -> Result<()> {
                     continue;
                 }
                 let path = if at.is_empty() { key.clone() } else { format!("{at}.{key}") };
-                walk(item, &path)?;
+                walk(item, &path, p)?;
             }
         }
         Value::Null | Value::Bool(_) | Value::Number(_) => {}
@@ -203,10 +206,7 @@ fn check_date_text(field: &str, text: &str) -> Result<()> {
     }
     match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         Ok(date) => check_date(field, date).map(|_| ()),
-        Err(_) => Err(Error::invalid(
-            field,
-            format!("{text} is not a date: check the day and the month (year-month-day)."),
-        )),
+        Err(_) => Err(Error::at(field, Code::DateNotADate, json!({"date": text}))),
     }
 }
 
@@ -221,7 +221,7 @@ macro_rules! text_enum {
             pub fn parse(s: &str) -> Result<Self> {
                 match s {
                     $($s => Ok(Self::$v),)+
-                    _ => Err(Error::validation(format!("Unknown value \"{s}\"."))),
+                    _ => Err(Error::new($crate::Code::ValueUnknown, serde_json::json!({"value": s}))),
                 }
             }
         }
@@ -249,14 +249,14 @@ pub(crate) fn check_phone(field: &str, phone: &str) -> Result<()> {
     if allowed && (6..=15).contains(&digits) {
         Ok(())
     } else {
-        Err(Error::invalid(field, "Enter the phone number with 6 to 15 digits, like +33 6 12 34 56 78."))
+        Err(Error::at(field, Code::PhoneInvalid, json!({})))
     }
 }
 
 /// Checks a free-text field's length.
 pub(crate) fn check_len(field: &str, label: &str, value: &str, max: usize) -> Result<()> {
     if value.chars().count() > max {
-        return Err(Error::invalid(field, format!("{label} is too long (at most {max} characters).")));
+        return Err(Error::at(field, Code::TextTooLong, json!({"label": label, "max": max})));
     }
     Ok(())
 }
@@ -277,13 +277,14 @@ pub const MAX_UNIT_COST: i64 = 10_000_000;
 /// is counted in the refusal ("how many arrived").
 pub(crate) fn check_quantity(field: &str, what: &str, quantity: i64, min: i64) -> Result<i64> {
     if quantity < min {
-        let floor = if min > 0 { "more than 0" } else { "0 or more" };
-        return Err(Error::invalid(field, format!("Enter {what} ({floor}).")));
+        let code = if min > 0 { Code::QuantityNotPositive } else { Code::QuantityNegative };
+        return Err(Error::at(field, code, json!({"what": what})));
     }
     if quantity > MAX_QUANTITY {
-        return Err(Error::invalid(
+        return Err(Error::at(
             field,
-            format!("Enter {what}: at most {MAX_QUANTITY} at a time ({quantity} is more than any delivery)."),
+            Code::QuantityTooLarge,
+            json!({"what": what, "max": MAX_QUANTITY, "quantity": quantity}),
         ));
     }
     Ok(quantity)
@@ -298,7 +299,7 @@ pub(crate) fn total(quantities: impl IntoIterator<Item = i64>) -> i64 {
 /// after it holding a dot (`lea.martin@` and `lea@localhost` are refused: nobody could write to
 /// them), no spaces, at most 120 characters. Whether the mailbox exists is not known offline.
 pub(crate) fn check_email(field: &str, email: &str) -> Result<()> {
-    let refused = || Error::invalid(field, "Enter a whole email address, like name@example.org.");
+    let refused = || Error::at(field, Code::EmailInvalid, json!({}));
     check_len(field, "The email address", email, 120)?;
     let (local, domain) = email.split_once('@').ok_or_else(refused)?;
     let labels: Vec<&str> = domain.split('.').collect();

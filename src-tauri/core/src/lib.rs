@@ -41,7 +41,9 @@ use std::path::PathBuf;
 
 pub use access::{Role, Session};
 pub use db::{db_path, with_tx, Db, DbKey, LostCommits, DB_FILE_NAME};
-pub use error::{Error, ErrorKind, ErrorPayload, Result, Warning};
+pub use error::{
+    fill, Code, Coded, Error, ErrorKind, ErrorPayload, Params, Problem, Problems, Result, Warning,
+};
 
 /// The app's identifier: the name of its folder in the OS app-data directory. Must match
 /// `identifier` in `tauri.conf.json`.
@@ -61,7 +63,7 @@ pub fn new_id() -> String {
 pub fn default_data_dir() -> Result<PathBuf> {
     dirs::data_dir()
         .map(|d| d.join(APP_IDENTIFIER))
-        .ok_or_else(|| Error::Internal("The system has no application data folder: use --data-dir.".into()))
+        .ok_or_else(|| Error::new(crate::Code::DatabaseNoAppDataFolder, serde_json::json!({})))
 }
 
 /// The data directory in use: `--data-dir` if given, else `HAVEN_DATA_DIR`, else the OS default.

@@ -13,7 +13,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{json, Map, Value};
 
-use crate::{Error, Result};
+use crate::{Code, Error, Result};
 
 /// Name given to an anonymised person.
 pub const ANONYMISED_NAME: &str = "Anonymised";
@@ -62,7 +62,7 @@ fn rows_as_json(conn: &Connection, sql: &str, arg: &str) -> Result<Vec<Value>> {
 pub fn subject_access(conn: &Connection, person_id: &str) -> Result<Value> {
     let person = rows_as_json(conn, "SELECT * FROM people WHERE id = ?1", person_id)?
         .pop()
-        .ok_or_else(|| Error::NotFound("That person is not in the case book.".into()))?;
+        .ok_or_else(|| Error::new(Code::PersonNotFound, json!({})))?;
     let mut tables = Map::new();
     for table in person_tables(conn)? {
         let rows = rows_as_json(conn, &format!("SELECT * FROM \"{table}\" WHERE person_id = ?1"), person_id)?;
@@ -118,8 +118,8 @@ pub fn erase(
         .query_row("SELECT anonymised_at FROM people WHERE id = ?1", [person_id], |r| r.get(0))
         .optional()?;
     match done {
-        None => return Err(Error::NotFound("That person is not in the case book.".into())),
-        Some(Some(_)) => return Err(Error::Conflict("This person's record is already anonymised.".into())),
+        None => return Err(Error::new(Code::PersonNotFound, json!({}))),
+        Some(Some(_)) => return Err(Error::new(Code::PrivacyAlreadyAnonymised, json!({}))),
         Some(None) => {}
     }
     let at: String = tx.query_row("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", [], |r| r.get(0))?;
@@ -163,7 +163,7 @@ fn scrub(conn: &Connection, person_id: &str, erased_at: &str) -> Result<()> {
         })
         .optional()?;
     let Some((dob, household)) = row else {
-        return Err(Error::NotFound("That person is not in the case book.".into()));
+        return Err(Error::new(Code::PersonNotFound, json!({})));
     };
     // The year of birth stays (for age statistics), set to mid-year and marked estimated.
     let year_only = dob
@@ -212,7 +212,7 @@ fn scrub(conn: &Connection, person_id: &str, erased_at: &str) -> Result<()> {
 pub fn retention_due(conn: &Connection, months: u32, today: NaiveDate) -> Result<(NaiveDate, Vec<String>)> {
     let cutoff = today
         .checked_sub_months(Months::new(months))
-        .ok_or_else(|| Error::invalid("retention_months", "That retention period is too long."))?;
+        .ok_or_else(|| Error::at("retention_months", Code::RetentionPeriodTooLong, json!({})))?;
     let mut stmt = conn.prepare(
         "SELECT id FROM people
          WHERE status = 'closed' AND anonymised_at IS NULL
@@ -238,7 +238,7 @@ pub fn reduce_dbs_detail(conn: &Connection, months: u32, today: NaiveDate) -> Re
     use crate::volunteers::{checks, dbs};
     let cutoff = today
         .checked_sub_months(Months::new(months))
-        .ok_or_else(|| Error::invalid("dbs_retention_months", "That retention period is too long."))?;
+        .ok_or_else(|| Error::at("dbs_retention_months", Code::RetentionPeriodTooLong, json!({})))?;
     let policy = dbs::policy(conn)?;
     let due: Vec<(String, String, NaiveDate)> = {
         let mut stmt = conn.prepare(

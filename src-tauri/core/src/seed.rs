@@ -44,7 +44,7 @@ pub const DEMO_USERS: &[(&str, &str, Role, &str)] = &[
 /// more people in households, all in one transaction.
 pub fn seed_demo(db: &Db, people: usize, seed: u64) -> Result<SeedSummary> {
     if people > 1_000_000 {
-        return Err(Error::invalid("people", "Seed at most 1,000,000 people at a time."));
+        return Err(Error::at("people", crate::Code::SeedPeopleTooMany, serde_json::json!({})));
     }
     let today = Local::now().date_naive();
     db.write(|tx| {

@@ -74,7 +74,7 @@ pub fn update_centre(conn: &Connection, input: &CentreSettings) -> Result<Centre
     let name = crate::fields::line("centre_name", "The centre's name", &input.centre_name, 120)?;
     let name = name.as_str();
     if name.is_empty() || name.chars().count() > 120 {
-        return Err(Error::invalid("centre_name", "Enter the centre's name (at most 120 characters)."));
+        return Err(Error::at("centre_name", crate::Code::SettingsCentreNameInvalid, serde_json::json!({})));
     }
     set(conn, CENTRE_NAME, name)?;
     if let Some(lang) = input.language {

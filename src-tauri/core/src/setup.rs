@@ -85,7 +85,10 @@ pub fn create_whole_from<T>(
     build: impl FnOnce(&Db) -> Result<T>,
 ) -> Result<(Db, T)> {
     if path.exists() {
-        return Err(Error::Conflict(format!("A database already exists at {}.", path.display())));
+        return Err(Error::new(
+            crate::Code::SetupDatabaseExists,
+            serde_json::json!({"path": path.display().to_string()}),
+        ));
     }
     let staging = staging_dir(path);
     // A staging folder never holds a live database: one left by a crash is ours to replace.
@@ -201,10 +204,10 @@ pub fn discard_unfinished(db_path: &Path) -> Result<Option<Unfinished>> {
 
 fn validate(input: &SetupInput) -> Result<()> {
     if input.centre_name.trim().is_empty() {
-        return Err(Error::invalid("centre_name", "Enter the centre's name."));
+        return Err(Error::at("centre_name", crate::Code::SetupCentreNameMissing, serde_json::json!({})));
     }
     if input.sites.is_empty() {
-        return Err(Error::invalid("sites", "Add at least one site."));
+        return Err(Error::at("sites", crate::Code::SetupSitesMissing, serde_json::json!({})));
     }
     let mut codes = Vec::new();
     for (i, site) in input.sites.iter().enumerate() {
@@ -219,7 +222,11 @@ fn validate(input: &SetupInput) -> Result<()> {
     }
     users::validate_username(input.lead_username.trim())?;
     if input.lead_display_name.trim().is_empty() {
-        return Err(Error::invalid("lead_display_name", "Enter your name."));
+        return Err(Error::at(
+            "lead_display_name",
+            crate::Code::SetupLeadDisplayNameMissing,
+            serde_json::json!({}),
+        ));
     }
     Ok(())
 }
@@ -236,7 +243,8 @@ fn fill(db: &Db, input: &SetupInput) -> Result<Session> {
             home.get_or_insert(site.code);
         }
         crate::cases::partners::ensure_defaults(tx)?;
-        let site = home.ok_or_else(|| Error::invalid("sites", "Add at least one site."))?;
+        let site =
+            home.ok_or_else(|| Error::at("sites", crate::Code::SetupSitesMissing, serde_json::json!({})))?;
         let lead = users::create(
             tx,
             &users::NewUser {
@@ -304,7 +312,7 @@ mod tests {
         std::fs::create_dir(staging_dir(&path))?;
         let found = unfinished(&path).expect("recognised");
         assert!(found.staging.is_some());
-        assert!(matches!(unfinished_error(&path, &found), Error::Conflict(_)));
+        assert_eq!(unfinished_error(&path, &found).kind(), crate::ErrorKind::Conflict);
         // ...and the next set-up replaces it.
         let centre = initialise(&path, &input())?;
         drop(centre);

@@ -72,7 +72,11 @@ pub fn validate(input: &SiteInput, field_prefix: &str) -> Result<SiteInput> {
     }
     let name = crate::fields::line(&format!("{field_prefix}name"), "The site's name", &input.name, 80)?;
     if name.is_empty() {
-        return Err(Error::invalid(format!("{field_prefix}name"), "Enter the site's name."));
+        return Err(Error::at(
+            format!("{field_prefix}name"),
+            crate::Code::SiteNameMissing,
+            serde_json::json!({}),
+        ));
     }
     Ok(SiteInput { code, name, active: input.active })
 }
@@ -81,7 +85,10 @@ pub fn validate(input: &SiteInput, field_prefix: &str) -> Result<SiteInput> {
 pub fn create(conn: &Connection, input: &SiteInput) -> Result<Site> {
     let input = validate(input, "")?;
     if find(conn, &input.code)?.is_some() {
-        return Err(Error::Conflict(format!("There is already a site with code {}.", input.code)));
+        return Err(Error::new(
+            crate::Code::SiteCodeTaken,
+            serde_json::json!({"code": input.code.to_string()}),
+        ));
     }
     let id = new_id();
     conn.execute(
@@ -97,7 +104,10 @@ pub fn update(conn: &Connection, input: &SiteUpdate) -> Result<Site> {
     let values = validate(&input.values, "")?;
     if let Some(other) = find(conn, &values.code)? {
         if other.id != site.id {
-            return Err(Error::Conflict(format!("There is already a site with code {}.", values.code)));
+            return Err(Error::new(
+                crate::Code::SiteCodeTaken,
+                serde_json::json!({"code": values.code.to_string()}),
+            ));
         }
     }
     conn.execute(
@@ -118,8 +128,9 @@ pub fn find(conn: &Connection, id_or_code: &str) -> Result<Option<Site>> {
 
 /// A site by id or code, or `NotFound`.
 pub fn resolve(conn: &Connection, id_or_code: &str) -> Result<Site> {
-    find(conn, id_or_code)?
-        .ok_or_else(|| Error::NotFound(format!("There is no site \"{}\".", id_or_code.trim())))
+    find(conn, id_or_code)?.ok_or_else(|| {
+        Error::new(crate::Code::SiteNotFound, serde_json::json!({"site": id_or_code.trim().to_string()}))
+    })
 }
 
 /// Every site, by code.

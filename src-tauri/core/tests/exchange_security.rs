@@ -434,7 +434,11 @@ fn a_join_file_works_once_with_its_code_only() {
     // A wrong code: refused, nothing made.
     let wrong = if code.starts_with('2') { code.replacen('2', "3", 1) } else { format!("2{}", &code[1..]) };
     let err = exchange::join(&path, &file, &wrong, None, NEW_PASS).unwrap_err();
-    assert!(matches!(&err, Error::Validation { field: Some(f), .. } if f == "code"), "{err}");
+    assert_eq!(
+        (err.kind(), err.to_payload().field.as_deref()),
+        (ErrorKind::Validation, Some("code")),
+        "{err}"
+    );
     assert!(std::fs::read_dir(target.path()).unwrap().next().is_none(), "nothing left behind");
     // A passphrase that breaks the rules: refused before anything is opened.
     let err = exchange::join(&path, &file, &code, None, "short").unwrap_err();
@@ -443,7 +447,11 @@ fn a_join_file_works_once_with_its_code_only() {
     // A user the centre does not have: refused after the file was opened, and the folder is
     // left empty and the file usable.
     let err = exchange::join(&path, &file, &code, Some("nobody"), NEW_PASS).unwrap_err();
-    assert!(matches!(&err, Error::Validation { field: Some(f), .. } if f == "user"), "{err}");
+    assert_eq!(
+        (err.kind(), err.to_payload().field.as_deref()),
+        (ErrorKind::Validation, Some("user")),
+        "{err}"
+    );
     assert!(std::fs::read_dir(target.path()).unwrap().next().is_none(), "nothing left behind");
     assert_eq!(std::fs::read(&file).unwrap(), bytes, "a join that failed leaves the file as it was");
 

@@ -255,8 +255,9 @@ impl Keyring {
     /// Writes the file whole and durably ([`durable::replace_file`]), so a crash or a power cut
     /// leaves either the old or the new keyring, never half of one and never none.
     fn save(&self, path: &Path) -> Result<()> {
-        let text = serde_json::to_string_pretty(self)
-            .map_err(|e| Error::Internal(format!("Could not encode the key file: {e}")))?;
+        let text = serde_json::to_string_pretty(self).map_err(|e| {
+            Error::new(crate::Code::KeyringNotEncoded, serde_json::json!({"detail": e.to_string()}))
+        })?;
         durable::replace_file(path, text.as_bytes())
     }
 
@@ -283,13 +284,18 @@ fn new_salt() -> String {
 }
 
 fn cipher_for(passphrase: &str, salt: &[u8], m: u32, t: u32, p: u32) -> Result<Aes256Gcm> {
-    let params = Params::new(m, t, p, Some(32))
-        .map_err(|e| Error::Internal(format!("Key derivation settings: {e}")))?;
+    let params = Params::new(m, t, p, Some(32)).map_err(|e| {
+        Error::new(crate::Code::KeyringDerivationSettings, serde_json::json!({"detail": e.to_string()}))
+    })?;
     let mut kek = Zeroizing::new([0u8; 32]);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password_into(passphrase.as_bytes(), salt, kek.as_mut())
-        .map_err(|e| Error::Internal(format!("Key derivation failed: {e}")))?;
-    Aes256Gcm::new_from_slice(kek.as_ref()).map_err(|e| Error::Internal(format!("Key setup failed: {e}")))
+        .map_err(|e| {
+            Error::new(crate::Code::KeyringDerivationFailed, serde_json::json!({"detail": e.to_string()}))
+        })?;
+    Aes256Gcm::new_from_slice(kek.as_ref()).map_err(|e| {
+        Error::new(crate::Code::KeyringSetupFailed, serde_json::json!({"detail": e.to_string()}))
+    })
 }
 
 /// Ties a sealed key to its user: an entry copied onto another user's name does not open.
@@ -305,7 +311,7 @@ fn seal(key: &DbKey, user_id: &str, username: &str, passphrase: &str, must_chang
     let cipher = cipher_for(passphrase, &salt, M_COST_KIB, T_COST, P_COST)?;
     let sealed = cipher
         .encrypt(Nonce::from_slice(&nonce), Payload { msg: key.as_bytes(), aad: &aad(user_id, username) })
-        .map_err(|_| Error::Internal("Could not seal the database key.".into()))?;
+        .map_err(|_| Error::new(crate::Code::KeyringNotSealed, serde_json::json!({})))?;
     Ok(Entry {
         user_id: user_id.into(),
         username: username.into(),
@@ -323,7 +329,12 @@ fn seal(key: &DbKey, user_id: &str, username: &str, passphrase: &str, must_chang
 
 /// Opens an entry with a passphrase; `None` when the passphrase is wrong.
 fn open_entry(entry: &Entry, passphrase: &str) -> Result<Option<DbKey>> {
-    let bad = || Error::Internal(format!("The key file entry for {} is damaged.", entry.username));
+    let bad = || {
+        Error::new(
+            crate::Code::KeyringEntryDamaged,
+            serde_json::json!({"username": entry.username.to_string()}),
+        )
+    };
     if entry.kdf != "argon2id" {
         return Err(bad());
     }
@@ -372,7 +383,7 @@ fn damaged(path: &Path, reason: &str) -> Error {
 }
 
 fn wrong() -> Error {
-    Error::Locked("The user name or passphrase is not right.".into())
+    Error::new(crate::Code::AccessSignInWrong, serde_json::json!({}))
 }
 
 /// What a successful sign-in gives: the open database and the user's session.
@@ -400,10 +411,13 @@ pub fn unlock_at(
     now: DateTime<Utc>,
 ) -> Result<Unlocked> {
     if passphrase.is_empty() {
-        return Err(Error::invalid("passphrase", "Enter the passphrase."));
+        return Err(Error::at("passphrase", crate::Code::AccessPassphraseMissing, serde_json::json!({})));
     }
     if !db_path.is_file() {
-        return Err(Error::NotFound(format!("There is no Haven database at {}.", db_path.display())));
+        return Err(Error::new(
+            crate::Code::DatabaseNotFoundAt,
+            serde_json::json!({"db_path": db_path.display().to_string()}),
+        ));
     }
     let ring_path = keyring_path(db_path);
     if !ring_path.exists() {
@@ -517,7 +531,7 @@ fn move_to_keyring(db_path: &Path, username: Option<&str>, passphrase: &str) -> 
 /// tested; a database failure stays what it is.
 fn unknown_as_wrong(e: Error) -> Error {
     match e {
-        Error::Validation { .. } | Error::NotFound(_) => wrong(),
+        e if matches!(e.kind(), crate::ErrorKind::Validation | crate::ErrorKind::NotFound) => wrong(),
         other => other,
     }
 }
@@ -606,7 +620,7 @@ pub fn check_passphrase(db: &Db, username: &str, passphrase: &str) -> Result<()>
     let entry = ring.entry(username).ok_or_else(wrong)?;
     match open_entry(entry, passphrase)? {
         Some(k) if &k == key => Ok(()),
-        _ => Err(Error::invalid("current", "That is not your current passphrase.")),
+        _ => Err(Error::at("current", crate::Code::AccessCurrentWrong, serde_json::json!({}))),
     }
 }
 
@@ -651,8 +665,12 @@ pub fn recover(db: &Db, username: &str, passphrase: &str) -> Result<Recovered> {
         (Keyring::empty(), None)
     };
     let user = db.read(|c| {
-        users::find_by_username(c, username.trim())?
-            .ok_or_else(|| Error::NotFound(format!("There is no user called \"{}\".", username.trim())))
+        users::find_by_username(c, username.trim())?.ok_or_else(|| {
+            Error::new(
+                crate::Code::UserNotFoundNamed,
+                serde_json::json!({"username": username.trim().to_string()}),
+            )
+        })
     })?;
     db.write(|tx| {
         let user = if user.active { user.clone() } else { users::set_active(tx, &user.id, true)? };

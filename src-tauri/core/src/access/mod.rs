@@ -45,7 +45,7 @@ impl Role {
     /// Parses the stored name.
     pub fn parse(s: &str) -> Result<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| {
-            Error::invalid("role", format!("Unknown role \"{s}\": use lead, coordinator or front_desk."))
+            Error::at("role", crate::Code::AccessRoleUnknown, serde_json::json!({"s": s.to_string()}))
         })
     }
 
@@ -87,10 +87,10 @@ impl Session {
                 Role::Coordinator => "a coordinator or a lead",
                 Role::Lead => "a lead",
             };
-            Err(Error::Forbidden(format!(
-                "Only {who} may do this: {what}. You are signed in as {}: ask {who}, or sign in as one.",
-                self.role.label()
-            )))
+            Err(Error::new(
+                crate::Code::AccessRoleTooLow,
+                serde_json::json!({"who": who.to_string(), "what": what.to_string(), "role": self.role.label().to_string()}),
+            ))
         }
     }
 }
@@ -114,12 +114,15 @@ mod tests {
         assert!(Role::Lead > Role::Coordinator && Role::Coordinator > Role::FrontDesk);
         assert!(session(Role::Lead).require(Role::Coordinator, "x").is_ok());
         let err = session(Role::FrontDesk).require(Role::Coordinator, "read case notes");
-        assert!(matches!(err, Err(Error::Forbidden(ref m)) if m.contains("read case notes")), "{err:?}");
+        assert!(
+            matches!(&err, Err(e) if e.kind() == crate::ErrorKind::Forbidden && e.to_string().contains("read case notes")),
+            "{err:?}"
+        );
         // A function summarised as a noun phrase reads as well as one summarised by a verb.
         let err = session(Role::FrontDesk).require(Role::Lead, "the database's recovery key");
         assert!(
-            matches!(err, Err(Error::Forbidden(ref m))
-                if m == "Only a lead may do this: the database's recovery key. You are signed in as Volunteer (front desk): ask a lead, or sign in as one."),
+            matches!(&err, Err(e) if e.kind() == crate::ErrorKind::Forbidden
+                && e.to_string() == "Only a lead may do this: the database's recovery key. You are signed in as Volunteer (front desk): ask a lead, or sign in as one."),
             "{err:?}"
         );
     }

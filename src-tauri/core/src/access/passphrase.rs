@@ -58,7 +58,7 @@ pub fn check_new_passphrase(passphrase: &str) -> Result<()> {
     }
     let folded = passphrase.to_lowercase();
     if COMMON_PASSPHRASES.contains(&folded.as_str()) || too_guessable(&folded) {
-        return Err(Error::invalid("passphrase", "That passphrase is too easy to guess: choose another."));
+        return Err(Error::at("passphrase", crate::Code::AccessPassphraseTooEasy, serde_json::json!({})));
     }
     Ok(())
 }

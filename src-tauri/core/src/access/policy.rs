@@ -104,7 +104,11 @@ pub fn update(conn: &Connection, input: &SecuritySettings) -> Result<SecuritySet
         if (lo..=hi).contains(&value) {
             Ok(())
         } else {
-            Err(Error::invalid(field, format!("{what} must be between {lo} and {hi}.")))
+            Err(Error::at(
+                field,
+                crate::Code::PolicyValueOutOfRange,
+                serde_json::json!({"what": what.to_string(), "lo": lo.to_string(), "hi": hi.to_string()}),
+            ))
         }
     };
     check("auto_lock_minutes", input.auto_lock_minutes, 1, 240, "Minutes before Haven locks itself")?;

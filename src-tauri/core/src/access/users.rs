@@ -76,11 +76,14 @@ pub fn create(conn: &Connection, input: &NewUser) -> Result<User> {
     let display_name = crate::fields::line("display_name", "The name", &input.display_name, 80)?;
     let display_name = display_name.as_str();
     if display_name.is_empty() {
-        return Err(Error::invalid("display_name", "Enter the person's name."));
+        return Err(Error::at("display_name", crate::Code::UserDisplayNameMissing, serde_json::json!({})));
     }
     let site = crate::sites::resolve(conn, &input.site)?;
     if find_by_username(conn, username)?.is_some() {
-        return Err(Error::Conflict(format!("There is already a user called \"{username}\".")));
+        return Err(Error::new(
+            crate::Code::UserUsernameTaken,
+            serde_json::json!({"username": username.to_string()}),
+        ));
     }
     let id = new_id();
     conn.execute(
@@ -100,7 +103,7 @@ pub fn set_active(conn: &Connection, id: &str, active: bool) -> Result<User> {
             |r| r.get(0),
         )?;
         if other_leads == 0 {
-            return Err(Error::invalid("username", "The centre needs at least one lead who can sign in."));
+            return Err(Error::at("username", crate::Code::UserLastLead, serde_json::json!({})));
         }
     }
     conn.execute(
@@ -114,7 +117,7 @@ pub fn set_active(conn: &Connection, id: &str, active: bool) -> Result<User> {
 pub fn get(conn: &Connection, id: &str) -> Result<User> {
     conn.query_row(&format!("SELECT {COLUMNS} FROM users WHERE id = ?1"), [id], from_row)
         .optional()?
-        .ok_or_else(|| Error::NotFound("That user does not exist.".into()))
+        .ok_or_else(|| Error::new(crate::Code::UserNotFound, serde_json::json!({})))
 }
 
 /// One user by sign-in name (case-insensitive), if there is one.
@@ -145,13 +148,17 @@ pub fn first_lead(conn: &Connection) -> Result<User> {
         from_row,
     )
     .optional()?
-    .ok_or_else(|| Error::NotFound("This database has no lead user yet: run setup first.".into()))
+    .ok_or_else(|| Error::new(crate::Code::UserNoLead, serde_json::json!({})))
 }
 
 /// Starts a session for an active user, found by sign-in name.
 pub fn sign_in(conn: &Connection, username: &str) -> Result<Session> {
     let user = find_by_username(conn, username.trim())?.filter(|u| u.active).ok_or_else(|| {
-        Error::invalid("username", format!("There is no active user called \"{}\".", username.trim()))
+        Error::at(
+            "username",
+            crate::Code::UserUsernameNotActive,
+            serde_json::json!({"username": username.trim().to_string()}),
+        )
     })?;
     Ok(session_for(&user))
 }

@@ -137,29 +137,29 @@ pub struct ActivitySession {
 /// brings the shifts that staff the session along in the same transaction.
 pub(crate) fn save_session(conn: &Connection, input: &SessionInput, today: NaiveDate) -> Result<String> {
     let site = sites::resolve(conn, input.site.trim())
-        .map_err(|e| e.when_absent(Error::invalid("site", "Choose a site.")))?;
+        .map_err(|e| e.when_absent(Error::at("site", crate::Code::SiteMissing, serde_json::json!({}))))?;
     let title = line("title", "The title", &input.title, 80)?;
     let title = title.as_str();
     if title.is_empty() {
-        return Err(Error::invalid("title", "Enter the session's title."));
+        return Err(Error::at("title", crate::Code::ActivityTitleMissing, serde_json::json!({})));
     }
     line("place", "The place", &input.place, 80)?;
     if !(1..=7).contains(&input.weekday) {
-        return Err(Error::invalid("weekday", "Choose the day of the week."));
+        return Err(Error::at("weekday", crate::Code::ActivityWeekdayMissing, serde_json::json!({})));
     }
     let starts = check_time("starts_at", &input.starts_at)?;
     let ends = check_time("ends_at", &input.ends_at)?;
     if ends <= starts {
-        return Err(Error::invalid("ends_at", "The session must end after it starts."));
+        return Err(Error::at("ends_at", crate::Code::ActivityEndsAtBeforeStart, serde_json::json!({})));
     }
     if !(1..=500).contains(&input.capacity) {
-        return Err(Error::invalid("capacity", "Enter how many people can come: 1 to 500."));
+        return Err(Error::at("capacity", crate::Code::ActivityCapacityOutOfRange, serde_json::json!({})));
     }
     let req =
         if input.child_facing { Requirement::EnhancedBarred } else { input.required_dbs.unwrap_or_default() };
     let starts_on = input.starts_on.unwrap_or(today);
     if input.ends_on.is_some_and(|e| e < starts_on) {
-        return Err(Error::invalid("ends_on", "The last date must be on or after the first date."));
+        return Err(Error::at("ends_on", crate::Code::ActivityEndsOnBeforeStart, serde_json::json!({})));
     }
     // The update and the insert share one parameter list (`?1` is the id).
     let id = input.id.clone().unwrap_or_else(new_id);
@@ -288,7 +288,7 @@ fn session(conn: &Connection, id: &str) -> Result<ActivitySession> {
     select_sessions(conn, None, Some(id))?
         .into_iter()
         .next()
-        .ok_or_else(|| Error::NotFound("There is no such session.".into()))
+        .ok_or_else(|| Error::new(crate::Code::ActivitySessionNotFound, serde_json::json!({})))
 }
 
 /// Cancels, moves or restores one instance.
@@ -319,11 +319,19 @@ pub(crate) fn set_exception(conn: &Connection, e: &SessionException) -> Result<(
             let (st, en) =
                 (starts.clone().unwrap_or(s.starts_at.clone()), ends.clone().unwrap_or(s.ends_at.clone()));
             if en <= st {
-                return Err(Error::invalid("ends_at", "The session must end after it starts."));
+                return Err(Error::at(
+                    "ends_at",
+                    crate::Code::ActivityEndsAtBeforeStart,
+                    serde_json::json!({}),
+                ));
             }
             let place = e.place.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(str::to_string);
             if e.moved_to.is_none() && starts.is_none() && ends.is_none() && place.is_none() {
-                return Err(Error::invalid("moved_to", "Say the new date, time or place."));
+                return Err(Error::at(
+                    "moved_to",
+                    crate::Code::ActivityMovedToMissing,
+                    serde_json::json!({}),
+                ));
             }
             (e.moved_to, starts, ends, place)
         }
@@ -341,7 +349,7 @@ pub(crate) fn set_exception(conn: &Connection, e: &SessionException) -> Result<(
 pub(crate) fn instance_on(conn: &Connection, session_id: &str, date: NaiveDate) -> Result<Option<Instance>> {
     let s = match session(conn, session_id) {
         Ok(s) => s,
-        Err(Error::NotFound(_)) => return Ok(None),
+        Err(e) if e.kind() == crate::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e),
     };
     if !scheduled(&s, date) {
@@ -386,7 +394,7 @@ pub struct Instance {
 /// The instances of a site's sessions in `week`, by date held and time.
 pub fn timetable(conn: &Connection, site: &str, week: Week) -> Result<Vec<Instance>> {
     let site_code = sites::resolve(conn, site.trim())
-        .map_err(|e| e.when_absent(Error::invalid("site", "Choose a site.")))?
+        .map_err(|e| e.when_absent(Error::at("site", crate::Code::SiteMissing, serde_json::json!({}))))?
         .code;
     let mut out = Vec::new();
     for s in sessions(conn, Some(&site_code))? {
@@ -523,7 +531,7 @@ pub fn sign_up(conn: &Connection, session: &Session, input: &SignUpInput) -> Res
         )
         .optional()?;
     let Some((pid, pname, born, sex)) = person else {
-        return Err(Error::NotFound("There is no such person.".into()));
+        return Err(Error::new(crate::Code::ActivityPersonNotFound, serde_json::json!({})));
     };
     let already: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM session_signups WHERE session_id = ?1 AND on_date = ?2 AND person_id = ?3)",
@@ -531,13 +539,16 @@ pub fn sign_up(conn: &Connection, session: &Session, input: &SignUpInput) -> Res
         |r| r.get(0),
     )?;
     if already {
-        return Err(Error::Conflict(format!("{pname} is already signed up.")));
+        return Err(Error::new(
+            crate::Code::ActivityAlreadySignedUp,
+            serde_json::json!({"pname": pname.to_string()}),
+        ));
     }
     if i.signed_up >= s.capacity {
-        return Err(Error::Conflict(format!(
-            "\"{}\" is full: {} of {} places taken.",
-            s.title, i.signed_up, s.capacity
-        )));
+        return Err(Error::new(
+            crate::Code::ActivityFull,
+            serde_json::json!({"title": s.title.to_string(), "signed_up": i.signed_up.to_string(), "capacity": s.capacity.to_string()}),
+        ));
     }
     conn.execute(
         "INSERT INTO session_signups (id, site_id, session_id, on_date, person_id, attended, created_by)
@@ -555,7 +566,7 @@ pub fn cancel_sign_up(conn: &Connection, input: &SignUpInput) -> Result<()> {
         params![input.session, input.on_date, input.person],
     )?;
     if n == 0 {
-        return Err(Error::NotFound("That person is not signed up.".into()));
+        return Err(Error::new(crate::Code::ActivityNotSignedUp, serde_json::json!({})));
     }
     Ok(())
 }
@@ -568,7 +579,7 @@ pub fn record_attendance(conn: &Connection, input: &SignUpInput) -> Result<()> {
         params![input.session, input.on_date, input.person, input.attended],
     )?;
     if n == 0 {
-        return Err(Error::NotFound("That person is not signed up: sign them up first.".into()));
+        return Err(Error::new(crate::Code::ActivityNotSignedUpFirst, serde_json::json!({})));
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-use crate::{Error, Result};
+use crate::{Code, Error, Result};
 
 /// An ISO week: Monday to Sunday.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,12 +14,7 @@ pub struct Week {
 impl Week {
     /// Parses `YYYY-Www` (`2026-W48`); `field` names the input field in the error.
     pub fn parse(field: &str, s: &str) -> Result<Week> {
-        let bad = || {
-            Error::invalid(
-                field,
-                format!("Enter the week as year and week number, like 2026-W48 (not \"{s}\")."),
-            )
-        };
+        let bad = || Error::at(field, Code::WeekInvalid, serde_json::json!({"week": s}));
         let s = s.trim();
         let (y, w) = s.split_once("-W").or_else(|| s.split_once("-w")).ok_or_else(bad)?;
         let year: i32 = y.parse().map_err(|_| bad())?;
@@ -76,7 +71,7 @@ pub fn check_time(field: &str, s: &str) -> Result<String> {
     if ok {
         Ok(s.to_string())
     } else {
-        Err(Error::invalid(field, "Enter the time as hours and minutes, like 09:30 or 14:00."))
+        Err(Error::at(field, Code::TimeInvalid, serde_json::json!({})))
     }
 }
 

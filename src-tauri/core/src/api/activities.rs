@@ -111,7 +111,7 @@ pub(super) fn print_activity_sheet(db: &Db, s: &Session, input: PrintWeek) -> Re
     print_sheet(db, s, &input.path, |c| {
         let week = input.week()?;
         let site = crate::sites::resolve(c, input.site.trim())
-            .map_err(|e| e.when_absent(Error::invalid("site", "Choose a site.")))?;
+            .map_err(|e| e.when_absent(Error::at("site", crate::Code::SiteMissing, serde_json::json!({}))))?;
         let only = input.session.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let today = today();
         let mut sessions = Vec::new();

@@ -54,10 +54,9 @@ pub struct DashboardQuery {
 pub(super) fn dashboard_counts(db: &Db, s: &Session, q: DashboardQuery) -> Result<DashboardCounts> {
     db.read(|c| {
         let site = match q.site.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
-            Some(code) => Some(
-                sites::resolve(c, code)
-                    .map_err(|e| e.when_absent(Error::invalid("site", "Choose a site.")))?,
-            ),
+            Some(code) => Some(sites::resolve(c, code).map_err(|e| {
+                e.when_absent(Error::at("site", crate::Code::SiteMissing, serde_json::json!({})))
+            })?),
             None => None,
         };
         let mut counts = dashboard::counts_at(c, today(), site.as_ref().map(|x| x.id.as_str()))?;

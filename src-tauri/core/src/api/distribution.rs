@@ -263,7 +263,7 @@ fn reverse_and_audit(db: &Db, s: &Session, input: &ReverseInput, own: bool) -> R
         let dist: String = tx
             .query_row("SELECT distribution_id FROM collections WHERE id = ?1", [&input.id], |r| r.get(0))
             .map_err(|e| {
-                Error::from(e).when_absent(Error::NotFound("That collection does not exist.".into()))
+                Error::from(e).when_absent(Error::new(crate::Code::CollectionNotFound, serde_json::json!({})))
             })?;
         let back = if own {
             distribution::undo::undo_own(tx, s, &input.id, &input.reason, today())?

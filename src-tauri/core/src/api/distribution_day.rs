@@ -119,7 +119,7 @@ fn format_of(path: &str) -> Result<Option<ExportFormat>> {
     } else if lower.ends_with(".xlsx") {
         Ok(Some(ExportFormat::Xlsx))
     } else {
-        Err(Error::invalid("path", "Save the packing list as a .pdf, .csv or .xlsx file."))
+        Err(Error::at("path", crate::Code::PackingPathWrongType, serde_json::json!({})))
     }
 }
 

@@ -23,7 +23,7 @@ pub struct ExchangeFolder {
 pub(super) fn exchange_folder(db: &Db, s: &Session, input: ExchangeFolder) -> Result<ExchangeReport> {
     let dir = input.dir.trim();
     if dir.is_empty() {
-        return Err(Error::invalid("dir", "Choose the folder to exchange through."));
+        return Err(Error::at("dir", crate::Code::ExchangeDirMissing, serde_json::json!({})));
     }
     let outcome = exchange::exchange_folder(db, s, std::path::Path::new(dir));
     db.write(|tx| auto::note_outcome(tx, &outcome))?;

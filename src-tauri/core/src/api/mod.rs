@@ -139,17 +139,21 @@ fn run<I: DeserializeOwned, O: Serialize>(
                 Value::Number(_) => "a number",
                 _ => "true or false",
             };
-            return Err(Error::validation(format!(
-                "The input must be an object of named fields, not {what}."
-            )));
+            return Err(Error::new(
+                crate::Code::ApiInputNotObject,
+                serde_json::json!({"what": what.to_string()}),
+            ));
         }
     };
     // Every text of every input is normalised and bounded in one place, before any area sees it.
     crate::fields::normalise_input(&mut input)?;
-    let input: I = serde_json::from_value(input)
-        .map_err(|e| Error::validation(format!("The input is not right: {e}.")))?;
+    let input: I = serde_json::from_value(input).map_err(|e| {
+        Error::new(crate::Code::ApiInputInvalid, serde_json::json!({"detail": e.to_string()}))
+    })?;
     let out = f(db, s, input)?;
-    serde_json::to_value(out).map_err(|e| Error::Internal(format!("Could not encode the result: {e}")))
+    serde_json::to_value(out).map_err(|e| {
+        Error::new(crate::Code::ApiResultNotEncoded, serde_json::json!({"detail": e.to_string()}))
+    })
 }
 
 fn schema_of<I: schemars::JsonSchema, O>(_: Handler<I, O>) -> schemars::Schema {
@@ -564,7 +568,9 @@ pub fn callable_by(session: &Session) -> impl Iterator<Item = &'static ApiFuncti
 /// function does not run), input of the wrong shape is `Validation`. A function marked READ
 /// runs under [`Db::read_only`]: any write it tried would fail as `Internal`.
 pub fn call(db: &Db, session: &Session, name: &str, input: Value) -> Result<Value> {
-    let f = function(name).ok_or_else(|| Error::NotFound(format!("There is no API function \"{name}\".")))?;
+    let f = function(name).ok_or_else(|| {
+        Error::new(crate::Code::ApiFunctionUnknown, serde_json::json!({"name": name.to_string()}))
+    })?;
     dispatch(f, db, session, input)
 }
 
@@ -582,7 +588,9 @@ pub fn import_people_with_progress(
 
 /// The role check `call` makes for function `name`, for the entry points beside it.
 fn check_role(session: &Session, name: &str) -> Result<()> {
-    let f = function(name).ok_or_else(|| Error::NotFound(format!("There is no API function \"{name}\".")))?;
+    let f = function(name).ok_or_else(|| {
+        Error::new(crate::Code::ApiFunctionUnknown, serde_json::json!({"name": name.to_string()}))
+    })?;
     session.require(f.min_role, &f.summary.trim_end_matches('.').to_lowercase())
 }
 
@@ -626,7 +634,7 @@ mod tests {
             function!(phone_contact_list, Coordinator, READ, "The phone list, marked READ by mistake.");
         let err = dispatch(&mismarked, &db, &lead, Value::Null).err();
         assert!(
-            matches!(&err, Some(Error::Internal(m)) if m.contains("phone_contact_list")),
+            matches!(&err, Some(e) if e.kind() == crate::ErrorKind::Internal && e.to_string().contains("phone_contact_list")),
             "a READ function's write must fail as internal, naming it: {err:?}"
         );
         assert_eq!(audit()?, before, "nothing may be written");

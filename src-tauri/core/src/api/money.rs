@@ -219,7 +219,9 @@ fn build(
     lang: crate::print::Language,
 ) -> Result<(Table, serde_json::Value)> {
     let enc = |v: serde_json::Result<serde_json::Value>| {
-        v.map_err(|e| Error::Internal(format!("Could not encode the report: {e}")))
+        v.map_err(|e| {
+            Error::new(crate::Code::MoneyReportNotEncoded, serde_json::json!({"detail": e.to_string()}))
+        })
     };
     Ok(match report {
         MoneyReport::Cc16 => {
@@ -324,7 +326,8 @@ pub(super) fn export_money_report(db: &Db, s: &Session, input: MoneyExportInput)
         })?;
         return Ok(MoneyExported { path: printed.path, rows: printed.rows, pages: Some(printed.pages) });
     }
-    let path = pdf_path(&input.path).map_err(|_| Error::invalid("path", "Choose where to save the file."))?;
+    let path = pdf_path(&input.path)
+        .map_err(|_| Error::at("path", crate::Code::ExportPathMissing, serde_json::json!({})))?;
     let format = if input.format == MoneyFormat::Xlsx { ExportFormat::Xlsx } else { ExportFormat::Csv };
     db.write(|tx| {
         let lang = crate::settings::print_language(tx, input.language)?;

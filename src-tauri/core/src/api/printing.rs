@@ -44,14 +44,20 @@ pub(super) struct Printable {
 pub(super) fn pdf_path(path: &str) -> Result<&str> {
     let path = path.trim();
     if path.is_empty() {
-        return Err(Error::invalid("path", "Choose where to save the PDF."));
+        return Err(Error::at("path", crate::Code::PrintPathMissing, serde_json::json!({})));
     }
     Ok(path)
 }
 
 /// Writes `bytes` to `path`; a failure is reported on the input's `field`.
 pub(super) fn write_file(path: &str, bytes: &[u8], field: &str) -> Result<()> {
-    std::fs::write(path, bytes).map_err(|e| Error::invalid(field, format!("Could not write {path}: {e}.")))
+    std::fs::write(path, bytes).map_err(|e| {
+        Error::at(
+            field,
+            crate::Code::ExportPathNotWritten,
+            serde_json::json!({"path": path.to_string(), "detail": e.to_string()}),
+        )
+    })
 }
 
 /// Prints a sheet to `path`: `build` reads what the sheet shows, the PDF is rendered outside any

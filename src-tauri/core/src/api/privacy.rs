@@ -9,7 +9,7 @@ use super::printing::write_file;
 use crate::access::{audit, policy, Session};
 use crate::db::capture::capture_in;
 use crate::print::{render_report, Column, PageSetup, Sheet, SheetHeader};
-use crate::{privacy, settings, Db, Error, Result};
+use crate::{privacy, settings, Code, Db, Error, Result};
 
 /// Where to write a person's data.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -69,7 +69,7 @@ pub(super) fn export_person_data(db: &Db, s: &Session, input: ExportPersonData) 
     let clean = |p: &Option<String>| p.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(String::from);
     let (json_path, pdf_path) = (clean(&input.json_path), clean(&input.pdf_path));
     if json_path.is_none() && pdf_path.is_none() {
-        return Err(Error::invalid("json_path", "Choose where to save the person's data."));
+        return Err(Error::at("json_path", Code::PrivacyJsonPathMissing, json!({})));
     }
     let (data, centre, lang) = db.read(|c| {
         Ok((
@@ -83,7 +83,7 @@ pub(super) fn export_person_data(db: &Db, s: &Session, input: ExportPersonData) 
     let json_text = match &json_path {
         Some(_) => Some(
             serde_json::to_string_pretty(&data)
-                .map_err(|e| Error::Internal(format!("Could not encode the data: {e}")))?,
+                .map_err(|e| Error::new(Code::PrivacyNotEncoded, json!({"detail": e.to_string()})))?,
         ),
         None => None,
     };
@@ -153,18 +153,13 @@ pub struct Erased {
 
 pub(super) fn erase_person(db: &Db, s: &Session, input: ErasePerson) -> Result<Erased> {
     if !input.confirm {
-        return Err(Error::invalid(
-            "confirm",
-            "Confirm the erasure: the name, contact details, notes and checklist are removed for good.",
-        ));
+        return Err(Error::at("confirm", Code::PrivacyEraseUnconfirmed, json!({})));
     }
     // Uncaptured: only the erasure record travels (privacy::erase captures it alone).
     db.write_uncaptured(|tx| {
-        let code: String = tx
-            .query_row("SELECT code FROM people WHERE id = ?1", [&input.id], |r| r.get(0))
-            .map_err(|e| {
-            Error::from(e).when_absent(Error::NotFound("That person is not in the case book.".into()))
-        })?;
+        let code: String =
+            tx.query_row("SELECT code FROM people WHERE id = ?1", [&input.id], |r| r.get(0))
+                .map_err(|e| Error::from(e).when_absent(Error::new(Code::PersonNotFound, json!({}))))?;
         privacy::erase(tx, s, &input.id, privacy::Erasure::Request)?;
         audit::record(tx, s, "erase", "person", Some(&input.id), Some(&json!({"reason": "request"})))?;
         Ok(Erased { code })

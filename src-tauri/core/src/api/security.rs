@@ -26,10 +26,13 @@ pub struct UserActive {
 pub(super) fn set_user_active(db: &Db, s: &Session, input: UserActive) -> Result<users::User> {
     db.write(|tx| {
         let user = users::find_by_username(tx, input.username.trim())?.ok_or_else(|| {
-            Error::NotFound(format!("There is no user called \"{}\".", input.username.trim()))
+            Error::new(
+                crate::Code::UserNotFoundNamed,
+                serde_json::json!({"username": input.username.trim().to_string()}),
+            )
         })?;
         if user.id == s.user_id && !input.active {
-            return Err(Error::invalid("username", "You cannot turn yourself off: ask another lead."));
+            return Err(Error::at("username", crate::Code::SecurityUsernameSelf, serde_json::json!({})));
         }
         let user = users::set_active(tx, &user.id, input.active)?;
         if !input.active {
@@ -54,7 +57,10 @@ pub struct ResetPassphrase {
 pub(super) fn reset_passphrase(db: &Db, s: &Session, input: ResetPassphrase) -> Result<users::User> {
     db.write(|tx| {
         let user = users::find_by_username(tx, input.username.trim())?.ok_or_else(|| {
-            Error::NotFound(format!("There is no user called \"{}\".", input.username.trim()))
+            Error::new(
+                crate::Code::UserNotFoundNamed,
+                serde_json::json!({"username": input.username.trim().to_string()}),
+            )
         })?;
         let user = if user.active { user } else { users::set_active(tx, &user.id, true)? };
         keyring::set_passphrase(db, &user, &input.passphrase, user.id != s.user_id)?;
@@ -83,12 +89,9 @@ pub struct Done {
 pub(super) fn change_passphrase(db: &Db, s: &Session, input: ChangePassphrase) -> Result<Done> {
     keyring::check_passphrase(db, &s.username, &input.current)?;
     if input.new == input.current {
-        return Err(Error::invalid("new", "Choose a passphrase different from the current one."));
+        return Err(Error::at("new", crate::Code::SecurityNewSame, serde_json::json!({})));
     }
-    crate::access::passphrase::check_new_passphrase(&input.new).map_err(|e| match e {
-        Error::Validation { message, .. } => Error::invalid("new", message),
-        other => other,
-    })?;
+    crate::access::passphrase::check_new_passphrase(&input.new).map_err(|e| e.refield(None, "new"))?;
     db.write(|tx| {
         let user = users::get(tx, &s.user_id)?;
         keyring::set_passphrase(db, &user, &input.new, false)?;

@@ -24,11 +24,11 @@ pub enum NoticeKind {
     RetentionAnonymised,
     /// DBS checks of volunteers who left were reduced (`count`).
     RetentionDbsReduced,
-    /// The retention rule could not run (`error`).
+    /// The retention rule could not run (`error`, with `error_code` and `error_params`).
     RetentionFailed,
     /// A backup was restored and Haven locked (`file`, `people`, `replaced`).
     Restored,
-    /// A restore stopped part-way (`error`).
+    /// A restore stopped part-way (`error`, with `error_code` and `error_params`).
     RestoreUnfinished,
     /// The database was opened read-only: its disk or folder cannot be written (`path`).
     ReadOnlyMedia,
@@ -83,7 +83,7 @@ impl Notice {
     pub fn retention_failed(err: &Error) -> Notice {
         Notice {
             kind: NoticeKind::RetentionFailed,
-            params: json!({"error": err.to_string()}),
+            params: error_params(err),
             message: format!("The retention rule could not run: {err}"),
         }
     }
@@ -115,10 +115,17 @@ impl Notice {
     pub fn restore_unfinished(err: &Error) -> Notice {
         Notice {
             kind: NoticeKind::RestoreUnfinished,
-            params: json!({"error": err.to_string()}),
+            params: error_params(err),
             message: format!("The restore did not finish: {err} Sign in again and check the data."),
         }
     }
+}
+
+/// A failure inside a notice: its English text (`error`), and its code and values
+/// (`error_code`, `error_params`), so the window words the error in its language too.
+fn error_params(err: &Error) -> Value {
+    let payload = err.to_payload();
+    json!({"error": payload.message, "error_code": payload.code, "error_params": payload.params})
 }
 
 fn plural(n: usize) -> &'static str {

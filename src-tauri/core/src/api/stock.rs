@@ -297,7 +297,7 @@ pub(super) fn stock_reports(db: &Db, _: &Session, q: ReportQuery) -> Result<Repo
     let to = q.to.unwrap_or(today);
     let from = q.from.unwrap_or_else(|| to.checked_sub_days(Days::new(84)).unwrap_or(to));
     if from > to {
-        return Err(Error::invalid("from", "The start date is after the end date."));
+        return Err(Error::at("from", crate::Code::MoneyReportFromAfterTo, serde_json::json!({})));
     }
     db.read(|c| {
         let site = q.site.as_deref().filter(|s| !s.trim().is_empty());

@@ -345,8 +345,9 @@ pub(super) fn print_volunteer_info(
 ) -> Result<super::printing::PrintedSheet> {
     use crate::volunteers::info;
     super::printing::print_sheet(db, s, &input.path, |c| {
-        let site = crate::sites::resolve(c, input.site.trim())
-            .map_err(|e| e.when_absent(crate::Error::invalid("site", "Choose a site.")))?;
+        let site = crate::sites::resolve(c, input.site.trim()).map_err(|e| {
+            e.when_absent(crate::Error::at("site", crate::Code::SiteMissing, serde_json::json!({})))
+        })?;
         let texts = info::get(c)?;
         let address = texts
             .addresses

@@ -8,7 +8,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::access::Session;
-use crate::{new_id, Error, Result};
+use crate::{new_id, Code, Error, Result};
+use serde_json::json;
 
 /// One person moved to a site.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -95,15 +96,13 @@ pub fn mark_met(conn: &Connection, s: &Session, id: &str, today: NaiveDate) -> R
         })
         .optional()?;
     let Some((to_site, met)) = row else {
-        return Err(Error::NotFound("There is no such arrival.".into()));
+        return Err(Error::new(Code::ArrivalNotFound, json!({})));
     };
     if s.role < crate::access::Role::Lead && s.site_id != to_site {
-        return Err(Error::Forbidden(
-            "Only someone of the receiving site (or a lead) marks an arrival met.".into(),
-        ));
+        return Err(Error::new(Code::ArrivalNotReceivingSite, json!({})));
     }
     if met.is_some() {
-        return Err(Error::Conflict("This arrival was already marked met.".into()));
+        return Err(Error::new(Code::ArrivalAlreadyMet, json!({})));
     }
     conn.execute(
         "UPDATE person_transfers SET met_on = ?2, met_by = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')

@@ -115,8 +115,12 @@ pub fn write_table<R: AsRef<[String]>>(
             let mut book = Workbook::new();
             let sheet = book.add_worksheet();
             let bold = Format::new().set_bold();
-            let xl =
-                |e: rust_xlsxwriter::XlsxError| Error::Internal(format!("Could not write the workbook: {e}"));
+            let xl = |e: rust_xlsxwriter::XlsxError| {
+                Error::new(
+                    crate::Code::ExportWorkbookNotWritten,
+                    serde_json::json!({"detail": e.to_string()}),
+                )
+            };
             for (c, h) in headers.iter().enumerate() {
                 sheet.write_string_with_format(0, c as u16, *h, &bold).map_err(xl)?;
             }
@@ -129,8 +133,13 @@ pub fn write_table<R: AsRef<[String]>>(
             book.save_to_buffer().map_err(xl)?
         }
     };
-    std::fs::write(path, bytes)
-        .map_err(|e| Error::invalid("path", format!("Could not write {}: {e}.", path.display())))
+    std::fs::write(path, bytes).map_err(|e| {
+        Error::at(
+            "path",
+            crate::Code::ExportPathNotWritten,
+            serde_json::json!({"path": path.display().to_string(), "detail": e.to_string()}),
+        )
+    })
 }
 
 /// A CSV cell that a spreadsheet opening the file shows as text. Excel and LibreOffice treat a
@@ -159,5 +168,5 @@ fn is_plain_number(value: &str) -> bool {
 }
 
 fn csv_error(e: csv::Error) -> Error {
-    Error::Internal(format!("Could not write the CSV: {e}"))
+    Error::new(crate::Code::ExportCsvNotWritten, serde_json::json!({"detail": e.to_string()}))
 }

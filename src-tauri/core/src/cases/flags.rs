@@ -65,26 +65,27 @@ pub fn set(conn: &Connection, session: &Session, input: &SetFlag, today: NaiveDa
         }
         FlagKind::Pregnant => {
             if person.sex == Sex::Male {
-                return Err(Error::invalid("kind", "This person is recorded as male."));
+                return Err(Error::at("kind", crate::Code::FlagKindMale, serde_json::json!({})));
             }
-            let due =
-                input.due_date.ok_or_else(|| Error::invalid("due_date", "Enter the expected due date."))?;
+            let due = input.due_date.ok_or_else(|| {
+                Error::at("due_date", crate::Code::FlagDueDateMissing, serde_json::json!({}))
+            })?;
             let earliest = today.checked_sub_months(Months::new(1)).unwrap_or(today);
             let latest = today.checked_add_months(Months::new(10)).unwrap_or(today);
             if due < earliest || due > latest {
-                return Err(Error::invalid("due_date", "The due date must be within the next 10 months."));
+                return Err(Error::at("due_date", crate::Code::FlagDueDateOutOfRange, serde_json::json!({})));
             }
             Some(due)
         }
         FlagKind::UnaccompaniedMinor => {
             if person.age.is_some_and(|a| a.years >= 18) {
-                return Err(Error::invalid("kind", "This person is 18 or over by their date of birth."));
+                return Err(Error::at("kind", crate::Code::FlagKindAdult, serde_json::json!({})));
             }
             None
         }
         FlagKind::Safeguarding | FlagKind::Medical => {
             if details.is_empty() {
-                return Err(Error::invalid("details", "Say what staff need to know."));
+                return Err(Error::at("details", crate::Code::FlagDetailsMissing, serde_json::json!({})));
             }
             None
         }
@@ -111,7 +112,7 @@ pub fn clear(conn: &Connection, session: &Session, input: &ClearFlag) -> Result<
         params![input.person, input.kind.as_str()],
     )?;
     if n == 0 {
-        return Err(Error::NotFound("That flag is not set on this person.".into()));
+        return Err(Error::new(crate::Code::FlagNotSet, serde_json::json!({})));
     }
     Ok(())
 }

@@ -78,7 +78,7 @@ pub fn join(
     relationship: Option<Relationship>,
 ) -> Result<String> {
     if person == with_person {
-        return Err(Error::invalid("with_person", "Choose someone else's household."));
+        return Err(Error::at("with_person", crate::Code::HouseholdWithPersonSelf, serde_json::json!({})));
     }
     let current = household_of(conn, person)?;
     let household = match household_of(conn, with_person)? {
@@ -104,7 +104,7 @@ pub fn join(
     };
     if let Some(current) = current {
         if current == household {
-            return Err(Error::Conflict("They are already in this household.".into()));
+            return Err(Error::new(crate::Code::HouseholdAlreadyIn, serde_json::json!({})));
         }
         return Err(Error::Conflict(
             "This person is already in another household: remove them from it first.".into(),
@@ -121,7 +121,7 @@ pub fn join(
 /// Takes a person out of their household. An emptied household is removed.
 pub fn leave(conn: &Connection, person: &str) -> Result<()> {
     let Some(household) = household_of(conn, person)? else {
-        return Err(Error::invalid("person", "This person is not in a household."));
+        return Err(Error::at("person", crate::Code::HouseholdPersonNone, serde_json::json!({})));
     };
     conn.execute(
         "UPDATE people SET household_id = NULL, relationship = NULL,
@@ -140,7 +140,7 @@ pub fn get(conn: &Connection, household: &str, today: NaiveDate) -> Result<House
     let name: String = conn
         .query_row("SELECT name FROM households WHERE id = ?1", [household], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| Error::NotFound("That household does not exist.".into()))?;
+        .ok_or_else(|| Error::new(crate::Code::HouseholdNotFound, serde_json::json!({})))?;
     let mut stmt = conn.prepare_cached(
         "SELECT id, code, given_name || CASE WHEN family_name = '' THEN '' ELSE ' ' || family_name END AS name,
                 original_name, relationship, date_of_birth, status

@@ -45,12 +45,12 @@ pub struct NewNote {
 pub fn add(conn: &Connection, session: &Session, input: &NewNote, today: NaiveDate) -> Result<String> {
     let body = input.body.trim();
     if body.is_empty() {
-        return Err(crate::Error::invalid("body", "Write the note."));
+        return Err(crate::Error::at("body", crate::Code::NoteBodyMissing, serde_json::json!({})));
     }
     check_len("body", "The note", body, 10_000)?;
     let noted_on = input.noted_on.unwrap_or(today);
     if noted_on > today {
-        return Err(crate::Error::invalid("noted_on", "The note's date is in the future."));
+        return Err(crate::Error::at("noted_on", crate::Code::NoteNotedOnInFuture, serde_json::json!({})));
     }
     let person = people::writable_on(conn, &input.person, today)?;
     let id = new_id();

@@ -73,14 +73,14 @@ pub fn list(conn: &Connection) -> Result<Vec<Partner>> {
 pub fn save(conn: &Connection, input: &PartnerInput) -> Result<Partner> {
     let name = input.name.trim();
     if name.is_empty() {
-        return Err(Error::invalid("name", "Enter the organisation's name."));
+        return Err(Error::at("name", crate::Code::PartnerNameMissing, serde_json::json!({})));
     }
     crate::fields::line("name", "The name", name, 120)?;
     check_len("contact", "The contact", input.contact.trim(), 500)?;
     let clash: Option<String> =
         conn.query_row("SELECT id FROM partners WHERE name = ?1", [name], |r| r.get(0)).optional()?;
     if clash.is_some() && clash != input.id {
-        return Err(Error::Conflict(format!("There is already a partner called \"{name}\".")));
+        return Err(Error::new(crate::Code::PartnerNameTaken, serde_json::json!({"name": name.to_string()})));
     }
     let id = match &input.id {
         Some(id) => {
@@ -90,7 +90,7 @@ pub fn save(conn: &Connection, input: &PartnerInput) -> Result<Partner> {
                 params![id, name, input.contact.trim(), input.active],
             )?;
             if n == 0 {
-                return Err(Error::NotFound("That partner does not exist.".into()));
+                return Err(Error::new(crate::Code::PartnerNotFound, serde_json::json!({})));
             }
             id.clone()
         }

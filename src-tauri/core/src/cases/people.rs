@@ -3,6 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 pub use super::record::Person;
 pub(crate) use super::record::{get_basic, get_basic_on, not_found, writable_on, NAMES_SEP};
@@ -13,7 +14,7 @@ use crate::fields::{check_date, check_latin, check_phone, line, optional_line};
 
 /// The field a name in another script belongs in, as the registration form labels it.
 const ORIGINAL_SCRIPT: &str = "Name in original script";
-use crate::{new_id, sites, Error, Result};
+use crate::{new_id, sites, Code, Error, Problems, Result};
 
 /// The details a person is registered with (and later edited).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
@@ -93,71 +94,86 @@ pub(crate) struct Checked {
     pub phone: Option<String>,
 }
 
-/// Checks a person's details. Messages name the field, in plain words.
+/// Checks a person's details, every field, and fails once with all the problems found (each
+/// names its field, in plain words).
 pub(crate) fn check(d: &PersonDetails, today: NaiveDate) -> Result<Checked> {
-    let given_name = line("given_name", "The given name", &d.given_name, 100)?;
-    if given_name.is_empty() {
-        return Err(Error::invalid("given_name", "Enter the person's given name in Latin letters."));
+    let mut p = Problems::new();
+    let given_name = p.check(line("given_name", "The given name", &d.given_name, 100))?;
+    if given_name.as_deref() == Some("") {
+        p.add("given_name", Code::PersonGivenNameMissing, json!({}));
     }
-    let family_name = line("family_name", "The family name", &d.family_name, 100)?;
-    check_latin("given_name", "The given name", &given_name, ORIGINAL_SCRIPT)?;
-    check_latin("family_name", "The family name", &family_name, ORIGINAL_SCRIPT)?;
-    let original_name =
-        optional_line("original_name", "The name in original script", d.original_name.as_deref(), 200)?;
+    let family_name = p.check(line("family_name", "The family name", &d.family_name, 100))?;
+    if let Some(given) = given_name.as_deref().filter(|g| !g.is_empty()) {
+        p.check(check_latin("given_name", "The given name", given, ORIGINAL_SCRIPT))?;
+    }
+    if let Some(family) = family_name.as_deref() {
+        p.check(check_latin("family_name", "The family name", family, ORIGINAL_SCRIPT))?;
+    }
+    let original_name = p.check(optional_line(
+        "original_name",
+        "The name in original script",
+        d.original_name.as_deref(),
+        200,
+    ))?;
     let mut others = Vec::new();
     for (i, n) in d.other_names.iter().enumerate() {
-        let n = line(&format!("other_names[{i}]"), "Another name", n, 100)?;
-        if !n.is_empty() {
-            others.push(n);
+        if let Some(n) = p.check(line(&format!("other_names[{i}]"), "Another name", n, 100))? {
+            if !n.is_empty() {
+                others.push(n);
+            }
         }
     }
     let (date_of_birth, dob_estimated) = match (d.date_of_birth, d.estimated_age) {
         (Some(dob), _) => {
-            check_date("date_of_birth", dob)?;
-            if dob > today {
-                return Err(Error::invalid("date_of_birth", "The date of birth is in the future."));
-            }
-            if today.year() - dob.year() > 120 {
-                return Err(Error::invalid("date_of_birth", "The date of birth is more than 120 years ago."));
+            if p.check(check_date("date_of_birth", dob))?.is_some() {
+                if dob > today {
+                    p.add("date_of_birth", Code::PersonDateOfBirthInFuture, json!({}));
+                } else if today.year() - dob.year() > 120 {
+                    p.add("date_of_birth", Code::PersonDateOfBirthTooOld, json!({}));
+                }
             }
             (Some(dob), d.dob_estimated)
         }
         (None, Some(age)) => {
             if age > 120 {
-                return Err(Error::invalid("estimated_age", "Enter an age between 0 and 120."));
+                p.add("estimated_age", Code::PersonEstimatedAgeOutOfRange, json!({}));
             }
-            let year = today.year() - age as i32;
+            let year = today.year() - age.min(120) as i32;
             (NaiveDate::from_ymd_opt(year, 1, 1), true)
         }
         (None, None) => (None, false),
     };
-    let phone = optional_line("phone", "The phone number", d.phone.as_deref(), 40)?;
-    if let Some(p) = &phone {
-        check_phone("phone", p)?;
+    let phone = p.check(optional_line("phone", "The phone number", d.phone.as_deref(), 40))?.flatten();
+    if let Some(ph) = &phone {
+        p.check(check_phone("phone", ph))?;
     }
-    let nationality = optional_line("nationality", "Nationality", d.nationality.as_deref(), 60)?;
-    let languages = optional_line("languages", "Languages", d.languages.as_deref(), 200)?;
+    let nationality = p.check(optional_line("nationality", "Nationality", d.nationality.as_deref(), 60))?;
+    let languages = p.check(optional_line("languages", "Languages", d.languages.as_deref(), 200))?;
+    p.finish()?;
+    // Every check passed: each value is there.
     Ok(Checked {
-        given_name,
-        family_name,
-        original_name,
+        given_name: given_name.unwrap_or_default(),
+        family_name: family_name.unwrap_or_default(),
+        original_name: original_name.flatten(),
         other_names: others.join(&NAMES_SEP.to_string()),
         sex: d.sex,
         date_of_birth,
         dob_estimated,
-        nationality,
-        languages,
+        nationality: nationality.flatten(),
+        languages: languages.flatten(),
         phone,
     })
 }
 
 /// Registers a person. Duplicate checks are the caller's (see [`super::duplicates::duplicates`]).
 pub fn create(conn: &Connection, session: &Session, input: &NewPerson, today: NaiveDate) -> Result<String> {
-    let c = check(&input.details, today)?;
+    let mut p = Problems::new();
+    let c = p.check(check(&input.details, today))?;
     let site = sites::resolve(conn, input.site.as_deref().unwrap_or(&session.site_id))?;
     if !site.active {
-        return Err(Error::invalid("site", format!("The site {} is not in use.", site.code)));
+        p.add("site", Code::PersonSiteNotInUse, json!({"site": site.code}));
     }
+    let c = p.finish_with(c)?;
     let id = new_id();
     let code = sites::next_person_code(conn, &site.id)?;
     conn.execute(
@@ -261,7 +277,7 @@ pub fn transfer(conn: &Connection, id: &str, site: &str) -> Result<String> {
     let site = sites::resolve(conn, site)?;
     let person = get_basic(conn, id)?;
     if person.site_id == site.id {
-        return Err(Error::invalid("site", format!("This person is already at {}.", site.name)));
+        return Err(Error::at("site", Code::PersonSiteAlreadyThere, json!({"site": site.name})));
     }
     conn.execute(
         "UPDATE people SET site_id = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",

@@ -97,17 +97,17 @@ pub fn issue(conn: &Connection, input: &IssuePhone, today: NaiveDate) -> Result<
     let number = input.number.trim();
     let imei: String = input.imei.chars().filter(|c| !c.is_whitespace()).collect();
     if number.is_empty() && imei.is_empty() {
-        return Err(Error::invalid("number", "Enter the phone number, the IMEI, or both."));
+        return Err(Error::at("number", crate::Code::PhoneNumberMissing, serde_json::json!({})));
     }
     if !number.is_empty() {
         crate::fields::check_phone("number", number)?;
     }
     if !imei.is_empty() && (imei.len() != 15 || !imei.chars().all(|c| c.is_ascii_digit())) {
-        return Err(Error::invalid("imei", "An IMEI has 15 digits (dial *#06# on the phone to see it)."));
+        return Err(Error::at("imei", crate::Code::PhoneImeiInvalid, serde_json::json!({})));
     }
     let issued_on = input.issued_on.unwrap_or(today);
     if issued_on > today {
-        return Err(Error::invalid("issued_on", "The date is in the future."));
+        return Err(Error::at("issued_on", crate::Code::PhoneIssuedOnInFuture, serde_json::json!({})));
     }
     let held: Option<String> = conn
         .query_row(
@@ -134,13 +134,13 @@ pub fn give_back(conn: &Connection, input: &PhoneReturn, today: NaiveDate) -> Re
     let phone = conn
         .query_row(&format!("{SELECT} WHERE id = ?1"), [&input.id], from_row)
         .optional()?
-        .ok_or_else(|| Error::NotFound("That phone is not on record.".into()))?;
+        .ok_or_else(|| Error::new(crate::Code::PhoneNotFound, serde_json::json!({})))?;
     if phone.returned_on.is_some() || phone.lost_on.is_some() {
-        return Err(Error::Conflict("That phone is already recorded as back or lost.".into()));
+        return Err(Error::new(crate::Code::PhoneAlreadyBack, serde_json::json!({})));
     }
     let on = input.on.unwrap_or(today);
     if on < phone.issued_on || on > today {
-        return Err(Error::invalid("on", "The date must be between the day it was issued and today."));
+        return Err(Error::at("on", crate::Code::PhoneOnOutside, serde_json::json!({})));
     }
     let column = if input.lost { "lost_on" } else { "returned_on" };
     conn.execute(

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::age::{age_on, Age};
 use super::{Flag, Relationship, Sex, Status};
-use crate::{Error, Result};
+use crate::{Code, Error, Result};
 
 /// A person as shown on their page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -119,9 +119,7 @@ pub(crate) fn get_basic_on(conn: &Connection, id: &str, today: NaiveDate) -> Res
 pub(crate) fn writable_on(conn: &Connection, id: &str, today: NaiveDate) -> Result<Person> {
     let person = get_basic_on(conn, id, today)?;
     if person.anonymised_at.is_some() {
-        return Err(crate::Error::Conflict(
-            "This person's record is anonymised: nothing about them can be added or changed.".into(),
-        ));
+        return Err(crate::Error::new(crate::Code::PersonAnonymised, serde_json::json!({})));
     }
     Ok(person)
 }
@@ -132,5 +130,5 @@ pub(crate) fn get_basic(conn: &Connection, id: &str) -> Result<Person> {
 
 /// The error for a person that does not exist.
 pub(crate) fn not_found() -> Error {
-    Error::NotFound("That person is not in the case book.".into())
+    Error::new(Code::PersonNotFound, serde_json::json!({}))
 }

@@ -126,7 +126,7 @@ pub fn create(
     let person = people::writable_on(conn, &input.person, today)?;
     let reason = input.reason.trim();
     if reason.is_empty() {
-        return Err(Error::invalid("reason", "Say why the person is referred."));
+        return Err(Error::at("reason", crate::Code::ReferralReasonMissing, serde_json::json!({})));
     }
     check_len("reason", "The reason", reason, 2000)?;
     if !input.consent_given {
@@ -139,16 +139,22 @@ pub fn create(
         .query_row("SELECT active FROM partners WHERE id = ?1", [&input.partner], |r| r.get(0))
         .optional()?;
     match active {
-        None => return Err(Error::invalid("partner", "Choose a partner organisation from the list.")),
-        Some(false) => return Err(Error::invalid("partner", "That partner is no longer in use.")),
+        None => return Err(Error::at("partner", crate::Code::ReferralPartnerMissing, serde_json::json!({}))),
+        Some(false) => {
+            return Err(Error::at("partner", crate::Code::ReferralPartnerNotInUse, serde_json::json!({})))
+        }
         Some(true) => {}
     }
     let referred_on = input.referred_on.unwrap_or(today);
     if referred_on > today {
-        return Err(Error::invalid("referred_on", "The referral date is in the future."));
+        return Err(Error::at("referred_on", crate::Code::ReferralReferredOnInFuture, serde_json::json!({})));
     }
     if input.follow_up_on.is_some_and(|f| f < referred_on) {
-        return Err(Error::invalid("follow_up_on", "The follow-up date is before the referral."));
+        return Err(Error::at(
+            "follow_up_on",
+            crate::Code::ReferralFollowUpOnBeforeReferral,
+            serde_json::json!({}),
+        ));
     }
     let id = new_id();
     conn.execute(
@@ -163,7 +169,11 @@ pub fn create(
 pub fn update(conn: &Connection, input: &UpdateReferral) -> Result<Referral> {
     let current = get(conn, &input.id)?;
     if input.follow_up_on.is_some_and(|f| f < current.referred_on) {
-        return Err(Error::invalid("follow_up_on", "The follow-up date is before the referral."));
+        return Err(Error::at(
+            "follow_up_on",
+            crate::Code::ReferralFollowUpOnBeforeReferral,
+            serde_json::json!({}),
+        ));
     }
     check_len("outcome", "The outcome", input.outcome.trim(), 2000)?;
     conn.execute(
@@ -178,7 +188,7 @@ pub fn update(conn: &Connection, input: &UpdateReferral) -> Result<Referral> {
 pub fn get(conn: &Connection, id: &str) -> Result<Referral> {
     conn.query_row(&format!("{SELECT} WHERE r.id = ?1"), [id], from_row)
         .optional()?
-        .ok_or_else(|| Error::NotFound("That referral does not exist.".into()))
+        .ok_or_else(|| Error::new(crate::Code::ReferralNotFound, serde_json::json!({})))
 }
 
 /// A person's referrals, newest first.

@@ -155,7 +155,7 @@ pub(crate) fn insert_people(
         })
         .collect();
     if site_weights.is_empty() {
-        return Err(Error::validation("There is no active site to put people in."));
+        return Err(Error::new(crate::Code::SeedNoActiveSite, serde_json::json!({})));
     }
     let consent_by = users::first_lead(tx)?.id;
     let origins: Vec<(&Origin, u32)> = ORIGINS.iter().map(|o| (o, o.weight)).collect();

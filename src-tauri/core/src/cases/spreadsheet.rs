@@ -68,7 +68,7 @@ pub fn read_table(path: &Path) -> Result<Table> {
     let (mut records, delimiter) = match ext.as_str() {
         "csv" | "txt" => read_csv(path)?,
         "xlsx" | "xlsm" | "xls" | "ods" => (read_workbook(path)?, None),
-        _ => return Err(Error::invalid("path", "Choose a .csv, .xlsx, .xls or .ods file.")),
+        _ => return Err(Error::at("path", crate::Code::SpreadsheetPathWrongType, serde_json::json!({}))),
     };
     // Trailing empty rows are common in spreadsheets.
     while records.last().is_some_and(|r| r.cells.iter().all(|c| c.trim().is_empty())) {
@@ -83,7 +83,7 @@ pub fn read_table(path: &Path) -> Result<Table> {
     let header = records.remove(0);
     let headers: Vec<String> = header.cells.into_iter().map(|h| h.trim().to_string()).collect();
     if headers.iter().all(String::is_empty) {
-        return Err(Error::invalid("path", "The first row must name the columns."));
+        return Err(Error::at("path", crate::Code::SpreadsheetHeaderMissing, serde_json::json!({})));
     }
     if records.len() > MAX_ROWS {
         return Err(workbook::too_many_rows());
@@ -255,7 +255,11 @@ fn read_csv(path: &Path) -> Result<(Vec<Record>, Option<u8>)> {
             Err(_) if over.get() => return Err(too_large()),
             Err(e) => {
                 let at = e.position().map_or(row, |p| p.line() as usize);
-                return Err(Error::invalid("path", format!("Row {at}: the file is not valid CSV ({e}).")));
+                return Err(Error::at(
+                    "path",
+                    crate::Code::SpreadsheetRowNotCsv,
+                    serde_json::json!({"at": at.to_string(), "detail": e.to_string()}),
+                ));
             }
         }
         // Header and MAX_ROWS data rows; a longer file stops here, unread.
@@ -302,12 +306,23 @@ fn read_workbook(path: &Path) -> Result<Vec<Record>> {
             }
         }
     }
-    let mut book = open_workbook_auto(path)
-        .map_err(|e| Error::invalid("path", format!("The workbook could not be read: {e}.")))?;
+    let mut book = open_workbook_auto(path).map_err(|e| {
+        Error::at(
+            "path",
+            crate::Code::SpreadsheetWorkbookUnreadable,
+            serde_json::json!({"detail": e.to_string()}),
+        )
+    })?;
     let range = book
         .worksheet_range_at(0)
-        .ok_or_else(|| Error::invalid("path", "The workbook has no sheet."))?
-        .map_err(|e| Error::invalid("path", format!("The first sheet could not be read: {e}.")))?;
+        .ok_or_else(|| Error::at("path", crate::Code::SpreadsheetWorkbookNoSheet, serde_json::json!({})))?
+        .map_err(|e| {
+            Error::at(
+                "path",
+                crate::Code::SpreadsheetSheetUnreadable,
+                serde_json::json!({"detail": e.to_string()}),
+            )
+        })?;
     let (height, width) = range.get_size();
     if height > MAX_ROWS + 1 {
         return Err(workbook::too_many_rows());

@@ -99,7 +99,7 @@ pub fn save(conn: &Connection, input: &UkArrival, today: NaiveDate) -> Result<Uk
         ("housing_from", input.housing_from),
     ] {
         if date.is_some_and(|d| d > today) {
-            return Err(crate::Error::invalid(field, "That date is in the future."));
+            return Err(crate::Error::at(field, crate::Code::UkChecklistDateInFuture, serde_json::json!({})));
         }
     }
     conn.execute(

@@ -94,8 +94,13 @@ struct Parts {
 impl Parts {
     fn open(path: &Path) -> Result<Parts> {
         let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let zip = zip::ZipArchive::new(BufReader::new(File::open(path)?))
-            .map_err(|e| Error::invalid("path", format!("The workbook {file} could not be read: {e}.")))?;
+        let zip = zip::ZipArchive::new(BufReader::new(File::open(path)?)).map_err(|e| {
+            Error::at(
+                "path",
+                crate::Code::WorkbookUnreadable,
+                serde_json::json!({"file": file.to_string(), "detail": e.to_string()}),
+            )
+        })?;
         Ok(Parts { zip, file })
     }
 
@@ -113,7 +118,7 @@ impl Parts {
             )
         };
         let part = self.zip.by_name(name).map_err(|e| {
-            Error::invalid("path", format!("The workbook {file} could not be read ({name}: {e})."))
+            Error::at("path", crate::Code::WorkbookPartUnreadable, serde_json::json!({"file": file.to_string(), "name": name.to_string(), "detail": e.to_string()}))
         })?;
         if part.size() > limit {
             return Err(too_large());
@@ -220,7 +225,7 @@ fn first_sheet(parts: &mut Parts, names: &[String]) -> Result<String> {
         }
         Ok(())
     })?;
-    let no_sheet = || Error::invalid("path", "The workbook has no sheet.");
+    let no_sheet = || Error::at("path", crate::Code::SpreadsheetWorkbookNoSheet, serde_json::json!({}));
     let rel_id = rel_id.ok_or_else(no_sheet)?;
     let mut target = None;
     parts.scan("xl/_rels/workbook.xml.rels", MAX_PART_BYTES, |event| {

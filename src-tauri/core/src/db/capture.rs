@@ -241,8 +241,9 @@ fn store_local_change(conn: &Connection, changeset: &[u8]) -> Result<()> {
     let hlc = next_hlc(conn)?;
     let mut applied = applied_vector(conn)?;
     let seq = applied.remove(&me.replica).unwrap_or(0) + 1;
-    let deps = serde_json::to_string(&applied)
-        .map_err(|e| crate::Error::Internal(format!("Could not encode a change's dependencies: {e}")))?;
+    let deps = serde_json::to_string(&applied).map_err(|e| {
+        crate::Error::new(crate::Code::ExchangeChangeNotEncoded, serde_json::json!({"detail": e.to_string()}))
+    })?;
     conn.prepare_cached(
         "INSERT INTO exchange_outbox (origin, seq, hlc, deps, changeset) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?

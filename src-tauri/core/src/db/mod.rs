@@ -93,7 +93,7 @@ impl DbKey {
         let digits = digits.trim_start_matches("x'").trim_end_matches('\'');
         let mut bytes = [0u8; 32];
         hex::decode_to_slice(digits, &mut bytes)
-            .map_err(|_| Error::invalid("key", "A recovery key is 64 hexadecimal digits (0-9, A-F)."))?;
+            .map_err(|_| Error::at("key", crate::Code::DatabaseRecoveryKeyInvalid, serde_json::json!({})))?;
         Ok(DbKey(bytes))
     }
 
@@ -125,7 +125,10 @@ impl Db {
     /// never creates a database by accident, e.g. after a typo in `--data-dir`).
     pub fn open(path: &Path, passphrase: &str) -> Result<Db> {
         if !path.is_file() {
-            return Err(Error::NotFound(format!("There is no Haven database at {}.", path.display())));
+            return Err(Error::new(
+                crate::Code::DatabaseNotFound,
+                serde_json::json!({"path": path.display().to_string()}),
+            ));
         }
         Self::open_with_flags(path, Keying::Passphrase(passphrase), OpenFlags::SQLITE_OPEN_READ_WRITE)
     }
@@ -136,7 +139,10 @@ impl Db {
     /// file", says nothing a person can act on.
     pub fn open_with_key(path: &Path, key: &DbKey) -> Result<Db> {
         if !path.is_file() {
-            return Err(Error::NotFound(format!("There is no Haven database at {}.", path.display())));
+            return Err(Error::new(
+                crate::Code::DatabaseNotFound,
+                serde_json::json!({"path": path.display().to_string()}),
+            ));
         }
         match Self::open_with_flags(path, Keying::Raw(key), OpenFlags::SQLITE_OPEN_READ_WRITE) {
             Err(Error::Sqlite(_)) if media_is_read_only(path) => Self::open_read_only_with_key(path, key),
@@ -150,7 +156,10 @@ impl Db {
     /// is refused, since bringing it up to date would write.
     pub fn open_read_only_with_key(path: &Path, key: &DbKey) -> Result<Db> {
         if !path.is_file() {
-            return Err(Error::NotFound(format!("There is no Haven database at {}.", path.display())));
+            return Err(Error::new(
+                crate::Code::DatabaseNotFound,
+                serde_json::json!({"path": path.display().to_string()}),
+            ));
         }
         let uri = immutable_uri(path);
         let conn = keyed_connection(
@@ -165,10 +174,10 @@ impl Db {
         conn.set_prepared_statement_cache_capacity(128);
         let version = schema_version(&conn)?;
         if version != latest_version() {
-            return Err(Error::Conflict(format!(
-                "{} is on a disk that cannot be written, and this Haven would have to upgrade it first. Copy the whole folder (with haven.keys) to the laptop and open it there.",
-                path.display()
-            )));
+            return Err(Error::new(
+                crate::Code::DatabaseReadOnlyNeedsUpgrade,
+                serde_json::json!({"path": path.display().to_string()}),
+            ));
         }
         // Nothing is written here, so the head file is neither checked nor moved.
         let found = head::current(&conn)?;
@@ -200,7 +209,10 @@ impl Db {
 
     fn create_keyed(path: &Path, keying: Keying<'_>) -> Result<Db> {
         if path.exists() {
-            return Err(Error::Conflict(format!("A database already exists at {}.", path.display())));
+            return Err(Error::new(
+                crate::Code::SetupDatabaseExists,
+                serde_json::json!({"path": path.display().to_string()}),
+            ));
         }
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
@@ -221,7 +233,7 @@ impl Db {
 
     fn open_with_flags(path: &Path, keying: Keying<'_>, flags: OpenFlags) -> Result<Db> {
         if matches!(keying, Keying::Passphrase("")) {
-            return Err(Error::invalid("passphrase", "Enter the passphrase."));
+            return Err(Error::at("passphrase", crate::Code::AccessPassphraseMissing, serde_json::json!({})));
         }
         let mut conn = keyed_connection(path, &keying, flags | OpenFlags::SQLITE_OPEN_URI)?;
         let key = match keying {
@@ -312,9 +324,7 @@ impl Db {
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, Connection>> {
-        self.conn
-            .lock()
-            .map_err(|_| Error::Internal("The database handle was poisoned by an earlier crash.".into()))
+        self.conn.lock().map_err(|_| Error::new(crate::Code::DatabasePoisoned, serde_json::json!({})))
     }
 
     /// Sets `PRAGMA query_only` to `on` unless it is already so. Called with `conn` held.
@@ -380,10 +390,7 @@ impl Db {
 
 /// The refusal of a change to a database opened from read-only media, saying what to do.
 pub fn read_only_media_refusal(path: &Path) -> Error {
-    Error::Conflict(format!(
-        "Haven opened {} read-only: its disk or folder cannot be written. You can search, read and print; to change anything, copy the whole folder (with haven.keys) to the laptop and open it there.",
-        path.display()
-    ))
+    Error::new(crate::Code::DatabaseReadOnly, serde_json::json!({"path": path.display().to_string()}))
 }
 
 /// Whether the folder holding `path` cannot be written (a read-only file system, a locked
@@ -452,9 +459,10 @@ impl Drop for ReadOnlyScope {
 
 fn refuse_in_read_only_scope() -> Result<()> {
     match READ_ONLY.get() {
-        Some(name) => Err(Error::Internal(format!(
-            "{name} is marked READ in the API table but tried to write; it was stopped."
-        ))),
+        Some(name) => Err(Error::new(
+            crate::Code::DatabaseReadFunctionWrote,
+            serde_json::json!({"name": name.to_string()}),
+        )),
         None => Ok(()),
     }
 }
@@ -464,7 +472,7 @@ fn refuse_in_read_only_scope() -> Result<()> {
 fn refused_write(e: Error) -> Error {
     match &e {
         Error::Sqlite(s) if s.sqlite_error_code() == Some(ErrorCode::ReadOnly) => {
-            Error::Internal(format!("A read tried to write and was stopped: {s}"))
+            Error::new(crate::Code::DatabaseReadWrote, serde_json::json!({"s": s.to_string()}))
         }
         _ => e,
     }
@@ -505,7 +513,10 @@ fn sqlcipher_started() -> Result<()> {
         match Connection::open_in_memory().and_then(|c| c.pragma_update(None, "key", "start-up check")) {
             Ok(()) => *started = true,
             Err(e) if attempts >= START_CHECKS => {
-                return Err(Error::Internal(format!("The encryption library did not start: {e}")));
+                return Err(Error::new(
+                    crate::Code::DatabaseEncryptionNotStarted,
+                    serde_json::json!({"detail": e.to_string()}),
+                ));
             }
             Err(_) => {
                 attempts += 1;
@@ -577,7 +588,10 @@ fn apply_pragmas(conn: &Connection) -> Result<()> {
     // WAL: readers never block the writer, and a crash mid-write leaves the last commit intact.
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(Error::Internal(format!("The database could not switch to WAL mode ({mode}).")));
+        return Err(Error::new(
+            crate::Code::DatabaseWalRefused,
+            serde_json::json!({"mode": mode.to_string()}),
+        ));
     }
     // FULL: a committed transaction survives a power cut too (a camp laptop runs on batteries),
     // at the cost of one WAL fsync per commit.
@@ -635,7 +649,7 @@ mod tests {
         let dir = tempfile::tempdir()?;
         let path = db_path(dir.path());
         let err = Db::open(&path, "x").err();
-        assert!(matches!(err, Some(Error::NotFound(_))), "got {err:?}");
+        assert!(err.as_ref().is_some_and(|e| e.kind() == crate::ErrorKind::NotFound), "got {err:?}");
         assert!(!path.exists(), "open must not create a database");
         Ok(())
     }
@@ -645,7 +659,7 @@ mod tests {
         let dir = tempfile::tempdir()?;
         let path = db_path(dir.path());
         drop(Db::create(&path, "one passphrase")?);
-        assert!(matches!(Db::create(&path, "other"), Err(Error::Conflict(_))));
+        assert!(Db::create(&path, "other").is_err_and(|e| e.kind() == crate::ErrorKind::Conflict));
         Ok(())
     }
 

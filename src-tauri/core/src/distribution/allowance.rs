@@ -123,7 +123,7 @@ pub fn unit_of(conn: &Connection, person_id: &str, on: NaiveDate) -> Result<Unit
         .query_row([person_id], |r| r.get(0))
         .optional()?;
     let Some(household) = household else {
-        return Err(Error::NotFound("That person does not exist.".into()));
+        return Err(Error::new(crate::Code::AllowancePersonNotFound, serde_json::json!({})));
     };
     let members = match &household {
         Some(h) => {
@@ -390,7 +390,7 @@ pub fn set_nappy_size(conn: &Connection, person: &str, size: Option<&str>, today
             Ok((r.get("site_id")?, r.get("date_of_birth")?))
         })
         .optional()?
-        .ok_or_else(|| Error::NotFound("That person does not exist.".into()))?;
+        .ok_or_else(|| Error::new(crate::Code::AllowancePersonNotFound, serde_json::json!({})))?;
     let size = size.map(str::trim).filter(|s| !s.is_empty());
     if size.is_some() {
         match born.and_then(|b| age_on(b, today)) {

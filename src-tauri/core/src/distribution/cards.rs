@@ -105,7 +105,13 @@ pub fn cards_to_issue(
             )?
             .query_row([p.to_uppercase().as_str(), p], |r| r.get::<_, String>(0))
             .optional()?
-            .ok_or_else(|| Error::invalid("person", format!("Nobody has the code {}.", p.to_uppercase())))?,
+            .ok_or_else(|| {
+                Error::at(
+                    "person",
+                    crate::Code::CardPersonUnknown,
+                    serde_json::json!({"p": p.to_uppercase().to_string()}),
+                )
+            })?,
         ),
         None => None,
     };
@@ -153,16 +159,22 @@ pub fn cards_to_issue(
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             return Err(if site_ok {
-                Error::invalid("person", format!("{code}'s case is not active: no card is printed for it."))
+                Error::at(
+                    "person",
+                    crate::Code::CardPersonCaseNotActive,
+                    serde_json::json!({"code": code.to_string()}),
+                )
             } else if s.role < Role::Coordinator {
-                Error::Forbidden(format!(
-                    "{code} is registered at another site: the front desk prints its own site's cards only."
-                ))
+                Error::new(crate::Code::CardOtherSite, serde_json::json!({"code": code.to_string()}))
             } else {
-                Error::invalid("person", format!("{code} is not registered at that site."))
+                Error::at(
+                    "person",
+                    crate::Code::CardPersonNotAtSite,
+                    serde_json::json!({"code": code.to_string()}),
+                )
             });
         }
-        return Err(Error::invalid("site", "Nobody active matches: no card to print."));
+        return Err(Error::at("site", crate::Code::CardSiteNobody, serde_json::json!({})));
     }
     Ok(cards)
 }
@@ -180,10 +192,10 @@ pub fn issue(conn: &Connection, s: &Session, cards: &[IdCard]) -> Result<()> {
             Err(rusqlite::Error::SqliteFailure(e, _))
                 if e.code == rusqlite::ErrorCode::ConstraintViolation =>
             {
-                return Err(Error::Conflict(format!(
-                    "Card {} was printed by someone else at the same moment: print the cards again.",
-                    c.card_code()
-                )));
+                return Err(Error::new(
+                    crate::Code::CardPrintedMeanwhile,
+                    serde_json::json!({"c": c.card_code().to_string()}),
+                ));
             }
             Err(e) => return Err(e.into()),
         }
@@ -215,7 +227,11 @@ pub fn desk_code<'a>(conn: &Connection, typed: &'a str) -> Result<std::borrow::C
         .query_row([&code_upper], |r| r.get(0))
         .optional()?;
     let Some(newest) = newest else {
-        return Err(Error::invalid("person", format!("Nobody has the code {code_upper}.")));
+        return Err(Error::at(
+            "person",
+            crate::Code::CardPersonUnknownCode,
+            serde_json::json!({"code_upper": code_upper.to_string()}),
+        ));
     };
     match newest {
         Some(n) if number == n => Ok(code_upper.into()),

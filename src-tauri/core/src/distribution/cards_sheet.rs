@@ -41,7 +41,7 @@ impl CardsPerPage {
         match n {
             8 => Ok(CardsPerPage::Eight),
             10 => Ok(CardsPerPage::Ten),
-            _ => Err(Error::invalid("per_page", "Cards print 8 or 10 to a page.")),
+            _ => Err(Error::at("per_page", crate::Code::CardPerPageInvalid, serde_json::json!({}))),
         }
     }
 
@@ -182,8 +182,12 @@ fn draw_card(canvas: &mut Canvas, w: &Words, card: &IdCard, centre: &str, x: f32
 /// The QR code of `text` as squares, a row's run of dark modules as one rectangle, with its
 /// top-left corner at (x, y) mm and side [`QR_SIDE`].
 fn draw_qr(canvas: &mut Canvas, text: &str, x: f32, y: f32) -> Result<()> {
-    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
-        .map_err(|e| Error::Internal(format!("The QR code of {text} could not be made: {e}.")))?;
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).map_err(|e| {
+        Error::new(
+            crate::Code::CardQrNotMade,
+            serde_json::json!({"text": text.to_string(), "detail": e.to_string()}),
+        )
+    })?;
     let n = code.width();
     let colors = code.to_colors();
     let module = QR_SIDE / n as f32;
@@ -213,7 +217,12 @@ fn draw_qr(canvas: &mut Canvas, text: &str, x: f32, y: f32) -> Result<()> {
 /// zone starting at (x, y) mm. Returns the width it takes with its quiet zones.
 fn draw_barcode(canvas: &mut Canvas, text: &str, x: f32, y: f32, height: f32) -> Result<f32> {
     let bars = Code128::new(format!("\u{0181}{text}"))
-        .map_err(|e| Error::Internal(format!("The barcode of {text} could not be made: {e}.")))?
+        .map_err(|e| {
+            Error::new(
+                crate::Code::CardBarcodeNotMade,
+                serde_json::json!({"text": text.to_string(), "detail": e.to_string()}),
+            )
+        })?
         .encode();
     let quiet = 10;
     let mut i = 0;

@@ -90,7 +90,7 @@ fn who(conn: &Connection, person: &str) -> Result<Who> {
         })
     })
     .optional()?
-    .ok_or_else(|| Error::NotFound("That person does not exist.".into()))
+    .ok_or_else(|| Error::new(crate::Code::AllowancePersonNotFound, serde_json::json!({})))
 }
 
 /// Records a collection: the household's allowance, drawn first-expiry-first-out from the
@@ -104,7 +104,7 @@ pub fn collect(
 ) -> Result<String> {
     let dist = &ctx.dist;
     if dist.status != "open" {
-        return Err(Error::Conflict("This distribution is closed: reopen it to record collections.".into()));
+        return Err(Error::new(crate::Code::CollectionDistributionClosed, serde_json::json!({})));
     }
     let person = find_person(conn, &input.person)?;
     let on = dist.held_on;
@@ -153,10 +153,10 @@ pub fn collect(
     }
     let lines = allowance(conn, &ctx.rules, &ctx.items, &unit, on)?;
     if lines.is_empty() {
-        return Err(Error::Conflict(format!(
-            "Nothing is due to {} ({})'s household at this distribution.",
-            head.name, head.code
-        )));
+        return Err(Error::new(
+            crate::Code::CollectionNothingDue,
+            serde_json::json!({"name": head.name.to_string(), "code": head.code.to_string()}),
+        ));
     }
     let id = new_id();
     let babies = unit.members.iter().filter(|m| m.age_months.is_some_and(|a| a < 12)).count();
@@ -226,13 +226,15 @@ pub fn reverse(conn: &Connection, s: &Session, collection: &str, why: &str, toda
         .query_row("SELECT reversed_at FROM collections WHERE id = ?1", [collection], |r| r.get(0))
         .optional()?;
     match reversed {
-        None => return Err(Error::NotFound("That collection does not exist.".into())),
-        Some(Some(_)) => return Err(Error::Conflict("This collection has already been reversed.".into())),
+        None => return Err(Error::new(crate::Code::CollectionNotFound, serde_json::json!({}))),
+        Some(Some(_)) => {
+            return Err(Error::new(crate::Code::CollectionAlreadyReversed, serde_json::json!({})))
+        }
         Some(None) => {}
     }
     let why = why.trim();
     if why.is_empty() {
-        return Err(Error::invalid("reason", "Say why the collection is reversed."));
+        return Err(Error::at("reason", crate::Code::CollectionReasonMissing, serde_json::json!({})));
     }
     type Row = (String, String, String, String, String, String, Option<NaiveDate>, i64);
     let moves: Vec<Row> = {
@@ -356,10 +358,10 @@ pub fn collection(conn: &Connection, id: &str) -> Result<Collection> {
     let one = stmt
         .query_row([id], collection_row)
         .optional()?
-        .ok_or_else(|| Error::NotFound("That collection does not exist.".into()))?;
+        .ok_or_else(|| Error::new(crate::Code::CollectionNotFound, serde_json::json!({})))?;
     with_given(conn, vec![one])?
         .pop()
-        .ok_or_else(|| Error::NotFound("That collection does not exist.".into()))
+        .ok_or_else(|| Error::new(crate::Code::CollectionNotFound, serde_json::json!({})))
 }
 
 /// Live counters of a distribution.

@@ -85,7 +85,7 @@ fn typed_as_is(r: &PersonRow) -> bool {
 pub fn find_person_at(conn: &Connection, site: Option<&str>, who: &str) -> Result<String> {
     let who = who.trim();
     if who.is_empty() {
-        return Err(Error::invalid("person", "Type a code or a name, e.g. CAL-0042."));
+        return Err(Error::at("person", crate::Code::DeskPersonMissing, serde_json::json!({})));
     }
     // A scanned card's text (`CAL-0042/2`) stands for its code when it is the newest card.
     let card = desk_code(conn, who)?;
@@ -94,7 +94,11 @@ pub fn find_person_at(conn: &Connection, site: Option<&str>, who: &str) -> Resul
         return Ok(id);
     }
     if looks_like_code(who) {
-        return Err(Error::invalid("person", format!("Nobody has the code {}.", who.to_uppercase())));
+        return Err(Error::at(
+            "person",
+            crate::Code::DeskPersonUnknownCode,
+            serde_json::json!({"who": who.to_uppercase().to_string()}),
+        ));
     }
     let (mut rows, more) = named(conn, site, who)?;
     let sounds_alike = !rows.iter().any(typed_as_is);
@@ -129,7 +133,11 @@ pub fn find_person_at(conn: &Connection, site: Option<&str>, who: &str) -> Resul
             } else {
                 format!("{} people match", many.len())
             };
-            Err(Error::invalid("person", format!("{count} \"{who}\": {list}. Type the code.")))
+            Err(Error::at(
+                "person",
+                crate::Code::DeskPersonSeveral,
+                serde_json::json!({"count": count.to_string(), "who": who.to_string(), "list": list.to_string()}),
+            ))
         }
     }
 }

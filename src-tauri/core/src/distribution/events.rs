@@ -75,7 +75,7 @@ pub fn create(conn: &Connection, s: &Session, input: &NewDistribution) -> Result
     let loc = get_location(conn, &input.location)?;
     let t = input.dist_type.trim();
     if t.is_empty() {
-        return Err(Error::invalid("dist_type", "Choose the type of distribution."));
+        return Err(Error::at("dist_type", crate::Code::DistributionDistTypeMissing, serde_json::json!({})));
     }
     // The types are a closed set: those the allowance rules give something at. A type with no
     // rule would list every household with nothing to give, and free text would be printed on
@@ -135,7 +135,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Distribution> {
     let mut stmt = conn.prepare_cached(&format!("{DIST_SELECT} WHERE d.id = ?1"))?;
     stmt.query_row([id], dist_row)
         .optional()?
-        .ok_or_else(|| Error::NotFound("That distribution does not exist.".into()))
+        .ok_or_else(|| Error::new(crate::Code::DistributionNotFound, serde_json::json!({})))
 }
 
 /// Distributions, newest first.
@@ -155,7 +155,7 @@ pub fn set_status(conn: &Connection, id: &str, open: bool) -> Result<Distributio
         params![id, if open { "open" } else { "closed" }],
     )?;
     if n == 0 {
-        return Err(Error::NotFound("That distribution does not exist.".into()));
+        return Err(Error::new(crate::Code::DistributionNotFound, serde_json::json!({})));
     }
     get(conn, id)
 }

@@ -30,7 +30,7 @@ impl LabelSheet {
         match n {
             21 => Ok(LabelSheet::TwentyOne),
             24 => Ok(LabelSheet::TwentyFour),
-            _ => Err(Error::invalid("per_page", "Bag labels print 21 or 24 to a page.")),
+            _ => Err(Error::at("per_page", crate::Code::LabelsPerPageInvalid, serde_json::json!({}))),
         }
     }
 

@@ -244,17 +244,25 @@ fn check_type_name(t: &str) -> Result<()> {
 pub fn save(conn: &Connection, input: &RuleInput) -> Result<Rule> {
     let t = input.dist_type.trim();
     if t.is_empty() {
-        return Err(Error::invalid("dist_type", "Enter the distribution type, e.g. weekly."));
+        return Err(Error::at("dist_type", crate::Code::AllowanceRuleDistTypeMissing, serde_json::json!({})));
     }
     check_type_name(t)?;
     crate::fields::check_quantity("quantity", "how many", input.quantity, 1)?;
     if let (Some(lo), Some(hi)) = (input.min_age_months, input.max_age_months) {
         if hi <= lo {
-            return Err(Error::invalid("max_age_months", "The oldest age must be above the youngest."));
+            return Err(Error::at(
+                "max_age_months",
+                crate::Code::AllowanceRuleMaxAgeMonthsBelowMin,
+                serde_json::json!({}),
+            ));
         }
     }
     if input.once && input.interval_days > 0 {
-        return Err(Error::invalid("interval_days", "A \"once\" item has no interval."));
+        return Err(Error::at(
+            "interval_days",
+            crate::Code::AllowanceRuleIntervalDaysOnce,
+            serde_json::json!({}),
+        ));
     }
     let item = stock::get_item(conn, &input.item)?;
     let flag = input.flag.map(RuleFlag::as_str);
@@ -290,7 +298,9 @@ pub fn save(conn: &Connection, input: &RuleInput) -> Result<Rule> {
         "That rule does not exist.",
     )?;
     let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE r.id = ?1"))?;
-    stmt.query_row([&id], row).optional()?.ok_or_else(|| Error::NotFound("That rule does not exist.".into()))
+    stmt.query_row([&id], row)
+        .optional()?
+        .ok_or_else(|| Error::new(crate::Code::AllowanceRuleNotFound, serde_json::json!({})))
 }
 
 /// A default catalogue item: (name, category, unit, tracks expiry, sizes, size rule).

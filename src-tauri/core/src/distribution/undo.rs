@@ -33,7 +33,7 @@ pub fn undo_own(
         )
         .optional()?;
     let Some((recorded_by, minutes)) = row else {
-        return Err(Error::NotFound("That collection does not exist.".into()));
+        return Err(Error::new(crate::Code::CollectionNotFound, serde_json::json!({})));
     };
     if recorded_by.as_deref() != Some(s.user_id.as_str()) {
         return Err(Error::Forbidden(

@@ -74,8 +74,9 @@ pub fn apply_change(conn: &Connection, me: &str, change: &Change, lost: &mut Vec
             change.origin
         )));
     }
-    let deps: BTreeMap<String, i64> = serde_json::from_str(&change.deps)
-        .map_err(|_| Error::invalid("bundle", "A change in the bundle names its dependencies wrongly."))?;
+    let deps: BTreeMap<String, i64> = serde_json::from_str(&change.deps).map_err(|_| {
+        Error::at("bundle", crate::Code::ExchangeBundleBadDependencies, serde_json::json!({}))
+    })?;
     for (origin, seq) in &deps {
         if origin != me && applied.get(origin).copied().unwrap_or(0) < *seq {
             return Ok(Outcome::Waits(format!("it follows change {seq} of replica {origin}, not here yet")));
@@ -97,7 +98,9 @@ pub fn apply_change(conn: &Connection, me: &str, change: &Change, lost: &mut Vec
     let mut input: &[u8] = &change.changeset;
     let result = conn.apply_strm(&mut input, Some(is_replicated as fn(&str) -> bool), handler);
     let d = std::mem::take(
-        &mut *decisions.lock().map_err(|_| Error::Internal("A conflict decision was lost.".into()))?,
+        &mut *decisions
+            .lock()
+            .map_err(|_| Error::new(crate::Code::ExchangeConflictDecisionLost, serde_json::json!({})))?,
     );
     if let Some(why) = d.wait {
         return Ok(Outcome::Waits(why));

@@ -8,7 +8,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::ExchangeReport;
-use crate::{Error, Result};
+use crate::{Code, Error, Result};
+use serde_json::json;
 
 /// Fewest minutes between two automatic exchanges.
 pub const MIN_MINUTES: u32 = 5;
@@ -55,13 +56,14 @@ pub fn get(conn: &Connection) -> Result<Automatic> {
 pub fn set(conn: &Connection, dir: &str, minutes: u32) -> Result<Automatic> {
     let dir = dir.trim();
     if !(MIN_MINUTES..=MAX_MINUTES).contains(&minutes) {
-        return Err(Error::invalid(
+        return Err(Error::at(
             "minutes",
-            format!("Exchange every {MIN_MINUTES} to {MAX_MINUTES} minutes."),
+            Code::ExchangeMinutesOutOfRange,
+            json!({"min": MIN_MINUTES, "max": MAX_MINUTES}),
         ));
     }
     if !dir.is_empty() && !std::path::Path::new(dir).is_dir() {
-        return Err(Error::invalid("dir", format!("There is no folder at {dir}.")));
+        return Err(Error::at("dir", Code::ExchangeDirNotFound, json!({"dir": dir})));
     }
     conn.execute(
         "INSERT INTO exchange_auto (id, dir, minutes) VALUES (1, ?1, ?2)

@@ -76,7 +76,7 @@ pub fn decode_changes(payload: &[u8]) -> Result<Vec<Change>> {
 }
 
 fn broken() -> Error {
-    Error::invalid("bundle", "The bundle's changes are damaged.")
+    Error::at("bundle", crate::Code::ExchangeBundleChangesDamaged, serde_json::json!({}))
 }
 
 fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {

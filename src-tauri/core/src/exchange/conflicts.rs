@@ -141,7 +141,7 @@ pub fn list(conn: &Connection, all: bool) -> Result<Vec<Conflict>> {
 pub fn get(conn: &Connection, id: &str) -> Result<Conflict> {
     conn.query_row(&format!("SELECT {COLUMNS} FROM conflicts WHERE id = ?1"), [id], read_row)
         .optional()?
-        .ok_or_else(|| Error::NotFound("There is no such conflict.".into()))
+        .ok_or_else(|| Error::new(crate::Code::ConflictNotFound, serde_json::json!({})))
 }
 
 /// Resolves a conflict as `user_id` (the caller's captured transaction): `Keep` marks it;
@@ -150,7 +150,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Conflict> {
 pub fn resolve(conn: &Connection, id: &str, how: Resolution, user_id: &str) -> Result<Conflict> {
     let c = get(conn, id)?;
     if c.resolution.is_some() {
-        return Err(Error::Conflict("This conflict was already resolved.".into()));
+        return Err(Error::new(crate::Code::ConflictAlreadyResolved, serde_json::json!({})));
     }
     if how == Resolution::TakeOther {
         take_other(conn, &c)?;
@@ -168,7 +168,7 @@ pub fn resolve(conn: &Connection, id: &str, how: Resolution, user_id: &str) -> R
 
 fn take_other(conn: &Connection, c: &Conflict) -> Result<()> {
     if !REPLICATED_TABLES.contains(&c.table.as_str()) || c.table == "conflicts" {
-        return Err(Error::invalid("id", "This conflict names a table Haven does not exchange."));
+        return Err(Error::at("id", crate::Code::ConflictTableNotExchanged, serde_json::json!({})));
     }
     let columns: Vec<String> = conn
         .prepare(&format!("SELECT name FROM pragma_table_info('{}') ORDER BY cid", c.table))?
@@ -180,7 +180,7 @@ fn take_other(conn: &Connection, c: &Conflict) -> Result<()> {
         .collect::<rusqlite::Result<_>>()?;
     let pk: Vec<Value> = serde_json::from_value(c.row.clone()).unwrap_or_default();
     if pk.len() != pk_cols.len() {
-        return Err(Error::invalid("id", "This conflict's row cannot be found."));
+        return Err(Error::at("id", crate::Code::ConflictRowNotFound, serde_json::json!({})));
     }
     let where_sql =
         pk_cols.iter().enumerate().map(|(i, k)| format!("\"{k}\" = ?{}", i + 1)).collect::<Vec<_>>();

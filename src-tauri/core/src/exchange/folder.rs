@@ -66,7 +66,11 @@ struct Scan {
 /// Runs one exchange through `dir` as `session` (see the module's documentation).
 pub fn exchange_folder(db: &Db, session: &Session, dir: &Path) -> Result<ExchangeReport> {
     if !dir.is_dir() {
-        return Err(Error::invalid("dir", format!("There is no folder at {}.", dir.display())));
+        return Err(Error::at(
+            "dir",
+            crate::Code::ExchangeDirNotFound,
+            serde_json::json!({"dir": dir.display().to_string()}),
+        ));
     }
     let me = db.write_uncaptured(|tx| ensure_identity(tx))?;
     let (keys, directory) = db.read(|c| Ok((replicas::seal_keys(c)?, replicas::directory(c)?)))?;
@@ -281,8 +285,12 @@ fn write_ack(db: &Db, dir: &Path, me: &Identity) -> Result<()> {
         Ok((applied_vector(c)?, known))
     })?;
     let ack = Ack { centre: me.centre.clone(), replica: me.replica.clone(), applied, known };
-    let bytes = serde_json::to_vec_pretty(&ack)
-        .map_err(|e| Error::Internal(format!("Could not encode the acknowledgement: {e}")))?;
+    let bytes = serde_json::to_vec_pretty(&ack).map_err(|e| {
+        Error::new(
+            crate::Code::ExchangeAcknowledgementNotEncoded,
+            serde_json::json!({"detail": e.to_string()}),
+        )
+    })?;
     let path = dir.join(format!("{}.ack", me.replica));
     if std::fs::read(&path).ok().as_deref() == Some(bytes.as_slice()) {
         return Ok(());

@@ -120,19 +120,22 @@ fn normalised_code(code: &str) -> String {
 }
 
 fn cipher_for(code: &str, salt: &[u8]) -> Result<XChaCha20Poly1305> {
-    let params = Params::new(M_COST_KIB, T_COST, 1, Some(32))
-        .map_err(|e| Error::Internal(format!("Argon2 parameters refused: {e}")))?;
+    let params = Params::new(M_COST_KIB, T_COST, 1, Some(32)).map_err(|e| {
+        Error::new(crate::Code::JoinArgonRefused, serde_json::json!({"detail": e.to_string()}))
+    })?;
     let mut key = Zeroizing::new([0u8; 32]);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password_into(normalised_code(code).as_bytes(), salt, key.as_mut())
-        .map_err(|e| Error::Internal(format!("The code could not be stretched: {e}")))?;
+        .map_err(|e| {
+            Error::new(crate::Code::JoinCodeNotStretched, serde_json::json!({"detail": e.to_string()}))
+        })?;
     Ok(XChaCha20Poly1305::new(key.as_slice().into()))
 }
 
 /// `salt | nonce | ciphertext` of `header` and `body` under `cipher`.
 fn seal_file(cipher: &XChaCha20Poly1305, salt: &[u8], header: &[u8], body: &[u8]) -> Result<Vec<u8>> {
-    let len =
-        u32::try_from(header.len()).map_err(|_| Error::Internal("A join header is too long.".into()))?;
+    let len = u32::try_from(header.len())
+        .map_err(|_| Error::new(crate::Code::JoinHeaderTooLong, serde_json::json!({})))?;
     let mut inner = Zeroizing::new(Vec::with_capacity(4 + header.len() + body.len()));
     inner.extend_from_slice(&len.to_le_bytes());
     inner.extend_from_slice(header);
@@ -141,7 +144,7 @@ fn seal_file(cipher: &XChaCha20Poly1305, salt: &[u8], header: &[u8], body: &[u8]
     let nonce = XNonce::from_slice(&nonce_bytes[..NONCE_LEN]);
     let sealed = cipher
         .encrypt(nonce, Payload { msg: &inner, aad: DOMAIN })
-        .map_err(|_| Error::Internal("The join file could not be encrypted.".into()))?;
+        .map_err(|_| Error::new(crate::Code::JoinFileNotEncrypted, serde_json::json!({})))?;
     let mut out = Vec::with_capacity(SALT_LEN + NONCE_LEN + sealed.len());
     out.extend_from_slice(salt);
     out.extend_from_slice(nonce);
@@ -154,7 +157,7 @@ fn seal_file(cipher: &XChaCha20Poly1305, salt: &[u8], header: &[u8], body: &[u8]
 /// Returns the one-time code. The caller checks that `session` is a lead.
 pub fn invite(db: &Db, session: &Session, site: &str, out: &Path) -> Result<Invite> {
     if out.as_os_str().is_empty() {
-        return Err(Error::invalid("path", "Choose where to write the join file."));
+        return Err(Error::at("path", crate::Code::JoinPathMissing, serde_json::json!({})));
     }
     if out.exists() {
         return Err(Error::invalid(
@@ -164,7 +167,11 @@ pub fn invite(db: &Db, session: &Session, site: &str, out: &Path) -> Result<Invi
     }
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
         if !dir.is_dir() {
-            return Err(Error::invalid("path", format!("There is no folder {}.", dir.display())));
+            return Err(Error::at(
+                "path",
+                crate::Code::JoinPathNotFound,
+                serde_json::json!({"dir": dir.display().to_string()}),
+            ));
         }
     }
     let signing = replicas::new_signing_key();
@@ -185,10 +192,9 @@ pub fn invite(db: &Db, session: &Session, site: &str, out: &Path) -> Result<Invi
             invited_by: session.user_id.clone(),
             made_at: chrono::Utc::now().to_rfc3339(),
         };
-        let header = Zeroizing::new(
-            serde_json::to_vec(&header)
-                .map_err(|e| Error::Internal(format!("Could not encode the join file: {e}")))?,
-        );
+        let header = Zeroizing::new(serde_json::to_vec(&header).map_err(|e| {
+            Error::new(crate::Code::JoinFileNotEncoded, serde_json::json!({"detail": e.to_string()}))
+        })?);
         let code = new_code();
         let salt = random_32();
         let cipher = cipher_for(&code, &salt[..SALT_LEN])?;
@@ -228,7 +234,11 @@ fn add_to_directory(
 ) -> Result<(crate::sites::Site, String, replicas::SealKeys)> {
     db.write(|tx| {
         let site = crate::sites::resolve(tx, site).map_err(|e| {
-            e.when_absent(Error::invalid("site", format!("There is no site \"{}\".", site.trim())))
+            e.when_absent(Error::at(
+                "site",
+                crate::Code::JoinSiteUnknown,
+                serde_json::json!({"site": site.trim().to_string()}),
+            ))
         })?;
         let tag = replicas::next_code_tag(tx)?;
         let name = format!("{} ({tag})", site.name);
@@ -279,7 +289,7 @@ pub fn take_over(db: &Db, handover: &Handover) -> Result<()> {
     db.write(|tx| {
         let listed = replicas::find(tx, &handover.replica.to_string())?;
         if listed.public_key != hex::encode(handover.signing.verifying_key().as_bytes()) {
-            return Err(Error::invalid("replica", "This copy was taken before the replica was added."));
+            return Err(Error::at("replica", crate::Code::JoinReplicaCopyTooOld, serde_json::json!({})));
         }
         tx.execute_batch(
             "DELETE FROM exchange_secrets; DELETE FROM exchange_chain; DELETE FROM person_code_counters;",
@@ -379,7 +389,7 @@ fn open_file(bytes: &[u8], code: &str) -> Result<(Opened, XChaCha20Poly1305, Vec
             .decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: DOMAIN })
             .map_err(|_| wrong_code())?,
     );
-    let damaged = || Error::invalid("file", "This join file is damaged: ask a lead for a new invitation.");
+    let damaged = || Error::at("file", crate::Code::JoinFileDamaged, serde_json::json!({}));
     let len =
         u32::from_le_bytes(inner.get(..4).and_then(|b| b.try_into().ok()).ok_or_else(damaged)?) as usize;
     let header = inner.get(4..4 + len).ok_or_else(damaged)?;
@@ -398,7 +408,7 @@ fn open_file(bytes: &[u8], code: &str) -> Result<(Opened, XChaCha20Poly1305, Vec
 fn key_bytes(hex_text: &str) -> Result<Zeroizing<[u8; 32]>> {
     let mut out = Zeroizing::new([0u8; 32]);
     hex::decode_to_slice(hex_text, out.as_mut())
-        .map_err(|_| Error::invalid("file", "This join file is damaged: ask a lead for a new invitation."))?;
+        .map_err(|_| Error::at("file", crate::Code::JoinFileDamaged, serde_json::json!({})))?;
     Ok(out)
 }
 
@@ -414,31 +424,35 @@ pub fn join(
     passphrase: &str,
 ) -> Result<Joined> {
     if db_path.exists() {
-        return Err(Error::Conflict(format!(
-            "{} already holds a Haven database: join with a new, empty data folder.",
-            db_path.display()
-        )));
+        return Err(Error::new(
+            crate::Code::JoinAlreadyHoldsDatabase,
+            serde_json::json!({"db_path": db_path.display().to_string()}),
+        ));
     }
     crate::access::passphrase::check_new_passphrase(passphrase)?;
     let bytes = std::fs::read(file).map_err(|e| {
-        Error::invalid("file", format!("The join file {} cannot be read: {e}.", file.display()))
+        Error::at(
+            "file",
+            crate::Code::JoinFileUnreadable,
+            serde_json::json!({"file": file.display().to_string(), "detail": e.to_string()}),
+        )
     })?;
     let (opened, cipher, salt) = open_file(&bytes, code)?;
     let (header, snapshot) = match opened {
         Opened::Fresh(header, snapshot) => (header, snapshot),
         Opened::Used(used) => {
-            return Err(Error::Conflict(format!(
-                "This join file was already used (on {}): a join file works once. Ask a lead for a new invitation.",
-                used.used_at
-            )))
+            return Err(Error::new(
+                crate::Code::JoinFileUsed,
+                serde_json::json!({"used_at": used.used_at.to_string()}),
+            ))
         }
     };
     let ours = db::latest_version();
     if usize::try_from(header.schema).map_or(true, |s| s > ours) {
-        return Err(Error::Conflict(format!(
-            "This join file was made by a newer Haven (schema {}, this one knows {ours}): update Haven on this computer.",
-            header.schema
-        )));
+        return Err(Error::new(
+            crate::Code::JoinFileNewer,
+            serde_json::json!({"schema": header.schema.to_string(), "ours": ours.to_string()}),
+        ));
     }
     let exchange_key = key_bytes(&header.exchange_key)?;
     let signing = SigningKey::from_bytes(&*key_bytes(&header.signing_key)?);
@@ -448,9 +462,7 @@ pub fn join(
         std::fs::write(staged, snapshot.as_slice())?;
         let conn =
             db::keyed_connection(staged, &Keying::Raw(&snapshot_key), OpenFlags::SQLITE_OPEN_READ_WRITE)
-                .map_err(|_| {
-                    Error::invalid("file", "This join file is damaged: ask a lead for a new invitation.")
-                })?;
+                .map_err(|_| Error::at("file", crate::Code::JoinFileDamaged, serde_json::json!({})))?;
         conn.execute_batch(&format!("PRAGMA rekey = \"x'{}'\";", key.to_hex()))?;
         drop(conn);
         keyring::create_for_existing(staged, &key)
@@ -479,7 +491,11 @@ pub fn join(
             )?;
             let user = match username.map(str::trim).filter(|u| !u.is_empty()) {
                 Some(name) => users::find_by_username(tx, name)?.ok_or_else(|| {
-                    Error::invalid("user", format!("The centre has no user called \"{name}\"."))
+                    Error::at(
+                        "user",
+                        crate::Code::JoinUserUnknown,
+                        serde_json::json!({"name": name.to_string()}),
+                    )
                 })?,
                 None => users::get(tx, &header.invited_by)?,
             };
@@ -503,11 +519,12 @@ pub fn join(
             replica: header.replica,
             used_at: chrono::Utc::now().to_rfc3339(),
         };
-        let used =
-            serde_json::to_vec(&used).map_err(|e| Error::Internal(format!("Could not encode: {e}")))?;
+        let used = serde_json::to_vec(&used).map_err(|e| {
+            Error::new(crate::Code::JoinNotEncoded, serde_json::json!({"detail": e.to_string()}))
+        })?;
         let marked = seal_file(&cipher, &salt, &used, &[])?;
         crate::durable::replace_file(file, &marked).map_err(|e| {
-            Error::invalid("file", format!("The join file could not be marked as used ({e}): copy it to a disk that can be written, then join again."))
+            Error::at("file", crate::Code::JoinFileNotMarked, serde_json::json!({"detail": e.to_string()}))
         })?;
         Ok((session, replica))
     };

@@ -108,11 +108,16 @@ pub fn find(conn: &Connection, id_or_name: &str) -> Result<Replica> {
         from_row,
     )
     .optional()?
-    .ok_or_else(|| Error::NotFound(format!("There is no replica \"{key}\".")))
+    .ok_or_else(|| Error::new(crate::Code::ReplicaNotFound, serde_json::json!({"key": key.to_string()})))
 }
 
 fn uuid_of(text: &str, what: &str) -> Result<Uuid> {
-    Uuid::parse_str(text).map_err(|_| Error::Internal(format!("The stored {what} is not an id: {text}.")))
+    Uuid::parse_str(text).map_err(|_| {
+        Error::new(
+            crate::Code::ReplicaIdInvalid,
+            serde_json::json!({"what": what.to_string(), "text": text.to_string()}),
+        )
+    })
 }
 
 /// This replica's centre and id.
@@ -127,7 +132,7 @@ pub fn identity(conn: &Connection) -> Result<(Uuid, Uuid)> {
 }
 
 fn no_secrets() -> Error {
-    Error::Internal("This database holds no exchange keys; open it once with this Haven to make them.".into())
+    Error::new(crate::Code::ReplicaKeysMissing, serde_json::json!({}))
 }
 
 /// This replica's keys, for sealing bundles.
@@ -142,7 +147,7 @@ pub fn seal_keys(conn: &Connection) -> Result<SealKeys> {
         .ok_or_else(no_secrets)?;
     let exchange = Zeroizing::new(exchange);
     let signing = Zeroizing::new(signing);
-    let bad = || Error::Internal("The stored exchange keys are not 32 bytes.".into());
+    let bad = || Error::new(crate::Code::ReplicaKeysWrongSize, serde_json::json!({}));
     let exchange_key: [u8; 32] = exchange.as_slice().try_into().map_err(|_| bad())?;
     let seed: Zeroizing<[u8; 32]> = Zeroizing::new(signing.as_slice().try_into().map_err(|_| bad())?);
     Ok(SealKeys {
@@ -238,7 +243,7 @@ pub(crate) fn next_code_tag(conn: &Connection) -> Result<String> {
     let two = letters.iter().flat_map(|a| letters.iter().map(move |b| format!("{a}{b}")));
     one.chain(two)
         .find(|t| !taken.contains(t))
-        .ok_or_else(|| Error::Conflict("The centre has as many replicas as Haven can tell apart.".into()))
+        .ok_or_else(|| Error::new(crate::Code::ReplicaTooMany, serde_json::json!({})))
 }
 
 /// Removes a replica from the directory: its bundles not yet applied, and any it writes from
@@ -253,7 +258,10 @@ pub fn remove(conn: &Connection, id: &str, by_user: &str) -> Result<Replica> {
         ));
     }
     if replica.removed_at.is_some() {
-        return Err(Error::Conflict(format!("The replica \"{}\" was already removed.", replica.name)));
+        return Err(Error::new(
+            crate::Code::ReplicaAlreadyRemoved,
+            serde_json::json!({"name": replica.name.to_string()}),
+        ));
     }
     conn.execute(
         "UPDATE replicas SET removed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), removed_by = ?2,
@@ -314,8 +322,9 @@ pub fn directory(conn: &Connection) -> Result<Directory> {
     for row in rows {
         let (origin, seq, hash) = row?;
         let origin = uuid_of(&origin, "bundle origin")?;
-        let hash: [u8; 32] =
-            hash.try_into().map_err(|_| Error::Internal("A stored bundle hash is not 32 bytes.".into()))?;
+        let hash: [u8; 32] = hash
+            .try_into()
+            .map_err(|_| Error::new(crate::Code::ReplicaBundleHashWrongSize, serde_json::json!({})))?;
         chain.insert(origin, (u64::try_from(seq).unwrap_or(0), hash));
     }
     Ok(Directory { centre, replicas, chain })
@@ -325,8 +334,9 @@ pub fn directory(conn: &Connection) -> Result<Directory> {
 /// from its origin, or written by this replica: the next one from that origin must follow it.
 /// Called in the transaction that applies (or records the writing of) the bundle.
 pub fn note_bundle(conn: &Connection, header: &super::BundleHeader, file_hash: &[u8; 32]) -> Result<()> {
-    let seq = i64::try_from(header.last_seq)
-        .map_err(|_| Error::invalid("bundle", "The bundle's sequence number is out of range."))?;
+    let seq = i64::try_from(header.last_seq).map_err(|_| {
+        Error::at("bundle", crate::Code::ReplicaBundleSequenceOutOfRange, serde_json::json!({}))
+    })?;
     conn.execute(
         "INSERT INTO exchange_chain (origin, last_seq, last_hash) VALUES (?1, ?2, ?3)
          ON CONFLICT (origin) DO UPDATE SET last_seq = excluded.last_seq, last_hash = excluded.last_hash,

@@ -64,10 +64,11 @@ pub fn seal(header: &BundleHeader, payload: &[u8], keys: &SealKeys) -> Result<Ve
             "A bundle's sequence numbers start at 1 and do not run backwards.".into(),
         ));
     }
-    let header_json = serde_json::to_vec(header)
-        .map_err(|e| Error::Internal(format!("Could not encode a bundle header: {e}")))?;
+    let header_json = serde_json::to_vec(header).map_err(|e| {
+        Error::new(crate::Code::BundleHeaderNotEncoded, serde_json::json!({"detail": e.to_string()}))
+    })?;
     let header_len = u32::try_from(header_json.len())
-        .map_err(|_| Error::Internal("A bundle header is too long.".into()))?;
+        .map_err(|_| Error::new(crate::Code::BundleHeaderTooLong, serde_json::json!({})))?;
     let mut inner = Vec::with_capacity(4 + header_json.len() + payload.len() + SIGNATURE_LEN);
     inner.extend_from_slice(&header_len.to_le_bytes());
     inner.extend_from_slice(&header_json);
@@ -80,7 +81,7 @@ pub fn seal(header: &BundleHeader, payload: &[u8], keys: &SealKeys) -> Result<Ve
     let cipher = XChaCha20Poly1305::new(keys.exchange_key.as_slice().into());
     let sealed = cipher
         .encrypt(nonce, Payload { msg: &inner, aad: DOMAIN })
-        .map_err(|_| Error::Internal("The bundle could not be encrypted.".into()))?;
+        .map_err(|_| Error::new(crate::Code::BundleNotEncrypted, serde_json::json!({})))?;
     let mut out = Vec::with_capacity(NONCE_LEN + sealed.len());
     out.extend_from_slice(nonce);
     out.extend_from_slice(&sealed);
@@ -166,10 +167,10 @@ pub fn open_signed(bytes: &[u8], keys: &SealKeys, replicas: &Directory) -> Resul
     })?;
     let ours = crate::db::latest_version();
     if usize::try_from(header.schema).map_or(true, |s| s > ours) {
-        return Err(Error::Conflict(format!(
-            "This bundle from \"{}\" was written by a newer Haven (schema {}, this one knows {ours}): update Haven on this computer. The bundle is kept and applies after the update.",
-            origin.name, header.schema
-        )));
+        return Err(Error::new(
+            crate::Code::BundleNewer,
+            serde_json::json!({"name": origin.name.to_string(), "schema": header.schema.to_string(), "ours": ours.to_string()}),
+        ));
     }
     if header.first_seq == 0 || header.last_seq < header.first_seq {
         return Err(refused("This bundle's sequence numbers are out of order: it was not applied."));
@@ -216,9 +217,10 @@ pub fn next_header(conn: &Connection, last_seq: u64) -> Result<BundleHeader> {
     let (centre, replica) = replicas::identity(conn)?;
     let (done, prev_hash) = replicas::directory(conn)?.chain.get(&replica).copied().unwrap_or((0, [0u8; 32]));
     if last_seq <= done {
-        return Err(Error::Internal(format!(
-            "This replica's bundles up to number {done} are written already; the next covers more."
-        )));
+        return Err(Error::new(
+            crate::Code::BundleAlreadyWritten,
+            serde_json::json!({"done": done.to_string()}),
+        ));
     }
     Ok(BundleHeader {
         centre,

@@ -166,7 +166,7 @@ pub fn mileage_pence(before: i64, miles: i64) -> i64 {
 pub fn submit_claim(conn: &Connection, s: &Session, input: &ClaimInput, today: NaiveDate) -> Result<String> {
     let claimed_on = check_date("claimed_on", input.claimed_on.unwrap_or(today))?;
     if claimed_on > today {
-        return Err(Error::invalid("claimed_on", "Claim for a journey already made."));
+        return Err(Error::at("claimed_on", crate::Code::ClaimClaimedOnInFuture, serde_json::json!({})));
     }
     let from = line("from", "Where from", &input.from, 120)?;
     let to = line("to", "Where to", &input.to, 120)?;
@@ -177,27 +177,26 @@ pub fn submit_claim(conn: &Connection, s: &Session, input: &ClaimInput, today: N
         ("purpose", &purpose, "why"),
     ] {
         if v.is_empty() {
-            return Err(Error::invalid(field, format!("Enter {what}.")));
+            return Err(Error::at(
+                field,
+                crate::Code::ClaimValueMissing,
+                serde_json::json!({"what": what.to_string()}),
+            ));
         }
     }
     if !(0..=MAX_CLAIM_MILES).contains(&input.miles) {
         return Err(Error::invalid("miles", format!("Enter the miles driven: 0 to {MAX_CLAIM_MILES}.")));
     }
     if input.miles == 0 && input.items.is_empty() {
-        return Err(Error::invalid("items", "Enter the miles driven or at least one cost."));
+        return Err(Error::at("items", crate::Code::ClaimItemsMissing, serde_json::json!({})));
     }
     if input.items.len() > 50 {
-        return Err(Error::invalid("items", "A claim holds at most 50 costs."));
+        return Err(Error::at("items", crate::Code::ClaimItemsTooMany, serde_json::json!({})));
     }
     let mut items = Vec::new();
     for (i, it) in input.items.iter().enumerate() {
         let money = convert(&format!("items[{i}].amount"), it.amount, it.currency, it.rate.as_deref())
-            .map_err(|e| match e {
-                Error::Validation { field: Some(f), message } if f == "rate" => {
-                    Error::invalid(format!("items[{i}].rate"), message)
-                }
-                other => other,
-            })?;
+            .map_err(|e| e.refield(Some("rate"), &format!("items[{i}].rate")))?;
         let receipt_ref =
             line(&format!("items[{i}].receipt_ref"), "The receipt reference", &it.receipt_ref, 60)?;
         items.push((it.kind, money, receipt_ref));
@@ -232,10 +231,10 @@ pub fn approve_claim(conn: &Connection, s: &Session, id: &str) -> Result<Claim> 
     s.require(Role::Lead, "approve expense claims")?;
     let claim = get_claim(conn, id)?;
     if claim.claimant_id == s.user_id {
-        return Err(Error::invalid("id", "A claim is approved by a lead other than the person claiming."));
+        return Err(Error::at("id", crate::Code::ClaimApproveOwnClaim, serde_json::json!({})));
     }
     if claim.status != ClaimStatus::Submitted {
-        return Err(Error::invalid("id", "This claim is already approved."));
+        return Err(Error::at("id", crate::Code::ClaimApproveAlready, serde_json::json!({})));
     }
     conn.execute(
         "UPDATE money_claims SET status = 'approved', approved_by = ?2,
@@ -258,12 +257,16 @@ pub fn pay_claim(
     s.require(Role::Lead, "pay expense claims")?;
     let claim = get_claim(conn, id)?;
     match claim.status {
-        ClaimStatus::Submitted => return Err(Error::invalid("id", "Approve the claim before paying it.")),
-        ClaimStatus::Paid => return Err(Error::invalid("id", "This claim is already paid.")),
+        ClaimStatus::Submitted => {
+            return Err(Error::at("id", crate::Code::ClaimPayNotApproved, serde_json::json!({})))
+        }
+        ClaimStatus::Paid => {
+            return Err(Error::at("id", crate::Code::ClaimPayAlready, serde_json::json!({})))
+        }
         ClaimStatus::Approved => {}
     }
     if claim.total_pence <= 0 {
-        return Err(Error::invalid("id", "This claim comes to nothing to pay."));
+        return Err(Error::at("id", crate::Code::ClaimPayNothing, serde_json::json!({})));
     }
     let payment = new_id();
     let money = convert("id", claim.total_pence, Currency::Gbp, None)?;
@@ -344,7 +347,7 @@ pub fn get_claim(conn: &Connection, id: &str) -> Result<Claim> {
     let c = conn
         .query_row(&format!("{CLAIM_SQL} WHERE c.id = ?1"), [id.trim()], claim_row)
         .optional()?
-        .ok_or_else(|| Error::invalid("id", "There is no such claim."))?;
+        .ok_or_else(|| Error::at("id", crate::Code::ClaimNotFound, serde_json::json!({})))?;
     with_items(conn, c)
 }
 

@@ -100,7 +100,7 @@ pub fn get_fund(conn: &Connection, field: &str, id_or_name: &str) -> Result<Fund
         from_row,
     )
     .optional()?
-    .ok_or_else(|| Error::invalid(field, format!("There is no fund \"{key}\".")))
+    .ok_or_else(|| Error::at(field, crate::Code::FundUnknown, serde_json::json!({"key": key.to_string()})))
 }
 
 /// Adds or changes a fund. A restricted fund must say its purpose and allow at least one
@@ -108,7 +108,7 @@ pub fn get_fund(conn: &Connection, field: &str, id_or_name: &str) -> Result<Fund
 pub fn save_fund(conn: &Connection, input: &FundInput, today: NaiveDate) -> Result<Fund> {
     let name = line("name", "The fund's name", &input.name, 80)?;
     if name.is_empty() {
-        return Err(Error::invalid("name", "Enter the fund's name."));
+        return Err(Error::at("name", crate::Code::FundNameMissing, serde_json::json!({})));
     }
     let purpose = input.purpose.trim();
     check_len("purpose", "The purpose", purpose, 300)?;
@@ -121,10 +121,10 @@ pub fn save_fund(conn: &Connection, input: &FundInput, today: NaiveDate) -> Resu
     categories.dedup();
     if input.restricted {
         if purpose.is_empty() {
-            return Err(Error::invalid("purpose", "A restricted fund needs the purpose it was given for."));
+            return Err(Error::at("purpose", crate::Code::FundPurposeMissing, serde_json::json!({})));
         }
         if categories.is_empty() {
-            return Err(Error::invalid("categories", "Choose what this fund's money may be spent on."));
+            return Err(Error::at("categories", crate::Code::FundCategoriesMissing, serde_json::json!({})));
         }
     }
     let stored: String = if input.restricted {
@@ -140,13 +140,17 @@ pub fn save_fund(conn: &Connection, input: &FundInput, today: NaiveDate) -> Resu
         )
         .optional()?;
     if clash.is_some() {
-        return Err(Error::invalid("name", format!("There is already a fund called {name}.")));
+        return Err(Error::at(
+            "name",
+            crate::Code::FundNameTaken,
+            serde_json::json!({"name": name.to_string()}),
+        ));
     }
     let id = match &input.id {
         Some(id) => {
             let fund = get_fund(conn, "id", id)?;
             if fund.id == GENERAL_FUND && (input.restricted || !input.active) {
-                return Err(Error::invalid("restricted", "The general fund stays unrestricted and in use."));
+                return Err(Error::at("restricted", crate::Code::FundGeneralStays, serde_json::json!({})));
             }
             conn.execute(
                 "UPDATE money_funds SET name = ?2, restricted = ?3, purpose = ?4, categories = ?5,
@@ -183,7 +187,11 @@ pub fn save_fund(conn: &Connection, input: &FundInput, today: NaiveDate) -> Resu
 /// message naming the fund and what it may pay for.
 pub fn check_spending(fund: &Fund, category: SpendCategory, field: &str) -> Result<()> {
     if !fund.active {
-        return Err(Error::invalid(field, format!("The fund {} is no longer in use.", fund.name)));
+        return Err(Error::at(
+            field,
+            crate::Code::FundNotInUse,
+            serde_json::json!({"name": fund.name.to_string()}),
+        ));
     }
     if fund.restricted && !fund.categories.contains(&category) {
         let allowed: Vec<&str> = fund.categories.iter().map(|c| c.label()).collect();

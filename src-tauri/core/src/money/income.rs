@@ -111,14 +111,14 @@ fn get_donor(conn: &Connection, id: &str) -> Result<Donor> {
         donor_row,
     )
     .optional()?
-    .ok_or_else(|| Error::invalid("donor", "There is no such donor: choose one from the list."))
+    .ok_or_else(|| Error::at("donor", crate::Code::IncomeDonorUnknown, serde_json::json!({})))
 }
 
 /// Adds or changes a donor.
 pub fn save_donor(conn: &Connection, input: &DonorInput) -> Result<Donor> {
     let name = line("name", "The donor's name", &input.name, 120)?;
     if name.is_empty() {
-        return Err(Error::invalid("name", "Enter the donor's name."));
+        return Err(Error::at("name", crate::Code::IncomeDonorNameMissing, serde_json::json!({})));
     }
     let house = line("house", "The house number or name", &input.house, 80)?;
     let postcode = line("postcode", "The postcode", &input.postcode, 12)?.to_uppercase();
@@ -236,27 +236,31 @@ pub fn record_income(
     let money = convert("amount", input.amount, input.currency, input.rate.as_deref())?;
     let fund = get_fund(conn, "fund", input.fund.as_deref().unwrap_or(super::GENERAL_FUND))?;
     if !fund.active {
-        return Err(Error::invalid("fund", format!("The fund {} is no longer in use.", fund.name)));
+        return Err(Error::at(
+            "fund",
+            crate::Code::IncomeFundNotInUse,
+            serde_json::json!({"name": fund.name.to_string()}),
+        ));
     }
     let received_on = check_date("received_on", input.received_on.unwrap_or(today))?;
     if received_on > today {
-        return Err(Error::invalid("received_on", "Money cannot be received on a day still to come."));
+        return Err(Error::at("received_on", crate::Code::IncomeReceivedOnInFuture, serde_json::json!({})));
     }
     let source = line("source", "The funder or source", &input.source, 120)?;
     check_len("note", "The note", input.note.trim(), 500)?;
     let donor = match input.donor.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         Some(id) if input.kind == IncomeKind::Donation => Some(get_donor(conn, id)?),
         Some(_) => {
-            return Err(Error::invalid("donor", "Only a donation has a donor; name a funder instead."))
+            return Err(Error::at("donor", crate::Code::IncomeDonorNotDonation, serde_json::json!({})))
         }
         None => None,
     };
     if input.kind == IncomeKind::Grant && source.is_empty() {
-        return Err(Error::invalid("source", "Enter who gave the grant."));
+        return Err(Error::at("source", crate::Code::IncomeSourceMissing, serde_json::json!({})));
     }
     let declared_on = if input.gift_aid {
         let Some(d) = &donor else {
-            return Err(Error::invalid("gift_aid", "Gift Aid needs a named donor: choose or add one."));
+            return Err(Error::at("gift_aid", crate::Code::IncomeGiftAidNoDonor, serde_json::json!({})));
         };
         if d.house.is_empty() || d.postcode.is_empty() {
             return Err(Error::invalid(
@@ -265,10 +269,14 @@ pub fn record_income(
             ));
         }
         if input.currency != Currency::Gbp {
-            return Err(Error::invalid("gift_aid", "Gift Aid is claimed on donations in pounds only."));
+            return Err(Error::at("gift_aid", crate::Code::IncomeGiftAidNotPounds, serde_json::json!({})));
         }
         let Some(on) = input.declared_on else {
-            return Err(Error::invalid("declared_on", "Enter the date of the Gift Aid declaration."));
+            return Err(Error::at(
+                "declared_on",
+                crate::Code::IncomeDeclaredOnMissing,
+                serde_json::json!({}),
+            ));
         };
         Some(check_date("declared_on", on)?)
     } else {
@@ -277,7 +285,9 @@ pub fn record_income(
     let site = match input.site.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
         Some(code) => Some(
             sites::resolve(conn, code)
-                .map_err(|e| e.when_absent(Error::invalid("site", "There is no such site.")))?
+                .map_err(|e| {
+                    e.when_absent(Error::at("site", crate::Code::IncomeSiteUnknown, serde_json::json!({})))
+                })?
                 .id,
         ),
         None => None,

@@ -153,19 +153,19 @@ pub fn convert(field: &str, amount: i64, currency: Currency, rate: Option<&str>)
     match currency {
         Currency::Gbp => {
             if rate.is_some() {
-                return Err(Error::invalid("rate", "An amount in pounds takes no exchange rate."));
+                return Err(Error::at("rate", crate::Code::MoneyRateNotForPounds, serde_json::json!({})));
             }
             Ok(Converted { amount, currency, rate_ppm: None, gbp_pence: amount })
         }
         Currency::Eur => {
             let Some(rate) = rate else {
-                return Err(Error::invalid("rate", "Enter the rate used: pounds for one euro, like 0.8561."));
+                return Err(Error::at("rate", crate::Code::MoneyRateMissing, serde_json::json!({})));
             };
             let ppm = parse_rate(rate)?;
             // Rounded to the nearest penny; i128 so no product can overflow.
             let gbp = (i128::from(amount) * i128::from(ppm) + 500_000) / 1_000_000;
-            let gbp_pence =
-                i64::try_from(gbp).map_err(|_| Error::invalid(field, "The amount is too large."))?;
+            let gbp_pence = i64::try_from(gbp)
+                .map_err(|_| Error::at(field, crate::Code::MoneyAmountTooLarge, serde_json::json!({})))?;
             Ok(Converted { amount, currency, rate_ppm: Some(ppm), gbp_pence })
         }
     }
@@ -174,10 +174,10 @@ pub fn convert(field: &str, amount: i64, currency: Currency, rate: Option<&str>)
 /// Refuses an amount that is not more than 0 or is past [`MAX_AMOUNT`].
 pub fn check_amount(field: &str, amount: i64) -> Result<i64> {
     if amount <= 0 {
-        return Err(Error::invalid(field, "Enter an amount of more than 0 (in pence or cents)."));
+        return Err(Error::at(field, crate::Code::MoneyAmountNotPositive, serde_json::json!({})));
     }
     if amount > MAX_AMOUNT {
-        return Err(Error::invalid(field, "An amount is at most 10,000,000.00: enter it in pence or cents."));
+        return Err(Error::at(field, crate::Code::MoneyAmountOverLimit, serde_json::json!({})));
     }
     Ok(amount)
 }
@@ -186,7 +186,7 @@ pub fn check_amount(field: &str, amount: i64) -> Result<i64> {
 /// into millionths, without going through a float.
 pub fn parse_rate(text: &str) -> Result<i64> {
     let bad =
-        || Error::invalid("rate", format!("{text} is not a rate: enter pounds for one euro, like 0.8561."));
+        || Error::at("rate", crate::Code::MoneyRateInvalid, serde_json::json!({"text": text.to_string()}));
     let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
     if whole.is_empty() && frac.is_empty()
         || frac.len() > 6

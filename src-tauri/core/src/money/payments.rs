@@ -151,7 +151,9 @@ fn site_id(conn: &Connection, site: Option<&str>) -> Result<Option<String>> {
     match site.map(str::trim).filter(|x| !x.is_empty()) {
         Some(code) => Ok(Some(
             sites::resolve(conn, code)
-                .map_err(|e| e.when_absent(Error::invalid("site", "There is no such site.")))?
+                .map_err(|e| {
+                    e.when_absent(Error::at("site", crate::Code::IncomeSiteUnknown, serde_json::json!({})))
+                })?
                 .id,
         )),
         None => Ok(None),
@@ -170,7 +172,7 @@ pub fn record_payment(
     let money = convert("amount", input.amount, input.currency, input.rate.as_deref())?;
     let payee = line("payee", "The payee", &input.payee, 120)?;
     if payee.is_empty() {
-        return Err(Error::invalid("payee", "Enter who was paid."));
+        return Err(Error::at("payee", crate::Code::PaymentPayeeMissing, serde_json::json!({})));
     }
     let paid_on = check_date("paid_on", input.paid_on.unwrap_or(today))?;
     let receipt_ref = line("receipt_ref", "The receipt reference", &input.receipt_ref, 60)?;
@@ -213,18 +215,37 @@ pub fn record_payment(
 fn keep_receipt(from: &Path, dir: &Path, id: &str) -> Result<String> {
     let ext = from.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     if !matches!(ext.as_str(), "pdf" | "jpg" | "jpeg" | "png") {
-        return Err(Error::invalid("receipt_path", "Choose a scanned receipt: a PDF, JPEG or PNG file."));
+        return Err(Error::at(
+            "receipt_path",
+            crate::Code::PaymentReceiptPathWrongType,
+            serde_json::json!({}),
+        ));
     }
     let size = std::fs::metadata(from)
-        .map_err(|e| Error::invalid("receipt_path", format!("Could not read {}: {e}.", from.display())))?
+        .map_err(|e| {
+            Error::at(
+                "receipt_path",
+                crate::Code::PaymentReceiptPathUnreadable,
+                serde_json::json!({"from": from.display().to_string(), "detail": e.to_string()}),
+            )
+        })?
         .len();
     if size > MAX_RECEIPT_FILE {
-        return Err(Error::invalid("receipt_path", "The scanned receipt is larger than 20 MB."));
+        return Err(Error::at(
+            "receipt_path",
+            crate::Code::PaymentReceiptPathTooLarge,
+            serde_json::json!({}),
+        ));
     }
     std::fs::create_dir_all(dir)?;
     let name = format!("{id}.{ext}");
-    std::fs::copy(from, dir.join(&name))
-        .map_err(|e| Error::invalid("receipt_path", format!("Could not keep the receipt: {e}.")))?;
+    std::fs::copy(from, dir.join(&name)).map_err(|e| {
+        Error::at(
+            "receipt_path",
+            crate::Code::PaymentReceiptPathNotKept,
+            serde_json::json!({"detail": e.to_string()}),
+        )
+    })?;
     Ok(name)
 }
 
@@ -261,8 +282,13 @@ pub fn pay_for_receipt(conn: &Connection, s: &Session, r: &ReceiptPayment<'_>) -
         |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?)),
     )?;
     let category = match r.category.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => SpendCategory::parse(c)
-            .map_err(|_| Error::invalid("category", format!("\"{c}\" is not a spending category.")))?,
+        Some(c) => SpendCategory::parse(c).map_err(|_| {
+            Error::at(
+                "category",
+                crate::Code::PaymentCategoryUnknown,
+                serde_json::json!({"c": c.to_string()}),
+            )
+        })?,
         None => SpendCategory::of_stock(category),
     };
     let total = quantity.saturating_mul(unit_cost.unwrap_or(0));

@@ -50,7 +50,7 @@ impl Period {
             None => NaiveDate::from_ymd_opt(super::tax_year_of(to), 4, 6).unwrap_or(to),
         };
         if from > to {
-            return Err(Error::invalid("from", "The start date is after the end date."));
+            return Err(Error::at("from", crate::Code::MoneyReportFromAfterTo, serde_json::json!({})));
         }
         Ok(Period { from, to })
     }

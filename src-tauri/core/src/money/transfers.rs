@@ -52,14 +52,18 @@ pub fn transfer(conn: &Connection, s: &Session, input: &TransferInput, today: Na
     let from = get_fund(conn, "from", &input.from)?;
     let to = get_fund(conn, "to", &input.to)?;
     if from.id == to.id {
-        return Err(Error::invalid("to", "Choose another fund to move the money to."));
+        return Err(Error::at("to", crate::Code::TransferToSameFund, serde_json::json!({})));
     }
     if !to.active {
-        return Err(Error::invalid("to", format!("The fund {} is no longer in use.", to.name)));
+        return Err(Error::at(
+            "to",
+            crate::Code::IncomeFundNotInUse,
+            serde_json::json!({"name": to.name.to_string()}),
+        ));
     }
     let reason = line("reason", "The reason", &input.reason, 300)?;
     if reason.is_empty() {
-        return Err(Error::invalid("reason", "Say why the money moves between funds."));
+        return Err(Error::at("reason", crate::Code::TransferReasonMissing, serde_json::json!({})));
     }
     let moved_on = check_date("moved_on", input.moved_on.unwrap_or(today))?;
     let id = new_id();

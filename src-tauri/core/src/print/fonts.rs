@@ -90,7 +90,7 @@ impl Faces {
                 faces.map(|faces| Faces { faces })
             })
             .as_ref()
-            .ok_or_else(|| Error::Internal("An embedded font could not be read (a build problem).".into()))
+            .ok_or_else(|| Error::new(crate::Code::PrintFontUnreadable, serde_json::json!({})))
     }
 
     /// The shaping face of `face`.

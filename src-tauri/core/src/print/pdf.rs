@@ -44,8 +44,9 @@ pub(crate) fn emit(sheet: &Sheet, layout: &Layout) -> Result<Vec<u8>> {
         .copied()
         .collect::<Vec<_>>()
         .join(" · ");
-    let stamp = DateTime::from_unix_timestamp(sheet.printed_at.and_utc().timestamp())
-        .map_err(|e| Error::Internal(format!("The print date cannot be written in the PDF: {e}.")))?;
+    let stamp = DateTime::from_unix_timestamp(sheet.printed_at.and_utc().timestamp()).map_err(|e| {
+        Error::new(crate::Code::PrintDateNotWritten, serde_json::json!({"detail": e.to_string()}))
+    })?;
     info.creation_date = stamp;
     info.modification_date = stamp;
     info.metadata_date = stamp;
@@ -81,7 +82,7 @@ pub(crate) fn emit(sheet: &Sheet, layout: &Layout) -> Result<Vec<u8>> {
 
     let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
     if page_ids.len() != layout.pages.len() {
-        return Err(Error::Internal("The PDF's pages do not match the sheet's.".into()));
+        return Err(Error::new(crate::Code::PrintPagesMismatch, serde_json::json!({})));
     }
     for (page, id) in layout.pages.iter().zip(page_ids) {
         let content = page_content(&mut fonts, &page.draws)?;
@@ -90,11 +91,12 @@ pub(crate) fn emit(sheet: &Sheet, layout: &Layout) -> Result<Vec<u8>> {
             .and_then(lopdf::Object::as_dict)
             .and_then(|d| d.get(b"Contents"))
             .and_then(lopdf::Object::as_reference)
-            .map_err(|e| Error::Internal(format!("A PDF page has no content stream: {e}.")))?;
-        let stream = lo
-            .get_object_mut(stream_id)
-            .and_then(lopdf::Object::as_stream_mut)
-            .map_err(|e| Error::Internal(format!("A PDF page has no content stream: {e}.")))?;
+            .map_err(|e| {
+                Error::new(crate::Code::PrintPageNoContent, serde_json::json!({"detail": e.to_string()}))
+            })?;
+        let stream = lo.get_object_mut(stream_id).and_then(lopdf::Object::as_stream_mut).map_err(|e| {
+            Error::new(crate::Code::PrintPageNoContent, serde_json::json!({"detail": e.to_string()}))
+        })?;
         stream.dict.remove(b"Filter");
         stream.set_content(content);
     }
@@ -103,9 +105,11 @@ pub(crate) fn emit(sheet: &Sheet, layout: &Layout) -> Result<Vec<u8>> {
     // them ourselves, on every core.
     compress_streams(&mut lo)?;
     let mut bytes = Vec::new();
-    lo.save_to(&mut bytes).map_err(|e| Error::Internal(format!("The PDF could not be written: {e}.")))?;
+    lo.save_to(&mut bytes).map_err(|e| {
+        Error::new(crate::Code::PrintPdfNotWritten, serde_json::json!({"detail": e.to_string()}))
+    })?;
     if bytes.is_empty() {
-        return Err(Error::Internal("The PDF could not be written.".into()));
+        return Err(Error::new(crate::Code::PrintPdfNotWrittenPlain, serde_json::json!({})));
     }
     Ok(bytes)
 }
@@ -155,7 +159,9 @@ fn compress_streams(doc: &mut lopdf::Document) -> Result<()> {
             .collect()
     });
     for r in results {
-        r.map_err(|e| Error::Internal(format!("The PDF could not be compressed: {e}.")))?;
+        r.map_err(|e| {
+            Error::new(crate::Code::PrintPdfNotCompressed, serde_json::json!({"detail": e.to_string()}))
+        })?;
     }
     Ok(())
 }

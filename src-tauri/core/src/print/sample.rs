@@ -247,17 +247,19 @@ pub fn table(rows: usize, seed: u64) -> Vec<Vec<String>> {
 /// reads it.
 pub fn csv(rows: usize, seed: u64) -> crate::Result<String> {
     let mut out = csv::Writer::from_writer(Vec::new());
-    let write =
-        |e: csv::Error| crate::Error::Internal(format!("The sample table could not be written: {e}."));
+    let write = |e: csv::Error| {
+        crate::Error::new(crate::Code::PrintSampleNotWritten, serde_json::json!({"detail": e.to_string()}))
+    };
     out.write_record(HEADINGS).map_err(write)?;
     for row in table(rows, seed) {
         out.write_record(&row).map_err(write)?;
     }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| crate::Error::Internal(format!("The sample table could not be written: {e}.")))?;
-    String::from_utf8(bytes)
-        .map_err(|e| crate::Error::Internal(format!("The sample table is not text: {e}.")))
+    let bytes = out.into_inner().map_err(|e| {
+        crate::Error::new(crate::Code::PrintSampleNotWritten, serde_json::json!({"detail": e.to_string()}))
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        crate::Error::new(crate::Code::PrintSampleNotText, serde_json::json!({"detail": e.to_string()}))
+    })
 }
 
 #[cfg(test)]

@@ -141,7 +141,7 @@ pub(crate) fn layout(sheet: &Sheet) -> Result<Layout> {
     let room = table_top - table_bottom - heading_h;
     let min_row = row_height(sheet, line_h);
     if min_row > room {
-        return Err(Error::invalid("row_height_mm", "The rows are too tall to fit on the page."));
+        return Err(Error::at("row_height_mm", crate::Code::PrintRowHeightMmTooTall, serde_json::json!({})));
     }
     // No cell may take more lines than a page holds.
     let page_lines = (((room - 2.0 * PAD_Y) / line_h).floor() as usize).max(1);
@@ -381,7 +381,7 @@ fn missing_of(lines: &[Line]) -> Vec<char> {
 
 fn validate(sheet: &Sheet) -> Result<()> {
     if sheet.columns.is_empty() {
-        return Err(Error::invalid("columns", "A sheet needs at least one column."));
+        return Err(Error::at("columns", crate::Code::PrintColumnsMissing, serde_json::json!({})));
     }
     for (i, c) in sheet.columns.iter().enumerate() {
         let ok = match c.width {
@@ -404,7 +404,11 @@ fn validate(sheet: &Sheet) -> Result<()> {
     }
     if let Some(h) = sheet.row_height_mm {
         if !(h.is_finite() && (4.0..=60.0).contains(&h)) {
-            return Err(Error::invalid("row_height_mm", "The row height must be between 4 and 60 mm."));
+            return Err(Error::at(
+                "row_height_mm",
+                crate::Code::PrintRowHeightMmOutOfRange,
+                serde_json::json!({}),
+            ));
         }
     }
     let n = sheet.columns.len();
@@ -773,14 +777,14 @@ mod tests {
         assert!(err.to_string().contains("Row 2 has 4 cells"), "{err}");
 
         let s = Sheet::new("T", vec![]);
-        assert!(matches!(layout(&s), Err(Error::Validation { .. })));
+        assert!(layout(&s).is_err_and(|e| e.kind() == crate::ErrorKind::Validation));
 
         let s = Sheet::new("T", vec![Column::text("A").mm(150.0), Column::text("B").mm(100.0)]);
         assert!(layout(&s).unwrap_err().to_string().contains("too wide"));
 
         let mut s = sheet(1);
         s.row_height_mm = Some(f32::NAN);
-        assert!(matches!(layout(&s), Err(Error::Validation { .. })));
+        assert!(layout(&s).is_err_and(|e| e.kind() == crate::ErrorKind::Validation));
     }
 
     #[test]

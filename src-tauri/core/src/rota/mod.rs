@@ -17,9 +17,11 @@ use serde::{Deserialize, Serialize};
 use crate::access::Session;
 use crate::activities::week::{check_time, Week};
 use crate::activities::{self, ExceptionKind};
-use crate::volunteers::dbs::{self, DbsStatus, Requirement};
+use crate::volunteers::dbs::{self, DbsLevel, DbsStatus, Requirement};
 use crate::volunteers::{full_name, VolunteerStatus};
-use crate::{new_id, sites, Error, Result};
+use serde_json::json;
+
+use crate::{new_id, sites, Code, Error, Problems, Result};
 
 /// A shift to add.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -109,69 +111,89 @@ impl Shift {
 
 /// Adds a shift.
 pub fn create_shift(conn: &Connection, input: &NewShift) -> Result<String> {
-    let site = sites::resolve(conn, input.site.trim())
-        .map_err(|e| e.when_absent(Error::invalid("site", "Choose a site.")))?;
+    let mut p = Problems::new();
+    let site = p.check(
+        sites::resolve(conn, input.site.trim())
+            .map_err(|e| e.when_absent(Error::at("site", Code::RotaSiteMissing, json!({})))),
+    )?;
     let mut role = input.role.trim().to_string();
     let mut child_facing = input.child_facing;
     let mut req = input.required_dbs.unwrap_or_default();
     let session = input.session.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let (on_date, starts, ends) = match session {
         None => {
-            let starts = check_time("starts_at", &input.starts_at)?;
-            let ends = check_time("ends_at", &input.ends_at)?;
+            let starts = p.check(check_time("starts_at", &input.starts_at))?;
+            let ends = p.check(check_time("ends_at", &input.ends_at))?;
             (input.on_date, starts, ends)
         }
-        Some(sid) => {
-            let linked = linked_session(conn, sid)?
-                .ok_or_else(|| Error::invalid("session", "There is no such activity session."))?;
-            if linked.site_id != site.id {
-                return Err(Error::invalid("session", "That session is at another site."));
+        Some(sid) => match linked_session(conn, sid)? {
+            None => {
+                p.add("session", Code::RotaSessionUnknown, json!({}));
+                (input.on_date, None, None)
             }
-            let day = input.on_date.format("%-d %b %Y");
-            let held = activities::instance_on(conn, sid, input.on_date)?.ok_or_else(|| {
-                Error::invalid("on_date", format!("\"{}\" is not held on {day}.", linked.title))
-            })?;
-            if held.exception == Some(ExceptionKind::Cancelled) {
-                return Err(Error::invalid(
-                    "on_date",
-                    format!("\"{}\" is cancelled on {day}.", linked.title),
-                ));
-            }
-            for (field, given, theirs) in
-                [("starts_at", &input.starts_at, &held.starts_at), ("ends_at", &input.ends_at, &held.ends_at)]
-            {
-                if !given.trim().is_empty() && given.trim() != theirs {
-                    return Err(Error::invalid(
-                        field,
-                        format!(
-                            "A shift for \"{}\" keeps the session's times ({}–{}). Leave the times empty, or add a separate shift for setting up.",
-                            linked.title, held.starts_at, held.ends_at
-                        ),
-                    ));
+            Some(linked) => {
+                if site.as_ref().is_some_and(|site| linked.site_id != site.id) {
+                    p.add("session", Code::RotaSessionOtherSite, json!({}));
+                }
+                let day = input.on_date.format("%-d %b %Y").to_string();
+                match activities::instance_on(conn, sid, input.on_date)? {
+                    None => {
+                        p.add("on_date", Code::RotaOnDateNotHeld, json!({"title": linked.title, "day": day}));
+                        (input.on_date, None, None)
+                    }
+                    Some(held) => {
+                        if held.exception == Some(ExceptionKind::Cancelled) {
+                            p.add(
+                                "on_date",
+                                Code::RotaOnDateCancelled,
+                                json!({"title": linked.title, "day": day}),
+                            );
+                        }
+                        for (field, given, theirs) in [
+                            ("starts_at", &input.starts_at, &held.starts_at),
+                            ("ends_at", &input.ends_at, &held.ends_at),
+                        ] {
+                            if !given.trim().is_empty() && given.trim() != theirs {
+                                p.add(
+                                    field,
+                                    Code::RotaTimesOfSession,
+                                    json!({"title": linked.title, "starts": held.starts_at, "ends": held.ends_at}),
+                                );
+                            }
+                        }
+                        if role.is_empty() {
+                            role = linked.title;
+                        }
+                        child_facing |= linked.child_facing;
+                        req = req.max(linked.required_dbs);
+                        (held.held_on, Some(held.starts_at), Some(held.ends_at))
+                    }
                 }
             }
-            if role.is_empty() {
-                role = linked.title;
-            }
-            child_facing |= linked.child_facing;
-            req = req.max(linked.required_dbs);
-            (held.held_on, held.starts_at, held.ends_at)
-        }
+        },
     };
-    if ends <= starts {
-        return Err(Error::invalid("ends_at", "The shift must end after it starts."));
+    if let (Some(starts), Some(ends)) = (&starts, &ends) {
+        if ends <= starts {
+            p.add("ends_at", Code::RotaEndsBeforeStart, json!({}));
+        }
     }
     if child_facing {
         req = Requirement::EnhancedBarred;
     }
     if role.is_empty() {
-        return Err(Error::invalid("role", "Say what the shift is for, like Front desk or Children's play."));
+        p.add("role", Code::RotaRoleMissing, json!({}));
+    } else {
+        p.check(crate::fields::check_len("role", "The role", &role, 80))?;
     }
-    crate::fields::check_len("role", "The role", &role, 80)?;
     let needed = input.needed.unwrap_or(1);
     if !(1..=50).contains(&needed) {
-        return Err(Error::invalid("needed", "A shift needs from 1 to 50 volunteers."));
+        p.add("needed", Code::RotaNeededOutOfRange, json!({}));
     }
+    let checked = match (site, starts, ends) {
+        (Some(site), Some(starts), Some(ends)) => Some((site, starts, ends)),
+        _ => None,
+    };
+    let (site, starts, ends) = p.finish_with(checked)?;
     let id = new_id();
     conn.execute(
         "INSERT INTO shifts (id, site_id, on_date, starts_at, ends_at, role, session_id, session_on, child_facing, required_dbs, needed)
@@ -316,7 +338,7 @@ pub(crate) fn follow_session(
 /// Removes a shift and its assignments.
 pub fn delete_shift(conn: &Connection, id: &str) -> Result<()> {
     if conn.execute("DELETE FROM shifts WHERE id = ?1", [id])? == 0 {
-        return Err(Error::NotFound("There is no such shift.".into()));
+        return Err(Error::new(crate::Code::RotaShiftNotFound, serde_json::json!({})));
     }
     Ok(())
 }
@@ -352,15 +374,12 @@ pub fn assign(conn: &Connection, session: &Session, shift_id: &str, volunteer_id
             },
         )
         .optional()?
-        .ok_or_else(|| Error::NotFound("There is no such shift.".into()))?;
+        .ok_or_else(|| Error::new(Code::RotaShiftNotFound, json!({})))?;
     if cancelled {
-        return Err(Error::invalid(
+        return Err(Error::at(
             "shift",
-            format!(
-                "\"{}\" on {} is cancelled: its session is not held then.",
-                slot.role,
-                slot.on_date.format("%-d %b %Y")
-            ),
+            Code::RotaShiftCancelled,
+            json!({"role": slot.role, "day": slot.on_date.format("%-d %b %Y").to_string()}),
         ));
     }
     let already: Option<(String, String)> = conn
@@ -372,7 +391,7 @@ pub fn assign(conn: &Connection, session: &Session, shift_id: &str, volunteer_id
         )
         .optional()?;
     if let Some((given, family)) = already {
-        return Err(Error::Conflict(format!("{} is already on this shift.", full_name(&given, &family))));
+        return Err(Error::new(Code::RotaAlreadyOnShift, json!({"name": full_name(&given, &family)})));
     }
     check_volunteer(conn, &slot, volunteer_id)?;
     let filled: u32 =
@@ -380,7 +399,7 @@ pub fn assign(conn: &Connection, session: &Session, shift_id: &str, volunteer_id
             r.get(0)
         })?;
     if filled >= needed {
-        return Err(Error::Conflict(format!("This shift already has the {needed} volunteer(s) it needs.")));
+        return Err(Error::new(Code::RotaShiftFull, json!({"needed": needed})));
     }
     conn.execute(
         "INSERT INTO shift_assignments (id, site_id, shift_id, volunteer_id, created_by) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -414,26 +433,28 @@ fn check_volunteer(conn: &Connection, slot: &Slot, volunteer_id: &str) -> Result
             },
         )
         .optional()?
-        .ok_or_else(|| Error::NotFound("There is no such volunteer.".into()))?;
+        .ok_or_else(|| Error::new(Code::VolunteerNotFound, json!({})))?;
     let name = full_name(&given, &family);
     let Slot { on_date, starts, ends, req, role, .. } = slot;
     let on_date = *on_date;
-    let day = on_date.format("%-d %b %Y");
+    let day = on_date.format("%-d %b %Y").to_string();
     if !matches!(status, VolunteerStatus::Approved | VolunteerStatus::Active) {
-        let why = if status == VolunteerStatus::Left { "has left" } else { "is not approved yet" };
-        return Err(Error::invalid(
-            "volunteer",
-            format!("{name} {why}: only approved volunteers go on the rota."),
-        ));
+        let code = if status == VolunteerStatus::Left {
+            Code::RotaVolunteerLeft
+        } else {
+            Code::RotaVolunteerNotApproved
+        };
+        return Err(Error::at("volunteer", code, json!({"name": name})));
     }
     if on_date < arrival || departure.is_some_and(|d| on_date > d) {
         let stay = match departure {
             Some(d) => format!("{} to {}", arrival.format("%-d %b %Y"), d.format("%-d %b %Y")),
             None => format!("from {}", arrival.format("%-d %b %Y")),
         };
-        return Err(Error::invalid(
+        return Err(Error::at(
             "volunteer",
-            format!("The shift on {day} is outside {name}'s stay ({stay})."),
+            Code::RotaOutsideStay,
+            json!({"day": day, "name": name, "stay": stay}),
         ));
     }
     let works_here: bool = conn.query_row(
@@ -442,7 +463,7 @@ fn check_volunteer(conn: &Connection, slot: &Slot, volunteer_id: &str) -> Result
         |r| r.get(0),
     )?;
     if !works_here {
-        return Err(Error::invalid("volunteer", format!("{name} does not work at this shift's site.")));
+        return Err(Error::at("volunteer", Code::RotaOtherSite, json!({"name": name})));
     }
     let clash: Option<(String, String, String)> = conn
         .query_row(
@@ -455,9 +476,11 @@ fn check_volunteer(conn: &Connection, slot: &Slot, volunteer_id: &str) -> Result
         )
         .optional()?;
     if let Some((other, s, e)) = clash {
-        return Err(Error::Conflict(format!(
-            "{name} is already on \"{other}\" from {s} to {e} on {day}, which overlaps this shift ({starts} to {ends})."
-        )));
+        return Err(Error::new(
+            Code::RotaOverlap,
+            json!({"name": name, "other": other, "other_starts": s, "other_ends": e, "day": day,
+                   "starts": starts, "ends": ends}),
+        ));
     }
     let policy = dbs::policy(conn)?;
     let facts = dbs::facts_for(conn, volunteer_id)?;
@@ -468,10 +491,30 @@ fn check_volunteer(conn: &Connection, slot: &Slot, volunteer_id: &str) -> Result
         } else {
             format!("\"{role}\" needs {} valid on {day}", req.label())
         };
-        return Err(Error::invalid(
-            "volunteer",
-            format!("{name} cannot take this shift. {what}; their DBS is {}.", st.describe()),
-        ));
+        let (code, mut params) = match &st {
+            DbsStatus::Expired { since } => {
+                (Code::RotaDbsExpired, json!({"since": since.format("%-d %b %Y").to_string()}))
+            }
+            DbsStatus::Insufficient { level: DbsLevel::EnhancedBarred } => {
+                (Code::RotaDbsMissingBarredChildren, json!({}))
+            }
+            DbsStatus::Insufficient { level } => (Code::RotaDbsInsufficient, json!({"level": level.label()})),
+            DbsStatus::NeedsRiskAssessment { issuer } => (
+                Code::RotaDbsNeedsRiskAssessment,
+                json!({"issuer": crate::volunteers::issuers::issuer(*issuer).name}),
+            ),
+            DbsStatus::Missing | DbsStatus::Valid { .. } | DbsStatus::ExpiringSoon { .. } => {
+                (Code::RotaDbsMissing, json!({}))
+            }
+        };
+        if let Some(map) = params.as_object_mut() {
+            map.insert("name".into(), json!(name));
+            map.insert("need".into(), json!(what));
+            map.insert("role".into(), json!(role));
+            map.insert("day".into(), json!(day));
+            map.insert("requirement".into(), json!(req.as_str()));
+        }
+        return Err(Error::at("volunteer", code, params));
     }
     Ok(())
 }
@@ -483,7 +526,7 @@ pub fn unassign(conn: &Connection, shift_id: &str, volunteer_id: &str) -> Result
         params![shift_id, volunteer_id],
     )?;
     if n == 0 {
-        return Err(Error::NotFound("That volunteer is not on this shift.".into()));
+        return Err(Error::new(crate::Code::RotaVolunteerNotOnShift, serde_json::json!({})));
     }
     Ok(())
 }
@@ -523,7 +566,7 @@ pub struct RotaWeek {
 /// The rota for `site` in `week`, with each volunteer's DBS mark on each shift's date.
 pub fn week(conn: &Connection, site: &str, week: Week) -> Result<RotaWeek> {
     let site = sites::resolve(conn, site.trim())
-        .map_err(|e| e.when_absent(Error::invalid("site", "Choose a site.")))?;
+        .map_err(|e| e.when_absent(Error::at("site", crate::Code::SiteMissing, serde_json::json!({}))))?;
     let policy = dbs::policy(conn)?;
     let facts = dbs::facts_by_volunteer(conn)?;
     let mut stmt = conn.prepare(

@@ -2,9 +2,10 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use super::{Category, VariantBy};
-use crate::{new_id, Error, Result};
+use crate::{new_id, Code, Error, Result};
 
 /// An item of the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -89,7 +90,7 @@ pub fn get_item(conn: &Connection, id_or_name: &str) -> Result<Item> {
         conn.prepare_cached(&format!("{ITEM_SELECT} WHERE id = ?1 OR name = ?1 COLLATE NOCASE"))?;
     stmt.query_row([id_or_name.trim()], item_row)
         .optional()?
-        .ok_or_else(|| Error::invalid("item", format!("There is no item \"{id_or_name}\" in the catalogue.")))
+        .ok_or_else(|| Error::at("item", Code::StockItemUnknown, json!({"item": id_or_name})))
 }
 
 /// Adds or changes a catalogue item.
@@ -97,7 +98,7 @@ pub fn save_item(conn: &Connection, input: &ItemInput) -> Result<Item> {
     let name = crate::fields::line("name", "The item's name", &input.name, 80)?;
     let name = name.as_str();
     if name.is_empty() {
-        return Err(Error::invalid("name", "Enter the item's name."));
+        return Err(Error::at("name", crate::Code::ItemNameMissing, serde_json::json!({})));
     }
     let unit = crate::fields::optional_line("unit", "The unit", input.unit.as_deref(), 20)?;
     let unit = unit.as_deref().unwrap_or("each");
@@ -109,10 +110,10 @@ pub fn save_item(conn: &Connection, input: &ItemInput) -> Result<Item> {
         }
     }
     if variants.iter().any(|v| v.contains(',')) {
-        return Err(Error::invalid("variants", "A size cannot contain a comma."));
+        return Err(Error::at("variants", crate::Code::ItemVariantsComma, serde_json::json!({})));
     }
     if input.variant_by.is_some() && variants.is_empty() {
-        return Err(Error::invalid("variants", "List the sizes, or choose no size rule."));
+        return Err(Error::at("variants", crate::Code::ItemVariantsMissing, serde_json::json!({})));
     }
     let taken: Option<String> = conn
         .query_row(
@@ -122,7 +123,11 @@ pub fn save_item(conn: &Connection, input: &ItemInput) -> Result<Item> {
         )
         .optional()?;
     if taken.is_some() {
-        return Err(Error::invalid("name", format!("\"{name}\" is already in the catalogue.")));
+        return Err(Error::at(
+            "name",
+            crate::Code::ItemNameTaken,
+            serde_json::json!({"name": name.to_string()}),
+        ));
     }
     let joined = variants.join(",");
     let by = input.variant_by.map(VariantBy::as_str);
@@ -136,7 +141,7 @@ pub fn save_item(conn: &Connection, input: &ItemInput) -> Result<Item> {
                 params![id, name, input.category.as_str(), unit, input.tracks_expiry, joined, by, input.active],
             )?;
             if n == 0 {
-                return Err(Error::NotFound("That item does not exist.".into()));
+                return Err(Error::new(crate::Code::ItemNotFound, serde_json::json!({})));
             }
             id.clone()
         }
@@ -167,14 +172,18 @@ pub fn check_variant(item: &Item, variant: Option<&str>) -> Result<String> {
     let v = variant.map(str::trim).unwrap_or("");
     if item.variants.is_empty() {
         if !v.is_empty() {
-            return Err(Error::invalid("variant", format!("{} has no sizes.", item.name)));
+            return Err(Error::at("variant", Code::StockVariantNone, json!({"item": item.name})));
         }
         return Ok(String::new());
     }
     if v.is_empty() {
-        return Err(Error::invalid("variant", format!("Choose the size of {}.", item.name)));
+        return Err(Error::at("variant", Code::StockVariantMissing, json!({"item": item.name})));
     }
     item.variants.iter().find(|x| x.eq_ignore_ascii_case(v)).cloned().ok_or_else(|| {
-        Error::invalid("variant", format!("{} comes in sizes {}.", item.name, item.variants.join(", ")))
+        Error::at(
+            "variant",
+            Code::StockVariantUnknown,
+            json!({"item": item.name, "sizes": item.variants.join(", ")}),
+        )
     })
 }

@@ -60,7 +60,7 @@ fn pounds(pence: i64) -> String {
 /// Writes a report to a CSV or XLSX file; returns the number of rows.
 pub fn export(conn: &Connection, req: &ReportExport, today: NaiveDate) -> Result<usize> {
     if req.path.trim().is_empty() {
-        return Err(Error::invalid("path", "Choose where to save the file."));
+        return Err(Error::at("path", crate::Code::ExportPathMissing, serde_json::json!({})));
     }
     let site = req.site.as_deref();
     let to = req.to.unwrap_or(today);

@@ -106,7 +106,7 @@ fn location_label(conn: &Connection, location: &str) -> String {
 /// write transaction.
 pub fn post(conn: &Connection, s: &Session, m: &Movement<'_>) -> Result<String> {
     if m.quantity == 0 {
-        return Err(Error::invalid("quantity", "The quantity cannot be zero."));
+        return Err(Error::at("quantity", crate::Code::StockQuantityZero, serde_json::json!({})));
     }
     let available = balance_of(conn, m.location_id, m.item_id, m.variant, m.batch)?;
     match available.checked_add(m.quantity) {
@@ -133,8 +133,9 @@ pub fn post(conn: &Connection, s: &Session, m: &Movement<'_>) -> Result<String> 
             ))
         }
     }
-    let kind = m.kind.ok_or_else(|| Error::Internal("A movement needs a kind.".into()))?;
-    let moved_on = m.moved_on.ok_or_else(|| Error::Internal("A movement needs a date.".into()))?;
+    let kind = m.kind.ok_or_else(|| Error::new(crate::Code::StockMovementNoKind, serde_json::json!({})))?;
+    let moved_on =
+        m.moved_on.ok_or_else(|| Error::new(crate::Code::StockMovementNoDate, serde_json::json!({})))?;
     let id = m.id.map_or_else(new_id, str::to_string);
     let mut stmt = conn.prepare_cached(
         "INSERT INTO stock_movements (id, site_id, location_id, item_id, variant, batch, expires_on, quantity, kind,

@@ -4,7 +4,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::get_item;
-use crate::{new_id, Error, Result};
+use crate::{new_id, Code, Error, Result};
 
 /// A place stock is kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -65,7 +65,7 @@ pub fn get_location(conn: &Connection, id: &str) -> Result<Location> {
     let mut stmt = conn.prepare_cached(&format!("{LOCATION_SELECT} WHERE l.id = ?1"))?;
     stmt.query_row([id], location_row)
         .optional()?
-        .ok_or_else(|| Error::invalid("location", "That stock location does not exist."))
+        .ok_or_else(|| Error::at("location", Code::StockLocationUnknown, serde_json::json!({})))
 }
 
 /// Adds or changes a location.
@@ -73,7 +73,7 @@ pub fn save_location(conn: &Connection, input: &LocationInput) -> Result<Locatio
     let name = crate::fields::line("name", "The location's name", &input.name, 80)?;
     let name = name.as_str();
     if name.is_empty() {
-        return Err(Error::invalid("name", "Enter the location's name."));
+        return Err(Error::at("name", crate::Code::LocationNameMissing, serde_json::json!({})));
     }
     let site = crate::sites::resolve(conn, &input.site)?;
     let clash: Option<String> = conn
@@ -97,7 +97,7 @@ pub fn save_location(conn: &Connection, input: &LocationInput) -> Result<Locatio
                 params![id, name, input.active],
             )?;
             if n == 0 {
-                return Err(Error::NotFound("That location does not exist.".into()));
+                return Err(Error::new(crate::Code::LocationNotFound, serde_json::json!({})));
             }
             id.clone()
         }

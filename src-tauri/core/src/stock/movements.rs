@@ -12,7 +12,7 @@ use super::locations::get_location;
 use super::{MoveKind, Reason};
 use crate::access::Session;
 use crate::fields::{check_date, check_len, check_quantity, line, optional_line, total, MAX_UNIT_COST};
-use crate::{new_id, Error, Result, Warning};
+use crate::{new_id, Code, Error, Problems, Result, Warning};
 
 /// Input of a receipt: a donation or a purchase arriving at a location.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -76,62 +76,69 @@ pub fn receipt_warnings(conn: &Connection, input: &ReceiptInput, today: NaiveDat
     Ok(warnings)
 }
 
-/// Records a receipt; returns the movement id.
+/// Records a receipt; returns the movement id. Every field is checked first, and all the
+/// problems found are returned together, before anything is written.
 pub fn receive(conn: &Connection, s: &Session, input: &ReceiptInput, today: NaiveDate) -> Result<String> {
-    check_quantity("quantity", "how many arrived", input.quantity, 1)?;
+    let mut p = Problems::new();
+    p.check(check_quantity("quantity", "how many arrived", input.quantity, 1))?;
     if !matches!(input.source, Reason::Donation | Reason::Purchase) {
-        return Err(Error::invalid("source", "A receipt is a donation or a purchase."));
+        p.add("source", Code::StockReceiptSourceWrong, json!({}));
     }
-    let loc = get_location(conn, &input.location)?;
-    let item = get_item(conn, &input.item)?;
-    let variant = check_variant(&item, input.variant.as_deref())?;
-    let party = line("party", "The donor or supplier", &input.party, 120)?;
-    let party = party.as_str();
-    check_len("note", "The note", input.note.trim(), 500)?;
+    let loc = p.check(get_location(conn, &input.location))?;
+    let item = p.check(get_item(conn, &input.item))?;
+    let variant = match &item {
+        Some(item) => p.check(check_variant(item, input.variant.as_deref()))?,
+        None => None,
+    };
+    let party = p.check(line("party", "The donor or supplier", &input.party, 120))?;
+    p.check(check_len("note", "The note", input.note.trim(), 500))?;
     let names = |v: &Option<String>| v.as_deref().is_some_and(|f| !f.trim().is_empty());
     if input.source != Reason::Purchase && (names(&input.fund) || names(&input.category)) {
         let field = if names(&input.fund) { "fund" } else { "category" };
-        return Err(Error::invalid(field, "Only a purchase is paid from a fund."));
+        p.add(field, Code::StockReceiptFundNotPurchase, json!({}));
     }
     if input.source == Reason::Purchase && input.unit_cost.is_none() {
-        return Err(Error::invalid("unit_cost", "Enter what one unit cost."));
+        p.add("unit_cost", Code::StockReceiptUnitCostMissing, json!({}));
     }
     if input.unit_cost.is_some_and(|c| c < 0) {
-        return Err(Error::invalid("unit_cost", "The cost cannot be negative."));
+        p.add("unit_cost", Code::StockReceiptUnitCostNegative, json!({}));
     }
     if input.unit_cost.is_some_and(|c| c > MAX_UNIT_COST) {
-        return Err(Error::invalid(
-            "unit_cost",
-            "The cost of one unit is at most £100,000: enter it in pence.",
-        ));
+        p.add("unit_cost", Code::StockReceiptUnitCostTooLarge, json!({}));
     }
-    let (batch, expires_on) = if item.tracks_expiry {
-        let Some(exp) = input.expires_on else {
-            return Err(Error::invalid(
-                "expires_on",
-                format!("Enter the expiry date of this {}.", item.name),
-            ));
-        };
-        let b = optional_line("batch", "The batch number", input.batch.as_deref(), 40)?;
-        (b.unwrap_or_else(|| exp.to_string()), Some(check_date("expires_on", exp)?))
-    } else {
-        (optional_line("batch", "The batch number", input.batch.as_deref(), 40)?.unwrap_or_default(), None)
+    let batch = p.check(optional_line("batch", "The batch number", input.batch.as_deref(), 40))?.flatten();
+    let expires_on = match (&item, input.expires_on) {
+        (Some(item), None) if item.tracks_expiry => {
+            p.add("expires_on", Code::StockReceiptExpiresOnMissing, json!({"item": item.name}));
+            None
+        }
+        (Some(item), Some(exp)) if item.tracks_expiry => p.check(check_date("expires_on", exp))?,
+        _ => None,
     };
-    let known: Option<Option<NaiveDate>> = conn
-        .query_row(
-            "SELECT expires_on FROM stock_balances WHERE location_id = ?1 AND item_id = ?2 AND variant = ?3 AND batch = ?4",
-            params![loc.id, item.id, variant, batch],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(known) = known {
-        if known != expires_on {
-            return Err(Error::invalid(
-                "batch",
-                format!("Batch {batch} is already recorded with another expiry date; check the label."),
-            ));
+    let batch = match (batch, expires_on) {
+        (Some(b), _) => b,
+        (None, Some(exp)) => exp.to_string(),
+        (None, None) => String::new(),
+    };
+    let (Some(loc), Some(item), Some(variant), Some(party)) = (loc, item, variant, party) else {
+        return p
+            .finish()
+            .and_then(|()| Err(Error::new(crate::Code::StockReceiptNoValues, serde_json::json!({}))));
+    };
+    if p.is_empty() {
+        let known: Option<Option<NaiveDate>> = conn
+            .query_row(
+                "SELECT expires_on FROM stock_balances WHERE location_id = ?1 AND item_id = ?2 AND variant = ?3 AND batch = ?4",
+                params![loc.id, item.id, variant, batch],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if known.is_some_and(|known| known != expires_on) {
+            p.add("batch", Code::StockReceiptBatchOtherExpiry, json!({"batch": batch}));
         }
     }
+    p.finish()?;
+    let party = party.as_str();
     let received_on = input.received_on.unwrap_or(today);
     post(
         conn,
@@ -182,7 +189,7 @@ pub fn transfer(conn: &Connection, s: &Session, input: &TransferInput, today: Na
     let from = get_location(conn, &input.from)?;
     let to = get_location(conn, &input.to)?;
     if from.id == to.id {
-        return Err(Error::invalid("to", "Choose another location to move the stock to."));
+        return Err(Error::at("to", crate::Code::StockTransferToSame, serde_json::json!({})));
     }
     let item = get_item(conn, &input.item)?;
     let variant = check_variant(&item, input.variant.as_deref())?;
@@ -262,7 +269,7 @@ pub struct AdjustmentInput {
 pub fn adjust(conn: &Connection, s: &Session, input: &AdjustmentInput, today: NaiveDate) -> Result<String> {
     check_quantity("quantity", "how many", input.quantity, 1)?;
     if matches!(input.reason, Reason::Donation | Reason::Purchase) {
-        return Err(Error::invalid("reason", "Choose damaged, expired, lost or found."));
+        return Err(Error::at("reason", crate::Code::StockAdjustmentReasonMissing, serde_json::json!({})));
     }
     let loc = get_location(conn, &input.location)?;
     let item = get_item(conn, &input.item)?;

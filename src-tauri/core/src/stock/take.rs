@@ -61,10 +61,10 @@ pub fn start(conn: &Connection, s: &Session, location: &str, today: NaiveDate) -
         })
         .optional()?;
     if open.is_some() {
-        return Err(Error::Conflict(format!(
-            "A stock-take of {} is already open: finish it first.",
-            loc.name
-        )));
+        return Err(Error::new(
+            crate::Code::StockTakeAlreadyOpen,
+            serde_json::json!({"name": loc.name.to_string()}),
+        ));
     }
     let id = new_id();
     conn.execute(
@@ -114,7 +114,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<StockTake> {
             },
         )
         .optional()?
-        .ok_or_else(|| Error::NotFound("That stock-take does not exist.".into()))?;
+        .ok_or_else(|| Error::new(crate::Code::StockTakeNotFound, serde_json::json!({})))?;
     let mut stmt = conn.prepare_cached(
         "SELECT t.id, t.item_id, i.name AS item, i.unit, t.variant, t.batch, t.expires_on, t.expected, t.counted
          FROM stock_take_lines t JOIN stock_items i ON i.id = t.item_id
@@ -185,9 +185,12 @@ fn require_open(conn: &Connection, id: &str) -> Result<String> {
     let status: String = conn
         .query_row("SELECT status FROM stock_takes WHERE id = ?1", [id], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| Error::NotFound("That stock-take does not exist.".into()))?;
+        .ok_or_else(|| Error::new(crate::Code::StockTakeNotFound, serde_json::json!({})))?;
     if status != "open" {
-        return Err(Error::Conflict(format!("This stock-take is {status}: start a new one.")));
+        return Err(Error::new(
+            crate::Code::StockTakeClosed,
+            serde_json::json!({"status": status.to_string()}),
+        ));
     }
     Ok(status)
 }
@@ -205,7 +208,11 @@ pub fn enter_counts(conn: &Connection, id: &str, counts: &[Count]) -> Result<Sto
             params![id, c.line, c.counted],
         )?;
         if n == 0 {
-            return Err(Error::invalid(format!("counts[{i}].line"), "That line is not on this stock-take."));
+            return Err(Error::at(
+                format!("counts[{i}].line"),
+                crate::Code::StockTakeLineUnknown,
+                serde_json::json!({}),
+            ));
         }
     }
     get(conn, id)

@@ -16,7 +16,8 @@ use sha2::{Digest, Sha256};
 use super::ledger::{post, Lot, Movement};
 use super::{Item, Location, MoveKind};
 use crate::access::{Role, Session};
-use crate::{new_id, Error, Result};
+use crate::{new_id, Code, Error, Result};
+use serde_json::json;
 
 /// One batch on its way from one site to another, or arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -152,15 +153,13 @@ pub fn receive(conn: &Connection, s: &Session, group: &str, today: NaiveDate) ->
         })?
         .collect::<Result<_, _>>()?;
     let Some(first) = rows.first() else {
-        return Err(Error::NotFound("There is no stock on its way with that reference.".into()));
+        return Err(Error::new(Code::StockTransitNotFound, json!({})));
     };
     if s.role < Role::Lead && s.site_id != first.to_site_id {
-        return Err(Error::Forbidden(
-            "Only someone of the receiving site (or a lead) confirms that stock arrived there.".into(),
-        ));
+        return Err(Error::new(Code::StockTransitNotReceivingSite, json!({})));
     }
     if rows.iter().all(|r| r.received_on.is_some()) {
-        return Err(Error::Conflict("This stock was already received.".into()));
+        return Err(Error::new(Code::StockTransitAlreadyReceived, json!({})));
     }
     let mut received = 0;
     for row in rows.iter().filter(|r| r.received_on.is_none()) {

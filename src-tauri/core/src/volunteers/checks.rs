@@ -14,7 +14,9 @@ use super::dbs::{self, CheckFacts, DbsPolicy, Workforce};
 use super::issuers::{issuer, IssuerCode};
 use crate::access::Session;
 use crate::fields::{check_len, line, text_enum};
-use crate::{new_id, Error, Result};
+use serde_json::json;
+
+use crate::{new_id, Code, Error, Problems, Result};
 
 /// What the check found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -167,108 +169,102 @@ fn one_line(field: &str, what: &str, value: &str, max: usize) -> Result<String> 
 /// Records a check of any issuer, seen by `session` today (or on `verified_on`).
 pub fn create(conn: &Connection, session: &Session, input: &NewCheck, today: NaiveDate) -> Result<String> {
     let iss = issuer(input.issuer);
+    let mut p = Problems::new();
     let level = match input.level.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
-        Some(code) => iss.level(code)?,
-        None if iss.levels.len() == 1 => &iss.levels[0],
-        None => return Err(Error::invalid("level", format!("Choose the level of the {}.", iss.name))),
+        Some(code) => p.check(iss.level(code))?,
+        None if iss.levels.len() == 1 => Some(&iss.levels[0]),
+        None => {
+            p.add("level", Code::CheckLevelMissing, json!({"issuer": iss.name}));
+            None
+        }
     };
-    let number = iss.check_number(&input.certificate_number)?;
+    let number = p.check(iss.check_number(&input.certificate_number))?;
     if input.issued_on > today {
-        return Err(Error::invalid("issued_on", "The issue date cannot be in the future."));
+        p.add("issued_on", Code::CheckIssuedOnInFuture, json!({}));
     }
     let verified_on = input.verified_on.unwrap_or(today);
     if verified_on > today || verified_on < input.issued_on {
-        return Err(Error::invalid(
-            "verified_on",
-            "The date it was seen must be between the issue date and today.",
-        ));
+        p.add("verified_on", Code::CheckVerifiedOnOutside, json!({}));
     }
     // Barred lists and the workforce mean something only where the issuer checks lists.
+    let barred_lists = level.is_some_and(|l| l.barred_lists);
     let workforce = match input.workforce {
         Some(w) => w,
-        None if level.barred_lists => {
-            return Err(Error::invalid("workforce", "Choose the workforce: children, adults or both."))
+        None if barred_lists => {
+            p.add("workforce", Code::CheckWorkforceMissing, json!({}));
+            Workforce::Both
         }
         None => Workforce::Both,
     };
-    for (field, ticked) in
-        [("barred_children", input.barred_children), ("barred_adults", input.barred_adults)]
-    {
-        if ticked && !(level.barred_lists && iss.code != super::issuers::IssuerCode::Pvg) {
-            return Err(Error::invalid(field, format!("Barred lists are not checked on a {}.", level.label)));
+    if let Some(level) = level {
+        for (field, ticked) in
+            [("barred_children", input.barred_children), ("barred_adults", input.barred_adults)]
+        {
+            if ticked && !(level.barred_lists && iss.code != super::issuers::IssuerCode::Pvg) {
+                p.add(field, Code::CheckBarredNotChecked, json!({"level": level.label}));
+            }
         }
     }
     let us_id = input.update_service_id.as_deref().map(str::trim).unwrap_or_default();
     if (!us_id.is_empty() || input.update_checked_on.is_some()) && !iss.update_service {
-        return Err(Error::invalid(
-            "update_service_id",
-            format!("The Update Service is for DBS certificates, not a {}.", iss.name),
-        ));
-    }
-    check_len("update_service_id", "The Update Service id", us_id, 40)?;
-    if let Some(checked) = input.update_checked_on {
+        p.add("update_service_id", Code::CheckUpdateServiceNotDbs, json!({"issuer": iss.name}));
+    } else if let Some(checked) = input.update_checked_on {
         if us_id.is_empty() {
-            return Err(Error::invalid(
-                "update_service_id",
-                "Enter the Update Service id to record a status check.",
-            ));
+            p.add("update_service_id", Code::CheckUpdateServiceIdMissing, json!({}));
         }
         if checked > today || checked < input.issued_on {
-            return Err(Error::invalid(
-                "update_checked_on",
-                "The status check must be between the issue date and today.",
-            ));
+            p.add("update_checked_on", Code::CheckUpdateCheckedOnOutside, json!({}));
         }
+    }
+    if !p.has("update_service_id") {
+        p.check(check_len("update_service_id", "The Update Service id", us_id, 40))?;
     }
     if let Some(renewal) = input.renewal_on {
         if iss.code != IssuerCode::Pvg {
-            return Err(Error::invalid("renewal_on", "Only PVG membership has a renewal date."));
-        }
-        if renewal <= input.issued_on {
-            return Err(Error::invalid("renewal_on", "The renewal date must be after the issue date."));
+            p.add("renewal_on", Code::CheckRenewalNotPvg, json!({}));
+        } else if renewal <= input.issued_on {
+            p.add("renewal_on", Code::CheckRenewalBeforeIssue, json!({}));
         }
     }
-    let country = one_line("country", "The country", &input.country, 80)?;
-    let document = one_line("document", "The document's name", &input.document, 160)?;
+    let country = p.check(one_line("country", "The country", &input.country, 80))?;
+    let document = p.check(one_line("document", "The document's name", &input.document, 160))?;
     let authenticity = input.authenticity.trim().to_string();
-    check_len("authenticity", "How authenticity was checked", &authenticity, 1000)?;
+    p.check(check_len("authenticity", "How authenticity was checked", &authenticity, 1000))?;
+    let country_empty = country.as_deref().is_none_or(str::is_empty);
+    let document_empty = document.as_deref().is_none_or(str::is_empty);
     if iss.foreign {
-        if country.is_empty() {
-            return Err(Error::invalid("country", "Enter the country that issued the certificate."));
+        if country.as_deref() == Some("") {
+            p.add("country", Code::CheckCountryMissing, json!({}));
         }
-        if document.is_empty() {
-            return Err(Error::invalid("document", "Enter the document's name as printed on it."));
+        if document.as_deref() == Some("") {
+            p.add("document", Code::CheckDocumentMissing, json!({}));
         }
         if authenticity.is_empty() {
-            return Err(Error::invalid(
-                "authenticity",
-                "Say how the certificate's authenticity was checked.",
-            ));
+            p.add("authenticity", Code::CheckAuthenticityMissing, json!({}));
         }
-    } else if !country.is_empty() || !document.is_empty() || input.translated {
-        return Err(Error::invalid(
-            "country",
-            "Country and document are for a certificate from another country.",
-        ));
+    } else if !country_empty || !document_empty || input.translated {
+        p.add("country", Code::CheckCountryNotForeign, json!({}));
     }
     // An ICPC exists for work with children; another country's certificate says whether it does.
     let covers_children = iss.code == IssuerCode::Icpc || (iss.foreign && input.covers_children);
-    let printed_name = one_line("printed_name", "The name as printed", &input.printed_name, 160)?;
+    let printed_name = p.check(one_line("printed_name", "The name as printed", &input.printed_name, 160))?;
     if let Some(born) = input.printed_birth_date {
         if born >= input.issued_on {
-            return Err(Error::invalid(
-                "printed_birth_date",
-                "The date of birth must be before the issue date.",
-            ));
+            p.add("printed_birth_date", Code::CheckPrintedBirthDateAfterIssue, json!({}));
         }
     }
-    let seen_by = one_line("seen_by", "Who saw the original", &input.seen_by, 120)?;
+    let seen_by = p.check(one_line("seen_by", "Who saw the original", &input.seen_by, 120))?;
     let risk = input.risk_assessment.trim();
-    check_len("risk_assessment", "The risk assessment", risk, 4000)?;
-    let site: String = conn
+    p.check(check_len("risk_assessment", "The risk assessment", risk, 4000))?;
+    let site: Option<String> = conn
         .query_row("SELECT site_id FROM volunteers WHERE id = ?1", [&input.volunteer], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| Error::NotFound("There is no such volunteer.".into()))?;
+        .optional()?;
+    let checked = match (level, number, country, document, printed_name, seen_by) {
+        (Some(l), Some(n), Some(c), Some(d), Some(pn), Some(sb)) => Some((l, n, c, d, pn, sb)),
+        _ => None,
+    };
+    let (level, number, country, document, printed_name, seen_by) = p.finish_with(checked)?;
+    let site = site.ok_or_else(|| Error::new(Code::VolunteerNotFound, json!({})))?;
     let id = new_id();
     let assessed = !risk.is_empty();
     conn.execute(
@@ -321,13 +317,13 @@ pub fn record_risk_assessment(
 ) -> Result<String> {
     let note = note.trim();
     if note.is_empty() {
-        return Err(Error::invalid("note", "Write the risk assessment: what was considered and decided."));
+        return Err(Error::at("note", crate::Code::CheckRiskAssessmentMissing, serde_json::json!({})));
     }
     check_len("note", "The risk assessment", note, 4000)?;
     let volunteer: String = conn
         .query_row("SELECT volunteer_id FROM dbs_checks WHERE id = ?1", [id], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| Error::NotFound("There is no such check.".into()))?;
+        .ok_or_else(|| Error::new(crate::Code::CheckNotFound, serde_json::json!({})))?;
     conn.execute(
         "UPDATE dbs_checks SET risk_assessment = ?2, risk_assessed_by = ?3, risk_assessed_on = ?4,
             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')

@@ -26,6 +26,7 @@
 use chrono::{Months, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 pub use super::issuers::DbsLevel;
 use super::issuers::{issuer, ChildRule, IssuerCode, Validity};
@@ -35,7 +36,7 @@ pub use super::policy::{
 };
 use crate::access::Session;
 use crate::fields::text_enum;
-use crate::{new_id, Error, Result};
+use crate::{new_id, Code, Error, Problems, Result};
 
 /// What a shift or session asks of a volunteer's DBS check.
 #[derive(
@@ -155,58 +156,43 @@ pub fn check_certificate_number(raw: &str) -> Result<String> {
     if digits.len() == 12 && digits.chars().all(|c| c.is_ascii_digit()) {
         Ok(digits)
     } else {
-        Err(Error::invalid(
-            "certificate_number",
-            "Enter the certificate number: 12 digits, like 001234567890.",
-        ))
+        Err(Error::at("certificate_number", Code::DbsNumberDigits, json!({})))
     }
 }
 
 /// Records a DBS check, verified by `session` today (or on `verified_on`).
 pub fn create(conn: &Connection, session: &Session, input: &NewDbsCheck, today: NaiveDate) -> Result<String> {
-    let number = check_certificate_number(&input.certificate_number)?;
+    let mut p = Problems::new();
+    let number = p.check(check_certificate_number(&input.certificate_number))?;
     if input.issued_on > today {
-        return Err(Error::invalid("issued_on", "The issue date cannot be in the future."));
+        p.add("issued_on", Code::CheckIssuedOnInFuture, json!({}));
     }
     let verified_on = input.verified_on.unwrap_or(today);
     if verified_on > today || verified_on < input.issued_on {
-        return Err(Error::invalid(
-            "verified_on",
-            "The date it was seen must be between the issue date and today.",
-        ));
+        p.add("verified_on", Code::CheckVerifiedOnOutside, json!({}));
     }
     let us_id = input.update_service_id.as_deref().map(str::trim).unwrap_or_default();
-    crate::fields::check_len("update_service_id", "The Update Service id", us_id, 40)?;
+    p.check(crate::fields::check_len("update_service_id", "The Update Service id", us_id, 40))?;
     if let Some(checked) = input.update_checked_on {
         if us_id.is_empty() {
-            return Err(Error::invalid(
-                "update_service_id",
-                "Enter the Update Service id to record a status check.",
-            ));
+            p.add("update_service_id", Code::CheckUpdateServiceIdMissing, json!({}));
         }
         if checked > today || checked < input.issued_on {
-            return Err(Error::invalid(
-                "update_checked_on",
-                "The status check must be between the issue date and today.",
-            ));
+            p.add("update_checked_on", Code::CheckUpdateCheckedOnOutside, json!({}));
         }
     }
-    if input.barred_children && input.level < DbsLevel::EnhancedBarred {
-        return Err(Error::invalid(
-            "barred_children",
-            "Barred lists are only checked on an enhanced check with barred list.",
-        ));
+    for (field, ticked) in
+        [("barred_children", input.barred_children), ("barred_adults", input.barred_adults)]
+    {
+        if ticked && input.level < DbsLevel::EnhancedBarred {
+            p.add(field, Code::DbsBarredNotEnhanced, json!({}));
+        }
     }
-    if input.barred_adults && input.level < DbsLevel::EnhancedBarred {
-        return Err(Error::invalid(
-            "barred_adults",
-            "Barred lists are only checked on an enhanced check with barred list.",
-        ));
-    }
-    let site: String = conn
+    let site: Option<String> = conn
         .query_row("SELECT site_id FROM volunteers WHERE id = ?1", [&input.volunteer], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| Error::NotFound("There is no such volunteer.".into()))?;
+        .optional()?;
+    let number = p.finish_with(number)?;
+    let site = site.ok_or_else(|| Error::new(Code::VolunteerNotFound, json!({})))?;
     let id = new_id();
     conn.execute(
         "INSERT INTO dbs_checks (id, site_id, volunteer_id, level, workforce, barred_children, barred_adults,
@@ -245,15 +231,12 @@ pub fn record_status_check(
             |r| Ok((r.get("volunteer_id")?, r.get("issued_on")?, r.get("update_service_id")?)),
         )
         .optional()?
-        .ok_or_else(|| Error::NotFound("There is no such DBS record.".into()))?;
+        .ok_or_else(|| Error::new(Code::DbsRecordNotFound, json!({})))?;
     if us_id.is_empty() {
-        return Err(Error::invalid("checked_on", "This certificate is not on the Update Service."));
+        return Err(Error::at("checked_on", Code::DbsNotOnUpdateService, json!({})));
     }
     if checked_on > today || checked_on < issued {
-        return Err(Error::invalid(
-            "checked_on",
-            "The status check must be between the issue date and today.",
-        ));
+        return Err(Error::at("checked_on", Code::CheckUpdateCheckedOnOutside, json!({})));
     }
     conn.execute(
         "UPDATE dbs_checks SET update_checked_on = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",

@@ -19,7 +19,7 @@ use super::{create_application, VolunteerDetails};
 use crate::access::Session;
 use crate::cases::duplicates::fold;
 use crate::cases::import::{parse_date, read_table, RowDuplicate, RowError};
-use crate::{Error, Result};
+use crate::{ErrorKind, Result};
 
 /// What a column of the form's export holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -294,10 +294,7 @@ fn read_row(
         let text = crate::fields::normalise("cell", cell).map_err(|e| RowError {
             row,
             column: c.header.clone(),
-            reason: match e {
-                Error::Validation { message, .. } => message,
-                other => other.to_string(),
-            },
+            reason: e.to_string(),
         })?;
         let v = text.trim();
         if v.is_empty() || c.field == ApplicationField::Ignore {
@@ -538,10 +535,10 @@ fn write_rows(
     for r in ready {
         match create_application(conn, session, &r.details, &r.declared) {
             Ok(_) => written += 1,
-            Err(Error::Validation { field, message }) => report.errors.push(RowError {
+            Err(e) if e.kind() == ErrorKind::Validation => report.errors.push(RowError {
                 row: r.row,
-                column: column_of(columns, field.as_deref()),
-                reason: message,
+                column: column_of(columns, e.to_payload().field.as_deref()),
+                reason: e.to_string(),
             }),
             Err(e) => return Err(e),
         }

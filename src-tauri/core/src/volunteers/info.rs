@@ -77,7 +77,7 @@ pub fn get(conn: &Connection) -> Result<VolunteerInfo> {
 pub fn update(conn: &Connection, info: &VolunteerInfo) -> Result<VolunteerInfo> {
     for (field, text) in [("en", &info.en), ("fr", &info.fr)] {
         if text.trim().is_empty() {
-            return Err(Error::invalid(field, "Write the sheet's text (it can be short)."));
+            return Err(Error::at(field, crate::Code::VolunteerInfoTextMissing, serde_json::json!({})));
         }
         check_len(field, "The sheet's text", text.trim(), 8000)?;
     }
@@ -85,7 +85,11 @@ pub fn update(conn: &Connection, info: &VolunteerInfo) -> Result<VolunteerInfo> 
     settings::set(conn, TEXT_FR, info.fr.trim())?;
     for a in &info.addresses {
         let site = sites::resolve(conn, a.site.trim()).map_err(|e| {
-            e.when_absent(Error::invalid("addresses", format!("There is no site \"{}\".", a.site)))
+            e.when_absent(Error::at(
+                "addresses",
+                crate::Code::VolunteerInfoAddressesUnknownSite,
+                serde_json::json!({"site": a.site.to_string()}),
+            ))
         })?;
         check_len("addresses", "An address", a.address.trim(), 400)?;
         settings::set(conn, &format!("{ADDRESS}{}", site.code), a.address.trim())?;

@@ -20,7 +20,9 @@ use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::fields::text_enum;
-use crate::{Error, Result};
+use serde_json::json;
+
+use crate::{Code, Error, Result};
 
 /// Level of a DBS check, lowest first.
 #[derive(
@@ -284,9 +286,10 @@ impl Issuer {
     pub fn level(&self, code: &str) -> Result<&'static Level> {
         self.levels.iter().find(|l| l.code == code).ok_or_else(|| {
             let codes: Vec<&str> = self.levels.iter().map(|l| l.code).collect();
-            Error::invalid(
+            Error::at(
                 "level",
-                format!("A {} has no level \"{code}\" (levels: {}).", self.name, codes.join(", ")),
+                Code::CheckLevelUnknown,
+                json!({"issuer": self.name, "level": code, "levels": codes.join(", ")}),
             )
         })
     }
@@ -303,9 +306,10 @@ impl Issuer {
             NumberFormat::Digits(n) => {
                 let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
                 if digits.chars().count() != n || !digits.chars().all(|c| c.is_ascii_digit()) {
-                    return Err(Error::invalid(
+                    return Err(Error::at(
                         "certificate_number",
-                        format!("A {} {} is {n} digits.", self.name, self.number_label),
+                        Code::CheckNumberDigits,
+                        json!({"issuer": self.name, "number_label": self.number_label, "digits": n}),
                     ));
                 }
                 Ok(digits)
@@ -315,12 +319,10 @@ impl Issuer {
                 let len = r.chars().count();
                 let fits = r.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '/' | '-' | '.'));
                 if len < min || len > max || !fits {
-                    return Err(Error::invalid(
+                    return Err(Error::at(
                         "certificate_number",
-                        format!(
-                            "A {} {} is {min} to {max} letters, digits, spaces, slashes, dashes or dots.",
-                            self.name, self.number_label
-                        ),
+                        Code::CheckNumberReference,
+                        json!({"issuer": self.name, "number_label": self.number_label, "min": min, "max": max}),
                     ));
                 }
                 Ok(r.to_string())

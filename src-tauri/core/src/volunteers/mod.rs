@@ -30,7 +30,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::Session;
 use crate::fields::{check_email, check_len, check_phone, line, text_enum};
-use crate::{new_id, sites, Error, Result};
+use serde_json::json;
+
+use crate::{new_id, sites, Code, Error, Problems, Result};
 use dbs::{DbsStatus, Requirement};
 
 /// Shortest stay, in days counting both ends, without a structured activity.
@@ -235,62 +237,59 @@ fn check(
     d: &VolunteerDetails,
     short_stay_ok: bool,
 ) -> Result<(String, Vec<String>, Vec<String>)> {
-    let given = line("given_name", "The given name", &d.given_name, 80)?;
-    if given.is_empty() {
-        return Err(Error::invalid("given_name", "Enter the volunteer's given name."));
+    let mut p = Problems::new();
+    let given = p.check(line("given_name", "The given name", &d.given_name, 80))?;
+    if given.as_deref() == Some("") {
+        p.add("given_name", Code::VolunteerGivenNameMissing, json!({}));
     }
-    line("family_name", "The family name", &d.family_name, 80)?;
+    p.check(line("family_name", "The family name", &d.family_name, 80))?;
     let email = d.email.trim();
     if !email.is_empty() {
-        check_email("email", email)?;
+        p.check(check_email("email", email))?;
     }
     if !d.phone.trim().is_empty() {
-        check_phone("phone", d.phone.trim())?;
+        p.check(check_phone("phone", d.phone.trim()))?;
     }
-    check_len("emergency_contact", "The emergency contact", d.emergency_contact.trim(), 200)?;
-    check_len("languages", "Languages", d.languages.trim(), 200)?;
-    check_len("qualifications", "Qualifications", d.qualifications.trim(), 500)?;
-    check_len("structured_activity", "The structured activity", d.structured_activity.trim(), 120)?;
-    check_len("notes", "Notes", d.notes.trim(), 4000)?;
+    p.check(check_len("emergency_contact", "The emergency contact", d.emergency_contact.trim(), 200))?;
+    p.check(check_len("languages", "Languages", d.languages.trim(), 200))?;
+    p.check(check_len("qualifications", "Qualifications", d.qualifications.trim(), 500))?;
+    p.check(check_len("structured_activity", "The structured activity", d.structured_activity.trim(), 120))?;
+    p.check(check_len("notes", "Notes", d.notes.trim(), 4000))?;
     let mut skills = Vec::new();
     for s in &d.skills {
         let s = s.trim();
         if !SKILLS.contains(&s) {
-            return Err(Error::invalid("skills", format!("\"{s}\" is not a skill the centre records.")));
-        }
-        if !skills.iter().any(|k| k == s) {
+            p.add("skills", Code::VolunteerSkillUnknown, json!({"skill": s}));
+        } else if !skills.iter().any(|k| k == s) {
             skills.push(s.to_string());
         }
     }
     if let Some(dep) = d.departure_on {
-        if dep < d.arrival_on {
-            return Err(Error::invalid(
-                "departure_on",
-                "The departure date must be on or after the arrival date.",
-            ));
-        }
         let days = (dep - d.arrival_on).num_days() + 1;
-        if days < MIN_STAY_DAYS && d.structured_activity.trim().is_empty() && !short_stay_ok {
-            return Err(Error::invalid(
-                "departure_on",
-                format!(
-                    "The stay is {days} days: volunteers stay at least {MIN_STAY_DAYS} days, unless they are \
-                     approved to bring a named structured activity (workshop, puppet show, music)."
-                ),
-            ));
+        if dep < d.arrival_on {
+            p.add("departure_on", Code::VolunteerDepartureBeforeArrival, json!({}));
+        } else if days < MIN_STAY_DAYS && d.structured_activity.trim().is_empty() && !short_stay_ok {
+            p.add("departure_on", Code::VolunteerStayTooShort, json!({"days": days, "min": MIN_STAY_DAYS}));
         }
     }
-    let home = sites::resolve(conn, d.site.trim())
-        .map_err(|e| e.when_absent(Error::invalid("site", "Choose the volunteer's site.")))?;
-    let mut all = vec![home.id.clone()];
+    let home = p.check(
+        sites::resolve(conn, d.site.trim())
+            .map_err(|e| e.when_absent(Error::at("site", Code::VolunteerSiteMissing, json!({})))),
+    )?;
+    let mut all = Vec::new();
     for s in &d.other_sites {
-        let site = sites::resolve(conn, s.trim()).map_err(|e| {
-            e.when_absent(Error::invalid("other_sites", format!("There is no site \"{s}\".")))
-        })?;
-        if !all.contains(&site.id) {
-            all.push(site.id);
+        let site = p.check(sites::resolve(conn, s.trim()).map_err(|e| {
+            e.when_absent(Error::at("other_sites", Code::VolunteerOtherSiteUnknown, json!({"site": s})))
+        }))?;
+        if let Some(site) = site {
+            if !all.contains(&site.id) {
+                all.push(site.id);
+            }
         }
     }
+    let home = p.finish_with(home)?;
+    all.retain(|id| *id != home.id);
+    all.insert(0, home.id.clone());
     Ok((home.id, all, skills))
 }
 
@@ -375,10 +374,7 @@ pub fn update(conn: &Connection, id: &str, d: &VolunteerDetails) -> Result<()> {
         |r| r.get(0),
     )?;
     if outside > 0 {
-        return Err(Error::invalid(
-            "departure_on",
-            format!("{outside} shift(s) on the rota fall outside these dates: take them off the rota first."),
-        ));
+        return Err(Error::at("departure_on", Code::VolunteerShiftsOutsideStay, json!({"count": outside})));
     }
     let changed = conn.execute(
         "UPDATE volunteers SET site_id = ?2, given_name = ?3, family_name = ?4, email = ?5, phone = ?6,
@@ -393,7 +389,7 @@ pub fn update(conn: &Connection, id: &str, d: &VolunteerDetails) -> Result<()> {
         ))),
     )?;
     if changed == 0 {
-        return Err(Error::NotFound("There is no such volunteer.".into()));
+        return Err(Error::new(Code::VolunteerNotFound, json!({})));
     }
     write_sites(conn, id, &all)
 }
@@ -414,7 +410,7 @@ pub fn set_status(conn: &Connection, id: &str, status: VolunteerStatus) -> Resul
             },
         )
         .optional()?
-        .ok_or_else(|| Error::NotFound("There is no such volunteer.".into()))?;
+        .ok_or_else(|| Error::new(Code::VolunteerNotFound, json!({})))?;
     // An application from the form may have a short stay; it is not approved with one.
     if status == VolunteerStatus::Approved && now != status && stay_is_short(arrival, departure, &activity) {
         return Err(Error::invalid(
@@ -480,7 +476,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Volunteer> {
             },
         )
         .optional()?
-        .ok_or_else(|| Error::NotFound("There is no such volunteer.".into()))?;
+        .ok_or_else(|| Error::new(Code::VolunteerNotFound, json!({})))?;
     let mut stmt = conn.prepare(
         "SELECT s.code FROM volunteer_sites vs JOIN sites s ON s.id = vs.site_id WHERE vs.volunteer_id = ?1 ORDER BY s.code",
     )?;
@@ -570,7 +566,7 @@ pub fn record_references(conn: &Connection, id: &str, on: NaiveDate) -> Result<(
         params![id, on],
     )?;
     if n == 0 {
-        return Err(Error::NotFound("There is no such volunteer.".into()));
+        return Err(Error::new(Code::VolunteerNotFound, json!({})));
     }
     Ok(())
 }

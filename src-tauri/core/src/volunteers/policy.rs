@@ -135,13 +135,25 @@ pub fn policy(conn: &Connection) -> Result<DbsPolicy> {
 /// Checks and stores the DBS policy.
 pub fn update_policy(conn: &Connection, p: &DbsPolicy) -> Result<DbsPolicy> {
     if !(1..=120).contains(&p.recheck_months) {
-        return Err(Error::invalid("recheck_months", "Enter a number of months from 1 to 120."));
+        return Err(Error::at(
+            "recheck_months",
+            crate::Code::DbsPolicyRecheckMonthsOutOfRange,
+            serde_json::json!({}),
+        ));
     }
     if !(1..=120).contains(&p.update_service_months) {
-        return Err(Error::invalid("update_service_months", "Enter a number of months from 1 to 120."));
+        return Err(Error::at(
+            "update_service_months",
+            crate::Code::DbsPolicyRecheckMonthsOutOfRange,
+            serde_json::json!({}),
+        ));
     }
     if !(1..=365).contains(&p.expiring_soon_days) {
-        return Err(Error::invalid("expiring_soon_days", "Enter a number of days from 1 to 365."));
+        return Err(Error::at(
+            "expiring_soon_days",
+            crate::Code::DbsPolicyExpiringSoonDaysOutOfRange,
+            serde_json::json!({}),
+        ));
     }
     let contact = p.roster_contact.trim();
     crate::fields::check_len("roster_contact", "The roster contact", contact, 200)?;
@@ -157,7 +169,11 @@ pub fn update_policy(conn: &Connection, p: &DbsPolicy) -> Result<DbsPolicy> {
             ));
         };
         if !(1..=120).contains(&ip.recheck_months) {
-            return Err(Error::invalid("issuers", "Enter a number of months from 1 to 120."));
+            return Err(Error::at(
+                "issuers",
+                crate::Code::DbsPolicyRecheckMonthsOutOfRange,
+                serde_json::json!({}),
+            ));
         }
         settings::set(conn, &recheck_key(ip.issuer), &ip.recheck_months.to_string())?;
         // Only an issuer accepted with a risk assessment has the choice.

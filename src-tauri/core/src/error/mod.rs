@@ -1,0 +1,508 @@
+//! The one error type of the core.
+//!
+//! Every failure a person can act on is a variant with a plain-language message. The UI and the
+//! CLI only branch on [`ErrorKind`], so a kind is added only when some caller needs to tell it
+//! apart. Every error also carries a stable [`Code`] and the values its text needs, so the
+//! window can word it in the person's language (`error.<code>` in its language files); the
+//! English `message` is the code's template filled in, for the CLI and logs. A form's checks
+//! gather every problem in a [`Problems`] collector and fail once, before anything is written.
+
+mod codes;
+mod problems;
+
+pub use codes::{Code, ErrorKind};
+use problems::into_params;
+pub use problems::{fill, Params, Problem};
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// Result of every fallible core function.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A core error: a kind plus a message written for the person who will read it.
+///
+/// [`Error::Coded`] is the shape every refusal takes: a stable [`Code`], its values, and the
+/// English text. The variants that hold only a text are the older shape; they still work and
+/// cross with a generic code of their kind (`validation.other`, `not_found.other`, ...), so the
+/// window shows their English text in every language until they are given a code.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input failed a rule. `field` names the form field when there is one, so the UI can put
+    /// the message beside it.
+    #[error("{message}")]
+    Validation {
+        /// The input field at fault, if any (`"passphrase"`, `"sites[1].code"`).
+        field: Option<String>,
+        /// What is wrong, in plain words.
+        message: String,
+    },
+    /// A record that was asked for does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// A change clashes with data already there.
+    #[error("{0}")]
+    Conflict(String),
+    /// The caller's role is not allowed to do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The passphrase did not open the database.
+    #[error("The passphrase is not right for this database.")]
+    WrongPassphrase,
+    /// The database is not open (not unlocked yet, or locked again).
+    #[error("{0}")]
+    Locked(String),
+    /// A storage failure.
+    #[error("Database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A schema migration failed.
+    #[error("Database upgrade failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    /// A file could not be read or written.
+    #[error("File error: {0}")]
+    Io(#[from] std::io::Error),
+    /// Any other failure that is not the caller's fault.
+    #[error("{0}")]
+    Internal(String),
+    /// The change needs the person's confirmation first (a second distribution in the same
+    /// week, someone from another site at the desk): nothing was changed.
+    #[error("{message}")]
+    NeedsConfirmation {
+        /// The input flag that confirms (`"confirm_same_week"`): the same call with it set to
+        /// true goes ahead.
+        flag: String,
+        /// What the person confirms, in plain words.
+        message: String,
+    },
+    /// A refusal with a stable code; its kind is the code's. A form's validation may hold
+    /// several problems (see [`Problems`]).
+    #[error("{}", .0.message)]
+    Coded(Box<Coded>),
+}
+
+/// The inside of [`Error::Coded`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coded {
+    /// What went wrong, as a stable name.
+    pub code: Code,
+    /// The values the code's text needs.
+    pub params: Params,
+    /// The code's English template filled in with `params`.
+    pub message: String,
+    /// The input field at fault (validation), or the flag that confirms (confirm).
+    pub field: Option<String>,
+    /// Every problem of a form, the first one being the error's own code and field; empty for
+    /// an error that is about no field.
+    pub problems: Vec<Problem>,
+}
+
+/// Gathers every problem of a form, so that a person fixing a registration reads them all at
+/// once; [`Problems::finish`] fails with all of them, and the caller writes nothing until it
+/// passes.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<Problem>);
+
+impl Problems {
+    /// No problem yet.
+    pub fn new() -> Self {
+        Problems(Vec::new())
+    }
+
+    /// Records a problem at `field`.
+    pub fn add(&mut self, field: impl Into<String>, code: Code, params: Value) {
+        self.0.push(Problem::new(field, code, params));
+    }
+
+    /// The value of a check that passed. A refusal about a field is kept as a problem (and
+    /// `None` returned, so the form goes on to its next field); any other error (a database
+    /// failure, an input refused as a whole) ends the checks and is returned as it is.
+    pub fn check<T>(&mut self, result: Result<T>) -> Result<Option<T>> {
+        match result {
+            Ok(v) => Ok(Some(v)),
+            Err(e) => match e.into_problems() {
+                Ok(found) => {
+                    self.0.extend(found);
+                    Ok(None)
+                }
+                Err(e) => Err(e),
+            },
+        }
+    }
+
+    /// Whether any problem was found.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether a problem names `field`.
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|p| p.field == field)
+    }
+
+    /// `value` when no problem was found (a form's checked values, `None` only when a check
+    /// failed); otherwise the one validation error of [`Problems::finish`].
+    pub fn finish_with<T>(self, value: Option<T>) -> Result<T> {
+        self.finish()?;
+        value.ok_or_else(|| Error::Internal("A form's checks passed without giving their values.".into()))
+    }
+
+    /// `Ok` when no problem was found; otherwise one validation error holding them all, the
+    /// first as its own code and field.
+    pub fn finish(self) -> Result<()> {
+        let mut found = self.0.into_iter();
+        let Some(first) = found.next() else { return Ok(()) };
+        let mut problems = vec![first.clone()];
+        problems.extend(found);
+        Err(Error::Coded(Box::new(Coded {
+            code: first.code,
+            params: first.params,
+            message: first.message,
+            field: Some(first.field),
+            problems,
+        })))
+    }
+}
+
+impl Error {
+    /// An error with a stable code and the values its text needs (an object); its kind is the
+    /// code's.
+    pub fn new(code: Code, params: Value) -> Self {
+        let params = into_params(params);
+        let message = fill(code.template(), &params);
+        Error::Coded(Box::new(Coded { code, params, message, field: None, problems: Vec::new() }))
+    }
+
+    /// A refusal of one input field, with a stable code and its values.
+    pub fn at(field: impl Into<String>, code: Code, params: Value) -> Self {
+        let problem = Problem::new(field, code, params);
+        Error::Coded(Box::new(Coded {
+            code,
+            params: problem.params.clone(),
+            message: problem.message.clone(),
+            field: Some(problem.field.clone()),
+            problems: vec![problem],
+        }))
+    }
+
+    /// A refusal that the same call with `flag` set to true turns into the change, with a
+    /// stable code and its values.
+    pub fn confirm_with(flag: impl Into<String>, code: Code, params: Value) -> Self {
+        let params = into_params(params);
+        let message = fill(code.template(), &params);
+        Error::Coded(Box::new(Coded {
+            code,
+            params,
+            message,
+            field: Some(flag.into()),
+            problems: Vec::new(),
+        }))
+    }
+
+    /// A validation error tied to one input field (the older shape: code `validation.other`).
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Validation { field: Some(field.into()), message: message.into() }
+    }
+
+    /// A refusal that the same call with `flag` set to true turns into the change (the older
+    /// shape: code `confirm.other`).
+    pub fn confirm(flag: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::NeedsConfirmation { flag: flag.into(), message: message.into() }
+    }
+
+    /// A validation error about the input as a whole (the older shape: code
+    /// `validation.other`).
+    pub fn validation(message: impl Into<String>) -> Self {
+        Error::Validation { field: None, message: message.into() }
+    }
+
+    /// `instead` when this error says that what was asked for is absent (`not_found`, or a
+    /// query that found no row); this error unchanged otherwise. For an input that names a
+    /// record: its absence is the caller's mistake, but a database failure is not, and must
+    /// never be reported as one.
+    pub fn when_absent(self, instead: Error) -> Error {
+        match self {
+            Error::Sqlite(rusqlite::Error::QueryReturnedNoRows) => instead,
+            other if other.kind() == ErrorKind::NotFound => instead,
+            other => other,
+        }
+    }
+
+    /// This error with its field `from` (any field when `None`) named `to` instead, for a
+    /// check whose field is part of a larger input (`rate` of `items[2].rate`); any other
+    /// error unchanged.
+    pub fn refield(self, from: Option<&str>, to: &str) -> Error {
+        let moves = |f: &str| from.is_none_or(|from| from == f);
+        match self {
+            Error::Validation { field: Some(f), message } if moves(&f) => {
+                Error::Validation { field: Some(to.to_string()), message }
+            }
+            Error::Coded(mut c) if c.code.kind() == ErrorKind::Validation => {
+                if c.field.as_deref().is_some_and(moves) {
+                    c.field = Some(to.to_string());
+                }
+                for p in c.problems.iter_mut().filter(|p| moves(&p.field)) {
+                    p.field = to.to_string();
+                }
+                Error::Coded(c)
+            }
+            other => other,
+        }
+    }
+
+    /// The problems about fields this error holds, or the error itself when it is not a
+    /// refusal of fields (a database failure, an input refused as a whole).
+    pub fn into_problems(self) -> Result<Vec<Problem>, Error> {
+        match self {
+            Error::Validation { field: Some(field), message } => {
+                let problem =
+                    Problem::new(field, Code::ValidationOther, serde_json::json!({"message": message}));
+                Ok(vec![problem])
+            }
+            Error::Coded(c) if c.code.kind() == ErrorKind::Validation && !c.problems.is_empty() => {
+                Ok(c.problems)
+            }
+            other => Err(other),
+        }
+    }
+
+    /// The kind the UI and CLI branch on.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Validation { .. } => ErrorKind::Validation,
+            Error::NotFound(_) => ErrorKind::NotFound,
+            Error::Conflict(_) => ErrorKind::Conflict,
+            Error::Forbidden(_) => ErrorKind::Forbidden,
+            Error::WrongPassphrase | Error::Locked(_) => ErrorKind::Locked,
+            Error::NeedsConfirmation { .. } => ErrorKind::Confirm,
+            Error::Sqlite(e) if is_busy(e) => ErrorKind::Conflict,
+            Error::Sqlite(_) | Error::Migration(_) | Error::Io(_) | Error::Internal(_) => ErrorKind::Internal,
+            Error::Coded(c) => c.code.kind(),
+        }
+    }
+
+    /// The stable code of this error (a generic one of its kind for the older shapes).
+    pub fn code(&self) -> Code {
+        match self {
+            Error::Validation { .. } => Code::ValidationOther,
+            Error::NotFound(_) => Code::NotFoundOther,
+            Error::Conflict(_) => Code::ConflictOther,
+            Error::Forbidden(_) => Code::ForbiddenOther,
+            Error::WrongPassphrase => Code::AccessPassphraseWrong,
+            Error::Locked(_) => Code::LockedOther,
+            Error::NeedsConfirmation { .. } => Code::ConfirmOther,
+            Error::Sqlite(e) if is_busy(e) => Code::DatabaseBusy,
+            Error::Sqlite(_) => Code::InternalDatabase,
+            Error::Migration(_) => Code::InternalUpgrade,
+            Error::Io(_) => Code::InternalFile,
+            Error::Internal(_) => Code::InternalOther,
+            Error::Coded(c) => c.code,
+        }
+    }
+
+    /// The `{kind, message, field?, code, params, problems}` shape that crosses to the UI and
+    /// the CLI.
+    pub fn to_payload(&self) -> ErrorPayload {
+        let message = self.to_string();
+        let (field, params, problems) = match self {
+            Error::Coded(c) => (c.field.clone(), c.params.clone(), c.problems.clone()),
+            Error::Validation { field, message } => {
+                let params = into_params(serde_json::json!({"message": message}));
+                let problems = field
+                    .iter()
+                    .map(|f| Problem {
+                        field: f.clone(),
+                        code: Code::ValidationOther,
+                        params: params.clone(),
+                        message: message.clone(),
+                    })
+                    .collect();
+                (field.clone(), params, problems)
+            }
+            Error::NeedsConfirmation { flag, .. } => {
+                (Some(flag.clone()), message_param(&message), Vec::new())
+            }
+            Error::WrongPassphrase => (None, Params::new(), Vec::new()),
+            Error::Sqlite(e) => (None, detail_param(e), Vec::new()),
+            Error::Migration(e) => (None, detail_param(e), Vec::new()),
+            Error::Io(e) => (None, detail_param(e), Vec::new()),
+            Error::NotFound(_)
+            | Error::Conflict(_)
+            | Error::Forbidden(_)
+            | Error::Locked(_)
+            | Error::Internal(_) => (None, message_param(&message), Vec::new()),
+        };
+        ErrorPayload { kind: self.kind(), message, field, code: self.code(), params, problems }
+    }
+}
+
+fn message_param(message: &str) -> Params {
+    into_params(serde_json::json!({"message": message}))
+}
+
+fn detail_param(e: &dyn std::fmt::Display) -> Params {
+    into_params(serde_json::json!({"detail": e.to_string()}))
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// An error as data: what the UI receives from a failed command and the CLI prints on stderr.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct ErrorPayload {
+    /// One of the stable kinds.
+    pub kind: ErrorKind,
+    /// A message a person can act on, in English.
+    pub message: String,
+    /// The input field at fault, for validation errors; for `confirm`, the input flag that
+    /// confirms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// What went wrong, as a stable name: the window words it from `error.<code>`.
+    #[schemars(with = "String")]
+    pub code: Code,
+    /// The values the code's text needs.
+    pub params: Params,
+    /// Every problem of a form at once (empty for errors that are not about fields).
+    pub problems: Vec<Problem>,
+}
+
+impl From<&Error> for ErrorPayload {
+    fn from(e: &Error) -> Self {
+        e.to_payload()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn payload_json_shape_is_kind_message_code_params_and_problems() {
+        let json =
+            serde_json::to_value(Error::NotFound("No site CAL.".into()).to_payload()).unwrap_or_default();
+        assert_eq!(
+            json,
+            json!({"kind": "not_found", "message": "No site CAL.", "code": "not_found.other",
+                   "params": {"message": "No site CAL."}, "problems": []})
+        );
+    }
+
+    #[test]
+    fn only_absence_becomes_the_callers_mistake() {
+        let choose = || Error::invalid("site", "Choose a site.");
+        assert_eq!(Error::NotFound("No site X.".into()).when_absent(choose()).kind(), ErrorKind::Validation);
+        let no_row = Error::Sqlite(rusqlite::Error::QueryReturnedNoRows);
+        assert_eq!(no_row.when_absent(choose()).kind(), ErrorKind::Validation);
+        let coded = Error::new(Code::NotFoundOther, json!({"message": "gone"}));
+        assert_eq!(coded.when_absent(choose()).kind(), ErrorKind::Validation, "a coded absence too");
+        let failure = Error::Sqlite(rusqlite::Error::InvalidQuery);
+        assert_eq!(failure.when_absent(choose()).kind(), ErrorKind::Internal, "a database failure stays one");
+    }
+
+    #[test]
+    fn validation_payload_names_the_field() {
+        let json =
+            serde_json::to_value(Error::invalid("passphrase", "Too short.").to_payload()).unwrap_or_default();
+        assert_eq!(json["kind"], "validation");
+        assert_eq!(json["message"], "Too short.");
+        assert_eq!(json["field"], "passphrase");
+        assert_eq!(json["code"], "validation.other");
+        assert_eq!(
+            json["problems"],
+            json!([{"field": "passphrase", "code": "validation.other", "params": {"message": "Too short."},
+                    "message": "Too short."}])
+        );
+    }
+
+    #[test]
+    fn confirm_payload_names_the_flag_that_confirms() {
+        let json = serde_json::to_value(Error::confirm("confirm_same_week", "Again?").to_payload())
+            .unwrap_or_default();
+        assert_eq!(json["kind"], "confirm");
+        assert_eq!(json["message"], "Again?");
+        assert_eq!(json["field"], "confirm_same_week");
+        assert_eq!(json["problems"], json!([]));
+    }
+
+    #[test]
+    fn wrong_passphrase_is_locked() {
+        assert_eq!(Error::WrongPassphrase.kind(), ErrorKind::Locked);
+        assert_eq!(Error::WrongPassphrase.kind().as_str(), "locked");
+        assert_eq!(Error::WrongPassphrase.to_payload().message, Code::AccessPassphraseWrong.template());
+    }
+
+    #[test]
+    fn a_coded_error_fills_its_template_and_takes_its_codes_kind() {
+        let e = Error::at("date_of_birth", Code::PersonDateOfBirthInFuture, json!({}));
+        assert_eq!(e.kind(), ErrorKind::Validation);
+        let p = e.to_payload();
+        assert_eq!(p.message, "The date of birth is in the future.");
+        assert_eq!(p.field.as_deref(), Some("date_of_birth"));
+        assert_eq!(p.problems.len(), 1);
+        let e = Error::new(Code::TextTooLong, json!({"label": "The note", "max": 500}));
+        assert_eq!(e.to_string(), "The note is too long (at most 500 characters).");
+    }
+
+    #[test]
+    fn fill_leaves_unknown_placeholders_and_lone_braces() {
+        let params = into_params(json!({"n": 3, "who": "Léa"}));
+        assert_eq!(fill("{who} has {n} {missing} {", &params), "Léa has 3 {missing} {");
+        assert_eq!(fill("{not a name} {n}", &params), "{not a name} 3");
+    }
+
+    #[test]
+    fn problems_gather_every_refusal_and_fail_once() {
+        let mut p = Problems::new();
+        assert_eq!(p.check(Ok::<_, Error>(1)).ok().flatten(), Some(1));
+        assert!(p.check::<()>(Err(Error::invalid("a", "First."))).is_ok_and(|v| v.is_none()));
+        p.add("b", Code::PersonDateOfBirthInFuture, json!({}));
+        let stop = p.check::<()>(Err(Error::Sqlite(rusqlite::Error::InvalidQuery)));
+        assert!(stop.is_err(), "a database failure is not a problem of the form");
+        assert!(p.has("a") && p.has("b"));
+        let e = p.finish().err().map(|e| e.to_payload());
+        let fields: Vec<String> = e.iter().flat_map(|e| e.problems.iter().map(|p| p.field.clone())).collect();
+        assert_eq!(fields, ["a", "b"]);
+        assert_eq!(e.and_then(|e| e.field).as_deref(), Some("a"), "the first problem is the error's field");
+        assert!(Problems::new().finish().is_ok());
+    }
+
+    #[test]
+    fn every_code_is_dotted_unique_and_of_its_kind() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            let s = code.as_str();
+            assert!(
+                s.contains('.') && s.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '_'),
+                "{s}"
+            );
+            assert!(seen.insert(s), "{s} twice");
+            assert!(!code.template().is_empty(), "{s}");
+        }
+    }
+}
+
+/// Something a person should know about work that was done all the same: part of a
+/// function's answer (a `warnings` list), never a refusal. The window words it from
+/// `warning.<kind>` in its language files with `params`; `message` is the English for the CLI
+/// and logs.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct Warning {
+    /// What it is about (`expired_on_receipt`, `session_audience`).
+    pub kind: String,
+    /// The values the text needs, by name.
+    pub params: serde_json::Value,
+    /// The warning in English.
+    pub message: String,
+}
+
+impl Warning {
+    /// A warning of `kind` with its values and English text.
+    pub fn new(kind: &str, params: serde_json::Value, message: impl Into<String>) -> Self {
+        Warning { kind: kind.to_string(), params, message: message.into() }
+    }
+}

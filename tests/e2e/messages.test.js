@@ -1,0 +1,77 @@
+// End to end: a form with several mistakes, in French. Switch to French, register a person
+// with four mistakes at once (no given name, a family name in Arabic script, an age past 120, a
+// phone number in words): the error summary lists every problem, each in French from
+// `error.<code>` in fr.json and beside its field, and nobody was registered.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { By } from 'selenium-webdriver';
+import { cli } from './driver.js';
+import { WAIT, byTestId, chooseValue, find, openScreen, signIn, useDemoApp } from './helpers.js';
+
+const demo = useDemoApp();
+
+const fr = JSON.parse(fs.readFileSync('ui/i18n/fr.json', 'utf8'));
+const en = JSON.parse(fs.readFileSync('ui/i18n/en.json', 'utf8'));
+
+/** The text of error.<code> in `lang`, filled as the window's t(key, vars) fills it. */
+const worded = (lang, code, vars = {}) =>
+  lang[`error.${code}`].replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+
+/** The texts of the elements `css` finds, or null while the screen is being redrawn. */
+async function textsOf(driver, css) {
+  try {
+    const found = await driver.findElements(By.css(css));
+    return await Promise.all(found.map((el) => el.getText()));
+  } catch (err) {
+    if (err.name === 'StaleElementReferenceError' || err.name === 'NoSuchElementError') return null;
+    throw err;
+  }
+}
+
+test('every mistake on the person form is listed at once, in French, and nothing is written', async () => {
+  const { driver } = demo.app;
+  const before = cli(demo.dataDir, 'info', '--json').people;
+  await signIn(driver, 'sarah');
+  await find(driver, 'count-people');
+  await chooseValue(driver, 'language', 'fr');
+  await driver.wait(async () => (await textsOf(driver, '[data-testid="nav-dashboard"]'))?.[0] === 'Tableau de bord', WAIT,
+    'the window is in French');
+
+  await openScreen(driver, 'people');
+  await (await find(driver, 'register-person')).click();
+  await find(driver, 'given-name');
+  await (await find(driver, 'family-name')).sendKeys('حداد');
+  await driver.findElement(By.css('[data-field="sex"] input[value="female"]')).click();
+  await (await find(driver, 'estimated-age')).sendKeys('150');
+  await (await find(driver, 'phone')).sendKeys('appelez-moi');
+  await (await find(driver, 'register-submit')).click();
+
+  const want = [
+    ['given_name', 'person.given_name.missing'],
+    ['family_name', 'name.not_latin'],
+    ['estimated_age', 'person.estimated_age.out_of_range'],
+    ['phone', 'phone.invalid'],
+  ];
+  const listed = await driver.wait(async () => {
+    const items = await textsOf(driver, '.error-summary:not([hidden]) li');
+    return items && items.length >= want.length ? items : false;
+  }, WAIT, 'the summary lists every problem');
+  assert.deepEqual(listed, want.map(([, code]) => worded(fr, code)), 'the summary, in French, in the form\'s order');
+  for (const [name, code] of want) {
+    assert.notEqual(worded(fr, code), worded(en, code), `${code} has its own French text`);
+    const beside = await driver.findElement(By.css(`[data-field="${name}"] .field-error`));
+    assert.equal(await beside.getText(), worded(fr, code), `the message beside ${name}`);
+  }
+  // Each summary line links to its field.
+  const link = await driver.findElement(By.css('.error-summary li a'));
+  await link.click();
+  const focused = await driver.executeScript('return document.activeElement.closest("[data-field]")?.dataset.field');
+  assert.equal(focused, 'given_name', 'the first link moves to its field');
+
+  assert.equal(cli(demo.dataDir, 'info', '--json').people, before, 'nobody was registered');
+  assert.equal((await driver.findElements(byTestId('person-name'))).length, 0, 'still on the form');
+  // English again for whoever runs next on this profile.
+  await chooseValue(driver, 'language', 'en');
+});

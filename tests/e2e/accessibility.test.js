@@ -207,6 +207,16 @@ async function walkSignedIn(driver, lang, facts) {
   await press(driver, 'payment-save');
   await problemsListed(driver);
   await at('Money, a payment with problems', '[data-testid="payment-form"]');
+  await go(driver, '#/exchange', 'exchange-now-section');
+  await at('Exchange');
+  await press(driver, 'exchange-now');
+  await problemsListed(driver);
+  await at('Exchange, no folder chosen', '[data-testid="exchange-now-section"]');
+  await go(driver, '#/exchange', 'replicas');
+  await (await find(driver, 'exchange-auto-minutes')).clear();
+  await press(driver, 'exchange-auto-save');
+  await problemsListed(driver);
+  await at('Exchange, an automatic folder with problems', '[data-testid="exchange-auto-form"]');
 
   for (const section of ['centre', 'passphrase', 'users', 'partners', 'dbs', 'volunteer-info', 'security', 'audit']) {
     await go(driver, `#/settings/${section}`, `settings-panel-${section}`);

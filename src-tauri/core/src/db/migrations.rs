@@ -24,10 +24,10 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/0010_checks.sql"),
     include_str!("../../migrations/0011_id_cards.sql"),
     include_str!("../../migrations/0012_money.sql"),
-    include_str!("../../migrations/0014_stock_transit.sql"),
-    include_str!("../../migrations/0015_erasures.sql"),
-    include_str!("../../migrations/0016_exchange_auto.sql"),
-    include_str!("../../migrations/0017_person_transfers.sql"),
+    include_str!("../../migrations/0013_stock_transit.sql"),
+    include_str!("../../migrations/0014_erasures.sql"),
+    include_str!("../../migrations/0015_exchange_auto.sql"),
+    include_str!("../../migrations/0016_person_transfers.sql"),
 ];
 
 /// Migrations that also run Rust code after their SQL, in the same transaction.

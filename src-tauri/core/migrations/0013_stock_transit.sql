@@ -1,4 +1,4 @@
--- Haven schema, version 14: stock across sites. Stock sent to another site's location is in transit until
+-- Haven schema, version 13: stock across sites. Stock sent to another site's location is in transit until
 -- that site confirms it arrived, and the balance table may hold a sum below zero.
 --
 -- Below zero: two computers of one site giving out the same tins between two exchanges take

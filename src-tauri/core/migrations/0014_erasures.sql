@@ -1,4 +1,4 @@
--- Haven schema, version 15: erasure records. An erasure (a person's request, or the retention
+-- Haven schema, version 14: erasure records. An erasure (a person's request, or the retention
 -- rule) travels between replicas as this row alone, never as a change carrying the values it
 -- removes: each replica that receives it anonymises the person itself, and again whenever a
 -- change made elsewhere before it knew of the erasure brings a value back.

@@ -1,4 +1,4 @@
--- Haven schema, version 16: this computer's automatic exchange folder (the office's shared
+-- Haven schema, version 15: this computer's automatic exchange folder (the office's shared
 -- folder) and the outcome of its last exchange. Local: every computer has its own.
 CREATE TABLE exchange_auto (
     id          INTEGER PRIMARY KEY CHECK (id = 1),

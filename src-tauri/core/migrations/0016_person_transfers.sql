@@ -1,4 +1,4 @@
--- Haven schema, version 17: moves of a person between sites, so that the receiving site sees
+-- Haven schema, version 16: moves of a person between sites, so that the receiving site sees
 -- who is coming ("Arrivals from other sites" on the Dashboard) and marks them met. Replicated:
 -- a move made in Calais reaches Birmingham with the person's record.
 CREATE TABLE person_transfers (

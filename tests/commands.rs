@@ -76,11 +76,15 @@ fn invoke_from(
 }
 
 #[test]
-fn errors_cross_ipc_as_kind_and_message() {
+fn errors_cross_ipc_as_kind_code_and_message() {
     let dir = tempfile::tempdir().unwrap();
     let (_app, w) = app(dir.path(), true);
     let err = invoke(&w, "unlock", json!({"username": "sarah", "passphrase": "not it"})).unwrap_err();
-    assert_eq!(err, json!({"kind": "locked", "message": "The user name or passphrase is not right."}));
+    assert_eq!(
+        err,
+        json!({"kind": "locked", "code": "access.sign_in.wrong", "message": "The user name or passphrase is not right.",
+               "params": {}, "problems": []})
+    );
     // Another user's passphrase does not open this user's key either.
     let err = invoke(&w, "unlock", json!({"username": "nobody", "passphrase": "demo"})).unwrap_err();
     assert_eq!(err["kind"], "locked");

@@ -60,16 +60,21 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let builder = tauri::Builder::default()
-        // First: a second launch hands over to the running window instead of opening the
-        // database a second time.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+    let context = tauri::generate_context!();
+    let single = tauri_plugin_single_instance::Builder::new()
+        .callback(|app, _argv, _cwd| {
             if let Some(window) = app.get_webview_window("main") {
                 let _ = window.unminimize();
                 let _ = window.show();
                 let _ = window.set_focus();
             }
-        }))
+        })
+        .dbus_id(instance_name(&context.config().identifier, &launch.data_dir))
+        .build();
+    let builder = tauri::Builder::default()
+        // First: a second launch on the same data folder hands over to the running window
+        // instead of opening the database a second time.
+        .plugin(single)
         .plugin(tauri_plugin_window_state::Builder::default().build())
         // Native open/save dialogs (import, export, print) and the system PDF viewer. The
         // capability grants only the open and save dialogs and opening PDF files; links in the
@@ -82,7 +87,7 @@ pub fn run() -> ExitCode {
             app.manage(AppState::new(launch)?);
             Ok(())
         });
-    let app = match with_commands(builder).build(tauri::generate_context!()) {
+    let app = match with_commands(builder).build(context) {
         Ok(app) => app,
         Err(e) => {
             eprintln!("Haven could not start: {e}");
@@ -98,4 +103,18 @@ pub fn run() -> ExitCode {
         }
     });
     ExitCode::SUCCESS
+}
+
+/// The single-instance name of a window on `data_dir`: one window per data folder, so that a
+/// second launch on the same folder goes to the window already open, while a window on another
+/// folder (another replica of the centre, as the exchange tests run side by side) opens. On
+/// Linux this is the session bus name the plugin takes; on Windows the plugin keys on the app's
+/// identifier alone, so there it stays one Haven window per signed-in user.
+fn instance_name(identifier: &str, data_dir: &std::path::Path) -> String {
+    use std::hash::{Hash, Hasher};
+    let dir = std::fs::canonicalize(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
+    let mut h = std::hash::DefaultHasher::new();
+    dir.hash(&mut h);
+    // A bus name's parts are letters, digits and `_`, and none starts with a digit.
+    format!("{identifier}.d{:016x}", h.finish())
 }

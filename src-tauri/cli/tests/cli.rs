@@ -534,8 +534,22 @@ fn exchange_passes_a_registration_to_another_replica_and_a_second_run_changes_no
         &["call", "search_people", r#"{"text":"Across Channel"}"#],
     ));
     assert!(found.to_string().contains("Channel"), "{found}");
+    // A second run applies nothing. What it sends is this computer's own audit entries (each
+    // `haven-cli` run signs in, and the sign-in is audited), which travel like any change.
     let again = json_out(&cli(dunkirk.path(), Some("demo"), &["exchange", "--dir", dir, "--json"]));
-    assert_eq!(again, serde_json::json!({"sent": 0, "applied": 0, "waiting": 0, "conflicts": 0}));
+    assert_eq!(
+        (again["applied"].as_u64(), again["waiting"].as_u64(), again["conflicts"].as_u64()),
+        (Some(0), Some(0), Some(0)),
+        "{again}"
+    );
+    // Calais receives those audit entries, and nothing conflicts or waits.
+    let on_calais = json_out(&cli(calais.path(), Some("demo"), &["exchange", "--dir", dir, "--json"]));
+    assert!(on_calais["applied"].as_u64().unwrap() >= 1, "{on_calais}");
+    assert_eq!(
+        (on_calais["waiting"].as_u64(), on_calais["conflicts"].as_u64()),
+        (Some(0), Some(0)),
+        "{on_calais}"
+    );
     let front = json_err(&cli(dunkirk.path(), Some("demo"), &["--user", "tom", "exchange", "--dir", dir]));
     assert_eq!(front["kind"], "forbidden", "{front}");
 }

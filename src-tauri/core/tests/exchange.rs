@@ -183,10 +183,12 @@ fn a_delete_meeting_an_edit_is_a_conflict_and_the_delete_wins_on_both() {
     swap(b, folder.path());
     sql(a, "DELETE FROM notes WHERE person_id = ?1", &[&p]);
     sql(b, "UPDATE notes SET body = 'Edited words.' WHERE person_id = ?1", &[&p]);
-    // Each side applies the other's change in turn.
+    // Each side applies the other's change in turn; the last exchange brings a the audit
+    // entry of b's apply of a's conflict record.
     swap(b, folder.path());
     swap(a, folder.path());
     swap(b, folder.path());
+    swap(a, folder.path());
     assert_same(a, b);
     assert_eq!(one(b, "SELECT count(*) FROM notes WHERE person_id = ?1", &[&p]).as_deref(), Some("0"));
     for r in [a, b] {
@@ -410,4 +412,120 @@ fn the_automatic_folder_exchanges_when_due_for_whoever_is_signed_in_and_records_
     assert_eq!(down.field.as_deref(), Some("dir"), "{down:?}");
     let after = call(&b.db, &b.s, "exchange_overview", json!({}));
     assert!(after["automatic"]["last_error"].as_str().unwrap().contains("no folder"), "{after}");
+}
+
+#[test]
+fn audit_entries_travel_as_written_one_chain_per_replica_each_checked_everywhere() {
+    let reps = replicas(&["CAL", "DUN"]);
+    let (a, b) = (&reps[0], &reps[1]);
+    let folder = tempfile::tempdir().unwrap();
+    let p = register(a, "Amina", "Chained");
+    // An erasure is written without capture: its audit entry must still reach b, or a's chain
+    // would arrive there with a gap.
+    let q = register(a, "Erased", "Person");
+    call(&a.db, &a.s, "erase_person", json!({"id": q, "confirm": true}));
+    register(b, "Bilal", "Chained");
+    swap(a, folder.path());
+    swap(b, folder.path());
+    swap(a, folder.path());
+    // a's last exchange audited its apply of b's work; that entry reaches b one exchange later.
+    swap(b, folder.path());
+    assert_same(a, b);
+
+    let a_id = one(a, "SELECT replica FROM exchange_secrets", &[]).unwrap();
+    let b_id = one(b, "SELECT replica FROM exchange_secrets", &[]).unwrap();
+    for r in [a, b] {
+        let report = call(&r.db, &r.s, "verify_audit_log", json!({}));
+        assert_eq!(report["ok"], true, "{}: {report}", r.site);
+        let chains = report["chains"].as_array().unwrap();
+        let origins: Vec<&str> = chains.iter().map(|c| c["origin"].as_str().unwrap()).collect();
+        assert!(origins.contains(&a_id.as_str()) && origins.contains(&b_id.as_str()), "{report}");
+        assert_eq!(chains.iter().filter(|c| c["own"] == true).count(), 1, "{report}");
+    }
+    // Every replica holds the entry of a's registration and of a's erasure, in a's chain.
+    for r in [a, b] {
+        for action in ["create", "erase"] {
+            let origin = one(
+                r,
+                "SELECT origin FROM audit_log WHERE entity = 'person' AND action = ?1 AND entity_id IN (?2, ?3)",
+                &[action, &p, &q],
+            );
+            assert_eq!(origin.as_deref(), Some(a_id.as_str()), "{}: {action}", r.site);
+        }
+        // Each apply of the other's work is audited in the chain of the replica that applied it.
+        let applies = one(
+            r,
+            "SELECT count(*) FROM audit_log WHERE action = 'exchange' AND origin = ?1",
+            &[if r.site == "CAL" { &a_id } else { &b_id }],
+        );
+        assert_ne!(applies.as_deref(), Some("0"), "{}", r.site);
+    }
+
+    // An entry of a's chain changed on b is found there, and named as a's.
+    let conn = b.db.conn().unwrap();
+    conn.execute_batch("DROP TRIGGER audit_log_no_update").unwrap();
+    conn.execute(
+        "UPDATE audit_log SET detail = '{\"rewritten\":true}'
+         WHERE origin = ?1 AND seq = (SELECT min(seq) + 1 FROM audit_log WHERE origin = ?1)",
+        [&a_id],
+    )
+    .unwrap();
+    drop(conn);
+    let report = call(&b.db, &b.s, "verify_audit_log", json!({}));
+    assert_eq!(report["ok"], false, "{report}");
+    assert_eq!(report["problem_chain"], a_id.as_str(), "{report}");
+    assert!(report["problem"].as_str().unwrap().contains("was changed after it was written"), "{report}");
+    // a's own log is untouched.
+    assert_eq!(call(&a.db, &a.s, "verify_audit_log", json!({}))["ok"], true);
+}
+
+#[test]
+fn a_household_served_at_two_office_desks_before_they_exchange_keeps_both_collections_everywhere() {
+    use util::distribution::{adult_at, distribution, shelf_at};
+    let reps = replicas(&["CAL", "BHM", "BHM"]);
+    let (pc1, pc2) = (&reps[1], &reps[2]);
+    let folder = tempfile::tempdir().unwrap();
+    let shelf = shelf_at(&pc1.db, &pc1.s, "BHM", "Office shelf");
+    // What an adult on their own is given at a weekly distribution.
+    let later = chrono::Local::now().date_naive() + chrono::Days::new(400);
+    util::stock::receive(&pc1.db, &pc1.s, &shelf, "Food parcel", None, 20, Some(later));
+    util::stock::receive(&pc1.db, &pc1.s, &shelf, "Hygiene kit", None, 20, None);
+    let d = distribution(&pc1.db, &pc1.s, &shelf, chrono::Local::now().date_naive());
+    let hodan = adult_at(&pc1.db, &pc1.s, "BHM", "Hodan", "Twice");
+    swap(pc1, folder.path());
+    swap(pc2, folder.path());
+
+    // Both office desks serve her before they next exchange: each sees no other collection.
+    let collect = |r: &Replica| {
+        call(&r.db, &r.s, "record_collection", json!({"distribution": d, "person": hodan["code"]}))
+    };
+    collect(pc1);
+    collect(pc2);
+    for _ in 0..2 {
+        swap(pc1, folder.path());
+        swap(pc2, folder.path());
+    }
+    assert_same(pc1, pc2);
+    for r in [pc1, pc2] {
+        let n = one(
+            r,
+            "SELECT count(*) FROM collections WHERE distribution_id = ?1 AND reversed_at IS NULL",
+            &[&d],
+        );
+        assert_eq!(n.as_deref(), Some("2"), "{}: both collections are kept", r.site);
+        r.db.read(|c| {
+            assert_eq!(haven_core::stock::ledger_sums(c)?, haven_core::stock::balance_rows(c)?, "{}", r.site);
+            Ok(())
+        })
+        .unwrap();
+        let after = call(&r.db, &r.s, "distribution_after", json!({"distribution": d}));
+        let twice = after["collected_twice"].as_array().unwrap();
+        assert_eq!(twice.len(), 1, "{}: {after}", r.site);
+        assert_eq!(twice[0]["code"], hodan["code"]);
+        assert_eq!(twice[0]["collections"], 2);
+        // Each desk now sees her collection: a third is refused.
+        let e =
+            util::err(&r.db, &r.s, "record_collection", json!({"distribution": d, "person": hodan["code"]}));
+        assert_eq!(e.kind, haven_core::ErrorKind::Conflict, "{}: {}", r.site, e.message);
+    }
 }

@@ -36,6 +36,9 @@ enum Step {
     Arrive(usize),
     /// Replica `r` erases one of the people it has (`k` picks which), as a lead does on request.
     Erase(usize, usize),
+    /// Replica `r` records a collection at its site's distribution for one of the people it has
+    /// (`k` picks which); refused when this replica sees that household has collected.
+    Collect(usize, usize),
     /// Replica `r` exchanges through folder `f`; before it, the folder may lose a bundle
     /// (`lose`) or get back an old one (`replay`).
     Swap(usize, usize, bool, bool),
@@ -52,6 +55,7 @@ fn step() -> impl Strategy<Value = Step> {
         (0..REPLICAS, 0..REPLICAS, 1..5u8).prop_map(|(r, to, q)| Step::Send(r, to, q)),
         (0..REPLICAS).prop_map(Step::Arrive),
         (0..REPLICAS, 0..50usize).prop_map(|(r, k)| Step::Erase(r, k)),
+        (0..REPLICAS, 0..50usize).prop_map(|(r, k)| Step::Collect(r, k)),
         (0..REPLICAS, 0..2usize, prop::bool::weighted(0.2), prop::bool::weighted(0.2))
             .prop_map(|(r, f, lose, replay)| Step::Swap(r, f, lose, replay)),
     ]
@@ -62,9 +66,13 @@ fn erased_here(r: &Replica, p: &str) -> bool {
     one(r, "SELECT anonymised_at IS NOT NULL FROM people WHERE id = ?1", &[p]).as_deref() == Some("1")
 }
 
-/// What replica `r` shows at `shelf`.
-fn seen(r: &Replica, shelf: &str) -> i64 {
-    one(r, "SELECT coalesce(sum(max(quantity, 0)), 0) FROM stock_balances WHERE location_id = ?1", &[shelf])
+/// What replica `r` shows of `item` at `shelf`.
+fn seen(r: &Replica, shelf: &str, item: &str) -> i64 {
+    one(
+        r,
+        "SELECT coalesce(sum(max(quantity, 0)), 0) FROM stock_balances WHERE location_id = ?1 AND item_id = ?2",
+        &[shelf, item],
+    )
         .unwrap()
         .parse()
         .unwrap()
@@ -104,6 +112,21 @@ fn run_steps(steps: &[Step]) {
         })
         .collect();
     let shelves: Vec<String> = (0..REPLICAS).map(|r| site_shelves[r.min(2)].clone()).collect();
+    // A distribution today at each site's shelf (the second office PC serves at the first's).
+    let site_days: Vec<String> = reps[..3]
+        .iter()
+        .zip(&site_shelves)
+        .map(|(r, shelf)| {
+            util::distribution::distribution(&r.db, &r.s, shelf, chrono::Local::now().date_naive())
+        })
+        .collect();
+    let days: Vec<String> = (0..REPLICAS).map(|r| site_days[r.min(2)].clone()).collect();
+    // What an adult on their own is given there, enough for every collection of the run.
+    let later = chrono::Local::now().date_naive() + chrono::Days::new(400);
+    for (r, shelf) in reps[..3].iter().zip(&site_shelves) {
+        util::stock::receive(&r.db, &r.s, shelf, "Food parcel", None, 500, Some(later));
+        util::stock::receive(&r.db, &r.s, shelf, "Hygiene kit", None, 500, None);
+    }
     // Every replica meets the others once, as a joining replica is made known to the centre
     // (its registry); outbox rows are kept until every known replica has them.
     let hello = tempfile::tempdir().unwrap();
@@ -117,6 +140,7 @@ fn run_steps(steps: &[Step]) {
     let folders = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     let mut seen_bundles: Vec<(usize, String, Vec<u8>)> = Vec::new();
     let mut n = 0;
+    let mut collected = 0;
     for st in steps {
         n += 1;
         match st {
@@ -167,7 +191,7 @@ fn run_steps(steps: &[Step]) {
             }
             Step::Take(r, q) => {
                 // What this replica sees: the other office PC may have taken the same stock.
-                if seen(&reps[*r], &shelves[*r]) >= i64::from(*q) {
+                if seen(&reps[*r], &shelves[*r], &item) >= i64::from(*q) {
                     call(
                         &reps[*r].db,
                         &reps[*r].s,
@@ -177,7 +201,7 @@ fn run_steps(steps: &[Step]) {
                 }
             }
             Step::Send(r, to, q) => {
-                if sites[*r] != sites[*to] && seen(&reps[*r], &shelves[*r]) >= i64::from(*q) {
+                if sites[*r] != sites[*to] && seen(&reps[*r], &shelves[*r], &item) >= i64::from(*q) {
                     call(
                         &reps[*r].db,
                         &reps[*r].s,
@@ -206,6 +230,23 @@ fn run_steps(steps: &[Step]) {
                         one(&reps[*r], "SELECT anonymised_at IS NULL FROM people WHERE id = ?1", &[&p]);
                     if open.as_deref() == Some("1") {
                         call(&reps[*r].db, &reps[*r].s, "erase_person", json!({"id": p, "confirm": true}));
+                    }
+                }
+            }
+            Step::Collect(r, k) => {
+                if let Some(p) = pick(&reps[*r], "people", *k).filter(|p| !erased_here(&reps[*r], p)) {
+                    let code = one(&reps[*r], "SELECT code FROM people WHERE id = ?1", &[&p]).unwrap();
+                    let body = json!({"distribution": days[*r], "person": code, "confirm_other_site": true});
+                    match haven_core::api::call(&reps[*r].db, &reps[*r].s, "record_collection", body) {
+                        Ok(_) => collected += 1,
+                        // Already collected here, or nothing due: the desk refuses, nothing is written.
+                        Err(e) => assert!(
+                            matches!(
+                                e.kind(),
+                                haven_core::ErrorKind::Conflict | haven_core::ErrorKind::Validation
+                            ),
+                            "{e}"
+                        ),
                     }
                 }
             }
@@ -245,6 +286,12 @@ fn run_steps(steps: &[Step]) {
     }
     for pair in reps.windows(2) {
         assert_same(&pair[0], &pair[1]);
+    }
+    // Every collection recorded anywhere is kept everywhere (two desks serving one household
+    // before they exchanged keep both).
+    for r in &reps {
+        let kept: i64 = one(r, "SELECT count(*) FROM collections", &[]).unwrap().parse().unwrap();
+        assert_eq!(kept, collected, "{}", r.site);
     }
     for r in &reps {
         // The balance table equals the ledger; a lot the two office PCs both gave out is below
@@ -289,7 +336,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 6, max_shrink_iters: 20, ..ProptestConfig::default() })]
 
     /// Four replicas (Calais, Dunkirk, two Birmingham office PCs) doing random work (stock sent
-    /// between sites and received, by both office PCs at times; erasures) and exchanging through two
+    /// between sites and received, by both office PCs at times; collections; erasures) and exchanging through two
     /// folders in random order, with bundles lost and replayed, end equal after a full
     /// exchange: every replicated table, balances equal to the ledger and shown never negative
     /// (what is below zero is listed as a shortfall), each conflict listed once, each audit

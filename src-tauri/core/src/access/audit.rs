@@ -6,6 +6,15 @@
 //! [`verify`] walks the chain and names the first entry that was edited, removed or inserted
 //! out of turn. (Someone holding the database key could rewrite the whole chain; a backup or a
 //! printed head hash from before shows that too.)
+//!
+//! The log travels between the centre's replicas like the records it describes: each entry
+//! names the replica that wrote it (`origin`), and each replica keeps its own chain (its own
+//! numbers, each entry hashing the one before it in that chain). Entries arrive from other
+//! replicas as they were written, so [`verify`] checks every replica's chain on every replica;
+//! `audit_head` is this replica's own chain's newest entry. An entry is written in the same
+//! transaction as the work it records, and is exchanged with it; where the exchange engine
+//! works without capturing (an apply, an erasure), it writes its own entries through
+//! [`record_captured`], so that no replica's chain reaches the others with a gap.
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -80,6 +89,16 @@ fn set_head(conn: &Connection, seq: i64, hash: &str) -> rusqlite::Result<usize> 
          ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
         params![seq, hash],
     )
+}
+
+/// This replica's id: the origin of the entries it writes ('' before the replica has keys,
+/// which the schema makes at once).
+fn this_replica(conn: &Connection) -> Result<String> {
+    Ok(conn
+        .prepare_cached("SELECT replica FROM exchange_secrets WHERE id = 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default())
 }
 
 fn now_utc() -> String {
@@ -171,10 +190,11 @@ pub fn record(
         prev_hash: &prev_hash,
     };
     let hash = fields.hash();
+    let origin = this_replica(conn)?;
     conn.prepare_cached(
         "INSERT INTO audit_log (id, site_id, user_id, username, action, entity, entity_id, detail,
-                                created_at, updated_at, seq, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)",
+                                created_at, updated_at, seq, prev_hash, hash, origin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12, ?13)",
     )?
     .execute(params![
         id,
@@ -189,9 +209,25 @@ pub fn record(
         last + 1,
         prev_hash,
         hash,
+        origin,
     ])?;
     set_head(conn, last + 1, &hash)?;
     Ok(())
+}
+
+/// Writes one audit entry inside a transaction that is not captured (the exchange engine's
+/// applies, an erasure): the entry alone is captured as this replica's next change, so it
+/// reaches the other replicas and this replica's chain arrives there without a gap. Inside an
+/// ordinary [`crate::Db::write`] use [`record`]: the transaction's own capture carries it.
+pub fn record_captured(
+    tx: &Transaction<'_>,
+    session: &Session,
+    action: &str,
+    entity: &str,
+    entity_id: Option<&str>,
+    detail: Option<&serde_json::Value>,
+) -> Result<()> {
+    crate::db::capture::capture_in(tx, |tx| record(tx, session, action, entity, entity_id, detail))
 }
 
 /// Migration hook: numbers and hashes the entries written before the chain existed, oldest
@@ -322,69 +358,170 @@ impl Row {
 pub struct ChainReport {
     /// Whether every entry is as written.
     pub ok: bool,
-    /// Entries checked.
+    /// Entries checked (every replica's chain).
     pub entries: i64,
-    /// The newest entry's hash (worth writing down: a later check can start from it).
+    /// The newest entry's hash in this replica's own chain (worth writing down: a later check
+    /// can start from it).
     pub head_hash: String,
     /// The first problem, in plain words, with the entry's number.
     pub problem: Option<String>,
-    /// The number of the first entry that is not as written.
+    /// The number of the first entry that is not as written (in the chain `problem_chain`).
     pub first_bad_seq: Option<i64>,
+    /// The replica whose chain holds the first problem (`None` when there is none).
+    #[serde(default)]
+    pub problem_chain: Option<String>,
+    /// Every replica's chain found here: this replica's own and those that arrived.
+    #[serde(default)]
+    pub chains: Vec<Chain>,
 }
 
-/// Walks the whole chain, oldest first, and reports the first entry that does not match.
+/// One replica's chain, as [`verify`] found it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Chain {
+    /// The replica that wrote it.
+    pub origin: String,
+    /// The replica's name in the centre's directory (its id when unknown).
+    pub name: String,
+    /// Whether it is this replica's own chain.
+    pub own: bool,
+    /// Entries checked in it.
+    pub entries: i64,
+    /// Its newest entry's hash.
+    pub last_hash: String,
+}
+
+/// One chain being walked.
+struct Walk {
+    origin: String,
+    prev: String,
+    expected: i64,
+}
+
+/// Walks every replica's chain, oldest entry first, and reports the first entry that does not
+/// match. This replica's own chain must also end where `audit_head` says it does.
 pub fn verify(conn: &Connection) -> Result<ChainReport> {
     let (head_seq, head_hash) = head(conn)?;
-    let mut stmt =
-        conn.prepare(&format!("SELECT {ROW_COLUMNS} FROM audit_log ORDER BY seq, created_at, id"))?;
+    let me = this_replica(conn)?;
+    let names: std::collections::BTreeMap<String, String> = {
+        let mut stmt = conn.prepare("SELECT id, name FROM replicas")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let name_of = |origin: &str| names.get(origin).cloned().unwrap_or_else(|| origin.to_string());
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ROW_COLUMNS}, origin FROM audit_log ORDER BY origin, seq, created_at, id"
+    ))?;
     let at = RowAt::of(&stmt)?;
+    let origin_at = stmt.column_index("origin")?;
     let mut rows = stmt.query([])?;
-    let mut prev = GENESIS.to_string();
-    let mut expected = 1i64;
-    let bad = |seq: i64, problem: String, entries: i64| ChainReport {
-        ok: false,
-        entries,
-        head_hash: head_hash.clone(),
-        problem: Some(problem),
-        first_bad_seq: Some(seq),
+    let mut chains: Vec<Chain> = Vec::new();
+    let mut checked = 0i64;
+    let mut walk: Option<Walk> = None;
+    // A problem in another replica's chain is named by that replica.
+    let bad = |origin: &str, seq: i64, problem: String, checked: i64, chains: Vec<Chain>| {
+        let problem = if origin == me {
+            problem
+        } else {
+            format!("In the log written on {}: {problem}", name_of(origin))
+        };
+        ChainReport {
+            ok: false,
+            entries: checked,
+            head_hash: head_hash.clone(),
+            problem: Some(problem),
+            first_bad_seq: Some(seq),
+            problem_chain: Some(origin.to_string()),
+            chains,
+        }
+    };
+    let finish = |walk: &Walk, chains: &mut Vec<Chain>| {
+        chains.push(Chain {
+            origin: walk.origin.clone(),
+            name: name_of(&walk.origin),
+            own: walk.origin == me,
+            entries: walk.expected - 1,
+            last_hash: walk.prev.clone(),
+        })
     };
     while let Some(r) = rows.next()? {
         let row = Row::read(r, &at)?;
+        let Some(origin) = r.get::<_, Option<String>>(origin_at)? else {
+            return Ok(bad(
+                "",
+                1,
+                format!("Entry {} names no computer that wrote it: it was added outside Haven.", row.id),
+                checked,
+                chains,
+            ));
+        };
+        if walk.as_ref().is_none_or(|w| w.origin != origin) {
+            if let Some(done) = walk.take() {
+                finish(&done, &mut chains);
+            }
+            walk = Some(Walk { origin: origin.clone(), prev: GENESIS.to_string(), expected: 1 });
+        }
+        let Some(w) = walk.as_mut() else { continue };
+        let expected = w.expected;
         let Some(seq) = row.seq else {
             return Ok(bad(
+                &origin,
                 expected,
                 format!("Entry {} has no place in the chain: it was added outside Haven.", row.id),
-                expected - 1,
+                checked,
+                chains,
             ));
         };
         if seq != expected {
-            return Ok(bad(expected, format!("Entry {expected} is missing: it was deleted."), expected - 1));
-        }
-        if row.prev_hash.as_deref() != Some(prev.as_str()) {
             return Ok(bad(
-                seq,
-                format!("Entry {seq} does not follow entry {}: the chain was cut here.", seq - 1),
-                seq - 1,
+                &origin,
+                expected,
+                format!("Entry {expected} is missing: it was deleted."),
+                checked,
+                chains,
             ));
         }
-        if row.hash.as_deref() != Some(row.fields(seq, &prev).hash().as_str()) {
-            return Ok(bad(seq, format!("Entry {seq} was changed after it was written."), seq - 1));
+        if row.prev_hash.as_deref() != Some(w.prev.as_str()) {
+            return Ok(bad(
+                &origin,
+                seq,
+                format!("Entry {seq} does not follow entry {}: the chain was cut here.", seq - 1),
+                checked,
+                chains,
+            ));
         }
-        prev = row.hash.unwrap_or_default();
-        expected += 1;
+        if row.hash.as_deref() != Some(row.fields(seq, &w.prev).hash().as_str()) {
+            return Ok(bad(
+                &origin,
+                seq,
+                format!("Entry {seq} was changed after it was written."),
+                checked,
+                chains,
+            ));
+        }
+        w.prev = row.hash.unwrap_or_default();
+        w.expected += 1;
+        checked += 1;
     }
-    let entries = expected - 1;
-    if head_seq != entries || head_hash != prev {
+    if let Some(done) = walk.take() {
+        finish(&done, &mut chains);
+    }
+    let (own_entries, own_last) =
+        chains.iter().find(|c| c.own).map_or((0, GENESIS.to_string()), |c| (c.entries, c.last_hash.clone()));
+    if head_seq != own_entries || head_hash != own_last {
         return Ok(bad(
-            entries + 1,
-            format!("The log ends at entry {entries}, but entry {head_seq} was written: newer entries were deleted."),
-            entries,
+            &me,
+            own_entries + 1,
+            format!(
+                "The log ends at entry {own_entries}, but entry {head_seq} was written: newer entries were deleted."
+            ),
+            checked,
+            chains,
         ));
     }
     if let Some((seq, detail)) = conn
         .query_row(
-            "SELECT seq, detail FROM audit_log WHERE action = ?1 ORDER BY seq LIMIT 1",
-            [COMMITS_LOST],
+            "SELECT seq, detail FROM audit_log WHERE action = ?1 AND origin = ?2 ORDER BY seq LIMIT 1",
+            params![COMMITS_LOST, me],
             |r| Ok((r.get::<_, i64>("seq")?, r.get::<_, Option<String>>("detail")?)),
         )
         .optional()?
@@ -396,16 +533,26 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
         );
         return Ok(ChainReport {
             ok: false,
-            entries,
+            entries: checked,
             head_hash,
             problem: Some(format!(
                 "{what} (the write-ahead log was missing after Haven stopped; noted at entry {seq}). \
                  The entries that remain are as written."
             )),
             first_bad_seq: Some(seq),
+            problem_chain: Some(me.clone()),
+            chains,
         });
     }
-    Ok(ChainReport { ok: true, entries, head_hash, problem: None, first_bad_seq: None })
+    Ok(ChainReport {
+        ok: true,
+        entries: checked,
+        head_hash,
+        problem: None,
+        first_bad_seq: None,
+        problem_chain: None,
+        chains,
+    })
 }
 
 /// The action of the entry that records commits found lost at open (see `Db::lost_commits`).
@@ -453,7 +600,7 @@ pub fn list(conn: &Connection, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
          WHERE (?1 IS NULL OR a.entity = ?1) AND (?4 IS NULL OR a.entity_id = ?4)
            AND (?5 IS NULL OR a.username = ?5 COLLATE NOCASE) AND (?6 IS NULL OR a.action = ?6)
            AND (?7 IS NULL OR a.created_at >= ?7) AND (?8 IS NULL OR a.created_at < ?8)
-         ORDER BY a.seq DESC, a.created_at DESC, a.id DESC LIMIT ?2 OFFSET ?3"
+         ORDER BY a.created_at DESC, a.seq DESC, a.id DESC LIMIT ?2 OFFSET ?3"
     ))?;
     let from = q.from.map(|d| d.format("%Y-%m-%d").to_string());
     let to = q.to.and_then(|d| d.succ_opt()).map(|d| d.format("%Y-%m-%d").to_string());

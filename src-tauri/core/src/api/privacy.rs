@@ -161,7 +161,14 @@ pub(super) fn erase_person(db: &Db, s: &Session, input: ErasePerson) -> Result<E
             tx.query_row("SELECT code FROM people WHERE id = ?1", [&input.id], |r| r.get(0))
                 .map_err(|e| Error::from(e).when_absent(Error::new(Code::PersonNotFound, json!({}))))?;
         privacy::erase(tx, s, &input.id, privacy::Erasure::Request)?;
-        audit::record(tx, s, "erase", "person", Some(&input.id), Some(&json!({"reason": "request"})))?;
+        audit::record_captured(
+            tx,
+            s,
+            "erase",
+            "person",
+            Some(&input.id),
+            Some(&json!({"reason": "request"})),
+        )?;
         Ok(Erased { code })
     })
 }
@@ -193,7 +200,7 @@ pub fn apply_retention(db: &Db, s: &Session) -> Result<RetentionDone> {
                 tx.query_row("SELECT code FROM people WHERE id = ?1", [id], |r| r.get::<_, String>(0))?,
             );
             privacy::erase(tx, s, id, privacy::Erasure::Retention)?;
-            audit::record(
+            audit::record_captured(
                 tx,
                 s,
                 "erase",
@@ -202,13 +209,16 @@ pub fn apply_retention(db: &Db, s: &Session) -> Result<RetentionDone> {
                 Some(&json!({"reason": "retention", "months": months})),
             )?;
         }
-        let reduced =
-            capture_in(tx, |tx| privacy::reduce_dbs_detail(tx, settings.dbs_retention_months, today()))?;
-        for r in &reduced {
-            let detail =
-                json!({"reason": "retention", "months": settings.dbs_retention_months, "check": r.check_id});
-            audit::record(tx, s, "reduce", "dbs_check", Some(&r.volunteer_id), Some(&detail))?;
-        }
+        // The reductions and their audit entries: one captured change.
+        let reduced = capture_in(tx, |tx| {
+            let reduced = privacy::reduce_dbs_detail(tx, settings.dbs_retention_months, today())?;
+            for r in &reduced {
+                let detail =
+                    json!({"reason": "retention", "months": settings.dbs_retention_months, "check": r.check_id});
+                audit::record(tx, s, "reduce", "dbs_check", Some(&r.volunteer_id), Some(&detail))?;
+            }
+            Ok(reduced)
+        })?;
         Ok(RetentionDone { cutoff, anonymised: ids.len(), codes, dbs_reduced: reduced.len() })
     })
 }

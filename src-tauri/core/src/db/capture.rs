@@ -67,12 +67,13 @@ pub const REPLICATED_TABLES: &[&str] = &[
     "stock_transits",
     "erasures",
     "person_transfers",
+    "audit_log",
 ];
 
 /// Tables that never travel, each for a reason: derived data every replica rebuilds after an
 /// apply (stock balances from the ledger, the search index and its shadow tables, name keys
-/// that hold local rowids), the audit log and its head (each replica's own hash chain until
-/// chains per origin replica exist), the exchange engine's own bookkeeping, this replica's
+/// that hold local rowids), the head of this replica's own audit chain (the log itself travels:
+/// one chain per origin replica), the exchange engine's own bookkeeping, this replica's
 /// keys and bundle chain (`exchange_secrets`, `exchange_chain`: keys never leave a replica),
 /// the counters of the human codes each replica hands out behind its own tag, and this
 /// computer's automatic exchange folder.
@@ -84,7 +85,6 @@ pub const LOCAL_TABLES: &[&str] = &[
     "people_fts_docsize",
     "people_fts_config",
     "person_name_keys",
-    "audit_log",
     "audit_head",
     "exchange_self",
     "exchange_secrets",
@@ -336,7 +336,9 @@ pub fn stamp_rows(
              seq = excluded.seq, deleted = excluded.deleted",
     )?;
     for row in rows_of(changeset)? {
-        if skip(&row.table, &row.pk) {
+        // Audit entries are only ever added, each under its own id: no two replicas write the
+        // same one, so there is never a conflict to settle and no stamp to keep.
+        if row.table == "audit_log" || skip(&row.table, &row.pk) {
             continue;
         }
         stmt.execute(params![row.table, row.pk, stamp.hlc, stamp.origin, stamp.seq, row.deleted])?;

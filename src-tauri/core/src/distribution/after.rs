@@ -1,6 +1,7 @@
 //! After the day: the eligible households who did not come (with a phone number to call them
-//! where the centre holds one and the person consented to being contacted), and, per item and
-//! size, what the collections asked for against what they gave (short stock shows here).
+//! where the centre holds one and the person consented to being contacted), per item and size
+//! what the collections asked for against what they gave (short stock shows here), and the
+//! households served twice at two desks (computers) before those exchanged.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -40,6 +41,23 @@ pub struct RequestedGiven {
     pub given: i64,
 }
 
+/// A household with more than one collection at one distribution: served at two desks
+/// (computers) that had not exchanged yet, each of which could not see the other's collection.
+/// Both are kept, as are the stock movements of both (the bags left both desks).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CollectedTwice {
+    /// The household's id (or the person's, on their own).
+    pub unit_id: String,
+    /// The code of the person who collected first.
+    pub code: String,
+    /// Their name.
+    pub name: String,
+    /// How many collections the household has at this distribution.
+    pub collections: i64,
+    /// When each was recorded (UTC), the earliest first.
+    pub recorded_at: Vec<String>,
+}
+
 /// What a distribution day left.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AfterTheDay {
@@ -49,6 +67,8 @@ pub struct AfterTheDay {
     pub not_collected: Vec<NotCollected>,
     /// Requested against given, by item then size.
     pub items: Vec<RequestedGiven>,
+    /// Households served twice (at two desks between exchanges), for a coordinator to follow up.
+    pub collected_twice: Vec<CollectedTwice>,
 }
 
 /// The not-collected list and requested against given of `distribution`.
@@ -94,5 +114,35 @@ pub fn after_the_day(conn: &Connection, distribution: &str) -> Result<AfterTheDa
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(AfterTheDay { distribution: plan.distribution, not_collected, items })
+    let collected_twice = collected_twice(conn, &plan.distribution.id)?;
+    Ok(AfterTheDay { distribution: plan.distribution, not_collected, items, collected_twice })
+}
+
+/// The households of `distribution` with more than one collection not reversed, by the time of
+/// their first.
+pub fn collected_twice(conn: &Connection, distribution: &str) -> Result<Vec<CollectedTwice>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.unit_id, count(*) AS n, group_concat(c.created_at, ' ') AS times,
+                (SELECT p.code FROM collections f JOIN people p ON p.id = f.person_id
+                  WHERE f.distribution_id = c.distribution_id AND f.unit_id = c.unit_id AND f.reversed_at IS NULL
+                  ORDER BY f.created_at, f.id LIMIT 1) AS code,
+                (SELECT trim(p.given_name || ' ' || coalesce(p.family_name, '')) FROM collections f
+                  JOIN people p ON p.id = f.person_id
+                  WHERE f.distribution_id = c.distribution_id AND f.unit_id = c.unit_id AND f.reversed_at IS NULL
+                  ORDER BY f.created_at, f.id LIMIT 1) AS name
+         FROM (SELECT * FROM collections WHERE distribution_id = ?1 AND reversed_at IS NULL
+               ORDER BY created_at, id) c
+         GROUP BY c.unit_id HAVING count(*) > 1 ORDER BY min(c.created_at), c.unit_id",
+    )?;
+    let rows = stmt.query_map([distribution], |r| {
+        let times: String = r.get("times")?;
+        Ok(CollectedTwice {
+            unit_id: r.get("unit_id")?,
+            code: r.get::<_, Option<String>>("code")?.unwrap_or_default(),
+            name: r.get::<_, Option<String>>("name")?.unwrap_or_default(),
+            collections: r.get("n")?,
+            recorded_at: times.split(' ').map(str::to_string).collect(),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -180,25 +180,24 @@ pub fn cards_to_issue(
 }
 
 /// Records the cards printed, in the caller's transaction. A card number issued meanwhile by
-/// another print is a conflict: nothing is recorded and the print is made again.
+/// another print on this computer is a conflict: nothing is recorded and the print is made
+/// again. (Two computers printing a person's next card between exchanges both keep theirs:
+/// the two cards carry the same text, and both are the newest; migration 0018.)
 pub fn issue(conn: &Connection, s: &Session, cards: &[IdCard]) -> Result<()> {
+    let mut taken =
+        conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM id_cards WHERE person_id = ?1 AND number >= ?2)")?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO id_cards (id, site_id, person_id, number, issued_on, created_by)
          SELECT ?1, p.site_id, p.id, ?3, ?4, ?5 FROM people p WHERE p.id = ?2",
     )?;
     for c in cards {
-        match insert.execute(params![new_id(), c.person_id, c.number, c.issued_on, s.user_id]) {
-            Ok(_) => {}
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
-                return Err(Error::new(
-                    crate::Code::CardPrintedMeanwhile,
-                    serde_json::json!({"c": c.card_code().to_string()}),
-                ));
-            }
-            Err(e) => return Err(e.into()),
+        if taken.query_row(params![c.person_id, c.number], |r| r.get::<_, bool>(0))? {
+            return Err(Error::new(
+                crate::Code::CardPrintedMeanwhile,
+                serde_json::json!({"c": c.card_code().to_string()}),
+            ));
         }
+        insert.execute(params![new_id(), c.person_id, c.number, c.issued_on, s.user_id])?;
     }
     Ok(())
 }

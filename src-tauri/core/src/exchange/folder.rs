@@ -127,9 +127,15 @@ pub fn exchange_folder(db: &Db, session: &Session, dir: &Path) -> Result<Exchang
         report.conflicts = super::conflicts::record(tx, &me, &lost)?;
         if report.applied > 0 {
             super::rebuild_derived(tx, &touched)?;
+        }
+        // The apply is audited in this replica's own chain, and that entry travels like any
+        // other. An apply that brought nothing but other replicas' audit entries is not
+        // audited again: each such entry would be answered by another, and two replicas
+        // would never finish exchanging.
+        if touched.iter().any(|row| row.table != "audit_log") {
             let detail = serde_json::json!({"dir": dir.display().to_string(), "applied": report.applied,
                 "waiting": report.waiting, "conflicts": report.conflicts});
-            audit::record(tx, session, "exchange", "exchange", None, Some(&detail))?;
+            audit::record_captured(tx, session, "exchange", "exchange", None, Some(&detail))?;
         }
         for (header, hash) in &scan.accepted {
             let last = directory.chain.get(&header.origin).map_or(0, |(seq, _)| *seq);

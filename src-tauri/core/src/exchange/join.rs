@@ -284,7 +284,8 @@ pub fn hand_over(db: &Db, session: &Session, site: &str) -> Result<Handover> {
 }
 
 /// Makes `db`, a whole copy of the database a [`Handover`] was made on, that new replica: its
-/// keys, and an empty chain and code counters, as a joined replica starts.
+/// keys, and an empty chain, code counters and audit chain of its own, as a joined replica
+/// starts (the copy's audit entries stay, in the chain of the replica that wrote them).
 pub fn take_over(db: &Db, handover: &Handover) -> Result<()> {
     db.write(|tx| {
         let listed = replicas::find(tx, &handover.replica.to_string())?;
@@ -292,7 +293,8 @@ pub fn take_over(db: &Db, handover: &Handover) -> Result<()> {
             return Err(Error::at("replica", crate::Code::JoinReplicaCopyTooOld, serde_json::json!({})));
         }
         tx.execute_batch(
-            "DELETE FROM exchange_secrets; DELETE FROM exchange_chain; DELETE FROM person_code_counters;",
+            "DELETE FROM exchange_secrets; DELETE FROM exchange_chain; DELETE FROM person_code_counters;
+             DELETE FROM audit_head;",
         )?;
         replicas::store_secrets(
             tx,

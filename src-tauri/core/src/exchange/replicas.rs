@@ -19,8 +19,11 @@ use crate::{Error, Result};
 
 /// Tables that never leave a replica: not captured for an exchange, never in a bundle, and
 /// emptied in the snapshot a join file carries. The exchange engine's own local tables (its
-/// outbox, its record of this replica) belong here too.
-pub const LOCAL_TABLES: &[&str] = &["exchange_secrets", "exchange_chain", "person_code_counters"];
+/// outbox, its record of this replica) belong here too. `audit_head` is the newest entry of the
+/// inviting replica's own audit chain: the joined replica starts a chain of its own (the
+/// snapshot's audit entries stay, each in the chain of the replica that wrote it).
+pub const LOCAL_TABLES: &[&str] =
+    &["exchange_secrets", "exchange_chain", "person_code_counters", "audit_head"];
 
 /// The letters a replica's code tag is made of: no I or O, which read as 1 and 0 on a card.
 const TAG_LETTERS: &str = "BCDEFGHJKLMNPQRSTUVWXYZ";

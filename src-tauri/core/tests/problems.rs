@@ -184,3 +184,17 @@ fn a_form_checked_only_gives_its_problems_and_writes_nothing() {
     util::strict::ok(&t.db, &s, "create_person", lina);
     assert_eq!(rows(&t.db, "people"), before[0] + 1);
 }
+
+/// A number in a refusal crosses as a JSON number (the window's French text fills it in as
+/// the English one does), not as a text: a range's bounds, here.
+#[test]
+fn numbers_in_a_refusal_cross_as_json_numbers() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Lead);
+    let mut input = util::strict::ok(&t.db, &s, "get_security_settings", json!({}));
+    input["auto_lock_minutes"] = json!(0);
+    let p = err(&t.db, &s, "update_security_settings", input).to_payload();
+    assert_eq!(p.code.as_str(), "policy.value.out_of_range");
+    assert_eq!((&p.params["lo"], &p.params["hi"]), (&json!(1), &json!(240)), "{:?}", p.params);
+    assert_eq!(p.message, "Minutes before Haven locks itself must be between 1 and 240.");
+}

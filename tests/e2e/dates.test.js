@@ -1,7 +1,8 @@
 // End to end: dates typed as day, month and year. A date of birth copied from paper as 03 / 04 /
 // 2015 reads back as 3 April 2015 in English and 3 avril 2015 in French, whatever order this
 // computer's locale puts dates in; a year alone with the "estimated" tick reads "vers 2015"; and
-// 31/02 is refused on the French screen with a French message, and nothing is written.
+// 31/02 is refused on the French screen with a French message, and nothing is written; with
+// other mistakes on the same form, all are listed in one French summary.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -119,6 +120,39 @@ test('31/02 is refused with a French message on the French screen, and nothing i
   assert.doesNotMatch(await driver.findElement(By.css('main')).getText(), /\d{4}-\d{2}-\d{2}/, 'no ISO date on the rota');
 
   // Back to English for whoever runs next on this profile.
+  await useLanguage(driver, 'en', 'Dashboard');
+});
+
+test('31/02 and the form\'s other mistakes are listed together in one French summary, and nothing is written', async () => {
+  const { driver } = demo.app;
+  await useLanguage(driver, 'fr', 'Tableau de bord');
+  const before = countNamed('Gebremedhin');
+  // No given name, a phone number that is none, and a date of birth that does not exist: the
+  // date is the window's own finding, the other two the core's, and all three come at once.
+  await openRegister(driver);
+  await (await find(driver, 'family-name')).sendKeys('Gebremedhin');
+  await typeDateParts(driver, await find(driver, 'date-of-birth'), { day: '31', month: '02', year: '2015' });
+  await (await find(driver, 'phone')).sendKeys('appelez-moi');
+  await (await find(driver, 'consent')).click();
+  await (await find(driver, 'register-submit')).click();
+  const summary = await driver.findElement(By.css('[data-testid="register-form"] .error-summary'));
+  const wanted = [
+    'Saisissez le prénom de la personne en lettres latines.',
+    'Date de naissance : cette date n’existe pas ; vérifiez le jour et le mois.',
+    'Saisissez le numéro de téléphone avec 6 à 15 chiffres, par exemple +33 6 12 34 56 78.',
+  ];
+  await driver.wait(settled(async () => (await summary.isDisplayed()) && (await summary.getText()).includes(wanted[2])),
+    WAIT, 'the core\'s problems are not listed beside the date\'s');
+  const items = await driver.executeScript(
+    'return [...document.querySelectorAll(\'[data-testid="register-form"] .error-summary li\')].map((li) => li.textContent)');
+  assert.deepEqual(items, wanted, 'one summary, in the order of the form, every message in French');
+  assert.match(await summary.getText(), /Il y a un problème/);
+  for (const name of ['given_name', 'date_of_birth', 'phone']) {
+    const group = await driver.findElement(By.css(`[data-testid="register-form"] [data-field="${name}"]`));
+    assert.match(await group.getAttribute('class'), /has-error/, `${name} is marked beside its field`);
+  }
+  await shot(driver, 'date-and-others-fr');
+  assert.equal(countNamed('Gebremedhin'), before, 'nothing was written');
   await useLanguage(driver, 'en', 'Dashboard');
 });
 

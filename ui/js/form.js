@@ -97,6 +97,36 @@ export function showApiError(summary, form, err) {
   }
 }
 
+/**
+ * Shows the window's own `problems` (a date that does not exist, a part of a date missing)
+ * together with every problem the core finds in the rest of the form, in one summary, in the
+ * order of the form's fields: `check()` sends the form with `check_only: true` and those dates
+ * left empty, which the core checks without writing anything. A problem the core finds on a
+ * field the window already named is left out (the window's says more). Returns false when the
+ * window found nothing, and the form goes on to save.
+ */
+export async function showWithCoreProblems(summary, form, problems, check) {
+  if (!problems.length) return false;
+  const all = await withCoreProblems(problems, check);
+  const groups = [...form.querySelectorAll('[data-field]')].map((g) => g.dataset.field);
+  const place = (p) => { const i = groups.indexOf(p.field); return i < 0 ? groups.length : i; };
+  summary.show(all.map((p, i) => [p, i]).sort(([a, i], [b, j]) => place(a) - place(b) || i - j).map(([p]) => p), form);
+  return true;
+}
+
+/** The window's own `problems` and, after them, those the core finds when `check()` sends the
+ * form with `check_only` (see `showWithCoreProblems`), in the window's language. */
+export async function withCoreProblems(problems, check) {
+  let more = [];
+  try {
+    await check();
+  } catch (err) {
+    more = (err.problems || []).map((p) => ({ field: p.field, message: p.text ?? errorText(p) }));
+  }
+  const named = new Set(problems.map((p) => p.field));
+  return [...problems, ...more.filter((p) => !named.has(p.field))];
+}
+
 /** A "Saved" or other short status line that screen readers announce. */
 export function notice(text, kind = 'success') {
   return h('div', { class: `notice notice-${kind}`, role: 'status' }, text);

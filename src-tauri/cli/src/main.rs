@@ -25,10 +25,10 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
 use haven_core::access::{audit, keyring, users};
-use haven_core::{api, db_path, seed, setup, Db, DbKey, Error, Session};
+use haven_core::{api, db_path, seed, setup, Code, Db, DbKey, Error, Session};
+use serde_json::json;
 
 /// Haven from a terminal: seed demo data, inspect the database, call any API function, benchmark.
 #[derive(Debug, Parser)]
@@ -217,7 +217,9 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 fn report(err: &anyhow::Error) {
     let payload = match err.downcast_ref::<Error>() {
         Some(e) => serde_json::to_value(e.to_payload()),
-        None => serde_json::to_value(Error::Internal(format!("{err:#}")).to_payload()),
+        None => serde_json::to_value(
+            Error::new(Code::InternalFailure, json!({"detail": format!("{err:#}")})).to_payload(),
+        ),
     };
     let line = payload.map(|p| p.to_string()).unwrap_or_else(|_| format!("{err:#}"));
     let _ = writeln!(std::io::stderr(), "{line}");
@@ -328,10 +330,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if out["ok"] == true {
                 Ok(())
             } else {
-                Err(Error::Conflict(
-                    out["problem"].as_str().unwrap_or("The audit log is not intact.").to_string(),
-                )
-                .into())
+                let problem = out["problem"].as_str().unwrap_or_default();
+                Err(Error::new(Code::AuditNotIntact, json!({"problem": problem})).into())
             }
         }
         Command::Backup { out } => {
@@ -385,7 +385,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if people::import(&db, &session, what)? {
                 Ok(())
             } else {
-                Err(Error::validation("The file has problems (listed above); nothing was imported.").into())
+                Err(Error::new(Code::ImportFileHasProblems, json!({})).into())
             }
         }
         Command::Export { what } => {
@@ -463,9 +463,7 @@ fn recovery_key_input() -> anyhow::Result<String> {
     match std::env::var("HAVEN_RECOVERY_KEY") {
         Ok(k) => Ok(k),
         Err(_) if std::io::stdin().is_terminal() => Ok(rpassword::prompt_password("Recovery key: ")?),
-        Err(_) => {
-            Err(Error::Locked("No recovery key: set HAVEN_RECOVERY_KEY or run in a terminal.".into()).into())
-        }
+        Err(_) => Err(Error::new(Code::CliRecoveryKeyMissing, json!({})).into()),
     }
 }
 
@@ -474,11 +472,11 @@ fn recovery_key_input() -> anyhow::Result<String> {
 fn recover(cli: &Cli) -> anyhow::Result<()> {
     let path = db_path(&haven_core::resolve_data_dir(cli.data_dir.clone())?);
     let Some(username) = cli.user.as_deref() else {
-        return Err(Error::invalid("user", "Say whose passphrase to set with --user NAME.").into());
+        return Err(Error::at("user", Code::CliUserMissing, json!({})).into());
     };
     let key = DbKey::from_hex(&recovery_key_input()?)?;
     let db = Db::open_with_key(&path, &key).map_err(|e| match e {
-        Error::WrongPassphrase => Error::Locked("That recovery key does not open this database.".into()),
+        Error::WrongPassphrase => Error::new(Code::CliRecoveryKeyWrong, json!({})),
         other => other,
     })?;
     let new_passphrase = passphrase(cli)?;
@@ -507,15 +505,17 @@ fn passphrase(cli: &Cli) -> anyhow::Result<String> {
     if std::io::stdin().is_terminal() {
         return Ok(rpassword::prompt_password("Passphrase: ")?);
     }
-    Err(Error::Locked(
-        "No passphrase: set HAVEN_PASSPHRASE, use --passphrase-file, or run in a terminal.".into(),
-    )
-    .into())
+    Err(Error::new(Code::CliPassphraseMissing, json!({})).into())
 }
 
 fn read_passphrase_file(file: &Path) -> anyhow::Result<String> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("could not read the passphrase file {}", file.display()))?;
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        Error::at(
+            "passphrase_file",
+            Code::CliPassphraseFileUnreadable,
+            json!({"path": file.display().to_string(), "detail": e.to_string()}),
+        )
+    })?;
     Ok(text.lines().next().unwrap_or_default().to_string())
 }
 
@@ -526,7 +526,7 @@ fn parse_input(input: Option<&str>) -> anyhow::Result<serde_json::Value> {
         Some(text) => text.to_string(),
     };
     serde_json::from_str(&text)
-        .map_err(|e| Error::validation(format!("The input is not valid JSON: {e}.")).into())
+        .map_err(|e| Error::new(Code::CliInputNotJson, json!({"detail": e.to_string()})).into())
 }
 
 fn print_commands(json: bool) -> anyhow::Result<()> {

@@ -9,7 +9,7 @@ use std::io::Write as _;
 
 use haven_core::cases::import::{ImportField, ImportReport};
 use haven_core::volunteers::import::{ApplicationField, ApplicationReport};
-use haven_core::{api, Db, Error, Session};
+use haven_core::{api, Code, Db, Error, Session};
 use serde_json::json;
 
 /// What to import.
@@ -146,10 +146,9 @@ fn parse_mapping<F: serde::de::DeserializeOwned>(pairs: &[String]) -> anyhow::Re
     for pair in pairs {
         let (header, field) = pair
             .rsplit_once('=')
-            .ok_or_else(|| Error::validation(format!("--map \"{pair}\" must look like HEADER=field.")))?;
-        let field: F = serde_json::from_value(json!(field.trim())).map_err(|_| {
-            Error::validation(format!("\"{}\" is not a field (see `commands --json`).", field.trim()))
-        })?;
+            .ok_or_else(|| Error::at("map", Code::CliMapInvalid, json!({"pair": pair})))?;
+        let field: F = serde_json::from_value(json!(field.trim()))
+            .map_err(|_| Error::at("map", Code::CliMapUnknownField, json!({"field": field.trim()})))?;
         out.insert(header.trim().to_string(), field);
     }
     Ok(out)
@@ -312,5 +311,5 @@ pub fn export(db: &Db, session: &Session, what: &ExportWhat) -> anyhow::Result<(
 
 /// A PDF asked of an export that has none.
 fn pdf_refused() -> anyhow::Error {
-    Error::invalid("format", "Only the money reports are written as a PDF: choose csv or xlsx.").into()
+    Error::at("format", Code::CliFormatNoPdf, json!({})).into()
 }

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 use haven_core::api::{self, PrintPhoneContacts, PrintedSheet};
 use haven_core::print::{render_report, Cell, Column, Language, PageSetup, PaperSize, Sheet, SheetHeader};
-use haven_core::{Db, Error, Session};
+use haven_core::{Code, Db, Error, Session};
+use serde_json::json;
 
 /// The sheets `print` can make.
 #[derive(Debug, Subcommand)]
@@ -201,8 +202,7 @@ pub fn run(
         PrintCommand::Table(args) => table(args),
         PrintCommand::SampleCsv(args) => {
             let text = haven_core::print::sample::csv(args.rows, args.seed)?;
-            std::fs::write(&args.out, text)
-                .map_err(|e| Error::invalid("out", format!("Cannot write {}: {e}.", args.out.display())))?;
+            std::fs::write(&args.out, text).map_err(|e| cannot_write(&args.out, &e))?;
             say!("Wrote {}: {} rows", args.out.display(), args.rows);
             Ok(())
         }
@@ -236,10 +236,7 @@ pub fn run(
         }
         PrintCommand::VolunteerInfo(args) => {
             let (db, session) = open()?;
-            let out = args
-                .out
-                .to_str()
-                .ok_or_else(|| Error::invalid("out", "The file name must be valid text."))?;
+            let out = args.out.to_str().ok_or_else(|| Error::at("out", Code::CliOutNotText, json!({})))?;
             let input =
                 serde_json::json!({"site": args.site, "language": lang_input(args.lang), "path": out});
             let printed: PrintedSheet =
@@ -251,7 +248,7 @@ pub fn run(
 }
 
 fn distribution_sheet(db: &Db, session: &Session, args: &DistributionSheetArgs) -> anyhow::Result<()> {
-    let out = args.out.to_str().ok_or_else(|| Error::invalid("out", "The file name must be valid text."))?;
+    let out = args.out.to_str().ok_or_else(|| Error::at("out", Code::CliOutNotText, json!({})))?;
     let sort = match args.sort {
         SheetSortArg::FamilyName => "family_name",
         SheetSortArg::Code => "code",
@@ -270,7 +267,7 @@ fn distribution_sheet(db: &Db, session: &Session, args: &DistributionSheetArgs) 
 }
 
 fn phone_contacts(db: &Db, session: &Session, args: &PhoneContactsArgs) -> anyhow::Result<()> {
-    let out = args.out.to_str().ok_or_else(|| Error::invalid("out", "The file name must be valid text."))?;
+    let out = args.out.to_str().ok_or_else(|| Error::at("out", Code::CliOutNotText, json!({})))?;
     let input = PrintPhoneContacts {
         site: args.site.clone(),
         language: lang_input(args.lang),
@@ -289,7 +286,7 @@ fn phone_contacts(db: &Db, session: &Session, args: &PhoneContactsArgs) -> anyho
 }
 
 fn week_sheet(db: &Db, session: &Session, function: &str, what: &str, args: &WeekArgs) -> anyhow::Result<()> {
-    let out = args.out.to_str().ok_or_else(|| Error::invalid("out", "The file name must be valid text."))?;
+    let out = args.out.to_str().ok_or_else(|| Error::at("out", Code::CliOutNotText, json!({})))?;
     let input = api::PrintWeek {
         week: Some(args.week.clone()),
         site: args.site.clone(),
@@ -326,8 +323,7 @@ fn table(args: &TableArgs) -> anyhow::Result<()> {
     sheet.language = args.lang.language();
 
     let rendered = render_report(&sheet)?;
-    std::fs::write(&args.out, &rendered.pdf)
-        .map_err(|e| Error::invalid("out", format!("Cannot write {}: {e}.", args.out.display())))?;
+    std::fs::write(&args.out, &rendered.pdf).map_err(|e| cannot_write(&args.out, &e))?;
     for warning in &rendered.warnings {
         // A warning that cannot be shown (stderr closed) must not fail a sheet already written.
         let _ = writeln!(std::io::stderr(), "warning: {warning}");
@@ -341,16 +337,15 @@ fn table(args: &TableArgs) -> anyhow::Result<()> {
 fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), Error> {
     let name = path.display();
     let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::NotFound(format!("There is no file {name}.")),
-        _ => Error::invalid("in", format!("Cannot read {name}: {e}.")),
+        std::io::ErrorKind::NotFound => Error::new(Code::CliInNotFound, json!({"path": name.to_string()})),
+        _ => {
+            Error::at("in", Code::CliInCannotRead, json!({"path": name.to_string(), "detail": e.to_string()}))
+        }
     })?;
     // Spreadsheet programs often start UTF-8 files with a byte-order mark.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::invalid(
-            "in",
-            format!("{name} is empty: the first row must hold the column headings."),
-        ));
+        return Err(Error::at("in", Code::CliInEmpty, json!({"path": name.to_string()})));
     }
     // French spreadsheets save "CSV" with semicolons: take the separator the heading row uses.
     let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
@@ -373,24 +368,46 @@ fn read_csv(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), Error> {
 
 /// A CSV error in plain words, naming the line and row.
 fn csv_error(name: &str, e: &csv::Error) -> Error {
-    let at = |pos: Option<&csv::Position>| match pos {
-        // Line numbers count from 1 and include the heading row; data rows count from 1 after it.
-        Some(p) if p.line() > 1 => format!("line {} (row {})", p.line(), p.line() - 1),
-        Some(p) => format!("line {}", p.line()),
-        None => "an unknown line".to_string(),
+    // Line numbers count from 1 and include the heading row; data rows count from 1 after it:
+    // the code says which of the line, the row or neither is known.
+    let at = |pos: Option<&csv::Position>, [row, line, unknown]: [Code; 3], mut params: serde_json::Value| {
+        let code = match pos {
+            Some(p) if p.line() > 1 => {
+                params["line"] = json!(p.line());
+                params["row"] = json!(p.line() - 1);
+                row
+            }
+            Some(p) => {
+                params["line"] = json!(p.line());
+                line
+            }
+            None => unknown,
+        };
+        Error::at("in", code, params)
     };
-    let message = match e.kind() {
-        csv::ErrorKind::Utf8 { pos, .. } => {
-            format!(
-                "{name} is not UTF-8 text at {}. Save it as \"CSV UTF-8\" and try again.",
-                at(pos.as_ref())
-            )
+    match e.kind() {
+        csv::ErrorKind::Utf8 { pos, .. } => at(
+            pos.as_ref(),
+            [Code::CliCsvNotUtf8Row, Code::CliCsvNotUtf8Line, Code::CliCsvNotUtf8],
+            json!({"path": name}),
+        ),
+        csv::ErrorKind::UnequalLengths { pos, expected_len, len } => at(
+            pos.as_ref(),
+            [Code::CliCsvUnequalRow, Code::CliCsvUnequalLine, Code::CliCsvUnequal],
+            json!({"path": name, "len": len, "expected": expected_len}),
+        ),
+        csv::ErrorKind::Io(io) => {
+            Error::at("in", Code::CliInCannotRead, json!({"path": name, "detail": io.to_string()}))
         }
-        csv::ErrorKind::UnequalLengths { pos, expected_len, len } => {
-            format!("{name}: {} has {len} fields but the heading row has {expected_len}.", at(pos.as_ref()))
-        }
-        csv::ErrorKind::Io(io) => format!("Cannot read {name}: {io}."),
-        _ => format!("{name} is not a valid CSV file: {e}."),
-    };
-    Error::invalid("in", message)
+        _ => Error::at("in", Code::CliCsvInvalid, json!({"path": name, "detail": e.to_string()})),
+    }
+}
+
+/// A file haven-cli could not write.
+fn cannot_write(out: &Path, e: &std::io::Error) -> Error {
+    Error::at(
+        "out",
+        Code::CliOutCannotWrite,
+        json!({"path": out.display().to_string(), "detail": e.to_string()}),
+    )
 }

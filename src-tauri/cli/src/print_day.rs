@@ -31,7 +31,7 @@ pub struct IdCardsArgs {
 }
 
 fn out_text(out: &std::path::Path) -> Result<&str, Error> {
-    out.to_str().ok_or_else(|| Error::invalid("out", "The file name must be valid text."))
+    out.to_str().ok_or_else(|| Error::at("out", haven_core::Code::CliOutNotText, serde_json::json!({})))
 }
 
 fn pages(n: usize) -> String {

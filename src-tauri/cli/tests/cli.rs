@@ -95,6 +95,49 @@ fn call_runs_as_the_given_user_and_reports_errors_as_json() {
     assert_eq!(err["kind"], "locked");
 }
 
+/// haven-cli's own refusals (bad input on the command line, a file it cannot read, a missing
+/// passphrase) carry a code named by their meaning and their values, numbers as numbers, like
+/// the core's: a script reading stderr always has a `code`, never a generic one.
+#[test]
+fn haven_clis_own_errors_carry_a_code_and_their_values() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cli(dir.path(), Some("demo"), &["seed-demo", "--people", "3"]).status.success());
+    let err = json_err(&cli(dir.path(), Some("demo"), &["call", "create_site", "{not json"]));
+    assert_eq!(
+        (err["kind"].as_str(), err["code"].as_str()),
+        (Some("validation"), Some("cli.input.not_json"))
+    );
+    assert!(err["params"]["detail"].is_string(), "{err}");
+    let err = json_err(&cli(dir.path(), None, &["info"]));
+    assert_eq!(err["code"], "cli.passphrase.missing");
+    let missing = dir.path().join("nowhere.txt");
+    let err = json_err(&cli(dir.path(), None, &["--passphrase-file", missing.to_str().unwrap(), "info"]));
+    assert_eq!(
+        (err["code"].as_str(), err["field"].as_str()),
+        (Some("cli.passphrase_file.unreadable"), Some("passphrase_file"))
+    );
+    let err = json_err(&cli(dir.path(), None, &["recover"]));
+    assert_eq!((err["code"].as_str(), err["field"].as_str()), (Some("cli.user.missing"), Some("user")));
+    let csv = dir.path().join("ragged.csv");
+    std::fs::write(&csv, "Name,Code\nAmina,CAL-1\nSolo\n").unwrap();
+    let pdf = dir.path().join("out.pdf");
+    let err = json_err(&cli(
+        dir.path(),
+        None,
+        &["print", "table", "--in", csv.to_str().unwrap(), "--title", "T", "--out", pdf.to_str().unwrap()],
+    ));
+    assert_eq!(err["code"], "cli.in.unequal_row", "{err}");
+    assert_eq!(err["params"]["line"], 3, "numbers as numbers: {err}");
+    assert_eq!(
+        (err["params"]["row"].as_u64(), err["params"]["len"].as_u64(), err["params"]["expected"].as_u64()),
+        (Some(2), Some(1), Some(2))
+    );
+    assert!(
+        err["message"].as_str().unwrap().contains("line 3 (row 2) has 1 fields but the heading row has 2"),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_failed_call_prints_every_problem_with_its_code_on_stderr() {
     let dir = tempfile::tempdir().unwrap();

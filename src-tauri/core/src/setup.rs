@@ -159,18 +159,17 @@ pub fn unfinished(db_path: &Path) -> Option<Unfinished> {
 
 /// The error an open gives when [`unfinished`] found something: what, and how to remove it.
 pub fn unfinished_error(db_path: &Path, found: &Unfinished) -> Error {
-    let what = match (&found.keyless_database, &found.staging) {
-        (Some(db), _) => {
-            format!("{db} was left by a set-up that did not finish (its key file holds no user)")
-        }
-        (None, Some(dir)) => format!("A set-up that did not finish left {dir}"),
-        (None, None) => "A set-up did not finish".to_string(),
-    };
     let dir = db_path.parent().map(|d| d.display().to_string()).unwrap_or_default();
-    Error::Conflict(format!(
-        "{what}. Remove it with `haven-cli --data-dir {dir} discard-unfinished` (it is set aside, not deleted), \
-         or set the centre up again."
-    ))
+    match (&found.keyless_database, &found.staging) {
+        (Some(db), _) => {
+            Error::new(crate::Code::SetupUnfinishedDatabase, serde_json::json!({"database": db, "dir": dir}))
+        }
+        (None, Some(staging)) => Error::new(
+            crate::Code::SetupUnfinishedStaging,
+            serde_json::json!({"staging": staging, "dir": dir}),
+        ),
+        (None, None) => Error::new(crate::Code::SetupUnfinished, serde_json::json!({"dir": dir})),
+    }
 }
 
 /// Removes what a set-up that did not finish left: the staging folder is deleted (it never
@@ -213,9 +212,10 @@ fn validate(input: &SetupInput) -> Result<()> {
     for (i, site) in input.sites.iter().enumerate() {
         let site = sites::validate(site, &format!("sites[{i}]."))?;
         if codes.contains(&site.code) {
-            return Err(Error::invalid(
+            return Err(Error::at(
                 format!("sites[{i}].code"),
-                format!("Site code {} is used twice.", site.code),
+                crate::Code::SetupSiteCodeTwice,
+                serde_json::json!({"code": site.code}),
             ));
         }
         codes.push(site.code);
@@ -329,7 +329,10 @@ mod tests {
         bad.sites[1].code = "CAL".into();
         let err = initialise(&path, &bad).err();
         assert!(
-            matches!(err, Some(Error::Validation { ref field, .. }) if field.as_deref() == Some("sites[1].code")),
+            err.as_ref()
+                .map(|e| e.to_payload())
+                .is_some_and(|p| p.field.as_deref() == Some("sites[1].code")
+                    && p.code == crate::Code::SetupSiteCodeTwice),
             "{err:?}"
         );
         assert!(!path.exists());

@@ -65,9 +65,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Site> {
 pub fn validate(input: &SiteInput, field_prefix: &str) -> Result<SiteInput> {
     let code = input.code.trim().to_uppercase();
     if !(2..=5).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_uppercase()) {
-        return Err(Error::invalid(
+        return Err(Error::at(
             format!("{field_prefix}code"),
-            format!("Site code \"{}\" must be 2 to 5 letters, like CAL.", input.code.trim()),
+            crate::Code::SiteCodeInvalid,
+            serde_json::json!({"code": input.code.trim()}),
         ));
     }
     let name = crate::fields::line(&format!("{field_prefix}name"), "The site's name", &input.name, 80)?;

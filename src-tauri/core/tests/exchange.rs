@@ -60,7 +60,7 @@ fn a_write_stores_its_changeset_in_the_same_transaction_and_a_failed_one_stores_
     assert_eq!(outbox_count(&r.db), before + 1, "one registration is one captured change");
     let failed: haven_core::Result<()> = r.db.write(|tx| {
         tx.execute("UPDATE people SET given_name = 'Gone' WHERE family_name = 'Capture'", [])?;
-        Err(haven_core::Error::invalid("x", "Stop here."))
+        Err(haven_core::Error::at("x", haven_core::Code::SetupCentreNameMissing, serde_json::json!({})))
     });
     assert!(failed.is_err());
     assert_eq!(outbox_count(&r.db), before + 1, "a rolled-back write leaves no change in the outbox");

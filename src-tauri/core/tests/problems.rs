@@ -147,3 +147,54 @@ fn a_check_with_three_mistakes_gets_three_problems_and_is_not_recorded() {
         ],
     );
 }
+
+/// The window found a problem itself (a date of birth that does not exist, 31/02): it sends
+/// the rest of the form with `check_only`, and the core answers with every other problem, or
+/// `{"checked": true}`, writing nothing either way (no person, no audit entry, no change for
+/// the other computers); a function that is not such a form refuses to only check.
+#[test]
+fn a_form_checked_only_gives_its_problems_and_writes_nothing() {
+    let t = seeded(5);
+    let s = session(&t.db, Role::FrontDesk);
+    let tables = ["people", "audit_log", "exchange_outbox"];
+    let before: Vec<i64> = tables.iter().map(|t2| rows(&t.db, t2)).collect();
+    let e = err(
+        &t.db,
+        &s,
+        "create_person",
+        json!({"check_only": true, "given_name": "", "family_name": "Haddad", "date_of_birth": null,
+               "phone": "call me", "site": "CAL", "confirm_not_duplicate": true}),
+    );
+    let codes: Vec<(String, &str)> =
+        e.to_payload().problems.iter().map(|p| (p.field.clone(), p.code.as_str())).collect();
+    assert_eq!(
+        codes,
+        [("given_name".to_string(), "person.given_name.missing"), ("phone".to_string(), "phone.invalid")]
+    );
+    let fine = json!({"check_only": true, "given_name": "Lina", "family_name": "Haddad", "site": "CAL",
+                      "consent": true, "confirm_not_duplicate": true});
+    assert_eq!(util::strict::ok(&t.db, &s, "create_person", fine), json!({"checked": true}));
+    let after: Vec<i64> = tables.iter().map(|t2| rows(&t.db, t2)).collect();
+    assert_eq!(after, before, "checking only wrote nothing into {tables:?}");
+    let refused = err(&t.db, &s, "join_household", json!({"check_only": true}));
+    assert_eq!(refused.code().as_str(), "api.check_only.not_a_form");
+    // Without the key, the same input is registered.
+    let lina = json!({"given_name": "Lina", "family_name": "Haddad", "site": "CAL", "consent": true,
+                      "confirm_not_duplicate": true});
+    util::strict::ok(&t.db, &s, "create_person", lina);
+    assert_eq!(rows(&t.db, "people"), before[0] + 1);
+}
+
+/// A number in a refusal crosses as a JSON number (the window's French text fills it in as
+/// the English one does), not as a text: a range's bounds, here.
+#[test]
+fn numbers_in_a_refusal_cross_as_json_numbers() {
+    let t = seeded(0);
+    let s = session(&t.db, Role::Lead);
+    let mut input = util::strict::ok(&t.db, &s, "get_security_settings", json!({}));
+    input["auto_lock_minutes"] = json!(0);
+    let p = err(&t.db, &s, "update_security_settings", input).to_payload();
+    assert_eq!(p.code.as_str(), "policy.value.out_of_range");
+    assert_eq!((&p.params["lo"], &p.params["hi"]), (&json!(1), &json!(240)), "{:?}", p.params);
+    assert_eq!(p.message, "Minutes before Haven locks itself must be between 1 and 240.");
+}

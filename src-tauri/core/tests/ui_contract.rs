@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use haven_core::api::FUNCTIONS;
+use haven_core::api::{self, FUNCTIONS};
 use serde_json::Value;
 
 /// The JavaScript reader, in a file of its own beside this one.
@@ -225,7 +225,9 @@ fn check(api_js: &str, sources: &[Source]) -> (Vec<String>, usize) {
         }
         for (place, keys) in &sent {
             for k in keys {
-                if !props.contains(k) {
+                // A form that can only check its input takes `check_only` besides its fields.
+                let checks_only = k == api::CHECK_ONLY && api::CHECKABLE.contains(&f.name);
+                if !props.contains(k) && !checks_only {
                     problems.push(format!(
                         "{} sends \"{k}\" ({place}), which {} does not take ({props:?})",
                         w.export, f.name

@@ -4,14 +4,15 @@
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { checkbox, dateInput, errorSummary, field, flash, problemsError, radios, select, showApiError, valueOrNull } from '../form.js';
+import { checkbox, dateInput, errorSummary, field, flash, radios, select, showApiError, showWithCoreProblems, valueOrNull } from '../form.js';
 import { t } from '../i18n.js';
 import { personPicker } from '../person-picker.js';
 import { RELATIONSHIPS, SEXES, ageText, latinName, matchTag, nameBlock } from '../person-format.js';
 
 /** The PersonDetails fields, filled from `p` (a Person) when editing. Returns
- * {elements, read()}; `read()` gives the details, or throws a validation error
- * {kind, field, message, problems} listing every problem of the date of birth and the age. */
+ * {elements, typedDetails(), ownProblems(), first}: `ownProblems()` lists every problem the
+ * window finds itself (the date of birth, the age), and `typedDetails()` gives the details
+ * with those values left empty, so the core can check the rest of the form at the same time. */
 export function detailsFields(p = {}) {
   const given = field({ name: 'given_name', label: t('person.given_name'), hint: t('person.given_name_hint'), value: p.given_name || '', dir: 'auto', testid: 'given-name' });
   const family = field({ name: 'family_name', label: t('person.family_name'), hint: t('person.family_name_hint'), value: p.family_name || '', required: false, dir: 'auto', testid: 'family-name' });
@@ -36,12 +37,16 @@ export function detailsFields(p = {}) {
     h('div', { class: 'cols' }, nationality, languages),
     phone,
   ];
-  const read = () => {
-    const ageText = age.input.value.trim();
+  const ageText = () => age.input.value.trim();
+  const ageOk = () => /^\d{1,3}$/.test(ageText());
+  const ownProblems = () => {
     const born = dob.read();
     const problems = born.problem ? [born.problem] : [];
-    if (ageText && !/^\d{1,3}$/.test(ageText)) problems.push({ field: 'estimated_age', message: t('person.estimated_age_invalid') });
-    if (problems.length) throw problemsError(problems);
+    if (ageText() && !ageOk()) problems.push({ field: 'estimated_age', message: t('person.estimated_age_invalid') });
+    return problems;
+  };
+  const typedDetails = () => {
+    const born = dob.read();
     return {
       given_name: given.input.value,
       family_name: family.input.value,
@@ -50,13 +55,13 @@ export function detailsFields(p = {}) {
       sex: sex.value() || 'unknown',
       date_of_birth: born.value,
       dob_estimated: dob.estimated.checked,
-      estimated_age: ageText ? Number(ageText) : null,
+      estimated_age: ageOk() ? Number(ageText()) : null,
       nationality: valueOrNull(nationality.input),
       languages: valueOrNull(languages.input),
       phone: valueOrNull(phone.input),
     };
   };
-  return { elements, read, first: given.input };
+  return { elements, typedDetails, ownProblems, first: given.input };
 }
 
 /** The core explains a likely duplicate in English; these are its known phrasings. */
@@ -100,15 +105,19 @@ export async function showRegister(main, { session }) {
 
   const save = async () => {
     summary.clear(form);
-    let input;
-    try {
-      input = details.read();
-    } catch (bad) {
-      summary.show(bad.problems, form);
-      return;
-    }
+    const problems = details.ownProblems();
+    const input = details.typedDetails();
+    const centre = {
+      site: site.input.value || null,
+      consent: consent.input.checked,
+      household_with: household.value,
+      relationship: household.value ? (relationship.input.value || null) : null,
+    };
     submit.disabled = true;
     try {
+      // A date of birth that does not exist is listed with the form's other problems.
+      const check = () => api.createPerson({ ...input, ...centre, confirm_not_duplicate: true, check_only: true });
+      if (await showWithCoreProblems(summary, form, problems, check)) return;
       if (!confirmed) {
         const found = await api.findDuplicates(input);
         if (found.length) {
@@ -116,14 +125,7 @@ export async function showRegister(main, { session }) {
           return;
         }
       }
-      const record = await api.createPerson({
-        ...input,
-        site: site.input.value || null,
-        consent: consent.input.checked,
-        household_with: household.value,
-        relationship: household.value ? (relationship.input.value || null) : null,
-        confirm_not_duplicate: confirmed,
-      });
+      const record = await api.createPerson({ ...input, ...centre, confirm_not_duplicate: confirmed });
       flash(t('register.saved', { code: record.person.code }));
       location.hash = `#/people/${record.person.id}`;
     } catch (err) {

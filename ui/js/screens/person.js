@@ -8,7 +8,7 @@ import * as api from '../api.js';
 import { saveDialog } from '../dialogs.js';
 import { idCardButton } from '../day-printing.js';
 import { h, replace } from '../dom.js';
-import { checkbox, confirmBox, dateInput, errorSummary, field, notice, problemsError, readDate, readDates, select, showApiError, showProblems, takeFlash, textarea } from '../form.js';
+import { checkbox, confirmBox, dateInput, errorSummary, field, notice, problemsError, readDate, readDates, select, showApiError, showProblems, takeFlash, textarea, withCoreProblems } from '../form.js';
 import { date, dateOfBirth, t } from '../i18n.js';
 import { personPicker } from '../person-picker.js';
 import {
@@ -195,7 +195,12 @@ function detailsPanel(page) {
     const form = actionForm({
       title: t('person.edit'), fields: fields.elements, submit: t('form.save'), testid: 'edit-form', secondary: false,
       run: async () => {
-        const input = fields.read();
+        const problems = fields.ownProblems();
+        const input = fields.typedDetails();
+        if (problems.length) {
+          // The window's own problems (the date of birth, the age) with the core's, at once.
+          throw problemsError(await withCoreProblems(problems, () => api.updatePerson(p.id, { ...input, check_only: true })));
+        }
         page.record = await api.updatePerson(p.id, input);
         saved(page);
       },

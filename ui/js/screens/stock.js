@@ -9,7 +9,7 @@
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { checkbox, dateInput, errorSummary, field, notice, select, showApiError, takeFlash, flash, valueOrNull } from '../form.js';
+import { checkbox, dateInput, errorSummary, field, notice, select, showApiError, showWithCoreProblems, takeFlash, flash, valueOrNull } from '../form.js';
 import { date, num, t, warningText } from '../i18n.js';
 import { can } from '../access.js';
 import { siteFilter } from '../home-site.js';
@@ -365,9 +365,8 @@ function receiveForm(o, funds, rerender) {
     const it = pick.current();
     const pence = valueOrNull(cost.input);
     const expiry = it && it.tracks_expiry ? expires.read() : { value: null, problem: null };
-    if (expiry.problem) { summary.show([expiry.problem], form); return; }
     try {
-      const out = await api.receiveStock({
+      const receipt = {
         location: loc.input.value,
         item: pick.item.input.value,
         variant: it && it.variants.length ? pick.variant.input.value : null,
@@ -379,7 +378,10 @@ function receiveForm(o, funds, rerender) {
         batch: it && it.tracks_expiry ? valueOrNull(batch.input) : null,
         fund: source.input.value === 'purchase' ? valueOrNull(fund.input) : null,
         category: source.input.value === 'purchase' ? valueOrNull(category.input) : null,
-      });
+      };
+      const own = expiry.problem ? [expiry.problem] : [];
+      if (await showWithCoreProblems(summary, form, own, () => api.receiveStock({ ...receipt, check_only: true }))) return;
+      const out = await api.receiveStock(receipt);
       lastReceipt.location = loc.input.value;
       lastReceipt.item = pick.item.input.value;
       const warnings = (out.warnings || []).map(warningText);

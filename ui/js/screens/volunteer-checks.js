@@ -7,7 +7,7 @@
 import * as api from '../api.js';
 import { openDialog } from '../dialogs.js';
 import { h, replace } from '../dom.js';
-import { checkbox, dateInput, errorSummary, field, flash, readDates, select, showApiError, textarea, valueOrNull } from '../form.js';
+import { checkbox, dateInput, errorSummary, field, flash, readDates, select, showApiError, showWithCoreProblems, textarea, valueOrNull } from '../form.js';
 import { date, num, t } from '../i18n.js';
 import { dbsMark } from '../week.js';
 
@@ -132,10 +132,9 @@ function checkForm(rec, issuers, rerender) {
       ...(i.update_service ? { checked: usChecked } : {}),
       ...(i.membership ? { renewal } : {}),
     });
-    if (problems.length) { summary.show(problems, form); return; }
     const barred = !children.hidden;
     try {
-      await api.addCheck({
+      const check = {
         volunteer: rec.volunteer.id, issuer: i.code, level: level.input.value, workforce: workforce.input.value,
         barred_children: barred && children.input.checked, barred_adults: barred && adults.input.checked,
         certificate_number: number.input.value, issued_on: dates.issued,
@@ -147,7 +146,9 @@ function checkForm(rec, issuers, rerender) {
         covers_children: i.foreign && covers.input.checked,
         printed_name: printedName.input.value, printed_birth_date: dates.printed,
         seen_by: seenBy.input.value, result: result.input.value, risk_assessment: risk.input.value,
-      });
+      };
+      if (await showWithCoreProblems(summary, form, problems, () => api.addCheck({ ...check, check_only: true }))) return;
+      await api.addCheck(check);
       flash(t('form.saved'));
       rerender();
     } catch (err) {

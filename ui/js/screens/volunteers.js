@@ -5,7 +5,7 @@
 
 import * as api from '../api.js';
 import { h, replace } from '../dom.js';
-import { checkbox, dateInput, errorSummary, field, flash, readDates, select, showApiError, takeFlash, textarea } from '../form.js';
+import { checkbox, dateInput, errorSummary, field, flash, readDates, select, showApiError, showWithCoreProblems, takeFlash, textarea } from '../form.js';
 import { date, num, t } from '../i18n.js';
 import { can } from '../access.js';
 import { todayIso } from '../person-format.js';
@@ -116,7 +116,6 @@ async function showForm(main, record, session) {
     e.preventDefault();
     summary.clear(form);
     const { values: stay, problems } = readDates({ arrival, departure });
-    if (problems.length) { summary.show(problems, form); return; }
     const input = {
       given_name: given.input.value, family_name: family.input.value, email: email.input.value, phone: phone.input.value,
       emergency_contact: emergency.input.value, languages: languages.input.value,
@@ -127,6 +126,8 @@ async function showForm(main, record, session) {
       structured_activity: activity.input.value, notes: notes.input.value,
     };
     try {
+      const withId = v ? { id: v.id, ...input } : input;
+      if (await showWithCoreProblems(summary, form, problems, () => api.saveVolunteer({ ...withId, check_only: true }))) return;
       const saved = await api.saveVolunteer(v ? { id: v.id, ...input } : input);
       flash(t('form.saved'));
       location.hash = `#/volunteers/${saved.id}`;

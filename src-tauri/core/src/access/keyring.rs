@@ -374,12 +374,10 @@ fn wait_for(f: &Failures, now: DateTime<Utc>) -> Option<i64> {
 /// A key file that cannot be understood: no passphrase can open the database, the recovery key
 /// still can, and `recover` rebuilds the file.
 fn damaged(path: &Path, reason: &str) -> Error {
-    Error::Locked(format!(
-        "The key file {} is damaged ({reason}), so no passphrase can open the database. A lead can \
-         sign in with the recovery key from the safe (haven-cli recover --user NAME): the damaged \
-         file is kept aside and a new one is made.",
-        path.display()
-    ))
+    Error::new(
+        crate::Code::AccessKeyFileDamaged,
+        serde_json::json!({"path": path.display().to_string(), "reason": reason}),
+    )
 }
 
 fn wrong() -> Error {
@@ -430,10 +428,12 @@ pub fn unlock_at(
     };
     let fail_key = ring.name_tag(&name);
     if let Some(secs) = ring.failures.get(&fail_key).and_then(|f| wait_for(f, now)) {
-        return Err(Error::Locked(format!(
-            "Too many wrong passphrases for \"{name}\". Wait {secs} second{}, then try again.",
-            if secs == 1 { "" } else { "s" }
-        )));
+        let code = if secs == 1 {
+            crate::Code::AccessTooManyTriesOneSecond
+        } else {
+            crate::Code::AccessTooManyTries
+        };
+        return Err(Error::new(code, serde_json::json!({"name": name, "seconds": secs})));
     }
     let opened = match ring.entry(&name) {
         Some(entry) => open_entry(entry, passphrase)?.map(|k| (k, entry.must_change)),
@@ -651,9 +651,7 @@ pub struct Recovered {
 pub fn recover(db: &Db, username: &str, passphrase: &str) -> Result<Recovered> {
     crate::access::passphrase::check_new_passphrase(passphrase)?;
     let Some(key) = db.key() else {
-        return Err(Error::Locked(
-            "This database is opened by one shared passphrase and has no separate recovery key.".into(),
-        ));
+        return Err(Error::new(crate::Code::AccessRecoveryKeyNone, serde_json::json!({})));
     };
     let path = keyring_path(db.path());
     let (mut ring, damage) = if path.exists() {
@@ -762,7 +760,7 @@ mod tests {
         ring.failed_sign_ins.push(FailedSignIn { username: "sarah".into(), at: now });
         ring.failed_sign_ins.push(FailedSignIn { username: "my secret words".into(), at: now });
         ring.upgrade();
-        let text = serde_json::to_string(&ring).map_err(|e| Error::Internal(e.to_string()))?;
+        let text = serde_json::to_string(&ring).map_err(|e| Error::Io(e.into()))?;
         assert!(!text.contains("my secret words"), "{text}");
         assert_eq!(ring.failures.get(&ring.name_tag("SARAH")).map(|f| f.count), Some(4));
         assert_eq!(ring.failed_sign_ins.len(), 1);

@@ -51,9 +51,10 @@ pub fn passphrase_rules() -> Vec<String> {
 /// Checks a new passphrase against the rules.
 pub fn check_new_passphrase(passphrase: &str) -> Result<()> {
     if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
-        return Err(Error::invalid(
+        return Err(Error::at(
             "passphrase",
-            format!("The passphrase must be at least {MIN_PASSPHRASE_CHARS} characters long."),
+            crate::Code::AccessPassphraseTooShort,
+            serde_json::json!({"min": MIN_PASSPHRASE_CHARS}),
         ));
     }
     let folded = passphrase.to_lowercase();

@@ -5,7 +5,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::settings;
-use crate::{Error, Result};
+use crate::{Code, Error, Result};
 
 const AUTO_LOCK_MINUTES: &str = "security.auto_lock_minutes";
 const BACKUPS_KEPT: &str = "security.backups_kept";
@@ -72,29 +72,23 @@ fn check_backup_dir(dir: &str) -> Result<()> {
     if dir.is_empty() {
         return Ok(());
     }
-    let refused = |why: String| Error::invalid("backup_dir", why);
+    let refused = |code: Code, params: serde_json::Value| Error::at("backup_dir", code, params);
     if dir.chars().any(char::is_control) {
-        return Err(refused("The folder's path holds a control character: type it again.".into()));
+        return Err(refused(Code::PolicyBackupDirControl, serde_json::json!({})));
     }
     let path = std::path::Path::new(dir);
     if !path.is_absolute() {
-        return Err(refused(format!(
-            "Enter the whole path of the folder (\"{dir}\" is not), like /media/usb/haven-backups or D:\\Haven backups."
-        )));
+        return Err(refused(Code::PolicyBackupDirNotWhole, serde_json::json!({"dir": dir})));
     }
     let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     if ["/proc", "/sys", "/dev", "/run"].iter().any(|system| real.starts_with(system)) {
-        return Err(refused(format!(
-            "{dir} is a folder of the system, not a disk: choose a folder on the laptop or a USB stick."
-        )));
+        return Err(refused(Code::PolicyBackupDirSystem, serde_json::json!({"dir": dir})));
     }
     let probe = real.join(".haven-write-check");
     let writable = std::fs::create_dir_all(&real).and_then(|()| std::fs::write(&probe, b"haven"));
     let _ = std::fs::remove_file(&probe);
     writable.map_err(|e| {
-        refused(format!(
-            "Haven cannot write in {dir} ({e}): choose a folder on a disk that is plugged in and writable."
-        ))
+        refused(Code::PolicyBackupDirNotWritable, serde_json::json!({"dir": dir, "detail": e.to_string()}))
     })
 }
 
@@ -107,7 +101,7 @@ pub fn update(conn: &Connection, input: &SecuritySettings) -> Result<SecuritySet
             Err(Error::at(
                 field,
                 crate::Code::PolicyValueOutOfRange,
-                serde_json::json!({"what": what.to_string(), "lo": lo.to_string(), "hi": hi.to_string()}),
+                serde_json::json!({"what": what, "lo": lo, "hi": hi}),
             ))
         }
     };

@@ -62,10 +62,7 @@ pub fn validate_username(username: &str) -> Result<()> {
     if ok_len && ok_chars {
         Ok(())
     } else {
-        Err(Error::invalid(
-            "username",
-            "Use 2 to 32 letters, digits, dots, dashes or underscores for the sign-in name.",
-        ))
+        Err(Error::at("username", crate::Code::UserNameInvalid, serde_json::json!({})))
     }
 }
 

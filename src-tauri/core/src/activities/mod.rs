@@ -190,7 +190,7 @@ pub(crate) fn save_session(conn: &Connection, input: &SessionInput, today: Naive
             child_facing, required_dbs, starts_on, ends_on, active)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         p,
-        "There is no such session.",
+        crate::Code::ActivitySessionNotFound,
     )?;
     Ok(id)
 }
@@ -298,9 +298,10 @@ fn session(conn: &Connection, id: &str) -> Result<ActivitySession> {
 pub(crate) fn set_exception(conn: &Connection, e: &SessionException) -> Result<()> {
     let s = session(conn, &e.session)?;
     if !scheduled(&s, e.on_date) {
-        return Err(Error::invalid(
+        return Err(Error::at(
             "on_date",
-            format!("\"{}\" is not held on {}.", s.title, e.on_date.format("%-d %b %Y")),
+            crate::Code::ActivityNotHeld,
+            serde_json::json!({"title": s.title, "date": e.on_date.format("%-d %b %Y").to_string()}),
         ));
     }
     conn.execute(
@@ -510,18 +511,18 @@ pub struct SignUp {
 pub fn sign_up(conn: &Connection, session: &Session, input: &SignUpInput) -> Result<Vec<Warning>> {
     let s = self::session(conn, &input.session)?;
     if !scheduled(&s, input.on_date) {
-        return Err(Error::invalid(
+        return Err(Error::at(
             "on_date",
-            format!("\"{}\" is not held on {}.", s.title, input.on_date.format("%-d %b %Y")),
+            crate::Code::ActivityNotHeld,
+            serde_json::json!({"title": s.title, "date": input.on_date.format("%-d %b %Y").to_string()}),
         ));
     }
     let i = instance(conn, &s, input.on_date)?;
     if i.exception == Some(ExceptionKind::Cancelled) {
-        return Err(Error::Conflict(format!(
-            "\"{}\" on {} is cancelled.",
-            s.title,
-            input.on_date.format("%-d %b %Y")
-        )));
+        return Err(Error::new(
+            crate::Code::ActivityCancelled,
+            serde_json::json!({"title": s.title, "date": input.on_date.format("%-d %b %Y").to_string()}),
+        ));
     }
     let person: Option<(String, String, Option<NaiveDate>, Sex)> = conn
         .query_row(
@@ -547,7 +548,7 @@ pub fn sign_up(conn: &Connection, session: &Session, input: &SignUpInput) -> Res
     if i.signed_up >= s.capacity {
         return Err(Error::new(
             crate::Code::ActivityFull,
-            serde_json::json!({"title": s.title.to_string(), "signed_up": i.signed_up.to_string(), "capacity": s.capacity.to_string()}),
+            serde_json::json!({"title": s.title.to_string(), "signed_up": i.signed_up, "capacity": s.capacity}),
         ));
     }
     conn.execute(

@@ -137,10 +137,10 @@ pub(super) fn create_person(db: &Db, s: &Session, input: NewPerson) -> Result<Pe
                     .iter()
                     .map(|d| format!("{} {} {}", d.person.code, d.person.given_name, d.person.family_name))
                     .collect();
-                return Err(Error::Conflict(format!(
-                    "This may be someone already registered: {}. Check, then confirm to register anyway.",
-                    list.join("; ")
-                )));
+                return Err(Error::new(
+                    crate::Code::PersonMaybeRegistered,
+                    serde_json::json!({"list": list.join("; ")}),
+                ));
             }
         }
         let id = people::create(tx, s, &input, today())?;

@@ -295,9 +295,10 @@ pub(super) fn set_nappy_size(db: &Db, s: &Session, input: NappySizeInput) -> Res
         if let Some(size) = input.size.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
             let sizes = distribution::nappy_sizes(tx)?;
             if !sizes.is_empty() && !sizes.iter().any(|v| v == size) {
-                return Err(Error::invalid(
+                return Err(Error::at(
                     "size",
-                    format!("There is no nappy size \"{size}\": choose {}, or by age.", sizes.join(", ")),
+                    crate::Code::NappySizeUnknown,
+                    serde_json::json!({"size": size, "sizes": sizes.join(", ")}),
                 ));
             }
         }

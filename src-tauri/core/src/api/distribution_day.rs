@@ -52,10 +52,7 @@ pub(super) fn print_id_cards(db: &Db, s: &Session, input: PrintIdCards) -> Resul
     let path = pdf_path(&input.path)?;
     let layout = CardsPerPage::from_count(input.per_page.unwrap_or(10))?;
     if db.is_read_only_media() {
-        return Err(Error::Conflict(
-            "ID cards cannot be printed from read-only media: each card's number must be recorded. Copy the folder to the laptop first."
-                .into(),
-        ));
+        return Err(Error::new(crate::Code::CardReadOnlyMedia, serde_json::json!({})));
     }
     let on = today();
     let selection =
@@ -185,9 +182,7 @@ pub(super) fn print_bag_labels(db: &Db, s: &Session, input: PrintBagLabels) -> R
     let (list, centre, lang) = db.read(|c| {
         let list = packing::packing_list(c, &input.distribution)?;
         if s.role < Role::Coordinator && list.distribution.site_id != s.site_id {
-            return Err(Error::Forbidden(
-                "The front desk prints bag labels for its own site's distributions only.".into(),
-            ));
+            return Err(Error::new(crate::Code::LabelsOtherSite, serde_json::json!({})));
         }
         let lang = crate::settings::print_language(c, input.language)?;
         Ok((list, crate::settings::centre(c)?.centre_name, lang))

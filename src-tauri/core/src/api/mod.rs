@@ -594,9 +594,35 @@ fn check_role(session: &Session, name: &str) -> Result<()> {
     session.require(f.min_role, &f.summary.trim_end_matches('.').to_lowercase())
 }
 
-/// Runs `f` after its role check; READ functions under [`Db::read_only`].
-fn dispatch(f: &ApiFunction, db: &Db, session: &Session, input: Value) -> Result<Value> {
+/// The input key (`"check_only": true`) that asks one of the [`CHECKABLE`] functions to check
+/// its input and write nothing. The window uses it when it has found a problem itself (a date
+/// that does not exist, a part of a date missing): it sends the form without that value, and
+/// shows its own problem and every problem the core finds in the rest of the form at once.
+pub const CHECK_ONLY: &str = "check_only";
+
+/// The functions that can [`CHECK_ONLY`]: the forms whose dates are typed in parts. Each writes
+/// through [`Db::write`] only (no file), which rolls back while checking.
+pub const CHECKABLE: &[&str] =
+    &["create_person", "update_person", "save_volunteer", "add_check", "receive_stock"];
+
+/// Runs `f` after its role check; READ functions under [`Db::read_only`]; an input with
+/// [`CHECK_ONLY`] under [`Db::checking_only`], answering `{"checked": true}` when the checks
+/// passed (nothing is written either way).
+fn dispatch(f: &ApiFunction, db: &Db, session: &Session, mut input: Value) -> Result<Value> {
     session.require(f.min_role, &f.summary.trim_end_matches('.').to_lowercase())?;
+    let check_only = input.as_object_mut().and_then(|m| m.remove(CHECK_ONLY)).is_some_and(|v| v == true);
+    if check_only {
+        if !CHECKABLE.contains(&f.name) {
+            return Err(Error::new(crate::Code::ApiCheckOnlyNotAForm, serde_json::json!({"name": f.name})));
+        }
+        return match db.checking_only(|| (f.run)(db, session, input)) {
+            Ok(_) => Ok(serde_json::json!({"checked": true})),
+            Err(e) if e.code() == crate::Code::DatabaseCheckedOnly => {
+                Ok(serde_json::json!({"checked": true}))
+            }
+            Err(e) => Err(e),
+        };
+    }
     if f.writes {
         (f.run)(db, session, input)
     } else {

@@ -126,11 +126,9 @@ impl RecoveryKey {
 }
 
 fn recovery_key_of(db: &Db) -> Result<RecoveryKey> {
-    db.key().map(RecoveryKey::of).ok_or_else(|| {
-        Error::Conflict(
-            "This database is opened by one shared passphrase and has no separate recovery key.".into(),
-        )
-    })
+    db.key()
+        .map(RecoveryKey::of)
+        .ok_or_else(|| Error::new(crate::Code::SecurityRecoveryKeyNone, serde_json::json!({})))
 }
 
 pub(super) fn recovery_key(db: &Db, s: &Session, _: NoInput) -> Result<RecoveryKey> {

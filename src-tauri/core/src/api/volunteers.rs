@@ -279,9 +279,10 @@ pub(super) fn record_references(db: &Db, s: &Session, input: ReferencesInput) ->
         let today = today();
         let on = input.received_on.unwrap_or(today);
         if on > today {
-            return Err(crate::Error::invalid(
+            return Err(crate::Error::at(
                 "received_on",
-                "The references cannot be received in the future.",
+                crate::Code::VolunteerReferencesInFuture,
+                serde_json::json!({}),
             ));
         }
         volunteers::record_references(tx, &input.id, on)?;

@@ -57,12 +57,7 @@ pub fn set(conn: &Connection, session: &Session, input: &SetFlag, today: NaiveDa
     let details = input.details.trim();
     check_len("details", "The details", details, 2000)?;
     let due_date = match input.kind {
-        FlagKind::Baby => {
-            return Err(Error::invalid(
-                "kind",
-                "\"Baby under 12 months\" comes from the date of birth: set that instead.",
-            ))
-        }
+        FlagKind::Baby => return Err(Error::at("kind", crate::Code::FlagKindBaby, serde_json::json!({}))),
         FlagKind::Pregnant => {
             if person.sex == Sex::Male {
                 return Err(Error::at("kind", crate::Code::FlagKindMale, serde_json::json!({})));

@@ -106,9 +106,7 @@ pub fn join(
         if current == household {
             return Err(Error::new(crate::Code::HouseholdAlreadyIn, serde_json::json!({})));
         }
-        return Err(Error::Conflict(
-            "This person is already in another household: remove them from it first.".into(),
-        ));
+        return Err(Error::new(crate::Code::HouseholdInAnother, serde_json::json!({})));
     }
     conn.execute(
         "UPDATE people SET household_id = ?2, relationship = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')

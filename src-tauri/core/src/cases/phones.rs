@@ -117,9 +117,7 @@ pub fn issue(conn: &Connection, input: &IssuePhone, today: NaiveDate) -> Result<
         )
         .optional()?;
     if held.is_some() {
-        return Err(Error::Conflict(
-            "This person already has a phone from the centre: record it back or lost first.".into(),
-        ));
+        return Err(Error::new(crate::Code::PhoneAlreadyHeld, serde_json::json!({})));
     }
     let id = new_id();
     conn.execute(

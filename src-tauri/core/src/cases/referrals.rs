@@ -130,10 +130,7 @@ pub fn create(
     }
     check_len("reason", "The reason", reason, 2000)?;
     if !input.consent_given {
-        return Err(Error::invalid(
-            "consent_given",
-            "A referral needs the person's consent: ask them first.",
-        ));
+        return Err(Error::at("consent_given", crate::Code::ReferralConsentMissing, serde_json::json!({})));
     }
     let active: Option<bool> = conn
         .query_row("SELECT active FROM partners WHERE id = ?1", [&input.partner], |r| r.get(0))

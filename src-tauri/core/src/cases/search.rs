@@ -430,9 +430,7 @@ fn query_source(
             match session {
                 Some(s) => s.require(Role::Coordinator, "search by safeguarding or medical flags")?,
                 None => {
-                    return Err(Error::Forbidden(
-                        "Searching by safeguarding or medical flags needs a coordinator.".into(),
-                    ))
+                    return Err(Error::new(crate::Code::SearchFlagsCoordinatorOnly, serde_json::json!({})))
                 }
             }
         }

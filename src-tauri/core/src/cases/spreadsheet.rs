@@ -75,10 +75,7 @@ pub fn read_table(path: &Path) -> Result<Table> {
         records.pop();
     }
     if records.is_empty() {
-        return Err(Error::invalid(
-            "path",
-            "The file is empty: it needs a header row and at least one person.",
-        ));
+        return Err(Error::at("path", crate::Code::ImportFileEmpty, serde_json::json!({})));
     }
     let header = records.remove(0);
     let headers: Vec<String> = header.cells.into_iter().map(|h| h.trim().to_string()).collect();
@@ -211,12 +208,10 @@ impl<R: BufRead> Read for CrlfAsLf<R> {
 }
 
 fn too_long(row: usize, col: usize) -> Error {
-    Error::invalid(
+    Error::at(
         "path",
-        format!(
-            "Cell {} holds more than {MAX_CELL_CHARS} characters: that is not a list of people. Check the file.",
-            workbook::a1(row as u64, col as u64)
-        ),
+        crate::Code::ImportCellTooLong,
+        serde_json::json!({"cell": workbook::a1(row as u64, col as u64), "max": MAX_CELL_CHARS}),
     )
 }
 
@@ -225,12 +220,8 @@ fn read_csv(path: &Path) -> Result<(Vec<Record>, Option<u8>)> {
     let over = Rc::new(Cell::new(false));
     let file = std::fs::File::open(path)?;
     let mut input = BufReader::new(Capped { inner: file, left: MAX_CSV_BYTES, over: over.clone() });
-    let too_large = || {
-        Error::invalid(
-            "path",
-            format!("The file is larger than {} MB: import it in parts.", MAX_CSV_BYTES >> 20),
-        )
-    };
+    let too_large =
+        || Error::at("path", crate::Code::ImportFileTooLarge, serde_json::json!({"mb": MAX_CSV_BYTES >> 20}));
     // Excel in Europe writes ';' between columns: take whichever separates the header, looked
     // for in the first buffered block only (a header is short).
     let head = input.fill_buf().map_err(|e| if over.get() { too_large() } else { e.into() })?;
@@ -275,10 +266,7 @@ fn read_csv(path: &Path) -> Result<(Vec<Record>, Option<u8>)> {
         let mut breaks = 0;
         for (col, field) in record.iter().enumerate() {
             let text = std::str::from_utf8(field).map_err(|_| {
-                Error::invalid(
-                    "path",
-                    format!("Row {line}: the text is not UTF-8. Save the file as \"CSV UTF-8\"."),
-                )
+                Error::at("path", crate::Code::ImportRowNotUtf8, serde_json::json!({"row": line}))
             })?;
             if field.len() > MAX_CELL_CHARS && text.chars().count() > MAX_CELL_CHARS {
                 return Err(too_long(line, col + 1));
@@ -299,9 +287,10 @@ fn read_workbook(path: &Path) -> Result<Vec<Record>> {
         "ods" => workbook::check_zipped(path)?,
         _ => {
             if std::fs::metadata(path)?.len() > MAX_XLS_BYTES {
-                return Err(Error::invalid(
+                return Err(Error::at(
                     "path",
-                    format!("The workbook is larger than {} MB: import it in parts.", MAX_XLS_BYTES >> 20),
+                    crate::Code::ImportWorkbookTooLarge,
+                    serde_json::json!({"mb": MAX_XLS_BYTES >> 20}),
                 ));
             }
         }

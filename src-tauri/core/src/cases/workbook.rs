@@ -109,12 +109,10 @@ impl Parts {
     fn scan(&mut self, name: &str, limit: u64, mut each: impl FnMut(&Event<'_>) -> Result<()>) -> Result<()> {
         let file = self.file.clone();
         let too_large = || {
-            Error::invalid(
+            Error::at(
                 "path",
-                format!(
-                    "The workbook {file} is too large to import (its part {name} holds more than {} MB).",
-                    limit >> 20
-                ),
+                crate::Code::ImportPartTooLarge,
+                serde_json::json!({"file": file, "part": name, "mb": limit >> 20}),
             )
         };
         let part = self.zip.by_name(name).map_err(|e| {
@@ -134,9 +132,10 @@ impl Parts {
                     return Err(match hit.get() {
                         Some(Overrun::Part) => too_large(),
                         Some(Overrun::Run) => cell_too_long(None),
-                        None => Error::invalid(
+                        None => Error::at(
                             "path",
-                            format!("The workbook {file} could not be read ({name}: {e})."),
+                            crate::Code::ImportWorkbookUnreadable,
+                            serde_json::json!({"file": file, "part": name, "detail": e.to_string()}),
                         ),
                     })
                 }
@@ -155,25 +154,22 @@ impl Parts {
 }
 
 fn cell_too_long(cell: Option<&str>) -> Error {
-    let at = cell.map(|c| format!("Cell {c} holds")).unwrap_or_else(|| "The file holds a text of".into());
-    Error::invalid(
-        "path",
-        format!("{at} more than {MAX_CELL_CHARS} characters: that is not a list of people. Check the file."),
-    )
+    match cell {
+        Some(cell) => Error::at(
+            "path",
+            crate::Code::ImportCellTooLong,
+            serde_json::json!({"cell": cell, "max": MAX_CELL_CHARS}),
+        ),
+        None => Error::at("path", crate::Code::ImportTextTooLong, serde_json::json!({"max": MAX_CELL_CHARS})),
+    }
 }
 
 pub(crate) fn too_many_rows() -> Error {
-    Error::invalid(
-        "path",
-        format!("The file has more than {MAX_ROWS} rows; import at most {MAX_ROWS} at a time."),
-    )
+    Error::at("path", crate::Code::ImportTooManyRows, serde_json::json!({"max": MAX_ROWS}))
 }
 
 pub(crate) fn too_many_columns() -> Error {
-    Error::invalid(
-        "path",
-        format!("The file has more than {MAX_COLUMNS} columns; keep only the ones to import."),
-    )
+    Error::at("path", crate::Code::ImportTooManyColumns, serde_json::json!({"max": MAX_COLUMNS}))
 }
 
 /// Checks an `.ods` file (or any zipped workbook but `.xlsx`): every part inflates within
@@ -326,11 +322,10 @@ impl Extent {
             return Err(too_many_columns());
         }
         if height * width > MAX_AREA {
-            return Err(Error::invalid(
+            return Err(Error::at(
                 "path",
-                format!(
-                    "The sheet spans {height} rows by {width} columns; import at most {MAX_AREA} cells at a time."
-                ),
+                crate::Code::ImportTooManyCells,
+                serde_json::json!({"rows": height, "columns": width, "max": MAX_AREA}),
             ));
         }
         Ok(())

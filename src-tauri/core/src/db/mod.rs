@@ -318,6 +318,9 @@ impl Db {
     /// Refused inside [`Db::read_only`]: the raw connection could write.
     pub fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
         refuse_in_read_only_scope()?;
+        if CHECKING_ONLY.get() {
+            return Err(checked_only());
+        }
         let conn = self.lock()?;
         self.set_query_only(&conn, false)?;
         Ok(conn)
@@ -348,6 +351,9 @@ impl Db {
         }
         let mut conn = self.lock()?;
         self.set_query_only(&conn, false)?;
+        if CHECKING_ONLY.get() {
+            return check_and_roll_back(&mut conn, f);
+        }
         let out = capture::with_captured_tx(&mut conn, f)?;
         self.note_head(&conn);
         Ok(out)
@@ -362,6 +368,9 @@ impl Db {
         }
         let mut conn = self.lock()?;
         self.set_query_only(&conn, false)?;
+        if CHECKING_ONLY.get() {
+            return check_and_roll_back(&mut conn, f);
+        }
         let out = with_tx(&mut conn, f)?;
         self.note_head(&conn);
         Ok(out)
@@ -369,7 +378,7 @@ impl Db {
 
     /// Runs `f` in one deferred transaction on which SQLite refuses every write
     /// (`PRAGMA query_only`, left on until the next write): a statement that would change the
-    /// file fails with [`Error::Internal`] and `f`'s reads see one snapshot.
+    /// file fails with an internal error (`database.read_wrote`) and `f`'s reads see one snapshot.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let mut conn = self.lock()?;
         self.set_query_only(&conn, true)?;
@@ -381,11 +390,35 @@ impl Db {
 
     /// Runs `f` (one API function marked READ, `name`) so that it can only read: on this
     /// thread, until `f` returns, [`Db::write`] and [`Db::conn`] are refused with
-    /// [`Error::Internal`], and every [`Db::read`] is read-only anyway.
+    /// an internal error, and every [`Db::read`] is read-only anyway.
     pub fn read_only<T>(&self, name: &'static str, f: impl FnOnce() -> Result<T>) -> Result<T> {
         let _scope = ReadOnlyScope::enter(name);
         f()
     }
+
+    /// Runs `f` (one API function asked only to check its input) so that it writes nothing: on
+    /// this thread, until `f` returns, [`Db::write`] runs its closure (the form's checks, then
+    /// its writes) in a transaction that is always rolled back, and fails with
+    /// `database.checked_only` when the closure found nothing wrong; [`Db::conn`] is refused the
+    /// same way. A refusal of the checks comes back as it is, with every problem of the form.
+    pub fn checking_only<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        let _scope = CheckingScope(CHECKING_ONLY.replace(true));
+        f()
+    }
+}
+
+/// The end of a write while only checking: the closure's refusal, or `database.checked_only`
+/// once it passed; either way the transaction is rolled back.
+fn check_and_roll_back<T>(conn: &mut Connection, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let checked = f(&tx);
+    tx.rollback()?;
+    checked.and(Err(checked_only()))
+}
+
+/// What a write answers while only checking, once the checks passed: nothing was written.
+pub fn checked_only() -> Error {
+    Error::new(crate::Code::DatabaseCheckedOnly, serde_json::json!({}))
 }
 
 /// The refusal of a change to a database opened from read-only media, saying what to do.
@@ -439,6 +472,17 @@ thread_local! {
     /// The READ function this thread is running, if any (see [`Db::read_only`]). Per thread:
     /// the app's background backup writes on its own thread while a READ call runs on another.
     static READ_ONLY: Cell<Option<&'static str>> = const { Cell::new(None) };
+    /// Whether this thread only checks a form's input (see [`Db::checking_only`]).
+    static CHECKING_ONLY: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks this thread as only checking until dropped, then puts back what was there.
+struct CheckingScope(bool);
+
+impl Drop for CheckingScope {
+    fn drop(&mut self) {
+        CHECKING_ONLY.set(self.0);
+    }
 }
 
 /// Marks this thread read-only until dropped, then puts back what was there (scopes nest, and
@@ -529,18 +573,18 @@ fn sqlcipher_started() -> Result<()> {
 
 /// Saves a row that the caller may be changing or adding: runs `update` when `existing`, else
 /// `insert`, both with the same parameters (`?1` the id). An update that matches no row is
-/// `NotFound(missing)`.
+/// the refusal `missing` (a code of kind `not_found`, with no values).
 pub(crate) fn update_or_insert(
     conn: &Connection,
     existing: bool,
     update: &str,
     insert: &str,
     params: &[&dyn rusqlite::ToSql],
-    missing: &str,
+    missing: crate::Code,
 ) -> Result<()> {
     if existing {
         if conn.execute(update, params)? == 0 {
-            return Err(Error::NotFound(missing.into()));
+            return Err(Error::new(missing, serde_json::json!({})));
         }
     } else {
         conn.execute(insert, params)?;
@@ -686,7 +730,7 @@ mod tests {
         let db = Db::create(&db_path(dir.path()), "correct horse")?;
         let res: Result<()> = db.write(|tx| {
             crate::settings::set(tx, "a", "1")?;
-            Err(Error::validation("stop half-way"))
+            Err(Error::at("a", crate::Code::SetupCentreNameMissing, serde_json::json!({})))
         });
         assert!(res.is_err());
         let n: i64 =

@@ -396,20 +396,13 @@ pub fn set_nappy_size(conn: &Connection, person: &str, size: Option<&str>, today
         match born.and_then(|b| age_on(b, today)) {
             Some(age) if age.years < NAPPY_AGE_LIMIT => {}
             Some(age) => {
-                return Err(Error::invalid(
+                return Err(Error::at(
                     "size",
-                    format!(
-                        "A nappy size is for children under {NAPPY_AGE_LIMIT}; this person is {}.",
-                        age.years
-                    ),
+                    crate::Code::NappySizeTooOld,
+                    serde_json::json!({"limit": NAPPY_AGE_LIMIT, "age": age.years}),
                 ))
             }
-            None => {
-                return Err(Error::invalid(
-                    "size",
-                    "Enter the child's date of birth (or age) on their page before a nappy size.",
-                ))
-            }
+            None => return Err(Error::at("size", crate::Code::NappySizeNoAge, serde_json::json!({}))),
         }
     }
     conn.execute(

@@ -121,10 +121,7 @@ pub fn cards_to_issue(
     };
     if s.role < Role::Coordinator {
         if site.as_ref().is_some_and(|id| *id != s.site_id) {
-            return Err(Error::Forbidden(
-                "The front desk prints the cards of its own site only: ask a coordinator for another site's."
-                    .into(),
-            ));
+            return Err(Error::new(crate::Code::CardsOtherSite, serde_json::json!({})));
         }
         site = Some(s.site_id.clone());
     }
@@ -134,10 +131,7 @@ pub fn cards_to_issue(
     let mut cards = Vec::new();
     while let Some(r) = rows.next()? {
         if cards.len() >= MAX_CARDS {
-            return Err(Error::invalid(
-                "site",
-                format!("More than {MAX_CARDS} cards at once: print them a site or a date at a time."),
-            ));
+            return Err(Error::at("site", crate::Code::CardsTooMany, serde_json::json!({"max": MAX_CARDS})));
         }
         let last: Option<i64> = r.get("last_card")?;
         cards.push(IdCard {
@@ -234,17 +228,15 @@ pub fn desk_code<'a>(conn: &Connection, typed: &'a str) -> Result<std::borrow::C
     };
     match newest {
         Some(n) if number == n => Ok(code_upper.into()),
-        Some(n) if number < n => Err(Error::invalid(
+        Some(n) if number < n => Err(Error::at(
             "person",
-            format!(
-                "Card {} is an old card: a newer card, {}, exists. Ask for the newest card.",
-                card_code(&code_upper, number),
-                card_code(&code_upper, n)
-            ),
+            crate::Code::CardOld,
+            serde_json::json!({"card": card_code(&code_upper, number), "newest": card_code(&code_upper, n)}),
         )),
-        _ => Err(Error::invalid(
+        _ => Err(Error::at(
             "person",
-            format!("No card {} was printed. Type the code instead.", card_code(&code_upper, number)),
+            crate::Code::CardNotPrinted,
+            serde_json::json!({"card": card_code(&code_upper, number)}),
         )),
     }
 }

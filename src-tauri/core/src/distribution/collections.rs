@@ -111,29 +111,23 @@ pub fn collect(
     let unit = unit_of(conn, &person, on)?;
     let Some(head) = unit.members.iter().find(|m| m.id == person).or(unit.head()) else {
         let w = who(conn, &person)?;
-        return Err(Error::Conflict(format!(
-            "{} ({})'s case is not active ({}): nothing can be collected. A coordinator can set the \
-             case back to active on their page; then type the code again.",
-            w.name,
-            w.code,
-            match w.status.as_str() {
-                "moved_on" => "moved on",
-                "reached_uk" => "reached the UK",
-                other => other,
-            }
-        )));
+        let code = match w.status.as_str() {
+            "moved_on" => crate::Code::CollectionCaseMovedOn,
+            "reached_uk" => crate::Code::CollectionCaseReachedUk,
+            _ => crate::Code::CollectionCaseNotActive,
+        };
+        return Err(Error::new(
+            code,
+            serde_json::json!({"name": w.name, "code": w.code, "status": w.status}),
+        ));
     };
     if !input.confirm_other_site {
         let w = who(conn, &person)?;
         if w.site_id != dist.site_id {
-            return Err(Error::confirm(
+            return Err(Error::confirm_with(
                 "confirm_other_site",
-                format!(
-                    "{} ({}) is registered at {}, not {}. People move between sites, so they may be \
-                     served here: confirm to record it. What they collected at every site counts \
-                     towards the intervals.",
-                    w.name, w.code, w.site_name, dist.site_name
-                ),
+                crate::Code::CollectionOtherSite,
+                serde_json::json!({"name": w.name, "code": w.code, "site": w.site_name, "here": dist.site_name}),
             ));
         }
     }
@@ -144,12 +138,10 @@ pub fn collect(
         .query_row(params![dist.id, unit.unit_id], |r| r.get(0))
         .optional()?;
     if let Some(at) = already {
-        return Err(Error::Conflict(format!(
-            "{} ({})'s household has already collected at this distribution ({}).",
-            head.name,
-            head.code,
-            at.get(11..16).unwrap_or("")
-        )));
+        return Err(Error::new(
+            crate::Code::CollectionAlready,
+            serde_json::json!({"name": head.name, "code": head.code, "at": at.get(11..16).unwrap_or("")}),
+        ));
     }
     let lines = allowance(conn, &ctx.rules, &ctx.items, &unit, on)?;
     if lines.is_empty() {

@@ -106,10 +106,7 @@ pub fn find_person_at(conn: &Connection, site: Option<&str>, who: &str) -> Resul
         rows.retain(typed_as_is);
     }
     match rows.as_slice() {
-        [] => Err(Error::invalid(
-            "person",
-            format!("Nobody registered here matches \"{who}\". Check the spelling, or type the code."),
-        )),
+        [] => Err(Error::at("person", crate::Code::DeskPersonNoMatch, serde_json::json!({"who": who}))),
         [one] if !sounds_alike => Ok(one.id.clone()),
         many if sounds_alike => {
             let list = many
@@ -117,9 +114,10 @@ pub fn find_person_at(conn: &Connection, site: Option<&str>, who: &str) -> Resul
                 .map(|r| format!("{} ({})", full_name(&r.given_name, &r.family_name), r.code))
                 .collect::<Vec<_>>()
                 .join(", ");
-            Err(Error::invalid(
+            Err(Error::at(
                 "person",
-                format!("Nobody is registered as \"{who}\". Names that sound alike: {list}. Pick one, or type the code."),
+                crate::Code::DeskPersonSoundsAlike,
+                serde_json::json!({"who": who, "list": list}),
             ))
         }
         many => {
@@ -128,16 +126,12 @@ pub fn find_person_at(conn: &Connection, site: Option<&str>, who: &str) -> Resul
                 .map(|r| format!("{} ({})", full_name(&r.given_name, &r.family_name), r.code))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let count = if more {
-                format!("More than {DESK_CANDIDATES} people match")
+            let (code, count) = if more {
+                (crate::Code::DeskPersonMany, serde_json::json!(DESK_CANDIDATES))
             } else {
-                format!("{} people match", many.len())
+                (crate::Code::DeskPersonSeveral, serde_json::json!(many.len()))
             };
-            Err(Error::at(
-                "person",
-                crate::Code::DeskPersonSeveral,
-                serde_json::json!({"count": count.to_string(), "who": who.to_string(), "list": list.to_string()}),
-            ))
+            Err(Error::at("person", code, serde_json::json!({"count": count, "who": who, "list": list})))
         }
     }
 }

@@ -82,26 +82,28 @@ pub fn create(conn: &Connection, s: &Session, input: &NewDistribution) -> Result
     // every sheet of the distribution.
     let types = super::rules::types(conn)?;
     if !types.iter().any(|k| k == t) {
-        return Err(Error::invalid(
+        return Err(Error::at(
             "dist_type",
             if types.is_empty() {
-                "Add an allowance rule first: a distribution's type is one the rules give something at."
-                    .to_string()
+                crate::Code::DistributionTypeNoRules
             } else {
-                format!("Choose the type of distribution: {}.", types.join(", "))
+                crate::Code::DistributionTypeChoose
             },
+            serde_json::json!({"types": types.join(", ")}),
         ));
     }
     crate::fields::check_date("held_on", input.held_on)?;
     if !input.confirm_same_week {
         if let Some(other) = same_week(conn, &loc.site_id, t, input.held_on)? {
-            return Err(Error::confirm(
+            return Err(Error::confirm_with(
                 "confirm_same_week",
-                format!(
-                    "{} already has a {} distribution that week: {} at {}. A household could collect \
-                     at both. Confirm to create a second one.",
-                    other.site_name, other.dist_type, other.held_on, other.location
-                ),
+                crate::Code::DistributionSameWeek,
+                serde_json::json!({
+                    "site": other.site_name,
+                    "type": other.dist_type,
+                    "on": other.held_on.to_string(),
+                    "location": other.location,
+                }),
             ));
         }
     }

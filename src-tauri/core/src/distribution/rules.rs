@@ -233,10 +233,7 @@ fn check_type_name(t: &str) -> Result<()> {
     if fits {
         Ok(())
     } else {
-        Err(Error::invalid(
-            "dist_type",
-            "The distribution type is a short name in letters, digits, spaces or hyphens (at most 30), e.g. weekly.",
-        ))
+        Err(Error::at("dist_type", crate::Code::RuleDistTypeInvalid, serde_json::json!({})))
     }
 }
 
@@ -295,7 +292,7 @@ pub fn save(conn: &Connection, input: &RuleInput) -> Result<Rule> {
                 without_phone, interval_days, once, active)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, coalesce(?12, 1))",
         p,
-        "That rule does not exist.",
+        crate::Code::AllowanceRuleNotFound,
     )?;
     let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE r.id = ?1"))?;
     stmt.query_row([&id], row)

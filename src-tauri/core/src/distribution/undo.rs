@@ -36,15 +36,13 @@ pub fn undo_own(
         return Err(Error::new(crate::Code::CollectionNotFound, serde_json::json!({})));
     };
     if recorded_by.as_deref() != Some(s.user_id.as_str()) {
-        return Err(Error::Forbidden(
-            "Only the person who recorded this collection can undo it: ask a coordinator to reverse it."
-                .into(),
-        ));
+        return Err(Error::new(crate::Code::CollectionUndoNotYours, serde_json::json!({})));
     }
     if minutes > UNDO_MINUTES as f64 {
-        return Err(Error::Forbidden(format!(
-            "A collection can be undone only within {UNDO_MINUTES} minutes of recording it: ask a coordinator to reverse it."
-        )));
+        return Err(Error::new(
+            crate::Code::CollectionUndoTooLate,
+            serde_json::json!({"minutes": UNDO_MINUTES}),
+        ));
     }
     reverse(conn, s, collection, why, today)
 }

@@ -4,8 +4,8 @@
 //! code added here without its `error.<code>` text in `ui/i18n/en.json` and `fr.json` fails
 //! that test. A code is `area.field.what` (or `area.what`); the template's `{name}`
 //! placeholders are the error's params (with `+ [...]`, values it carries besides them, that
-//! another language's sentence may use). The generic `*.other` codes carry the older errors
-//! that hold only an English text (`{message}`).
+//! another language's sentence may use). There is no generic code holding only an English text:
+//! every refusal is named by what it means.
 
 use serde::Serialize;
 
@@ -102,14 +102,7 @@ impl std::fmt::Display for Code {
 }
 
 codes! {
-    // The older errors, which hold only an English text, and failures of the machine.
-    ValidationOther: Validation, "validation.other" => "{message}";
-    NotFoundOther: NotFound, "not_found.other" => "{message}";
-    ConflictOther: Conflict, "conflict.other" => "{message}";
-    ForbiddenOther: Forbidden, "forbidden.other" => "{message}";
-    LockedOther: Locked, "locked.other" => "{message}";
-    ConfirmOther: Confirm, "confirm.other" => "{message}";
-    InternalOther: Internal, "internal.other" => "{message}";
+    // Failures of the machine.
     InternalDatabase: Internal, "internal.database" => "Database error: {detail}";
     InternalUpgrade: Internal, "internal.upgrade" => "Database upgrade failed: {detail}";
     InternalFile: Internal, "internal.file" => "File error: {detail}";
@@ -444,7 +437,7 @@ codes! {
     CollectionAlreadyReversed: Conflict, "collection.already_reversed" => "This collection has already been reversed.";
     CollectionReasonMissing: Validation, "collection.reason.missing" => "Say why the collection is reversed.";
     DeskPersonMissing: Validation, "desk.person.missing" => "Type a code or a name, e.g. CAL-0042.";
-    DeskPersonSeveral: Validation, "desk.person.several" => "{count} \"{who}\": {list}. Type the code.";
+    DeskPersonSeveral: Validation, "desk.person.several" => "{count} people match \"{who}\": {list}. Type the code.";
     DistributionDistTypeMissing: Validation, "distribution.dist_type.missing" => "Choose the type of distribution.";
     DistributionNotFound: NotFound, "distribution.not_found" => "That distribution does not exist.";
     LabelsPerPageInvalid: Validation, "labels.per_page.invalid" => "Bag labels print 21 or 24 to a page.";
@@ -511,4 +504,136 @@ codes! {
     ArrivalAlreadyMet: Conflict, "arrival.already_met" => "This arrival was already marked met.";
     ExchangeMinutesOutOfRange: Validation, "exchange.minutes.out_of_range" => "Exchange every {min} to {max} minutes.";
     PersonAnonymised: Conflict, "person.anonymised" => "This person's record is anonymised: nothing about them can be added or changed.";
+
+    // Given their codes in session 9 (they crossed as `*.other` with an English text).
+    IncomeGiftAidNoAddress: Validation, "income.gift_aid.no_address" => "Gift Aid needs {name}'s house number or name and postcode.";
+    FundCategoryRestricted: Validation, "fund.category.restricted" => "{fund} is a restricted fund ({purpose}): it may pay only for {allowed}, not {category}.";
+    ClaimMilesOutOfRange: Validation, "claim.miles.out_of_range" => "Enter the miles driven: 0 to {max}.";
+    PhoneAlreadyHeld: Conflict, "phone.already_held" => "This person already has a phone from the centre: record it back or lost first.";
+    ImportPartTooLarge: Validation, "import.path.part_too_large" => "The workbook {file} is too large to import (its part {part} holds more than {mb} MB).";
+    ImportWorkbookUnreadable: Validation, "import.path.unreadable" => "The workbook {file} could not be read ({part}: {detail}).";
+    ImportCellTooLong: Validation, "import.path.cell_too_long" => "Cell {cell} holds more than {max} characters: that is not a list of people. Check the file.";
+    ImportTextTooLong: Validation, "import.path.text_too_long" => "The file holds a text of more than {max} characters: that is not a list of people. Check the file.";
+    ImportTooManyRows: Validation, "import.path.too_many_rows" => "The file has more than {max} rows; import at most {max} at a time.";
+    ImportTooManyColumns: Validation, "import.path.too_many_columns" => "The file has more than {max} columns; keep only the ones to import.";
+    ImportTooManyCells: Validation, "import.path.too_many_cells" => "The sheet spans {rows} rows by {columns} columns; import at most {max} cells at a time.";
+    ImportFileEmpty: Validation, "import.path.empty" => "The file is empty: it needs a header row and at least one person.";
+    ImportFileTooLarge: Validation, "import.path.too_large" => "The file is larger than {mb} MB: import it in parts.";
+    ImportWorkbookTooLarge: Validation, "import.path.workbook_too_large" => "The workbook is larger than {mb} MB: import it in parts.";
+    ImportRowNotUtf8: Validation, "import.path.not_unicode" => "Row {row}: the text is not UTF-8. Save the file as \"CSV UTF-8\".";
+    ReferralConsentMissing: Validation, "referral.consent_given.missing" => "A referral needs the person's consent: ask them first.";
+    SearchFlagsCoordinatorOnly: Forbidden, "search.flags.coordinator_only" => "Searching by safeguarding or medical flags needs a coordinator.";
+    HouseholdInAnother: Conflict, "household.in_another" => "This person is already in another household: remove them from it first.";
+    FlagKindBaby: Validation, "flag.kind.baby" => "\"Baby under 12 months\" comes from the date of birth: set that instead.";
+    SiteCodeInvalid: Validation, "site.code.invalid" => "Site code \"{code}\" must be 2 to 5 letters, like CAL.";
+    SecurityRecoveryKeyNone: Conflict, "security.recovery_key.none" => "This database is opened by one shared passphrase and has no separate recovery key.";
+    AccessRecoveryKeyNone: Locked, "access.recovery_key.none" => "This database is opened by one shared passphrase and has no separate recovery key.";
+    PersonMaybeRegistered: Conflict, "person.maybe_registered" => "This may be someone already registered: {list}. Check, then confirm to register anyway.";
+    CardReadOnlyMedia: Conflict, "card.read_only_media" => "ID cards cannot be printed from read-only media: each card's number must be recorded. Copy the folder to the laptop first.";
+    LabelsOtherSite: Forbidden, "labels.other_site" => "The front desk prints bag labels for its own site's distributions only.";
+    VolunteerReferencesInFuture: Validation, "volunteer.received_on.in_future" => "The references cannot be received in the future.";
+    NappySizeUnknown: Validation, "nappy.size.unknown" => "There is no nappy size \"{size}\": choose {sizes}, or by age.";
+    NappySizeTooOld: Validation, "nappy.size.too_old" => "A nappy size is for children under {limit}; this person is {age}.";
+    NappySizeNoAge: Validation, "nappy.size.no_age" => "Enter the child's date of birth (or age) on their page before a nappy size.";
+    AccessPassphraseTooShort: Validation, "access.passphrase.too_short" => "The passphrase must be at least {min} characters long.";
+    AccessKeyFileDamaged: Locked, "access.key_file.damaged" => "The key file {path} is damaged ({reason}), so no passphrase can open the database. A lead can sign in with the recovery key from the safe (haven-cli recover --user NAME): the damaged file is kept aside and a new one is made.";
+    AccessTooManyTries: Locked, "access.sign_in.too_many_tries" => "Too many wrong passphrases for \"{name}\". Wait {seconds} seconds, then try again.";
+    AccessTooManyTriesOneSecond: Locked, "access.sign_in.too_many_tries_one_second" => "Too many wrong passphrases for \"{name}\". Wait 1 second, then try again.";
+    UserNameInvalid: Validation, "user.username.invalid" => "Use 2 to 32 letters, digits, dots, dashes or underscores for the sign-in name.";
+    PolicyBackupDirControl: Validation, "policy.backup_dir.control_character" => "The folder's path holds a control character: type it again.";
+    PolicyBackupDirNotWhole: Validation, "policy.backup_dir.not_whole" => "Enter the whole path of the folder (\"{dir}\" is not), like /media/usb/haven-backups or D:\\Haven backups.";
+    PolicyBackupDirSystem: Validation, "policy.backup_dir.system" => "{dir} is a folder of the system, not a disk: choose a folder on the laptop or a USB stick.";
+    PolicyBackupDirNotWritable: Validation, "policy.backup_dir.not_writable" => "Haven cannot write in {dir} ({detail}): choose a folder on a disk that is plugged in and writable.";
+    PolicyIssuerNoRecheck: Validation, "policy.issuers.no_recheck" => "The {issuer} has no recheck period to set here.";
+    JoinPathExists: Validation, "join.path.exists" => "{path} already exists: choose a new file name.";
+    JoinCodeWrong: Validation, "join.code.wrong" => "This code does not open the join file: check the code and the file, or ask a lead for a new invitation.";
+    JoinFileUnknownReplica: Validation, "join.file.unknown_replica" => "This join file names a replica its centre does not list.";
+    JoinUserInactive: Validation, "join.user.inactive" => "{name} may not sign in: choose another user.";
+    ReplicaRemoveSelf: Validation, "replica.remove_self" => "This computer cannot remove itself: remove it from another one.";
+    ExchangeRowDeleted: Conflict, "exchange.conflict.row_deleted" => "The row was deleted and only the changed fields of the other version are known; enter it again.";
+    BundleSealNotOwn: Internal, "bundle.seal.not_own" => "A bundle may only be sealed by its own origin, for its own centre.";
+    BundleSealBadNumbers: Internal, "bundle.seal.bad_numbers" => "A bundle's sequence numbers start at 1 and do not run backwards.";
+    BundleTooShort: Validation, "bundle.too_short" => "This file is too short to be a bundle: it was not applied.";
+    BundleNotOurs: Validation, "bundle.not_ours" => "This file is not a bundle of this centre, or it was changed or damaged on the way: it was not applied.";
+    BundleHeaderCutShort: Validation, "bundle.header.cut_short" => "This bundle's header is cut short: it was not applied.";
+    BundleHeaderUnreadable: Validation, "bundle.header.unreadable" => "This bundle's header cannot be read: it was not applied.";
+    BundleOtherCentre: Validation, "bundle.other_centre" => "This bundle belongs to another centre: it was not applied.";
+    BundleUnknownReplica: Validation, "bundle.unknown_replica" => "This bundle comes from a replica this computer does not know: exchange with the replica that added it first.";
+    BundleRemovedReplica: Validation, "bundle.removed_replica" => "This bundle comes from \"{name}\", which a lead removed from the centre: it was not applied.";
+    BundleSignatureUnreadable: Validation, "bundle.signature.unreadable" => "This bundle's signature cannot be read: it was not applied.";
+    BundleSignatureWrong: Validation, "bundle.signature.wrong" => "This bundle is not signed by \"{name}\", the replica it names: it was not applied.";
+    BundleAlreadyApplied: Conflict, "bundle.already_applied" => "This bundle from {name} (numbers {first} to {last}) was already applied: it is not applied again.";
+    BundleWaits: Conflict, "bundle.waits" => "This bundle from {name} waits for its bundle number {missing}, which has not arrived yet.";
+    ActivityNotHeld: Validation, "activity.on_date.not_held" => "\"{title}\" is not held on {date}.";
+    ActivityCancelled: Conflict, "activity.cancelled" => "\"{title}\" on {date} is cancelled.";
+    RotaSessionShiftRefused: Validation, "rota.session.shift_refused" => "Not changed: the shift \"{role}\" staffs this session and would be on {day} {starts}–{ends}. {reason} Take them off the shift first.";
+    PrintColumnsTooWide: Validation, "print.columns.too_wide" => "The columns are too wide for the page: {fixed} mm of fixed widths, {available} mm available.";
+    PrintColumnWidthZero: Validation, "print.column.width_zero" => "Column \"{title}\" needs a width above zero.";
+    PrintColumnNoLines: Validation, "print.column.no_lines" => "Column \"{title}\" needs at least one line of text.";
+    PrintRowCells: Validation, "print.row.cells" => "Row {row} has {cells} cells but the sheet has {columns} columns.";
+    PrintFontNotRead: Internal, "print.font.not_read" => "The embedded font {face} could not be read.";
+    PrintFontMissing: Internal, "print.font.missing" => "The font {face} was not added to the PDF.";
+    CollectionUndoNotYours: Forbidden, "collection.undo.not_yours" => "Only the person who recorded this collection can undo it: ask a coordinator to reverse it.";
+    CollectionUndoTooLate: Forbidden, "collection.undo.too_late" => "A collection can be undone only within {minutes} minutes of recording it: ask a coordinator to reverse it.";
+    CollectionCaseMovedOn: Conflict, "collection.case.moved_on" => "{name} ({code})'s case is not active (moved on): nothing can be collected. A coordinator can set the case back to active on their page; then type the code again.";
+    CollectionCaseReachedUk: Conflict, "collection.case.reached_uk" => "{name} ({code})'s case is not active (reached the UK): nothing can be collected. A coordinator can set the case back to active on their page; then type the code again.";
+    CollectionCaseNotActive: Conflict, "collection.case.not_active" => "{name} ({code})'s case is not active ({status}): nothing can be collected. A coordinator can set the case back to active on their page; then type the code again.";
+    CollectionOtherSite: Confirm, "collection.confirm_other_site" => "{name} ({code}) is registered at {site}, not {here}. People move between sites, so they may be served here: confirm to record it. What they collected at every site counts towards the intervals.";
+    CollectionAlready: Conflict, "collection.already" => "{name} ({code})'s household has already collected at this distribution ({at}).";
+    DistributionTypeNoRules: Validation, "distribution.dist_type.no_rules" => "Add an allowance rule first: a distribution's type is one the rules give something at.";
+    DistributionTypeChoose: Validation, "distribution.dist_type.choose" => "Choose the type of distribution: {types}.";
+    DistributionSameWeek: Confirm, "distribution.confirm_same_week" => "{site} already has a {type} distribution that week: {on} at {location}. A household could collect at both. Confirm to create a second one.";
+    CardsOtherSite: Forbidden, "cards.other_site" => "The front desk prints the cards of its own site only: ask a coordinator for another site's.";
+    CardsTooMany: Validation, "cards.site.too_many" => "More than {max} cards at once: print them a site or a date at a time.";
+    CardOld: Validation, "card.person.old" => "Card {card} is an old card: a newer card, {newest}, exists. Ask for the newest card.";
+    CardNotPrinted: Validation, "card.person.not_printed" => "No card {card} was printed. Type the code instead.";
+    DeskPersonNoMatch: Validation, "desk.person.no_match" => "Nobody registered here matches \"{who}\". Check the spelling, or type the code.";
+    DeskPersonSoundsAlike: Validation, "desk.person.sounds_alike" => "Nobody is registered as \"{who}\". Names that sound alike: {list}. Pick one, or type the code.";
+    DeskPersonMany: Validation, "desk.person.many" => "More than {count} people match \"{who}\": {list}. Type the code.";
+    RuleDistTypeInvalid: Validation, "rule.dist_type.invalid" => "The distribution type is a short name in letters, digits, spaces or hyphens (at most 30), e.g. weekly.";
+    CheckLeaverNoticeNone: Validation, "check.leaver_notice.none" => "There is no PVG leaver notice to mark: the volunteer has not left, is not a PVG member, or it is done.";
+    VolunteerStatusStayTooShort: Validation, "volunteer.status.stay_too_short" => "The stay is shorter than {days} days: change the dates, or name the structured activity, before approving.";
+    VolunteerStatusNotInOneStep: Validation, "volunteer.status.not_in_one_step" => "A volunteer who is {from} cannot be made {to} in one step.";
+    StockNotEnough: Conflict, "stock.not_enough" => "Not enough {item} at {place}: {available} available, {wanted} needed.";
+    StockNotEnoughExpired: Conflict, "stock.not_enough_expired" => "Not enough {item} at {place}: {available} available, {wanted} needed. {expired} more are past their expiry date and cannot be given out.";
+    StockQuantityTooMuch: Validation, "stock.quantity.too_much" => "{place} would then hold more than {max} of this item: check the quantity.";
+    StockLocationNameTaken: Validation, "stock.location.name_taken" => "{site} already has a location called \"{name}\".";
+    SetupUnfinishedDatabase: Conflict, "setup.unfinished.database" => "{database} was left by a set-up that did not finish (its key file holds no user). Remove it with `haven-cli --data-dir {dir} discard-unfinished` (it is set aside, not deleted), or set the centre up again.";
+    SetupUnfinishedStaging: Conflict, "setup.unfinished.staging" => "A set-up that did not finish left {staging}. Remove it with `haven-cli --data-dir {dir} discard-unfinished` (it is set aside, not deleted), or set the centre up again.";
+    SetupUnfinished: Conflict, "setup.unfinished" => "A set-up did not finish. Remove it with `haven-cli --data-dir {dir} discard-unfinished` (it is set aside, not deleted), or set the centre up again.";
+    SetupSiteCodeTwice: Validation, "setup.sites.code_twice" => "Site code {code} is used twice.";
+    BundleOutOfOrder: Validation, "bundle.out_of_order" => "This bundle's sequence numbers are out of order: it was not applied.";
+    BundleChainBroken: Validation, "bundle.chain_broken" => "This bundle from \"{name}\" does not follow the last one applied from it (the chain is broken): it was not applied.";
+    BundleChainBeforeFirst: Validation, "bundle.chain_before_first" => "This bundle from \"{name}\" names a bundle before its first one (the chain is broken): it was not applied.";
+
+    // haven-cli's own refusals (arguments, files it reads and writes) and any failure it reports.
+    InternalFailure: Internal, "internal.failure" => "{detail}";
+    InternalFormUnchecked: Internal, "internal.form_unchecked" => "A form's checks passed without giving their values.";
+    AuditNotIntact: Conflict, "audit.not_intact" => "The audit log is not intact: {problem}";
+    ImportFileHasProblems: Validation, "import.file.has_problems" => "The file has problems (listed above); nothing was imported.";
+    CliRecoveryKeyMissing: Locked, "cli.recovery_key.missing" => "No recovery key: set HAVEN_RECOVERY_KEY or run in a terminal.";
+    CliRecoveryKeyWrong: Locked, "cli.recovery_key.wrong" => "That recovery key does not open this database.";
+    CliUserMissing: Validation, "cli.user.missing" => "Say whose passphrase to set with --user NAME.";
+    CliPassphraseMissing: Locked, "cli.passphrase.missing" => "No passphrase: set HAVEN_PASSPHRASE, use --passphrase-file, or run in a terminal.";
+    CliPassphraseFileUnreadable: Validation, "cli.passphrase_file.unreadable" => "Could not read the passphrase file {path}: {detail}.";
+    CliInputNotJson: Validation, "cli.input.not_json" => "The input is not valid JSON: {detail}.";
+    CliOutCannotWrite: Validation, "cli.out.cannot_write" => "Cannot write {path}: {detail}.";
+    CliOutNotText: Validation, "cli.out.not_text" => "The file name must be valid text.";
+    CliInNotFound: NotFound, "cli.in.not_found" => "There is no file {path}.";
+    CliInCannotRead: Validation, "cli.in.cannot_read" => "Cannot read {path}: {detail}.";
+    CliInEmpty: Validation, "cli.in.empty" => "{path} is empty: the first row must hold the column headings.";
+    CliCsvNotUtf8Row: Validation, "cli.in.not_unicode_row" => "{path} is not UTF-8 text at line {line} (row {row}). Save it as \"CSV UTF-8\" and try again.";
+    CliCsvNotUtf8Line: Validation, "cli.in.not_unicode_line" => "{path} is not UTF-8 text at line {line}. Save it as \"CSV UTF-8\" and try again.";
+    CliCsvNotUtf8: Validation, "cli.in.not_unicode" => "{path} is not UTF-8 text at an unknown line. Save it as \"CSV UTF-8\" and try again.";
+    CliCsvUnequalRow: Validation, "cli.in.unequal_row" => "{path}: line {line} (row {row}) has {len} fields but the heading row has {expected}.";
+    CliCsvUnequalLine: Validation, "cli.in.unequal_line" => "{path}: line {line} has {len} fields but the heading row has {expected}.";
+    CliCsvUnequal: Validation, "cli.in.unequal" => "{path}: an unknown line has {len} fields but the heading row has {expected}.";
+    CliCsvInvalid: Validation, "cli.in.not_csv" => "{path} is not a valid CSV file: {detail}.";
+    CliMapInvalid: Validation, "cli.map.invalid" => "--map \"{pair}\" must look like HEADER=field.";
+    CliMapUnknownField: Validation, "cli.map.unknown_field" => "\"{field}\" is not a field (see `commands --json`).";
+    CliFormatNoPdf: Validation, "cli.format.no_pdf" => "Only the money reports are written as a PDF: choose csv or xlsx.";
+
+    // A form checked without writing (the window's own problems shown with the core's).
+    DatabaseCheckedOnly: Internal, "database.checked_only" => "Only checked: nothing was written.";
+    ApiCheckOnlyNotAForm: Validation, "api.check_only.not_a_form" => "{name} cannot only check its input: call it without check_only.";
 }

@@ -23,35 +23,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// A core error: a kind plus a message written for the person who will read it.
 ///
 /// [`Error::Coded`] is the shape every refusal takes: a stable [`Code`], its values, and the
-/// English text. The variants that hold only a text are the older shape; they still work and
-/// cross with a generic code of their kind (`validation.other`, `not_found.other`, ...), so the
-/// window shows their English text in every language until they are given a code.
+/// English text, so the window words it in the person's language. There is no shape that holds
+/// only an English text: a new refusal needs a code of its own (`area.field.what`). The other
+/// variants are failures of the machine (storage, files), which carry their detail.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Input failed a rule. `field` names the form field when there is one, so the UI can put
-    /// the message beside it.
-    #[error("{message}")]
-    Validation {
-        /// The input field at fault, if any (`"passphrase"`, `"sites[1].code"`).
-        field: Option<String>,
-        /// What is wrong, in plain words.
-        message: String,
-    },
-    /// A record that was asked for does not exist.
-    #[error("{0}")]
-    NotFound(String),
-    /// A change clashes with data already there.
-    #[error("{0}")]
-    Conflict(String),
-    /// The caller's role is not allowed to do this.
-    #[error("{0}")]
-    Forbidden(String),
     /// The passphrase did not open the database.
     #[error("The passphrase is not right for this database.")]
     WrongPassphrase,
-    /// The database is not open (not unlocked yet, or locked again).
-    #[error("{0}")]
-    Locked(String),
     /// A storage failure.
     #[error("Database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -61,19 +40,6 @@ pub enum Error {
     /// A file could not be read or written.
     #[error("File error: {0}")]
     Io(#[from] std::io::Error),
-    /// Any other failure that is not the caller's fault.
-    #[error("{0}")]
-    Internal(String),
-    /// The change needs the person's confirmation first (a second distribution in the same
-    /// week, someone from another site at the desk): nothing was changed.
-    #[error("{message}")]
-    NeedsConfirmation {
-        /// The input flag that confirms (`"confirm_same_week"`): the same call with it set to
-        /// true goes ahead.
-        flag: String,
-        /// What the person confirms, in plain words.
-        message: String,
-    },
     /// A refusal with a stable code; its kind is the code's. A form's validation may hold
     /// several problems (see [`Problems`]).
     #[error("{}", .0.message)]
@@ -143,7 +109,7 @@ impl Problems {
     /// failed); otherwise the one validation error of [`Problems::finish`].
     pub fn finish_with<T>(self, value: Option<T>) -> Result<T> {
         self.finish()?;
-        value.ok_or_else(|| Error::Internal("A form's checks passed without giving their values.".into()))
+        value.ok_or_else(|| Error::new(Code::InternalFormUnchecked, serde_json::json!({})))
     }
 
     /// `Ok` when no problem was found; otherwise one validation error holding them all, the
@@ -198,23 +164,6 @@ impl Error {
         }))
     }
 
-    /// A validation error tied to one input field (the older shape: code `validation.other`).
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::Validation { field: Some(field.into()), message: message.into() }
-    }
-
-    /// A refusal that the same call with `flag` set to true turns into the change (the older
-    /// shape: code `confirm.other`).
-    pub fn confirm(flag: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::NeedsConfirmation { flag: flag.into(), message: message.into() }
-    }
-
-    /// A validation error about the input as a whole (the older shape: code
-    /// `validation.other`).
-    pub fn validation(message: impl Into<String>) -> Self {
-        Error::Validation { field: None, message: message.into() }
-    }
-
     /// `instead` when this error says that what was asked for is absent (`not_found`, or a
     /// query that found no row); this error unchanged otherwise. For an input that names a
     /// record: its absence is the caller's mistake, but a database failure is not, and must
@@ -233,9 +182,6 @@ impl Error {
     pub fn refield(self, from: Option<&str>, to: &str) -> Error {
         let moves = |f: &str| from.is_none_or(|from| from == f);
         match self {
-            Error::Validation { field: Some(f), message } if moves(&f) => {
-                Error::Validation { field: Some(to.to_string()), message }
-            }
             Error::Coded(mut c) if c.code.kind() == ErrorKind::Validation => {
                 if c.field.as_deref().is_some_and(moves) {
                     c.field = Some(to.to_string());
@@ -253,11 +199,6 @@ impl Error {
     /// refusal of fields (a database failure, an input refused as a whole).
     pub fn into_problems(self) -> Result<Vec<Problem>, Error> {
         match self {
-            Error::Validation { field: Some(field), message } => {
-                let problem =
-                    Problem::new(field, Code::ValidationOther, serde_json::json!({"message": message}));
-                Ok(vec![problem])
-            }
             Error::Coded(c) if c.code.kind() == ErrorKind::Validation && !c.problems.is_empty() => {
                 Ok(c.problems)
             }
@@ -268,33 +209,21 @@ impl Error {
     /// The kind the UI and CLI branch on.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Validation { .. } => ErrorKind::Validation,
-            Error::NotFound(_) => ErrorKind::NotFound,
-            Error::Conflict(_) => ErrorKind::Conflict,
-            Error::Forbidden(_) => ErrorKind::Forbidden,
-            Error::WrongPassphrase | Error::Locked(_) => ErrorKind::Locked,
-            Error::NeedsConfirmation { .. } => ErrorKind::Confirm,
+            Error::WrongPassphrase => ErrorKind::Locked,
             Error::Sqlite(e) if is_busy(e) => ErrorKind::Conflict,
-            Error::Sqlite(_) | Error::Migration(_) | Error::Io(_) | Error::Internal(_) => ErrorKind::Internal,
+            Error::Sqlite(_) | Error::Migration(_) | Error::Io(_) => ErrorKind::Internal,
             Error::Coded(c) => c.code.kind(),
         }
     }
 
-    /// The stable code of this error (a generic one of its kind for the older shapes).
+    /// The stable code of this error.
     pub fn code(&self) -> Code {
         match self {
-            Error::Validation { .. } => Code::ValidationOther,
-            Error::NotFound(_) => Code::NotFoundOther,
-            Error::Conflict(_) => Code::ConflictOther,
-            Error::Forbidden(_) => Code::ForbiddenOther,
             Error::WrongPassphrase => Code::AccessPassphraseWrong,
-            Error::Locked(_) => Code::LockedOther,
-            Error::NeedsConfirmation { .. } => Code::ConfirmOther,
             Error::Sqlite(e) if is_busy(e) => Code::DatabaseBusy,
             Error::Sqlite(_) => Code::InternalDatabase,
             Error::Migration(_) => Code::InternalUpgrade,
             Error::Io(_) => Code::InternalFile,
-            Error::Internal(_) => Code::InternalOther,
             Error::Coded(c) => c.code,
         }
     }
@@ -305,38 +234,13 @@ impl Error {
         let message = self.to_string();
         let (field, params, problems) = match self {
             Error::Coded(c) => (c.field.clone(), c.params.clone(), c.problems.clone()),
-            Error::Validation { field, message } => {
-                let params = into_params(serde_json::json!({"message": message}));
-                let problems = field
-                    .iter()
-                    .map(|f| Problem {
-                        field: f.clone(),
-                        code: Code::ValidationOther,
-                        params: params.clone(),
-                        message: message.clone(),
-                    })
-                    .collect();
-                (field.clone(), params, problems)
-            }
-            Error::NeedsConfirmation { flag, .. } => {
-                (Some(flag.clone()), message_param(&message), Vec::new())
-            }
             Error::WrongPassphrase => (None, Params::new(), Vec::new()),
             Error::Sqlite(e) => (None, detail_param(e), Vec::new()),
             Error::Migration(e) => (None, detail_param(e), Vec::new()),
             Error::Io(e) => (None, detail_param(e), Vec::new()),
-            Error::NotFound(_)
-            | Error::Conflict(_)
-            | Error::Forbidden(_)
-            | Error::Locked(_)
-            | Error::Internal(_) => (None, message_param(&message), Vec::new()),
         };
         ErrorPayload { kind: self.kind(), message, field, code: self.code(), params, problems }
     }
-}
-
-fn message_param(message: &str) -> Params {
-    into_params(serde_json::json!({"message": message}))
 }
 
 fn detail_param(e: &dyn std::fmt::Display) -> Params {
@@ -383,48 +287,54 @@ mod tests {
 
     #[test]
     fn payload_json_shape_is_kind_message_code_params_and_problems() {
-        let json =
-            serde_json::to_value(Error::NotFound("No site CAL.".into()).to_payload()).unwrap_or_default();
+        let json = serde_json::to_value(Error::new(Code::SiteNotFound, json!({"site": "CAL"})).to_payload())
+            .unwrap_or_default();
         assert_eq!(
             json,
-            json!({"kind": "not_found", "message": "No site CAL.", "code": "not_found.other",
-                   "params": {"message": "No site CAL."}, "problems": []})
+            json!({"kind": "not_found", "message": Code::SiteNotFound.template().replace("{site}", "CAL"),
+                   "code": "site.not_found", "params": {"site": "CAL"}, "problems": []})
         );
     }
 
     #[test]
     fn only_absence_becomes_the_callers_mistake() {
-        let choose = || Error::invalid("site", "Choose a site.");
-        assert_eq!(Error::NotFound("No site X.".into()).when_absent(choose()).kind(), ErrorKind::Validation);
+        let choose = || Error::at("site", Code::SetupSitesMissing, json!({}));
         let no_row = Error::Sqlite(rusqlite::Error::QueryReturnedNoRows);
         assert_eq!(no_row.when_absent(choose()).kind(), ErrorKind::Validation);
-        let coded = Error::new(Code::NotFoundOther, json!({"message": "gone"}));
+        let coded = Error::new(Code::SiteNotFound, json!({"site": "X"}));
         assert_eq!(coded.when_absent(choose()).kind(), ErrorKind::Validation, "a coded absence too");
         let failure = Error::Sqlite(rusqlite::Error::InvalidQuery);
         assert_eq!(failure.when_absent(choose()).kind(), ErrorKind::Internal, "a database failure stays one");
     }
 
     #[test]
-    fn validation_payload_names_the_field() {
-        let json =
-            serde_json::to_value(Error::invalid("passphrase", "Too short.").to_payload()).unwrap_or_default();
+    fn validation_payload_names_the_field_and_sends_numbers_as_numbers() {
+        let e = Error::at("passphrase", Code::AccessPassphraseTooShort, json!({"min": 12}));
+        let json = serde_json::to_value(e.to_payload()).unwrap_or_default();
         assert_eq!(json["kind"], "validation");
-        assert_eq!(json["message"], "Too short.");
+        assert_eq!(json["message"], "The passphrase must be at least 12 characters long.");
         assert_eq!(json["field"], "passphrase");
-        assert_eq!(json["code"], "validation.other");
+        assert_eq!(json["code"], "access.passphrase.too_short");
         assert_eq!(
             json["problems"],
-            json!([{"field": "passphrase", "code": "validation.other", "params": {"message": "Too short."},
-                    "message": "Too short."}])
+            json!([{"field": "passphrase", "code": "access.passphrase.too_short", "params": {"min": 12},
+                    "message": "The passphrase must be at least 12 characters long."}])
         );
     }
 
     #[test]
     fn confirm_payload_names_the_flag_that_confirms() {
-        let json = serde_json::to_value(Error::confirm("confirm_same_week", "Again?").to_payload())
-            .unwrap_or_default();
+        let e = Error::confirm_with(
+            "confirm_same_week",
+            Code::DistributionSameWeek,
+            json!({"site": "Calais", "type": "weekly", "on": "2026-11-30", "location": "Hall"}),
+        );
+        let json = serde_json::to_value(e.to_payload()).unwrap_or_default();
         assert_eq!(json["kind"], "confirm");
-        assert_eq!(json["message"], "Again?");
+        assert!(
+            json["message"].as_str().is_some_and(|m| m.starts_with("Calais already has a weekly")),
+            "{json}"
+        );
         assert_eq!(json["field"], "confirm_same_week");
         assert_eq!(json["problems"], json!([]));
     }
@@ -459,7 +369,8 @@ mod tests {
     fn problems_gather_every_refusal_and_fail_once() {
         let mut p = Problems::new();
         assert_eq!(p.check(Ok::<_, Error>(1)).ok().flatten(), Some(1));
-        assert!(p.check::<()>(Err(Error::invalid("a", "First."))).is_ok_and(|v| v.is_none()));
+        let first = Error::at("a", Code::SetupCentreNameMissing, json!({}));
+        assert!(p.check::<()>(Err(first)).is_ok_and(|v| v.is_none()));
         p.add("b", Code::PersonDateOfBirthInFuture, json!({}));
         let stop = p.check::<()>(Err(Error::Sqlite(rusqlite::Error::InvalidQuery)));
         assert!(stop.is_err(), "a database failure is not a problem of the form");

@@ -220,9 +220,7 @@ fn take_other(conn: &Connection, c: &Conflict) -> Result<()> {
         )?;
     } else {
         if values.len() != columns.len() {
-            return Err(Error::Conflict(
-                "The row was deleted and only the changed fields of the other version are known; enter it again.".into(),
-            ));
+            return Err(Error::new(crate::Code::ExchangeRowDeleted, serde_json::json!({})));
         }
         let names: Vec<String> = values.iter().map(|(k, _)| format!("\"{k}\"")).collect();
         let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();

@@ -160,9 +160,10 @@ pub fn invite(db: &Db, session: &Session, site: &str, out: &Path) -> Result<Invi
         return Err(Error::at("path", crate::Code::JoinPathMissing, serde_json::json!({})));
     }
     if out.exists() {
-        return Err(Error::invalid(
+        return Err(Error::at(
             "path",
-            format!("{} already exists: choose a new file name.", out.display()),
+            crate::Code::JoinPathExists,
+            serde_json::json!({"path": out.display().to_string()}),
         ));
     }
     if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -367,10 +368,7 @@ pub struct Joined {
 }
 
 fn wrong_code() -> Error {
-    Error::invalid(
-        "code",
-        "This code does not open the join file: check the code and the file, or ask a lead for a new invitation.",
-    )
+    Error::at("code", crate::Code::JoinCodeWrong, serde_json::json!({}))
 }
 
 /// What a join file opened with its code holds.
@@ -453,7 +451,7 @@ pub fn join(
     if usize::try_from(header.schema).map_or(true, |s| s > ours) {
         return Err(Error::new(
             crate::Code::JoinFileNewer,
-            serde_json::json!({"schema": header.schema.to_string(), "ours": ours.to_string()}),
+            serde_json::json!({"schema": header.schema, "ours": ours}),
         ));
     }
     let exchange_key = key_bytes(&header.exchange_key)?;
@@ -472,16 +470,10 @@ pub fn join(
     let build = |db: &Db| -> Result<(Session, Replica)> {
         let (session, replica) = db.write(|tx| {
             let listed = replicas::find(tx, &header.replica.to_string()).map_err(|e| {
-                e.when_absent(Error::invalid(
-                    "file",
-                    "This join file names a replica its centre does not list.",
-                ))
+                e.when_absent(Error::at("file", crate::Code::JoinFileUnknownReplica, serde_json::json!({})))
             })?;
             if listed.public_key != hex::encode(signing.verifying_key().as_bytes()) {
-                return Err(Error::invalid(
-                    "file",
-                    "This join file is damaged: ask a lead for a new invitation.",
-                ));
+                return Err(Error::at("file", crate::Code::JoinFileDamaged, serde_json::json!({})));
             }
             replicas::store_secrets(
                 tx,
@@ -502,9 +494,10 @@ pub fn join(
                 None => users::get(tx, &header.invited_by)?,
             };
             if !user.active {
-                return Err(Error::invalid(
+                return Err(Error::at(
                     "user",
-                    format!("{} may not sign in: choose another user.", user.username),
+                    crate::Code::JoinUserInactive,
+                    serde_json::json!({"name": user.username}),
                 ));
             }
             let session = users::session_for(&user);

@@ -255,10 +255,7 @@ pub(crate) fn next_code_tag(conn: &Connection) -> Result<String> {
 pub fn remove(conn: &Connection, id: &str, by_user: &str) -> Result<Replica> {
     let replica = find(conn, id)?;
     if replica.this_computer {
-        return Err(Error::invalid(
-            "replica",
-            "This computer cannot remove itself: remove it from another one.",
-        ));
+        return Err(Error::at("replica", crate::Code::ReplicaRemoveSelf, serde_json::json!({})));
     }
     if replica.removed_at.is_some() {
         return Err(Error::new(

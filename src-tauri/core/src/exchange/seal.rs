@@ -55,14 +55,10 @@ pub fn file_hash(bytes: &[u8]) -> [u8; 32] {
 /// Seals `payload` under `header` with this replica's keys: the bytes of a bundle file.
 pub fn seal(header: &BundleHeader, payload: &[u8], keys: &SealKeys) -> Result<Vec<u8>> {
     if header.centre != keys.centre || header.origin != keys.replica {
-        return Err(Error::Internal(
-            "A bundle may only be sealed by its own origin, for its own centre.".into(),
-        ));
+        return Err(Error::new(crate::Code::BundleSealNotOwn, serde_json::json!({})));
     }
     if header.first_seq == 0 || header.last_seq < header.first_seq {
-        return Err(Error::Internal(
-            "A bundle's sequence numbers start at 1 and do not run backwards.".into(),
-        ));
+        return Err(Error::new(crate::Code::BundleSealBadNumbers, serde_json::json!({})));
     }
     let header_json = serde_json::to_vec(header).map_err(|e| {
         Error::new(crate::Code::BundleHeaderNotEncoded, serde_json::json!({"detail": e.to_string()}))
@@ -95,8 +91,8 @@ fn signed_message(inner: &[u8]) -> Vec<u8> {
     m
 }
 
-fn refused(message: impl Into<String>) -> Error {
-    Error::invalid("bundle", message)
+fn refused(code: crate::Code, params: serde_json::Value) -> Error {
+    Error::at("bundle", code, params)
 }
 
 /// Opens a bundle file: decrypts it with the centre's exchange key, checks its origin's
@@ -107,16 +103,18 @@ pub fn open(bytes: &[u8], keys: &SealKeys, replicas: &Directory) -> Result<(Bund
     let (header, payload) = open_signed(bytes, keys, replicas)?;
     match standing(&header, replicas) {
         Standing::Next => Ok((header, payload)),
-        Standing::AlreadyApplied => Err(Error::Conflict(format!(
-            "This bundle from {} (numbers {} to {}) was already applied: it is not applied again.",
-            origin_name(&header, replicas),
-            header.first_seq,
-            header.last_seq
-        ))),
-        Standing::Gap { missing_from } => Err(Error::Conflict(format!(
-            "This bundle from {} waits for its bundle number {missing_from}, which has not arrived yet.",
-            origin_name(&header, replicas)
-        ))),
+        Standing::AlreadyApplied => Err(Error::new(
+            crate::Code::BundleAlreadyApplied,
+            serde_json::json!({
+                "name": origin_name(&header, replicas),
+                "first": header.first_seq,
+                "last": header.last_seq,
+            }),
+        )),
+        Standing::Gap { missing_from } => Err(Error::new(
+            crate::Code::BundleWaits,
+            serde_json::json!({"name": origin_name(&header, replicas), "missing": missing_from}),
+        )),
     }
 }
 
@@ -126,67 +124,54 @@ pub fn open(bytes: &[u8], keys: &SealKeys, replicas: &Directory) -> Result<(Bund
 /// still refused here, since it can be told from a gap only for the next bundle.
 pub fn open_signed(bytes: &[u8], keys: &SealKeys, replicas: &Directory) -> Result<(BundleHeader, Vec<u8>)> {
     if bytes.len() < NONCE_LEN + TAG_LEN + 4 + SIGNATURE_LEN {
-        return Err(refused("This file is too short to be a bundle: it was not applied."));
+        return Err(refused(crate::Code::BundleTooShort, serde_json::json!({})));
     }
     let (nonce, sealed) = bytes.split_at(NONCE_LEN);
     let cipher = XChaCha20Poly1305::new(keys.exchange_key.as_slice().into());
-    let inner = cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: DOMAIN }).map_err(|_| {
-        refused("This file is not a bundle of this centre, or it was changed or damaged on the way: it was not applied.")
-    })?;
+    let inner = cipher
+        .decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad: DOMAIN })
+        .map_err(|_| refused(crate::Code::BundleNotOurs, serde_json::json!({})))?;
     // From here on the bytes were sealed with this centre's key: what follows checks who wrote
     // them and when, not whether an outsider did.
     let (signed, signature) = inner.split_at(inner.len() - SIGNATURE_LEN);
     let header_len = u32::from_le_bytes([signed[0], signed[1], signed[2], signed[3]]) as usize;
     let rest = &signed[4..];
     if header_len > rest.len() {
-        return Err(refused("This bundle's header is cut short: it was not applied."));
+        return Err(refused(crate::Code::BundleHeaderCutShort, serde_json::json!({})));
     }
     let header: BundleHeader = serde_json::from_slice(&rest[..header_len])
-        .map_err(|_| refused("This bundle's header cannot be read: it was not applied."))?;
+        .map_err(|_| refused(crate::Code::BundleHeaderUnreadable, serde_json::json!({})))?;
     if header.centre != replicas.centre || header.centre != keys.centre {
-        return Err(refused("This bundle belongs to another centre: it was not applied."));
+        return Err(refused(crate::Code::BundleOtherCentre, serde_json::json!({})));
     }
     let Some(origin) = replicas.replicas.get(&header.origin) else {
-        return Err(refused(
-            "This bundle comes from a replica this computer does not know: exchange with the replica that added it first.",
-        ));
+        return Err(refused(crate::Code::BundleUnknownReplica, serde_json::json!({})));
     };
     if origin.removed {
-        return Err(refused(format!(
-            "This bundle comes from \"{}\", which a lead removed from the centre: it was not applied.",
-            origin.name
-        )));
+        return Err(refused(crate::Code::BundleRemovedReplica, serde_json::json!({"name": origin.name})));
     }
     let signature = Signature::from_slice(signature)
-        .map_err(|_| refused("This bundle's signature cannot be read: it was not applied."))?;
-    origin.public_key.verify(&signed_message(signed), &signature).map_err(|_| {
-        refused(format!(
-            "This bundle is not signed by \"{}\", the replica it names: it was not applied.",
-            origin.name
-        ))
-    })?;
+        .map_err(|_| refused(crate::Code::BundleSignatureUnreadable, serde_json::json!({})))?;
+    origin
+        .public_key
+        .verify(&signed_message(signed), &signature)
+        .map_err(|_| refused(crate::Code::BundleSignatureWrong, serde_json::json!({"name": origin.name})))?;
     let ours = crate::db::latest_version();
     if usize::try_from(header.schema).map_or(true, |s| s > ours) {
         return Err(Error::new(
             crate::Code::BundleNewer,
-            serde_json::json!({"name": origin.name.to_string(), "schema": header.schema.to_string(), "ours": ours.to_string()}),
+            serde_json::json!({"name": origin.name.to_string(), "schema": header.schema, "ours": ours}),
         ));
     }
     if header.first_seq == 0 || header.last_seq < header.first_seq {
-        return Err(refused("This bundle's sequence numbers are out of order: it was not applied."));
+        return Err(refused(crate::Code::BundleOutOfOrder, serde_json::json!({})));
     }
     if let Some((last_seq, last_hash)) = replicas.chain.get(&header.origin) {
         if header.first_seq == last_seq + 1 && header.prev_hash != *last_hash {
-            return Err(refused(format!(
-                "This bundle from \"{}\" does not follow the last one applied from it (the chain is broken): it was not applied.",
-                origin.name
-            )));
+            return Err(refused(crate::Code::BundleChainBroken, serde_json::json!({"name": origin.name})));
         }
     } else if header.first_seq == 1 && header.prev_hash != [0u8; 32] {
-        return Err(refused(format!(
-            "This bundle from \"{}\" names a bundle before its first one (the chain is broken): it was not applied.",
-            origin.name
-        )));
+        return Err(refused(crate::Code::BundleChainBeforeFirst, serde_json::json!({"name": origin.name})));
     }
     Ok((header, rest[header_len..].to_vec()))
 }
@@ -217,10 +202,7 @@ pub fn next_header(conn: &Connection, last_seq: u64) -> Result<BundleHeader> {
     let (centre, replica) = replicas::identity(conn)?;
     let (done, prev_hash) = replicas::directory(conn)?.chain.get(&replica).copied().unwrap_or((0, [0u8; 32]));
     if last_seq <= done {
-        return Err(Error::new(
-            crate::Code::BundleAlreadyWritten,
-            serde_json::json!({"done": done.to_string()}),
-        ));
+        return Err(Error::new(crate::Code::BundleAlreadyWritten, serde_json::json!({"done": done})));
     }
     Ok(BundleHeader {
         centre,

@@ -185,7 +185,11 @@ pub fn submit_claim(conn: &Connection, s: &Session, input: &ClaimInput, today: N
         }
     }
     if !(0..=MAX_CLAIM_MILES).contains(&input.miles) {
-        return Err(Error::invalid("miles", format!("Enter the miles driven: 0 to {MAX_CLAIM_MILES}.")));
+        return Err(Error::at(
+            "miles",
+            crate::Code::ClaimMilesOutOfRange,
+            serde_json::json!({"max": MAX_CLAIM_MILES}),
+        ));
     }
     if input.miles == 0 && input.items.is_empty() {
         return Err(Error::at("items", crate::Code::ClaimItemsMissing, serde_json::json!({})));

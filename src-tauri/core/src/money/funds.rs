@@ -195,15 +195,15 @@ pub fn check_spending(fund: &Fund, category: SpendCategory, field: &str) -> Resu
     }
     if fund.restricted && !fund.categories.contains(&category) {
         let allowed: Vec<&str> = fund.categories.iter().map(|c| c.label()).collect();
-        return Err(Error::invalid(
+        return Err(Error::at(
             field,
-            format!(
-                "{} is a restricted fund ({}): it may pay only for {}, not {}.",
-                fund.name,
-                fund.purpose,
-                allowed.join(", ").to_lowercase(),
-                category.label().to_lowercase()
-            ),
+            crate::Code::FundCategoryRestricted,
+            serde_json::json!({
+                "fund": fund.name,
+                "purpose": fund.purpose,
+                "allowed": allowed.join(", ").to_lowercase(),
+                "category": category.label().to_lowercase(),
+            }),
         ));
     }
     Ok(())

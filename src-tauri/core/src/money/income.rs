@@ -263,9 +263,10 @@ pub fn record_income(
             return Err(Error::at("gift_aid", crate::Code::IncomeGiftAidNoDonor, serde_json::json!({})));
         };
         if d.house.is_empty() || d.postcode.is_empty() {
-            return Err(Error::invalid(
+            return Err(Error::at(
                 "gift_aid",
-                format!("Gift Aid needs {}'s house number or name and postcode.", d.name),
+                crate::Code::IncomeGiftAidNoAddress,
+                serde_json::json!({"name": d.name}),
             ));
         }
         if input.currency != Currency::Gbp {

@@ -200,8 +200,9 @@ impl Fonts {
             widths: HashMap::new(),
         };
         for (face, glyphs) in used {
-            let parsed = ParsedFont::from_bytes(face.bytes(), 0, &mut Vec::new())
-                .ok_or_else(|| Error::Internal(format!("The embedded font {face:?} could not be read.")))?;
+            let parsed = ParsedFont::from_bytes(face.bytes(), 0, &mut Vec::new()).ok_or_else(|| {
+                Error::new(crate::Code::PrintFontNotRead, serde_json::json!({"face": format!("{face:?}")}))
+            })?;
             let id = doc.add_font(&parsed);
             fonts.ids.insert(*face, id);
             fonts.parsed.insert(*face, parsed);
@@ -211,10 +212,9 @@ impl Fonts {
     }
 
     fn id(&self, face: Face) -> Result<FontId> {
-        self.ids
-            .get(&face)
-            .cloned()
-            .ok_or_else(|| Error::Internal(format!("The font {face:?} was not added to the PDF.")))
+        self.ids.get(&face).cloned().ok_or_else(|| {
+            Error::new(crate::Code::PrintFontMissing, serde_json::json!({"face": format!("{face:?}")}))
+        })
     }
 
     /// The glyph's id in the subset font (see the module's notes).

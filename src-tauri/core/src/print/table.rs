@@ -390,15 +390,17 @@ fn validate(sheet: &Sheet) -> Result<()> {
             ColumnWidth::Auto => true,
         };
         if !ok {
-            return Err(Error::invalid(
+            return Err(Error::at(
                 format!("columns[{i}].width"),
-                format!("Column \"{}\" needs a width above zero.", c.title),
+                crate::Code::PrintColumnWidthZero,
+                serde_json::json!({"title": c.title}),
             ));
         }
         if matches!(c.kind, ColumnKind::Text { max_lines: 0 }) {
-            return Err(Error::invalid(
+            return Err(Error::at(
                 format!("columns[{i}].kind"),
-                format!("Column \"{}\" needs at least one line of text.", c.title),
+                crate::Code::PrintColumnNoLines,
+                serde_json::json!({"title": c.title}),
             ));
         }
     }
@@ -413,9 +415,10 @@ fn validate(sheet: &Sheet) -> Result<()> {
     }
     let n = sheet.columns.len();
     if let Some((i, row)) = sheet.rows.iter().enumerate().find(|(_, r)| r.len() != n) {
-        return Err(Error::invalid(
+        return Err(Error::at(
             format!("rows[{i}]"),
-            format!("Row {} has {} cells but the sheet has {n} columns.", i + 1, row.len()),
+            crate::Code::PrintRowCells,
+            serde_json::json!({"row": i + 1, "cells": row.len(), "columns": n}),
         ));
     }
     Ok(())

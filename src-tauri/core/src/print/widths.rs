@@ -91,13 +91,13 @@ pub(crate) fn column_widths(sheet: &Sheet, table_w: f32, shaper: &mut Shaper) ->
     let flexible = sheet.columns.iter().filter(|c| !matches!(c.width, ColumnWidth::Mm(_))).count();
     let min_flexible = 10.0 * MM * flexible as f32;
     if left < min_flexible {
-        return Err(Error::invalid(
+        return Err(Error::at(
             "columns",
-            format!(
-                "The columns are too wide for the page: {:.0} mm of fixed widths, {:.0} mm available.",
-                fixed / MM,
-                (table_w - min_flexible) / MM
-            ),
+            crate::Code::PrintColumnsTooWide,
+            serde_json::json!({
+                "fixed": (fixed / MM).round() as i64,
+                "available": ((table_w - min_flexible) / MM).round() as i64,
+            }),
         ));
     }
     let needs: Vec<Option<Need>> = (0..sheet.columns.len())

@@ -319,15 +319,16 @@ pub(crate) fn follow_session(
             stmt.query_map([&slot.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         for volunteer in on_it {
             check_volunteer(conn, &slot, &volunteer).map_err(|e| {
-                Error::invalid(
+                Error::at(
                     "session",
-                    format!(
-                        "Not changed: the shift \"{}\" staffs this session and would be on {} {}–{}. {e} Take them off the shift first.",
-                        slot.role,
-                        slot.on_date.format("%-d %b %Y"),
-                        slot.starts,
-                        slot.ends
-                    ),
+                    Code::RotaSessionShiftRefused,
+                    json!({
+                        "role": slot.role,
+                        "day": slot.on_date.format("%-d %b %Y").to_string(),
+                        "starts": slot.starts,
+                        "ends": slot.ends,
+                        "reason": e.to_string(),
+                    }),
                 )
             })?;
         }

@@ -82,14 +82,34 @@ pub fn not_enough(
     available: i64,
     wanted: i64,
 ) -> Error {
+    shortage(conn, location, item, variant, available, wanted, 0)
+}
+
+/// [`not_enough`], saying how many more are there but past their expiry date when some are.
+fn shortage(
+    conn: &Connection,
+    location: &str,
+    item: &str,
+    variant: &str,
+    available: i64,
+    wanted: i64,
+    expired: i64,
+) -> Error {
     let item_name: String = conn
         .query_row("SELECT name || ' (' || unit || ')' FROM stock_items WHERE id = ?1", [item], |r| r.get(0))
         .unwrap_or_else(|_| item.to_string());
     let place = location_label(conn, location);
-    Error::Conflict(format!(
-        "Not enough {} at {place}: {available} available, {wanted} needed.",
-        item_label(&item_name, variant)
-    ))
+    let code = if expired > 0 { crate::Code::StockNotEnoughExpired } else { crate::Code::StockNotEnough };
+    Error::new(
+        code,
+        serde_json::json!({
+            "item": item_label(&item_name, variant),
+            "place": place,
+            "available": available,
+            "wanted": wanted,
+            "expired": expired,
+        }),
+    )
 }
 
 /// "Shelf A, CAL": a location as a refusal names it.
@@ -124,12 +144,10 @@ pub fn post(conn: &Connection, s: &Session, m: &Movement<'_>) -> Result<String> 
         }
         Some(after) if after <= MAX_STOCK => {}
         _ => {
-            return Err(Error::invalid(
+            return Err(Error::at(
                 "quantity",
-                format!(
-                    "{} would then hold more than {MAX_STOCK} of this item: check the quantity.",
-                    location_label(conn, m.location_id)
-                ),
+                crate::Code::StockQuantityTooMuch,
+                serde_json::json!({"place": location_label(conn, m.location_id), "max": MAX_STOCK}),
             ))
         }
     }
@@ -218,15 +236,15 @@ pub fn draw(
         all.iter().filter(|l| usable_on.is_none_or(|d| l.expires_on.is_none_or(|e| e >= d))).collect();
     let available = total(usable.iter().map(|l| l.quantity));
     if available < quantity && !partial {
-        let err =
-            not_enough(conn, template.location_id, template.item_id, template.variant, available, quantity);
-        return Err(if expired > 0 {
-            Error::Conflict(format!(
-                "{err} {expired} more are past their expiry date and cannot be given out."
-            ))
-        } else {
-            err
-        });
+        return Err(shortage(
+            conn,
+            template.location_id,
+            template.item_id,
+            template.variant,
+            available,
+            quantity,
+            expired,
+        ));
     }
     let mut left = quantity.min(available);
     let taken = left;

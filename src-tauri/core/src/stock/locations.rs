@@ -84,9 +84,10 @@ pub fn save_location(conn: &Connection, input: &LocationInput) -> Result<Locatio
         )
         .optional()?;
     if clash.is_some() {
-        return Err(Error::invalid(
+        return Err(Error::at(
             "name",
-            format!("{} already has a location called \"{name}\".", site.name),
+            crate::Code::StockLocationNameTaken,
+            serde_json::json!({"site": site.name, "name": name}),
         ));
     }
     let id = match &input.id {

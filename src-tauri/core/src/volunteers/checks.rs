@@ -354,10 +354,7 @@ pub fn mark_leaver_notified(
     on: NaiveDate,
 ) -> Result<()> {
     if !leaver_notice_due(conn, volunteer)? {
-        return Err(Error::invalid(
-            "volunteer",
-            "There is no PVG leaver notice to mark: the volunteer has not left, is not a PVG member, or it is done.",
-        ));
+        return Err(Error::at("volunteer", crate::Code::CheckLeaverNoticeNone, serde_json::json!({})));
     }
     conn.execute(
         "UPDATE dbs_checks SET leaver_notified_on = ?2, leaver_notified_by = ?3,

@@ -413,11 +413,10 @@ pub fn set_status(conn: &Connection, id: &str, status: VolunteerStatus) -> Resul
         .ok_or_else(|| Error::new(Code::VolunteerNotFound, json!({})))?;
     // An application from the form may have a short stay; it is not approved with one.
     if status == VolunteerStatus::Approved && now != status && stay_is_short(arrival, departure, &activity) {
-        return Err(Error::invalid(
+        return Err(Error::at(
             "status",
-            format!(
-                "The stay is shorter than {MIN_STAY_DAYS} days: change the dates, or name the structured activity, before approving."
-            ),
+            crate::Code::VolunteerStatusStayTooShort,
+            serde_json::json!({"days": MIN_STAY_DAYS}),
         ));
     }
     use VolunteerStatus::*;
@@ -427,9 +426,10 @@ pub fn set_status(conn: &Connection, id: &str, status: VolunteerStatus) -> Resul
             (Applied, Approved) | (Approved, Active) | (Active, Approved) | (_, Left) | (Left, Approved)
         );
     if !allowed {
-        return Err(Error::invalid(
+        return Err(Error::at(
             "status",
-            format!("A volunteer who is {} cannot be made {} in one step.", now.as_str(), status.as_str()),
+            crate::Code::VolunteerStatusNotInOneStep,
+            serde_json::json!({"from": now.as_str(), "to": status.as_str()}),
         ));
     }
     conn.execute(

@@ -163,9 +163,10 @@ pub fn update_policy(conn: &Connection, p: &DbsPolicy) -> Result<DbsPolicy> {
     settings::set(conn, ROSTER_CONTACT, contact)?;
     for ip in &p.issuers {
         let Some(known) = policy_issuers().find(|i| i.code == ip.issuer) else {
-            return Err(Error::invalid(
+            return Err(Error::at(
                 "issuers",
-                format!("The {} has no recheck period to set here.", issuer(ip.issuer).name),
+                crate::Code::PolicyIssuerNoRecheck,
+                serde_json::json!({"issuer": issuer(ip.issuer).name}),
             ));
         };
         if !(1..=120).contains(&ip.recheck_months) {

@@ -67,6 +67,8 @@ pub const REPLICATED_TABLES: &[&str] = &[
     "stock_transits",
     "erasures",
     "person_transfers",
+    "person_merges",
+    "duplicate_dismissals",
 ];
 
 /// Tables that never travel, each for a reason: derived data every replica rebuilds after an

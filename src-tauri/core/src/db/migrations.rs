@@ -28,6 +28,7 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/0014_erasures.sql"),
     include_str!("../../migrations/0015_exchange_auto.sql"),
     include_str!("../../migrations/0016_person_transfers.sql"),
+    include_str!("../../migrations/0017_person_merges.sql"),
 ];
 
 /// Migrations that also run Rust code after their SQL, in the same transaction.

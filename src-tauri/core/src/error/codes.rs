@@ -511,4 +511,9 @@ codes! {
     ArrivalAlreadyMet: Conflict, "arrival.already_met" => "This arrival was already marked met.";
     ExchangeMinutesOutOfRange: Validation, "exchange.minutes.out_of_range" => "Exchange every {min} to {max} minutes.";
     PersonAnonymised: Conflict, "person.anonymised" => "This person's record is anonymised: nothing about them can be added or changed.";
+    PersonMerged: Conflict, "person.merged" => "This record was merged into {code}: change that record instead.";
+    MergeSamePerson: Validation, "merge.same_person" => "Choose two different records.";
+    MergeAlreadyMerged: Conflict, "merge.already_merged" => "{code} is already merged into another record.";
+    MergeAnonymised: Conflict, "merge.anonymised" => "{code} is anonymised: an erased record cannot be merged.";
+    MergeUnconfirmed: Validation, "merge.unconfirmed" => "Confirm that the two records are the same person.";
 }

@@ -103,6 +103,9 @@ pub(crate) fn rebuild_derived(conn: &Connection, rows: &[RowRef]) -> Result<()> 
     touched.extend(people.iter().cloned());
     // Erased people stay erased, whatever arrived (the erasure itself, or an older change).
     crate::privacy::scrub_erased(conn, &touched)?;
+    // Rows about a merged person follow the person kept, whatever arrived (the merge itself, or
+    // a note or collection made elsewhere before that replica knew of it).
+    crate::cases::merges::settle(conn)?;
     for id in people {
         let names = conn
             .query_row(

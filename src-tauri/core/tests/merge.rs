@@ -101,6 +101,12 @@ fn a_girl_registered_at_two_sites_is_listed_on_both_merged_on_one_and_both_end_e
         let page = call(&r.db, &r.s, "get_person", json!({"id": gone}));
         assert_eq!(page["person"]["merged_into"], json!(kept));
         assert_eq!(page["person"]["merged_into_code"], json!(code_of(r, &kept)));
+        assert_eq!(
+            page["person"]["status"],
+            json!("closed"),
+            "{}: not counted or served as a case of its own",
+            r.site
+        );
         let refused = err(&r.db, &r.s, "add_note", json!({"person": gone, "body": "More."}));
         assert_eq!(refused.code.as_str(), "person.merged", "{}", r.site);
         assert!(!pairs(r).contains(&pair(&kept, &gone)), "{}: a merged pair is not listed again", r.site);

@@ -134,7 +134,8 @@ fn ends(conn: &Connection) -> Result<BTreeMap<String, String>> {
 }
 
 /// Brings every replica's rows in line with the merge records: each merged person is marked
-/// `merged_into` the person their group ends in, and every row about them follows there.
+/// `merged_into` the person their group ends in and closed, and every row about them follows
+/// there.
 /// Uncaptured local work (the records travel, this does not), run where a merge is made and
 /// after every apply; running it again changes nothing. Returns how many rows moved.
 pub(crate) fn settle(conn: &Connection) -> Result<usize> {
@@ -144,7 +145,17 @@ pub(crate) fn settle(conn: &Connection) -> Result<usize> {
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (id, into) in &marked {
-        if ends.get(id) != Some(into) {
+        // Marked here before a record from elsewhere made them the one kept (two replicas
+        // merging a pair in opposite directions): active again, unless someone
+        // closed the case themselves (which sets a closing day; a merge closes without one).
+        if !ends.contains_key(id) {
+            conn.execute(
+                "UPDATE people SET merged_into = NULL,
+                     status = CASE WHEN status = 'closed' AND closed_on IS NULL THEN 'active' ELSE status END
+                 WHERE id = ?1",
+                [id],
+            )?;
+        } else if ends.get(id) != Some(into) {
             conn.execute("UPDATE people SET merged_into = NULL WHERE id = ?1", [id])?;
         }
     }
@@ -154,8 +165,11 @@ pub(crate) fn settle(conn: &Connection) -> Result<usize> {
     let columns = followed_columns(conn)?;
     let mut moved = 0;
     for (merged, end) in &ends {
+        // Closed, so that the record is not counted, listed for a distribution or served twice;
+        // no closing day is set, so every replica writes the same row.
         conn.execute(
-            "UPDATE people SET merged_into = ?2 WHERE id = ?1 AND merged_into IS NOT ?2",
+            "UPDATE people SET merged_into = ?2, status = 'closed'
+             WHERE id = ?1 AND (merged_into IS NOT ?2 OR status <> 'closed')",
             params![merged, end],
         )?;
         // A row that would break a rule at the kept person (a second UK checklist, the same

@@ -10,8 +10,10 @@ use haven_core::cases::merges;
 use haven_core::db::capture::LOCAL_TABLES;
 use haven_core::{distribution, Role};
 use serde_json::{json, Value};
+use util::distribution::{adult_at, distribution, shelf_at};
 use util::exchange::*;
-use util::{call, err, session};
+use util::stock::receive;
+use util::{call, err, session, today};
 
 /// Registers a girl with a date of birth and a phone, past the duplicate warning.
 fn girl(r: &Replica, given: &str, family: &str, phone: Option<&str>) -> String {
@@ -244,4 +246,34 @@ fn every_row_about_the_merged_person_follows_even_in_a_table_added_later() {
     assert!(flags.iter().any(|f| f["kind"] == json!("unaccompanied_minor")), "{page}");
     assert_eq!(page["person"]["phone"], json!("07700 900123"));
     assert!(page["person"]["other_names"].to_string().contains("Nour Salih"), "{page}");
+}
+
+/// At the desk the merged record's code, and its ID card, serve the kept person, and the
+/// merged record's collection counts as the kept person's: one collection per distribution.
+#[test]
+fn at_the_desk_the_merged_code_and_card_serve_the_kept_person_once_per_distribution() {
+    let r = replicas(&["CAL"]).remove(0);
+    // Adults: the allowance of an unaccompanied girl would need a phone in stock too.
+    let id = |p: Value| p["id"].as_str().unwrap().to_string();
+    let keep = id(adult_at(&r.db, &r.s, "CAL", "Meron", "Tekle"));
+    let gone = id(adult_at(&r.db, &r.s, "CAL", "Meron", "Tekele"));
+    let shelf = shelf_at(&r.db, &r.s, "CAL", "Merge shelf");
+    receive(&r.db, &r.s, &shelf, "Food parcel", None, 10, Some(today() + chrono::Days::new(30)));
+    receive(&r.db, &r.s, &shelf, "Hygiene kit", None, 10, None);
+    let d = distribution(&r.db, &r.s, &shelf, today());
+    let gone_code = code_of(&r, &gone);
+    let site = site_id(&r.db, "CAL");
+    sql(
+        &r,
+        "INSERT INTO id_cards (id, site_id, person_id, number, issued_on) VALUES ('card-1', ?1, ?2, 1, date('now'))",
+        &[&site, &gone],
+    );
+    call(&r.db, &r.s, "record_collection", json!({"distribution": d, "person": gone_code}));
+    call(&r.db, &r.s, "merge_people", json!({"keep": keep, "merged": gone, "confirm": true}));
+    let by_card = r.db.read(|c| distribution::find_person(c, &format!("{gone_code}/1"))).unwrap();
+    assert_eq!(by_card, keep, "the merged record's card serves the kept person");
+    for who in [code_of(&r, &keep), gone_code.clone()] {
+        let twice = err(&r.db, &r.s, "record_collection", json!({"distribution": d, "person": who}));
+        assert!(twice.message.contains("already collected"), "{who}: {}", twice.message);
+    }
 }

@@ -29,8 +29,12 @@ use crate::db::capture::{capture_in, LOCAL_TABLES};
 use crate::{Code, Error, Result};
 
 /// Tables whose rows about a person stay with the record they were written for: the person
-/// itself, the merge and dismissal records (they name both people on purpose), and erasures.
-pub const NOT_FOLLOWED: &[&str] = &["people", "person_merges", "duplicate_dismissals", "erasures"];
+/// itself, the merge and dismissal records (they name both people on purpose), erasures, and
+/// ID cards: a card is printed with the merged record's code and its number for that code, so
+/// it stays with that record, where the desk checks it is the newest card and then takes the
+/// code to the kept person.
+pub const NOT_FOLLOWED: &[&str] =
+    &["people", "person_merges", "duplicate_dismissals", "erasures", "id_cards"];
 
 /// Columns that hold a person's id without being named for it: the unit a collection was
 /// made for is the household, or the person when they have none.

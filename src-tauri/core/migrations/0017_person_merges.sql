@@ -2,13 +2,16 @@
 -- site twice) becomes one. A merge travels between replicas as this record alone; each replica
 -- that receives it moves every row about the merged person to the kept one itself, and again
 -- whenever a row made elsewhere before that replica knew of the merge arrives.
+-- Keyed by both people: two replicas merging one person into two others keep both records
+-- (the rows each moved are then brought together, see people.merged_into).
 CREATE TABLE person_merges (
-    person_id  TEXT PRIMARY KEY NOT NULL REFERENCES people(id),
+    person_id  TEXT NOT NULL REFERENCES people(id),
     keep_id    TEXT NOT NULL REFERENCES people(id),
     merged_at  TEXT NOT NULL,
     merged_by  TEXT REFERENCES users(id),
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    PRIMARY KEY (person_id, keep_id),
     CHECK (person_id <> keep_id)
 );
 CREATE INDEX person_merges_keep ON person_merges (keep_id);

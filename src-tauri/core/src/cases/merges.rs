@@ -229,8 +229,8 @@ fn mergeable(conn: &Connection, id: &str, field: &str) -> Result<String> {
 
 /// Merges the person `merged` into `keep`, in the caller's transaction (one that is not
 /// captured, [`crate::Db::write_uncaptured`]): the merge record and the values the kept record
-/// lacks (phone, original-script name, date of birth, nationality, languages, household, other
-/// names) are captured as one change; moving the rows is [`settle`], which every replica does
+/// lacks (phone, original-script name, date of birth, nationality, languages, household) are
+/// captured as one change; moving the rows is [`settle`], which every replica does
 /// itself. An anonymised or already merged record cannot be merged.
 pub fn merge(tx: &Transaction<'_>, s: &Session, keep: &str, merged: &str) -> Result<Merged> {
     if keep == merged {
@@ -245,8 +245,9 @@ pub fn merge(tx: &Transaction<'_>, s: &Session, keep: &str, merged: &str) -> Res
                      strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
             params![merged, keep, s.user_id],
         )?;
-        // Nothing is lost: what the kept record lacks comes from the merged one, and the
-        // merged record's names become other names the person is known by.
+        // Nothing is lost: what the kept record lacks comes from the merged one (which keeps
+        // its own names and values, read-only). Only those columns are written, so a concurrent
+        // edit of the kept record's other fields elsewhere is not a conflict.
         tx.execute(
             "UPDATE people SET
                  phone = coalesce(nullif(people.phone, ''), m.phone),
@@ -258,12 +259,10 @@ pub fn merge(tx: &Transaction<'_>, s: &Session, keep: &str, merged: &str) -> Res
                  languages = coalesce(nullif(people.languages, ''), m.languages),
                  relationship = CASE WHEN people.household_id IS NULL THEN m.relationship
                                      ELSE people.relationship END,
-                 household_id = coalesce(people.household_id, m.household_id),
-                 other_names = ?3,
-                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                 household_id = coalesce(people.household_id, m.household_id)
              FROM (SELECT * FROM people WHERE id = ?2) m
              WHERE people.id = ?1",
-            params![keep, merged, other_names(tx, keep, merged)?],
+            params![keep, merged],
         )?;
         Ok(())
     })?;
@@ -275,32 +274,6 @@ pub fn merge(tx: &Transaction<'_>, s: &Session, keep: &str, merged: &str) -> Res
     super::names::index_person(tx, keep, &given, &family, original.as_deref(), &others)?;
     let moved = settle(tx)?;
     Ok(Merged { keep: keep.to_string(), keep_code, merged_code, moved })
-}
-
-/// The kept person's other names after a merge: theirs, then the merged record's names and
-/// other names that differ from the kept person's own.
-fn other_names(conn: &Connection, keep: &str, merged: &str) -> Result<String> {
-    let names = |id: &str| -> Result<(String, String)> {
-        Ok(conn.query_row(
-            "SELECT trim(given_name || ' ' || family_name), other_names FROM people WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?)
-    };
-    let (keep_name, keep_others) = names(keep)?;
-    let (merged_name, merged_others) = names(merged)?;
-    let sep = super::record::NAMES_SEP;
-    let mut out: Vec<String> = keep_others.split(sep).filter(|n| !n.is_empty()).map(str::to_string).collect();
-    for name in std::iter::once(merged_name.as_str()).chain(merged_others.split(sep)) {
-        let folded = super::duplicates::fold(name);
-        if !name.is_empty()
-            && folded != super::duplicates::fold(&keep_name)
-            && !out.iter().any(|n| super::duplicates::fold(n) == folded)
-        {
-            out.push(name.to_string());
-        }
-    }
-    Ok(out.join(&sep.to_string()))
 }
 
 /// Records that `a` and `b` are two people, so the pair is not offered again on any replica

@@ -37,6 +37,7 @@ test('a pair of records of one girl is merged from the Exchange screen and the m
     `//*[@data-testid="duplicate"][contains(., "${first.code}")][contains(., "${second.code}")]`)), WAIT,
   'the two records are listed side by side');
   assert.match(await pair.getText(), /similar name/, 'with why they look alike');
+  await driver.executeScript('arguments[0].scrollIntoView({ block: "center" })', pair);
   await shot(driver, 'possible-duplicates');
   // Keep the second one registered: choose it, merge, confirm.
   const radios = await pair.findElements(byTestId('duplicate-keep'));

@@ -7,6 +7,7 @@ import { h, replace } from '../dom.js';
 import { confirmBox, flash } from '../form.js';
 import { t } from '../i18n.js';
 import { ageText, latinName, nameBlock } from '../person-format.js';
+import { reasonText } from './person-new.js';
 
 function side(p, name, checked) {
   const radio = h('input', { type: 'radio', name, value: p.id, checked: checked || null, 'data-testid': 'duplicate-keep' });
@@ -36,7 +37,7 @@ export function duplicatesSection(pairs, rerender) {
         const holder = h('div');
         const item = h('li', { class: 'conflict', 'data-testid': 'duplicate' },
           h('fieldset', {},
-            h('legend', {}, t('duplicates.why', { reasons: pair.reasons.join(', ') })),
+            h('legend', {}, t('duplicates.why', { reasons: pair.reasons.map(reasonText).join('; ') })),
             h('div', { class: 'side-by-side' }, side(pair.first, name, true), side(pair.second, name, false))),
           h('div', { class: 'button-group' }, merge, dismiss),
           holder);

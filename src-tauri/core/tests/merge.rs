@@ -109,8 +109,14 @@ fn a_girl_registered_at_two_sites_is_listed_on_both_merged_on_one_and_both_end_e
             "{}: not counted or served as a case of its own",
             r.site
         );
-        let refused = err(&r.db, &r.s, "add_note", json!({"person": gone, "body": "More."}));
-        assert_eq!(refused.code.as_str(), "person.merged", "{}", r.site);
+        for (name, body) in [
+            ("add_note", json!({"person": gone, "body": "More."})),
+            ("set_person_status", json!({"id": gone, "status": "active"})),
+            ("join_household", json!({"person": kept, "with_person": gone})),
+        ] {
+            let refused = err(&r.db, &r.s, name, body);
+            assert_eq!(refused.code.as_str(), "person.merged", "{}: {name}", r.site);
+        }
         assert!(!pairs(r).contains(&pair(&kept, &gone)), "{}: a merged pair is not listed again", r.site);
     }
 }

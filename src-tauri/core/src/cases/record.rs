@@ -135,6 +135,23 @@ pub(crate) fn writable_on(conn: &Connection, id: &str, today: NaiveDate) -> Resu
     Ok(person)
 }
 
+/// Refuses a change to a merged record (it is read-only: changes go to the record it was merged
+/// into); a person not found is left to the change itself to report.
+pub(crate) fn not_merged(conn: &Connection, id: &str) -> Result<()> {
+    let into: Option<String> = conn
+        .query_row(
+            "SELECT (SELECT k.code FROM people k WHERE k.id = p.merged_into) FROM people p WHERE p.id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    match into {
+        Some(code) => Err(Error::new(Code::PersonMerged, serde_json::json!({"code": code}))),
+        None => Ok(()),
+    }
+}
+
 pub(crate) fn get_basic(conn: &Connection, id: &str) -> Result<Person> {
     get_basic_on(conn, id, chrono::Local::now().date_naive())
 }

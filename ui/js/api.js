@@ -228,6 +228,9 @@ export const listConflicts = (all = false) => call('list_conflicts', { all });
 /** `choice`: 'keep' or 'take_other'. */
 export const resolveConflict = (id, choice) => call('resolve_conflict', { id, choice });
 export const removeReplica = (replica) => call('remove_replica', { replica });
+export const listPossibleDuplicates = () => call('list_possible_duplicates', {});
+export const mergePeople = (keep, merged) => call('merge_people', { keep, merged, confirm: true });
+export const dismissDuplicate = (first, second) => call('dismiss_duplicate', { first, second });
 export const createInvite = (site, path) => call('create_invite', { site, path });
 
 // Native dialogs and the system viewer.

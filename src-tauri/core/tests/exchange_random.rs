@@ -39,6 +39,9 @@ enum Step {
     /// Replica `r` records a collection at its site's distribution for one of the people it has
     /// (`k` picks which); refused when this replica sees that household has collected.
     Collect(usize, usize),
+    /// Replica `r` merges one of its people (`m`) into another (`k`), as a coordinator does
+    /// with a person registered twice.
+    Merge(usize, usize, usize),
     /// Replica `r` exchanges through folder `f`; before it, the folder may lose a bundle
     /// (`lose`) or get back an old one (`replay`).
     Swap(usize, usize, bool, bool),
@@ -56,6 +59,7 @@ fn step() -> impl Strategy<Value = Step> {
         (0..REPLICAS).prop_map(Step::Arrive),
         (0..REPLICAS, 0..50usize).prop_map(|(r, k)| Step::Erase(r, k)),
         (0..REPLICAS, 0..50usize).prop_map(|(r, k)| Step::Collect(r, k)),
+        (0..REPLICAS, 0..50usize, 0..50usize).prop_map(|(r, k, m)| Step::Merge(r, k, m)),
         (0..REPLICAS, 0..2usize, prop::bool::weighted(0.2), prop::bool::weighted(0.2))
             .prop_map(|(r, f, lose, replay)| Step::Swap(r, f, lose, replay)),
     ]
@@ -64,6 +68,11 @@ fn step() -> impl Strategy<Value = Step> {
 /// Whether replica `r` knows person `p` is anonymised.
 fn erased_here(r: &Replica, p: &str) -> bool {
     one(r, "SELECT anonymised_at IS NOT NULL FROM people WHERE id = ?1", &[p]).as_deref() == Some("1")
+}
+
+/// Whether replica `r` knows person `p` is merged into another.
+fn merged_here(r: &Replica, p: &str) -> bool {
+    one(r, "SELECT merged_into IS NOT NULL FROM people WHERE id = ?1", &[p]).as_deref() == Some("1")
 }
 
 /// What replica `r` shows of `item` at `shelf`.
@@ -141,6 +150,11 @@ fn run_steps(steps: &[Step]) {
     let mut seen_bundles: Vec<(usize, String, Vec<u8>)> = Vec::new();
     let mut n = 0;
     let mut collected = 0;
+    // People some replica erased, and people some replica merged: an erasure and a merge of the
+    // same person made on two replicas before they exchange is not settled alike everywhere
+    // (the README says so), so the steps do not make one.
+    let mut erased: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut merged: std::collections::HashSet<String> = std::collections::HashSet::new();
     for st in steps {
         n += 1;
         match st {
@@ -158,7 +172,9 @@ fn run_steps(steps: &[Step]) {
                 }
             }
             Step::Note(r, k) => {
-                if let Some(p) = pick(&reps[*r], "people", *k).filter(|p| !erased_here(&reps[*r], p)) {
+                if let Some(p) = pick(&reps[*r], "people", *k)
+                    .filter(|p| !erased_here(&reps[*r], p) && !merged_here(&reps[*r], p))
+                {
                     call(
                         &reps[*r].db,
                         &reps[*r].s,
@@ -228,8 +244,27 @@ fn run_steps(steps: &[Step]) {
                 if let Some(p) = pick(&reps[*r], "people", *k) {
                     let open =
                         one(&reps[*r], "SELECT anonymised_at IS NULL FROM people WHERE id = ?1", &[&p]);
-                    if open.as_deref() == Some("1") {
+                    if open.as_deref() == Some("1") && !merged.contains(&p) {
                         call(&reps[*r].db, &reps[*r].s, "erase_person", json!({"id": p, "confirm": true}));
+                        erased.insert(p);
+                    }
+                }
+            }
+            Step::Merge(r, k, m) => {
+                let (keep, gone) = (pick(&reps[*r], "people", *k), pick(&reps[*r], "people", *m));
+                if let (Some(keep), Some(gone)) = (keep, gone) {
+                    let able = |p: &String| {
+                        !erased.contains(p) && !erased_here(&reps[*r], p) && !merged_here(&reps[*r], p)
+                    };
+                    if keep != gone && able(&keep) && able(&gone) {
+                        call(
+                            &reps[*r].db,
+                            &reps[*r].s,
+                            "merge_people",
+                            json!({"keep": keep, "merged": gone, "confirm": true}),
+                        );
+                        merged.insert(keep);
+                        merged.insert(gone);
                     }
                 }
             }
@@ -312,6 +347,14 @@ fn run_steps(steps: &[Step]) {
             &[],
         );
         assert_eq!(named.as_deref(), Some("0"), "{}", r.site);
+        // Nothing points at a merged person any more, and each is closed and marked.
+        let left = one(
+            r,
+            "SELECT count(*) FROM people p WHERE p.merged_into IS NOT NULL AND (p.status <> 'closed'
+                OR EXISTS (SELECT 1 FROM notes n WHERE n.person_id = p.id))",
+            &[],
+        );
+        assert_eq!(left.as_deref(), Some("0"), "{}", r.site);
         let below: i64 =
             one(r, "SELECT count(*) FROM stock_balances WHERE quantity < 0", &[]).unwrap().parse().unwrap();
         let overview = call(&r.db, &r.s, "stock_overview", json!({}));
@@ -338,7 +381,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 6, max_shrink_iters: 20, ..ProptestConfig::default() })]
 
     /// Four replicas (Calais, Dunkirk, two Birmingham office PCs) doing random work (stock sent
-    /// between sites and received, by both office PCs at times; collections; erasures) and exchanging through two
+    /// between sites and received, by both office PCs at times; collections; erasures; merges of
+    /// people, two replicas merging the same person at times) and exchanging through two
     /// folders in random order, with bundles lost and replayed, end equal after a full
     /// exchange: every replicated table, balances equal to the ledger and shown never negative
     /// (what is below zero is listed as a shortfall), each conflict listed once, each audit

@@ -1,6 +1,7 @@
 // Exchange (coordinators and leads): exchange now through a folder (a USB stick, the office's
 // shared folder), this computer's automatic folder, the last exchange's outcome, the conflicts
-// list side by side (keep the winner, or take the other version), and the centre's computers
+// list side by side (keep the winner, or take the other version), the possible duplicates
+// (duplicates.js: merge, or not the same person), and the centre's computers
 // (a lead removes a lost one, or writes a join file for a new one).
 
 import * as api from '../api.js';
@@ -8,6 +9,7 @@ import { h, replace } from '../dom.js';
 import { confirmBox, errorSummary, field, flash, notice, select, showApiError, takeFlash } from '../form.js';
 import { dateTime, num, t } from '../i18n.js';
 import { can } from '../access.js';
+import { duplicatesSection } from './duplicates.js';
 
 export async function showExchange(main, ctx) {
   const { session } = ctx;
@@ -15,7 +17,10 @@ export async function showExchange(main, ctx) {
     replace(main, h('h1', {}, t('nav.exchange')), h('p', {}, t('exchange.coordinators_only')));
     return;
   }
-  const [o, conflicts, sites] = await Promise.all([api.exchangeOverview(), api.listConflicts(), api.listSites()]);
+  const [o, conflicts, sites, duplicates] = await Promise.all([
+    api.exchangeOverview(), api.listConflicts(), api.listSites(),
+    can(session, 'list_possible_duplicates') ? api.listPossibleDuplicates() : Promise.resolve([]),
+  ]);
   const rerender = () => showExchange(main, ctx);
   const flashed = takeFlash();
   replace(main,
@@ -25,6 +30,7 @@ export async function showExchange(main, ctx) {
     nowSection(o, rerender),
     automaticSection(o.automatic, can(session, 'set_exchange_folder'), rerender),
     conflictsSection(conflicts, rerender),
+    duplicatesSection(duplicates, rerender),
     replicasSection(o, sites, session, rerender));
   if (flashed) flashed.scrollIntoView({ block: 'nearest' });
 }

@@ -65,7 +65,7 @@ export function detailsFields(p = {}) {
 }
 
 /** The core explains a likely duplicate in English; these are its known phrasings. */
-function reasonText(reason) {
+export function reasonText(reason) {
   const aged = /^similar name, aged (\d+)$/.exec(reason);
   if (aged) return t('dup.similar_aged', { n: aged[1] });
   if (reason === 'similar name (age not known)') return t('dup.similar_no_age');

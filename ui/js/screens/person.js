@@ -99,6 +99,8 @@ function render(page, { focusTab = false, focusMessage = false } = {}) {
   replace(main,
     h('p', { class: 'back' }, h('a', { href: '#/people', 'data-testid': 'back-to-people' }, t('people.back'))),
     header(p),
+    p.merged_into ? h('p', { class: 'notice', role: 'note', 'data-testid': 'person-merged' },
+      t('person.merged_into'), ' ', h('a', { href: `#/people/${p.merged_into}`, 'data-testid': 'person-merged-link' }, p.merged_into_code)) : null,
     can(session, 'print_id_cards') && p.status === 'active' ? idCardButton(p) : null,
     tablist,
     panel);

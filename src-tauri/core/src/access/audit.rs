@@ -13,8 +13,8 @@
 //! replicas as they were written, so [`verify`] checks every replica's chain on every replica;
 //! `audit_head` is this replica's own chain's newest entry. An entry is written in the same
 //! transaction as the work it records, and is exchanged with it; where the exchange engine
-//! works without capturing (an apply, an erasure), it writes its own entries through
-//! [`record_captured`], so that no replica's chain reaches the others with a gap.
+//! works without capturing (an apply, an erasure, a merge), [`record`] captures the entry
+//! alone, so that no replica's chain reaches the others with a gap.
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -163,8 +163,26 @@ const SUBJECT: &str = "CASE a.entity
                       FROM notes n JOIN people p ON p.id = n.person_id WHERE n.id = a.entity_id)
     END";
 
-/// Writes one audit entry for `session`.
+/// Writes one audit entry for `session`. Inside a captured write (every [`crate::Db::write`]) the
+/// transaction's capture carries it to the other replicas; where nothing captures (the exchange
+/// engine's own transactions: an apply, an erasure, a merge), the entry is captured alone, so
+/// this replica's chain never reaches the others with a gap.
 pub fn record(
+    conn: &Connection,
+    session: &Session,
+    action: &str,
+    entity: &str,
+    entity_id: Option<&str>,
+    detail: Option<&serde_json::Value>,
+) -> Result<()> {
+    if crate::db::capture::capturing() {
+        write_entry(conn, session, action, entity, entity_id, detail)
+    } else {
+        crate::db::capture::capture_on(conn, || write_entry(conn, session, action, entity, entity_id, detail))
+    }
+}
+
+fn write_entry(
     conn: &Connection,
     session: &Session,
     action: &str,
@@ -213,21 +231,6 @@ pub fn record(
     ])?;
     set_head(conn, last + 1, &hash)?;
     Ok(())
-}
-
-/// Writes one audit entry inside a transaction that is not captured (the exchange engine's
-/// applies, an erasure): the entry alone is captured as this replica's next change, so it
-/// reaches the other replicas and this replica's chain arrives there without a gap. Inside an
-/// ordinary [`crate::Db::write`] use [`record`]: the transaction's own capture carries it.
-pub fn record_captured(
-    tx: &Transaction<'_>,
-    session: &Session,
-    action: &str,
-    entity: &str,
-    entity_id: Option<&str>,
-    detail: Option<&serde_json::Value>,
-) -> Result<()> {
-    crate::db::capture::capture_in(tx, |tx| record(tx, session, action, entity, entity_id, detail))
 }
 
 /// Migration hook: numbers and hashes the entries written before the chain existed, oldest

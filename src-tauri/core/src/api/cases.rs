@@ -15,6 +15,7 @@ use crate::cases::export::{self, ExportReport, ExportRequest};
 use crate::cases::flags::{self, ClearFlag, SetFlag};
 use crate::cases::households::{self, Household, JoinHousehold, PersonRef};
 use crate::cases::import::{self, ImportPreview, ImportReport, ImportRequest};
+use crate::cases::merges::{self, DuplicatePair, Merged};
 use crate::cases::notes::{self, NewNote, Note};
 use crate::cases::partners::{self, Partner, PartnerInput};
 use crate::cases::people::{self, NewPerson, Person, PersonDetails};
@@ -474,5 +475,62 @@ pub(super) fn mark_arrival_met(db: &Db, s: &Session, input: IdInput) -> Result<V
         arrivals::mark_met(tx, s, &input.id, today())?;
         audit::record(tx, s, "meet", "person_transfer", Some(&input.id), None)?;
         arrivals::list(tx, None, today(), MET_SHOWN_DAYS)
+    })
+}
+
+/// How many possible duplicates the review list shows at once (the first by code).
+pub const DUPLICATES_SHOWN: usize = 100;
+
+pub(super) fn list_possible_duplicates(
+    db: &Db,
+    _: &Session,
+    _: super::inputs::NoInput,
+) -> Result<Vec<DuplicatePair>> {
+    db.read(|c| merges::possible_duplicates(c, today(), DUPLICATES_SHOWN))
+}
+
+/// Merge a person registered twice into one record.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergePeople {
+    /// The record kept (its id).
+    pub keep: String,
+    /// The record merged into it (its id): it stays, read-only, and its code finds the kept one.
+    pub merged: String,
+    /// Must be true: the coordinator has checked that the two records are one person.
+    #[serde(default)]
+    pub confirm: bool,
+}
+
+pub(super) fn merge_people(db: &Db, s: &Session, input: MergePeople) -> Result<Merged> {
+    if !input.confirm {
+        return Err(Error::at("confirm", crate::Code::MergeUnconfirmed, json!({})));
+    }
+    // Uncaptured: the merge record and the kept record's new values travel (merges::merge
+    // captures them), the rows moved do not: every replica moves them itself.
+    db.write_uncaptured(|tx| {
+        let done = merges::merge(tx, s, &input.keep, &input.merged)?;
+        let detail = json!({"merged": input.merged, "merged_code": done.merged_code, "moved": done.moved});
+        audit::record(tx, s, "merge", "person", Some(&input.keep), Some(&detail))?;
+        Ok(done)
+    })
+}
+
+/// Two records found to be two people.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DismissDuplicate {
+    /// One record's id.
+    pub first: String,
+    /// The other record's id.
+    pub second: String,
+}
+
+pub(super) fn dismiss_duplicate(db: &Db, s: &Session, input: DismissDuplicate) -> Result<Vec<DuplicatePair>> {
+    db.write(|tx| {
+        merges::dismiss(tx, s, &input.first, &input.second)?;
+        let detail = json!({"second": input.second});
+        audit::record(tx, s, "not_duplicate", "person", Some(&input.first), Some(&detail))?;
+        merges::possible_duplicates(tx, today(), DUPLICATES_SHOWN)
     })
 }

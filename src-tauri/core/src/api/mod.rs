@@ -296,6 +296,24 @@ pub static FUNCTIONS: &[ApiFunction] = &[
         "Record today that a person agreed to the centre keeping their data."
     ),
     function!(transfer_person, Coordinator, WRITE, "Move a person to another site (their code stays)."),
+    function!(
+        list_possible_duplicates,
+        Coordinator,
+        READ,
+        "Pairs of records that may be one person registered twice, with why, for review."
+    ),
+    function!(
+        merge_people,
+        Coordinator,
+        WRITE,
+        "Merge a person registered twice: keep one record, the other marked merged into it."
+    ),
+    function!(
+        dismiss_duplicate,
+        Coordinator,
+        WRITE,
+        "Record that two records that look alike are two people (not asked again)."
+    ),
     function!(list_arrivals, FrontDesk, READ, "People moved to a site from another, until met there."),
     function!(mark_arrival_met, FrontDesk, WRITE, "Mark someone moved from another site as met here."),
     function!(join_household, FrontDesk, WRITE, "Put a person in another person's household."),

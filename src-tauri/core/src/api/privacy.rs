@@ -161,14 +161,7 @@ pub(super) fn erase_person(db: &Db, s: &Session, input: ErasePerson) -> Result<E
             tx.query_row("SELECT code FROM people WHERE id = ?1", [&input.id], |r| r.get(0))
                 .map_err(|e| Error::from(e).when_absent(Error::new(Code::PersonNotFound, json!({}))))?;
         privacy::erase(tx, s, &input.id, privacy::Erasure::Request)?;
-        audit::record_captured(
-            tx,
-            s,
-            "erase",
-            "person",
-            Some(&input.id),
-            Some(&json!({"reason": "request"})),
-        )?;
+        audit::record(tx, s, "erase", "person", Some(&input.id), Some(&json!({"reason": "request"})))?;
         Ok(Erased { code })
     })
 }
@@ -200,7 +193,7 @@ pub fn apply_retention(db: &Db, s: &Session) -> Result<RetentionDone> {
                 tx.query_row("SELECT code FROM people WHERE id = ?1", [id], |r| r.get::<_, String>(0))?,
             );
             privacy::erase(tx, s, id, privacy::Erasure::Retention)?;
-            audit::record_captured(
+            audit::record(
                 tx,
                 s,
                 "erase",

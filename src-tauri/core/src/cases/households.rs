@@ -80,6 +80,9 @@ pub fn join(
     if person == with_person {
         return Err(Error::at("with_person", crate::Code::HouseholdWithPersonSelf, serde_json::json!({})));
     }
+    // A merged record is read-only, and nobody joins one's household: the kept record is the person.
+    people::not_merged(conn, person)?;
+    people::not_merged(conn, with_person)?;
     let current = household_of(conn, person)?;
     let household = match household_of(conn, with_person)? {
         Some(h) => h,

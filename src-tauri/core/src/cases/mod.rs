@@ -14,6 +14,7 @@ pub mod flags;
 pub mod households;
 pub mod import;
 mod import_fields;
+pub mod merges;
 mod name_rules;
 pub mod names;
 pub mod notes;

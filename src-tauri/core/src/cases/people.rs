@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 pub use super::record::Person;
-pub(crate) use super::record::{get_basic, get_basic_on, not_found, writable_on, NAMES_SEP};
+pub(crate) use super::record::{get_basic, get_basic_on, not_found, not_merged, writable_on, NAMES_SEP};
 use super::{flags, names};
 use super::{households, Relationship, Sex, Status};
 use crate::access::Session;
@@ -245,6 +245,7 @@ pub fn update(conn: &Connection, id: &str, d: &PersonDetails, today: NaiveDate) 
 
 /// Sets a person's case status.
 pub fn set_status(conn: &Connection, id: &str, status: Status) -> Result<()> {
+    not_merged(conn, id)?;
     let n = conn.execute(
         "UPDATE people SET status = ?2,
              closed_on = CASE WHEN ?2 = 'closed' THEN coalesce(closed_on, date('now', 'localtime')) END,
@@ -260,6 +261,7 @@ pub fn set_status(conn: &Connection, id: &str, status: Status) -> Result<()> {
 
 /// Records today that the person agreed to the centre keeping their data.
 pub fn record_consent(conn: &Connection, session: &Session, id: &str, today: NaiveDate) -> Result<()> {
+    not_merged(conn, id)?;
     let n = conn.execute(
         "UPDATE people SET consent_at = ?2, consent_by = ?3, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
          WHERE id = ?1",
@@ -275,6 +277,7 @@ pub fn record_consent(conn: &Connection, session: &Session, id: &str, today: Nai
 /// sheets and cards already printed still find them. Returns the old site's code.
 pub fn transfer(conn: &Connection, id: &str, site: &str) -> Result<String> {
     let site = sites::resolve(conn, site)?;
+    not_merged(conn, id)?;
     let person = get_basic(conn, id)?;
     if person.site_id == site.id {
         return Err(Error::at("site", Code::PersonSiteAlreadyThere, json!({"site": site.name})));

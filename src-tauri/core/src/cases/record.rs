@@ -61,13 +61,18 @@ pub struct Person {
     pub updated_at: String,
     /// When the record was anonymised (erasure or retention); its identity is gone.
     pub anonymised_at: Option<String>,
+    /// The record this one was merged into (its id): this one is kept, read-only, and its code
+    /// finds that person.
+    pub merged_into: Option<String>,
+    /// That record's code (`CAL-0042`).
+    pub merged_into_code: Option<String>,
 }
 
 pub(crate) const COLUMNS: &str =
     "p.id, p.code, p.site_id, s.code AS site_code, p.given_name, p.family_name, p.original_name,
     p.other_names, p.sex, p.date_of_birth, p.dob_estimated, p.nationality, p.languages, p.phone, p.status,
     p.household_id, p.relationship, p.consent_at, u.display_name AS consent_by, p.created_at, p.updated_at,
-    p.anonymised_at";
+    p.anonymised_at, p.merged_into, (SELECT k.code FROM people k WHERE k.id = p.merged_into) AS merged_into_code";
 
 pub(crate) const FROM: &str =
     "people p JOIN sites s ON s.id = p.site_id LEFT JOIN users u ON u.id = p.consent_by";
@@ -103,6 +108,8 @@ fn from_row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<Person> {
         created_at: r.get("created_at")?,
         updated_at: r.get("updated_at")?,
         anonymised_at: r.get("anonymised_at")?,
+        merged_into: r.get("merged_into")?,
+        merged_into_code: r.get("merged_into_code")?,
     })
 }
 
@@ -115,13 +122,34 @@ pub(crate) fn get_basic_on(conn: &Connection, id: &str, today: NaiveDate) -> Res
 
 /// The person with `id`, for a change about them: an anonymised record (erased on request or by
 /// the retention rule) takes no new details, notes, flags, referrals, phones or checklist,
-/// which would put identifying data back on it.
+/// which would put identifying data back on it; a merged record is read-only (what is added
+/// goes to the record it was merged into).
 pub(crate) fn writable_on(conn: &Connection, id: &str, today: NaiveDate) -> Result<Person> {
     let person = get_basic_on(conn, id, today)?;
     if person.anonymised_at.is_some() {
         return Err(crate::Error::new(crate::Code::PersonAnonymised, serde_json::json!({})));
     }
+    if let Some(code) = &person.merged_into_code {
+        return Err(crate::Error::new(crate::Code::PersonMerged, serde_json::json!({"code": code})));
+    }
     Ok(person)
+}
+
+/// Refuses a change to a merged record (it is read-only: changes go to the record it was merged
+/// into); a person not found is left to the change itself to report.
+pub(crate) fn not_merged(conn: &Connection, id: &str) -> Result<()> {
+    let into: Option<String> = conn
+        .query_row(
+            "SELECT (SELECT k.code FROM people k WHERE k.id = p.merged_into) FROM people p WHERE p.id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    match into {
+        Some(code) => Err(Error::new(Code::PersonMerged, serde_json::json!({"code": code}))),
+        None => Ok(()),
+    }
 }
 
 pub(crate) fn get_basic(conn: &Connection, id: &str) -> Result<Person> {

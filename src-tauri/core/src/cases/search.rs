@@ -352,7 +352,11 @@ fn query_source(
         Source::Code(code) => {
             sql.push_str("people p");
             args.push(Value::Text(code.clone()));
-            conditions.push(format!("p.code = ?{}", args.len()));
+            // A merged record's code finds the person it was merged into.
+            conditions.push(format!(
+                "p.id = (SELECT coalesce(c.merged_into, c.id) FROM people c WHERE c.code = ?{})",
+                args.len()
+            ));
         }
         Source::Text(expr) => {
             // CROSS JOIN keeps the full-text index as the outer loop, read in rowid order, so a
@@ -406,6 +410,8 @@ fn query_source(
             }
         }
     }
+    // A merged record is shown through the person it was merged into, never as a case of its own.
+    conditions.push("p.merged_into IS NULL".to_string());
     if let Some(site) = &q.site {
         args.push(Value::Text(sites::resolve(conn, site)?.id));
         conditions.push(format!("p.site_id = ?{}", args.len()));

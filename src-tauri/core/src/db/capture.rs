@@ -68,6 +68,8 @@ pub const REPLICATED_TABLES: &[&str] = &[
     "erasures",
     "person_transfers",
     "audit_log",
+    "person_merges",
+    "duplicate_dismissals",
 ];
 
 /// Tables that never travel, each for a reason: derived data every replica rebuilds after an
@@ -210,27 +212,71 @@ pub(crate) fn with_captured_tx<T>(
     f: impl FnOnce(&Transaction<'_>) -> Result<T>,
 ) -> Result<T> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let out = if CAPTURE_OFF.load(Ordering::Relaxed) { f(&tx)? } else { capture_in(&tx, |c| f(c))? };
+    let out = if CAPTURE_OFF.load(Ordering::Relaxed) {
+        // Measuring without capture: nothing is captured, audit entries included.
+        let _inside = Capturing::enter();
+        f(&tx)?
+    } else {
+        capture_in(&tx, |c| f(c))?
+    };
     tx.commit()?;
     Ok(out)
+}
+
+thread_local! {
+    /// How many captures are running on this thread (a capture's work runs on the thread that
+    /// started it, inside one transaction of one connection).
+    static CAPTURING: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Marks this thread as inside a capture until dropped (also when the work fails).
+struct Capturing;
+
+impl Capturing {
+    fn enter() -> Capturing {
+        CAPTURING.with(|c| c.set(c.get() + 1));
+        Capturing
+    }
+}
+
+impl Drop for Capturing {
+    fn drop(&mut self) {
+        CAPTURING.with(|c| c.set(c.get().saturating_sub(1)));
+    }
+}
+
+/// Whether the work running now is inside a capture ([`capture_in`], which every
+/// [`Db::write`](super::Db::write) runs its work in). The audit log uses it: an entry written
+/// where nothing captures (the exchange engine's own transactions) captures itself, so that
+/// this replica's chain reaches the others without a gap.
+pub fn capturing() -> bool {
+    CAPTURING.with(|c| c.get() > 0)
 }
 
 /// Runs `f` on `tx` with a session on the replicated tables, then stores what it changed as
 /// this replica's next change (nothing when it changed nothing replicated).
 pub fn capture_in<T>(tx: &Transaction<'_>, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    capture_on(tx, || f(tx))
+}
+
+/// [`capture_in`] on a connection inside a transaction the caller holds.
+pub fn capture_on<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
     let mut bytes = Vec::new();
     let out = {
-        let mut session = Session::new(tx)?;
+        let mut session = Session::new(conn)?;
         session.table_filter(Some(is_replicated));
         session.attach::<&str>(None)?;
-        let out = f(tx)?;
+        let out = {
+            let _inside = Capturing::enter();
+            f()?
+        };
         if !session.is_empty() {
             session.changeset_strm(&mut bytes)?;
         }
         out
     };
     if !bytes.is_empty() {
-        store_local_change(tx, &bytes)?;
+        store_local_change(conn, &bytes)?;
     }
     Ok(out)
 }

@@ -101,7 +101,8 @@ pub fn cards_to_issue(
     let person = match selection.person.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         Some(p) => Some(
             conn.prepare_cached(
-                "SELECT id FROM people WHERE code = ?1 UNION ALL SELECT id FROM people WHERE id = ?2 LIMIT 1",
+                "SELECT coalesce(merged_into, id) FROM people WHERE code = ?1
+             UNION ALL SELECT coalesce(merged_into, id) FROM people WHERE id = ?2 LIMIT 1",
             )?
             .query_row([p.to_uppercase().as_str(), p], |r| r.get::<_, String>(0))
             .optional()?

@@ -20,12 +20,14 @@ pub fn find_person(conn: &Connection, who: &str) -> Result<String> {
     find_person_at(conn, None, who)
 }
 
-/// The person with this code (any case) or id.
+/// The person with this code (any case) or id: for a merged record, the person it was merged
+/// into (its code and ID card still work at the desk).
 fn by_code_or_id(conn: &Connection, who: &str) -> Result<Option<String>> {
     // Codes are stored upper-case: the unique index on code finds them; ids by primary key.
     Ok(conn
         .prepare_cached(
-            "SELECT id FROM people WHERE code = ?1 UNION ALL SELECT id FROM people WHERE id = ?2 LIMIT 1",
+            "SELECT coalesce(merged_into, id) FROM people WHERE code = ?1
+             UNION ALL SELECT coalesce(merged_into, id) FROM people WHERE id = ?2 LIMIT 1",
         )?
         .query_row([who.to_uppercase().as_str(), who], |r| r.get(0))
         .optional()?)

@@ -636,4 +636,9 @@ codes! {
     // A form checked without writing (the window's own problems shown with the core's).
     DatabaseCheckedOnly: Internal, "database.checked_only" => "Only checked: nothing was written.";
     ApiCheckOnlyNotAForm: Validation, "api.check_only.not_a_form" => "{name} cannot only check its input: call it without check_only.";
+    PersonMerged: Conflict, "person.merged" => "This record was merged into {code}: change that record instead.";
+    MergeSamePerson: Validation, "merge.same_person" => "Choose two different records.";
+    MergeAlreadyMerged: Conflict, "merge.already_merged" => "{code} is already merged into another record.";
+    MergeAnonymised: Conflict, "merge.anonymised" => "{code} is anonymised: an erased record cannot be merged.";
+    MergeUnconfirmed: Validation, "merge.unconfirmed" => "Confirm that the two records are the same person.";
 }

@@ -164,9 +164,10 @@ fn decide(
             loser_stamp: l,
         });
     };
-    if table == "conflicts" || table == "erasures" {
-        // The list itself, or an erasure (two replicas' retention rules erasing the same closed
-        // case): the later version of the row stands, nothing is listed.
+    if matches!(table.as_str(), "conflicts" | "erasures" | "person_merges" | "duplicate_dismissals") {
+        // The list itself, an erasure (two replicas' retention rules erasing the same closed
+        // case), or the same merge or dismissal made on two replicas: the later version of the
+        // row stands, nothing is listed.
         return match kind {
             ConflictType::SQLITE_CHANGESET_DATA | ConflictType::SQLITE_CHANGESET_CONFLICT
                 if *incoming > local_stamp =>

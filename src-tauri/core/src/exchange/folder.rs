@@ -135,7 +135,7 @@ pub fn exchange_folder(db: &Db, session: &Session, dir: &Path) -> Result<Exchang
         if touched.iter().any(|row| row.table != "audit_log") {
             let detail = serde_json::json!({"dir": dir.display().to_string(), "applied": report.applied,
                 "waiting": report.waiting, "conflicts": report.conflicts});
-            audit::record_captured(tx, session, "exchange", "exchange", None, Some(&detail))?;
+            audit::record(tx, session, "exchange", "exchange", None, Some(&detail))?;
         }
         for (header, hash) in &scan.accepted {
             let last = directory.chain.get(&header.origin).map_or(0, |(seq, _)| *seq);

@@ -14,7 +14,9 @@
 //! - Folder exchange ([`folder`]): one run of read, apply, write, acknowledge.
 //!
 //! After an apply the data derived locally is brought up to date: stock balances from the
-//! ledger and the name keys of every person touched (they hold local rowids). The search index
+//! ledger, the name keys of every person touched (they hold local rowids), erased people
+//! scrubbed again, and the rows of merged people moved to the kept ones
+//! ([`crate::cases::merges`]). The search index
 //! follows by its own triggers, which SQLite runs during an apply as for any write
 //! (`tests/exchange.rs` checks it).
 //!
@@ -103,6 +105,9 @@ pub(crate) fn rebuild_derived(conn: &Connection, rows: &[RowRef]) -> Result<()> 
     touched.extend(people.iter().cloned());
     // Erased people stay erased, whatever arrived (the erasure itself, or an older change).
     crate::privacy::scrub_erased(conn, &touched)?;
+    // Rows about a merged person follow the person kept, whatever arrived (the merge itself, or
+    // a note or collection made elsewhere before that replica knew of it).
+    crate::cases::merges::settle(conn)?;
     for id in people {
         let names = conn
             .query_row(

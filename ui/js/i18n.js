@@ -81,7 +81,15 @@ export function noticeText(notice) {
  * for a code this UI has no text for. */
 export function errorText(error) {
   const key = `error.${error.code}`;
-  return error.code && (key in strings || key in fallback) ? t(key, error.params || {}) : error.message;
+  return error.code && (key in strings || key in fallback) ? t(key, datesWritten(error.params || {})) : error.message;
+}
+
+/** An error's params with every calendar date (`2026-11-27`, as the core sends dates) written
+ * out in the current language (`27 nov. 2026`), so no date in a message is ISO text or English. */
+function datesWritten(params) {
+  const out = {};
+  for (const [k, v] of Object.entries(params)) out[k] = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? date(v) : v;
+  return out;
 }
 
 /** A warning from the core ({kind, params, message}: work done, but worth knowing) in the

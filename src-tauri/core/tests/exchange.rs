@@ -529,3 +529,32 @@ fn a_household_served_at_two_office_desks_before_they_exchange_keeps_both_collec
         assert_eq!(e.kind, haven_core::ErrorKind::Conflict, "{}: {}", r.site, e.message);
     }
 }
+
+#[test]
+fn two_edits_of_one_record_changing_different_fields_end_the_same_whichever_arrives_first() {
+    let reps = replicas(&["CAL", "DUN"]);
+    let (a, b) = (&reps[0], &reps[1]);
+    let folder = tempfile::tempdir().unwrap();
+    let p = register(a, "Selam", "Two Edits");
+    swap(a, folder.path());
+    swap(b, folder.path());
+    // Both change the other names (a conflict the later edit wins); each also changes a field
+    // the other leaves alone, which both replicas must keep.
+    sql(a, "UPDATE people SET other_names = 'From A', nationality = 'Eritrean' WHERE id = ?1", &[&p]);
+    sql(b, "UPDATE people SET other_names = 'From B', languages = 'Tigrinya' WHERE id = ?1", &[&p]);
+    for _ in 0..2 {
+        swap(a, folder.path());
+        swap(b, folder.path());
+    }
+    assert_same(a, b);
+    for r in [a, b] {
+        let row = one(
+            r,
+            "SELECT other_names || '|' || nationality || '|' || languages FROM people WHERE id = ?1",
+            &[&p],
+        );
+        assert_eq!(row.as_deref(), Some("From B|Eritrean|Tigrinya"), "{}", r.site);
+        let listed = call(&r.db, &r.s, "list_conflicts", json!({}));
+        assert_eq!(listed.as_array().unwrap().len(), 1, "{}: {listed}", r.site);
+    }
+}

@@ -20,7 +20,8 @@ const REPLICAS: usize = SITES.len();
 enum Step {
     /// Replica `r` registers someone.
     Register(usize),
-    /// Replica `r` edits the other names of one of the people it has (`k` picks which).
+    /// Replica `r` edits the other names of one of the people it has (`k` picks which), and
+    /// their nationality or languages (`v` picks which).
     Edit(usize, usize, u8),
     /// Replica `r` adds a note about one of its people.
     Note(usize, usize),
@@ -164,9 +165,12 @@ fn run_steps(steps: &[Step]) {
             Step::Edit(r, k, v) => {
                 // A record this replica knows is anonymised takes no edit (the core refuses one).
                 if let Some(p) = pick(&reps[*r], "people", *k).filter(|p| !erased_here(&reps[*r], p)) {
+                    // The other names always, and a field of two the other edits may leave
+                    // alone: concurrent edits overlap in one column and differ in others.
+                    let also = ["nationality", "languages"][usize::from(*v % 2)];
                     sql(
                         &reps[*r],
-                        "UPDATE people SET other_names = ?1 WHERE id = ?2",
+                        &format!("UPDATE people SET other_names = ?1, {also} = ?1 WHERE id = ?2"),
                         &[&format!("Alias{v}"), &p],
                     );
                 }

@@ -301,7 +301,7 @@ pub(crate) fn set_exception(conn: &Connection, e: &SessionException) -> Result<(
         return Err(Error::at(
             "on_date",
             crate::Code::ActivityNotHeld,
-            serde_json::json!({"title": s.title, "date": e.on_date.format("%-d %b %Y").to_string()}),
+            serde_json::json!({"title": s.title, "date": e.on_date.to_string()}),
         ));
     }
     conn.execute(
@@ -514,14 +514,14 @@ pub fn sign_up(conn: &Connection, session: &Session, input: &SignUpInput) -> Res
         return Err(Error::at(
             "on_date",
             crate::Code::ActivityNotHeld,
-            serde_json::json!({"title": s.title, "date": input.on_date.format("%-d %b %Y").to_string()}),
+            serde_json::json!({"title": s.title, "date": input.on_date.to_string()}),
         ));
     }
     let i = instance(conn, &s, input.on_date)?;
     if i.exception == Some(ExceptionKind::Cancelled) {
         return Err(Error::new(
             crate::Code::ActivityCancelled,
-            serde_json::json!({"title": s.title, "date": input.on_date.format("%-d %b %Y").to_string()}),
+            serde_json::json!({"title": s.title, "date": input.on_date.to_string()}),
         ));
     }
     let person: Option<(String, String, Option<NaiveDate>, Sex)> = conn

@@ -238,7 +238,8 @@ codes! {
     RotaShiftFull: Conflict, "rota.shift.full" => "This shift already has the {needed} volunteer(s) it needs.";
     RotaVolunteerLeft: Validation, "rota.volunteer.left" => "{name} has left: only approved volunteers go on the rota.";
     RotaVolunteerNotApproved: Validation, "rota.volunteer.not_approved" => "{name} is not approved yet: only approved volunteers go on the rota.";
-    RotaOutsideStay: Validation, "rota.volunteer.outside_stay" => "The shift on {day} is outside {name}'s stay ({stay}).";
+    RotaOutsideStay: Validation, "rota.volunteer.outside_stay" => "The shift on {day} is outside {name}'s stay ({arrival} to {departure}).";
+    RotaBeforeArrival: Validation, "rota.volunteer.before_arrival" => "The shift on {day} is before {name} arrives ({arrival}).";
     RotaOtherSite: Validation, "rota.volunteer.other_site" => "{name} does not work at this shift's site.";
     RotaOverlap: Conflict, "rota.volunteer.overlap" => "{name} is already on \"{other}\" from {other_starts} to {other_ends} on {day}, which overlaps this shift ({starts} to {ends}).";
     RotaDbsMissing: Validation, "rota.dbs.missing" => "{name} cannot take this shift. {need}; their DBS is missing." + ["role", "day", "requirement"];

@@ -366,6 +366,14 @@ mod tests {
     }
 
     #[test]
+    fn fill_writes_a_calendar_date_out_and_leaves_other_text_alone() {
+        // Errors carry dates as ISO text, for the window to write in the UI's language; the
+        // English message writes them out as the window does in English.
+        let params = into_params(json!({"day": "2026-11-27", "code": "2026-11-27x", "bad": "2026-02-31"}));
+        assert_eq!(fill("{day} {code} {bad}", &params), "27 Nov 2026 2026-11-27x 2026-02-31");
+    }
+
+    #[test]
     fn problems_gather_every_refusal_and_fail_once() {
         let mut p = Problems::new();
         assert_eq!(p.check(Ok::<_, Error>(1)).ok().flatten(), Some(1));

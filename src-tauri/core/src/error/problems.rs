@@ -41,8 +41,9 @@ pub(super) fn into_params(params: Value) -> Params {
 }
 
 /// Fills `{name}` placeholders from `params` (a string as it is, any other value as JSON); a
-/// placeholder with no value stays as written. The window's `t(key, vars)` reads the same
-/// format.
+/// placeholder with no value stays as written. A calendar date (`2026-11-27`, as errors carry
+/// dates) is written out, `27 Nov 2026`, as the window writes it in the UI's language. The
+/// window's `t(key, vars)` reads the same format.
 pub fn fill(template: &str, params: &Params) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
@@ -53,7 +54,10 @@ pub fn fill(template: &str, params: &Params) -> String {
         match name.filter(|n| !n.is_empty() && n.chars().all(|c| c.is_alphanumeric() || c == '_')) {
             Some(name) => {
                 match params.get(name) {
-                    Some(Value::String(s)) => out.push_str(s),
+                    Some(Value::String(s)) => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                        Ok(d) if s.len() == 10 => out.push_str(&d.format("%-d %b %Y").to_string()),
+                        _ => out.push_str(s),
+                    },
                     Some(v) => out.push_str(&v.to_string()),
                     None => {
                         out.push('{');

@@ -57,6 +57,50 @@ struct Decisions {
     omitted: HashSet<(String, String)>,
     lost: Vec<Lost>,
     wait: Option<String>,
+    untouched: Vec<Untouched>,
+}
+
+/// The columns of a losing edit that the winning one did not change: written after the apply,
+/// so that every replica ends with the same row whichever of the two edits it saw first. (A
+/// replica that made the losing edit itself keeps those columns when the winner lands: the
+/// winner sets only the columns it changed.)
+struct Untouched {
+    table: String,
+    /// The row's primary key, column by column.
+    pk: Vec<(String, rusqlite::types::Value)>,
+    /// The losing edit's new values of the columns the winner left alone.
+    set: Vec<(String, rusqlite::types::Value)>,
+}
+
+impl Untouched {
+    /// What of a losing update `item` of `table` (columns `cols`) still applies: each column it
+    /// changed whose value here is still the one it changed from.
+    fn of(table: &str, cols: &[String], item: &ChangesetItem) -> Option<Untouched> {
+        let flags = item.pk().ok()?.to_vec();
+        let (mut pk, mut set) = (Vec::new(), Vec::new());
+        for (i, name) in cols.iter().enumerate() {
+            if flags.get(i).is_some_and(|f| *f != 0) {
+                pk.push((name.clone(), rusqlite::types::Value::try_from(item.old_value(i).ok()?).ok()?));
+                continue;
+            }
+            let (Ok(new), Ok(old), Ok(here)) = (item.new_value(i), item.old_value(i), item.conflict(i))
+            else {
+                continue;
+            };
+            if here == old {
+                set.push((name.clone(), rusqlite::types::Value::try_from(new).ok()?));
+            }
+        }
+        (!set.is_empty() && !pk.is_empty()).then(|| Untouched { table: table.to_string(), pk, set })
+    }
+
+    fn write(&self, conn: &Connection) -> Result<()> {
+        let assign: Vec<String> = self.set.iter().map(|(c, _)| format!("\"{c}\" = ?")).collect();
+        let key: Vec<String> = self.pk.iter().map(|(c, _)| format!("\"{c}\" = ?")).collect();
+        let sql = format!("UPDATE \"{}\" SET {} WHERE {}", self.table, assign.join(", "), key.join(" AND "));
+        conn.execute(&sql, rusqlite::params_from_iter(self.set.iter().chain(&self.pk).map(|(_, v)| v)))?;
+        Ok(())
+    }
 }
 
 /// Applies one received change on `conn` (inside the caller's transaction), unless it is in
@@ -106,6 +150,9 @@ pub fn apply_change(conn: &Connection, me: &str, change: &Change, lost: &mut Vec
         return Ok(Outcome::Waits(why));
     }
     result?;
+    for edit in &d.untouched {
+        edit.write(conn)?;
+    }
     conn.prepare_cached(
         "INSERT OR IGNORE INTO exchange_outbox (origin, seq, hlc, deps, changeset) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
@@ -192,6 +239,9 @@ fn decide(
             } else {
                 d.omitted.insert((table.clone(), pk.clone()));
                 lose(d, "edit", current(), theirs(), local_stamp, incoming.clone());
+                if code == Action::SQLITE_UPDATE {
+                    d.untouched.extend(Untouched::of(&table, cols, item));
+                }
                 OMIT
             }
         }

@@ -135,7 +135,7 @@ pub fn create_shift(conn: &Connection, input: &NewShift) -> Result<String> {
                 if site.as_ref().is_some_and(|site| linked.site_id != site.id) {
                     p.add("session", Code::RotaSessionOtherSite, json!({}));
                 }
-                let day = input.on_date.format("%-d %b %Y").to_string();
+                let day = input.on_date.to_string();
                 match activities::instance_on(conn, sid, input.on_date)? {
                     None => {
                         p.add("on_date", Code::RotaOnDateNotHeld, json!({"title": linked.title, "day": day}));
@@ -324,7 +324,7 @@ pub(crate) fn follow_session(
                     Code::RotaSessionShiftRefused,
                     json!({
                         "role": slot.role,
-                        "day": slot.on_date.format("%-d %b %Y").to_string(),
+                        "day": slot.on_date.to_string(),
                         "starts": slot.starts,
                         "ends": slot.ends,
                         "reason": e.to_string(),
@@ -380,7 +380,7 @@ pub fn assign(conn: &Connection, session: &Session, shift_id: &str, volunteer_id
         return Err(Error::at(
             "shift",
             Code::RotaShiftCancelled,
-            json!({"role": slot.role, "day": slot.on_date.format("%-d %b %Y").to_string()}),
+            json!({"role": slot.role, "day": slot.on_date.to_string()}),
         ));
     }
     let already: Option<(String, String)> = conn
@@ -438,7 +438,7 @@ fn check_volunteer(conn: &Connection, slot: &Slot, volunteer_id: &str) -> Result
     let name = full_name(&given, &family);
     let Slot { on_date, starts, ends, req, role, .. } = slot;
     let on_date = *on_date;
-    let day = on_date.format("%-d %b %Y").to_string();
+    let day = on_date.to_string();
     if !matches!(status, VolunteerStatus::Approved | VolunteerStatus::Active) {
         let code = if status == VolunteerStatus::Left {
             Code::RotaVolunteerLeft
@@ -448,15 +448,19 @@ fn check_volunteer(conn: &Connection, slot: &Slot, volunteer_id: &str) -> Result
         return Err(Error::at("volunteer", code, json!({"name": name})));
     }
     if on_date < arrival || departure.is_some_and(|d| on_date > d) {
-        let stay = match departure {
-            Some(d) => format!("{} to {}", arrival.format("%-d %b %Y"), d.format("%-d %b %Y")),
-            None => format!("from {}", arrival.format("%-d %b %Y")),
-        };
-        return Err(Error::at(
-            "volunteer",
-            Code::RotaOutsideStay,
-            json!({"day": day, "name": name, "stay": stay}),
-        ));
+        // Dates as ISO text: each language writes them out its own way.
+        return Err(match departure {
+            Some(d) => Error::at(
+                "volunteer",
+                Code::RotaOutsideStay,
+                json!({"day": day, "name": name, "arrival": arrival.to_string(), "departure": d.to_string()}),
+            ),
+            None => Error::at(
+                "volunteer",
+                Code::RotaBeforeArrival,
+                json!({"day": day, "name": name, "arrival": arrival.to_string()}),
+            ),
+        });
     }
     let works_here: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM volunteer_sites WHERE volunteer_id = ?1 AND site_id = ?2)",
@@ -493,9 +497,7 @@ fn check_volunteer(conn: &Connection, slot: &Slot, volunteer_id: &str) -> Result
             format!("\"{role}\" needs {} valid on {day}", req.label())
         };
         let (code, mut params) = match &st {
-            DbsStatus::Expired { since } => {
-                (Code::RotaDbsExpired, json!({"since": since.format("%-d %b %Y").to_string()}))
-            }
+            DbsStatus::Expired { since } => (Code::RotaDbsExpired, json!({"since": since.to_string()})),
             DbsStatus::Insufficient { level: DbsLevel::EnhancedBarred } => {
                 (Code::RotaDbsMissingBarredChildren, json!({}))
             }

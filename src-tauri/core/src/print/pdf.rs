@@ -120,7 +120,7 @@ fn used_glyphs(layout: &Layout) -> BTreeMap<Face, BTreeMap<u16, Box<str>>> {
     for page in &layout.pages {
         for d in &page.draws {
             if let Draw::Text { line, .. } = d {
-                for g in &line.glyphs {
+                for g in line.glyphs.iter() {
                     used.entry(g.face).or_default().entry(g.gid).or_insert_with(|| (*g.text).into());
                 }
             }

@@ -27,9 +27,9 @@ use std::rc::Rc;
 use rustc_hash::FxHashMap;
 
 use unicode_bidi::{Level, ParagraphBidiInfo};
-use unicode_script::{Script, UnicodeScript};
+use unicode_script::Script;
 
-use super::fonts::{clings, is_neutral, Face, Faces, Weight};
+use super::fonts::{clings, is_neutral, script_of, Face, Faces, Weight};
 use crate::Result;
 
 /// The ellipsis that marks truncated text.
@@ -202,6 +202,9 @@ impl Shaper {
     pub(crate) fn is_rtl(text: &str) -> bool {
         // P2/P3 of the bidi algorithm look only at the first strong character; bounding the
         // text keeps this cheap for a pathological 10,000-character cell.
+        if all_left_to_right(text) {
+            return false;
+        }
         let end = text.char_indices().nth(256).map_or(text.len(), |(i, _)| i);
         ParagraphBidiInfo::new(&text[..end], None).paragraph_level.is_rtl()
     }
@@ -236,17 +239,25 @@ impl Shaper {
         } else {
             text
         };
-        let level = rtl.map(|r| if r { Level::rtl() } else { Level::ltr() });
-        let bidi = ParagraphBidiInfo::new(text, level);
-        let mut line = Line { rtl: bidi.paragraph_level.is_rtl(), text: text.to_string(), ..Line::default() };
+        let mut line = Line { text: text.to_string(), ..Line::default() };
         if text.is_empty() {
+            line.rtl = rtl == Some(true);
             return line;
         }
-        let (levels, runs) = bidi.visual_runs(0..text.len());
+        // Text with no right-to-left character is one left-to-right run: the bidi algorithm
+        // is skipped for it (names in Latin script, numbers, codes: most of a sheet).
+        let runs: Vec<(Range<usize>, bool)> = if rtl != Some(true) && all_left_to_right(text) {
+            vec![(0..text.len(), false)]
+        } else {
+            let level = rtl.map(|r| if r { Level::rtl() } else { Level::ltr() });
+            let bidi = ParagraphBidiInfo::new(text, level);
+            line.rtl = bidi.paragraph_level.is_rtl();
+            let (levels, runs) = bidi.visual_runs(0..text.len());
+            runs.into_iter().map(|run| (run.clone(), levels[run.start].is_rtl())).collect()
+        };
         let mut x = 0.0;
         let mut glyphs = Vec::with_capacity(text.len());
-        for run in runs {
-            let run_rtl = levels[run.start].is_rtl();
+        for (run, run_rtl) in runs {
             let pieces = self.itemize(&text[run.clone()], style.weight);
             let mut place = |piece: &(Range<usize>, Option<Face>)| {
                 let sub = &text[run.start + piece.0.start..run.start + piece.0.end];
@@ -268,9 +279,9 @@ impl Shaper {
     fn itemize(&self, run: &str, weight: Weight) -> Vec<(Range<usize>, Option<Face>)> {
         let mut pieces: Vec<(Range<usize>, Option<Face>)> = Vec::new();
         // Leading neutral characters take the script of the first letter after them.
-        let mut script = run.chars().map(|c| c.script()).find(|s| !is_neutral(*s)).unwrap_or(Script::Latin);
+        let mut script = run.chars().map(script_of).find(|s| !is_neutral(*s)).unwrap_or(Script::Latin);
         for (i, c) in run.char_indices() {
-            let sc = c.script();
+            let sc = script_of(c);
             if !is_neutral(sc) {
                 script = sc;
             }
@@ -580,6 +591,13 @@ impl Shaper {
     }
 }
 
+/// Whether every character of `text` comes before the first right-to-left block (Hebrew,
+/// U+0590): such text has no right-to-left or explicit-direction character, so the bidi
+/// algorithm makes it one left-to-right run.
+fn all_left_to_right(text: &str) -> bool {
+    text.chars().all(|c| c < '\u{0590}')
+}
+
 /// The text of a glyph in a right-to-left run as text extraction expects it: PDF readers
 /// (poppler, pdf.js) collect right-to-left glyphs in visual order and reverse them, so a
 /// ligature's characters (لا) are stored reversed and a mirrored bracket as the bracket it
@@ -617,6 +635,7 @@ fn cap(text: &str, style: TextStyle, max_width: f32, lines: usize) -> (&str, boo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_script::UnicodeScript;
 
     const BODY: TextStyle = TextStyle { size: 9.0, weight: Weight::Regular };
 
@@ -867,6 +886,45 @@ mod tests {
                 assert_eq!(a, b, "{text:?} shaped word by word differs");
             }
         }
+    }
+
+    #[test]
+    fn text_before_the_right_to_left_blocks_is_one_left_to_right_run() {
+        // The shortcut past the bidi algorithm holds for every character it takes, alone and
+        // after letters, digits and marks of both directions' neighbours in that range.
+        let every: String = ('\u{20}'..'\u{0590}').filter(|c| !c.is_control()).collect();
+        let mut texts: Vec<String> = every.chars().map(|c| format!("{c}1 a{c}(2)")).collect();
+        texts.push(every);
+        texts.extend(crate::print::sample::table(300, 5).into_iter().flatten());
+        let mut checked = 0;
+        for text in texts.iter().filter(|t| !t.is_empty() && all_left_to_right(t)) {
+            let bidi = ParagraphBidiInfo::new(text, None);
+            assert!(!bidi.paragraph_level.is_rtl(), "{text:?}");
+            let (levels, runs) = bidi.visual_runs(0..text.len());
+            assert_eq!(runs, vec![0..text.len()], "{text:?}");
+            assert!(levels.iter().all(|l| l.is_ltr()), "{text:?}");
+            checked += 1;
+        }
+        assert!(checked > 1500, "only {checked} texts took the shortcut");
+        assert!(!all_left_to_right("Amina فاطمة") && !all_left_to_right("a\u{202E}b"));
+    }
+
+    #[test]
+    fn ascii_shortcuts_answer_as_the_tables_do() {
+        let faces = Faces::get().unwrap();
+        for c in (0u8..128).map(char::from) {
+            assert_eq!(script_of(c), c.script(), "{c:?}");
+            assert!(!clings(c));
+            for face in Face::ALL {
+                assert_eq!(
+                    faces.covers(face, c),
+                    faces.face(face).glyph_index(c).is_some(),
+                    "{face:?} {c:?}"
+                );
+            }
+        }
+        assert_eq!(script_of('é'), Script::Latin);
+        assert!(clings('\u{301}') && clings('\u{200D}'));
     }
 
     #[test]

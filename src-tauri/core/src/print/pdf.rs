@@ -118,15 +118,21 @@ pub(crate) fn emit(sheet: &Sheet, layout: &Layout) -> Result<Vec<u8>> {
 
 /// Every glyph the layout draws, by face, with the text it stands for (the first text seen).
 fn used_glyphs(layout: &Layout) -> BTreeMap<Face, BTreeMap<u16, Box<str>>> {
-    let mut used: BTreeMap<Face, BTreeMap<u16, Box<str>>> = BTreeMap::new();
+    // Gathered in a hash map (a sheet draws a few hundred thousand glyphs, a few hundred of
+    // them distinct), then sorted.
+    let mut seen: FxHashMap<(Face, u16), Box<str>> = FxHashMap::default();
     for page in &layout.pages {
         for d in &page.draws {
             if let Draw::Text { line, .. } = d {
                 for g in line.glyphs.iter() {
-                    used.entry(g.face).or_default().entry(g.gid).or_insert_with(|| (*g.text).into());
+                    seen.entry((g.face, g.gid)).or_insert_with(|| (*g.text).into());
                 }
             }
         }
+    }
+    let mut used: BTreeMap<Face, BTreeMap<u16, Box<str>>> = BTreeMap::new();
+    for ((face, gid), text) in seen {
+        used.entry(face).or_default().insert(gid, text);
     }
     used
 }

@@ -144,6 +144,8 @@ pub(crate) struct Shaper {
     /// Shaped words by face, direction and script: a sheet's names share their words, and
     /// wrapping a cell shapes parts of it again, so each distinct word is shaped once.
     words: FxHashMap<(Face, bool, Option<rustybuzz::Script>), FxHashMap<Box<str>, Vec<WordGlyph>>>,
+    /// The shaping script of a piece by its first character of a script of its own.
+    scripts: FxHashMap<char, Option<rustybuzz::Script>>,
     /// Whether pieces are shaped word by word (always, but for the test that checks this
     /// gives the same glyphs as shaping them whole).
     split_words: bool,
@@ -158,6 +160,14 @@ struct WordGlyph {
     x_advance: i32,
     /// As [`PlacedGlyph::text`].
     text: GlyphText,
+}
+
+/// The script rustybuzz gives a buffer holding `text` (`None` when it finds none).
+fn guessed_script(text: &str) -> Option<rustybuzz::Script> {
+    let mut buffer = rustybuzz::UnicodeBuffer::new();
+    buffer.push_str(text);
+    buffer.guess_segment_properties();
+    Some(buffer.script()).filter(|s| *s != rustybuzz::script::UNKNOWN)
 }
 
 /// A piece of text cut into words for shaping, each with the spaces after it (leading spaces
@@ -193,6 +203,7 @@ impl Shaper {
             cache: FxHashMap::default(),
             plans: FxHashMap::default(),
             words: FxHashMap::default(),
+            scripts: FxHashMap::default(),
             split_words: true,
         })
     }
@@ -328,13 +339,11 @@ impl Shaper {
         };
         let direction =
             if rtl { rustybuzz::Direction::RightToLeft } else { rustybuzz::Direction::LeftToRight };
-        // The script the whole piece is shaped as (its first letter's), given to each of its
-        // words so that they are shaped exactly as they are inside the piece.
-        let mut buffer = rustybuzz::UnicodeBuffer::new();
-        buffer.push_str(sub);
-        buffer.set_direction(direction);
-        buffer.guess_segment_properties();
-        let script = Some(buffer.script()).filter(|s| *s != rustybuzz::script::UNKNOWN);
+        // The script the whole piece is shaped as, given to each of its words so that they are
+        // shaped exactly as they are inside the piece. rustybuzz takes a buffer's script from
+        // its first character of a script of its own (by the same `unicode-script` tables as
+        // `script_of`), so that character alone gives it; it is asked once per character.
+        let script = self.piece_script(sub);
         let scale = size / self.faces.units_per_em(face);
         let words = if self.split_words { words_of(sub) } else { vec![sub] };
         let mut place = |word: &[WordGlyph], x: &mut f32| {
@@ -360,6 +369,14 @@ impl Shaper {
             place(&self.words[&key][word], &mut x);
         }
         x
+    }
+
+    /// The script of a piece as rustybuzz guesses it for the piece whole.
+    fn piece_script(&mut self, piece: &str) -> Option<rustybuzz::Script> {
+        match piece.chars().find(|c| !is_neutral(script_of(*c))) {
+            Some(first) => *self.scripts.entry(first).or_insert_with(|| guessed_script(&first.to_string())),
+            None => guessed_script(piece),
+        }
     }
 
     /// Shapes one word (with the spaces after it) in `face`, in font units.
@@ -907,6 +924,17 @@ mod tests {
         }
         assert!(checked > 1500, "only {checked} texts took the shortcut");
         assert!(!all_left_to_right("Amina فاطمة") && !all_left_to_right("a\u{202E}b"));
+    }
+
+    #[test]
+    fn a_piece_is_given_the_script_rustybuzz_guesses_for_it_whole() {
+        let mut texts: Vec<String> = crate::print::sample::table(300, 9).into_iter().flatten().collect();
+        texts
+            .extend(["12 (3)", "", " \u{301}a", "١٢ فاطمة", "ሰላም 4", "Ωμέγα", "\u{200D}x"].map(String::from));
+        let mut shaper = Shaper::new().unwrap();
+        for text in &texts {
+            assert_eq!(shaper.piece_script(text), guessed_script(text), "{text:?}");
+        }
     }
 
     #[test]

@@ -11,7 +11,14 @@
 //!    drawn as U+FFFD "�" and reported, so the sheet is clearly marked rather than silently
 //!    wrong.
 //! 3. **Shaping** (`rustybuzz`) of each same-face piece gives glyph ids and positions: Arabic
-//!    letters joined, marks placed, Ge'ez syllables, kerning.
+//!    letters joined, marks placed, Ge'ez syllables, kerning. A piece is shaped word by word
+//!    (each word with the spaces after it, in the piece's script and direction), and each
+//!    distinct word once per document: no font here shapes across a space, so the glyphs land
+//!    exactly where shaping the piece whole puts them (a test checks this on every script).
+//!
+//! Text with no right-to-left character skips the bidi algorithm (it is one left-to-right
+//! run), and ASCII characters get their script and font coverage without table look-ups:
+//! most of a sheet is Latin names, numbers and codes.
 //!
 //! Every glyph keeps the text of its cluster in logical order; the PDF's ToUnicode map is
 //! built from it, so copying a name out of the PDF gives the name as typed.

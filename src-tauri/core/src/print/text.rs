@@ -137,6 +137,9 @@ pub(crate) struct Line {
 /// A text style and forced direction as a cache key: size (bits), bold, direction.
 type StyleKey = (u32, bool, Option<bool>);
 
+/// How a piece is shaped: face, right to left, script.
+type ShapeKey = (Face, bool, Option<rustybuzz::Script>);
+
 /// Lays out text with the embedded fonts. Keeps a cache of single-line layouts for the
 /// life of one document: names and codes repeat across a sheet.
 pub(crate) struct Shaper {
@@ -147,10 +150,10 @@ pub(crate) struct Shaper {
     cache: FxHashMap<StyleKey, FxHashMap<Box<str>, Line>>,
     /// Shaping plans by face, direction and script: building one reads the font's layout
     /// tables, which costs far more than shaping a name with it.
-    plans: FxHashMap<(Face, bool, Option<rustybuzz::Script>), rustybuzz::ShapePlan>,
+    plans: FxHashMap<ShapeKey, rustybuzz::ShapePlan>,
     /// Shaped words by face, direction and script: a sheet's names share their words, and
     /// wrapping a cell shapes parts of it again, so each distinct word is shaped once.
-    words: FxHashMap<(Face, bool, Option<rustybuzz::Script>), FxHashMap<Box<str>, Vec<WordGlyph>>>,
+    words: FxHashMap<ShapeKey, FxHashMap<Box<str>, Vec<WordGlyph>>>,
     /// The shaping script of a piece by its first character of a script of its own.
     scripts: FxHashMap<char, Option<rustybuzz::Script>>,
     /// Whether pieces are shaped word by word (always, but for the test that checks this

@@ -77,6 +77,9 @@ impl Face {
 /// The parsed faces, shared by every render (parsing is zero-copy over the embedded bytes).
 pub(crate) struct Faces {
     faces: Vec<rustybuzz::Face<'static>>,
+    /// Which ASCII characters each face has, by face index: asked for nearly every character
+    /// laid out, and cheaper here than in the font's character map.
+    ascii: Vec<[bool; 128]>,
 }
 
 impl Faces {
@@ -87,7 +90,13 @@ impl Faces {
             .get_or_init(|| {
                 let faces: Option<Vec<_>> =
                     Face::ALL.iter().map(|f| rustybuzz::Face::from_slice(f.bytes(), 0)).collect();
-                faces.map(|faces| Faces { faces })
+                faces.map(|faces| {
+                    let ascii = faces
+                        .iter()
+                        .map(|f| std::array::from_fn(|i| f.glyph_index(char::from(i as u8)).is_some()))
+                        .collect();
+                    Faces { faces, ascii }
+                })
             })
             .as_ref()
             .ok_or_else(|| Error::new(crate::Code::PrintFontUnreadable, serde_json::json!({})))
@@ -106,6 +115,9 @@ impl Faces {
 
     /// Whether `face` has a glyph for `c`.
     pub(crate) fn covers(&self, face: Face, c: char) -> bool {
+        if c.is_ascii() {
+            return self.ascii[face.index()][c as usize];
+        }
         self.face(face).glyph_index(c).is_some()
     }
 
@@ -130,7 +142,20 @@ pub(crate) fn is_neutral(script: Script) -> bool {
 /// marks, joiners and variation selectors. A cut or a font change before them would
 /// separate them from their base letter.
 pub(crate) fn clings(c: char) -> bool {
-    c.script() == Script::Inherited || matches!(c, '\u{200C}' | '\u{200D}' | '\u{FE00}'..='\u{FE0F}')
+    !c.is_ascii()
+        && (c.script() == Script::Inherited || matches!(c, '\u{200C}' | '\u{200D}' | '\u{FE00}'..='\u{FE0F}'))
+}
+
+/// The script of `c`, answered without the table for ASCII (letters are Latin, the rest
+/// Common): most of a sheet's characters are, and this is asked for every one.
+pub(crate) fn script_of(c: char) -> Script {
+    if c.is_ascii_alphabetic() {
+        Script::Latin
+    } else if c.is_ascii() {
+        Script::Common
+    } else {
+        c.script()
+    }
 }
 
 #[cfg(test)]

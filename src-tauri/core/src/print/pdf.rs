@@ -18,8 +18,10 @@
 //! one text only, so the first text seen for a glyph is kept for all its uses. Marks (tick,
 //! cross, warning) are stroked paths.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
+
+use rustc_hash::FxHashMap;
 
 use printpdf::{
     Codepoint, DateTime, FontId, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt,
@@ -116,15 +118,21 @@ pub(crate) fn emit(sheet: &Sheet, layout: &Layout) -> Result<Vec<u8>> {
 
 /// Every glyph the layout draws, by face, with the text it stands for (the first text seen).
 fn used_glyphs(layout: &Layout) -> BTreeMap<Face, BTreeMap<u16, Box<str>>> {
-    let mut used: BTreeMap<Face, BTreeMap<u16, Box<str>>> = BTreeMap::new();
+    // Gathered in a hash map (a sheet draws a few hundred thousand glyphs, a few hundred of
+    // them distinct), then sorted.
+    let mut seen: FxHashMap<(Face, u16), Box<str>> = FxHashMap::default();
     for page in &layout.pages {
         for d in &page.draws {
             if let Draw::Text { line, .. } = d {
-                for g in &line.glyphs {
-                    used.entry(g.face).or_default().entry(g.gid).or_insert_with(|| (*g.text).into());
+                for g in line.glyphs.iter() {
+                    seen.entry((g.face, g.gid)).or_insert_with(|| (*g.text).into());
                 }
             }
         }
+    }
+    let mut used: BTreeMap<Face, BTreeMap<u16, Box<str>>> = BTreeMap::new();
+    for ((face, gid), text) in seen {
+        used.entry(face).or_default().insert(gid, text);
     }
     used
 }
@@ -181,23 +189,23 @@ fn compress(stream: &mut lopdf::Stream) -> std::io::Result<()> {
 /// The document's fonts: printpdf's id for each face, the new glyph numbers after
 /// subsetting, and each glyph's advance as printpdf writes it in the font's widths.
 struct Fonts {
-    ids: HashMap<Face, FontId>,
+    ids: FxHashMap<Face, FontId>,
     /// Each face as printpdf reads it, to take glyph advances as it does.
-    parsed: HashMap<Face, ParsedFont>,
+    parsed: FxHashMap<Face, ParsedFont>,
     /// Used glyphs in ascending order of their original id, by face: the new id of a glyph
     /// is its position here plus one (0 stays .notdef).
-    order: HashMap<Face, Vec<u16>>,
-    widths: HashMap<(Face, u16), f32>,
+    order: FxHashMap<Face, Vec<u16>>,
+    widths: FxHashMap<(Face, u16), f32>,
 }
 
 impl Fonts {
     /// Adds every face the layout uses to the document.
     fn add(doc: &mut PdfDocument, used: &BTreeMap<Face, BTreeMap<u16, Box<str>>>) -> Result<Fonts> {
         let mut fonts = Fonts {
-            ids: HashMap::new(),
-            parsed: HashMap::new(),
-            order: HashMap::new(),
-            widths: HashMap::new(),
+            ids: FxHashMap::default(),
+            parsed: FxHashMap::default(),
+            order: FxHashMap::default(),
+            widths: FxHashMap::default(),
         };
         for (face, glyphs) in used {
             let parsed = ParsedFont::from_bytes(face.bytes(), 0, &mut Vec::new()).ok_or_else(|| {
@@ -269,6 +277,17 @@ impl Content {
             }
         }
         self.out.push(' ');
+    }
+
+    /// Writes a glyph id as a 4-digit hex string, `<00A3>` (by hand: a sheet has a few
+    /// hundred thousand of them).
+    fn glyph_id(&mut self, gid: u16) {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        self.out.push('<');
+        for shift in [12, 8, 4, 0] {
+            self.out.push(char::from(HEX[usize::from((gid >> shift) & 0xF)]));
+        }
+        self.out.push('>');
     }
 
     fn op(&mut self, op: &str) {
@@ -412,7 +431,7 @@ fn page_content(fonts: &mut Fonts, draws: &[Draw]) -> Result<Vec<u8>> {
             c.out.push('[');
             for k in i..end {
                 let g = &glyphs[k];
-                let _ = write!(c.out, "<{:04X}>", fonts.new_gid(g.face, g.gid));
+                c.glyph_id(fonts.new_gid(g.face, g.gid));
                 if let Some(next) = glyphs.get(k + 1).filter(|_| k + 1 < end) {
                     let advance = (next.x - g.x) * 1000.0 / size;
                     let adjust = fonts.width(g.face, g.gid) - advance;

@@ -155,10 +155,10 @@ pub(crate) fn layout(sheet: &Sheet) -> Result<Layout> {
             let laid = match column.kind {
                 ColumnKind::Text { max_lines } => {
                     let laid = text_lines(&mut shaper, cell, *w, (max_lines as usize).clamp(1, page_lines));
-                    warnings.missing(
-                        &format!("Row {}, column \"{}\"", r + 1, column.title),
-                        &missing_of(&laid.0),
-                    );
+                    let missing = missing_of(&laid.0);
+                    if !missing.is_empty() {
+                        warnings.missing(&format!("Row {}, column \"{}\"", r + 1, column.title), &missing);
+                    }
                     laid
                 }
                 _ => (Vec::new(), None),

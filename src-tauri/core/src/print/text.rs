@@ -11,7 +11,14 @@
 //!    drawn as U+FFFD "�" and reported, so the sheet is clearly marked rather than silently
 //!    wrong.
 //! 3. **Shaping** (`rustybuzz`) of each same-face piece gives glyph ids and positions: Arabic
-//!    letters joined, marks placed, Ge'ez syllables, kerning.
+//!    letters joined, marks placed, Ge'ez syllables, kerning. A piece is shaped word by word
+//!    (each word with the spaces after it, in the piece's script and direction), and each
+//!    distinct word once per document: no font here shapes across a space, so the glyphs land
+//!    exactly where shaping the piece whole puts them (a test checks this on every script).
+//!
+//! Text with no right-to-left character skips the bidi algorithm (it is one left-to-right
+//! run), and ASCII characters get their script and font coverage without table look-ups:
+//! most of a sheet is Latin names, numbers and codes.
 //!
 //! Every glyph keeps the text of its cluster in logical order; the PDF's ToUnicode map is
 //! built from it, so copying a name out of the PDF gives the name as typed.
@@ -21,14 +28,15 @@
 //! breaks at spaces (or inside a word too long for a line) and stops at a set number of
 //! lines, the last one truncated.
 
-use std::collections::HashMap;
-use std::ops::Range;
+use std::ops::{Deref, Range};
 use std::rc::Rc;
 
-use unicode_bidi::{Level, ParagraphBidiInfo};
-use unicode_script::{Script, UnicodeScript};
+use rustc_hash::FxHashMap;
 
-use super::fonts::{clings, is_neutral, Face, Faces, Weight};
+use unicode_bidi::{Level, ParagraphBidiInfo};
+use unicode_script::Script;
+
+use super::fonts::{clings, is_neutral, script_of, Face, Faces, Weight};
 use crate::Result;
 
 /// The ellipsis that marks truncated text.
@@ -59,14 +67,61 @@ pub(crate) struct PlacedGlyph {
     pub y: f32,
     /// The source text this glyph stands for (empty for the second and later glyphs of one
     /// cluster). In right-to-left runs it is in visual order, see [`visual_text`].
-    pub text: Rc<str>,
+    pub text: GlyphText,
 }
 
-/// A shaped line, in visual order.
+/// Bytes of a glyph's text kept in the glyph itself.
+const INLINE: usize = 14;
+
+/// The text of one glyph: held in the glyph when short (a cluster is nearly always one or
+/// two characters), so that a shaped line makes one allocation for all its glyphs rather
+/// than one per glyph, and copying a line copies no strings.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum GlyphText {
+    /// Up to [`INLINE`] bytes of UTF-8.
+    Inline { len: u8, bytes: [u8; INLINE] },
+    /// Longer text.
+    Shared(Rc<str>),
+}
+
+impl GlyphText {
+    fn new(text: &str) -> GlyphText {
+        if text.len() > INLINE {
+            return GlyphText::Shared(Rc::from(text));
+        }
+        let mut bytes = [0u8; INLINE];
+        bytes[..text.len()].copy_from_slice(text.as_bytes());
+        // `text.len() <= INLINE`, which fits a `u8`.
+        GlyphText::Inline { len: text.len() as u8, bytes }
+    }
+}
+
+impl Deref for GlyphText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            // Always whole UTF-8: copied from a `&str` in `new`.
+            GlyphText::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..*len as usize]).unwrap_or_default()
+            }
+            GlyphText::Shared(text) => text,
+        }
+    }
+}
+
+impl std::fmt::Debug for GlyphText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+/// A shaped line, in visual order. Cloning it (lines come out of the shaper's cache) copies
+/// no glyphs: they are shared.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Line {
     /// Glyphs from left to right.
-    pub glyphs: Vec<PlacedGlyph>,
+    pub glyphs: Rc<[PlacedGlyph]>,
     /// Advance width in points.
     pub width: f32,
     /// Whether the paragraph runs right to left (such lines align right).
@@ -82,21 +137,85 @@ pub(crate) struct Line {
 /// A text style and forced direction as a cache key: size (bits), bold, direction.
 type StyleKey = (u32, bool, Option<bool>);
 
+/// How a piece is shaped: face, right to left, script.
+type ShapeKey = (Face, bool, Option<rustybuzz::Script>);
+
 /// Lays out text with the embedded fonts. Keeps a cache of single-line layouts for the
 /// life of one document: names and codes repeat across a sheet.
 pub(crate) struct Shaper {
     faces: &'static Faces,
     /// Lines by style and direction, then by text (looked up by `&str`, with no copy).
-    cache: HashMap<StyleKey, HashMap<Box<str>, Line>>,
+    /// (A fast hash: the keys are our own cells' text, and lookups are a large part of laying
+    /// out a long sheet.)
+    cache: FxHashMap<StyleKey, FxHashMap<Box<str>, Line>>,
     /// Shaping plans by face, direction and script: building one reads the font's layout
     /// tables, which costs far more than shaping a name with it.
-    plans: HashMap<(Face, bool, Option<rustybuzz::Script>), rustybuzz::ShapePlan>,
+    plans: FxHashMap<ShapeKey, rustybuzz::ShapePlan>,
+    /// Shaped words by face, direction and script: a sheet's names share their words, and
+    /// wrapping a cell shapes parts of it again, so each distinct word is shaped once.
+    words: FxHashMap<ShapeKey, FxHashMap<Box<str>, Vec<WordGlyph>>>,
+    /// The shaping script of a piece by its first character of a script of its own.
+    scripts: FxHashMap<char, Option<rustybuzz::Script>>,
+    /// Whether pieces are shaped word by word (always, but for the test that checks this
+    /// gives the same glyphs as shaping them whole).
+    split_words: bool,
+}
+
+/// A glyph of a shaped word, in font units.
+#[derive(Debug, Clone)]
+struct WordGlyph {
+    gid: u16,
+    x_offset: i32,
+    y_offset: i32,
+    x_advance: i32,
+    /// As [`PlacedGlyph::text`].
+    text: GlyphText,
+}
+
+/// The script rustybuzz gives a buffer holding `text` (`None` when it finds none).
+fn guessed_script(text: &str) -> Option<rustybuzz::Script> {
+    let mut buffer = rustybuzz::UnicodeBuffer::new();
+    buffer.push_str(text);
+    buffer.guess_segment_properties();
+    Some(buffer.script()).filter(|s| *s != rustybuzz::script::UNKNOWN)
+}
+
+/// A piece of text cut into words for shaping, each with the spaces after it (leading spaces
+/// are a word of their own). Nothing the fonts here do reaches across a space (no kerning
+/// with it, no joining through it), so each word shapes as it does inside the piece; a
+/// mark after a space stays with that space.
+fn words_of(piece: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    let mut after_space = false;
+    for (i, c) in piece.char_indices() {
+        if c == ' ' {
+            after_space = true;
+        } else if after_space && !clings(c) {
+            words.push(&piece[start..i]);
+            start = i;
+            after_space = false;
+        } else {
+            after_space = false;
+        }
+    }
+    if start < piece.len() {
+        words.push(&piece[start..]);
+    }
+    words
 }
 
 impl Shaper {
     /// A shaper over the embedded fonts.
     pub(crate) fn new() -> Result<Shaper> {
-        Ok(Shaper { faces: Faces::get()?, cache: HashMap::new(), plans: HashMap::new() })
+        Ok(Shaper {
+            faces: Faces::get()?,
+            cache: FxHashMap::default(),
+            plans: FxHashMap::default(),
+            words: FxHashMap::default(),
+            scripts: FxHashMap::default(),
+            split_words: true,
+        })
     }
 
     /// The direction of `text` as a paragraph: right to left when its first strong character
@@ -104,6 +223,9 @@ impl Shaper {
     pub(crate) fn is_rtl(text: &str) -> bool {
         // P2/P3 of the bidi algorithm look only at the first strong character; bounding the
         // text keeps this cheap for a pathological 10,000-character cell.
+        if all_left_to_right(text) {
+            return false;
+        }
         let end = text.char_indices().nth(256).map_or(text.len(), |(i, _)| i);
         ParagraphBidiInfo::new(&text[..end], None).paragraph_level.is_rtl()
     }
@@ -138,20 +260,29 @@ impl Shaper {
         } else {
             text
         };
-        let level = rtl.map(|r| if r { Level::rtl() } else { Level::ltr() });
-        let bidi = ParagraphBidiInfo::new(text, level);
-        let mut line = Line { rtl: bidi.paragraph_level.is_rtl(), text: text.to_string(), ..Line::default() };
+        let mut line = Line { text: text.to_string(), ..Line::default() };
         if text.is_empty() {
+            line.rtl = rtl == Some(true);
             return line;
         }
-        let (levels, runs) = bidi.visual_runs(0..text.len());
+        // Text with no right-to-left character is one left-to-right run: the bidi algorithm
+        // is skipped for it (names in Latin script, numbers, codes: most of a sheet).
+        let runs: Vec<(Range<usize>, bool)> = if rtl != Some(true) && all_left_to_right(text) {
+            vec![(0..text.len(), false)]
+        } else {
+            let level = rtl.map(|r| if r { Level::rtl() } else { Level::ltr() });
+            let bidi = ParagraphBidiInfo::new(text, level);
+            line.rtl = bidi.paragraph_level.is_rtl();
+            let (levels, runs) = bidi.visual_runs(0..text.len());
+            runs.into_iter().map(|run| (run.clone(), levels[run.start].is_rtl())).collect()
+        };
         let mut x = 0.0;
-        for run in runs {
-            let run_rtl = levels[run.start].is_rtl();
+        let mut glyphs = Vec::with_capacity(text.len());
+        for (run, run_rtl) in runs {
             let pieces = self.itemize(&text[run.clone()], style.weight);
             let mut place = |piece: &(Range<usize>, Option<Face>)| {
                 let sub = &text[run.start + piece.0.start..run.start + piece.0.end];
-                x = self.shape_piece(sub, piece.1, run_rtl, style.size, x, &mut line);
+                x = self.shape_piece(sub, piece.1, run_rtl, style.size, x, &mut glyphs, &mut line.missing);
             };
             // In a right-to-left run the first piece in logical order is the rightmost.
             if run_rtl {
@@ -161,6 +292,7 @@ impl Shaper {
             }
         }
         line.width = x;
+        line.glyphs = glyphs.into();
         line
     }
 
@@ -168,9 +300,9 @@ impl Shaper {
     fn itemize(&self, run: &str, weight: Weight) -> Vec<(Range<usize>, Option<Face>)> {
         let mut pieces: Vec<(Range<usize>, Option<Face>)> = Vec::new();
         // Leading neutral characters take the script of the first letter after them.
-        let mut script = run.chars().map(|c| c.script()).find(|s| !is_neutral(*s)).unwrap_or(Script::Latin);
+        let mut script = run.chars().map(script_of).find(|s| !is_neutral(*s)).unwrap_or(Script::Latin);
         for (i, c) in run.char_indices() {
-            let sc = c.script();
+            let sc = script_of(c);
             if !is_neutral(sc) {
                 script = sc;
             }
@@ -188,8 +320,10 @@ impl Shaper {
         pieces
     }
 
-    /// Shapes `sub` in `face` (or draws replacement marks when `face` is `None`) starting at
-    /// `x`; returns the pen position after it.
+    /// Shapes `sub` in `face` (or draws replacement marks when `face` is `None`, noting the
+    /// characters in `missing`) starting at `x`, adding to `glyphs`; returns the pen position
+    /// after it.
+    #[allow(clippy::too_many_arguments)]
     fn shape_piece(
         &mut self,
         sub: &str,
@@ -197,7 +331,8 @@ impl Shaper {
         rtl: bool,
         size: f32,
         mut x: f32,
-        line: &mut Line,
+        glyphs: &mut Vec<PlacedGlyph>,
+        missing: &mut Vec<char>,
     ) -> f32 {
         let Some(face) = face else {
             let latin = self.faces.face(Face::Latin);
@@ -205,62 +340,110 @@ impl Shaper {
             let advance = latin.glyph_hor_advance(ttf_glyph(gid)).unwrap_or(0) as f32;
             let scale = size / self.faces.units_per_em(Face::Latin);
             for c in sub.chars().filter(|c| !clings(*c)) {
-                line.missing.push(c);
-                let text: Rc<str> = Rc::from(REPLACEMENT.to_string());
-                line.glyphs.push(PlacedGlyph { face: Face::Latin, gid, x, y: 0.0, text });
+                missing.push(c);
+                let text = GlyphText::new(REPLACEMENT.encode_utf8(&mut [0; 4]));
+                glyphs.push(PlacedGlyph { face: Face::Latin, gid, x, y: 0.0, text });
                 x += advance * scale;
             }
             return x;
         };
+        let direction =
+            if rtl { rustybuzz::Direction::RightToLeft } else { rustybuzz::Direction::LeftToRight };
+        // The script the whole piece is shaped as, given to each of its words so that they are
+        // shaped exactly as they are inside the piece. rustybuzz takes a buffer's script from
+        // its first character of a script of its own (by the same `unicode-script` tables as
+        // `script_of`), so that character alone gives it; it is asked once per character.
+        let script = self.piece_script(sub);
+        let scale = size / self.faces.units_per_em(face);
+        let words = if self.split_words { words_of(sub) } else { vec![sub] };
+        let mut place = |word: &[WordGlyph], x: &mut f32| {
+            for g in word {
+                glyphs.push(PlacedGlyph {
+                    face,
+                    gid: g.gid,
+                    x: *x + g.x_offset as f32 * scale,
+                    y: g.y_offset as f32 * scale,
+                    text: g.text.clone(),
+                });
+                *x += g.x_advance as f32 * scale;
+            }
+        };
+        // Right to left, the first word in logical order is the rightmost.
+        let key = (face, rtl, script);
+        for i in 0..words.len() {
+            let word = if rtl { words[words.len() - 1 - i] } else { words[i] };
+            if !self.words.get(&key).is_some_and(|m| m.contains_key(word)) {
+                let shaped = self.shape_word(word, face, direction, script);
+                self.words.entry(key).or_default().insert(word.into(), shaped);
+            }
+            place(&self.words[&key][word], &mut x);
+        }
+        x
+    }
+
+    /// The script of a piece as rustybuzz guesses it for the piece whole.
+    fn piece_script(&mut self, piece: &str) -> Option<rustybuzz::Script> {
+        match piece.chars().find(|c| !is_neutral(script_of(*c))) {
+            Some(first) => *self.scripts.entry(first).or_insert_with(|| guessed_script(&first.to_string())),
+            None => guessed_script(piece),
+        }
+    }
+
+    /// Shapes one word (with the spaces after it) in `face`, in font units.
+    fn shape_word(
+        &mut self,
+        word: &str,
+        face: Face,
+        direction: rustybuzz::Direction,
+        script: Option<rustybuzz::Script>,
+    ) -> Vec<WordGlyph> {
+        let rtl = direction == rustybuzz::Direction::RightToLeft;
         let mut buffer = rustybuzz::UnicodeBuffer::new();
-        buffer.push_str(sub);
-        buffer.set_direction(if rtl {
-            rustybuzz::Direction::RightToLeft
-        } else {
-            rustybuzz::Direction::LeftToRight
-        });
+        buffer.push_str(word);
+        buffer.set_direction(direction);
+        if let Some(script) = script {
+            buffer.set_script(script);
+        }
         buffer.guess_segment_properties();
         buffer.set_cluster_level(rustybuzz::BufferClusterLevel::MonotoneCharacters);
-        let script = Some(buffer.script()).filter(|s| *s != rustybuzz::script::UNKNOWN);
         let font = self.faces.face(face);
         let plan = self.plans.entry((face, rtl, script)).or_insert_with(|| {
             rustybuzz::ShapePlan::new(font, buffer.direction(), script, buffer.language().as_ref(), &[])
         });
         let shaped = rustybuzz::shape_with_plan(font, plan, buffer);
-        let scale = size / self.faces.units_per_em(face);
 
         // Cluster starts in logical order: a cluster's text runs to the next start.
         let mut starts: Vec<usize> = shaped.glyph_infos().iter().map(|g| g.cluster as usize).collect();
         starts.sort_unstable();
         starts.dedup();
         let mut previous: Option<u32> = None;
+        let mut out = Vec::with_capacity(shaped.len());
         for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
             let text = if previous == Some(info.cluster) {
-                Rc::from("")
+                GlyphText::new("")
             } else {
                 let start = info.cluster as usize;
                 let end = match starts.binary_search(&start) {
-                    Ok(i) => starts.get(i + 1).copied().unwrap_or(sub.len()),
-                    Err(_) => sub.len(),
+                    Ok(i) => starts.get(i + 1).copied().unwrap_or(word.len()),
+                    Err(_) => word.len(),
                 };
-                let text = sub.get(start..end).unwrap_or_default();
+                let text = word.get(start..end).unwrap_or_default();
                 if rtl {
-                    Rc::from(visual_text(text))
+                    GlyphText::new(&visual_text(text))
                 } else {
-                    Rc::from(text)
+                    GlyphText::new(text)
                 }
             };
             previous = Some(info.cluster);
-            line.glyphs.push(PlacedGlyph {
-                face,
+            out.push(WordGlyph {
                 gid: u16::try_from(info.glyph_id).unwrap_or(0),
-                x: x + pos.x_offset as f32 * scale,
-                y: pos.y_offset as f32 * scale,
+                x_offset: pos.x_offset,
+                y_offset: pos.y_offset,
+                x_advance: pos.x_advance,
                 text,
             });
-            x += pos.x_advance as f32 * scale;
         }
-        x
+        out
     }
 
     /// One line no wider than `max_width`: the whole text if it fits, else the longest
@@ -435,6 +618,13 @@ impl Shaper {
     }
 }
 
+/// Whether every character of `text` comes before the first right-to-left block (Hebrew,
+/// U+0590): such text has no right-to-left or explicit-direction character, so the bidi
+/// algorithm makes it one left-to-right run.
+fn all_left_to_right(text: &str) -> bool {
+    text.chars().all(|c| c < '\u{0590}')
+}
+
 /// The text of a glyph in a right-to-left run as text extraction expects it: PDF readers
 /// (poppler, pdf.js) collect right-to-left glyphs in visual order and reverse them, so a
 /// ligature's characters (لا) are stored reversed and a mirrored bracket as the bracket it
@@ -472,6 +662,7 @@ fn cap(text: &str, style: TextStyle, max_width: f32, lines: usize) -> (&str, boo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_script::UnicodeScript;
 
     const BODY: TextStyle = TextStyle { size: 9.0, weight: Weight::Regular };
 
@@ -688,6 +879,90 @@ mod tests {
                 assert!(l.width <= max + 1e-3, "{text:?} wraps over {max}: {}", l.width);
             }
         }
+    }
+
+    #[test]
+    fn words_shaped_apart_place_every_glyph_as_the_whole_line_does() {
+        // Every cell of the multi-script sample, and text with marks, brackets and digits
+        // between words: shaped word by word it must give the very glyphs, positions and
+        // texts that shaping each piece whole gives.
+        let csv = crate::print::sample::csv(400, 3).unwrap();
+        let mut cells: Vec<String> = csv::Reader::from_reader(csv.as_bytes())
+            .records()
+            .flat_map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>())
+            .collect();
+        cells.extend(
+            [
+                "فاطمة أحمد (CAL-0042)",
+                "گلالۍ ځدراڼ (DUN-0007) ژوندۍ",
+                "ሰላም ተስፋዬ  ገብረመድህን",
+                "Rene\u{301}e  \u{301}x Nguyễn Thị",
+                "  Amina  Yusuf ",
+                "لا إله  (12) [a b] 3 4",
+                "王芳 Amina",
+            ]
+            .map(String::from),
+        );
+        let mut words = Shaper::new().unwrap();
+        let mut whole = Shaper::new().unwrap();
+        whole.split_words = false;
+        for style in [BODY, TextStyle { size: 11.0, weight: Weight::Bold }] {
+            for text in &cells {
+                let a = words.shape(text, style, None);
+                let b = whole.shape(text, style, None);
+                assert_eq!(a, b, "{text:?} shaped word by word differs");
+            }
+        }
+    }
+
+    #[test]
+    fn text_before_the_right_to_left_blocks_is_one_left_to_right_run() {
+        // The shortcut past the bidi algorithm holds for every character it takes, alone and
+        // after letters, digits and marks of both directions' neighbours in that range.
+        let every: String = ('\u{20}'..'\u{0590}').filter(|c| !c.is_control()).collect();
+        let mut texts: Vec<String> = every.chars().map(|c| format!("{c}1 a{c}(2)")).collect();
+        texts.push(every);
+        texts.extend(crate::print::sample::table(300, 5).into_iter().flatten());
+        let mut checked = 0;
+        for text in texts.iter().filter(|t| !t.is_empty() && all_left_to_right(t)) {
+            let bidi = ParagraphBidiInfo::new(text, None);
+            assert!(!bidi.paragraph_level.is_rtl(), "{text:?}");
+            let (levels, runs) = bidi.visual_runs(0..text.len());
+            assert_eq!(runs, vec![0..text.len()], "{text:?}");
+            assert!(levels.iter().all(|l| l.is_ltr()), "{text:?}");
+            checked += 1;
+        }
+        assert!(checked > 1500, "only {checked} texts took the shortcut");
+        assert!(!all_left_to_right("Amina فاطمة") && !all_left_to_right("a\u{202E}b"));
+    }
+
+    #[test]
+    fn a_piece_is_given_the_script_rustybuzz_guesses_for_it_whole() {
+        let mut texts: Vec<String> = crate::print::sample::table(300, 9).into_iter().flatten().collect();
+        texts
+            .extend(["12 (3)", "", " \u{301}a", "١٢ فاطمة", "ሰላም 4", "Ωμέγα", "\u{200D}x"].map(String::from));
+        let mut shaper = Shaper::new().unwrap();
+        for text in &texts {
+            assert_eq!(shaper.piece_script(text), guessed_script(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn ascii_shortcuts_answer_as_the_tables_do() {
+        let faces = Faces::get().unwrap();
+        for c in (0u8..128).map(char::from) {
+            assert_eq!(script_of(c), c.script(), "{c:?}");
+            assert!(!clings(c));
+            for face in Face::ALL {
+                assert_eq!(
+                    faces.covers(face, c),
+                    faces.face(face).glyph_index(c).is_some(),
+                    "{face:?} {c:?}"
+                );
+            }
+        }
+        assert_eq!(script_of('é'), Script::Latin);
+        assert!(clings('\u{301}') && clings('\u{200D}'));
     }
 
     #[test]

@@ -37,7 +37,7 @@ fn need(shaper: &mut Shaper, sheet: &Sheet, col: usize) -> Need {
     let title = &sheet.columns[col].title;
     let heading_word = title.split_whitespace().map(|w| shaper.width(w, HEADING, None)).fold(0.0, f32::max);
     let mut need = Need { min: heading_word + 2.0 * PAD_X, full: heading_word + 2.0 * PAD_X };
-    let mut seen: std::collections::HashSet<(&str, bool)> = std::collections::HashSet::new();
+    let mut seen: rustc_hash::FxHashSet<(&str, bool)> = rustc_hash::FxHashSet::default();
     for row in &sheet.rows {
         let Some(cell) = row.get(col) else { continue };
         let text = cell.text.trim();

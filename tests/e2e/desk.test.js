@@ -116,7 +116,10 @@ test('a second distribution of the week at the site is asked about before it is 
   await typeDate(driver, await find(driver, 'dist-date'), dist.held_on);
   await (await find(driver, 'dist-create')).click();
   const ask = await find(driver, 'dist-same-week');
-  assert.match(await ask.getText(), new RegExp(dist.held_on), 'the other day is named');
+  // The other day is named, written out in the window's language (`1 Dec 2026`), not ISO text.
+  const [y, , d] = dist.held_on.split('-').map(Number);
+  assert.match(await ask.getText(), new RegExp(`\\b${d} \\p{L}+\\.? ${y}\\b`, 'u'), 'the other day is named');
+  assert.doesNotMatch(await ask.getText(), new RegExp(dist.held_on), 'not as ISO text');
   assert.equal(cli(demo.dataDir, 'call', 'list_distributions', '{}').length, count, 'nothing made yet');
   await shot(driver, 'distribution-same-week');
   await (await find(driver, 'dist-same-week-yes')).click();

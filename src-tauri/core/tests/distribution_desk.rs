@@ -106,7 +106,7 @@ fn a_second_distribution_of_a_type_at_a_site_in_a_week_needs_confirming() {
     assert_eq!(e.kind, ErrorKind::Confirm, "{}", e.message);
     assert_eq!(e.field.as_deref(), Some("confirm_same_week"));
     assert!(
-        e.message.contains("2030-03-04") && e.message.contains("Calais"),
+        e.message.contains("4 Mar 2030") && e.message.contains("Calais"),
         "names the other: {}",
         e.message
     );

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By, until } from 'selenium-webdriver';
 import { cli } from './driver.js';
-import { WAIT, byTestId, chooseValue, enterCredentials, useDemoApp } from './helpers.js';
+import { byTestId, chooseValue, enterCredentials, lock, useDemoApp, WAIT } from './helpers.js';
 
 const demo = useDemoApp();
 
@@ -50,7 +50,7 @@ test('switching language changes the text and is remembered after locking', asyn
   assert.equal(await nav.getText(), 'Dashboard');
   await chooseValue(driver, 'language', 'fr');
   await driver.wait(async () => (await textOf(driver, byTestId('nav-dashboard'))) === 'Tableau de bord', WAIT);
-  await driver.findElement(byTestId('lock')).click();
+  await lock(driver);
   await driver.wait(until.elementLocated(By.css('form h1')), WAIT);
   await driver.wait(async () => (await textOf(driver, By.css('form h1'))) === 'Connexion', WAIT, 'the unlock screen is in French');
   // Back to English for whoever runs next on this profile.

@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By, Key, until } from 'selenium-webdriver';
-import { byTestId, find, openScreen, settled, shot, signIn, textOf, typeDate, useDemoApp, WAIT } from './helpers.js';
+import { byTestId, find, lock, openScreen, settled, shot, signIn, signInAs, textOf, typeDate, useDemoApp, WAIT } from './helpers.js';
 import { cli } from './driver.js';
 
 const demo = useDemoApp();
@@ -40,12 +40,6 @@ async function openDesk(driver, id) {
   await find(driver, 'desk-code');
 }
 
-/** Signs in as `user`, locking first whoever an earlier test left signed in. */
-async function signInAs(driver, user) {
-  const lock = await driver.findElements(byTestId('lock'));
-  if (lock.length) await lock[0].click();
-  await signIn(driver, user);
-}
 
 const focused = async (driver) => driver.switchTo().activeElement().getAttribute('data-testid');
 
@@ -81,7 +75,7 @@ test('three namesakes are told apart in the pick list, which closes on the next 
   await box.sendKeys('CAL-');
   await driver.wait(async () => (await driver.findElements(byTestId('desk-pick'))).length === 0, WAIT, 'the pick list closed');
   await box.clear();
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 });
 
 test('someone registered at another site is served once the desk has said so and asked', async () => {
@@ -102,7 +96,7 @@ test('someone registered at another site is served once the desk has said so and
   await driver.wait(settled(async () => Number(await textOf(driver, 'counter-households')) === before + 1), WAIT, 'recorded once confirmed');
   await driver.findElement(By.css(`[data-testid="collection-row"][data-code="${fromDunkirk.code}"]`));
   await driver.wait(async () => (await focused(driver)) === 'desk-code', WAIT, 'the focus is back in the code box');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 });
 
 test('a second distribution of the week at the site is asked about before it is made', async () => {
@@ -125,7 +119,7 @@ test('a second distribution of the week at the site is asked about before it is 
   await (await find(driver, 'dist-same-week-yes')).click();
   await find(driver, 'desk-code');
   assert.equal(cli(demo.dataDir, 'call', 'list_distributions', '{}').length, count + 1, 'made once confirmed');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 });
 
 /** Where an element is on the screen. */
@@ -186,7 +180,7 @@ test('at 1280x800 the desk shows the code box, the message and the latest collec
   assert.match(await textOf(driver, 'desk-error'), /coordinator/, 'and the next step');
   const error = await rect(driver, await find(driver, 'desk-error'));
   assert.ok(error.top >= 0 && error.bottom <= viewport.height, 'the refusal is in view');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 
   // Closing the distribution is asked about first; Cancel leaves it open.
   await signInAs(driver, 'sarah');
@@ -198,5 +192,5 @@ test('at 1280x800 the desk shows the code box, the message and the latest collec
   await (await find(driver, 'close-confirm-yes')).click();
   await driver.wait(until.elementLocated(byTestId('dist-list')), WAIT, 'back to the list');
   assert.equal(cli(demo.dataDir, 'call', 'list_distributions', '{}').find((d) => d.id === dist.id).status, 'closed');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 });

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { find, openScreen, shot, signIn, useDemoApp, WAIT } from './helpers.js';
+import { find, lock, openScreen, shot, signIn, useDemoApp, WAIT } from './helpers.js';
 
 const demo = useDemoApp();
 
@@ -54,5 +54,5 @@ test("a Ge'ez name is drawn with Haven's Ethiopic font, not as empty boxes", asy
     `the letters of "${measured.text}" are not all drawn as ${measured.box}px empty boxes: ${about}`);
   const widths = new Set(measured.letters.map(([, w]) => w.toFixed(2)));
   assert.ok(widths.size > 1, `the letters have widths of their own, as Ge'ez glyphs do: ${about}`);
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 });

@@ -143,6 +143,21 @@ export async function enterCredentials(driver, username, passphrase) {
   }
 }
 
+/** Locks the app and waits until the signed-in page has gone: locking loads a fresh document, so
+ * until then the old page (and its lock button) can still be found. */
+export async function lock(driver) {
+  const button = await find(driver, 'lock');
+  await button.click();
+  await driver.wait(until.stalenessOf(button), WAIT, 'the signed-in page is replaced on lock');
+  await field(driver, 'username');
+}
+
+/** Signs in as `username`, locking first whoever an earlier test left signed in. */
+export async function signInAs(driver, username, passphrase = 'demo') {
+  if ((await driver.findElements(byTestId('lock'))).length) await lock(driver);
+  await signIn(driver, username, passphrase);
+}
+
 /** Signs in to the demo in English (whatever an earlier run left) and waits for the app. */
 export async function signIn(driver, username, passphrase = 'demo') {
   await field(driver, 'username');

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { By, until } from 'selenium-webdriver';
-import { byTestId, find, openScreen, shot, signIn, useDemoApp, WAIT } from './helpers.js';
+import { byTestId, find, lock, openScreen, shot, signIn, useDemoApp, WAIT } from './helpers.js';
 
 const demo = useDemoApp();
 
@@ -96,7 +96,7 @@ test('a file with a bad date is refused row by row, then the good file is import
   assert.equal(rows.length, fatimaBefore + 1, `Fatima Osman was imported once: ${JSON.stringify(rows)}`);
   assert.ok(rows.every((r) => r.includes('فاطمة عثمان')), 'shown with her original name');
   await shot(driver, 'io-people-after-import');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 });
 
 test('the front desk gets no import, export or print buttons', async () => {
@@ -107,5 +107,5 @@ test('the front desk gets no import, export or print buttons', async () => {
   for (const id of ['import-people', 'export-csv', 'export-excel', 'print-phone-contacts']) {
     assert.equal((await driver.findElements(byTestId(id))).length, 0, `no ${id} for the front desk`);
   }
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 });

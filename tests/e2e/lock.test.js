@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By } from 'selenium-webdriver';
-import { byTestId, field, find, openScreen, shot, signIn, useDemoApp, WAIT } from './helpers.js';
+import { byTestId, field, find, lock, openScreen, shot, signIn, useDemoApp, WAIT } from './helpers.js';
 
 const demo = useDemoApp();
 
@@ -44,7 +44,7 @@ test("after a lead locks, the front desk finds none of the lead's page", async (
   await driver.wait(async () => (await (await find(driver, 'note-list')).getText()).includes(person.body),
     WAIT, 'the lead sees the restricted note');
   await shot(driver, 'lock-lead-notes');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 
   // The sign-in screen holds nothing of the lead's page, before and after the next sign-in.
   await field(driver, 'username');
@@ -64,5 +64,5 @@ test("after a lead locks, the front desk finds none of the lead's page", async (
   await openScreen(driver, 'people');
   const search = await find(driver, 'people-search');
   assert.equal(await search.getAttribute('value'), '', 'the search box is empty');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { By } from 'selenium-webdriver';
 import { cli } from './driver.js';
-import { WAIT, byTestId, chooseValue, find, openScreen, signIn, useDemoApp } from './helpers.js';
+import { byTestId, chooseValue, find, openScreen, signIn, signInAs, useDemoApp, WAIT } from './helpers.js';
 
 const demo = useDemoApp();
 
@@ -97,9 +97,7 @@ test('in French, the stock receipt, shift, volunteer and check forms each list e
   const volunteer = cli(demo.dataDir, 'call', 'list_volunteers', '{}')[0].id;
   const before = counts(demo.dataDir, volunteer);
   // The test before leaves Sarah signed in: lock first, as the next person at the laptop would.
-  const lock = await driver.findElements(byTestId('lock'));
-  if (lock.length) await lock[0].click();
-  await signIn(driver, 'sarah');
+  await signInAs(driver, 'sarah');
   await find(driver, 'count-people');
   await chooseValue(driver, 'language', 'fr');
   await driver.wait(async () => (await textsOf(driver, '[data-testid="nav-dashboard"]'))?.[0] === 'Tableau de bord', WAIT,

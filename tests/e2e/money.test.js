@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { By, until } from 'selenium-webdriver';
-import { byTestId, find, isoDay, openScreen, settled, shot, signIn, typeDate, useDemoApp, WAIT } from './helpers.js';
+import { byTestId, find, isoDay, lock, openScreen, settled, shot, signIn, signInAs, typeDate, useDemoApp, WAIT } from './helpers.js';
 
 const demo = useDemoApp();
 const MILK_FUND = 'Baby milk and protein';
@@ -28,12 +28,6 @@ async function choose(driver, id, text) {
   throw new Error(`no option "${text}" in ${id}`);
 }
 
-/** Signs in as `user`, locking first whoever is signed in. */
-async function signInAs(driver, user) {
-  const lock = await driver.findElements(byTestId('lock'));
-  if (lock.length) await lock[0].click();
-  await signIn(driver, user);
-}
 
 async function openMoney(driver) {
   await openScreen(driver, 'money');
@@ -118,5 +112,5 @@ test('a donation to the milk fund, milk bought from it, a claim approved by the 
   await signInAs(driver, 'tom');
   await find(driver, 'nav-stock');
   assert.equal((await driver.findElements(byTestId('nav-money'))).length, 0, 'no Money for the front desk');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 });

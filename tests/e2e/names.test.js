@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By, Key, until } from 'selenium-webdriver';
-import { byTestId, find, openScreen, shot, signIn, useDemoApp, WAIT } from './helpers.js';
+import { byTestId, find, lock, openScreen, shot, signIn, useDemoApp, WAIT } from './helpers.js';
 
 const demo = useDemoApp();
 
@@ -103,5 +103,5 @@ test('a name spelt another way is found in People, warned of at registration and
   assert.match(await (await find(driver, 'desk-error')).getText(), /sound alike/);
   assert.equal(await served(), before, 'nothing is recorded before a pick');
   await shot(driver, 'distribution-desk-sounds-like');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 });

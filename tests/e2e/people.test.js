@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By, until, Key } from 'selenium-webdriver';
-import { byTestId, find, isoDay, openScreen, shot, signIn, typeDate, useDemoApp, WAIT } from './helpers.js';
+import { byTestId, find, isoDay, lock, openScreen, shot, signIn, typeDate, useDemoApp, WAIT } from './helpers.js';
 
 const demo = useDemoApp();
 
@@ -111,7 +111,7 @@ test('register a person with an Arabic name, find them in both scripts, and see 
   await shot(driver, 'dashboard-overdue');
   const card = await (await find(driver, 'count-overdue')).getText();
   assert.ok(Number(card.split('\n')[0].replace(/[^\d]/g, '')) >= 1, `the overdue card counts her: ${JSON.stringify(card)}`);
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 });
 
 test('the front desk sees no Notes or Referrals tabs on a person page', async () => {
@@ -129,5 +129,5 @@ test('the front desk sees no Notes or Referrals tabs on a person page', async ()
   await (await find(driver, 'tab-details')).sendKeys(Key.ARROW_RIGHT);
   await driver.wait(async () => (await (await find(driver, 'tab-household')).getAttribute('aria-selected')) === 'true', WAIT);
   await shot(driver, 'person-front-desk');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 });

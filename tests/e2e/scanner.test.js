@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { By, Key, until } from 'selenium-webdriver';
-import { WAIT, byTestId, find, signIn } from './helpers.js';
+import { byTestId, find, lock, signIn, WAIT } from './helpers.js';
 import { CLI, launch, tempDataDir } from './driver.js';
 
 /** People in the seeded demo: about 2,300 households at Calais, eligible at its distribution. */
@@ -181,7 +181,7 @@ test('the print buttons: the front desk prints cards and labels, a coordinator a
   assert.equal((await driver.findElements(byTestId('print-labels-21'))).length, 1);
   assert.equal((await driver.findElements(byTestId('packing-pdf'))).length, 0, 'the packing list is for coordinators');
   assert.equal((await driver.findElements(byTestId('after-day'))).length, 0, 'phones are for coordinators');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
   await signIn(driver, 'sarah');
   await openDesk(driver, dist.id);
   for (const id of ['print-site-cards', 'print-labels-24', 'packing-pdf', 'packing-csv', 'packing-xlsx']) await find(driver, id);

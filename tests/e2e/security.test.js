@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { By, until } from 'selenium-webdriver';
 import { launch, tempDataDir } from './driver.js';
-import { byTestId, enterCredentials, field, find, openScreen, settled, shot, signIn, useDemoApp, WAIT } from './helpers.js';
+import { byTestId, enterCredentials, field, find, lock, openScreen, settled, shot, signIn, useDemoApp, WAIT } from './helpers.js';
 
 const demo = useDemoApp();
 
@@ -44,7 +44,7 @@ test('the front desk is offered no notes, and the core refuses them and the audi
     assert.equal(refused.err.kind, 'forbidden', `${name} is refused to the front desk`);
   }
   await shot(driver, 'front-desk-person');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 });
 
 const fresh = { app: null, dir: null };
@@ -109,7 +109,7 @@ test('setup shows the recovery key once; a new user chooses their own passphrase
   await (await find(driver, 'backup-now')).click();
   await driver.wait(until.elementLocated(By.xpath("//*[contains(text(), 'Backed up to')]")), WAIT);
   assert.ok(fs.readdirSync(`${fresh.dir}/backups`).some((f) => f.endsWith('.db')), 'a backup file is in the backups folder');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 
   // Tom signs in with it and is asked for his own before anything else.
   await enterCredentials(driver, 'tom', 'first words for tom');
@@ -119,7 +119,7 @@ test('setup shows the recovery key once; a new user chooses their own passphrase
   await (await find(driver, 'pass-again')).sendKeys('tom chooses his own');
   await (await find(driver, 'pass-save')).click();
   await find(driver, 'who');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
   await enterCredentials(driver, 'tom', 'first words for tom');
   await driver.wait(settled(async () => {
     for (const box of await driver.findElements(By.css('.error-summary'))) if (await box.isDisplayed()) return true;
@@ -134,7 +134,7 @@ test('a lead restores a backup from Settings: the data goes back and everyone si
   const { driver } = fresh.app;
   const backups = fs.readdirSync(`${fresh.dir}/backups`).filter((f) => f.endsWith('.db')).sort();
   const backup = `${fresh.dir}/backups/${backups[backups.length - 1]}`;
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
   await enterCredentials(driver, 'amina', 'river lantern seven');
   await find(driver, 'who');
 

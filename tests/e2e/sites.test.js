@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By, until } from 'selenium-webdriver';
-import { byTestId, find, openScreen, settled, shot, signIn, useDemoApp, WAIT } from './helpers.js';
+import { byTestId, find, lock, openScreen, settled, shot, signIn, useDemoApp, WAIT } from './helpers.js';
 import { cli } from './driver.js';
 
 const demo = useDemoApp();
@@ -86,7 +86,7 @@ test('a Dunkirk coordinator finds Dunkirk chosen on the Dashboard, Stock, a new 
  * form's), and signs in as `username`. */
 async function switchUser(driver, username) {
   const who = await find(driver, 'who');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
   await driver.wait(until.stalenessOf(who), WAIT, 'the signed-in page is replaced');
   await signIn(driver, username);
 }

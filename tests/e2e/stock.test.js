@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { By, Key, until } from 'selenium-webdriver';
-import { byTestId, createDistribution, find, isoDay, openScreen, shot, signIn, textOf, typeDate, useDemoApp, WAIT } from './helpers.js';
+import { byTestId, createDistribution, find, isoDay, lock, openScreen, shot, signIn, textOf, typeDate, useDemoApp, WAIT } from './helpers.js';
 import { cli } from './driver.js';
 
 const demo = useDemoApp();
@@ -197,7 +197,7 @@ test('receive a donation, create a distribution, print its sheet, record collect
   // The Stock screen shows the fall too.
   const food = await balance(driver, 'Food parcel', 'The bus');
   assert.equal(food, foodBefore - 5, 'the Stock screen shows the food parcels gone');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 });
 
 test('a coordinator changes a catalogue item and its threshold; the front desk records a baby\'s nappy size', async () => {
@@ -237,7 +237,7 @@ test('a coordinator changes a catalogue item and its threshold; the front desk r
   }, WAIT, 'the catalogue shows the new unit and threshold');
   const item = cli(demo.dataDir, 'call', 'stock_overview', '{}').items.find((i) => i.name === 'Hygiene kit');
   assert.equal(item.unit, 'bag');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 
   // The front desk on a baby's page: the nappy size, set and shown.
   await signIn(driver, 'tom');
@@ -254,7 +254,7 @@ test('a coordinator changes a catalogue item and its threshold; the front desk r
   }, WAIT, 'the page shows the size recorded');
   await shot(driver, 'person-nappy-size');
   assert.equal(cli(demo.dataDir, 'call', 'get_person', JSON.stringify({ id: baby.id })).nappy_size, want);
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 });
 
 test('the reports name categories in words and write the stock\'s value in pounds', async () => {
@@ -268,7 +268,7 @@ test('the reports name categories in words and write the stock\'s value in pound
   const onHand = await (await find(driver, 'report-on-hand')).getText();
   assert.match(onHand, /£\d/, 'values in pounds');
   await shot(driver, 'reports');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 });
 
 test('baby milk received past its expiry date is recorded, and the screen shows the warning', async () => {
@@ -291,7 +291,7 @@ test('baby milk received past its expiry date is recorded, and the screen shows 
   assert.match(text, /Baby milk/);
   assert.match(text, new RegExp(`expired on ${expired}`));
   await shot(driver, 'stock-received-expired');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 });
 
 test('sanitary pads sent from the bus to the Birmingham office are on their way until Birmingham marks them received', async () => {
@@ -309,7 +309,7 @@ test('sanitary pads sent from the bus to the Birmingham office are on their way 
   const onWay = By.css('[data-testid="transit"][data-item="Sanitary pads"][data-status="on_way"]');
   assert.match(await (await driver.wait(until.elementLocated(onWay), WAIT, 'listed as on its way')).getText(), /5 pack/);
   await shot(driver, 'stock-in-transit');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 
   // Priya, a Birmingham coordinator, marks it received: the office's packs rise by five.
   await signIn(driver, 'priya');
@@ -319,5 +319,5 @@ test('sanitary pads sent from the bus to the Birmingham office are on their way 
   await driver.wait(until.elementLocated(By.css('[data-testid="transit"][data-item="Sanitary pads"][data-status="arrived"]')), WAIT,
     'listed as arrived');
   assert.equal(await balance(driver, 'Sanitary pads', 'Office'), before + 5, 'five more packs at the office');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 });

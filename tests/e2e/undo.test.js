@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { By, Key, until } from 'selenium-webdriver';
-import { byTestId, createDistribution, find, openScreen, shot, signIn, textOf, useDemoApp, WAIT } from './helpers.js';
+import { byTestId, createDistribution, find, lock, openScreen, shot, signIn, textOf, useDemoApp, WAIT } from './helpers.js';
 import { cli } from './driver.js';
 
 const demo = useDemoApp();
@@ -18,7 +18,7 @@ test('the front desk undoes its own collection with a reason', async () => {
   await createDistribution(driver);
   const distId = (await driver.getCurrentUrl()).split('#/distribution/')[1];
   assert.ok(distId, 'the new distribution is shown');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
   await signIn(driver, 'tom');
   await driver.executeScript(`location.hash = '#/distribution/${distId}'`);
   await driver.wait(until.elementLocated(byTestId('plan-row')), WAIT, 'the eligible households are listed');
@@ -43,7 +43,7 @@ test('the front desk undoes its own collection with a reason', async () => {
   assert.match(await row.getText(), /Reversed/, 'the row says it was reversed');
   assert.equal((await driver.findElements(byTestId('undo'))).length, 0, 'nothing left to undo');
   await shot(driver, 'desk-undone');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 
   // The audit log names who undid it and why.
   const log = cli(demo.dataDir, '--user', 'sarah', 'call', 'list_audit_log', JSON.stringify({ action: 'reverse' }));

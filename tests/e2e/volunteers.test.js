@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { By, until } from 'selenium-webdriver';
-import { byTestId, chooseValue, find, isoDay, openScreen, shot, signIn, typeDate, useDemoApp, WAIT } from './helpers.js';
+import { byTestId, chooseValue, find, isoDay, lock, openScreen, shot, signIn, typeDate, useDemoApp, WAIT } from './helpers.js';
 import { cli } from './driver.js';
 
 const demo = useDemoApp();
@@ -154,7 +154,7 @@ test('a volunteer without DBS is refused a child-facing shift, then assigned onc
 
 test('the front desk sees the rota with DBS marks and the timetable, but no volunteer records or DBS detail', async () => {
   const { driver } = demo.app;
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
   await signIn(driver, 'tom');
   await openScreen(driver, 'volunteers');
   await waitText(driver, 'nav-volunteers', /Volunteers/, 'the volunteers screen');
@@ -180,7 +180,7 @@ test('the front desk sees the rota with DBS marks and the timetable, but no volu
 
 test('a shift for an activity session takes its day and times, and is marked cancelled on the rota when the session is', async () => {
   const { driver } = demo.app;
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
   await signIn(driver, 'sarah');
   await openScreen(driver, 'rota');
   await chooseValue(driver, 'week-site', 'CAL');
@@ -231,7 +231,7 @@ test('a shift for an activity session takes its day and times, and is marked can
 
 test("an adult signed up to children's play is signed up, and the screen shows the warning", async () => {
   const { driver } = demo.app;
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
   await signIn(driver, 'tom');
   const tt = cli(demo.dataDir, 'call', 'timetable', JSON.stringify({ site: 'CAL' }));
   const play = tt.instances.find((i) => i.title === "Children's play" && i.exception !== 'cancelled' && i.signed_up + 1 < i.capacity);
@@ -268,5 +268,5 @@ test("an adult signed up to children's play is signed up, and the screen shows t
   const months = babyRow.match(/(\d+) months?/);
   assert.ok(months && Number(months[1]) < 24, `a baby's age is given in months: ${babyRow}`);
   await shot(driver, 'activities-adult-warning');
-  await (await find(driver, 'lock')).click();
+  await lock(driver);
 });

@@ -33,13 +33,13 @@ pub fn windows(args: &[String]) -> Result {
             .into());
     }
     let mut version = None;
-    let mut build = true;
+    let mut rebuild = true;
     let mut smoke = false;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {
             "--version" => version = Some(rest.next().ok_or("--version needs a version (1.2.3)")?.clone()),
-            "--no-build" => build = false,
+            "--no-build" => rebuild = false,
             "--smoke-test" => smoke = true,
             "--wine-tests" => {
                 let wine = Wine::prepare()?;
@@ -53,14 +53,14 @@ pub fn windows(args: &[String]) -> Result {
         Some(v) => v,
         None => crate_version()?,
     };
-    if build {
+    if rebuild {
         step("release cross-build: Haven.exe and haven-cli.exe for x86_64-pc-windows-gnu");
-        run(&mut release_build())?;
+        run(&mut build(Profile::Release))?;
     }
-    let msi = package(&version)?;
+    let msi = package(&version, Profile::Release)?;
     if smoke {
         let higher = next_version(&version)?;
-        let second = package(&higher)?;
+        let second = package(&higher, Profile::Release)?;
         msi_smoke_test(&Wine::prepare()?, &msi, &second, &higher)?;
     }
     println!("{}", msi.display());
@@ -97,32 +97,70 @@ pub fn next_version(version: &str) -> Result<String> {
     }
 }
 
-/// The release build of the app and the CLI for Windows.
-pub fn release_build() -> Command {
+/// Which of cargo's profiles the Windows executables come from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// What the office installs (`cargo xtask windows`).
+    Release,
+    /// The test command's: the same dependencies as the Windows tests, built once.
+    Debug,
+}
+
+impl Profile {
+    fn folder(self) -> &'static str {
+        match self {
+            Profile::Release => "release",
+            Profile::Debug => "debug",
+        }
+    }
+}
+
+/// The build of the app and the CLI for Windows in `profile`.
+pub fn build(profile: Profile) -> Command {
     let mut c = cargo();
-    c.args(["build", "--release", "--target", TARGET, "--package", "haven", "--package", "haven-cli"]);
+    c.arg("build");
+    if profile == Profile::Release {
+        c.arg("--release");
+    }
+    c.args(["--target", TARGET, "--package", "haven", "--package", "haven-cli"]);
     c
 }
 
-fn release_exe(name: &str) -> PathBuf {
-    target_dir().join(TARGET).join("release").join(format!("{name}.exe"))
+fn built(profile: Profile, file: &str) -> PathBuf {
+    target_dir().join(TARGET).join(profile.folder()).join(file)
 }
 
-/// Packs `Haven-<version>-x64.msi` from the release executables with wixl, then adds what
-/// wixl cannot write (the PATH entry) with msibuild. Returns the MSI's path.
-pub fn package(version: &str) -> Result<PathBuf> {
-    step(&format!("Haven-{version}-x64.msi (wixl)"));
+/// Packs `Haven-<version>-x64.msi` from the executables of `profile` with wixl, then adds what
+/// wixl cannot write (the PATH entry) with msibuild. Returns the MSI's path. A debug build's
+/// executables are stripped of their debug information on the way in (the installer it makes
+/// is the test command's, never shipped), so its cabinet stays small.
+pub fn package(version: &str, profile: Profile) -> Result<PathBuf> {
+    step(&format!("Haven-{version}-x64.msi (wixl, {} build)", profile.folder()));
     let stage = work_dir().join("msi-stage");
     fs::create_dir_all(&stage).map_err(|e| format!("{}: {e}", stage.display()))?;
-    let copy = |from: &Path, to: &str| {
-        fs::copy(from, stage.join(to)).map(|_| ()).map_err(|e| {
-            format!("could not copy {} ({e}); build it first (cargo xtask windows)", from.display())
-        })
+    let missing = |from: &Path, e: std::io::Error| {
+        format!("could not copy {} ({e}); build it first (cargo xtask windows)", from.display())
     };
-    copy(&release_exe("haven"), "Haven.exe")?;
-    copy(&release_exe("haven-cli"), "haven-cli.exe")?;
+    let copy =
+        |from: &Path, to: &str| fs::copy(from, stage.join(to)).map(|_| ()).map_err(|e| missing(from, e));
+    for (name, to) in [("haven.exe", "Haven.exe"), ("haven-cli.exe", "haven-cli.exe")] {
+        let from = built(profile, name);
+        match profile {
+            Profile::Release => copy(&from, to)?,
+            Profile::Debug => {
+                if !from.is_file() {
+                    return Err(missing(&from, std::io::ErrorKind::NotFound.into()));
+                }
+                run(Command::new("x86_64-w64-mingw32-strip")
+                    .arg("--strip-debug")
+                    .arg("-o")
+                    .arg(stage.join(to))
+                    .arg(&from))?;
+            }
+        }
+    }
     // Haven.exe built for the GNU target imports WebView2Loader.dll; cargo leaves it beside it.
-    copy(&target_dir().join(TARGET).join("release/WebView2Loader.dll"), "WebView2Loader.dll")?;
+    copy(&built(profile, "WebView2Loader.dll"), "WebView2Loader.dll")?;
     copy(&root().join("icons/icon.ico"), "haven.ico")?;
     let msi = work_dir().join(format!("Haven-{version}-x64.msi"));
     // wixl looks for the files named in the source relative to the folder it runs in.

@@ -493,6 +493,15 @@ fn after_the_day_lists_who_did_not_come_with_a_phone_only_where_consented_and_re
                "phone": "+33 6 98 76 54 32", "consent": false, "confirm_not_duplicate": true}),
     )["person"]
         .clone();
+    // Her daughter's own number, though its digits sort first, does not stand before hers.
+    call(
+        &t.db,
+        &s,
+        "create_person",
+        json!({"given_name": "Idil", "family_name": "Jama", "date_of_birth": "2012-05-06", "site": "CAL",
+               "phone": "+33 6 00 00 00 01", "consent": true, "confirm_not_duplicate": true,
+               "household_with": phoned["id"], "relationship": "child"}),
+    );
     // Stock for one household only: the second collection gets what is left.
     call(&t.db, &s, "record_collection", json!({"distribution": d, "person": came["code"]}));
 

@@ -83,7 +83,9 @@ export function eligibleList(plan, served, desk) {
     const query = find.value.trim();
     empty.hidden = page.length > 0 || !query;
     replace(empty, empty.hidden ? '' : t('dist.find_none', { text: query }));
-    replace(count, page.length === 0 ? ''
+    // A list on one page needs no "1 to 62 of 62" under its "62 households".
+    const whole = !query && shown.length <= PAGE;
+    replace(count, page.length === 0 || whole ? ''
       : t(query ? 'dist.page_found' : 'dist.page', { from: num(offset + 1), to: num(offset + page.length), n: num(shown.length) }));
     prev.disabled = offset === 0;
     next.disabled = offset + PAGE >= shown.length;

@@ -1,12 +1,14 @@
 // Distribution: the list of distribution days (coordinators create them), a day's desk
 // (`#/distribution/<id>`: type a code or a name and press Enter to record a collection, or pick
 // from the list when several people share the name; live counters;
-// the eligible households with their allowances and the shortfalls; the printed sign-up
+// the eligible households with their allowances and the shortfalls, from eligible-list.js; a
+// collection redraws only what it changed; the printed sign-up
 // sheet; reversing a mistaken collection), and the allowance rules (`#/distribution/rules`).
 
 import * as api from '../api.js';
 import { saveDialog } from '../dialogs.js';
 import { afterTheDay, dayPrinting } from '../day-printing.js';
+import { eligibleList } from '../eligible-list.js';
 import { h, replace } from '../dom.js';
 import { checkbox, confirmBox, dateInput, errorSummary, field, flash, notice, select, showApiError, takeFlash, valueOrNull } from '../form.js';
 import { date, num, t } from '../i18n.js';
@@ -92,6 +94,30 @@ function remainingTable(c) {
     h('tbody', {}, c.remaining.map((r) => h('tr', { 'data-testid': 'remaining-row', 'data-item': r.item, 'data-variant': r.variant },
       h('td', {}, r.variant ? `${r.item} (${r.variant})` : r.item),
       h('td', { class: 'num', 'data-testid': 'remaining-qty' }, num(r.quantity))))));
+}
+
+/** Puts new counts in the counters drawn by `countersBlock`, changing only their numbers. */
+function updateCounters(holder, c) {
+  for (const [key, value] of [['households', c.households], ['people', c.people], ['items', c.items_out]]) {
+    const el = holder.querySelector(`[data-testid="counter-${key}"]`);
+    if (!el) { replace(holder, countersBlock(c)); return; }
+    const text = num(value);
+    if (el.textContent !== text) el.textContent = text;
+  }
+}
+
+/** Puts new quantities in the stock table drawn by `remainingTable`; the table is drawn again
+ * only when its items are not the same ones. */
+function updateRemaining(holder, c) {
+  const rows = holder.querySelectorAll('[data-testid="remaining-row"]');
+  const same = rows.length === c.remaining.length
+    && c.remaining.every((r, i) => rows[i].dataset.item === r.item && (rows[i].dataset.variant || null) === (r.variant || null));
+  if (!same) { replace(holder, remainingTable(c)); return; }
+  c.remaining.forEach((r, i) => {
+    const el = rows[i].querySelector('[data-testid="remaining-qty"]');
+    const text = num(r.quantity);
+    if (el.textContent !== text) el.textContent = text;
+  });
 }
 
 /** What a collection gave, each item and size totalled: "Nappies size 4 x2". */
@@ -241,8 +267,8 @@ async function showDesk(main, { id, session }) {
   const picks = h('div', { 'data-testid': 'desk-picks' });
   const closePicks = () => replace(picks);
   const pickButtons = () => [...picks.querySelectorAll('button')];
-  // Ticks in the eligible list, by the code of every member of each household.
-  const ticks = new Map();
+  // The eligible list once it has come (a page of it is drawn; it ticks a row in place).
+  let eligible = null;
   // The codes of every member of each eligible household, by code; the codes of households that
   // have collected here.
   const householdOf = new Map();
@@ -257,14 +283,15 @@ async function showDesk(main, { id, session }) {
     let recorded = false;
     try {
       const done = await api.recordCollection(id, who, partial.input.checked, otherSite);
-      replace(counters, countersBlock(done.counters));
-      replace(remaining, remainingTable(done.counters));
+      // Only what a collection changes is drawn again: the counters' and the stock's numbers,
+      // the new row on top of the collections, the household's row in the eligible list.
+      updateCounters(counters, done.counters);
+      updateRemaining(remaining, done.counters);
       if (done.collection) {
         mine.set(done.collection.id, Date.now());
         for (const c of householdOf.get(done.collection.code) || [done.collection.code]) served.add(c);
         list.prepend(collectionRow(done.collection));
-        const tick = ticks.get(done.collection.code);
-        if (tick) tick();
+        if (eligible) eligible.collected(done.collection.code);
       }
       const shown = done.collection ? `${done.collection.name} (${done.collection.code})` : who;
       say(notice(t('dist.collected', { code: shown, what: done.collection ? done.collection.summary : '' })));
@@ -442,49 +469,8 @@ async function showDesk(main, { id, session }) {
     for (const c of codes) householdOf.set(c, codes);
     if (r.collected) for (const c of codes) served.add(c);
   }
-  replace(planBox, planTables(plan, d.status === 'open' ? { ticks, record } : null));
-}
-
-/**
- * The eligible households, their allowances and the shortfalls. With `desk` (an open
- * distribution), each household not yet served has a button to record its collection from
- * the list; `desk.ticks` learns how to mark a row collected when the desk records it.
- */
-function planTables(plan, desk) {
-  const short = plan.needs.filter((n) => n.shortfall > 0);
-  return h('div', {},
-    h('p', { class: 'count', 'data-testid': 'plan-count' }, t('dist.eligible_count', { n: num(plan.rows.length) })),
-    short.length ? h('div', { class: 'notice notice-warning', 'data-testid': 'shortfalls' },
-      h('p', {}, t('dist.shortfalls')),
-      h('ul', {}, short.map((n) => h('li', {}, t('dist.shortfall_line', {
-        item: n.variant ? `${n.item} (${n.variant})` : n.item, needed: num(n.needed), available: num(n.available), short: num(n.shortfall),
-      }))))) : h('p', { class: 'hint' }, t('dist.no_shortfall')),
-    h('table', { class: 'table table-plan' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('people.code')), h('th', { scope: 'col' }, t('people.name')),
-        h('th', { scope: 'col', class: 'num' }, t('dist.size')), h('th', { scope: 'col' }, t('dist.allowance')),
-        h('th', { scope: 'col' }, t('dist.collected_col')))),
-      h('tbody', {}, plan.rows.map((r) => {
-        const head = r.unit.members[0] || {};
-        const cell = h('td', { class: 'nowrap', 'data-testid': 'plan-collected' }, r.collected ? '✓' : '');
-        if (desk && !r.collected) {
-          const done = () => replace(cell, '✓');
-          r.unit.members.forEach((m) => desk.ticks.set(m.code, done));
-          const tick = h('button', { type: 'button', class: 'button button-secondary button-small', 'data-testid': 'plan-tick',
-            'aria-label': t('dist.tick_label', { name: head.name, code: head.code }) }, t('dist.tick'));
-          tick.addEventListener('click', async () => {
-            tick.disabled = true;
-            if (!await desk.record(head.id, { fromList: true })) tick.disabled = false;
-          });
-          cell.append(tick);
-        }
-        return h('tr', { 'data-testid': 'plan-row', 'data-code': head.code },
-          h('td', { class: 'code' }, head.code),
-          h('td', { class: 'plan-name' }, h('span', { dir: 'auto', 'data-testid': 'plan-name' }, head.name),
-            head.original_name ? h('span', {}, ' · ', h('span', { class: 'original-name', dir: 'auto', 'data-testid': 'plan-original' }, head.original_name)) : null),
-          h('td', { class: 'num' }, num(r.unit.members.length)),
-          h('td', {}, r.summary),
-          cell);
-      }))));
+  eligible = eligibleList(plan, served, d.status === 'open' ? { record } : null);
+  replace(planBox, eligible);
 }
 
 /** Print the sign-up sheet (save dialog, or a typed path), open/close the day. */

@@ -193,6 +193,11 @@ test('receive a donation, create a distribution, print its sheet, record collect
   await driver.findElement(By.css(`[data-testid="collection-row"][data-code="${ticked}"]`));
   assert.equal(await (await rowOf(ticked)).findElement(byTestId('plan-collected')).getText(), '✓', 'its row is ticked');
   assert.equal((await (await rowOf(ticked)).findElements(byTestId('plan-tick'))).length, 0, 'and cannot be ticked twice');
+  // The focus went on to the next household's button, not lost with the one that went.
+  const nextTick = await driver.findElement(By.xpath(
+    `//*[@data-testid='plan-row'][@data-code='${ticked}']/following-sibling::*[.//*[@data-testid='plan-tick']][1]//*[@data-testid='plan-tick']`));
+  const focusedId = await driver.executeScript('return document.activeElement;');
+  assert.equal(await focusedId.getId(), await nextTick.getId(), 'the next household\'s button has the focus');
 
   // The Stock screen shows the fall too.
   const food = await balance(driver, 'Food parcel', 'The bus');

@@ -26,6 +26,8 @@ test('the front desk undoes its own collection with a reason', async () => {
 
   await (await find(driver, 'desk-code')).sendKeys(code, Key.ENTER);
   await driver.wait(async () => (await textOf(driver, 'counter-households')) === '1', WAIT, 'one household served');
+  const served = await driver.findElement(By.css(`[data-testid="plan-row"][data-code="${code}"]`));
+  assert.equal(await (await served.findElement(byTestId('plan-collected'))).getText(), '✓', 'ticked in the list');
   const items = Number(await textOf(driver, 'counter-items'));
   assert.ok(items > 0, 'items went out');
 
@@ -42,6 +44,9 @@ test('the front desk undoes its own collection with a reason', async () => {
   const row = await find(driver, 'collection-row');
   assert.match(await row.getText(), /Reversed/, 'the row says it was reversed');
   assert.equal((await driver.findElements(byTestId('undo'))).length, 0, 'nothing left to undo');
+  // The household is not served any more: its row in the eligible list has its button back.
+  const planRow = await driver.findElement(By.css(`[data-testid="plan-row"][data-code="${code}"]`));
+  assert.equal((await planRow.findElements(byTestId('plan-tick'))).length, 1, 'the household can be served again from the list');
   await shot(driver, 'desk-undone');
   await lock(driver);
 

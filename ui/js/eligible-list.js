@@ -19,7 +19,8 @@ const fold = (s) => (s || '').normalize('NFD').replace(/\p{M}/gu, '').toLowerCas
  * With `desk` (an open distribution), each household not yet served has a button that records
  * its collection through `desk.record`. Returns the element, with `collected(code)`: the desk
  * calls it when it has recorded the household of `code`, and the row is ticked in place if it
- * is on the page shown.
+ * is on the page shown; and `uncollected(code)` when that collection was reversed. `desk.codeBox`
+ * takes the focus after the list's last button is used.
  */
 export function eligibleList(plan, served, desk) {
   const short = plan.needs.filter((n) => n.shortfall > 0);
@@ -32,6 +33,9 @@ export function eligibleList(plan, served, desk) {
   }));
   let shown = all;
   let offset = 0;
+  // Each household's entry, by the code of every member.
+  const byCode = new Map();
+  for (const e of all) for (const m of e.row.unit.members) byCode.set(m.code, e);
   // The collected cell of each row on the page, by the code of every member of its household.
   const cells = new Map();
 
@@ -56,7 +60,13 @@ export function eligibleList(plan, served, desk) {
         'aria-label': t('dist.tick_label', { name: head.name, code: head.code }) }, t('dist.tick'));
       tick.addEventListener('click', async () => {
         tick.disabled = true;
-        if (!await desk.record(head.id, { fromList: true })) tick.disabled = false;
+        const row = cell.closest('tr');
+        if (!await desk.record(head.id, { fromList: true })) { tick.disabled = false; return; }
+        // The button has become a tick: the focus goes on to the next household's button, so a
+        // keyboard works down the list, or back to the desk's box after the last.
+        let next = row && row.nextElementSibling;
+        while (next && !next.querySelector('[data-testid="plan-tick"]')) next = next.nextElementSibling;
+        (next ? next.querySelector('[data-testid="plan-tick"]') : desk.codeBox)?.focus();
       });
       cell.append(tick);
     }
@@ -67,6 +77,7 @@ export function eligibleList(plan, served, desk) {
     const { row: r, head } = entry;
     const cell = collectedCell(entry);
     for (const m of r.unit.members) cells.set(m.code, cell);
+    entry.cell = cell;
     return h('tr', { 'data-testid': 'plan-row', 'data-code': head.code },
       h('td', { class: 'code' }, head.code),
       h('td', { class: 'plan-name' }, h('span', { dir: 'auto', 'data-testid': 'plan-name' }, head.name),
@@ -124,6 +135,19 @@ export function eligibleList(plan, served, desk) {
   el.collected = (code) => {
     const cell = cells.get(code);
     if (cell) replace(cell, '✓');
+  };
+  // A collection reversed or undone (and the household's codes taken out of `served`): the
+  // household is not served any more, and its row gets its button back if it is on the page.
+  el.uncollected = (code) => {
+    const entry = byCode.get(code);
+    if (!entry) return;
+    entry.row.collected = false;
+    const cell = cells.get(code);
+    if (!cell) return;
+    const fresh = collectedCell(entry);
+    cell.replaceWith(fresh);
+    for (const m of entry.row.unit.members) cells.set(m.code, fresh);
+    entry.cell = fresh;
   };
   return el;
 }

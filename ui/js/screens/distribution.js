@@ -209,6 +209,7 @@ async function showDesk(main, { id, session }) {
               replace(counters, countersBlock(after.counters));
               replace(remaining, remainingTable(after.counters));
               replace(list, ...after.collections.map(collectionRow));
+              unserve(c.code, after.collections);
               say(notice(t('dist.reversed_done', { code: c.code })));
             } catch (err) { say(h('p', { class: 'field-error', role: 'alert' }, err.message)); asked.remove(); }
           },
@@ -243,6 +244,7 @@ async function showDesk(main, { id, session }) {
             replace(counters, countersBlock(after.counters));
             replace(remaining, remainingTable(after.counters));
             replace(list, ...after.collections.map(collectionRow));
+            unserve(c.code, after.collections);
             say(notice(t('dist.undone', { code: c.code })));
             code.focus();
           } catch (err) { say(h('p', { class: 'field-error', role: 'alert' }, err.message)); holder.remove(); }
@@ -273,6 +275,15 @@ async function showDesk(main, { id, session }) {
   // have collected here.
   const householdOf = new Map();
   const served = new Set();
+  // A collection reversed or undone: unless the household has another collection here still
+  // standing (made at two desks between exchanges), it is not served any more, and its row in
+  // the eligible list gets its button back.
+  const unserve = (who, collections) => {
+    const codes = householdOf.get(who) || [who];
+    if (collections.some((x) => !x.reversed_at && codes.includes(x.code))) return;
+    for (const c of codes) served.delete(c);
+    if (eligible) eligible.uncollected(who);
+  };
   // Records `who`'s household; true when it was recorded. From the list (`fromList`), the
   // focus stays there and a refusal is not offered as a pick list.
   // The text the desk put back in the box after a refusal, to be corrected or picked.
@@ -469,7 +480,7 @@ async function showDesk(main, { id, session }) {
     for (const c of codes) householdOf.set(c, codes);
     if (r.collected) for (const c of codes) served.add(c);
   }
-  eligible = eligibleList(plan, served, d.status === 'open' ? { record } : null);
+  eligible = eligibleList(plan, served, d.status === 'open' ? { record, codeBox: code } : null);
   replace(planBox, eligible);
 }
 

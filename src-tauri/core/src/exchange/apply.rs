@@ -18,6 +18,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{Map, Value};
 
 use super::bundle::Change;
+use super::unique;
 use crate::db::capture::{self, applied_vector, is_replicated, pk_json, rows_of, value_json, Stamp};
 use crate::{Error, Result};
 
@@ -39,7 +40,9 @@ pub struct Lost {
     pub table: String,
     /// The row's primary key (JSON list).
     pub pk: String,
-    /// `edit`, `delete` (a delete met an edit) or `insert`.
+    /// `edit`, `delete` (a delete met an edit), `insert` (two versions of one new row, or a
+    /// rule broken otherwise) or `unique` (two rows breaking a unique rule together: the row
+    /// created later stays, see [`super::unique`]).
     pub kind: &'static str,
     /// The winning values (JSON object; null for a delete).
     pub winner: Value,
@@ -126,7 +129,22 @@ pub fn apply_change(conn: &Connection, me: &str, change: &Change, lost: &mut Vec
             return Ok(Outcome::Waits(format!("it follows change {seq} of replica {origin}, not here yet")));
         }
     }
+    // What the unique rules settle is written before the apply (foreign keys deferred: rows
+    // follow a winner the apply is about to insert), and undone with it when the change waits.
+    conn.execute_batch("SAVEPOINT exchange_apply; PRAGMA defer_foreign_keys = ON;")?;
+    let outcome = apply_in_order(conn, change, lost);
+    if matches!(outcome, Ok(Outcome::Applied)) {
+        conn.execute_batch("RELEASE exchange_apply")?;
+    } else {
+        conn.execute_batch("ROLLBACK TO exchange_apply; RELEASE exchange_apply")?;
+    }
+    outcome
+}
+
+/// Applies a change whose earlier ones are all here (see [`apply_change`]).
+fn apply_in_order(conn: &Connection, change: &Change, lost: &mut Vec<Lost>) -> Result<Outcome> {
     let incoming = Stamp { hlc: change.hlc, origin: change.origin.clone(), seq: change.seq };
+    let settled = unique::settle(conn, &change.changeset, &incoming, lost)?;
     let rows = rows_of(&change.changeset)?;
     let stamps = load_stamps(conn, &rows)?;
     let columns = load_columns(conn, &rows)?;
@@ -134,8 +152,29 @@ pub fn apply_change(conn: &Connection, me: &str, change: &Change, lost: &mut Vec
     let handler = {
         let decisions = Arc::clone(&decisions);
         let incoming = incoming.clone();
+        let (losing, redirected) = (settled.losing.clone(), settled.redirected.clone());
+        let placeholders = !settled.placeholders.is_empty();
         move |kind: ConflictType, item: ChangesetItem| -> ConflictAction {
             let Ok(mut d) = decisions.lock() else { return ConflictAction::SQLITE_CHANGESET_ABORT };
+            if kind == ConflictType::SQLITE_CHANGESET_FOREIGN_KEY && placeholders {
+                // The placeholders point at a row that is not here until they are taken out;
+                // the check is made after that (`unique::clear_placeholders`).
+                return ConflictAction::SQLITE_CHANGESET_OMIT;
+            }
+            if kind != ConflictType::SQLITE_CHANGESET_FOREIGN_KEY {
+                // Settled before the apply: a received row that lost a unique clash (listed
+                // already), or one written already pointing at the winner.
+                if let (Ok(op), Ok(pk)) = (item.op(), pk_json(&item)) {
+                    let key = (op.table_name().to_string(), pk);
+                    if losing.contains(&key) {
+                        d.omitted.insert(key);
+                        return ConflictAction::SQLITE_CHANGESET_OMIT;
+                    }
+                    if redirected.contains(&key) {
+                        return ConflictAction::SQLITE_CHANGESET_OMIT;
+                    }
+                }
+            }
             decide(&mut d, &stamps, &columns, &incoming, kind, &item)
         }
     };
@@ -150,6 +189,9 @@ pub fn apply_change(conn: &Connection, me: &str, change: &Change, lost: &mut Vec
         return Ok(Outcome::Waits(why));
     }
     result?;
+    if !unique::clear_placeholders(conn, &settled, &rows)? {
+        return Ok(Outcome::Waits("a row it refers to has not arrived".into()));
+    }
     for edit in &d.untouched {
         edit.write(conn)?;
     }
@@ -167,6 +209,7 @@ pub fn apply_change(conn: &Connection, me: &str, change: &Change, lost: &mut Vec
     capture::stamp_rows(conn, &change.changeset, &incoming, &|t, pk| {
         omitted.contains(&(t.to_string(), pk.to_string()))
     })?;
+    lost.extend(settled.lost);
     lost.extend(d.lost);
     Ok(Outcome::Applied)
 }

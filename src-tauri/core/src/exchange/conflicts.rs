@@ -23,7 +23,9 @@ pub struct Conflict {
     pub table: String,
     /// The row's primary key values.
     pub row: Value,
-    /// `edit` (two edits), `delete` (a delete met an edit) or `insert`.
+    /// `edit` (two edits), `delete` (a delete met an edit) or `insert` (one new row made twice,
+    /// differently, or two new rows that a unique rule lets only one of stand: the winner then
+    /// has another primary key than the row).
     pub kind: String,
     /// The version that won (null: the row was deleted).
     pub winner: Value,
@@ -73,7 +75,8 @@ pub(crate) fn record(tx: &Transaction<'_>, me: &Identity, lost: &[Lost]) -> Resu
                     me.site,
                     l.table,
                     l.pk,
-                    l.kind,
+                    // The list knows three kinds; a unique clash is two inserts.
+                    if l.kind == "unique" { "insert" } else { l.kind },
                     l.winner.to_string(),
                     l.loser.to_string(),
                     l.winner_stamp.origin,
@@ -90,6 +93,15 @@ pub(crate) fn record(tx: &Transaction<'_>, me: &Identity, lost: &[Lost]) -> Resu
 /// The id of the conflict a losing change makes: the same on every replica.
 fn conflict_id(l: &Lost) -> String {
     let mut h = Sha256::new();
+    if l.kind == "unique" {
+        // A row loses a unique clash once, whichever replica finds it: the replica that made
+        // it may have edited it since, so its stamp there is not the one the others see.
+        for part in [l.table.as_str(), l.pk.as_str(), "unique"] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        return hex::encode(&h.finalize()[..16]);
+    }
     for part in [l.table.as_str(), l.pk.as_str(), l.loser_stamp.origin.as_str()] {
         h.update(part.as_bytes());
         h.update([0]);

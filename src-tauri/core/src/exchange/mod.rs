@@ -44,6 +44,7 @@ pub mod folder;
 pub mod join;
 pub mod replicas;
 pub mod seal;
+mod unique;
 
 use std::collections::BTreeSet;
 

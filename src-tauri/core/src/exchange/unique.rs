@@ -1,0 +1,573 @@
+//! Two replicas inserting rows that break a unique rule together (one person signed up twice
+//! for one session, two UK checklists of one person, two open stock-takes of one location):
+//! settled before the change applies, the same way on every replica.
+//!
+//! The two rows have different primary keys, so SQLite sees no conflict between them, only a
+//! broken rule ("constraint"). Of the two, the row created later (its `created_at`, then its
+//! primary key) stays on every replica. Creation is compared, not the rows' exchange stamps:
+//! a stamp moves with every later edit of the row, which the other replica may not have seen
+//! yet, so two replicas could compare different stamps and keep different rows.
+//!
+//! Before a received change applies, each row it inserts is checked against the table's unique
+//! indexes (a partial index only where its WHERE holds for both rows). A local row that loses
+//! is deleted (the apply is not captured, so this is no new change), and the rows pointing at
+//! it by foreign key follow the winner, or go where a rule of their own table forbids a second
+//! one there (two counts of one item in two stock-takes); a received row that loses is left
+//! out by the conflict handler. Either way the loser is listed once (kind `insert`, both
+//! versions, the winner under its own primary key). A row received later that points at a row that lost here (a line of the
+//! stock-take that lost, from the replica that made it) follows the winner the same way, so
+//! it does not wait for a row that will never come.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::fallible_streaming_iterator::FallibleStreamingIterator;
+use rusqlite::hooks::Action;
+use rusqlite::session::ChangesetIter;
+use rusqlite::types::Value as Sql;
+use rusqlite::{params_from_iter, Connection, OptionalExtension};
+use serde_json::{Map, Value};
+
+use super::apply::Lost;
+use crate::db::capture::{is_replicated, pk_json, value_json, RowRef, Stamp};
+use crate::Result;
+
+/// Tables settled by their own rule in the conflict handler (the list, erasures, merges and
+/// dismissals: the later record stands) or never in conflict (audit entries).
+const OWN_RULE: &[&str] = &["conflicts", "erasures", "person_merges", "duplicate_dismissals", "audit_log"];
+
+/// What was settled for one received change before it applies.
+#[derive(Default)]
+pub(super) struct Settled {
+    /// Received rows that lose to a local one (table, primary key): the conflict handler leaves
+    /// them out.
+    pub losing: HashSet<(String, String)>,
+    /// Received rows written here already, pointing at the winner instead of a row that lost:
+    /// the handler leaves the change's own version of them out.
+    pub redirected: HashSet<(String, String)>,
+    /// Every loser, local (deleted here) or received, to be listed.
+    pub lost: Vec<Lost>,
+    /// Received rows that lost after following a winner, put in as they came so that the
+    /// apply meets them (a conflict it is told to leave out) instead of inserting them; taken
+    /// out after the apply ([`clear_placeholders`]).
+    pub placeholders: Vec<(String, String)>,
+}
+
+/// A unique index: its columns (positions in the table) and the WHERE of a partial one.
+struct UniqueIndex {
+    cols: Vec<usize>,
+    partial: Option<String>,
+}
+
+/// A foreign key of a table: its columns, and the parent's table and columns.
+struct ForeignKey {
+    from: Vec<String>,
+    parent: String,
+    to: Vec<String>,
+}
+
+/// What the rule needs to know of a table, read from the schema.
+struct Table {
+    cols: Vec<String>,
+    pk: Vec<bool>,
+    created: Option<usize>,
+    uniques: Vec<UniqueIndex>,
+    fks: Vec<ForeignKey>,
+}
+
+fn quoted(names: &[String]) -> Vec<String> {
+    names.iter().map(|c| format!("\"{c}\"")).collect()
+}
+
+fn table(conn: &Connection, name: &str) -> Result<Table> {
+    let info: Vec<(String, i64)> = conn
+        .prepare(&format!("SELECT name, pk FROM pragma_table_info('{name}') ORDER BY cid"))?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let cols: Vec<String> = info.iter().map(|(c, _)| c.clone()).collect();
+    let pk = info.iter().map(|(_, p)| *p > 0).collect();
+    let created = cols.iter().position(|c| c == "created_at");
+    let indexes: Vec<(String, bool)> = conn
+        .prepare(&format!(
+            "SELECT name, partial FROM pragma_index_list('{name}') WHERE \"unique\" = 1 AND origin <> 'pk'"
+        ))?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut uniques = Vec::new();
+    for (index, partial) in indexes {
+        let names: Vec<Option<String>> = conn
+            .prepare(&format!("SELECT name FROM pragma_index_info('{index}') ORDER BY seqno"))?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        // An index on an expression (a setting per key and site, coalesced) cannot be probed
+        // by column; its clash stays listed as a plain broken rule.
+        let Some(positions) =
+            names.iter().map(|n| n.as_ref().and_then(|n| cols.iter().position(|c| c == n))).collect()
+        else {
+            continue;
+        };
+        let partial = if partial {
+            let sql: Option<String> = conn
+                .query_row(
+                    "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?1",
+                    [&index],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten();
+            match sql.as_deref().and_then(where_of) {
+                Some(w) => Some(w),
+                None => continue,
+            }
+        } else {
+            None
+        };
+        uniques.push(UniqueIndex { cols: positions, partial });
+    }
+    let mut fks: Vec<(i64, ForeignKey)> = Vec::new();
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list('{name}') ORDER BY id, seq"
+    ))?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, parent, from, to) = row?;
+        let to = match to {
+            Some(t) => t,
+            None => primary_key(conn, &parent)?.into_iter().next().unwrap_or_default(),
+        };
+        match fks.last_mut() {
+            Some((last, fk)) if *last == id => {
+                fk.from.push(from);
+                fk.to.push(to);
+            }
+            _ => fks.push((id, ForeignKey { from: vec![from], parent, to: vec![to] })),
+        }
+    }
+    Ok(Table { cols, pk, created, uniques, fks: fks.into_iter().map(|(_, f)| f).collect() })
+}
+
+fn primary_key(conn: &Connection, table: &str) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare(&format!("SELECT name FROM pragma_table_info('{table}') WHERE pk > 0 ORDER BY pk"))?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// The condition of a partial index, from its CREATE statement.
+fn where_of(sql: &str) -> Option<String> {
+    let at = sql.to_ascii_uppercase().rfind(" WHERE ")?;
+    Some(sql[at + 7..].trim().to_string())
+}
+
+/// The key that orders two clashing rows: the later one stays.
+fn created_key(t: &Table, values: &[Sql], pk: &str) -> (String, String) {
+    let created = match t.created.and_then(|i| values.get(i)) {
+        Some(Sql::Text(s)) => s.clone(),
+        _ => String::new(),
+    };
+    (created, pk.to_string())
+}
+
+fn as_json(cols: &[String], values: &[Sql]) -> Value {
+    let mut out = Map::new();
+    for (c, v) in cols.iter().zip(values) {
+        out.insert(c.clone(), value_json(v.into()));
+    }
+    Value::Object(out)
+}
+
+fn from_json(v: &Value) -> Sql {
+    match v {
+        Value::Null => Sql::Null,
+        Value::Bool(b) => Sql::Integer(i64::from(*b)),
+        Value::Number(n) => {
+            n.as_i64().map(Sql::Integer).unwrap_or_else(|| Sql::Real(n.as_f64().unwrap_or(0.0)))
+        }
+        Value::String(s) => Sql::Text(s.clone()),
+        other => Sql::Text(other.to_string()),
+    }
+}
+
+fn owned(v: rusqlite::types::ValueRef<'_>) -> rusqlite::Result<Sql> {
+    Sql::try_from(v).map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, v.data_type(), Box::new(e)))
+}
+
+/// A local row that clashes with a received one.
+struct Local {
+    pk: String,
+    values: Vec<Sql>,
+}
+
+/// The local rows (other than the received row itself) that `values` clashes with through
+/// one of `t`'s unique indexes.
+fn clashing(conn: &Connection, name: &str, t: &Table, values: &[Sql], pk: &str) -> Result<Vec<Local>> {
+    let mut out: Vec<Local> = Vec::new();
+    for index in &t.uniques {
+        let probe: Vec<&Sql> = index.cols.iter().filter_map(|i| values.get(*i)).collect();
+        // NULLs never clash in a unique index.
+        if probe.len() != index.cols.len() || probe.iter().any(|v| matches!(v, Sql::Null)) {
+            continue;
+        }
+        if let Some(cond) = &index.partial {
+            let as_cols: Vec<String> =
+                t.cols.iter().enumerate().map(|(i, c)| format!("?{} AS \"{c}\"", i + 1)).collect();
+            let holds = conn
+                .query_row(
+                    &format!("SELECT 1 FROM (SELECT {}) WHERE {cond}", as_cols.join(", ")),
+                    params_from_iter(values.iter()),
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            if !holds {
+                continue;
+            }
+        }
+        let mut cond: Vec<String> =
+            index.cols.iter().enumerate().map(|(k, i)| format!("\"{}\" = ?{}", t.cols[*i], k + 1)).collect();
+        if let Some(w) = &index.partial {
+            cond.push(format!("({w})"));
+        }
+        let sql =
+            format!("SELECT {} FROM \"{name}\" WHERE {}", quoted(&t.cols).join(", "), cond.join(" AND "));
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query(params_from_iter(probe))?;
+        while let Some(r) = rows.next()? {
+            let row: Vec<Sql> = (0..t.cols.len()).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
+            let key: Vec<Value> =
+                row.iter().zip(&t.pk).filter(|(_, p)| **p).map(|(v, _)| value_json(v.into())).collect();
+            let key = Value::Array(key).to_string();
+            if key != pk && !out.iter().any(|l| l.pk == key) {
+                out.push(Local { pk: key, values: row });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every foreign key in the schema that points at `parent`: (child table, its columns, the
+/// parent's columns).
+fn pointing_at(conn: &Connection, parent: &str) -> Result<Vec<(String, Vec<String>, Vec<String>)>> {
+    let children: Vec<String> = conn
+        .prepare(
+            "SELECT DISTINCT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+             WHERE m.type = 'table' AND f.\"table\" = ?1 ORDER BY m.name",
+        )?
+        .query_map([parent], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for child in children {
+        for fk in table(conn, &child)?.fks.into_iter().filter(|f| f.parent == parent) {
+            out.push((child.clone(), fk.from, fk.to));
+        }
+    }
+    Ok(out)
+}
+
+/// Deletes the local row that lost, after the rows pointing at it follow the winner (or go).
+fn replace_local(conn: &Connection, name: &str, t: &Table, loser: &Local, winner: &[Sql]) -> Result<()> {
+    let value_of =
+        |row: &[Sql], col: &str| t.cols.iter().position(|c| c == col).and_then(|i| row.get(i).cloned());
+    for (child, from, to) in pointing_at(conn, name)? {
+        let (Some(old), Some(new)) = (
+            to.iter().map(|c| value_of(&loser.values, c)).collect::<Option<Vec<_>>>(),
+            to.iter().map(|c| value_of(winner, c)).collect::<Option<Vec<_>>>(),
+        ) else {
+            continue;
+        };
+        let n = from.len();
+        let set: Vec<String> =
+            from.iter().enumerate().map(|(i, c)| format!("\"{c}\" = ?{}", i + 1)).collect();
+        let at: Vec<String> =
+            from.iter().enumerate().map(|(i, c)| format!("\"{c}\" = ?{}", n + i + 1)).collect();
+        conn.execute(
+            &format!("UPDATE OR IGNORE \"{child}\" SET {} WHERE {}", set.join(", "), at.join(" AND ")),
+            params_from_iter(new.iter().chain(&old)),
+        )?;
+        let at: Vec<String> = from.iter().enumerate().map(|(i, c)| format!("\"{c}\" = ?{}", i + 1)).collect();
+        conn.execute(
+            &format!("DELETE FROM \"{child}\" WHERE {}", at.join(" AND ")),
+            params_from_iter(old.iter()),
+        )?;
+    }
+    let pk_cols: Vec<(usize, &String)> = t.cols.iter().enumerate().filter(|(i, _)| t.pk[*i]).collect();
+    let at: Vec<String> =
+        pk_cols.iter().enumerate().map(|(k, (_, c))| format!("\"{c}\" = ?{}", k + 1)).collect();
+    let key: Vec<&Sql> = pk_cols.iter().filter_map(|(i, _)| loser.values.get(*i)).collect();
+    conn.execute(&format!("DELETE FROM \"{name}\" WHERE {}", at.join(" AND ")), params_from_iter(key))?;
+    conn.execute("DELETE FROM exchange_stamps WHERE tbl = ?1 AND pk = ?2", [name, &loser.pk])?;
+    Ok(())
+}
+
+/// A row that lost somewhere and the one that stays: (table, loser's values, winner's values).
+type Replaced = (String, Value, Value);
+
+/// Rows that lost a unique clash, here or on the replica that found it: from the list
+/// (replicated) and from this exchange's losses not yet recorded in it.
+fn replaced(conn: &Connection, found: &[Lost]) -> Result<Vec<Replaced>> {
+    let mut out: Vec<Replaced> = conn
+        .prepare("SELECT tbl, loser, winner FROM conflicts WHERE kind = 'insert' AND winner <> 'null'")?
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+        .filter_map(|r| r.ok())
+        .map(|(t, l, w)| {
+            (
+                t,
+                serde_json::from_str(&l).unwrap_or(Value::Null),
+                serde_json::from_str(&w).unwrap_or(Value::Null),
+            )
+        })
+        .collect();
+    out.extend(
+        found
+            .iter()
+            .filter(|l| l.kind == "unique")
+            .map(|l| (l.table.clone(), l.loser.clone(), l.winner.clone())),
+    );
+    Ok(out)
+}
+
+/// A row the change inserts: its table, primary key and values.
+type Row = (String, String, Vec<Sql>);
+
+/// Settles the unique clashes of a received change (stamped `incoming`) before it applies, in
+/// the caller's transaction, with foreign keys deferred (see the module's documentation).
+/// `found` holds the losses found earlier in this exchange.
+pub(super) fn settle(
+    conn: &Connection,
+    changeset: &[u8],
+    incoming: &Stamp,
+    found: &[Lost],
+) -> Result<Settled> {
+    let mut settled = Settled::default();
+    let mut tables: HashMap<String, Table> = HashMap::new();
+    let mut rows: Vec<Row> = Vec::new();
+    let mut input: &[u8] = changeset;
+    let reader: &mut dyn std::io::Read = &mut input;
+    let mut iter = ChangesetIter::start_strm(&reader)?;
+    let mut touched: HashSet<(String, String)> = HashSet::new();
+    while let Some(item) = iter.next()? {
+        let (name, code) = {
+            let op = item.op()?;
+            (op.table_name().to_string(), op.code())
+        };
+        if code != Action::SQLITE_INSERT {
+            // A local row the change itself edits or deletes was seen where it was made: no
+            // clash (an open stock-take closed and another opened in one transaction).
+            touched.insert((name.clone(), pk_json(item)?));
+        }
+        if code != Action::SQLITE_INSERT || !is_replicated(&name) || OWN_RULE.contains(&name.as_str()) {
+            continue;
+        }
+        if !tables.contains_key(&name) {
+            tables.insert(name.clone(), table(conn, &name)?);
+        }
+        let Some(t) = tables.get(&name) else { continue };
+        if t.uniques.is_empty() && t.fks.is_empty() {
+            continue;
+        }
+        let values: Vec<Sql> =
+            (0..t.cols.len()).map(|i| owned(item.new_value(i)?)).collect::<rusqlite::Result<_>>()?;
+        rows.push((name, pk_json(item)?, values));
+    }
+    if rows.is_empty() {
+        return Ok(settled);
+    }
+    let mut clashes = Clashes { conn, incoming, touched, settled: &mut settled };
+    // The received rows against the local ones; then the rows pointing at a row that lost
+    // follow the winner (and meet its own rows); then the received rows once more, against
+    // local rows that followed a winner here.
+    for (name, pk, values) in &rows {
+        if let Some(t) = tables.get(name) {
+            clashes.decide(name, t, pk, values, false)?;
+        }
+    }
+    let mut replaced_rows = replaced(conn, found)?;
+    replaced_rows
+        .extend(clashes.settled.lost.iter().map(|l| (l.table.clone(), l.loser.clone(), l.winner.clone())));
+    for (name, pk, values) in &rows {
+        let Some(t) = tables.get(name) else { continue };
+        if clashes.settled.losing.contains(&(name.clone(), pk.clone())) {
+            continue;
+        }
+        if let Some(moved) = follow(conn, t, values, &replaced_rows)? {
+            clashes.settled.redirected.insert((name.clone(), pk.clone()));
+            clashes.decide(name, t, pk, &moved, true)?;
+        }
+    }
+    for (name, pk, values) in &rows {
+        let key = (name.clone(), pk.clone());
+        if clashes.settled.losing.contains(&key) || clashes.settled.redirected.contains(&key) {
+            continue;
+        }
+        if let Some(t) = tables.get(name) {
+            clashes.decide(name, t, pk, values, false)?;
+        }
+    }
+    Ok(settled)
+}
+
+/// The values of a received row pointing at a row that lost (and is not here), pointing at
+/// the winner instead; `None` when it points at no such row.
+fn follow(conn: &Connection, t: &Table, values: &[Sql], replaced: &[Replaced]) -> Result<Option<Vec<Sql>>> {
+    let mut out = values.to_vec();
+    let mut moved = false;
+    for fk in &t.fks {
+        let Some(from): Option<Vec<usize>> =
+            fk.from.iter().map(|c| t.cols.iter().position(|x| x == c)).collect()
+        else {
+            continue;
+        };
+        let points: Vec<Value> =
+            from.iter().filter_map(|i| values.get(*i)).map(|v| value_json(v.into())).collect();
+        if points.len() != from.len() || points.iter().any(Value::is_null) {
+            continue;
+        }
+        let Some((_, _, winner)) = replaced.iter().find(|(tbl, loser, _)| {
+            *tbl == fk.parent && fk.to.iter().zip(&points).all(|(c, p)| loser.get(c) == Some(p))
+        }) else {
+            continue;
+        };
+        // A row that lost and was taken back since is pointed at as it is.
+        let at: Vec<String> =
+            fk.to.iter().enumerate().map(|(k, c)| format!("\"{c}\" = ?{}", k + 1)).collect();
+        let present = conn
+            .query_row(
+                &format!("SELECT 1 FROM \"{}\" WHERE {}", fk.parent, at.join(" AND ")),
+                params_from_iter(from.iter().filter_map(|i| values.get(*i))),
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+        if present {
+            continue;
+        }
+        for (i, c) in from.iter().zip(&fk.to) {
+            out[*i] = from_json(winner.get(c).unwrap_or(&Value::Null));
+        }
+        moved = true;
+    }
+    Ok(moved.then_some(out))
+}
+
+/// The clashes of one received change, decided one row at a time.
+struct Clashes<'a> {
+    conn: &'a Connection,
+    incoming: &'a Stamp,
+    touched: HashSet<(String, String)>,
+    settled: &'a mut Settled,
+}
+
+impl Clashes<'_> {
+    fn stamp_of(&self, name: &str, key: &str) -> Result<Stamp> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT hlc, origin, seq FROM exchange_stamps WHERE tbl = ?1 AND pk = ?2")?
+            .query_row([name, key], |r| Ok(Stamp { hlc: r.get(0)?, origin: r.get(1)?, seq: r.get(2)? }))
+            .optional()?
+            .unwrap_or(Stamp { hlc: 0, origin: String::new(), seq: 0 }))
+    }
+
+    /// Decides the received row `values` against the local rows it clashes with: the row created
+    /// later stays. A row that followed a winner (`moved`) is written here when it stays, and
+    /// its version in the change is left out by the handler.
+    fn decide(&mut self, name: &str, t: &Table, pk: &str, values: &[Sql], moved: bool) -> Result<()> {
+        let mut locals = clashing(self.conn, name, t, values, pk)?;
+        locals.retain(|l| !self.touched.contains(&(name.to_string(), l.pk.clone())));
+        let theirs = created_key(t, values, pk);
+        let winner = locals.iter().max_by_key(|l| created_key(t, &l.values, &l.pk));
+        if let Some(local) = winner.filter(|l| created_key(t, &l.values, &l.pk) > theirs) {
+            // A local row created later stays: the received one is left out and listed.
+            let lost = Lost {
+                table: name.to_string(),
+                pk: pk.to_string(),
+                kind: "unique",
+                winner: as_json(&t.cols, &local.values),
+                loser: as_json(&t.cols, values),
+                winner_stamp: self.stamp_of(name, &local.pk)?,
+                loser_stamp: self.incoming.clone(),
+            };
+            self.settled.lost.push(lost);
+            self.settled.losing.insert((name.to_string(), pk.to_string()));
+            if moved {
+                // The change inserts it pointing at a row that is not here: it is put in as
+                // it came, for the apply to meet it and leave it out, and taken out after.
+                self.settled.placeholders.push((name.to_string(), pk.to_string()));
+                insert(self.conn, name, t, values, true)?;
+            }
+            return Ok(());
+        }
+        for local in &locals {
+            let lost = Lost {
+                table: name.to_string(),
+                pk: local.pk.clone(),
+                kind: "unique",
+                winner: as_json(&t.cols, values),
+                loser: as_json(&t.cols, &local.values),
+                winner_stamp: self.incoming.clone(),
+                loser_stamp: self.stamp_of(name, &local.pk)?,
+            };
+            self.settled.lost.push(lost);
+            replace_local(self.conn, name, t, local, values)?;
+        }
+        if moved {
+            insert(self.conn, name, t, values, false)?;
+        }
+        Ok(())
+    }
+}
+
+fn insert(conn: &Connection, name: &str, t: &Table, values: &[Sql], or_ignore: bool) -> Result<()> {
+    let marks: Vec<String> = (1..=t.cols.len()).map(|i| format!("?{i}")).collect();
+    let or = if or_ignore { "OR IGNORE " } else { "" };
+    conn.execute(
+        &format!("INSERT {or}INTO \"{name}\" ({}) VALUES ({})", quoted(&t.cols).join(", "), marks.join(", ")),
+        params_from_iter(values.iter()),
+    )?;
+    Ok(())
+}
+
+/// Takes out the rows [`Settled::placeholders`] put in for the apply to meet, then checks that
+/// no row is left pointing at one that is not here (`false`: the change waits, undone).
+pub(super) fn clear_placeholders(conn: &Connection, settled: &Settled, rows: &[RowRef]) -> Result<bool> {
+    if settled.placeholders.is_empty() {
+        return Ok(true);
+    }
+    // Deferred again (the apply turned it off), so that taking a placeholder out settles the
+    // deferred count it added.
+    conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+    let mut stmt_tables: HashMap<&str, Vec<String>> = HashMap::new();
+    for (name, pk) in &settled.placeholders {
+        if !stmt_tables.contains_key(name.as_str()) {
+            stmt_tables.insert(name, primary_key_in_order(conn, name)?);
+        }
+        let cols = stmt_tables.get(name.as_str()).cloned().unwrap_or_default();
+        let key: Vec<Value> = serde_json::from_str(pk).unwrap_or_default();
+        let at: Vec<String> = cols.iter().enumerate().map(|(k, c)| format!("\"{c}\" = ?{}", k + 1)).collect();
+        conn.execute(
+            &format!("DELETE FROM \"{name}\" WHERE {}", at.join(" AND ")),
+            params_from_iter(key.iter().map(from_json)),
+        )?;
+    }
+    // Only the tables the change wrote: a row they point at is what the change may lack.
+    let written: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.table.as_str()).collect();
+    for table in written {
+        if conn.prepare(&format!("PRAGMA foreign_key_check('{table}')"))?.query([])?.next()?.is_some() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The primary key's columns in table order (the order of a changeset's key).
+fn primary_key_in_order(conn: &Connection, table: &str) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare(&format!("SELECT name FROM pragma_table_info('{table}') WHERE pk > 0 ORDER BY cid"))?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}

@@ -137,6 +137,16 @@ fn ends(conn: &Connection) -> Result<BTreeMap<String, String>> {
     Ok(out)
 }
 
+/// The groups of people the merge records make one: each group's members, the person it ends
+/// in first. Erasure uses it: a group is one person, erased whole ([`crate::privacy`]).
+pub fn groups(conn: &Connection) -> Result<Vec<Vec<String>>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (merged, end) in ends(conn)? {
+        out.entry(end.clone()).or_insert_with(|| vec![end]).push(merged);
+    }
+    Ok(out.into_values().collect())
+}
+
 /// Brings every replica's rows in line with the merge records: each merged person is marked
 /// `merged_into` the person their group ends in and closed, and every row about them follows
 /// there.

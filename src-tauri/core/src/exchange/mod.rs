@@ -109,6 +109,8 @@ pub(crate) fn rebuild_derived(conn: &Connection, rows: &[RowRef]) -> Result<()> 
     // Rows about a merged person follow the person kept, whatever arrived (the merge itself, or
     // a note or collection made elsewhere before that replica knew of it).
     crate::cases::merges::settle(conn)?;
+    // A person erased on one computer and merged on another: the whole group is erased.
+    crate::privacy::erase_merged(conn)?;
     for id in people {
         let names = conn
             .query_row(

@@ -79,6 +79,39 @@ fn one_person_signed_up_twice_for_one_session_on_two_computers_ends_as_one_sign_
     });
 }
 
+/// Taking the other version of such a conflict puts the lost row back in place of the kept
+/// one, everywhere.
+#[test]
+fn taking_the_lost_sign_up_back_replaces_the_kept_one_on_every_replica() {
+    let reps = replicas(&["CAL", "DUN"]);
+    let (cal, dun) = (&reps[0], &reps[1]);
+    let folder = tempfile::tempdir().unwrap();
+    register(cal, "Clash", "Twice");
+    swap(cal, folder.path());
+    swap(dun, folder.path());
+    let session = pick(cal, "SELECT id FROM activity_sessions ORDER BY id LIMIT 1");
+    let person = pick(cal, PERSON);
+    for (r, id) in [(cal, "signup-cal"), (dun, "signup-dun")] {
+        sql(
+            r,
+            "INSERT INTO session_signups (id, site_id, session_id, on_date, person_id)
+             SELECT ?1, site_id, id, '2031-03-03', ?3 FROM activity_sessions WHERE id = ?2",
+            &[id, &session, &person],
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    settle_in_order(cal, dun, folder.path());
+    let conflict = call(&cal.db, &cal.s, "list_conflicts", json!({}))[0]["id"].as_str().unwrap().to_string();
+    call(&cal.db, &cal.s, "resolve_conflict", json!({"id": conflict, "choice": "take_other"}));
+    settle_in_order(cal, dun, folder.path());
+    assert_same(cal, dun);
+    for r in [cal, dun] {
+        let kept = one(r, "SELECT group_concat(id) FROM session_signups WHERE person_id = ?1", &[&person]);
+        assert_eq!(kept.as_deref(), Some("signup-cal"), "at {}", r.site);
+        assert_eq!(call(&r.db, &r.s, "list_conflicts", json!({})), json!([]), "resolved at {}", r.site);
+    }
+}
+
 #[test]
 fn two_uk_checklists_of_one_person_made_on_two_computers_end_as_one() {
     clash("uk_arrivals", &|r, id, v| {

@@ -234,6 +234,17 @@ fn take_other(conn: &Connection, c: &Conflict) -> Result<()> {
         if values.len() != columns.len() {
             return Err(Error::new(crate::Code::ExchangeRowDeleted, serde_json::json!({})));
         }
+        // Two rows a unique rule lets only one of stand: the one kept makes way.
+        if let Value::Object(winner) = &c.winner {
+            let key: Option<Vec<rusqlite::types::Value>> =
+                pk_cols.iter().map(|k| winner.get(k).map(json_value)).collect();
+            if let Some(key) = key.filter(|k| *k != pk_params) {
+                conn.execute(
+                    &format!("DELETE FROM \"{}\" WHERE {where_sql}", c.table),
+                    rusqlite::params_from_iter(key),
+                )?;
+            }
+        }
         let names: Vec<String> = values.iter().map(|(k, _)| format!("\"{k}\"")).collect();
         let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
         conn.execute(

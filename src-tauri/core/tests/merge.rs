@@ -382,3 +382,51 @@ fn an_erasure_and_a_merge_of_the_same_person_on_two_computers_end_equal_and_eras
         }
     }
 }
+
+/// A row a person may have once (a sign-up for one session and day) made for the merged
+/// record on one computer while another merges it into a record that has one: the merge makes
+/// them one person, so the two sign-ups are settled as two computers making them: the later
+/// stays, with the kept person, on both, whichever arrives first.
+#[test]
+fn a_sign_up_of_the_merged_record_meeting_one_of_the_kept_record_ends_as_one_everywhere() {
+    for kept_signs_later in [false, true] {
+        let reps = replicas(&["CAL", "DUN"]);
+        let (a, b) = (&reps[0], &reps[1]);
+        let folder = tempfile::tempdir().unwrap();
+        let p = girl(a, "Meron", "Tesfay", None);
+        let k = girl(a, "Meron", "Tesfaye", None);
+        exchange_rounds(&[a, b], folder.path(), 2);
+        let session = one(a, "SELECT id FROM activity_sessions ORDER BY id LIMIT 1", &[]).unwrap();
+        let sign_up = |r: &Replica, id: &str, person: &str| {
+            sql(
+                r,
+                "INSERT INTO session_signups (id, site_id, session_id, on_date, person_id)
+                 SELECT ?1, site_id, id, '2031-04-01', ?3 FROM activity_sessions WHERE id = ?2",
+                &[id, &session, person],
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        // Dunkirk merges P into K; Calais, not knowing, signs P up; K was signed up before
+        // (at Dunkirk) or after (at Calais... as K) that.
+        call(&b.db, &b.s, "merge_people", json!({"keep": k, "merged": p, "confirm": true}));
+        if kept_signs_later {
+            sign_up(a, "signup-of-p", &p);
+            sign_up(b, "signup-of-k", &k);
+        } else {
+            sign_up(b, "signup-of-k", &k);
+            sign_up(a, "signup-of-p", &p);
+        }
+        exchange_rounds(&[a, b], folder.path(), 3);
+        assert_same(a, b);
+        let later = if kept_signs_later { "signup-of-k" } else { "signup-of-p" };
+        for r in [a, b] {
+            let left = one(r, "SELECT group_concat(id || ':' || person_id) FROM session_signups WHERE on_date = '2031-04-01'", &[]);
+            assert_eq!(
+                left,
+                Some(format!("{later}:{k}")),
+                "at {} (kept signs later: {kept_signs_later})",
+                r.site
+            );
+        }
+    }
+}

@@ -186,8 +186,9 @@ pub(crate) fn settle(conn: &Connection) -> Result<usize> {
              WHERE id = ?1 AND (merged_into IS NOT ?2 OR status <> 'closed')",
             params![merged, end],
         )?;
-        // A row that would break a rule at the kept person (a second UK checklist, the same
-        // card number) stays with the merged record, where it is still shown.
+        // A row that would break a rule at the kept person (a second UK checklist) stays with
+        // the merged record here; the exchange's unique rule then keeps the later of the two
+        // (`exchange::settle_merged`, run after this wherever this runs).
         for (table, column) in &columns {
             moved += conn.execute(
                 &format!("UPDATE OR IGNORE \"{table}\" SET \"{column}\" = ?2 WHERE \"{column}\" = ?1"),

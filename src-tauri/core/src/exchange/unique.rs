@@ -240,9 +240,7 @@ fn clashing(conn: &Connection, name: &str, t: &Table, values: &[Sql], pk: &str) 
         let mut rows = stmt.query(params_from_iter(probe))?;
         while let Some(r) = rows.next()? {
             let row: Vec<Sql> = (0..t.cols.len()).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
-            let key: Vec<Value> =
-                row.iter().zip(&t.pk).filter(|(_, p)| **p).map(|(v, _)| value_json(v.into())).collect();
-            let key = Value::Array(key).to_string();
+            let key = key_of(t, &row);
             if key != pk && !out.iter().any(|l| l.pk == key) {
                 out.push(Local { pk: key, values: row });
             }
@@ -570,4 +568,76 @@ fn primary_key_in_order(conn: &Connection, table: &str) -> Result<Vec<String>> {
         .prepare(&format!("SELECT name FROM pragma_table_info('{table}') WHERE pk > 0 ORDER BY cid"))?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?)
+}
+
+/// The primary key of a row of `t` as a changeset names it (a JSON list, in table order).
+fn key_of(t: &Table, row: &[Sql]) -> String {
+    let key: Vec<Value> =
+        row.iter().zip(&t.pk).filter(|(_, p)| **p).map(|(v, _)| value_json(v.into())).collect();
+    Value::Array(key).to_string()
+}
+
+/// Settles, by the same rule, the rows a merge could not move: a row about a merged person that
+/// a unique rule lets the kept person have only once (a sign-up for one session and day, a UK
+/// checklist) while the kept person has one. The merge makes the two records one person, so
+/// the two rows are settled as if two computers had made them for that person: the one created
+/// later stays, with the kept person, and the other goes (rows pointing at it follow). An
+/// exchange meeting the same pair in the other order (the moved row here, the kept person's
+/// row arriving) settles it the same way, so every replica ends equal. Uncaptured local work
+/// like the merge's own moves: after a merge here and after every apply.
+pub(crate) fn settle_merged(conn: &Connection) -> Result<()> {
+    let groups = crate::cases::merges::groups(conn)?;
+    if groups.is_empty() {
+        return Ok(());
+    }
+    for (name, column) in crate::cases::merges::followed_columns(conn)? {
+        let t = table(conn, &name)?;
+        let Some(at) = t.cols.iter().position(|c| *c == column) else { continue };
+        if !t.uniques.iter().any(|u| u.cols.contains(&at)) {
+            continue;
+        }
+        for members in &groups {
+            let Some((end, merged)) = members.split_first() else { continue };
+            for person in merged {
+                let left: Vec<Vec<Sql>> = {
+                    let mut stmt = conn.prepare(&format!(
+                        "SELECT {} FROM \"{name}\" WHERE \"{column}\" = ?1",
+                        quoted(&t.cols).join(", ")
+                    ))?;
+                    let rows = stmt.query_map([person], |r| (0..t.cols.len()).map(|i| r.get(i)).collect())?;
+                    rows.collect::<rusqlite::Result<_>>()?
+                };
+                for row in left {
+                    let pk = key_of(&t, &row);
+                    let mut moved = row.clone();
+                    moved[at] = Sql::Text(end.clone());
+                    let locals = clashing(conn, &name, &t, &moved, &pk)?;
+                    let Some(kept) = locals.iter().max_by_key(|l| created_key(&t, &l.values, &l.pk)) else {
+                        continue;
+                    };
+                    if created_key(&t, &kept.values, &kept.pk) > created_key(&t, &row, &pk) {
+                        replace_local(conn, &name, &t, &Local { pk, values: row }, &kept.values)?;
+                    } else {
+                        for local in &locals {
+                            replace_local(conn, &name, &t, local, &moved)?;
+                        }
+                        let key: Vec<(usize, &String)> =
+                            t.cols.iter().enumerate().filter(|(i, _)| t.pk[*i]).collect();
+                        let cond: Vec<String> = key
+                            .iter()
+                            .enumerate()
+                            .map(|(k, (_, c))| format!("\"{c}\" = ?{}", k + 2))
+                            .collect();
+                        let mut values: Vec<&Sql> = vec![&moved[at]];
+                        values.extend(key.iter().filter_map(|(i, _)| row.get(*i)));
+                        conn.execute(
+                            &format!("UPDATE \"{name}\" SET \"{column}\" = ?1 WHERE {}", cond.join(" AND ")),
+                            params_from_iter(values),
+                        )?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }

@@ -49,7 +49,7 @@ enum Step {
     SignUp(usize, usize, bool),
     /// Replica `r` fills in the local authority of one of its people's UK checklist (`k`),
     /// making the checklist when it sees none: two replicas making one break its rule.
-    UkStep(usize, usize, u8),
+    UkChecklist(usize, usize, u8),
     /// Replica `r` exchanges through folder `f`; before it, the folder may lose a bundle
     /// (`lose`) or get back an old one (`replay`).
     Swap(usize, usize, bool, bool),
@@ -69,7 +69,7 @@ fn step() -> impl Strategy<Value = Step> {
         (0..REPLICAS, 0..50usize).prop_map(|(r, k)| Step::Collect(r, k)),
         (0..REPLICAS, 0..50usize, 0..50usize).prop_map(|(r, k, m)| Step::Merge(r, k, m)),
         (0..REPLICAS, 0..50usize, any::<bool>()).prop_map(|(r, k, d)| Step::SignUp(r, k, d)),
-        (0..REPLICAS, 0..50usize, any::<u8>()).prop_map(|(r, k, v)| Step::UkStep(r, k, v)),
+        (0..REPLICAS, 0..50usize, any::<u8>()).prop_map(|(r, k, v)| Step::UkChecklist(r, k, v)),
         (0..REPLICAS, 0..2usize, prop::bool::weighted(0.2), prop::bool::weighted(0.2))
             .prop_map(|(r, f, lose, replay)| Step::Swap(r, f, lose, replay)),
     ]
@@ -291,7 +291,7 @@ fn run_steps(steps: &[Step]) {
                     );
                 }
             }
-            Step::UkStep(r, k, v) => {
+            Step::UkChecklist(r, k, v) => {
                 if let Some(p) = pick(&reps[*r], "people", *k)
                     .filter(|p| !erased_here(&reps[*r], p) && !merged_here(&reps[*r], p))
                 {

@@ -249,9 +249,11 @@ fn clashing(conn: &Connection, name: &str, t: &Table, values: &[Sql], pk: &str) 
     Ok(out)
 }
 
-/// Every foreign key in the schema that points at `parent`: (child table, its columns, the
-/// parent's columns).
-fn pointing_at(conn: &Connection, parent: &str) -> Result<Vec<(String, Vec<String>, Vec<String>)>> {
+/// A foreign key pointing at a table: the child table, its columns, the parent's columns.
+type Pointer = (String, Vec<String>, Vec<String>);
+
+/// Every foreign key in the schema that points at `parent`.
+fn pointing_at(conn: &Connection, parent: &str) -> Result<Vec<Pointer>> {
     let children: Vec<String> = conn
         .prepare(
             "SELECT DISTINCT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f

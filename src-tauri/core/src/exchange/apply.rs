@@ -18,6 +18,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{Map, Value};
 
 use super::bundle::Change;
+pub use super::lost::Lost;
 use super::unique;
 use crate::db::capture::{self, applied_vector, is_replicated, pk_json, rows_of, value_json, Stamp};
 use crate::{Error, Result};
@@ -31,27 +32,6 @@ pub enum Outcome {
     AlreadyIn,
     /// It waits for something not here yet (why).
     Waits(String),
-}
-
-/// A change that lost to a concurrent one, found while applying.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Lost {
-    /// The table.
-    pub table: String,
-    /// The row's primary key (JSON list).
-    pub pk: String,
-    /// `edit`, `delete` (a delete met an edit), `insert` (two versions of one new row, or a
-    /// rule broken otherwise) or `unique` (two rows breaking a unique rule together: the row
-    /// created later stays, see [`super::unique`]).
-    pub kind: &'static str,
-    /// The winning values (JSON object; null for a delete).
-    pub winner: Value,
-    /// The losing values.
-    pub loser: Value,
-    /// Who made the winning change.
-    pub winner_stamp: Stamp,
-    /// Who made the losing change.
-    pub loser_stamp: Stamp,
 }
 
 /// What the conflict handler decided, shared with it (it must be `'static`).
@@ -290,7 +270,9 @@ fn decide(
         }
         ConflictType::SQLITE_CHANGESET_NOTFOUND => {
             d.omitted.insert((table.clone(), pk.clone()));
-            if code != Action::SQLITE_DELETE {
+            // A row with no stamp here never landed: it lost a unique clash (or broke another
+            // rule) and is listed as such already; its later edits are part of what lost.
+            if code != Action::SQLITE_DELETE && local.is_some() {
                 // The row was deleted here (or never came): the edit is listed, not lost.
                 let kind = if local.is_some_and(|(_, deleted)| *deleted) { "delete" } else { "edit" };
                 lose(d, kind, Value::Null, theirs(), local_stamp, incoming.clone());
@@ -311,10 +293,13 @@ fn decide(
                 OMIT
             }
         }
-        // A row that breaks a rule here (a code already taken): kept in the list, not applied.
+        // A row that breaks a rule here the unique rules did not settle before the apply (an
+        // index on an expression, or a row the local work of a merge moved where the change
+        // did not expect it): kept in the list, not applied. Listed under the row itself, as
+        // a unique clash is, so that a replica settling it before the apply lists it once too.
         _ => {
             d.omitted.insert((table.clone(), pk.clone()));
-            lose(d, "insert", Value::Null, theirs(), local_stamp, incoming.clone());
+            lose(d, "unique", Value::Null, theirs(), local_stamp, incoming.clone());
             OMIT
         }
     }

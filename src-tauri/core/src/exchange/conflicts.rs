@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::apply::Lost;
+use super::lost::Lost;
 use crate::db::capture::{capture_in, Identity, REPLICATED_TABLES};
 use crate::{Error, Result};
 

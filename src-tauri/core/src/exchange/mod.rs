@@ -42,6 +42,7 @@ pub mod bundle;
 pub mod conflicts;
 pub mod folder;
 pub mod join;
+mod lost;
 pub mod replicas;
 pub mod seal;
 mod unique;

@@ -27,7 +27,7 @@ use rusqlite::types::Value as Sql;
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
 use serde_json::{Map, Value};
 
-use super::apply::Lost;
+use super::lost::Lost;
 use crate::db::capture::{is_replicated, pk_json, value_json, RowRef, Stamp};
 use crate::Result;
 

@@ -118,6 +118,9 @@ pub fn apply_change(conn: &Connection, me: &str, change: &Change, lost: &mut Vec
     } else {
         conn.execute_batch("ROLLBACK TO exchange_apply; RELEASE exchange_apply")?;
     }
+    // Checked already (by the apply, and after its placeholders): the rest of the transaction
+    // checks its foreign keys as every write does.
+    conn.execute_batch("PRAGMA defer_foreign_keys = OFF")?;
     outcome
 }
 

@@ -44,6 +44,7 @@ pub mod folder;
 pub mod join;
 mod lost;
 pub mod replicas;
+mod rows;
 pub mod seal;
 mod unique;
 

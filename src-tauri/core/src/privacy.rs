@@ -136,7 +136,59 @@ pub fn erase(
         Ok(())
     })?;
     scrub(tx, person_id, &at)?;
+    erase_merged(tx)?;
     Ok(at)
+}
+
+/// The reason an erasure record gives when it was not asked for but follows from a merge: the
+/// record was merged with one that was erased (see [`erase_merged`]).
+pub const MERGED_WITH_ERASED: &str = "merged with an erased record";
+
+/// Erases every record merged with an erased one (or into which one was merged), on every
+/// replica alike: a merge says two records are one person, and an erasure is that person's
+/// request, so the whole group goes. This is what settles an erasure and a merge of the same
+/// person made on two computers before they exchange: the rows and values the merge moved to
+/// the kept record are anonymised with it wherever they went, and nothing erased comes back.
+/// Each such record gets an erasure record of its own, dated and signed as the group's first
+/// erasure (by date, then person), written locally and uncaptured, like the scrub (every
+/// replica writes the same row); a record erased by someone keeps its own. Runs after every
+/// apply and after an erasure here; running it again changes nothing.
+pub(crate) fn erase_merged(conn: &Connection) -> Result<()> {
+    for members in crate::cases::merges::groups(conn)? {
+        // The group's first erasure that someone made (by date, then person).
+        let mut first: Option<(String, String, Option<String>)> = None;
+        for id in &members {
+            let own: Option<(String, Option<String>)> = conn
+                .query_row(
+                    "SELECT erased_at, erased_by FROM erasures WHERE person_id = ?1 AND reason <> ?2",
+                    params![id, MERGED_WITH_ERASED],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            if let Some((at, by)) = own {
+                if first.as_ref().is_none_or(|(a, p, _)| (&at, id) < (a, p)) {
+                    first = Some((at, id.clone(), by));
+                }
+            }
+        }
+        let Some((at, _, by)) = first else { continue };
+        for id in &members {
+            conn.execute(
+                "INSERT INTO erasures (person_id, reason, erased_at, erased_by, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?3, ?3)
+                 ON CONFLICT (person_id) DO UPDATE SET erased_at = excluded.erased_at,
+                     erased_by = excluded.erased_by, created_at = excluded.created_at,
+                     updated_at = excluded.updated_at
+                 WHERE erasures.reason = excluded.reason
+                   AND (erasures.erased_at IS NOT excluded.erased_at OR erasures.erased_by IS NOT excluded.erased_by)",
+                params![id, MERGED_WITH_ERASED, at, by],
+            )?;
+            let own: String =
+                conn.query_row("SELECT erased_at FROM erasures WHERE person_id = ?1", [id], |r| r.get(0))?;
+            scrub(conn, id, &own)?;
+        }
+    }
+    Ok(())
 }
 
 /// Anonymises again every person of `people` that has an erasure record: after an apply, a

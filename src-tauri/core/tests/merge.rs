@@ -315,3 +315,118 @@ fn at_the_desk_the_merged_code_and_card_serve_the_kept_person_once_per_distribut
         assert!(twice.message.contains("already collected"), "{who}: {}", twice.message);
     }
 }
+
+/// One computer erases a person while another merges that person with a second record (into
+/// it, or it into them): whichever exchanges first, both end equal, with the whole merged group
+/// erased. The merge says the two records are one person and the erasure is that person's
+/// request: nothing of the erased record comes back through the merge, not the values the kept
+/// record took from it, not the notes and UK checklist that followed it.
+#[test]
+fn an_erasure_and_a_merge_of_the_same_person_on_two_computers_end_equal_and_erased() {
+    for (erased_is_kept, dunkirk_first) in [(false, false), (false, true), (true, false), (true, true)] {
+        let reps = replicas(&["CAL", "DUN"]);
+        let (a, b) = (&reps[0], &reps[1]);
+        let folder = tempfile::tempdir().unwrap();
+        let p = girl(a, "Selam", "Haile", Some("+33 6 11 22 33 44"));
+        let k = girl(b, "Selam", "Hailé", None);
+        call(&a.db, &a.s, "add_note", json!({"person": p, "body": "Note about Selam P."}));
+        call(&b.db, &b.s, "add_note", json!({"person": k, "body": "Note about Selam K."}));
+        sql(a, "INSERT INTO uk_arrivals (id, site_id, person_id, local_authority) SELECT 'uk-p', site_id, id, 'Kent' FROM people WHERE id = ?1", &[&p]);
+        exchange_rounds(&[a, b], folder.path(), 2);
+        // Calais erases one record; Dunkirk, not knowing, merges P into K.
+        let erased = if erased_is_kept { &k } else { &p };
+        call(&a.db, &a.s, "erase_person", json!({"id": erased, "confirm": true}));
+        call(&b.db, &b.s, "merge_people", json!({"keep": k, "merged": p, "confirm": true}));
+        if dunkirk_first {
+            exchange_rounds(&[b, a], folder.path(), 3);
+        } else {
+            exchange_rounds(&[a, b], folder.path(), 3);
+        }
+        assert_same(a, b);
+        for r in [a, b] {
+            let case =
+                format!("{} (erased the kept one: {erased_is_kept}, Dunkirk first: {dunkirk_first})", r.site);
+            for id in [&p, &k] {
+                assert_eq!(
+                    one(r, "SELECT anonymised_at IS NOT NULL FROM people WHERE id = ?1", &[id]).as_deref(),
+                    Some("1"),
+                    "{case}: every record of the merged group is erased"
+                );
+                assert!(
+                    one(r, "SELECT count(*) FROM erasures WHERE person_id = ?1", &[id]).as_deref()
+                        == Some("1"),
+                    "{case}: each has its erasure record, so later rows about it are scrubbed too"
+                );
+            }
+            assert_eq!(
+                one(r, "SELECT count(*) FROM notes WHERE person_id IN (?1, ?2)", &[&p, &k]).as_deref(),
+                Some("0"),
+                "{case}: no note followed to the kept record"
+            );
+            assert_eq!(
+                one(r, "SELECT count(*) FROM uk_arrivals WHERE person_id IN (?1, ?2)", &[&p, &k]).as_deref(),
+                Some("0"),
+                "{case}"
+            );
+            assert_eq!(
+                one(r, "SELECT count(*) FROM people WHERE id IN (?1, ?2) AND (phone IS NOT NULL OR given_name <> 'Anonymised')", &[&p, &k])
+                    .as_deref(),
+                Some("0"),
+                "{case}: the phone the kept record took from the erased one is gone"
+            );
+            assert_eq!(
+                one(r, "SELECT merged_into FROM people WHERE id = ?1", &[&p]).as_deref(),
+                Some(k.as_str()),
+                "{case}: the merge stands"
+            );
+        }
+    }
+}
+
+/// A row a person may have once (a sign-up for one session and day) made for the merged
+/// record on one computer while another merges it into a record that has one: the merge makes
+/// them one person, so the two sign-ups are settled as two computers making them: the later
+/// stays, with the kept person, on both, whichever arrives first.
+#[test]
+fn a_sign_up_of_the_merged_record_meeting_one_of_the_kept_record_ends_as_one_everywhere() {
+    for kept_signs_later in [false, true] {
+        let reps = replicas(&["CAL", "DUN"]);
+        let (a, b) = (&reps[0], &reps[1]);
+        let folder = tempfile::tempdir().unwrap();
+        let p = girl(a, "Meron", "Tesfay", None);
+        let k = girl(a, "Meron", "Tesfaye", None);
+        exchange_rounds(&[a, b], folder.path(), 2);
+        let session = one(a, "SELECT id FROM activity_sessions ORDER BY id LIMIT 1", &[]).unwrap();
+        let sign_up = |r: &Replica, id: &str, person: &str| {
+            sql(
+                r,
+                "INSERT INTO session_signups (id, site_id, session_id, on_date, person_id)
+                 SELECT ?1, site_id, id, '2031-04-01', ?3 FROM activity_sessions WHERE id = ?2",
+                &[id, &session, person],
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        // Dunkirk merges P into K; Calais, not knowing, signs P up; K was signed up before
+        // (at Dunkirk) or after (at Calais... as K) that.
+        call(&b.db, &b.s, "merge_people", json!({"keep": k, "merged": p, "confirm": true}));
+        if kept_signs_later {
+            sign_up(a, "signup-of-p", &p);
+            sign_up(b, "signup-of-k", &k);
+        } else {
+            sign_up(b, "signup-of-k", &k);
+            sign_up(a, "signup-of-p", &p);
+        }
+        exchange_rounds(&[a, b], folder.path(), 3);
+        assert_same(a, b);
+        let later = if kept_signs_later { "signup-of-k" } else { "signup-of-p" };
+        for r in [a, b] {
+            let left = one(r, "SELECT group_concat(id || ':' || person_id) FROM session_signups WHERE on_date = '2031-04-01'", &[]);
+            assert_eq!(
+                left,
+                Some(format!("{later}:{k}")),
+                "at {} (kept signs later: {kept_signs_later})",
+                r.site
+            );
+        }
+    }
+}

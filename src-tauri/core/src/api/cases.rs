@@ -510,6 +510,8 @@ pub(super) fn merge_people(db: &Db, s: &Session, input: MergePeople) -> Result<M
     // captures them), the rows moved do not: every replica moves them itself.
     db.write_uncaptured(|tx| {
         let done = merges::merge(tx, s, &input.keep, &input.merged)?;
+        // A row the kept person may have once and both had: settled as the exchange settles it.
+        crate::exchange::settle_merged(tx)?;
         let detail = json!({"merged": input.merged, "merged_code": done.merged_code, "moved": done.moved});
         audit::record(tx, s, "merge", "person", Some(&input.keep), Some(&detail))?;
         Ok(done)

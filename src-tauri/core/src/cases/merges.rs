@@ -137,6 +137,16 @@ fn ends(conn: &Connection) -> Result<BTreeMap<String, String>> {
     Ok(out)
 }
 
+/// The groups of people the merge records make one: each group's members, the person it ends
+/// in first. Erasure uses it: a group is one person, erased whole ([`crate::privacy`]).
+pub fn groups(conn: &Connection) -> Result<Vec<Vec<String>>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (merged, end) in ends(conn)? {
+        out.entry(end.clone()).or_insert_with(|| vec![end]).push(merged);
+    }
+    Ok(out.into_values().collect())
+}
+
 /// Brings every replica's rows in line with the merge records: each merged person is marked
 /// `merged_into` the person their group ends in and closed, and every row about them follows
 /// there.
@@ -176,8 +186,9 @@ pub(crate) fn settle(conn: &Connection) -> Result<usize> {
              WHERE id = ?1 AND (merged_into IS NOT ?2 OR status <> 'closed')",
             params![merged, end],
         )?;
-        // A row that would break a rule at the kept person (a second UK checklist, the same
-        // card number) stays with the merged record, where it is still shown.
+        // A row that would break a rule at the kept person (a second UK checklist) stays with
+        // the merged record here; the exchange's unique rule then keeps the later of the two
+        // (`exchange::settle_merged`, run after this wherever this runs).
         for (table, column) in &columns {
             moved += conn.execute(
                 &format!("UPDATE OR IGNORE \"{table}\" SET \"{column}\" = ?2 WHERE \"{column}\" = ?1"),

@@ -18,6 +18,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{Map, Value};
 
 use super::bundle::Change;
+pub use super::lost::Lost;
+use super::unique;
 use crate::db::capture::{self, applied_vector, is_replicated, pk_json, rows_of, value_json, Stamp};
 use crate::{Error, Result};
 
@@ -30,25 +32,6 @@ pub enum Outcome {
     AlreadyIn,
     /// It waits for something not here yet (why).
     Waits(String),
-}
-
-/// A change that lost to a concurrent one, found while applying.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Lost {
-    /// The table.
-    pub table: String,
-    /// The row's primary key (JSON list).
-    pub pk: String,
-    /// `edit`, `delete` (a delete met an edit) or `insert`.
-    pub kind: &'static str,
-    /// The winning values (JSON object; null for a delete).
-    pub winner: Value,
-    /// The losing values.
-    pub loser: Value,
-    /// Who made the winning change.
-    pub winner_stamp: Stamp,
-    /// Who made the losing change.
-    pub loser_stamp: Stamp,
 }
 
 /// What the conflict handler decided, shared with it (it must be `'static`).
@@ -126,7 +109,25 @@ pub fn apply_change(conn: &Connection, me: &str, change: &Change, lost: &mut Vec
             return Ok(Outcome::Waits(format!("it follows change {seq} of replica {origin}, not here yet")));
         }
     }
+    // What the unique rules settle is written before the apply (foreign keys deferred: rows
+    // follow a winner the apply is about to insert), and undone with it when the change waits.
+    conn.execute_batch("SAVEPOINT exchange_apply; PRAGMA defer_foreign_keys = ON;")?;
+    let outcome = apply_in_order(conn, change, lost);
+    if matches!(outcome, Ok(Outcome::Applied)) {
+        conn.execute_batch("RELEASE exchange_apply")?;
+    } else {
+        conn.execute_batch("ROLLBACK TO exchange_apply; RELEASE exchange_apply")?;
+    }
+    // Checked already (by the apply, and after its placeholders): the rest of the transaction
+    // checks its foreign keys as every write does.
+    conn.execute_batch("PRAGMA defer_foreign_keys = OFF")?;
+    outcome
+}
+
+/// Applies a change whose earlier ones are all here (see [`apply_change`]).
+fn apply_in_order(conn: &Connection, change: &Change, lost: &mut Vec<Lost>) -> Result<Outcome> {
     let incoming = Stamp { hlc: change.hlc, origin: change.origin.clone(), seq: change.seq };
+    let settled = unique::settle(conn, &change.changeset, &incoming, lost)?;
     let rows = rows_of(&change.changeset)?;
     let stamps = load_stamps(conn, &rows)?;
     let columns = load_columns(conn, &rows)?;
@@ -134,8 +135,29 @@ pub fn apply_change(conn: &Connection, me: &str, change: &Change, lost: &mut Vec
     let handler = {
         let decisions = Arc::clone(&decisions);
         let incoming = incoming.clone();
+        let (losing, redirected) = (settled.losing.clone(), settled.redirected.clone());
+        let placeholders = !settled.placeholders.is_empty();
         move |kind: ConflictType, item: ChangesetItem| -> ConflictAction {
             let Ok(mut d) = decisions.lock() else { return ConflictAction::SQLITE_CHANGESET_ABORT };
+            if kind == ConflictType::SQLITE_CHANGESET_FOREIGN_KEY && placeholders {
+                // The placeholders point at a row that is not here until they are taken out;
+                // the check is made after that (`unique::clear_placeholders`).
+                return ConflictAction::SQLITE_CHANGESET_OMIT;
+            }
+            if kind != ConflictType::SQLITE_CHANGESET_FOREIGN_KEY {
+                // Settled before the apply: a received row that lost a unique clash (listed
+                // already), or one written already pointing at the winner.
+                if let (Ok(op), Ok(pk)) = (item.op(), pk_json(&item)) {
+                    let key = (op.table_name().to_string(), pk);
+                    if losing.contains(&key) {
+                        d.omitted.insert(key);
+                        return ConflictAction::SQLITE_CHANGESET_OMIT;
+                    }
+                    if redirected.contains(&key) {
+                        return ConflictAction::SQLITE_CHANGESET_OMIT;
+                    }
+                }
+            }
             decide(&mut d, &stamps, &columns, &incoming, kind, &item)
         }
     };
@@ -150,6 +172,9 @@ pub fn apply_change(conn: &Connection, me: &str, change: &Change, lost: &mut Vec
         return Ok(Outcome::Waits(why));
     }
     result?;
+    if !unique::clear_placeholders(conn, &settled, &rows)? {
+        return Ok(Outcome::Waits("a row it refers to has not arrived".into()));
+    }
     for edit in &d.untouched {
         edit.write(conn)?;
     }
@@ -167,6 +192,7 @@ pub fn apply_change(conn: &Connection, me: &str, change: &Change, lost: &mut Vec
     capture::stamp_rows(conn, &change.changeset, &incoming, &|t, pk| {
         omitted.contains(&(t.to_string(), pk.to_string()))
     })?;
+    lost.extend(settled.lost);
     lost.extend(d.lost);
     Ok(Outcome::Applied)
 }
@@ -247,7 +273,9 @@ fn decide(
         }
         ConflictType::SQLITE_CHANGESET_NOTFOUND => {
             d.omitted.insert((table.clone(), pk.clone()));
-            if code != Action::SQLITE_DELETE {
+            // A row with no stamp here never landed: it lost a unique clash (or broke another
+            // rule) and is listed as such already; its later edits are part of what lost.
+            if code != Action::SQLITE_DELETE && local.is_some() {
                 // The row was deleted here (or never came): the edit is listed, not lost.
                 let kind = if local.is_some_and(|(_, deleted)| *deleted) { "delete" } else { "edit" };
                 lose(d, kind, Value::Null, theirs(), local_stamp, incoming.clone());
@@ -268,10 +296,13 @@ fn decide(
                 OMIT
             }
         }
-        // A row that breaks a rule here (a code already taken): kept in the list, not applied.
+        // A row that breaks a rule here the unique rules did not settle before the apply (an
+        // index on an expression, or a row the local work of a merge moved where the change
+        // did not expect it): kept in the list, not applied. Listed under the row itself, as
+        // a unique clash is, so that a replica settling it before the apply lists it once too.
         _ => {
             d.omitted.insert((table.clone(), pk.clone()));
-            lose(d, "insert", Value::Null, theirs(), local_stamp, incoming.clone());
+            lose(d, "unique", Value::Null, theirs(), local_stamp, incoming.clone());
             OMIT
         }
     }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::apply::Lost;
+use super::lost::Lost;
 use crate::db::capture::{capture_in, Identity, REPLICATED_TABLES};
 use crate::{Error, Result};
 
@@ -23,7 +23,9 @@ pub struct Conflict {
     pub table: String,
     /// The row's primary key values.
     pub row: Value,
-    /// `edit` (two edits), `delete` (a delete met an edit) or `insert`.
+    /// `edit` (two edits), `delete` (a delete met an edit) or `insert` (one new row made twice,
+    /// differently, or two new rows that a unique rule lets only one of stand: the winner then
+    /// has another primary key than the row).
     pub kind: String,
     /// The version that won (null: the row was deleted).
     pub winner: Value,
@@ -73,7 +75,8 @@ pub(crate) fn record(tx: &Transaction<'_>, me: &Identity, lost: &[Lost]) -> Resu
                     me.site,
                     l.table,
                     l.pk,
-                    l.kind,
+                    // The list knows three kinds; a unique clash is two inserts.
+                    if l.kind == "unique" { "insert" } else { l.kind },
                     l.winner.to_string(),
                     l.loser.to_string(),
                     l.winner_stamp.origin,
@@ -90,6 +93,15 @@ pub(crate) fn record(tx: &Transaction<'_>, me: &Identity, lost: &[Lost]) -> Resu
 /// The id of the conflict a losing change makes: the same on every replica.
 fn conflict_id(l: &Lost) -> String {
     let mut h = Sha256::new();
+    if l.kind == "unique" {
+        // A row loses a unique clash once, whichever replica finds it: the replica that made
+        // it may have edited it since, so its stamp there is not the one the others see.
+        for part in [l.table.as_str(), l.pk.as_str(), "unique"] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        return hex::encode(&h.finalize()[..16]);
+    }
     for part in [l.table.as_str(), l.pk.as_str(), l.loser_stamp.origin.as_str()] {
         h.update(part.as_bytes());
         h.update([0]);
@@ -221,6 +233,17 @@ fn take_other(conn: &Connection, c: &Conflict) -> Result<()> {
     } else {
         if values.len() != columns.len() {
             return Err(Error::new(crate::Code::ExchangeRowDeleted, serde_json::json!({})));
+        }
+        // Two rows a unique rule lets only one of stand: the one kept makes way.
+        if let Value::Object(winner) = &c.winner {
+            let key: Option<Vec<rusqlite::types::Value>> =
+                pk_cols.iter().map(|k| winner.get(k).map(json_value)).collect();
+            if let Some(key) = key.filter(|k| *k != pk_params) {
+                conn.execute(
+                    &format!("DELETE FROM \"{}\" WHERE {where_sql}", c.table),
+                    rusqlite::params_from_iter(key),
+                )?;
+            }
         }
         let names: Vec<String> = values.iter().map(|(k, _)| format!("\"{k}\"")).collect();
         let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();

@@ -42,8 +42,11 @@ pub mod bundle;
 pub mod conflicts;
 pub mod folder;
 pub mod join;
+mod lost;
 pub mod replicas;
+mod rows;
 pub mod seal;
+mod unique;
 
 use std::collections::BTreeSet;
 
@@ -56,6 +59,7 @@ pub use folder::{exchange_folder, identity, outbox_len, ExchangeReport};
 pub use join::{hand_over, invite, join, take_over, Handover, Invite, Joined};
 pub use replicas::{Directory, Replica, SealKeys};
 pub use seal::{open, seal};
+pub(crate) use unique::settle_merged;
 
 use crate::db::capture::RowRef;
 use crate::Result;
@@ -108,6 +112,10 @@ pub(crate) fn rebuild_derived(conn: &Connection, rows: &[RowRef]) -> Result<()> 
     // Rows about a merged person follow the person kept, whatever arrived (the merge itself, or
     // a note or collection made elsewhere before that replica knew of it).
     crate::cases::merges::settle(conn)?;
+    // The rows a merge could not move (the kept person has one like it): the later stays.
+    unique::settle_merged(conn)?;
+    // A person erased on one computer and merged on another: the whole group is erased.
+    crate::privacy::erase_merged(conn)?;
     for id in people {
         let names = conn
             .query_row(

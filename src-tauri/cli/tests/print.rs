@@ -426,9 +426,11 @@ fn export_report_writes_the_money_reports_as_csv_xlsx_and_pdf() {
         out
     };
     let pdf = run("where-money-went", "where.pdf");
-    assert_valid_pdf(&pdf);
-    let text = text_of(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(text.contains("Where your money went") && text.contains("Money out"), "{text}");
+    if !poppler_skipped_under_wine("export_report_writes_the_money_reports_as_csv_xlsx_and_pdf") {
+        assert_valid_pdf(&pdf);
+        let text = text_of(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains("Where your money went") && text.contains("Money out"), "{text}");
+    }
     let csv = std::fs::read_to_string(run("money-cc16", "cc16.csv")).unwrap();
     assert!(csv.contains("Cash funds at the end of the period"), "{csv}");
     assert!(std::fs::read_to_string(run("gift-aid", "gift.csv")).unwrap().contains("Postcode"));
@@ -471,8 +473,10 @@ fn print_volunteer_info_fills_in_the_site_and_the_rota_contact() {
         pdf.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let text = std::process::Command::new("pdftotext").args([pdf.to_str().unwrap(), "-"]).output().unwrap();
-    let text = String::from_utf8(text.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+    if poppler_skipped_under_wine("print_volunteer_info_fills_in_the_site_and_the_rota_contact") {
+        return;
+    }
+    let text = text_of(&pdf).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(text.contains("Informations pour les bénévoles") && text.contains("Calais"), "{text}");
     assert!(text.contains("Questions sur le planning : Sarah Okafor"), "{text}");
 }
@@ -504,7 +508,9 @@ fn distribution_day_commands_write_cards_packing_lists_and_labels() {
     let out = day_cli(d, &["--user", "tom", "print", "id-cards", "--out", cards.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("cards on"));
-    assert!(text_of(&cards).contains("/1"), "card numbers are printed");
+    if !poppler_skipped_under_wine("distribution_day_commands_write_cards_packing_lists_and_labels") {
+        assert!(text_of(&cards).contains("/1"), "card numbers are printed");
+    }
     let out = day_cli(
         d,
         &["--user", "tom", "print", "id-cards", "--site", "DUN", "--out", cards.to_str().unwrap()],

@@ -299,8 +299,10 @@ fn z_path(path: &Path) -> String {
 pub fn test_under_wine(wine: &Wine) -> Command {
     let mut c = cargo();
     wine.env(&mut c);
+    // Every test program runs even after one fails, so a run shows every failure under Wine.
     c.env("CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER", "wine").args([
         "test",
+        "--no-fail-fast",
         "--target",
         TARGET,
         "--package",

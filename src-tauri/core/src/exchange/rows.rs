@@ -37,14 +37,14 @@ pub(super) fn quoted(names: &[String]) -> Vec<String> {
 
 pub(super) fn table(conn: &Connection, name: &str) -> Result<Table> {
     let info: Vec<(String, i64)> = conn
-        .prepare(&format!("SELECT name, pk FROM pragma_table_info('{name}') ORDER BY cid"))?
+        .prepare_cached(&format!("SELECT name, pk FROM pragma_table_info('{name}') ORDER BY cid"))?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let cols: Vec<String> = info.iter().map(|(c, _)| c.clone()).collect();
     let pk = info.iter().map(|(_, p)| *p > 0).collect();
     let created = cols.iter().position(|c| c == "created_at");
     let indexes: Vec<(String, bool)> = conn
-        .prepare(&format!(
+        .prepare_cached(&format!(
             "SELECT name, partial FROM pragma_index_list('{name}') WHERE \"unique\" = 1 AND origin <> 'pk'"
         ))?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -52,7 +52,7 @@ pub(super) fn table(conn: &Connection, name: &str) -> Result<Table> {
     let mut uniques = Vec::new();
     for (index, partial) in indexes {
         let names: Vec<Option<String>> = conn
-            .prepare(&format!("SELECT name FROM pragma_index_info('{index}') ORDER BY seqno"))?
+            .prepare_cached(&format!("SELECT name FROM pragma_index_info('{index}') ORDER BY seqno"))?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         // An index on an expression (a setting per key and site, coalesced) cannot be probed
@@ -81,7 +81,7 @@ pub(super) fn table(conn: &Connection, name: &str) -> Result<Table> {
         uniques.push(UniqueIndex { cols: positions, partial });
     }
     let mut fks: Vec<(i64, ForeignKey)> = Vec::new();
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list('{name}') ORDER BY id, seq"
     ))?;
     let rows = stmt.query_map([], |r| {
@@ -111,7 +111,7 @@ pub(super) fn table(conn: &Connection, name: &str) -> Result<Table> {
 
 fn primary_key(conn: &Connection, table: &str) -> Result<Vec<String>> {
     Ok(conn
-        .prepare(&format!("SELECT name FROM pragma_table_info('{table}') WHERE pk > 0 ORDER BY pk"))?
+        .prepare_cached(&format!("SELECT name FROM pragma_table_info('{table}') WHERE pk > 0 ORDER BY pk"))?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?)
 }
@@ -181,11 +181,8 @@ pub(super) fn clashing(
             let as_cols: Vec<String> =
                 t.cols.iter().enumerate().map(|(i, c)| format!("?{} AS \"{c}\"", i + 1)).collect();
             let holds = conn
-                .query_row(
-                    &format!("SELECT 1 FROM (SELECT {}) WHERE {cond}", as_cols.join(", ")),
-                    params_from_iter(values.iter()),
-                    |_| Ok(()),
-                )
+                .prepare_cached(&format!("SELECT 1 FROM (SELECT {}) WHERE {cond}", as_cols.join(", ")))?
+                .query_row(params_from_iter(values.iter()), |_| Ok(()))
                 .optional()?
                 .is_some();
             if !holds {
@@ -199,7 +196,7 @@ pub(super) fn clashing(
         }
         let sql =
             format!("SELECT {} FROM \"{name}\" WHERE {}", quoted(&t.cols).join(", "), cond.join(" AND "));
-        let mut stmt = conn.prepare(&sql)?;
+        let mut stmt = conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(params_from_iter(probe))?;
         while let Some(r) = rows.next()? {
             let row: Vec<Sql> = (0..t.cols.len()).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?;
@@ -293,7 +290,7 @@ pub(super) fn insert(
 /// The primary key's columns in table order (the order of a changeset's key).
 pub(super) fn primary_key_in_order(conn: &Connection, table: &str) -> Result<Vec<String>> {
     Ok(conn
-        .prepare(&format!("SELECT name FROM pragma_table_info('{table}') WHERE pk > 0 ORDER BY cid"))?
+        .prepare_cached(&format!("SELECT name FROM pragma_table_info('{table}') WHERE pk > 0 ORDER BY cid"))?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?)
 }

@@ -141,6 +141,11 @@ pub(super) fn settle(
     let mut replaced_rows = replaced(conn, found)?;
     replaced_rows
         .extend(clashes.settled.lost.iter().map(|l| (l.table.clone(), l.loser.clone(), l.winner.clone())));
+    // With no row that lost anywhere, nothing can follow a winner and nothing moved here: the
+    // first pass settled it all (the common case, a bundle of new rows).
+    if replaced_rows.is_empty() {
+        return Ok(settled);
+    }
     for (name, pk, values) in &rows {
         let Some(t) = tables.get(name) else { continue };
         if clashes.settled.losing.contains(&(name.clone(), pk.clone())) {

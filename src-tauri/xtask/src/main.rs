@@ -66,7 +66,7 @@ fn main() -> ExitCode {
         Some("setup") => setup(true),
         Some("windows") => setup(true).and_then(|()| windows::windows(&args[1..])),
         _ => Err("usage: cargo xtask demo [--release] | test [--no-e2e] [--no-windows] [--windows-full] \
-                  | e2e [--no-build] | windows [--version X.Y.Z] [--no-build] [--smoke-test] [--wine-tests] | setup"
+                  | e2e [--no-build] | windows [--version X.Y.Z] [--no-build] [--debug] [--smoke-test] [--wine-tests] | setup"
             .into()),
     };
     match result {

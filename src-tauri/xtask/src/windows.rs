@@ -22,8 +22,9 @@ fn work_dir() -> PathBuf {
     target_dir().join("windows")
 }
 
-/// `cargo xtask windows [--version X.Y.Z] [--no-build] [--smoke-test] [--wine-tests]`: the
-/// release cross-build and the MSI; with `--smoke-test`, also the test command's install, print
+/// `cargo xtask windows [--version X.Y.Z] [--no-build] [--debug] [--smoke-test] [--wine-tests]`:
+/// the release cross-build and the MSI (`--debug`: from the debug build, as the test command
+/// packs it; never for the office); with `--smoke-test`, also the test command's install, print
 /// and upgrade in the Wine prefix; `--wine-tests` runs the core's and the CLI's tests under Wine
 /// alone (no build, no MSI).
 pub fn windows(args: &[String]) -> Result {
@@ -35,11 +36,13 @@ pub fn windows(args: &[String]) -> Result {
     let mut version = None;
     let mut rebuild = true;
     let mut smoke = false;
+    let mut profile = Profile::Release;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {
             "--version" => version = Some(rest.next().ok_or("--version needs a version (1.2.3)")?.clone()),
             "--no-build" => rebuild = false,
+            "--debug" => profile = Profile::Debug,
             "--smoke-test" => smoke = true,
             "--wine-tests" => {
                 let wine = Wine::prepare()?;
@@ -54,13 +57,16 @@ pub fn windows(args: &[String]) -> Result {
         None => crate_version()?,
     };
     if rebuild {
-        step("release cross-build: Haven.exe and haven-cli.exe for x86_64-pc-windows-gnu");
-        run(&mut build(Profile::Release))?;
+        step(&format!(
+            "{} cross-build: Haven.exe and haven-cli.exe for x86_64-pc-windows-gnu",
+            profile.folder()
+        ));
+        run(&mut build(profile))?;
     }
-    let msi = package(&version, Profile::Release)?;
+    let msi = package(&version, profile)?;
     if smoke {
         let higher = next_version(&version)?;
-        let second = package(&higher, Profile::Release)?;
+        let second = package(&higher, profile)?;
         msi_smoke_test(&Wine::prepare()?, &msi, &second, &higher)?;
     }
     println!("{}", msi.display());

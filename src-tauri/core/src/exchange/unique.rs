@@ -333,7 +333,7 @@ pub(crate) fn settle_merged(conn: &Connection) -> Result<()> {
             let Some((end, merged)) = members.split_first() else { continue };
             for person in merged {
                 let left: Vec<Vec<Sql>> = {
-                    let mut stmt = conn.prepare(&format!(
+                    let mut stmt = conn.prepare_cached(&format!(
                         "SELECT {} FROM \"{name}\" WHERE \"{column}\" = ?1",
                         quoted(&t.cols).join(", ")
                     ))?;

@@ -315,18 +315,20 @@ fn the_information_sheet_is_edited_in_both_languages_and_printed_with_the_addres
         json!({"site": "DUN", "language": "fr", "path": path.to_str().unwrap()}),
     );
     assert_eq!(printed["pages"], 1);
-    let out = std::process::Command::new("pdftotext").args([path.to_str().unwrap(), "-"]).output().unwrap();
-    let text = String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
-    for want in [
-        "Informations pour les bénévoles",
-        "Rue des Bénévoles 12",
-        "Rendez-vous au Rue des Bénévoles 12, 59140 Dunkerque",
-        "Contact pour le planning",
-        "Sarah Okafor",
-    ] {
-        assert!(text.contains(want), "the sheet reads \"{want}\": {text}");
+    if !util::poppler_skipped_under_wine("the_information_sheet_is_edited_in_both_languages_and_printed") {
+        let out = std::process::Command::new("pdftotext").args([path.to_str().unwrap(), "-"]).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+        for want in [
+            "Informations pour les bénévoles",
+            "Rue des Bénévoles 12",
+            "Rendez-vous au Rue des Bénévoles 12, 59140 Dunkerque",
+            "Contact pour le planning",
+            "Sarah Okafor",
+        ] {
+            assert!(text.contains(want), "the sheet reads \"{want}\": {text}");
+        }
+        assert!(!text.contains("{address}") && !text.contains("{contact}"), "{text}");
     }
-    assert!(!text.contains("{address}") && !text.contains("{contact}"), "{text}");
     let desk = session(&t.db, Role::FrontDesk);
     let e = haven_core::api::call(
         &t.db,

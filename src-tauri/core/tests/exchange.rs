@@ -10,7 +10,7 @@ mod util;
 use haven_core::db::capture::{LOCAL_TABLES, REPLICATED_TABLES};
 use haven_core::exchange;
 use haven_core::{api, Role};
-use serde_json::json;
+use serde_json::{json, Value};
 use util::exchange::*;
 use util::{call, seeded, session};
 
@@ -556,5 +556,80 @@ fn two_edits_of_one_record_changing_different_fields_end_the_same_whichever_arri
         assert_eq!(row.as_deref(), Some("From B|Eritrean|Tigrinya"), "{}", r.site);
         let listed = call(&r.db, &r.s, "list_conflicts", json!({}));
         assert_eq!(listed.as_array().unwrap().len(), 1, "{}: {listed}", r.site);
+    }
+}
+
+/// Each column ends with the latest edit that set it, whichever order the edits arrive in: two
+/// replicas change one field, a third changes another later (its later stamp on the row must
+/// not decide the field it never touched), and a later edit that sets a field back to what it
+/// was still beats an older concurrent edit of it (no SQLite conflict is raised for that one).
+#[test]
+fn concurrent_edits_of_one_record_are_settled_column_by_column_in_any_order() {
+    let reps = replicas(&["CAL", "DUN", "BHM", "BHM", "BHM"]);
+    let p = register(&reps[0], "Hiwet", "Columns");
+    let everyone = tempfile::tempdir().unwrap();
+    for _ in 0..2 {
+        for r in &reps {
+            swap(r, everyone.path());
+        }
+    }
+    let original = one(&reps[0], "SELECT nationality FROM people WHERE id = ?1", &[&p]).unwrap();
+    let tick = || std::thread::sleep(std::time::Duration::from_millis(3));
+    // Each of the first three edits without seeing the others, in this clock order.
+    sql(&reps[0], "UPDATE people SET nationality = 'Eritrean', other_names = 'A' WHERE id = ?1", &[&p]);
+    tick();
+    sql(&reps[1], "UPDATE people SET nationality = 'Ethiopian', other_names = 'B' WHERE id = ?1", &[&p]);
+    tick();
+    sql(&reps[2], "UPDATE people SET languages = 'Tigrinya', other_names = 'C' WHERE id = ?1", &[&p]);
+    // One folder each, so that the observers can take the edits in the order they choose.
+    let folders: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    for (r, f) in reps.iter().zip(&folders) {
+        swap(r, f.path());
+    }
+    for (observer, order) in [(3, [2, 0, 1]), (4, [0, 1, 2])] {
+        for i in order {
+            swap(&reps[observer], folders[i].path());
+        }
+    }
+    let row = "SELECT nationality || '|' || languages || '|' || other_names FROM people WHERE id = ?1";
+    for observer in [3, 4] {
+        assert_eq!(
+            one(&reps[observer], row, &[&p]).as_deref(),
+            Some("Ethiopian|Tigrinya|C"),
+            "observer {observer}"
+        );
+    }
+    // The second edit's replica sets the nationality back, later than the first edit: a replica
+    // that sees that and then the first edit keeps the nationality as it was.
+    tick();
+    sql(&reps[1], "UPDATE people SET nationality = ?1 WHERE id = ?2", &[&original, &p]);
+    let back = tempfile::tempdir().unwrap();
+    swap(&reps[1], back.path());
+    // The third replica takes the setting back (and the second edit) before the first edit.
+    swap(&reps[2], back.path());
+    assert_eq!(one(&reps[2], "SELECT nationality FROM people WHERE id = ?1", &[&p]), Some(original.clone()));
+    for r in &reps {
+        for f in folders.iter().map(|f| f.path()).chain([back.path()]) {
+            swap(r, f);
+        }
+    }
+    for _ in 0..2 {
+        for r in &reps {
+            swap(r, everyone.path());
+        }
+    }
+    for r in &reps[1..] {
+        assert_same(&reps[0], r);
+    }
+    let want = format!("{original}|Tigrinya|C");
+    assert_eq!(one(&reps[0], row, &[&p]).as_deref(), Some(want.as_str()));
+    // The first two edits lost (the third won every column it set), each listed once, with
+    // what it lost; the setting back was made after its replica's own edit, so no conflict.
+    for r in &reps {
+        let listed = call(&r.db, &r.s, "list_conflicts", json!({}));
+        let losers: Vec<&Value> = listed.as_array().unwrap().iter().map(|c| &c["loser"]).collect();
+        assert_eq!(losers.len(), 2, "{}: {listed}", r.site);
+        assert!(losers.iter().any(|l| l["other_names"] == "A" || l["nationality"] == "Eritrean"), "{listed}");
+        assert!(losers.iter().any(|l| l["other_names"] == "B"), "{listed}");
     }
 }

@@ -454,3 +454,28 @@ proptest! {
         run_steps(&steps);
     }
 }
+
+/// Found by the random cases under Wine: three replicas edit one person between exchanges,
+/// two of them the same field (nationality), the third other fields with a later clock. Every
+/// replica must end with the later of the two nationalities, whichever edit it saw first.
+#[test]
+fn three_replicas_editing_one_person_two_the_same_field_end_alike() {
+    use Step::*;
+    run_steps(&[
+        Edit(1, 32, 176),
+        Edit(3, 14, 228),
+        Note(0, 42),
+        Collect(0, 10),
+        Collect(2, 28),
+        TouchNote(1, 35, true),
+        Edit(2, 17, 93),
+        Swap(2, 1, false, false),
+        Arrive(3),
+        Collect(3, 49),
+        Take(0, 3),
+        Swap(2, 0, false, false),
+        Edit(1, 24, 127),
+        Erase(1, 4),
+        Arrive(3),
+    ]);
+}

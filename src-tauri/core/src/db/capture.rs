@@ -300,7 +300,7 @@ fn store_local_change(conn: &Connection, changeset: &[u8]) -> Result<()> {
     )?
     .execute(params![me.replica, seq])?;
     let stamp = Stamp { hlc, origin: me.replica, seq };
-    stamp_rows(conn, changeset, &stamp, &|_, _| false)
+    stamp_rows(conn, changeset, &stamp, &|_, _| false, &|_, _, _| false)
 }
 
 /// Who made a change: its clock, origin replica and that origin's sequence number. Ordered by
@@ -313,6 +313,13 @@ pub struct Stamp {
     pub origin: String,
     /// The origin's sequence number of the change.
     pub seq: i64,
+}
+
+impl Stamp {
+    /// Earlier than any change: what a row or column no change has stamped carries.
+    pub fn none() -> Stamp {
+        Stamp { hlc: 0, origin: String::new(), seq: 0 }
+    }
 }
 
 /// One row a changeset touches: its table, primary key (JSON list) and operation.
@@ -369,25 +376,77 @@ pub fn value_json(v: ValueRef<'_>) -> serde_json::Value {
 }
 
 /// Records `stamp` as the last change of every row `changeset` touches, except those `skip`
-/// names (rows where a received change lost its conflict).
+/// names (rows where a received change lost its conflict), and as the stamp of each column an
+/// update set, except those `kept` names (table, primary key, column: a later change had set
+/// that column here, so its value and stamp stay). An insert starts its row's column stamps
+/// afresh: every column then carries the insert's.
 pub fn stamp_rows(
     conn: &Connection,
     changeset: &[u8],
     stamp: &Stamp,
     skip: &dyn Fn(&str, &str) -> bool,
+    kept: &dyn Fn(&str, &str, &str) -> bool,
 ) -> Result<()> {
+    // A row stamped before column stamps existed (`fields` NULL) gets every column at the row's
+    // old stamp first, then the columns this change set.
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO exchange_stamps (tbl, pk, hlc, origin, seq, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO exchange_stamps (tbl, pk, hlc, origin, seq, deleted, fields)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (tbl, pk) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin,
-             seq = excluded.seq, deleted = excluded.deleted",
+             seq = excluded.seq, deleted = excluded.deleted,
+             fields = CASE WHEN ?8 THEN excluded.fields ELSE json_patch(COALESCE(exchange_stamps.fields,
+                 (SELECT json_group_object(name, json_array(exchange_stamps.hlc, exchange_stamps.origin,
+                     exchange_stamps.seq)) FROM pragma_table_info(exchange_stamps.tbl) WHERE pk = 0)),
+                 excluded.fields) END",
     )?;
-    for row in rows_of(changeset)? {
+    let mut columns: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut input: &[u8] = changeset;
+    let reader: &mut dyn std::io::Read = &mut input;
+    let mut iter = ChangesetIter::start_strm(&reader)?;
+    while let Some(item) = iter.next()? {
+        let (table, code) = {
+            let op = item.op()?;
+            (op.table_name().to_string(), op.code())
+        };
+        let pk = pk_json(item)?;
         // Audit entries are only ever added, each under its own id: no two replicas write the
         // same one, so there is never a conflict to settle and no stamp to keep.
-        if row.table == "audit_log" || skip(&row.table, &row.pk) {
+        if table == "audit_log" || skip(&table, &pk) {
             continue;
         }
-        stmt.execute(params![row.table, row.pk, stamp.hlc, stamp.origin, stamp.seq, row.deleted])?;
+        let mut set = serde_json::Map::new();
+        if code == rusqlite::hooks::Action::SQLITE_UPDATE {
+            if !columns.contains_key(&table) {
+                columns.insert(table.clone(), column_names(conn, &table)?);
+            }
+            let names = columns.get(&table).map(Vec::as_slice).unwrap_or(&[]);
+            let flags = item.pk()?.to_vec();
+            for (i, name) in names.iter().enumerate() {
+                let changed = flags.get(i).is_some_and(|f| *f == 0) && item.new_value(i).is_ok();
+                if changed && !kept(&table, &pk, name) {
+                    set.insert(name.clone(), serde_json::json!([stamp.hlc, stamp.origin, stamp.seq]));
+                }
+            }
+        }
+        let deleted = code == rusqlite::hooks::Action::SQLITE_DELETE;
+        let inserted = code == rusqlite::hooks::Action::SQLITE_INSERT;
+        stmt.execute(params![
+            table,
+            pk,
+            stamp.hlc,
+            stamp.origin,
+            stamp.seq,
+            deleted,
+            serde_json::Value::Object(set).to_string(),
+            inserted
+        ])?;
     }
     Ok(())
+}
+
+/// The columns of `table`, in the order a changeset numbers them.
+pub fn column_names(conn: &Connection, table: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
+    let names = stmt.query_map([table], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(names)
 }

@@ -31,6 +31,7 @@ const FILES: &[&str] = &[
     include_str!("../../migrations/0017_audit_chains.sql"),
     include_str!("../../migrations/0018_twice_between_exchanges.sql"),
     include_str!("../../migrations/0019_person_merges.sql"),
+    include_str!("../../migrations/0020_field_stamps.sql"),
 ];
 
 /// Migrations that also run Rust code after their SQL, in the same transaction.

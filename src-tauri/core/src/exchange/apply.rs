@@ -3,8 +3,9 @@
 //! A change applies only after every change it depended on where it was made (its origin's
 //! earlier ones and the others it had seen), so two changes to one row disagree only when
 //! they were made without seeing each other: a conflict. The winner is the later stamp (hybrid
-//! logical clock, then replica id), except that a delete always beats an edit; the same rule
-//! on every replica gives every replica the same winner. The loser goes to the `conflicts`
+//! logical clock, then replica id), column by column for two edits (each column ends with the
+//! value of the latest edit that set it), except that a delete always beats an edit; the same
+//! rule on every replica gives every replica the same winner. The loser goes to the `conflicts`
 //! list, keyed by the losing change, so it is listed once however many replicas find it. A
 //! change whose row refers to one that has not arrived waits (SQLite's foreign-key check at
 //! the end of the apply), and nothing of it lands until it can.
@@ -40,43 +41,55 @@ struct Decisions {
     omitted: HashSet<(String, String)>,
     lost: Vec<Lost>,
     wait: Option<String>,
-    untouched: Vec<Untouched>,
 }
 
-/// The columns of a losing edit that the winning one did not change: written after the apply,
-/// so that every replica ends with the same row whichever of the two edits it saw first. (A
-/// replica that made the losing edit itself keeps those columns when the winner lands: the
-/// winner sets only the columns it changed.)
-struct Untouched {
+/// What this replica knows of a row: the stamp of its last change, whether that deleted it,
+/// and the stamp of each column (see [`Local::field`]).
+struct Local {
+    stamp: Stamp,
+    deleted: bool,
+    /// Column -> the stamp of the last change that set it; `None` for a row stamped before
+    /// column stamps existed.
+    fields: Option<HashMap<String, Stamp>>,
+}
+
+impl Local {
+    /// The stamp of the change that last set `column` here: a column no edit has set since the
+    /// row's insert carries none (any edit of it is later than the insert); a row stamped
+    /// before column stamps existed carries its row stamp in every column.
+    fn field(&self, column: &str) -> Stamp {
+        match &self.fields {
+            None => self.stamp.clone(),
+            Some(fields) => fields.get(column).cloned().unwrap_or_else(Stamp::none),
+        }
+    }
+}
+
+/// The columns of received edits that a later change had set here already: found before the
+/// apply, written back after it, so that each column ends with the latest edit's value
+/// whichever edit arrived first.
+#[derive(Default)]
+struct Later {
+    /// The values to write back after the apply.
+    keep: Vec<Keep>,
+    /// (table, primary key, column) of each column kept.
+    kept: HashSet<(String, String, String)>,
+    /// Rows whose every column the received edit set is kept: the edit is left out whole.
+    whole: HashSet<(String, String)>,
+    /// The received edits' values that lost.
+    lost: Vec<Lost>,
+}
+
+/// One row's kept columns and their values here.
+struct Keep {
     table: String,
     /// The row's primary key, column by column.
     pk: Vec<(String, rusqlite::types::Value)>,
-    /// The losing edit's new values of the columns the winner left alone.
+    /// The kept columns' values here.
     set: Vec<(String, rusqlite::types::Value)>,
 }
 
-impl Untouched {
-    /// What of a losing update `item` of `table` (columns `cols`) still applies: each column it
-    /// changed whose value here is still the one it changed from.
-    fn of(table: &str, cols: &[String], item: &ChangesetItem) -> Option<Untouched> {
-        let flags = item.pk().ok()?.to_vec();
-        let (mut pk, mut set) = (Vec::new(), Vec::new());
-        for (i, name) in cols.iter().enumerate() {
-            if flags.get(i).is_some_and(|f| *f != 0) {
-                pk.push((name.clone(), rusqlite::types::Value::try_from(item.old_value(i).ok()?).ok()?));
-                continue;
-            }
-            let (Ok(new), Ok(old), Ok(here)) = (item.new_value(i), item.old_value(i), item.conflict(i))
-            else {
-                continue;
-            };
-            if here == old {
-                set.push((name.clone(), rusqlite::types::Value::try_from(new).ok()?));
-            }
-        }
-        (!set.is_empty() && !pk.is_empty()).then(|| Untouched { table: table.to_string(), pk, set })
-    }
-
+impl Keep {
     fn write(&self, conn: &Connection) -> Result<()> {
         let assign: Vec<String> = self.set.iter().map(|(c, _)| format!("\"{c}\" = ?")).collect();
         let key: Vec<String> = self.pk.iter().map(|(c, _)| format!("\"{c}\" = ?")).collect();
@@ -84,6 +97,30 @@ impl Untouched {
         conn.execute(&sql, rusqlite::params_from_iter(self.set.iter().chain(&self.pk).map(|(_, v)| v)))?;
         Ok(())
     }
+
+    /// The kept columns' values here, read before the apply; `None` when the row is not here.
+    fn read(
+        conn: &Connection,
+        table: &str,
+        pk: Vec<(String, rusqlite::types::Value)>,
+        columns: Vec<String>,
+    ) -> Result<Option<Keep>> {
+        let list: Vec<String> = columns.iter().map(|c| format!("\"{c}\"")).collect();
+        let key: Vec<String> = pk.iter().map(|(c, _)| format!("\"{c}\" = ?")).collect();
+        let sql = format!("SELECT {} FROM \"{table}\" WHERE {}", list.join(", "), key.join(" AND "));
+        let values = conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(pk.iter().map(|(_, v)| v)), |r| {
+                (0..columns.len()).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .optional()?;
+        Ok(values.map(|values| Keep { table: table.to_string(), pk, set: columns.into_iter().zip(values).collect() }))
+    }
+}
+
+/// Tables whose rows are settled whole, the later version standing (see [`decide`]).
+fn settled_whole(table: &str) -> bool {
+    matches!(table, "conflicts" | "erasures" | "person_merges" | "duplicate_dismissals")
 }
 
 /// Applies one received change on `conn` (inside the caller's transaction), unless it is in
@@ -131,12 +168,14 @@ fn apply_in_order(conn: &Connection, change: &Change, lost: &mut Vec<Lost>) -> R
     let rows = rows_of(&change.changeset)?;
     let stamps = load_stamps(conn, &rows)?;
     let columns = load_columns(conn, &rows)?;
+    let later = later_fields(conn, &change.changeset, &incoming, &stamps, &columns)?;
     let decisions = Arc::new(Mutex::new(Decisions::default()));
     let handler = {
         let decisions = Arc::clone(&decisions);
         let incoming = incoming.clone();
         let (losing, redirected) = (settled.losing.clone(), settled.redirected.clone());
         let placeholders = !settled.placeholders.is_empty();
+        let (kept, whole) = (later.kept.clone(), later.whole.clone());
         move |kind: ConflictType, item: ChangesetItem| -> ConflictAction {
             let Ok(mut d) = decisions.lock() else { return ConflictAction::SQLITE_CHANGESET_ABORT };
             if kind == ConflictType::SQLITE_CHANGESET_FOREIGN_KEY && placeholders {
@@ -158,7 +197,7 @@ fn apply_in_order(conn: &Connection, change: &Change, lost: &mut Vec<Lost>) -> R
                     }
                 }
             }
-            decide(&mut d, &stamps, &columns, &incoming, kind, &item)
+            decide(&mut d, &Rule { stamps: &stamps, columns: &columns, incoming: &incoming, kept: &kept, whole: &whole }, kind, &item)
         }
     };
     let mut input: &[u8] = &change.changeset;
@@ -175,8 +214,8 @@ fn apply_in_order(conn: &Connection, change: &Change, lost: &mut Vec<Lost>) -> R
     if !unique::clear_placeholders(conn, &settled, &rows)? {
         return Ok(Outcome::Waits("a row it refers to has not arrived".into()));
     }
-    for edit in &d.untouched {
-        edit.write(conn)?;
+    for keep in &later.keep {
+        keep.write(conn)?;
     }
     conn.prepare_cached(
         "INSERT OR IGNORE INTO exchange_outbox (origin, seq, hlc, deps, changeset) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -189,23 +228,32 @@ fn apply_in_order(conn: &Connection, change: &Change, lost: &mut Vec<Lost>) -> R
     .execute(params![change.origin, change.seq])?;
     capture::observe_hlc(conn, change.hlc)?;
     let omitted = d.omitted;
-    capture::stamp_rows(conn, &change.changeset, &incoming, &|t, pk| {
-        omitted.contains(&(t.to_string(), pk.to_string()))
-    })?;
+    let kept = later.kept;
+    capture::stamp_rows(
+        conn,
+        &change.changeset,
+        &incoming,
+        &|t, pk| omitted.contains(&(t.to_string(), pk.to_string())),
+        &|t, pk, c| kept.contains(&(t.to_string(), pk.to_string(), c.to_string())),
+    )?;
     lost.extend(settled.lost);
+    lost.extend(later.lost);
     lost.extend(d.lost);
     Ok(Outcome::Applied)
 }
 
+/// What the conflict rule needs besides the conflict: the stamps here, the tables' columns,
+/// the received change's stamp, and what [`later_fields`] kept.
+struct Rule<'a> {
+    stamps: &'a HashMap<(String, String), Local>,
+    columns: &'a HashMap<String, Vec<String>>,
+    incoming: &'a Stamp,
+    kept: &'a HashSet<(String, String, String)>,
+    whole: &'a HashSet<(String, String)>,
+}
+
 /// The conflict rule (see the module's documentation).
-fn decide(
-    d: &mut Decisions,
-    stamps: &HashMap<(String, String), (Stamp, bool)>,
-    columns: &HashMap<String, Vec<String>>,
-    incoming: &Stamp,
-    kind: ConflictType,
-    item: &ChangesetItem,
-) -> ConflictAction {
+fn decide(d: &mut Decisions, rule: &Rule<'_>, kind: ConflictType, item: &ChangesetItem) -> ConflictAction {
     use ConflictAction::{
         SQLITE_CHANGESET_ABORT as ABORT, SQLITE_CHANGESET_OMIT as OMIT, SQLITE_CHANGESET_REPLACE as REPLACE,
     };
@@ -217,10 +265,10 @@ fn decide(
     let table = op.table_name().to_string();
     let code = op.code();
     let Ok(pk) = pk_json(item) else { return ABORT };
-    let cols = columns.get(&table).map(Vec::as_slice).unwrap_or(&[]);
-    let local = stamps.get(&(table.clone(), pk.clone()));
-    let local_stamp =
-        local.map(|(s, _)| s.clone()).unwrap_or(Stamp { hlc: 0, origin: String::new(), seq: 0 });
+    let incoming = rule.incoming;
+    let cols = rule.columns.get(&table).map(Vec::as_slice).unwrap_or(&[]);
+    let local = rule.stamps.get(&(table.clone(), pk.clone()));
+    let local_stamp = local.map(|l| l.stamp.clone()).unwrap_or_else(Stamp::none);
     let current = || values_of(cols, |c| item.conflict(c));
     let theirs = || match code {
         Action::SQLITE_DELETE => Value::Null,
@@ -237,7 +285,7 @@ fn decide(
             loser_stamp: l,
         });
     };
-    if matches!(table.as_str(), "conflicts" | "erasures" | "person_merges" | "duplicate_dismissals") {
+    if settled_whole(&table) {
         // The list itself, an erasure (two replicas' retention rules erasing the same closed
         // case), or the same merge or dismissal made on two replicas: the later version of the
         // row stands, nothing is listed.
@@ -258,18 +306,40 @@ fn decide(
             if code == Action::SQLITE_DELETE {
                 // A delete meeting an edit: the delete wins everywhere, the edit is listed.
                 lose(d, "delete", Value::Null, current(), incoming.clone(), local_stamp);
-                REPLACE
-            } else if *incoming > local_stamp {
-                lose(d, "edit", theirs(), current(), incoming.clone(), local_stamp);
-                REPLACE
-            } else {
-                d.omitted.insert((table.clone(), pk.clone()));
-                lose(d, "edit", current(), theirs(), local_stamp, incoming.clone());
-                if code == Action::SQLITE_UPDATE {
-                    d.untouched.extend(Untouched::of(&table, cols, item));
-                }
-                OMIT
+                return REPLACE;
             }
+            if rule.whole.contains(&(table.clone(), pk.clone())) {
+                // Every column it set, a later change here set too (listed before the apply).
+                d.omitted.insert((table, pk));
+                return OMIT;
+            }
+            // Two edits: each column it set that a concurrent change here had set too is taken
+            // from the later of the two. The columns a later change set here are written back
+            // after the apply (`later_fields`, which listed them); the others are its. What
+            // they replace here is listed, under the change that had set it.
+            let mut beaten: BTreeMap<Stamp, (Map<String, Value>, Map<String, Value>)> = BTreeMap::new();
+            for (i, name) in cols.iter().enumerate() {
+                if rule.kept.contains(&(table.clone(), pk.clone(), name.clone())) {
+                    continue;
+                }
+                let (Ok(new), Ok(old), Ok(here)) = (item.new_value(i), item.old_value(i), item.conflict(i))
+                else {
+                    continue;
+                };
+                if here == old || here == new {
+                    continue;
+                }
+                // A column no stamped change set here (a local rule's write, such as an
+                // erasure's) is listed under the row's last change.
+                let stamp = local.map(|l| l.field(name)).filter(|s| *s != Stamp::none());
+                let entry = beaten.entry(stamp.unwrap_or_else(|| local_stamp.clone())).or_default();
+                entry.0.insert(name.clone(), value_json(new));
+                entry.1.insert(name.clone(), value_json(here));
+            }
+            for (stamp, (winner, loser)) in beaten {
+                lose(d, "edit", Value::Object(winner), Value::Object(loser), incoming.clone(), stamp);
+            }
+            REPLACE
         }
         ConflictType::SQLITE_CHANGESET_NOTFOUND => {
             d.omitted.insert((table.clone(), pk.clone()));
@@ -277,7 +347,7 @@ fn decide(
             // rule) and is listed as such already; its later edits are part of what lost.
             if code != Action::SQLITE_DELETE && local.is_some() {
                 // The row was deleted here (or never came): the edit is listed, not lost.
-                let kind = if local.is_some_and(|(_, deleted)| *deleted) { "delete" } else { "edit" };
+                let kind = if local.is_some_and(|l| l.deleted) { "delete" } else { "edit" };
                 lose(d, kind, Value::Null, theirs(), local_stamp, incoming.clone());
             }
             OMIT
@@ -323,12 +393,10 @@ fn values_of<'a>(
     Value::Object(out)
 }
 
-fn load_stamps(
-    conn: &Connection,
-    rows: &[capture::RowRef],
-) -> Result<HashMap<(String, String), (Stamp, bool)>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT hlc, origin, seq, deleted FROM exchange_stamps WHERE tbl = ?1 AND pk = ?2")?;
+fn load_stamps(conn: &Connection, rows: &[capture::RowRef]) -> Result<HashMap<(String, String), Local>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT hlc, origin, seq, deleted, fields FROM exchange_stamps WHERE tbl = ?1 AND pk = ?2",
+    )?;
     let mut out = HashMap::new();
     for row in rows {
         let found = stmt
@@ -336,14 +404,99 @@ fn load_stamps(
                 Ok((
                     Stamp { hlc: r.get("hlc")?, origin: r.get("origin")?, seq: r.get("seq")? },
                     r.get::<_, bool>("deleted")?,
+                    r.get::<_, Option<String>>("fields")?,
                 ))
             })
             .optional()?;
-        if let Some(s) = found {
-            out.insert((row.table.clone(), row.pk.clone()), s);
+        if let Some((stamp, deleted, fields)) = found {
+            let fields = fields.map(|f| field_stamps(&f)).transpose()?;
+            out.insert((row.table.clone(), row.pk.clone()), Local { stamp, deleted, fields });
         }
     }
     Ok(out)
+}
+
+/// A row's column stamps as stored (`{"column": [hlc, origin, seq]}`).
+fn field_stamps(json: &str) -> Result<HashMap<String, Stamp>> {
+    let bad = || Error::new(crate::Code::ExchangeConflictDecisionLost, serde_json::json!({"fields": json}));
+    let map: HashMap<String, (i64, String, i64)> = serde_json::from_str(json).map_err(|_| bad())?;
+    Ok(map.into_iter().map(|(c, (hlc, origin, seq))| (c, Stamp { hlc, origin, seq })).collect())
+}
+
+/// The columns of the received edits in `changeset` that a later change had set here: kept,
+/// with their values here, and listed as what the received edit lost (see [`Later`]).
+fn later_fields(
+    conn: &Connection,
+    changeset: &[u8],
+    incoming: &Stamp,
+    stamps: &HashMap<(String, String), Local>,
+    columns: &HashMap<String, Vec<String>>,
+) -> Result<Later> {
+    let mut later = Later::default();
+    let mut input: &[u8] = changeset;
+    let reader: &mut dyn std::io::Read = &mut input;
+    let mut iter = rusqlite::session::ChangesetIter::start_strm(&reader)?;
+    'rows: while let Some(item) = rusqlite::fallible_streaming_iterator::FallibleStreamingIterator::next(&mut iter)? {
+        let op = item.op()?;
+        if op.code() != Action::SQLITE_UPDATE || settled_whole(op.table_name()) {
+            continue;
+        }
+        let table = op.table_name().to_string();
+        let pk = pk_json(item)?;
+        let Some(local) = stamps.get(&(table.clone(), pk.clone())).filter(|l| !l.deleted) else {
+            continue;
+        };
+        let Some(cols) = columns.get(&table) else { continue };
+        let flags = item.pk()?.to_vec();
+        let (mut key, mut changed, mut later_set) = (Vec::new(), 0, Vec::new());
+        for (i, name) in cols.iter().enumerate() {
+            if flags.get(i).is_some_and(|f| *f != 0) {
+                // A key that is not valid text: the row is not one this replica can have.
+                let Ok(v) = rusqlite::types::Value::try_from(item.old_value(i)?) else { continue 'rows };
+                key.push((name.clone(), v));
+                continue;
+            }
+            let Ok(new) = item.new_value(i) else { continue };
+            changed += 1;
+            let field = local.field(name);
+            if field > *incoming {
+                later_set.push((name.clone(), value_json(new), field));
+            }
+        }
+        if later_set.is_empty() {
+            continue;
+        }
+        let names = later_set.iter().map(|(c, _, _)| c.clone()).collect();
+        let Some(keep) = Keep::read(conn, &table, key, names)? else { continue };
+        // Listed once, with every column it lost, under the latest of the changes that beat it
+        // (the list keeps one entry a losing change).
+        let (mut winner, mut loser, mut latest) = (Map::new(), Map::new(), None::<Stamp>);
+        for ((name, new, field), (_, here)) in later_set.into_iter().zip(&keep.set) {
+            let here = value_json(here.into());
+            later.kept.insert((table.clone(), pk.clone(), name.clone()));
+            if here != new {
+                winner.insert(name.clone(), here);
+                loser.insert(name, new);
+                latest = latest.max(Some(field));
+            }
+        }
+        if let Some(stamp) = latest {
+            later.lost.push(Lost {
+                table: table.clone(),
+                pk: pk.clone(),
+                kind: "edit",
+                winner: Value::Object(winner),
+                loser: Value::Object(loser),
+                winner_stamp: stamp,
+                loser_stamp: incoming.clone(),
+            });
+        }
+        if keep.set.len() == changed {
+            later.whole.insert((table, pk));
+        }
+        later.keep.push(keep);
+    }
+    Ok(later)
 }
 
 fn load_columns(conn: &Connection, rows: &[capture::RowRef]) -> Result<HashMap<String, Vec<String>>> {

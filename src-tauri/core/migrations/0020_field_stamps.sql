@@ -1,0 +1,12 @@
+-- Haven schema, version 20: a stamp for each column of a replicated row, not only the row.
+--
+-- Two replicas that edit one record between exchanges are settled column by column: each
+-- column ends with the value of the latest edit that changed it, on every replica, whatever
+-- order the edits arrive in. With one stamp for the whole row, a third replica's later edit
+-- of other columns of that row could decide a column it never touched.
+--
+-- `fields` is a JSON object: column name -> [hlc, origin, seq] of the last change that set it.
+-- A column not in the object was set by the row's insert. A row stamped before this version
+-- has no object (NULL): each of its columns carries the row's own stamp until the row's next
+-- edit writes the object.
+ALTER TABLE exchange_stamps ADD COLUMN fields TEXT;

@@ -241,5 +241,30 @@ fn two_open_stock_takes_of_one_location_end_as_one_and_the_lost_ones_lines_follo
         assert_eq!(left.as_deref(), Some("0"), "at {}", r.site);
         let report = swap(r, folder.path());
         assert_eq!(report.waiting, 0, "nothing waits for the stock-take that lost: {report:?}");
+    }    // Taking Calais's stock-take back: the kept one makes way and every line follows the one
+    // taken back, on both.
+    let conflict = call(&cal.db, &cal.s, "list_conflicts", json!({}))
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["table"] == "stock_takes")
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .unwrap();
+    call(&cal.db, &cal.s, "resolve_conflict", json!({"id": conflict, "choice": "take_other"}));
+    settle_in_order(cal, dun, folder.path());
+    assert_same(cal, dun);
+    for r in [cal, dun] {
+        let lines = one(
+            r,
+            "SELECT group_concat(id, ' ') FROM (SELECT id FROM stock_take_lines WHERE stock_take_id = 'take-cal' ORDER BY id)",
+            &[],
+        );
+        assert_eq!(
+            lines.as_deref(),
+            Some("take-cal-line-0 take-dun-line-1 take-dun-line-2"),
+            "at {}",
+            r.site
+        );
+        assert_eq!(one(r, "SELECT count(*) FROM stock_takes WHERE id = 'take-dun'", &[]).as_deref(), Some("0"));
     }
 }

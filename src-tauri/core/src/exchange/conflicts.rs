@@ -234,15 +234,15 @@ fn take_other(conn: &Connection, c: &Conflict) -> Result<()> {
         if values.len() != columns.len() {
             return Err(Error::new(crate::Code::ExchangeRowDeleted, serde_json::json!({})));
         }
-        // Two rows a unique rule lets only one of stand: the one kept makes way.
+        // Two rows a unique rule lets only one of stand: the one kept makes way, and the rows
+        // pointing at it (a stock-take's lines) follow the one taken back, as they followed the
+        // kept one when the clash was settled (`rows::replace_local`). The taken row is
+        // written after them, so its foreign keys are checked at the end of the transaction.
         if let Value::Object(winner) = &c.winner {
             let key: Option<Vec<rusqlite::types::Value>> =
                 pk_cols.iter().map(|k| winner.get(k).map(json_value)).collect();
             if let Some(key) = key.filter(|k| *k != pk_params) {
-                conn.execute(
-                    &format!("DELETE FROM \"{}\" WHERE {where_sql}", c.table),
-                    rusqlite::params_from_iter(key),
-                )?;
+                make_way(conn, &c.table, &where_sql, key, &values)?;
             }
         }
         let names: Vec<String> = values.iter().map(|(k, _)| format!("\"{k}\"")).collect();
@@ -253,6 +253,34 @@ fn take_other(conn: &Connection, c: &Conflict) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// Deletes the kept row of a unique clash (primary key `key`) after the rows pointing at it
+/// follow the row `taken` (every column, by name) that replaces it.
+fn make_way(
+    conn: &Connection,
+    table: &str,
+    where_sql: &str,
+    key: Vec<rusqlite::types::Value>,
+    taken: &[(&String, &Value)],
+) -> Result<()> {
+    let t = super::rows::table(conn, table)?;
+    let kept = conn
+        .query_row(
+            &format!("SELECT {} FROM \"{table}\" WHERE {where_sql}", super::rows::quoted(&t.cols).join(", ")),
+            rusqlite::params_from_iter(key),
+            |r| (0..t.cols.len()).map(|i| r.get(i)).collect::<rusqlite::Result<Vec<rusqlite::types::Value>>>(),
+        )
+        .optional()?;
+    let Some(kept) = kept else { return Ok(()) };
+    let taken: Vec<rusqlite::types::Value> = t
+        .cols
+        .iter()
+        .map(|c| taken.iter().find(|(k, _)| *k == c).map(|(_, v)| json_value(v)).unwrap_or(rusqlite::types::Value::Null))
+        .collect();
+    conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+    let local = super::rows::Local { pk: super::rows::key_of(&t, &kept), values: kept };
+    super::rows::replace_local(conn, table, &t, &local, &taken)
 }
 
 fn json_value(v: &Value) -> rusqlite::types::Value {

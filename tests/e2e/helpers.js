@@ -211,3 +211,14 @@ export async function createDistribution(driver) {
   if (shown === 'asked') await (await find(driver, 'dist-same-week-yes')).click();
   return find(driver, 'desk-code');
 }
+
+/** Calls the core API from the page, as any script in the window could: `{ ok }` or `{ err }`. */
+export async function callFromPage(driver, name, input) {
+  return driver.executeAsyncScript(
+    `const done = arguments[arguments.length - 1];
+     window.__TAURI__.core.invoke('call', { name: arguments[0], input: arguments[1] })
+       .then((v) => done({ ok: v }), (e) => done({ err: e }));`,
+    name,
+    input,
+  );
+}

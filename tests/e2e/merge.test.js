@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { By, until } from 'selenium-webdriver';
 import { CLI, cli, launch, tempDataDir } from './driver.js';
-import { byTestId, find, openScreen, shot, signIn, WAIT } from './helpers.js';
+import { byTestId, callFromPage, find, openScreen, shot, signIn, WAIT } from './helpers.js';
 
 const run = { app: null, dirs: [] };
 after(async () => {
@@ -66,4 +66,20 @@ test('a pair of records of one girl is merged from the Exchange screen and the m
     const ids = await Promise.all(rows.map((r) => r.getAttribute('data-id')));
     return ids.length === 1 && ids[0] === second.id;
   }, WAIT, 'the merged code lists the kept record');
+
+  // Erasing the kept record: the confirmation says the merged one goes with it, and so does
+  // the answer.
+  await driver.executeScript(`location.hash = '#/people/${second.id}'`);
+  await find(driver, 'tab-details');
+  const erase = await find(driver, 'erase-person');
+  await driver.executeScript('arguments[0].scrollIntoView({ block: "center" })', erase);
+  await erase.click();
+  const asked = await find(driver, 'confirm-erase');
+  assert.match(await asked.getText(), new RegExp(`merged with this one \\(${first.code}\\)`));
+  await (await find(driver, 'confirm-erase-yes')).click();
+  const done = await driver.wait(until.elementLocated(By.xpath(
+    `//*[@role="status"][contains(., "${second.code} is erased")]`)), WAIT, 'the erasure is confirmed');
+  assert.match(await done.getText(), new RegExp(`merged with it \\(${first.code}\\)`));
+  const gone = await callFromPage(driver, 'get_person', { id: first.id });
+  assert.ok(gone.ok.person.anonymised_at, 'the merged record is erased too');
 });

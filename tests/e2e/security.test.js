@@ -7,20 +7,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { By, until } from 'selenium-webdriver';
 import { launch, tempDataDir } from './driver.js';
-import { byTestId, enterCredentials, field, find, lock, openScreen, settled, shot, signIn, useDemoApp, WAIT } from './helpers.js';
+import { byTestId, callFromPage, enterCredentials, field, find, lock, openScreen, settled, shot, signIn, useDemoApp, WAIT } from './helpers.js';
 
 const demo = useDemoApp();
-
-/** Calls the core API from the page, as any script in the window could. */
-async function callFromPage(driver, name, input) {
-  return driver.executeAsyncScript(
-    `const done = arguments[arguments.length - 1];
-     window.__TAURI__.core.invoke('call', { name: arguments[0], input: arguments[1] })
-       .then((v) => done({ ok: v }), (e) => done({ err: e }));`,
-    name,
-    input,
-  );
-}
 
 test('the front desk is offered no notes, and the core refuses them and the audit log', async () => {
   const { driver } = demo.app;

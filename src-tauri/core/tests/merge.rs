@@ -234,6 +234,18 @@ fn the_front_desk_is_refused_and_erased_or_merged_records_cannot_be_merged() {
     assert_eq!(twice.code.as_str(), "merge.already_merged");
     let audited = one(&r, "SELECT count(*) FROM audit_log WHERE action = 'merge' AND entity_id = ?1", &[&p]);
     assert_eq!(audited.as_deref(), Some("1"));
+    // Each record names the other, so the erase confirmation can say both go; erasing one
+    // says so too.
+    let code = |id: &str| one(&r, "SELECT code FROM people WHERE id = ?1", &[id]).unwrap();
+    for (id, other) in [(&p, &q), (&q, &p)] {
+        let rec = call(&r.db, &r.s, "get_person", json!({"id": id}));
+        assert_eq!(rec["merged_with"], json!([code(other)]));
+    }
+    assert_eq!(call(&r.db, &r.s, "get_person", json!({"id": e}))["merged_with"], json!([]));
+    let erased = call(&r.db, &r.s, "erase_person", json!({"id": q, "confirm": true}));
+    assert_eq!(erased, json!({"code": code(&q), "also": [code(&p)]}));
+    let anonymised = one(&r, "SELECT anonymised_at IS NOT NULL FROM people WHERE id = ?1", &[&p]);
+    assert_eq!(anonymised.as_deref(), Some("1"), "the kept record is erased with it");
 }
 
 /// Every table that holds a person's id follows a merge, found from the schema: a table

@@ -264,14 +264,19 @@ function dataProtection(page) {
       erase.hidden = true;
       replace(holder, confirmBox({
         title: t('privacy.erase_title', { code: p.code }),
-        body: t('privacy.erase_body'),
+        body: record.merged_with?.length
+          ? `${t('privacy.erase_body')} ${t('privacy.erase_merged', { codes: record.merged_with.join(', ') })}`
+          : t('privacy.erase_body'),
         yes: t('privacy.erase_yes'),
         no: t('form.cancel'),
         testid: 'confirm-erase',
         onYes: async () => {
           try {
             const done = await api.erasePerson(p.id);
-            replace(section, h('h2', {}, t('privacy.title')), notice(t('privacy.erased', { code: done.code })));
+            const words = done.also?.length
+              ? t('privacy.erased_with', { code: done.code, codes: done.also.join(', ') })
+              : t('privacy.erased', { code: done.code });
+            replace(section, h('h2', {}, t('privacy.title')), notice(words));
             page.record = await api.getPerson(p.id);
           } catch (err) {
             showApiError(summary, section, err);

@@ -46,6 +46,9 @@ pub struct PersonRecord {
     /// The nappy size recorded for distributions (absent: chosen by age). The front desk
     /// records it, so every role sees it.
     pub nappy_size: Option<String>,
+    /// The codes of the records merged with this one, either way (`CAL-0042`): erasing this
+    /// record erases them too.
+    pub merged_with: Vec<String>,
 }
 
 /// Input naming a record by id.
@@ -117,6 +120,7 @@ fn record(conn: &rusqlite::Connection, s: &Session, id: &str) -> Result<PersonRe
         phones: if caseworker { Some(phones::for_person(conn, id)?) } else { None },
         uk_arrival: if caseworker { Some(uk::get(conn, id)?) } else { None },
         nappy_size: crate::distribution::nappy_size(conn, id)?,
+        merged_with: crate::cases::merges::merged_with(conn, id)?,
         person,
     })
 }

@@ -144,11 +144,13 @@ pub struct ErasePerson {
     pub confirm: bool,
 }
 
-/// The anonymised record's code.
+/// The anonymised record's code, and those erased with it.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Erased {
     /// The person's code, which stays on the anonymised record.
     pub code: String,
+    /// The codes of the records merged with this one, erased with it (one person's records).
+    pub also: Vec<String>,
 }
 
 pub(super) fn erase_person(db: &Db, s: &Session, input: ErasePerson) -> Result<Erased> {
@@ -160,9 +162,10 @@ pub(super) fn erase_person(db: &Db, s: &Session, input: ErasePerson) -> Result<E
         let code: String =
             tx.query_row("SELECT code FROM people WHERE id = ?1", [&input.id], |r| r.get(0))
                 .map_err(|e| Error::from(e).when_absent(Error::new(Code::PersonNotFound, json!({}))))?;
+        let also = crate::cases::merges::merged_with(tx, &input.id)?;
         privacy::erase(tx, s, &input.id, privacy::Erasure::Request)?;
-        audit::record(tx, s, "erase", "person", Some(&input.id), Some(&json!({"reason": "request"})))?;
-        Ok(Erased { code })
+        audit::record(tx, s, "erase", "person", Some(&input.id), Some(&json!({"reason": "request", "also": also})))?;
+        Ok(Erased { code, also })
     })
 }
 

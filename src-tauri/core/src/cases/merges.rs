@@ -137,6 +137,24 @@ fn ends(conn: &Connection) -> Result<BTreeMap<String, String>> {
     Ok(out)
 }
 
+/// The codes of the other records in `id`'s merge group (the one it was merged into, those
+/// merged into it, and so on), in code order: an erasure of one erases them all.
+pub fn merged_with(conn: &Connection, id: &str) -> Result<Vec<String>> {
+    let Some(members) = groups(conn)?.into_iter().find(|g| g.iter().any(|m| m == id)) else {
+        return Ok(Vec::new());
+    };
+    let mut stmt = conn.prepare_cached("SELECT code FROM people WHERE id = ?1")?;
+    let mut codes = Vec::new();
+    for m in members.iter().filter(|m| *m != id) {
+        if let Some(code) = stmt.query_row([m], |r| r.get::<_, String>(0)).optional()? {
+            codes.push(code);
+        }
+    }
+    codes.sort();
+    codes.dedup();
+    Ok(codes)
+}
+
 /// The groups of people the merge records make one: each group's members, the person it ends
 /// in first. Erasure uses it: a group is one person, erased whole ([`crate::privacy`]).
 pub fn groups(conn: &Connection) -> Result<Vec<Vec<String>>> {

@@ -316,7 +316,8 @@ fn the_information_sheet_is_edited_in_both_languages_and_printed_with_the_addres
     );
     assert_eq!(printed["pages"], 1);
     if !util::poppler_skipped_under_wine("the_information_sheet_is_edited_in_both_languages_and_printed") {
-        let out = std::process::Command::new("pdftotext").args([path.to_str().unwrap(), "-"]).output().unwrap();
+        let out =
+            std::process::Command::new("pdftotext").args([path.to_str().unwrap(), "-"]).output().unwrap();
         let text = String::from_utf8(out.stdout).unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
         for want in [
             "Informations pour les bénévoles",

@@ -137,7 +137,9 @@ fn a_volunteer_with_an_expired_dbs_but_a_current_pvg_goes_on_a_child_facing_shif
     assign(&t.db, &s, &sh, &other).unwrap();
     let path = t.dir.path().join("roster.pdf");
     ok(&t.db, &s, "print_roster", json!({"site": "CAL", "path": path.to_str().unwrap()}));
-    if util::poppler_skipped_under_wine("a_volunteer_with_an_expired_dbs_but_a_current_pvg_goes_on_a_child_facing_shift") {
+    if util::poppler_skipped_under_wine(
+        "a_volunteer_with_an_expired_dbs_but_a_current_pvg_goes_on_a_child_facing_shift",
+    ) {
         return;
     }
     let out = std::process::Command::new("pdftotext").args([path.to_str().unwrap(), "-"]).output().unwrap();

@@ -123,7 +123,10 @@ fn an_id_card_decodes_to_its_code_and_number_and_shows_both_scripts() {
         for expected in [code, "Fatima Ahmed", "فاطمة أحمد", "Card 1", &format!("{code}/1")] {
             assert!(text.contains(expected), "{expected} is not on the card:\n{text}");
         }
-        assert!(!text.contains("1990") && !text.contains("17 Apr"), "the date of birth is on the card:\n{text}");
+        assert!(
+            !text.contains("1990") && !text.contains("17 Apr"),
+            "the date of birth is on the card:\n{text}"
+        );
         assert_eq!(qr_codes(&path).unwrap(), vec![format!("{code}/1")]);
         let png = page_png(&path, 200).unwrap();
         assert_eq!(barcodes(&png), vec![format!("{code}/1")]);

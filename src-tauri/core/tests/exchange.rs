@@ -633,3 +633,30 @@ fn concurrent_edits_of_one_record_are_settled_column_by_column_in_any_order() {
         assert!(losers.iter().any(|l| l["other_names"] == "B"), "{listed}");
     }
 }
+
+/// A row stamped before column stamps existed (schema 19) carries its row stamp in every
+/// column; its next edit writes them all out, the columns it set with its own stamp.
+#[test]
+fn a_row_stamped_before_column_stamps_gets_them_at_its_next_edit() {
+    let reps = replicas(&["CAL"]);
+    let a = &reps[0];
+    let p = register(a, "Old", "Stamp");
+    let key = format!("[\"{p}\"]");
+    sql(a, "UPDATE exchange_stamps SET fields = NULL WHERE tbl = 'people' AND pk = ?1", &[&key]);
+    let old = one(
+        a,
+        "SELECT json_array(hlc, origin, seq) FROM exchange_stamps WHERE tbl = 'people' AND pk = ?1",
+        &[&key],
+    )
+    .unwrap();
+    sql(a, "UPDATE people SET other_names = 'Newer' WHERE id = ?1", &[&p]);
+    let fields: Value = serde_json::from_str(
+        &one(a, "SELECT fields FROM exchange_stamps WHERE tbl = 'people' AND pk = ?1", &[&key]).unwrap(),
+    )
+    .unwrap();
+    let old: Value = serde_json::from_str(&old).unwrap();
+    assert_eq!(fields["nationality"], old, "a column the edit left keeps the row's old stamp: {fields}");
+    assert_ne!(fields["other_names"], old, "the column it set has the edit's stamp: {fields}");
+    assert!(fields["other_names"][0].as_i64().unwrap() > old[0].as_i64().unwrap());
+    assert!(fields.get("id").is_none(), "no stamp for the key: {fields}");
+}

@@ -241,8 +241,8 @@ fn two_open_stock_takes_of_one_location_end_as_one_and_the_lost_ones_lines_follo
         assert_eq!(left.as_deref(), Some("0"), "at {}", r.site);
         let report = swap(r, folder.path());
         assert_eq!(report.waiting, 0, "nothing waits for the stock-take that lost: {report:?}");
-    }    // Taking Calais's stock-take back: the kept one makes way and every line follows the one
-    // taken back, on both.
+    } // Taking Calais's stock-take back: the kept one makes way and every line follows the one
+      // taken back, on both.
     let conflict = call(&cal.db, &cal.s, "list_conflicts", json!({}))
         .as_array()
         .unwrap()
@@ -265,6 +265,9 @@ fn two_open_stock_takes_of_one_location_end_as_one_and_the_lost_ones_lines_follo
             "at {}",
             r.site
         );
-        assert_eq!(one(r, "SELECT count(*) FROM stock_takes WHERE id = 'take-dun'", &[]).as_deref(), Some("0"));
+        assert_eq!(
+            one(r, "SELECT count(*) FROM stock_takes WHERE id = 'take-dun'", &[]).as_deref(),
+            Some("0")
+        );
     }
 }

@@ -125,7 +125,9 @@ fn every_money_report_is_written_to_csv_xlsx_and_a_pdf_that_reads_back() {
     assert_eq!(count(&t.db, "audit_log"), audit + 12, "every export is audited");
     let csv = std::fs::read_to_string(t.dir.path().join("cc16.csv")).unwrap();
     assert!(csv.contains("Baby milk and protein (restricted)") && csv.contains("Total receipts"), "{csv}");
-    if !util::poppler_skipped_under_wine("every_money_report_is_written_to_csv_xlsx_and_a_pdf_that_reads_back") {
+    if !util::poppler_skipped_under_wine(
+        "every_money_report_is_written_to_csv_xlsx_and_a_pdf_that_reads_back",
+    ) {
         let text = pdf_text(&t.dir.path().join("where_money_went.pdf"));
         for want in ["Where your money went", "Money in", "Money out", "What we gave out", "Baby milk"] {
             assert!(text.contains(want), "{want} missing from:\n{text}");

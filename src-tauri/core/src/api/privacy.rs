@@ -164,7 +164,14 @@ pub(super) fn erase_person(db: &Db, s: &Session, input: ErasePerson) -> Result<E
                 .map_err(|e| Error::from(e).when_absent(Error::new(Code::PersonNotFound, json!({}))))?;
         let also = crate::cases::merges::merged_with(tx, &input.id)?;
         privacy::erase(tx, s, &input.id, privacy::Erasure::Request)?;
-        audit::record(tx, s, "erase", "person", Some(&input.id), Some(&json!({"reason": "request", "also": also})))?;
+        audit::record(
+            tx,
+            s,
+            "erase",
+            "person",
+            Some(&input.id),
+            Some(&json!({"reason": "request", "also": also})),
+        )?;
         Ok(Erased { code, also })
     })
 }

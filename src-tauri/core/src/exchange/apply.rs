@@ -111,10 +111,16 @@ impl Keep {
         let values = conn
             .prepare_cached(&sql)?
             .query_row(rusqlite::params_from_iter(pk.iter().map(|(_, v)| v)), |r| {
-                (0..columns.len()).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect::<rusqlite::Result<Vec<_>>>()
+                (0..columns.len())
+                    .map(|i| r.get::<_, rusqlite::types::Value>(i))
+                    .collect::<rusqlite::Result<Vec<_>>>()
             })
             .optional()?;
-        Ok(values.map(|values| Keep { table: table.to_string(), pk, set: columns.into_iter().zip(values).collect() }))
+        Ok(values.map(|values| Keep {
+            table: table.to_string(),
+            pk,
+            set: columns.into_iter().zip(values).collect(),
+        }))
     }
 }
 
@@ -197,7 +203,12 @@ fn apply_in_order(conn: &Connection, change: &Change, lost: &mut Vec<Lost>) -> R
                     }
                 }
             }
-            decide(&mut d, &Rule { stamps: &stamps, columns: &columns, incoming: &incoming, kept: &kept, whole: &whole }, kind, &item)
+            decide(
+                &mut d,
+                &Rule { stamps: &stamps, columns: &columns, incoming: &incoming, kept: &kept, whole: &whole },
+                kind,
+                &item,
+            )
         }
     };
     let mut input: &[u8] = &change.changeset;
@@ -436,7 +447,9 @@ fn later_fields(
     let mut input: &[u8] = changeset;
     let reader: &mut dyn std::io::Read = &mut input;
     let mut iter = rusqlite::session::ChangesetIter::start_strm(&reader)?;
-    'rows: while let Some(item) = rusqlite::fallible_streaming_iterator::FallibleStreamingIterator::next(&mut iter)? {
+    'rows: while let Some(item) =
+        rusqlite::fallible_streaming_iterator::FallibleStreamingIterator::next(&mut iter)?
+    {
         let op = item.op()?;
         if op.code() != Action::SQLITE_UPDATE || settled_whole(op.table_name()) {
             continue;

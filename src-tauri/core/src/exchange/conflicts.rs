@@ -269,14 +269,22 @@ fn make_way(
         .query_row(
             &format!("SELECT {} FROM \"{table}\" WHERE {where_sql}", super::rows::quoted(&t.cols).join(", ")),
             rusqlite::params_from_iter(key),
-            |r| (0..t.cols.len()).map(|i| r.get(i)).collect::<rusqlite::Result<Vec<rusqlite::types::Value>>>(),
+            |r| {
+                (0..t.cols.len()).map(|i| r.get(i)).collect::<rusqlite::Result<Vec<rusqlite::types::Value>>>()
+            },
         )
         .optional()?;
     let Some(kept) = kept else { return Ok(()) };
     let taken: Vec<rusqlite::types::Value> = t
         .cols
         .iter()
-        .map(|c| taken.iter().find(|(k, _)| *k == c).map(|(_, v)| json_value(v)).unwrap_or(rusqlite::types::Value::Null))
+        .map(|c| {
+            taken
+                .iter()
+                .find(|(k, _)| *k == c)
+                .map(|(_, v)| json_value(v))
+                .unwrap_or(rusqlite::types::Value::Null)
+        })
         .collect();
     conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
     let local = super::rows::Local { pk: super::rows::key_of(&t, &kept), values: kept };

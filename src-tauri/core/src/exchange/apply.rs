@@ -263,6 +263,9 @@ struct Rule<'a> {
     whole: &'a HashSet<(String, String)>,
 }
 
+/// The two sides of what one change lost: the winning values and the losing ones, by column.
+type Sides = (Map<String, Value>, Map<String, Value>);
+
 /// The conflict rule (see the module's documentation).
 fn decide(d: &mut Decisions, rule: &Rule<'_>, kind: ConflictType, item: &ChangesetItem) -> ConflictAction {
     use ConflictAction::{
@@ -328,7 +331,7 @@ fn decide(d: &mut Decisions, rule: &Rule<'_>, kind: ConflictType, item: &Changes
             // from the later of the two. The columns a later change set here are written back
             // after the apply (`later_fields`, which listed them); the others are its. What
             // they replace here is listed, under the change that had set it.
-            let mut beaten: BTreeMap<Stamp, (Map<String, Value>, Map<String, Value>)> = BTreeMap::new();
+            let mut beaten: BTreeMap<Stamp, Sides> = BTreeMap::new();
             for (i, name) in cols.iter().enumerate() {
                 if rule.kept.contains(&(table.clone(), pk.clone(), name.clone())) {
                     continue;

@@ -521,10 +521,7 @@ fn load_columns(conn: &Connection, rows: &[capture::RowRef]) -> Result<HashMap<S
         if out.contains_key(&row.table) || !is_replicated(&row.table) {
             continue;
         }
-        let mut stmt =
-            conn.prepare(&format!("SELECT name FROM pragma_table_info('{}') ORDER BY cid", row.table))?;
-        let names = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
-        out.insert(row.table.clone(), names);
+        out.insert(row.table.clone(), capture::column_names(conn, &row.table)?);
     }
     Ok(out)
 }

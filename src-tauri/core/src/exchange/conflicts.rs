@@ -182,10 +182,7 @@ fn take_other(conn: &Connection, c: &Conflict) -> Result<()> {
     if !REPLICATED_TABLES.contains(&c.table.as_str()) || c.table == "conflicts" {
         return Err(Error::at("id", crate::Code::ConflictTableNotExchanged, serde_json::json!({})));
     }
-    let columns: Vec<String> = conn
-        .prepare(&format!("SELECT name FROM pragma_table_info('{}') ORDER BY cid", c.table))?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let columns = crate::db::capture::column_names(conn, &c.table)?;
     let pk_cols: Vec<String> = conn
         .prepare(&format!("SELECT name FROM pragma_table_info('{}') WHERE pk > 0 ORDER BY pk", c.table))?
         .query_map([], |r| r.get(0))?
